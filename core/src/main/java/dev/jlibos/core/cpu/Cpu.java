@@ -1,0 +1,68 @@
+package dev.jlibos.core.cpu;
+
+/**
+ * One guest hardware thread: registers plus the engine that executes instructions.
+ *
+ * <p>Guest memory is not owned by the CPU. The address space maps host memory blocks into the engine
+ * with {@link #map}, so the libOS reads and writes guest memory directly, and several CPUs (threads of
+ * one process) can share the same blocks.
+ *
+ * <p>Register writes made inside {@link CpuEvents#onSyscall} take effect when the hook returns; in
+ * particular setting {@link Reg#RIP} there redirects execution to exactly that address (the binding
+ * hides the engine's own "advance past syscall" step), and reading RIP there gives the address of the
+ * instruction after {@code syscall}, as the kernel sees it in {@code pt_regs}.
+ */
+public interface Cpu extends AutoCloseable {
+    /** Linux/engine protection bits (identical values in both). */
+    int PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+
+    long get(Reg reg);
+
+    void set(Reg reg, long value);
+
+    /**
+     * Reads the syscall number and its six arguments (rax, rdi, rsi, rdx, r10, r8, r9) into {@code out}
+     * with one call into the engine. This is the hot path of every syscall.
+     */
+    void readSyscallRegisters(long[] out);
+
+    /** Reads XMM register {@code index} (0-15) as 16 little-endian bytes. */
+    void getXmm(int index, byte[] out16);
+
+    void setXmm(int index, byte[] in16);
+
+    /** The MXCSR register (SSE control and status). */
+    int getMxcsr();
+
+    void setMxcsr(int value);
+
+    /**
+     * What the guest's {@code cpuid} instruction returns (eax, ebx, ecx, edx) for a leaf and sub-leaf:
+     * only features the engine really executes are reported. /proc/cpuinfo is derived from this.
+     */
+    int[] cpuid(int leaf, int subleaf);
+
+    /** Makes {@code size} bytes of host memory at {@code hostAddress} visible to the guest at {@code guestAddress}. */
+    void map(long guestAddress, long size, int prot, long hostAddress);
+
+    void unmap(long guestAddress, long size);
+
+    void protect(long guestAddress, long size, int prot);
+
+    /**
+     * Drops translated code for a range whose bytes were changed from outside the guest (loader, read()
+     * into an executable page, a new executable mapping at a reused address).
+     */
+    void invalidateCode(long guestAddress, long size);
+
+    void setEvents(CpuEvents events);
+
+    /** Runs from {@code pc} until {@link #stop()} is called or the guest faults. */
+    CpuExit run(long pc);
+
+    /** Asks the running emulation to return from {@link #run}; safe to call from a hook. */
+    void stop();
+
+    @Override
+    void close();
+}

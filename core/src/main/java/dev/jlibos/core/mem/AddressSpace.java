@@ -1,0 +1,385 @@
+package dev.jlibos.core.mem;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.core.cpu.Cpu;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A guest process's virtual memory: the list of areas, their host backing, and the one bounds-checked
+ * way for the libOS to touch guest memory.
+ *
+ * <p>Checked accessors ({@link #read}, {@link #write}, {@link #readLong}...) follow the kernel's
+ * copy_from_user/copy_to_user rules: any byte outside a mapping, a read of a PROT_NONE page or a write to
+ * a page without PROT_WRITE fails the whole call with EFAULT. They never touch host memory outside a
+ * block, so a hostile pointer cannot crash the JVM. The {@code init*} methods ignore protection; only the
+ * loader and the kernel's own setup (stack, signal frames on a known-writable stack) use them.
+ *
+ * <p>Every change to the map is mirrored into each attached engine, so threads sharing this address space
+ * see the same pages.
+ */
+public final class AddressSpace implements AutoCloseable {
+    public static final long PAGE_SIZE = 4096;
+    /** Linux x86-64 TASK_SIZE with 4-level paging: the first address user space cannot map. */
+    public static final long USER_END = 0x7ffffffff000L;
+    /** Linux's default vm.mmap_min_addr: the guest can never map page 0, so NULL dereferences fault. */
+    public static final long MIN_ADDRESS = 0x10000;
+
+    private final TreeMap<Long, Vma> areas = new TreeMap<>();
+    private final HostMemory host;
+    private final List<Cpu> engines = new ArrayList<>();
+    private Vma lastHit;
+
+    public AddressSpace(HostMemory host) {
+        this.host = host;
+    }
+
+    public static long pageDown(long address) {
+        return address & -PAGE_SIZE;
+    }
+
+    public static long pageUp(long address) {
+        return (address + PAGE_SIZE - 1) & -PAGE_SIZE;
+    }
+
+    /** Makes {@code cpu} see every current and future mapping of this space. */
+    public void attach(Cpu cpu) {
+        engines.add(cpu);
+        for (Vma v : areas.values()) {
+            cpu.map(v.start(), v.length(), engineProt(v.prot()), v.block().block().address() + v.blockOffset());
+        }
+    }
+
+    public void detach(Cpu cpu) {
+        engines.remove(cpu);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The map
+
+    /**
+     * Maps fresh zeroed memory at exactly [start, start+length), replacing whatever was there (the
+     * MAP_FIXED rule). Both bounds must be page aligned and inside user space.
+     */
+    public Vma map(long start, long length, int prot, String name) {
+        return map(start, length, prot, name, 0);
+    }
+
+    public Vma map(long start, long length, int prot, String name, long fileOffset) {
+        checkRange(start, length);
+        unmap(start, length);
+        Vma.Shared shared = new Vma.Shared(host.allocate(length));
+        Vma vma = new Vma(start, start + length, prot, shared, 0, name, fileOffset);
+        insert(vma);
+        for (Cpu cpu : engines) {
+            cpu.map(start, length, engineProt(prot), shared.block.address());
+            if ((prot & Cpu.PROT_EXEC) != 0) cpu.invalidateCode(start, length);
+        }
+        return vma;
+    }
+
+    /** Removes all mappings in the range; pages that were not mapped are ignored, as munmap does. */
+    public void unmap(long start, long length) {
+        long end = start + length;
+        for (Vma v : overlapping(start, end)) {
+            remove(v);
+            long cutStart = Math.max(v.start(), start), cutEnd = Math.min(v.end(), end);
+            if (v.start() < cutStart) insert(v.slice(v.start(), cutStart));
+            if (cutEnd < v.end()) insert(v.slice(cutEnd, v.end()));
+            for (Cpu cpu : engines) cpu.unmap(cutStart, cutEnd - cutStart);
+            release(v.block());
+        }
+        lastHit = null;
+    }
+
+    /** Changes protection of a fully mapped range; ENOMEM if any page in it is unmapped (as mprotect). */
+    public void protect(long start, long length, int prot) {
+        long end = start + length;
+        if (!isFullyMapped(start, end)) throw Errno.ENOMEM.fail();
+        for (Vma v : overlapping(start, end)) {
+            remove(v);
+            long a = Math.max(v.start(), start), b = Math.min(v.end(), end);
+            if (v.start() < a) insert(v.slice(v.start(), a));
+            insert(v.slice(a, b).withProt(prot));
+            if (b < v.end()) insert(v.slice(b, v.end()));
+            release(v.block());
+            for (Cpu cpu : engines) {
+                cpu.protect(a, b - a, engineProt(prot));
+                if ((prot & Cpu.PROT_EXEC) != 0 && (v.prot() & Cpu.PROT_EXEC) == 0) cpu.invalidateCode(a, b - a);
+            }
+        }
+        lastHit = null;
+    }
+
+    public boolean isFullyMapped(long start, long end) {
+        long cursor = start;
+        for (Vma v : overlapping(start, end)) {
+            if (v.start() > cursor) return false;
+            cursor = v.end();
+        }
+        return cursor >= end;
+    }
+
+    public boolean isFree(long start, long length) {
+        return start >= MIN_ADDRESS && start + length <= USER_END && start + length > start
+                && overlapping(start, start + length).isEmpty();
+    }
+
+    /**
+     * Finds a free, page-aligned range of {@code length} bytes, searching downwards from {@code below}
+     * (Linux's top-down mmap layout).
+     */
+    public long findFree(long length, long below) {
+        long candidateEnd = pageDown(below);
+        Map.Entry<Long, Vma> e = areas.lowerEntry(candidateEnd);
+        while (true) {
+            long candidateStart = candidateEnd - length;
+            if (candidateStart < MIN_ADDRESS || candidateStart > candidateEnd) throw Errno.ENOMEM.fail();
+            // Skip every area that ends after the candidate's start.
+            while (e != null && e.getValue().end() > candidateStart) {
+                candidateEnd = Math.min(candidateEnd, e.getValue().start());
+                candidateStart = candidateEnd - length;
+                e = areas.lowerEntry(e.getKey());
+            }
+            if (candidateStart >= MIN_ADDRESS && candidateStart <= candidateEnd) return candidateStart;
+            throw Errno.ENOMEM.fail();
+        }
+    }
+
+    public Vma find(long address) {
+        Vma hit = lastHit;
+        if (hit != null && hit.contains(address)) return hit;
+        Map.Entry<Long, Vma> e = areas.floorEntry(address);
+        if (e == null || !e.getValue().contains(address)) return null;
+        lastHit = e.getValue();
+        return lastHit;
+    }
+
+    /** A snapshot of the areas in address order (for /proc/self/maps and fork). */
+    public List<Vma> areas() {
+        return new ArrayList<>(areas.values());
+    }
+
+    /** Renames the areas inside a range, e.g. to label the heap or a file mapping in /proc/self/maps. */
+    public void rename(long start, long end, String name, long fileOffset) {
+        for (Vma v : overlapping(start, end)) {
+            if (v.start() < start || v.end() > end) continue;
+            areas.put(v.start(), new Vma(v.start(), v.end(), v.prot(), v.block(), v.blockOffset(), name,
+                    fileOffset + (v.start() - start)));
+        }
+        lastHit = null;
+    }
+
+    private List<Vma> overlapping(long start, long end) {
+        List<Vma> out = new ArrayList<>();
+        Map.Entry<Long, Vma> first = areas.lowerEntry(start);
+        if (first != null && first.getValue().end() > start) out.add(first.getValue());
+        out.addAll(areas.subMap(start, true, end, false).values());
+        return out;
+    }
+
+    private void insert(Vma v) {
+        v.block().references++;
+        areas.put(v.start(), v);
+    }
+
+    private void remove(Vma v) {
+        areas.remove(v.start());
+        lastHit = null;
+    }
+
+    private static void release(Vma.Shared shared) {
+        if (--shared.references == 0) shared.block.free();
+    }
+
+    private static void checkRange(long start, long length) {
+        if ((start & (PAGE_SIZE - 1)) != 0 || (length & (PAGE_SIZE - 1)) != 0 || length <= 0
+                || start < MIN_ADDRESS || start + length > USER_END || start + length < start) {
+            throw Errno.EINVAL.fail();
+        }
+    }
+
+    /** x86 page tables cannot express write-only or execute-only: any access right implies read. */
+    private static int engineProt(int prot) {
+        return prot == Cpu.PROT_NONE ? Cpu.PROT_NONE : prot | Cpu.PROT_READ;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Checked access (copy_from_user / copy_to_user)
+
+    public void read(long address, byte[] dst, int index, int length) {
+        copy(address, dst, index, length, false, true);
+    }
+
+    public byte[] read(long address, int length) {
+        if (length < 0) throw Errno.EINVAL.fail();
+        byte[] out = new byte[length];
+        read(address, out, 0, length);
+        return out;
+    }
+
+    public void write(long address, byte[] src, int index, int length) {
+        copy(address, src, index, length, true, true);
+    }
+
+    public void write(long address, byte[] src) {
+        write(address, src, 0, src.length);
+    }
+
+    public long readLong(long address) {
+        Vma v = accessible(address, 8, false);
+        if (v == null) return Longs.fromBytes(read(address, 8), 0);
+        return v.block().block().getLong(v.blockOffset() + (address - v.start()));
+    }
+
+    public int readInt(long address) {
+        Vma v = accessible(address, 4, false);
+        if (v == null) return (int) Longs.fromBytes(read(address, 4), 0, 4);
+        return v.block().block().getInt(v.blockOffset() + (address - v.start()));
+    }
+
+    public void writeLong(long address, long value) {
+        Vma v = accessible(address, 8, true);
+        if (v == null) {
+            write(address, Longs.toBytes(value, 8));
+            return;
+        }
+        v.block().block().putLong(v.blockOffset() + (address - v.start()), value);
+        if ((v.prot() & Cpu.PROT_EXEC) != 0) invalidate(address, 8);
+    }
+
+    public void writeInt(long address, int value) {
+        Vma v = accessible(address, 4, true);
+        if (v == null) {
+            write(address, Longs.toBytes(value, 4));
+            return;
+        }
+        v.block().block().putInt(v.blockOffset() + (address - v.start()), value);
+        if ((v.prot() & Cpu.PROT_EXEC) != 0) invalidate(address, 4);
+    }
+
+    /**
+     * Reads a NUL-terminated string of at most {@code maxLength} bytes (not counting the NUL), as
+     * strncpy_from_user. Fails with {@code tooLong} if no NUL is found within the limit.
+     */
+    public String readCString(long address, int maxLength, Errno tooLong) {
+        byte[] buf = readCBytes(address, maxLength, tooLong);
+        return new String(buf, StandardCharsets.UTF_8);
+    }
+
+    /** Like {@link #readCString} but returns the raw bytes (paths are bytes in Linux). */
+    public byte[] readCBytes(long address, int maxLength, Errno tooLong) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64);
+        long a = address;
+        while (true) {
+            Vma v = find(a);
+            if (v == null || v.prot() == Cpu.PROT_NONE) throw Errno.EFAULT.fail();
+            HostBlock b = v.block().block();
+            long off = v.blockOffset() + (a - v.start());
+            long limit = v.blockOffset() + v.length();
+            while (off < limit) {
+                byte c = b.getByte(off++);
+                a++;
+                if (c == 0) return out.toByteArray();
+                if (out.size() >= maxLength) throw tooLong.fail();
+                out.write(c);
+            }
+        }
+    }
+
+    /** Returns the single area containing the whole range with the needed right, or null to take the slow path. */
+    private Vma accessible(long address, int length, boolean forWrite) {
+        Vma v = find(address);
+        if (v == null || address + length > v.end() || address + length < address) return null;
+        if (!permits(v, forWrite)) throw Errno.EFAULT.fail();
+        return v;
+    }
+
+    private static boolean permits(Vma v, boolean forWrite) {
+        return forWrite ? (v.prot() & Cpu.PROT_WRITE) != 0 : v.prot() != Cpu.PROT_NONE;
+    }
+
+    private void copy(long address, byte[] buf, int index, int length, boolean toGuest, boolean checked) {
+        if (length == 0) return;
+        if (length < 0 || index < 0 || index + length > buf.length) throw Errno.EINVAL.fail();
+        if (address + length < address) throw Errno.EFAULT.fail();
+        // Check the whole range before touching anything, so a fault leaves guest memory unchanged.
+        long a = address;
+        long end = address + length;
+        while (a < end) {
+            Vma v = find(a);
+            if (v == null || (checked && !permits(v, toGuest))) throw Errno.EFAULT.fail();
+            a = v.end();
+        }
+        a = address;
+        int done = 0;
+        while (done < length) {
+            Vma v = find(a);
+            int n = (int) Math.min(length - done, v.end() - a);
+            long off = v.blockOffset() + (a - v.start());
+            if (toGuest) {
+                v.block().block().put(off, buf, index + done, n);
+                if ((v.prot() & Cpu.PROT_EXEC) != 0) invalidate(a, n);
+            } else {
+                v.block().block().get(off, buf, index + done, n);
+            }
+            done += n;
+            a += n;
+        }
+    }
+
+    private void invalidate(long address, long length) {
+        for (Cpu cpu : engines) cpu.invalidateCode(address, length);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Privileged access for the loader and kernel setup: mapped pages only, protection ignored.
+
+    public void initWrite(long address, byte[] src, int index, int length) {
+        copy(address, src, index, length, true, false);
+    }
+
+    public void initWrite(long address, byte[] src) {
+        initWrite(address, src, 0, src.length);
+    }
+
+    public void initRead(long address, byte[] dst, int index, int length) {
+        copy(address, dst, index, length, false, false);
+    }
+
+    public void initWriteLong(long address, long value) {
+        initWrite(address, Longs.toBytes(value, 8));
+    }
+
+    public long initReadLong(long address) {
+        byte[] b = new byte[8];
+        initRead(address, b, 0, 8);
+        return Longs.fromBytes(b, 0);
+    }
+
+    /** Zeroes a mapped range regardless of protection (bss tails inside a file page). */
+    public void initZero(long address, long length) {
+        long a = address, end = address + length;
+        while (a < end) {
+            Vma v = find(a);
+            if (v == null) throw Errno.EFAULT.fail();
+            long n = Math.min(end - a, v.end() - a);
+            v.block().block().zero(v.blockOffset() + (a - v.start()), n);
+            a += n;
+        }
+        invalidate(address, length);
+    }
+
+    /** Frees every area; the engines must already be closed or detached. */
+    @Override
+    public void close() {
+        for (Vma v : new ArrayList<>(areas.values())) {
+            remove(v);
+            release(v.block());
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.jlibos.core.mem;
+
+/**
+ * A block of host memory that backs guest pages. Offsets are relative to the block; callers have already
+ * bounds-checked them against the block's size.
+ */
+public interface HostBlock {
+    /** Host virtual address of the first byte, passed to the engine so the guest sees the same bytes. */
+    long address();
+
+    long size();
+
+    byte getByte(long offset);
+
+    void putByte(long offset, byte value);
+
+    int getInt(long offset);
+
+    void putInt(long offset, int value);
+
+    long getLong(long offset);
+
+    void putLong(long offset, long value);
+
+    void get(long offset, byte[] dst, int index, int length);
+
+    void put(long offset, byte[] src, int index, int length);
+
+    /** Fills {@code length} bytes with zero. */
+    void zero(long offset, long length);
+
+    /** Copies bytes between blocks (or within one); ranges may overlap. */
+    void copyTo(long offset, HostBlock target, long targetOffset, long length);
+
+    /** Returns the memory to the host. The block must no longer be mapped into any engine. */
+    void free();
+}

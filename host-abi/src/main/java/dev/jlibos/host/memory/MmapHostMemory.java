@@ -1,0 +1,68 @@
+package dev.jlibos.host.memory;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.core.mem.HostBlock;
+import dev.jlibos.core.mem.HostMemory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * Host memory from anonymous {@code mmap(MAP_NORESERVE)}: zero-filled, committed page by page on first
+ * touch, so a guest that reserves gigabytes it never uses costs nothing, and outside the Java heap, so
+ * the engine can execute it in place.
+ */
+public final class MmapHostMemory implements HostMemory {
+    private static final long MAP_FAILED = -1L;
+    private final HostLibc libc = HostLibc.get();
+    private final Runtime runtime = Runtime.getRuntime(libc);
+
+    @Override
+    public HostBlock allocate(long size) {
+        long address = libc.mmap(null, size, HostLibc.PROT_READ | HostLibc.PROT_WRITE,
+                HostLibc.MAP_PRIVATE | HostLibc.MAP_ANONYMOUS | HostLibc.MAP_NORESERVE, -1, 0);
+        if (address == MAP_FAILED || address == 0) throw Errno.ENOMEM.fail();
+        return new Block(Pointer.wrap(runtime, address, size), address, size);
+    }
+
+    private final class Block implements HostBlock {
+        private final Pointer memory;
+        private final long address;
+        private final long size;
+        private boolean freed;
+
+        Block(Pointer memory, long address, long size) {
+            this.memory = memory;
+            this.address = address;
+            this.size = size;
+        }
+
+        @Override public long address() { return address; }
+        @Override public long size() { return size; }
+        @Override public byte getByte(long offset) { return memory.getByte(offset); }
+        @Override public void putByte(long offset, byte value) { memory.putByte(offset, value); }
+        @Override public int getInt(long offset) { return memory.getInt(offset); }
+        @Override public void putInt(long offset, int value) { memory.putInt(offset, value); }
+        @Override public long getLong(long offset) { return memory.getLongLong(offset); }
+        @Override public void putLong(long offset, long value) { memory.putLongLong(offset, value); }
+        @Override public void get(long offset, byte[] dst, int index, int length) { memory.get(offset, dst, index, length); }
+        @Override public void put(long offset, byte[] src, int index, int length) { memory.put(offset, src, index, length); }
+
+        @Override
+        public void zero(long offset, long length) {
+            memory.setMemory(offset, length, (byte) 0);
+        }
+
+        @Override
+        public void copyTo(long offset, HostBlock target, long targetOffset, long length) {
+            Pointer.wrap(runtime, target.address()).transferFrom(targetOffset, memory, offset, length);
+        }
+
+        @Override
+        public void free() {
+            if (!freed) {
+                freed = true;
+                libc.munmap(address, size);
+            }
+        }
+    }
+}

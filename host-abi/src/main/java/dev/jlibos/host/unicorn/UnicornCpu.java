@@ -1,0 +1,220 @@
+package dev.jlibos.host.unicorn;
+
+import dev.jlibos.core.cpu.Cpu;
+import dev.jlibos.core.cpu.CpuEvents;
+import dev.jlibos.core.cpu.CpuExit;
+import dev.jlibos.core.cpu.Reg;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.byref.LongLongByReference;
+import jnr.ffi.byref.PointerByReference;
+
+/**
+ * A {@link Cpu} on a Unicorn x86-64 engine.
+ *
+ * <p>Three Unicorn 2.0.1 behaviours shape this class:
+ * <ul>
+ *   <li>Inside the syscall hook RIP still points at the {@code syscall} instruction and the engine adds
+ *   the instruction length (2) after the hook returns. We present and accept RIP as the kernel does
+ *   (the address after {@code syscall}) and compensate on each side.</li>
+ *   <li>The engine's own CPUID disagrees with what it executes (it reports no POPCNT but SSE4.2, and
+ *   several bits of instructions that fault). A CPUID hook serves {@link CpuidModel}'s consistent view.</li>
+ *   <li>jnr-ffi callbacks are only kept alive while Java references them: the hook objects are fields.</li>
+ * </ul>
+ * An instance is used by one host thread at a time.
+ */
+public final class UnicornCpu implements Cpu {
+    private static final int[] SYSCALL_REGS = {35, 39, 43, 40, 108, 106, 107}; // rax rdi rsi rdx r10 r8 r9
+    private static final int SYSCALL_INSN_LENGTH = 2;
+
+    private final UnicornLibrary uc = Unicorn.library();
+    private final Runtime runtime = Unicorn.runtime();
+    private final Pointer engine;
+    private final Pointer scratch;
+    private final Pointer batchIds;
+    private final Pointer batchValues;
+    private final Pointer batchPointers;
+
+    // Strong references: the engine holds only raw function pointers to these.
+    private final UnicornLibrary.SyscallHook syscallHook = this::onSyscall;
+    private final UnicornLibrary.CpuidHook cpuidHook = this::onCpuid;
+    private final UnicornLibrary.InvalidMemoryHook memoryHook = this::onInvalidMemory;
+    private final UnicornLibrary.InterruptHook interruptHook = this::onInterrupt;
+
+    private CpuEvents events;
+    private boolean inSyscallHook;
+    private CpuExit pendingExit;
+    private boolean closed;
+
+    public UnicornCpu() {
+        PointerByReference ref = new PointerByReference();
+        check(uc.uc_open(UnicornLibrary.UC_ARCH_X86, UnicornLibrary.UC_MODE_64, ref), "uc_open");
+        engine = ref.getValue();
+        scratch = Memory.allocateDirect(runtime, 16);
+        batchIds = Memory.allocateDirect(runtime, 4 * SYSCALL_REGS.length);
+        batchValues = Memory.allocateDirect(runtime, 8 * SYSCALL_REGS.length);
+        batchPointers = Memory.allocateDirect(runtime, 8 * SYSCALL_REGS.length);
+        for (int i = 0; i < SYSCALL_REGS.length; i++) {
+            batchIds.putInt(4L * i, SYSCALL_REGS[i]);
+            batchPointers.putAddress(8L * i, batchValues.address() + 8L * i);
+        }
+        LongLongByReference handle = new LongLongByReference();
+        check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_INSN, syscallHook, null, 1, 0,
+                UnicornLibrary.UC_X86_INS_SYSCALL), "hook syscall");
+        check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_INSN, cpuidHook, null, 1, 0,
+                UnicornLibrary.UC_X86_INS_CPUID), "hook cpuid");
+        check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_MEM_INVALID, memoryHook, null, 1, 0, 0),
+                "hook invalid memory");
+        check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_INTR, interruptHook, null, 1, 0, 0),
+                "hook interrupts");
+    }
+
+    private void check(int err, String what) {
+        if (err != UnicornLibrary.UC_ERR_OK) {
+            throw new IllegalStateException(what + " failed: " + uc.uc_strerror(err));
+        }
+    }
+
+    @Override
+    public long get(Reg reg) {
+        uc.uc_reg_read(engine, RegisterIds.of(reg), scratch);
+        long value = scratch.getLong(0);
+        if (reg == Reg.RIP && inSyscallHook) value += SYSCALL_INSN_LENGTH;
+        if (reg == Reg.EFLAGS) value &= 0xffffffffL;
+        return value;
+    }
+
+    @Override
+    public void set(Reg reg, long value) {
+        if (reg == Reg.RIP && inSyscallHook) value -= SYSCALL_INSN_LENGTH;
+        scratch.putLong(0, value);
+        uc.uc_reg_write(engine, RegisterIds.of(reg), scratch);
+    }
+
+    @Override
+    public void readSyscallRegisters(long[] out) {
+        uc.uc_reg_read_batch(engine, batchIds, batchPointers, SYSCALL_REGS.length);
+        batchValues.get(0, out, 0, SYSCALL_REGS.length);
+    }
+
+    @Override
+    public void getXmm(int index, byte[] out16) {
+        uc.uc_reg_read(engine, RegisterIds.XMM0 + index, scratch);
+        scratch.get(0, out16, 0, 16);
+    }
+
+    @Override
+    public void setXmm(int index, byte[] in16) {
+        scratch.put(0, in16, 0, 16);
+        uc.uc_reg_write(engine, RegisterIds.XMM0 + index, scratch);
+    }
+
+    @Override
+    public int getMxcsr() {
+        uc.uc_reg_read(engine, RegisterIds.MXCSR, scratch);
+        return scratch.getInt(0);
+    }
+
+    @Override
+    public void setMxcsr(int value) {
+        scratch.putInt(0, value);
+        uc.uc_reg_write(engine, RegisterIds.MXCSR, scratch);
+    }
+
+    @Override
+    public void map(long guestAddress, long size, int prot, long hostAddress) {
+        check(uc.uc_mem_map_ptr(engine, guestAddress, size, prot, Pointer.wrap(runtime, hostAddress)),
+                "uc_mem_map_ptr 0x" + Long.toHexString(guestAddress));
+    }
+
+    @Override
+    public void unmap(long guestAddress, long size) {
+        check(uc.uc_mem_unmap(engine, guestAddress, size), "uc_mem_unmap 0x" + Long.toHexString(guestAddress));
+    }
+
+    @Override
+    public void protect(long guestAddress, long size, int prot) {
+        check(uc.uc_mem_protect(engine, guestAddress, size, prot), "uc_mem_protect 0x" + Long.toHexString(guestAddress));
+    }
+
+    @Override
+    public void invalidateCode(long guestAddress, long size) {
+        uc.uc_ctl(engine, UnicornLibrary.UC_CTL_TB_REMOVE_CACHE_WRITE, guestAddress, guestAddress + size);
+    }
+
+    @Override
+    public void setEvents(CpuEvents events) {
+        this.events = events;
+    }
+
+    @Override
+    public CpuExit run(long pc) {
+        pendingExit = null;
+        // "until" is an address no guest can map, so only stop() or a fault ends the run.
+        int err = uc.uc_emu_start(engine, pc, -1L, 0, 0);
+        CpuExit exit = pendingExit;
+        pendingExit = null;
+        if (exit != null) return exit;
+        if (err == UnicornLibrary.UC_ERR_OK) return CpuExit.STOPPED;
+        long rip = get(Reg.RIP);
+        if (err == UnicornLibrary.UC_ERR_INSN_INVALID) {
+            return new CpuExit(CpuExit.Kind.INVALID_INSTRUCTION, rip, CpuExit.Access.FETCH, 6, null);
+        }
+        return new CpuExit(CpuExit.Kind.ENGINE_ERROR, rip, CpuExit.Access.NONE, -1, uc.uc_strerror(err));
+    }
+
+    @Override
+    public void stop() {
+        uc.uc_emu_stop(engine);
+    }
+
+    private void onSyscall(Pointer engine, Pointer userData) {
+        inSyscallHook = true;
+        try {
+            events.onSyscall(this);
+        } finally {
+            inSyscallHook = false;
+        }
+    }
+
+    private int onCpuid(Pointer engine, Pointer userData) {
+        int leaf = (int) get(Reg.RAX);
+        int subleaf = (int) get(Reg.RCX);
+        int[] r = CpuidModel.get().query(leaf, subleaf);
+        set(Reg.RAX, r[0] & 0xffffffffL);
+        set(Reg.RBX, r[1] & 0xffffffffL);
+        set(Reg.RCX, r[2] & 0xffffffffL);
+        set(Reg.RDX, r[3] & 0xffffffffL);
+        return 1; // skip the engine's own CPUID
+    }
+
+    private boolean onInvalidMemory(Pointer engine, int type, long address, int size, long value, Pointer userData) {
+        CpuExit.Kind kind = type >= UnicornLibrary.UC_MEM_WRITE_PROT ? CpuExit.Kind.PROTECTION : CpuExit.Kind.UNMAPPED;
+        CpuExit.Access access = switch (type) {
+            case UnicornLibrary.UC_MEM_WRITE_UNMAPPED, UnicornLibrary.UC_MEM_WRITE_PROT -> CpuExit.Access.WRITE;
+            case UnicornLibrary.UC_MEM_FETCH_UNMAPPED, UnicornLibrary.UC_MEM_FETCH_PROT -> CpuExit.Access.FETCH;
+            default -> CpuExit.Access.READ;
+        };
+        pendingExit = new CpuExit(kind, address, access, 14, null);
+        return false; // stop emulation with the fault
+    }
+
+    private void onInterrupt(Pointer engine, int intno, Pointer userData) {
+        pendingExit = new CpuExit(CpuExit.Kind.EXCEPTION, get(Reg.RIP), CpuExit.Access.NONE, intno, null);
+        uc.uc_emu_stop(engine);
+    }
+
+    @Override
+    public int[] cpuid(int leaf, int subleaf) {
+        return CpuidModel.get().query(leaf, subleaf);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            uc.uc_close(engine);
+        }
+    }
+}

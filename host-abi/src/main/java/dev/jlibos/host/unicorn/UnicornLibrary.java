@@ -1,0 +1,100 @@
+package dev.jlibos.host.unicorn;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.Delegate;
+import jnr.ffi.annotations.IgnoreError;
+import jnr.ffi.byref.LongLongByReference;
+import jnr.ffi.byref.PointerByReference;
+
+/**
+ * The subset of the Unicorn 2 C API jlibos binds (unicorn.h, libunicorn.so.2). Every function returns
+ * a {@code uc_err}. Variadic functions are declared with their fixed x86-64 register arguments, which
+ * the SysV calling convention passes the same way as non-variadic ones.
+ */
+@IgnoreError
+public interface UnicornLibrary {
+    int UC_ARCH_X86 = 4;
+    int UC_MODE_64 = 8;
+
+    int UC_HOOK_INTR = 1;
+    int UC_HOOK_INSN = 2;
+    /** READ/WRITE/FETCH x UNMAPPED/PROT. */
+    int UC_HOOK_MEM_INVALID = 1008;
+
+    int UC_X86_INS_SYSCALL = 699;
+    int UC_X86_INS_CPUID = 113;
+
+    int UC_MEM_READ_UNMAPPED = 19, UC_MEM_WRITE_UNMAPPED = 20, UC_MEM_FETCH_UNMAPPED = 21;
+    int UC_MEM_WRITE_PROT = 22, UC_MEM_READ_PROT = 23, UC_MEM_FETCH_PROT = 24;
+
+    int UC_ERR_OK = 0;
+    int UC_ERR_INSN_INVALID = 10;
+    int UC_ERR_EXCEPTION = 21;
+
+    /** UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2). */
+    int UC_CTL_TB_REMOVE_CACHE_WRITE = 1207959561;
+
+    int uc_open(int arch, int mode, PointerByReference uc);
+
+    int uc_close(Pointer uc);
+
+    String uc_strerror(int code);
+
+    int uc_mem_map_ptr(Pointer uc, long address, long size, int perms, Pointer hostMemory);
+
+    int uc_mem_unmap(Pointer uc, long address, long size);
+
+    int uc_mem_protect(Pointer uc, long address, long size, int perms);
+
+    int uc_reg_read(Pointer uc, int regid, Pointer value);
+
+    int uc_reg_write(Pointer uc, int regid, Pointer value);
+
+    int uc_reg_read_batch(Pointer uc, Pointer regids, Pointer values, int count);
+
+    int uc_emu_start(Pointer uc, long begin, long until, long timeoutMicros, long count);
+
+    int uc_emu_stop(Pointer uc);
+
+    /** uc_hook_add(uc, hh, type, callback, user_data, begin, end, ...): the instruction id for UC_HOOK_INSN. */
+    int uc_hook_add(Pointer uc, LongLongByReference handle, int type, SyscallHook callback, Pointer userData,
+                    long begin, long end, int instruction);
+
+    int uc_hook_add(Pointer uc, LongLongByReference handle, int type, CpuidHook callback, Pointer userData,
+                    long begin, long end, int instruction);
+
+    int uc_hook_add(Pointer uc, LongLongByReference handle, int type, InvalidMemoryHook callback, Pointer userData,
+                    long begin, long end, int unused);
+
+    int uc_hook_add(Pointer uc, LongLongByReference handle, int type, InterruptHook callback, Pointer userData,
+                    long begin, long end, int unused);
+
+    int uc_hook_del(Pointer uc, long handle);
+
+    /** uc_ctl(uc, control, ...): two integer arguments are enough for the controls used here. */
+    int uc_ctl(Pointer uc, int control, long arg0, long arg1);
+
+    /** void (*)(uc_engine *uc, void *user_data) for UC_X86_INS_SYSCALL. */
+    interface SyscallHook {
+        @Delegate
+        void invoke(Pointer uc, Pointer userData);
+    }
+
+    /** int (*)(uc_engine *uc, void *user_data) for UC_X86_INS_CPUID: non-zero skips the instruction. */
+    interface CpuidHook {
+        @Delegate
+        int invoke(Pointer uc, Pointer userData);
+    }
+
+    /** bool (*)(uc, uc_mem_type type, uint64_t address, int size, int64_t value, void *user_data). */
+    interface InvalidMemoryHook {
+        @Delegate
+        boolean invoke(Pointer uc, int type, long address, int size, long value, Pointer userData);
+    }
+
+    /** void (*)(uc_engine *uc, uint32_t intno, void *user_data). */
+    interface InterruptHook {
+        @Delegate
+        void invoke(Pointer uc, int intno, Pointer userData);
+    }
+}
