@@ -1,0 +1,57 @@
+package dev.jlibos.kernel;
+
+import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.vfs.FdTable;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One guest process: its address space, open files, identity and limits. Threads (issue 4) will share
+ * one instance; today every process has exactly one {@link GuestThread}.
+ */
+public final class GuestProcess {
+    public final Kernel kernel;
+    public final int pid;
+    public volatile int ppid;
+    public final AddressSpace memory;
+    public final FdTable files;
+    public final Credentials credentials;
+    public final ResourceLimits limits = new ResourceLimits();
+    public final List<GuestThread> threads = new ArrayList<>();
+
+    /** The program's path as the guest named it (for /proc/self/exe and AT_EXECFN). */
+    public String executable;
+    public List<String> argv = List.of();
+    public List<String> envp = List.of();
+
+    /** Program break: where brk started (end of bss) and where it is now. */
+    public long brkStart, brk;
+    /** Top of the region searched downwards for mmap without a hint. */
+    public long mmapBase = 0x7ffff7fff000L;
+
+    private volatile ExitStatus exitStatus;
+
+    GuestProcess(Kernel kernel, int pid, int ppid, AddressSpace memory, FdTable files, Credentials credentials) {
+        this.kernel = kernel;
+        this.pid = pid;
+        this.ppid = ppid;
+        this.memory = memory;
+        this.files = files;
+        this.credentials = credentials;
+    }
+
+    public boolean exited() {
+        return exitStatus != null;
+    }
+
+    public ExitStatus exitStatus() {
+        return exitStatus;
+    }
+
+    /** Ends the whole process (exit_group, fatal signal): every thread stops at its next boundary. */
+    public void exit(ExitStatus status) {
+        if (exitStatus == null) exitStatus = status;
+        for (GuestThread t : threads) t.cpu.stop();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.jlibos.kernel;
+
+import dev.jlibos.core.cpu.CpuExit;
+
+/**
+ * Where the kernel hands control to signal delivery: after every syscall (pending signals are delivered
+ * on the way back to user mode, as in Linux) and when the CPU faults.
+ */
+public interface SignalHooks {
+    /** Delivers pending, unblocked signals to {@code thread} before it returns to user code. */
+    void afterSyscall(GuestThread thread);
+
+    /** Turns a CPU fault into its signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP) for {@code thread}. */
+    void onFault(GuestThread thread, CpuExit fault);
+}

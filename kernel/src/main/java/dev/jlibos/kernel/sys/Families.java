@@ -1,0 +1,20 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.kernel.syscall.SyscallFamily;
+
+import java.util.List;
+
+/** Every syscall family, one class each. Adding a family is one line here. */
+public final class Families {
+    private Families() {
+    }
+
+    public static List<SyscallFamily> all() {
+        return List.of(
+                new ProcessCalls(),
+                new IdentityCalls(),
+                new MemoryCalls(),
+                new TimeCalls(),
+                new SystemInfoCalls());
+    }
+}

@@ -1,0 +1,222 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.core.cpu.Cpu;
+import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.core.mem.Vma;
+import dev.jlibos.kernel.GuestProcess;
+import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.syscall.SyscallFamily;
+import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.syscalls.Sysno;
+import dev.jlibos.vfs.FileDescription;
+
+import static dev.jlibos.core.mem.AddressSpace.PAGE_SIZE;
+import static dev.jlibos.core.mem.AddressSpace.pageUp;
+
+/** The program break and memory mappings: brk, mmap, munmap, mprotect, mremap, madvise. */
+public final class MemoryCalls implements SyscallFamily {
+    static final int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_SHARED_VALIDATE = 0x03, MAP_TYPE = 0x0f;
+    static final int MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_GROWSDOWN = 0x100, MAP_DENYWRITE = 0x800,
+            MAP_EXECUTABLE = 0x1000, MAP_LOCKED = 0x2000, MAP_NORESERVE = 0x4000, MAP_POPULATE = 0x8000,
+            MAP_NONBLOCK = 0x10000, MAP_STACK = 0x20000, MAP_HUGETLB = 0x40000, MAP_SYNC = 0x80000,
+            MAP_FIXED_NOREPLACE = 0x100000;
+    /** Flags that only tune how Linux populates or accounts pages; without effect on what a guest observes. */
+    private static final int MAP_HINTS = MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED
+            | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK;
+    private static final int PROT_ALL = Cpu.PROT_READ | Cpu.PROT_WRITE | Cpu.PROT_EXEC;
+    private static final int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2, MREMAP_DONTUNMAP = 4;
+    private static final int MADV_NORMAL = 0, MADV_RANDOM = 1, MADV_SEQUENTIAL = 2, MADV_WILLNEED = 3,
+            MADV_DONTNEED = 4, MADV_FREE = 8;
+    /** Chunk size for copying file bytes into a new mapping. */
+    private static final int COPY_CHUNK = 1 << 20;
+
+    @Override
+    public void register(SyscallRegistry r) {
+        r.full(Sysno.BRK, this::brk);
+        r.partial(Sysno.MMAP, "MAP_SHARED file mappings are read-only snapshots (writable ones: ENODEV);"
+                + " MAP_HUGETLB: EINVAL", this::mmap);
+        r.full(Sysno.MUNMAP, this::munmap);
+        r.full(Sysno.MPROTECT, this::mprotect);
+        r.partial(Sysno.MREMAP, "MREMAP_DONTUNMAP: EINVAL", this::mremap);
+        r.partial(Sysno.MADVISE, "advice is accepted; MADV_DONTNEED/MADV_FREE zero private pages", this::madvise);
+    }
+
+    /**
+     * brk never fails in the Linux sense: it returns the new break on success and the unchanged break
+     * when the request cannot be honoured; glibc's sbrk detects failure by comparing.
+     */
+    private long brk(GuestThread t, SyscallArgs a) {
+        GuestProcess p = t.process;
+        long requested = a.get(0);
+        if (requested < p.brkStart) return p.brk;
+        long oldTop = pageUp(p.brk), newTop = pageUp(requested);
+        try {
+            if (newTop > oldTop) {
+                if (!p.memory.isFree(oldTop, newTop - oldTop)) return p.brk;
+                p.memory.map(oldTop, newTop - oldTop, Cpu.PROT_READ | Cpu.PROT_WRITE, "[heap]");
+            } else if (newTop < oldTop) {
+                p.memory.unmap(newTop, oldTop - newTop);
+            }
+        } catch (dev.jlibos.core.LinuxException e) {
+            return p.brk;
+        }
+        p.brk = requested;
+        return requested;
+    }
+
+    private long mmap(GuestThread t, SyscallArgs a) {
+        GuestProcess p = t.process;
+        long addr = a.get(0), length = a.get(1), offset = a.get(5);
+        int prot = a.i32(2), flags = a.i32(3), fd = a.i32(4);
+        int type = flags & MAP_TYPE;
+        if (length == 0 || (offset & (PAGE_SIZE - 1)) != 0) throw Errno.EINVAL.fail();
+        if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE) throw Errno.EINVAL.fail();
+        if ((prot & ~PROT_ALL) != 0) throw Errno.EINVAL.fail();
+        if ((flags & MAP_HUGETLB) != 0) {
+            p.kernel.log().once("mmap: MAP_HUGETLB is not supported (EINVAL)");
+            throw Errno.EINVAL.fail();
+        }
+        int known = MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_HINTS | MAP_SYNC;
+        if (type == MAP_SHARED_VALIDATE && (flags & ~known) != 0) throw Errno.EOPNOTSUPP.fail();
+        long len = pageUp(length);
+        if (len == 0 || len > AddressSpace.USER_END) throw Errno.ENOMEM.fail();
+        FileDescription file = null;
+        boolean anonymous = (flags & MAP_ANONYMOUS) != 0;
+        if (!anonymous) {
+            file = p.files.get(fd);
+            if (type != MAP_PRIVATE && (prot & Cpu.PROT_WRITE) != 0) {
+                p.kernel.log().once("mmap: writable MAP_SHARED file mappings are not supported (ENODEV)");
+                throw Errno.ENODEV.fail();
+            }
+        }
+        long start = placement(p, addr, len, flags);
+        String name = anonymous ? "" : file.path();
+        p.memory.map(start, len, prot, name, anonymous ? 0 : offset);
+        if (!anonymous) {
+            try {
+                fillFromFile(p.memory, file, start, length, offset);
+            } catch (RuntimeException e) {
+                p.memory.unmap(start, len);
+                throw e;
+            }
+        }
+        return start;
+    }
+
+    private static long placement(GuestProcess p, long addr, long len, int flags) {
+        if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
+            if ((addr & (PAGE_SIZE - 1)) != 0) throw Errno.EINVAL.fail();
+            if (addr < AddressSpace.MIN_ADDRESS) throw Errno.EPERM.fail();
+            if (addr + len > AddressSpace.USER_END || addr + len < addr) throw Errno.ENOMEM.fail();
+            if ((flags & MAP_FIXED) == 0 && !p.memory.isFree(addr, len)) throw Errno.EEXIST.fail();
+            return addr;
+        }
+        long hint = AddressSpace.pageDown(addr);
+        if (hint != 0 && p.memory.isFree(hint, len)) return hint;
+        return p.memory.findFree(len, p.mmapBase);
+    }
+
+    /** Copies the file's bytes into a fresh private mapping; pages past end of file stay zero. */
+    private static void fillFromFile(AddressSpace memory, FileDescription file, long start, long length, long offset) {
+        byte[] chunk = new byte[(int) Math.min(COPY_CHUNK, length)];
+        long done = 0;
+        while (done < length) {
+            int want = (int) Math.min(chunk.length, length - done);
+            int n = file.readForMapping(chunk, 0, want, offset + done);
+            if (n <= 0) break;
+            memory.initWrite(start + done, chunk, 0, n);
+            done += n;
+        }
+    }
+
+    private long munmap(GuestThread t, SyscallArgs a) {
+        long addr = a.get(0), length = a.get(1);
+        if ((addr & (PAGE_SIZE - 1)) != 0 || length == 0) throw Errno.EINVAL.fail();
+        long len = pageUp(length);
+        if (addr + len > AddressSpace.USER_END || addr + len < addr) throw Errno.EINVAL.fail();
+        t.process.memory.unmap(addr, len);
+        return 0;
+    }
+
+    private long mprotect(GuestThread t, SyscallArgs a) {
+        long addr = a.get(0), length = a.get(1);
+        int prot = a.i32(2);
+        if ((addr & (PAGE_SIZE - 1)) != 0 || (prot & ~PROT_ALL) != 0) throw Errno.EINVAL.fail();
+        if (length == 0) return 0;
+        long len = pageUp(length);
+        if (addr + len < addr) throw Errno.ENOMEM.fail();
+        t.process.memory.protect(addr, len, prot);
+        return 0;
+    }
+
+    private long mremap(GuestThread t, SyscallArgs a) {
+        AddressSpace m = t.process.memory;
+        long oldAddr = a.get(0), oldLen = pageUp(a.get(1)), newLen = pageUp(a.get(2)), newAddr = a.get(4);
+        int flags = a.i32(3);
+        if ((oldAddr & (PAGE_SIZE - 1)) != 0 || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0)
+            throw Errno.EINVAL.fail();
+        if ((flags & MREMAP_FIXED) != 0 && (flags & MREMAP_MAYMOVE) == 0) throw Errno.EINVAL.fail();
+        if ((flags & MREMAP_DONTUNMAP) != 0) {
+            t.kernel().log().once("mremap: MREMAP_DONTUNMAP is not supported (EINVAL)");
+            throw Errno.EINVAL.fail();
+        }
+        if (newLen == 0 || oldLen == 0) throw Errno.EINVAL.fail();
+        Vma area = m.find(oldAddr);
+        if (area == null || oldAddr + oldLen > area.end()) throw Errno.EFAULT.fail();
+        if ((flags & MREMAP_FIXED) == 0) {
+            if (newLen <= oldLen) {
+                if (newLen < oldLen) m.unmap(oldAddr + newLen, oldLen - newLen);
+                return oldAddr;
+            }
+            if (m.isFree(oldAddr + oldLen, newLen - oldLen)) {
+                m.map(oldAddr + oldLen, newLen - oldLen, area.prot(), area.name());
+                return oldAddr;
+            }
+            if ((flags & MREMAP_MAYMOVE) == 0) throw Errno.ENOMEM.fail();
+        }
+        long target;
+        if ((flags & MREMAP_FIXED) != 0) {
+            if ((newAddr & (PAGE_SIZE - 1)) != 0) throw Errno.EINVAL.fail();
+            if (newAddr < oldAddr + oldLen && oldAddr < newAddr + newLen) throw Errno.EINVAL.fail();
+            target = newAddr;
+        } else {
+            target = m.findFree(newLen, t.process.mmapBase);
+        }
+        m.map(target, newLen, area.prot(), area.name(), area.fileOffset());
+        copy(m, oldAddr, target, Math.min(oldLen, newLen));
+        m.unmap(oldAddr, oldLen);
+        return target;
+    }
+
+    private static void copy(AddressSpace m, long from, long to, long length) {
+        byte[] chunk = new byte[(int) Math.min(COPY_CHUNK, length)];
+        for (long done = 0; done < length; ) {
+            int n = (int) Math.min(chunk.length, length - done);
+            m.initRead(from + done, chunk, 0, n);
+            m.initWrite(to + done, chunk, 0, n);
+            done += n;
+        }
+    }
+
+    private long madvise(GuestThread t, SyscallArgs a) {
+        long addr = a.get(0), length = a.get(1);
+        int advice = a.i32(2);
+        if ((addr & (PAGE_SIZE - 1)) != 0) throw Errno.EINVAL.fail();
+        long len = pageUp(length);
+        switch (advice) {
+            case MADV_DONTNEED, MADV_FREE -> {
+                if (!t.process.memory.isFullyMapped(addr, addr + len)) throw Errno.ENOMEM.fail();
+                // Private anonymous pages read back as zero after DONTNEED; FREE may do the same.
+                t.process.memory.initZero(addr, len);
+            }
+            case MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED -> { }
+            default -> {
+                if (advice < 0 || advice > 25) throw Errno.EINVAL.fail();
+                // Other advice only tunes the host kernel's paging (hugepages, KSM, dump, fork behaviour).
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.core.cpu.Reg;
+import dev.jlibos.kernel.ExitStatus;
+import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.ResourceLimits;
+import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.syscall.SyscallFamily;
+import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.syscalls.Sysno;
+
+/** Process lifetime and per-process state: exit, pids, TLS base, rlimits, thread bookkeeping. */
+public final class ProcessCalls implements SyscallFamily {
+    private static final int ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004;
+    private static final int ARCH_GET_CPUID = 0x1011, ARCH_SET_CPUID = 0x1012;
+    /** sizeof(struct robust_list_head) on x86-64; set_robust_list rejects any other length. */
+    private static final long ROBUST_LIST_HEAD_SIZE = 24;
+
+    @Override
+    public void register(SyscallRegistry r) {
+        r.partial(Sysno.EXIT, "single-threaded processes: ends the process", this::exit);
+        r.full(Sysno.EXIT_GROUP, this::exitGroup);
+        r.full(Sysno.GETPID, (t, a) -> t.process.pid);
+        r.full(Sysno.GETPPID, (t, a) -> t.process.ppid);
+        r.full(Sysno.GETTID, (t, a) -> t.tid);
+        r.full(Sysno.SET_TID_ADDRESS, this::setTidAddress);
+        r.full(Sysno.SET_ROBUST_LIST, this::setRobustList);
+        r.full(Sysno.GET_ROBUST_LIST, this::getRobustList);
+        r.errno(Sysno.RSEQ, Errno.ENOSYS, "restartable sequences are not offered; glibc runs without them");
+        r.partial(Sysno.ARCH_PRCTL, "FS/GS base and CPUID faulting query; ARCH_SET_CPUID is EINVAL", this::archPrctl);
+        r.full(Sysno.PRLIMIT64, this::prlimit64);
+        r.full(Sysno.GETRLIMIT, this::getrlimit);
+        r.full(Sysno.SETRLIMIT, this::setrlimit);
+    }
+
+    private long exit(GuestThread t, SyscallArgs a) {
+        // With one thread per process, thread exit and group exit are the same event.
+        return exitGroup(t, a);
+    }
+
+    private long exitGroup(GuestThread t, SyscallArgs a) {
+        t.process.exit(ExitStatus.exited(a.i32(0)));
+        return 0;
+    }
+
+    private long setTidAddress(GuestThread t, SyscallArgs a) {
+        t.clearChildTid = a.get(0);
+        return t.tid;
+    }
+
+    private long setRobustList(GuestThread t, SyscallArgs a) {
+        if (a.get(1) != ROBUST_LIST_HEAD_SIZE) throw Errno.EINVAL.fail();
+        t.robustListHead = a.get(0);
+        t.robustListLength = a.get(1);
+        return 0;
+    }
+
+    private long getRobustList(GuestThread t, SyscallArgs a) {
+        if (a.i32(0) != 0 && a.i32(0) != t.tid) throw Errno.ESRCH.fail();
+        t.process.memory.writeLong(a.get(1), t.robustListHead);
+        t.process.memory.writeLong(a.get(2), ROBUST_LIST_HEAD_SIZE);
+        return 0;
+    }
+
+    private long archPrctl(GuestThread t, SyscallArgs a) {
+        long addr = a.get(1);
+        switch (a.i32(0)) {
+            case ARCH_SET_FS -> setBase(t, Reg.FS_BASE, addr);
+            case ARCH_SET_GS -> setBase(t, Reg.GS_BASE, addr);
+            case ARCH_GET_FS -> t.process.memory.writeLong(addr, t.cpu.get(Reg.FS_BASE));
+            case ARCH_GET_GS -> t.process.memory.writeLong(addr, t.cpu.get(Reg.GS_BASE));
+            case ARCH_GET_CPUID -> {
+                return 1; // cpuid does not fault
+            }
+            default -> throw Errno.EINVAL.fail();
+        }
+        return 0;
+    }
+
+    private static void setBase(GuestThread t, Reg reg, long addr) {
+        // Linux refuses non-canonical bases for user space (above TASK_SIZE_MAX).
+        if (Long.compareUnsigned(addr, 0x7ffffffff000L) >= 0) throw Errno.EPERM.fail();
+        t.cpu.set(reg, addr);
+    }
+
+    private long prlimit64(GuestThread t, SyscallArgs a) {
+        int pid = a.i32(0);
+        if (pid != 0 && pid != t.process.pid) throw Errno.ESRCH.fail();
+        int resource = a.i32(1);
+        ResourceLimits.check(resource);
+        long newLimit = a.get(2), oldLimit = a.get(3);
+        ResourceLimits limits = t.process.limits;
+        long oldSoft = limits.soft(resource), oldHard = limits.hard(resource);
+        if (newLimit != 0) {
+            long soft = t.process.memory.readLong(newLimit);
+            long hard = t.process.memory.readLong(newLimit + 8);
+            limits.update(resource, soft, hard, t.process.credentials.euid == 0);
+        }
+        if (oldLimit != 0) {
+            t.process.memory.writeLong(oldLimit, oldSoft);
+            t.process.memory.writeLong(oldLimit + 8, oldHard);
+        }
+        return 0;
+    }
+
+    private long getrlimit(GuestThread t, SyscallArgs a) {
+        int resource = a.i32(0);
+        ResourceLimits.check(resource);
+        t.process.memory.writeLong(a.get(1), t.process.limits.soft(resource));
+        t.process.memory.writeLong(a.get(1) + 8, t.process.limits.hard(resource));
+        return 0;
+    }
+
+    private long setrlimit(GuestThread t, SyscallArgs a) {
+        int resource = a.i32(0);
+        ResourceLimits.check(resource);
+        long soft = t.process.memory.readLong(a.get(1));
+        long hard = t.process.memory.readLong(a.get(1) + 8);
+        t.process.limits.update(resource, soft, hard, t.process.credentials.euid == 0);
+        return 0;
+    }
+}

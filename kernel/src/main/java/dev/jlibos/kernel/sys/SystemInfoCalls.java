@@ -1,0 +1,143 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.syscall.SyscallFamily;
+import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.syscalls.Sysno;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+
+/** Facts about the (virtual) machine: uname, sysinfo, randomness, CPU placement. */
+public final class SystemInfoCalls implements SyscallFamily {
+    /** struct utsname: six fields of 65 bytes. */
+    private static final int UTS_FIELD = 65;
+    private static final int GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
+    /** Linux caps one getrandom call at 32 MiB - 1. */
+    private static final int GETRANDOM_MAX = (1 << 25) - 1;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Override
+    public void register(SyscallRegistry r) {
+        r.full(Sysno.UNAME, this::uname);
+        r.partial(Sysno.SYSINFO, "memory and load figures are the host's; procs counts guest processes", this::sysinfo);
+        r.full(Sysno.GETRANDOM, this::getrandom);
+        r.partial(Sysno.SCHED_GETAFFINITY, "every host CPU is reported as allowed", this::schedGetaffinity);
+        r.partial(Sysno.SCHED_SETAFFINITY, "accepted and ignored: the host schedules guest threads", this::schedSetaffinity);
+        r.full(Sysno.SCHED_YIELD, (t, a) -> {
+            Thread.yield();
+            return 0;
+        });
+        r.partial(Sysno.GETCPU, "always CPU 0, node 0", this::getcpu);
+    }
+
+    private long uname(GuestThread t, SyscallArgs a) {
+        String[] fields = {"Linux", hostname(), osRelease(), kernelVersion(), "x86_64", "(none)"};
+        byte[] buf = new byte[UTS_FIELD * fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            byte[] f = fields[i].getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(f, 0, buf, i * UTS_FIELD, Math.min(f.length, UTS_FIELD - 1));
+        }
+        t.process.memory.write(a.get(0), buf);
+        return 0;
+    }
+
+    private static String readProc(String path, String fallback) {
+        try {
+            return Files.readString(Path.of(path)).trim();
+        } catch (Exception e) {
+            return fallback;
+        }
+    }
+
+    static String hostname() {
+        return readProc("/proc/sys/kernel/hostname", "localhost");
+    }
+
+    static String osRelease() {
+        return readProc("/proc/sys/kernel/osrelease", System.getProperty("os.version"));
+    }
+
+    static String kernelVersion() {
+        return readProc("/proc/sys/kernel/version", "#1 SMP");
+    }
+
+    /** struct sysinfo (112 bytes on x86-64), filled from the host's /proc like a container would see. */
+    private long sysinfo(GuestThread t, SyscallArgs a) {
+        byte[] b = new byte[112];
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        String uptime = readProc("/proc/uptime", "0 0").split("\\s+")[0];
+        buf.putLong(0, (long) Double.parseDouble(uptime));
+        String[] load = readProc("/proc/loadavg", "0 0 0").split("\\s+");
+        for (int i = 0; i < 3; i++) buf.putLong(8 + 8 * i, (long) (Double.parseDouble(load[i]) * 65536));
+        buf.putLong(32, meminfo("MemTotal"));
+        buf.putLong(40, meminfo("MemFree"));
+        buf.putLong(48, meminfo("Shmem"));
+        buf.putLong(56, meminfo("Buffers"));
+        buf.putLong(64, meminfo("SwapTotal"));
+        buf.putLong(72, meminfo("SwapFree"));
+        buf.putShort(80, (short) 1);
+        buf.putInt(104, 1); // mem_unit: all sizes in bytes
+        t.process.memory.write(a.get(0), b);
+        return 0;
+    }
+
+    private static long meminfo(String key) {
+        for (String line : readProc("/proc/meminfo", "").split("\n")) {
+            if (line.startsWith(key + ":")) {
+                return Long.parseLong(line.substring(key.length() + 1).trim().split("\\s+")[0]) * 1024;
+            }
+        }
+        return 0;
+    }
+
+    private long getrandom(GuestThread t, SyscallArgs a) {
+        int flags = a.i32(2);
+        if ((flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) != 0) throw Errno.EINVAL.fail();
+        if ((flags & GRND_RANDOM) != 0 && (flags & GRND_INSECURE) != 0) throw Errno.EINVAL.fail();
+        int length = (int) Math.min(Math.min(a.get(1), GETRANDOM_MAX), Integer.MAX_VALUE);
+        if (a.get(1) < 0) length = GETRANDOM_MAX;
+        byte[] bytes = new byte[Math.min(length, 1 << 16)];
+        long done = 0;
+        while (done < length) {
+            int n = (int) Math.min(bytes.length, length - done);
+            RANDOM.nextBytes(bytes);
+            t.process.memory.write(a.get(0) + done, bytes, 0, n);
+            done += n;
+        }
+        return length;
+    }
+
+    private long schedGetaffinity(GuestThread t, SyscallArgs a) {
+        int pid = a.i32(0);
+        if (pid != 0 && pid != t.tid && pid != t.process.pid) throw Errno.ESRCH.fail();
+        long size = a.get(1);
+        int cpus = Runtime.getRuntime().availableProcessors();
+        // The kernel's cpumask is a multiple of sizeof(long); the user buffer must hold it.
+        int maskBytes = Math.max(8, ((cpus + 63) / 64) * 8);
+        if (size < maskBytes || (size & 7) != 0) throw Errno.EINVAL.fail();
+        byte[] mask = new byte[maskBytes];
+        for (int c = 0; c < cpus; c++) mask[c / 8] |= (byte) (1 << (c % 8));
+        t.process.memory.write(a.get(2), mask);
+        return maskBytes;
+    }
+
+    private long schedSetaffinity(GuestThread t, SyscallArgs a) {
+        int pid = a.i32(0);
+        if (pid != 0 && pid != t.tid && pid != t.process.pid) throw Errno.ESRCH.fail();
+        t.process.memory.read(a.get(2), (int) Math.min(a.get(1), 128));
+        return 0;
+    }
+
+    private long getcpu(GuestThread t, SyscallArgs a) {
+        AddressSpace m = t.process.memory;
+        if (a.get(0) != 0) m.writeInt(a.get(0), 0);
+        if (a.get(1) != 0) m.writeInt(a.get(1), 0);
+        return 0;
+    }
+}

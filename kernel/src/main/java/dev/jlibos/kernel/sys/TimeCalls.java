@@ -1,0 +1,143 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.syscall.SyscallFamily;
+import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.syscalls.Sysno;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Instant;
+
+/** Clocks and sleeping: clock_gettime/getres, gettimeofday, time, nanosleep, clock_nanosleep. */
+public final class TimeCalls implements SyscallFamily {
+    static final int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3,
+            CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7,
+            CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11;
+    private static final int TIMER_ABSTIME = 1;
+    private static final long NANOS = 1_000_000_000L;
+    /** Linux's coarse clocks tick with the scheduler (CONFIG_HZ=250 on Debian): 4 ms resolution. */
+    private static final long COARSE_RESOLUTION = 4_000_000L;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** The monotonic clock is the host's; an offset keeps it unrelated to the JVM's start. */
+    private static final long MONOTONIC_OFFSET = readBootNanos() - System.nanoTime();
+
+    @Override
+    public void register(SyscallRegistry r) {
+        r.full(Sysno.CLOCK_GETTIME, this::clockGettime);
+        r.full(Sysno.CLOCK_GETRES, this::clockGetres);
+        r.full(Sysno.GETTIMEOFDAY, this::gettimeofday);
+        r.full(Sysno.TIME, this::time);
+        r.full(Sysno.NANOSLEEP, this::nanosleep);
+        r.full(Sysno.CLOCK_NANOSLEEP, this::clockNanosleep);
+    }
+
+    /** Uptime from /proc/uptime so CLOCK_MONOTONIC values look like the host's; 0 if unreadable. */
+    private static long readBootNanos() {
+        try {
+            String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/uptime")).trim().split("\\s+")[0];
+            return (long) (Double.parseDouble(s) * NANOS);
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** Nanoseconds of {@code clock}, or EINVAL for an unknown clock id. */
+    static long now(GuestThread t, int clock) {
+        return switch (clock) {
+            case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI -> {
+                Instant i = Instant.now();
+                yield i.getEpochSecond() * NANOS + i.getNano();
+            }
+            case CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM ->
+                    System.nanoTime() + MONOTONIC_OFFSET;
+            // One thread per process today, so the process's CPU time is the thread's.
+            case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> THREADS.getCurrentThreadCpuTime();
+            default -> throw Errno.EINVAL.fail();
+        };
+    }
+
+    private static void writeTimespec(AddressSpace m, long address, long nanos) {
+        m.writeLong(address, Math.floorDiv(nanos, NANOS));
+        m.writeLong(address + 8, Math.floorMod(nanos, NANOS));
+    }
+
+    /** Reads a struct timespec, EINVAL if tv_nsec is out of range or tv_sec negative (as nanosleep). */
+    static long readTimespec(AddressSpace m, long address) {
+        long sec = m.readLong(address), nsec = m.readLong(address + 8);
+        if (nsec < 0 || nsec >= NANOS || sec < 0) throw Errno.EINVAL.fail();
+        if (sec > Long.MAX_VALUE / NANOS - 1) return Long.MAX_VALUE;
+        return sec * NANOS + nsec;
+    }
+
+    private long clockGettime(GuestThread t, SyscallArgs a) {
+        long nanos = now(t, a.i32(0));
+        writeTimespec(t.process.memory, a.get(1), nanos);
+        return 0;
+    }
+
+    private long clockGetres(GuestThread t, SyscallArgs a) {
+        int clock = a.i32(0);
+        now(t, clock); // validates the id
+        long res = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE ? COARSE_RESOLUTION : 1;
+        if (a.get(1) != 0) writeTimespec(t.process.memory, a.get(1), res);
+        return 0;
+    }
+
+    private long gettimeofday(GuestThread t, SyscallArgs a) {
+        long nanos = now(t, CLOCK_REALTIME);
+        AddressSpace m = t.process.memory;
+        if (a.get(0) != 0) {
+            m.writeLong(a.get(0), nanos / NANOS);
+            m.writeLong(a.get(0) + 8, (nanos % NANOS) / 1000);
+        }
+        if (a.get(1) != 0) { // struct timezone: Linux keeps it zero unless settimeofday set it
+            m.writeInt(a.get(1), 0);
+            m.writeInt(a.get(1) + 4, 0);
+        }
+        return 0;
+    }
+
+    private long time(GuestThread t, SyscallArgs a) {
+        long seconds = now(t, CLOCK_REALTIME) / NANOS;
+        if (a.get(0) != 0) t.process.memory.writeLong(a.get(0), seconds);
+        return seconds;
+    }
+
+    private long nanosleep(GuestThread t, SyscallArgs a) {
+        long duration = readTimespec(t.process.memory, a.get(0));
+        sleep(duration);
+        return 0;
+    }
+
+    private long clockNanosleep(GuestThread t, SyscallArgs a) {
+        int clock = a.i32(0), flags = a.i32(1);
+        if (clock == CLOCK_THREAD_CPUTIME_ID) throw Errno.EINVAL.fail();
+        long now = now(t, clock);
+        long value = readTimespec(t.process.memory, a.get(2));
+        long duration = (flags & TIMER_ABSTIME) != 0 ? value - now : value;
+        sleep(duration);
+        return 0;
+    }
+
+    /**
+     * Sleeps on the host. Until signals can interrupt a sleep (issue 4), an interrupted sleep simply
+     * continues, so rem is never written.
+     */
+    private static void sleep(long nanos) {
+        long deadline = System.nanoTime() + Math.max(0, nanos);
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0) {
+            try {
+                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
