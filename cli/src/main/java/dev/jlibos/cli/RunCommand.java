@@ -1,0 +1,103 @@
+package dev.jlibos.cli;
+
+import dev.jlibos.kernel.ExitStatus;
+import dev.jlibos.kernel.Machine;
+import dev.jlibos.loader.LoadException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code jlibos run PROGRAM [ARGS...]}: runs a program with the launcher's stdio, environment and cwd. */
+@Command(name = "run", description = {
+        "Run a Linux x86-64 program (static, static-PIE or #! script) inside the JVM.",
+        "The host file tree is visible at / (as with qemu-user). The exit status is the guest's;",
+        "death by signal N gives 128+N and a one-line message on stderr."})
+final class RunCommand implements Callable<Integer> {
+    /** Shell conventions: 127 "command not found", 126 "found but cannot execute". */
+    private static final int NOT_FOUND = 127, CANNOT_EXECUTE = 126;
+
+    @Option(names = "--strace", description = "Print each syscall strace-style on stderr.")
+    boolean strace;
+
+    @Option(names = "--debug", description = "Show Java stack traces of internal errors.")
+    boolean debug;
+
+    @Parameters(index = "0", paramLabel = "PROGRAM", description = "Program path; searched in PATH when it has no '/'.")
+    String program;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments passed to the program.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        String path = resolve(program);
+        if (path == null) {
+            System.err.println("jlibos: " + program + ": command not found");
+            return NOT_FOUND;
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add(program);
+        argv.addAll(args);
+        Machine machine = Machine.builder()
+                .program(path)
+                .args(argv)
+                .env(hostEnvironment())
+                .cwd(System.getProperty("user.dir"))
+                .hostStdio()
+                .strace(strace ? System.err : null)
+                .debug(debug)
+                .build();
+        ExitStatus status;
+        try {
+            status = machine.run();
+        } catch (LoadException e) {
+            System.err.println("jlibos: " + e.getMessage());
+            if (debug) e.printStackTrace();
+            return e.errno() == dev.jlibos.core.Errno.ENOENT ? NOT_FOUND : CANNOT_EXECUTE;
+        }
+        if (status.signalled()) {
+            String where = status.faultAddress() >= 0 ? " at 0x" + Long.toHexString(status.faultAddress()) : "";
+            System.err.println("jlibos: killed by " + SignalNames.of(status.signal()) + where);
+        }
+        System.out.flush();
+        return status.shellStatus();
+    }
+
+    /** PATH lookup as execvp does it: first executable regular file wins. */
+    static String resolve(String program) {
+        if (program.contains("/")) return program;
+        String pathVar = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : pathVar.split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return candidate.toString();
+        }
+        return null;
+    }
+
+    /**
+     * The launcher's environment in its original order (from /proc/self/environ, since
+     * System.getenv() is an unordered map); programs that print their environment then match native.
+     */
+    static List<String> hostEnvironment() {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc/self/environ"));
+            List<String> env = new ArrayList<>();
+            for (String s : new String(raw, StandardCharsets.UTF_8).split("\0")) if (!s.isEmpty()) env.add(s);
+            return env;
+        } catch (IOException e) {
+            List<String> env = new ArrayList<>();
+            for (Map.Entry<String, String> v : System.getenv().entrySet()) env.add(v.getKey() + "=" + v.getValue());
+            return env;
+        }
+    }
+
+}

@@ -1,0 +1,153 @@
+package dev.jlibos.kernel;
+
+import dev.jlibos.core.cpu.Cpu;
+import dev.jlibos.core.cpu.Reg;
+import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.host.memory.MmapHostMemory;
+import dev.jlibos.host.unicorn.UnicornCpu;
+import dev.jlibos.loader.LoadException;
+import dev.jlibos.loader.LoadedProgram;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The public way to run a guest program: configure with {@link #builder()}, then {@link #run()}.
+ *
+ * <pre>{@code
+ * ExitStatus s = Machine.builder().program("/bin/busybox").args(List.of("busybox", "echo", "hi"))
+ *         .stdout(out).build().run();
+ * }</pre>
+ *
+ * A machine runs on the calling thread; independent machines may run concurrently in one JVM.
+ */
+public final class Machine {
+    private final Builder config;
+
+    private Machine(Builder config) {
+        this.config = config;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Loads the program and runs it until its process exits.
+     *
+     * @throws LoadException when the program cannot be executed (missing, not an x86-64 ELF, malformed,
+     *                       missing interpreter); the message is one line meant for users
+     */
+    public ExitStatus run() throws LoadException {
+        KernelLog log = new KernelLog(config.diagnostics, config.debug);
+        Kernel kernel = new Kernel(UnicornCpu::new, new MmapHostMemory(), log, config.strace);
+        Cpu cpu = kernel.cpus.create();
+        AddressSpace memory = new AddressSpace(kernel.hostMemory);
+        try {
+            memory.attach(cpu);
+            GuestProcess process = Launch.createProcess(kernel, memory, config);
+            GuestThread thread = new GuestThread(process, process.pid, cpu);
+            process.threads.add(thread);
+            cpu.setEvents(c -> kernel.dispatcher().dispatch(thread));
+            LoadedProgram program = Launch.load(kernel, process, config, cpu);
+            cpu.set(Reg.RSP, program.stackPointer());
+            thread.run(program.entry());
+            return process.exitStatus();
+        } finally {
+            cpu.close();
+            memory.close();
+        }
+    }
+
+    /** Configuration of one guest run. */
+    public static final class Builder {
+        String program;
+        List<String> argv;
+        List<String> envp = List.of();
+        String cwd = System.getProperty("user.dir");
+        InputStream stdin;
+        OutputStream stdout;
+        OutputStream stderr;
+        boolean hostStdio;
+        PrintStream strace;
+        PrintStream diagnostics = System.err;
+        boolean debug;
+
+        private Builder() {
+        }
+
+        /** Path of the executable; the host file tree is visible at / (as with qemu-user). */
+        public Builder program(String path) {
+            this.program = Objects.requireNonNull(path);
+            return this;
+        }
+
+        /** The complete argv, argv[0] included; defaults to just the program path. */
+        public Builder args(List<String> argv) {
+            this.argv = new ArrayList<>(argv);
+            return this;
+        }
+
+        /** The environment as "NAME=value" strings; empty by default. */
+        public Builder env(List<String> envp) {
+            this.envp = new ArrayList<>(envp);
+            return this;
+        }
+
+        public Builder cwd(String dir) {
+            this.cwd = Objects.requireNonNull(dir);
+            return this;
+        }
+
+        /** Guest stdin; an empty stream by default. */
+        public Builder stdin(InputStream in) {
+            this.stdin = in;
+            return this;
+        }
+
+        /** Guest stdout; discarded by default. */
+        public Builder stdout(OutputStream out) {
+            this.stdout = out;
+            return this;
+        }
+
+        /** Guest stderr; discarded by default. */
+        public Builder stderr(OutputStream err) {
+            this.stderr = err;
+            return this;
+        }
+
+        /** Connect the guest's fds 0, 1 and 2 to the JVM's own (what the CLI does). */
+        public Builder hostStdio() {
+            this.hostStdio = true;
+            return this;
+        }
+
+        /** Print every syscall strace-style to {@code sink}; null turns tracing off. */
+        public Builder strace(PrintStream sink) {
+            this.strace = sink;
+            return this;
+        }
+
+        /** Where jlibos's own one-line diagnostics go (unimplemented calls...); stderr by default. */
+        public Builder diagnostics(PrintStream sink) {
+            this.diagnostics = Objects.requireNonNull(sink);
+            return this;
+        }
+
+        public Builder debug(boolean debug) {
+            this.debug = debug;
+            return this;
+        }
+
+        public Machine build() {
+            if (program == null) throw new IllegalStateException("program not set");
+            if (argv == null) argv = List.of(program);
+            return new Machine(this);
+        }
+    }
+}
