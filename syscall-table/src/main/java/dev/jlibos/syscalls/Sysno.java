@@ -1,6 +1,12 @@
 package dev.jlibos.syscalls;
 
-/** x86-64 Linux syscall numbers (TEMPORARY: generated stand-in, replaced by the table branch). */
+/**
+ * Linux x86-64 syscall numbers (the 64-bit ABI, {@code arch/x86/entry/syscalls/syscall_64.tbl}).
+ *
+ * <p>Names are the kernel's, upper-cased. Numbers 335..423 were never assigned on x86-64: 424 onwards
+ * are the numbers shared by every architecture since Linux 5.1. The x32 ABI's 512..547 are not here; a
+ * 64-bit process that calls them gets ENOSYS.
+ */
 public final class Sysno {
     private Sysno() {
     }
@@ -367,4 +373,21 @@ public final class Sysno {
     public static final int PROCESS_MRELEASE = 448;
     public static final int FUTEX_WAITV = 449;
     public static final int SET_MEMPOLICY_HOME_NODE = 450;
+    // Newer than the headers this project was started with (Linux 6.5 .. 6.13).
+    public static final int CACHESTAT = 451;
+    public static final int FCHMODAT2 = 452;
+    public static final int MAP_SHADOW_STACK = 453;
+    public static final int FUTEX_WAKE = 454;
+    public static final int FUTEX_WAIT = 455;
+    public static final int FUTEX_REQUEUE = 456;
+    public static final int STATMOUNT = 457;
+    public static final int LISTMOUNT = 458;
+    public static final int LSM_GET_SELF_ATTR = 459;
+    public static final int LSM_SET_SELF_ATTR = 460;
+    public static final int LSM_LIST_MODULES = 461;
+    public static final int MSEAL = 462;
+    public static final int SETXATTRAT = 463;
+    public static final int GETXATTRAT = 464;
+    public static final int LISTXATTRAT = 465;
+    public static final int REMOVEXATTRAT = 466;
 }
