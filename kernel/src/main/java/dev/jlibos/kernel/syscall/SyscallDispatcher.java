@@ -6,7 +6,6 @@ import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.Kernel;
 import dev.jlibos.syscalls.StraceFormatter;
-import dev.jlibos.syscalls.SyscallDef;
 import dev.jlibos.syscalls.SyscallTable;
 
 import java.io.PrintStream;
@@ -34,7 +33,7 @@ public final class SyscallDispatcher {
         SyscallRegistry.Entry entry = registry.get(number);
         PrintStream strace = kernel.strace();
         long result = invoke(thread, entry, args);
-        if (strace != null) trace(strace, thread, entry, args, result);
+        if (strace != null) trace(strace, thread, args, result);
         if (!thread.process.exited()) {
             thread.cpu.set(Reg.RAX, result);
             kernel.signals().afterSyscall(thread);
@@ -43,9 +42,8 @@ public final class SyscallDispatcher {
 
     private long invoke(GuestThread thread, SyscallRegistry.Entry entry, SyscallArgs args) {
         if (entry == null) {
-            SyscallDef def = SyscallTable.get(args.number());
-            String name = def != null ? def.name() : "syscall_" + Long.toHexString(args.raw[0]);
-            kernel.log().once("unimplemented syscall " + name + " (" + args.raw[0] + "): returning ENOSYS");
+            String name = SyscallTable.getOrUnknown(args.number()).name();
+            kernel.log().once("unimplemented syscall " + name + " (" + args.number() + "): returning ENOSYS");
             return Errno.ENOSYS.negated();
         }
         if (entry.handler() == null) return entry.errno().negated();
@@ -59,19 +57,15 @@ public final class SyscallDispatcher {
         }
     }
 
-    private void trace(PrintStream out, GuestThread thread, SyscallRegistry.Entry entry, SyscallArgs args, long result) {
-        SyscallDef def = entry != null ? entry.def() : SyscallTable.get(args.number());
+    private void trace(PrintStream out, GuestThread thread, SyscallArgs args, long result) {
+        int number = args.number();
+        long[] values = args.arguments();
         String line;
         try {
-            if (def == null) {
-                line = "syscall_0x" + Long.toHexString(args.raw[0]) + "(...) = " + result;
-            } else if (thread.process.exited()) {
-                line = formatter.formatEntry(def, args.arguments(), thread.process.memory) + " = ?";
-            } else {
-                line = formatter.formatExit(def, args.arguments(), result, thread.process.memory);
-            }
+            // exit and exit_group have no result; the table's ResultKind.NONE prints strace's "= ?".
+            line = formatter.formatExit(number, values, result, thread.process.memory);
         } catch (RuntimeException e) {
-            line = (def != null ? def.name() : "?") + "(<unprintable: " + e + ">) = " + result;
+            line = SyscallTable.getOrUnknown(number).name() + "(<unprintable: " + e + ">) = " + result;
         }
         out.println(line);
     }
