@@ -38,7 +38,13 @@ public final class Differential {
         Fs.fixDirectoryTimes(dir);
         List<RunResult> results = new ArrayList<>();
         for (Scenario.Step step : s.steps()) {
-            results.add(runner.run(step.binary(), step.argv(), step.env(), dir, step.stdin()));
+            RunResult r = runner.run(step.binary(), step.argv(), step.env(), dir, step.stdin());
+            results.add(r);
+            // Beside the working directory (not in it), for looking at a failure afterwards.
+            String base = runner.name() + "-step" + results.size();
+            Files.write(dir.resolveSibling(base + ".stdout"), r.stdout());
+            Files.write(dir.resolveSibling(base + ".stderr"), r.stderr());
+            Files.writeString(dir.resolveSibling(base + ".status"), r.describeStatus() + "\n");
         }
         return new Side(runner.name(), results, DirSnapshot.of(dir));
     }
