@@ -144,7 +144,7 @@ class BusyboxTest {
         add("false", 1, "", "false");
         ok("test -f", "test", "-f", "a.txt");
         add("test -d", 1, "", "test", "-d", "a.txt");
-        seq("file ops", new String[] {"cp", "a.txt", "copy.txt"}, new String[] {"mv", "copy.txt", "moved.txt"},
+        seq("file ops", new String[] {"cp", "-p", "a.txt", "copy.txt"}, new String[] {"mv", "copy.txt", "moved.txt"},
                 new String[] {"ln", "-s", "moved.txt", "sym"}, new String[] {"chmod", "600", "moved.txt"},
                 new String[] {"mkdir", "-p", "p/q/r"}, new String[] {"touch", "-d", "2020-02-02 02:02:02", "p/q/r/t"},
                 new String[] {"rm", "words.txt"}, new String[] {"rm", "-r", "dir"}, new String[] {"ls", "-R", "p"},

@@ -42,8 +42,8 @@ public final class TextDiff {
             int i = 0, j = 0;
             while (i < n || j < m) {
                 if (i < n && j < m && mx.get(i).equals(my.get(j))) { ops.add(new char[] {' '}); text.add(mx.get(i)); i++; j++; }
-                else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) { ops.add(new char[] {'+'}); text.add(my.get(j)); j++; }
-                else { ops.add(new char[] {'-'}); text.add(mx.get(i)); i++; }
+                else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) { ops.add(new char[] {'-'}); text.add(mx.get(i)); i++; }
+                else { ops.add(new char[] {'+'}); text.add(my.get(j)); j++; }
             }
         } else {
             for (String s : mx) { ops.add(new char[] {'-'}); text.add(s); }
