@@ -1,0 +1,91 @@
+package dev.jlibos.compat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.jlibos.compat.GuestPrograms.Flavour;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The C programs of src/test/c, each built with glibc and musl, natively versus jlibos. */
+class CProgramsTest {
+
+    /** A run of one program: arguments, environment, stdin and the status Linux gives it. */
+    record Case(String program, String label, List<String> args, List<String> env, byte[] stdin,
+                int expectedStatus, boolean compareStdout) {
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    private static final List<String> NO_ENV = List.of();
+    private static final byte[] NO_INPUT = new byte[0];
+
+    static List<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        for (String p : List.of("stdio", "malloc", "files", "dirs", "pipe", "mmap", "signals", "time", "uname",
+                "getrandom", "strings")) {
+            c.add(new Case(p, p, List.of(), NO_ENV, NO_INPUT, 0, true));
+        }
+        byte[] input = new byte[10_000];
+        for (int i = 0; i < input.length; i++) input[i] = (byte) (i * 7 + i / 256);
+        c.add(new Case("argv_env", "argv_env", List.of("one", "two words", "", "ünïcödé", "--flag=x"),
+                List.of("FOO=bar", "EMPTY=", "WITH_EQ=a=b", "LANG=C"), input, 0, true));
+        c.add(new Case("argv_env", "argv_env no args", List.of(), NO_ENV, "short stdin\n".getBytes(StandardCharsets.UTF_8), 0, true));
+        // Which CPU features exist differs by design; only "every reported feature works" is compared.
+        c.add(new Case("cpuid", "cpuid", List.of(), NO_ENV, NO_INPUT, 0, false));
+        for (int code : new int[] {0, 1, 42, 255}) {
+            c.add(new Case("faults", "exit " + code, List.of("exit", Integer.toString(code)), NO_ENV, NO_INPUT, code, true));
+        }
+        c.add(new Case("faults", "_exit 7", List.of("_exit", "7"), NO_ENV, NO_INPUT, 7, true));
+        c.add(fault("null", Signals.SIGSEGV));
+        c.add(fault("div0", Signals.SIGFPE));
+        c.add(fault("ud2", Signals.SIGILL));
+        c.add(fault("int3", Signals.SIGTRAP));
+        c.add(fault("abort", Signals.SIGABRT));
+        c.add(fault("kill", Signals.SIGTERM));
+        c.add(fault("stack", Signals.SIGSEGV));
+        return c;
+    }
+
+    private static Case fault(String mode, int signal) {
+        return new Case("faults", "fault " + mode, List.of(mode), NO_ENV, NO_INPUT, Signals.killedBy(signal), true);
+    }
+
+    static Stream<Arguments> programs() {
+        List<Arguments> out = new ArrayList<>();
+        for (Flavour f : Flavour.values()) {
+            for (Case c : cases()) out.add(Arguments.of(f, c));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("programs")
+    void matchesLinux(Flavour flavour, Case c) throws IOException {
+        Path bin = GuestPrograms.binary(flavour, c.program());
+        Scenario.Builder b = new Scenario.Builder("c-" + flavour + "-" + c.label())
+                // A pre-existing file, so that "files left behind" also covers what was there before.
+                .fixture(dir -> Fs.write(dir, "fixture.txt", "created by the test before the run\n"))
+                .step(bin, c.args(), c.env(), c.stdin(), c.expectedStatus());
+        if (!c.compareStdout()) b.statusOnly();
+        Differential.check(b.build());
+    }
+
+    /** Every program in src/test/c must appear in the case list, so none is silently never run. */
+    @Test
+    void everyProgramHasACase() {
+        List<String> covered = cases().stream().map(Case::program).distinct().sorted().toList();
+        assertEquals(GuestPrograms.names(), covered);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.jlibos.compat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The {@code jlibos} launcher script at the repository root, end to end, as a user runs it. */
+class CliSmokeTest {
+    private static Path script;
+
+    @BeforeAll
+    static void findScript() {
+        String repo = System.getProperty("jlibos.repo");
+        Assumptions.assumeTrue(repo != null, "system property jlibos.repo not set (surefire sets it)");
+        script = Path.of(repo, "jlibos");
+        Assumptions.assumeTrue(Files.isExecutable(script), script + " does not exist yet");
+    }
+
+    record Out(int status, String stdout, String stderr) {}
+
+    private static Out run(String... args) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("jlibos-cli-");
+        try {
+            Path out = dir.resolve("out"), err = dir.resolve("err");
+            List<String> cmd = new java.util.ArrayList<>(List.of(script.toString()));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("jlibos " + String.join(" ", args) + " did not finish in 120 s");
+            }
+            return new Out(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Fs.deleteRecursively(dir);
+        }
+    }
+
+    @Test
+    void runsBusyboxEcho() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(BusyboxTest.BUSYBOX), "/bin/busybox not installed");
+        Out o = run("run", BusyboxTest.BUSYBOX.toString(), "echo", "hi");
+        assertEquals("hi\n", o.stdout(), "stdout; stderr was:\n" + o.stderr());
+        assertEquals(0, o.status(), "status; stderr was:\n" + o.stderr());
+    }
+
+    @Test
+    void missingProgramIsOneLineError() throws Exception {
+        Out o = run("run", "/nonexistent");
+        assertNotEquals(0, o.status(), "status");
+        List<String> lines = o.stderr().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), "want exactly one line on stderr, got:\n" + o.stderr());
+        assertTrue(lines.get(0).startsWith("jlibos: "), "error must start with \"jlibos: \": " + lines.get(0));
+        assertFalse(o.stderr().contains("Exception") || o.stderr().contains("\tat "), "Java stack trace leaked:\n" + o.stderr());
+        assertTrue(lines.get(0).contains("/nonexistent"), "error should name the program: " + lines.get(0));
+    }
+}
