@@ -15,6 +15,7 @@ public final class Families {
                 new IdentityCalls(),
                 new MemoryCalls(),
                 new TimeCalls(),
-                new SystemInfoCalls());
+                new SystemInfoCalls(),
+                new BootstrapIoCalls());
     }
 }

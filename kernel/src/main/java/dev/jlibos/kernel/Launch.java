@@ -1,0 +1,100 @@
+package dev.jlibos.kernel;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.core.cpu.Cpu;
+import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.loader.LoadException;
+import dev.jlibos.loader.LoadOptions;
+import dev.jlibos.loader.LoadedProgram;
+import dev.jlibos.loader.ProgramLoader;
+import dev.jlibos.vfs.FdTable;
+import dev.jlibos.vfs.StreamFile;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+
+/** Creating the first process of a machine: credentials, stdio, and loading the program. */
+final class Launch {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Launch() {
+    }
+
+    static GuestProcess createProcess(Kernel kernel, AddressSpace memory, Machine.Builder config) {
+        FdTable files = new FdTable();
+        if (config.hostStdio) {
+            files.install(new StreamFile(new FileInputStream(FileDescriptor.in), null, "/dev/stdin"), false);
+            files.install(new StreamFile(null, new FileOutputStream(FileDescriptor.out), "/dev/stdout"), false);
+            files.install(new StreamFile(null, new FileOutputStream(FileDescriptor.err), "/dev/stderr"), false);
+        } else {
+            InputStream in = config.stdin != null ? config.stdin : InputStream.nullInputStream();
+            files.install(new StreamFile(in, null, "/dev/stdin"), false);
+            files.install(new StreamFile(null, orNull(config.stdout), "/dev/stdout"), false);
+            files.install(new StreamFile(null, orNull(config.stderr), "/dev/stderr"), false);
+        }
+        int[] ids = hostIds();
+        GuestProcess p = new GuestProcess(kernel, kernel.allocatePid(), 1, memory, files, new Credentials(ids[0], ids[1]));
+        p.argv = config.argv;
+        p.envp = config.envp;
+        return p;
+    }
+
+    private static OutputStream orNull(OutputStream out) {
+        return out != null ? out : OutputStream.nullOutputStream();
+    }
+
+    static LoadedProgram load(Kernel kernel, GuestProcess process, Machine.Builder config, Cpu cpu) throws LoadException {
+        Path cwd = Path.of(config.cwd);
+        ProgramLoader loader = new ProgramLoader(path -> readHost(cwd, path));
+        long hwcap = cpu.cpuid(1, 0)[3] & 0xffffffffL;
+        LoadOptions options = LoadOptions.defaults(hwcap, process.credentials.ruid, process.credentials.rgid, () -> {
+            byte[] b = new byte[16];
+            RANDOM.nextBytes(b);
+            return b;
+        });
+        LoadedProgram program = loader.load(process.memory, config.program, config.argv, config.envp, options);
+        process.executable = program.executable();
+        process.argv = program.argv();
+        process.brkStart = process.brk = program.brkStart();
+        return program;
+    }
+
+    private static byte[] readHost(Path cwd, String path) throws LoadException {
+        Path p = cwd.resolve(path);
+        try {
+            if (Files.isDirectory(p)) throw new LoadException(Errno.EISDIR, path + ": is a directory");
+            if (!Files.isRegularFile(p)) {
+                if (Files.exists(p)) throw new LoadException(Errno.EACCES, path + ": not a regular file");
+                throw new LoadException(Errno.ENOENT, path + ": no such file or directory");
+            }
+            if (!Files.isExecutable(p)) throw new LoadException(Errno.EACCES, path + ": permission denied");
+            if (Files.size(p) > (1L << 30)) throw new LoadException(Errno.ENOEXEC, path + ": executable larger than 1 GiB");
+            return Files.readAllBytes(p);
+        } catch (NoSuchFileException e) {
+            throw new LoadException(Errno.ENOENT, path + ": no such file or directory");
+        } catch (AccessDeniedException e) {
+            throw new LoadException(Errno.EACCES, path + ": permission denied");
+        } catch (IOException e) {
+            throw new LoadException(Errno.EIO, path + ": " + e.getMessage());
+        }
+    }
+
+    /** The launcher's own uid and gid, so ownership seen through the host passthrough agrees with getuid(). */
+    private static int[] hostIds() {
+        try {
+            return new int[] {(Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"),
+                    (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid")};
+        } catch (IOException | UnsupportedOperationException e) {
+            return new int[] {0, 0};
+        }
+    }
+}
