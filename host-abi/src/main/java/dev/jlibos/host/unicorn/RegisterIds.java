@@ -6,6 +6,7 @@ import dev.jlibos.core.cpu.Reg;
 final class RegisterIds {
     static final int XMM0 = 122;
     static final int MXCSR = 249;
+    static final int FPCW = 246;
 
     private static final int[] IDS = new int[Reg.values().length];
 

@@ -59,6 +59,7 @@ public final class UnicornCpu implements Cpu {
             batchIds.putInt(4L * i, SYSCALL_REGS[i]);
             batchPointers.putAddress(8L * i, batchValues.address() + 8L * i);
         }
+        initialiseFpu();
         LongLongByReference handle = new LongLongByReference();
         check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_INSN, syscallHook, null, 1, 0,
                 UnicornLibrary.UC_X86_INS_SYSCALL), "hook syscall");
@@ -68,6 +69,18 @@ public final class UnicornCpu implements Cpu {
                 "hook invalid memory");
         check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_INTR, interruptHook, null, 1, 0, 0),
                 "hook interrupts");
+    }
+
+    /**
+     * The FPU state Linux gives a new process (fpstate_init: FNINIT's control word 0x37f, i.e. 64-bit
+     * x87 precision with all exceptions masked, and MXCSR 0x1f80). The engine starts with a zero
+     * control word, which means 24-bit x87 precision: musl's printf, which formats doubles with long
+     * double arithmetic, then prints 3.141592 for pi.
+     */
+    private void initialiseFpu() {
+        scratch.putLong(0, 0x37f);
+        uc.uc_reg_write(engine, RegisterIds.FPCW, scratch);
+        setMxcsr(0x1f80);
     }
 
     private void check(int err, String what) {
