@@ -60,9 +60,10 @@ public final class JlibosRunner implements GuestRunner {
                     .stdin(new ByteArrayInputStream(stdin))
                     .stdout(out)
                     .stderr(err)
+                    .timeout(timeout)
                     .build()
                     .run());
-            ExitStatus s = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            ExitStatus s = f.get(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS); // the watchdog fires first
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             return s.signalled()
                     ? RunResult.killed(s.signal(), bytes(out), bytes(err), elapsed)

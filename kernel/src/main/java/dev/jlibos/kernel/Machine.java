@@ -55,12 +55,24 @@ public final class Machine {
             cpu.setEvents(c -> kernel.dispatcher().dispatch(thread));
             LoadedProgram program = Launch.load(kernel, process, config, cpu);
             cpu.set(Reg.RSP, program.stackPointer());
-            thread.run(program.entry());
+            Watchdog watchdog = config.timeout == null ? null : Watchdog.start(process, config.timeout);
+            try {
+                thread.run(program.entry());
+            } finally {
+                if (watchdog != null) watchdog.cancel();
+            }
+            if (config.strace != null) config.strace.println(describe(process.exitStatus()));
             return process.exitStatus();
         } finally {
             cpu.close();
             memory.close();
         }
+    }
+
+    /** strace's closing line. */
+    private static String describe(ExitStatus status) {
+        return status.signalled() ? "+++ killed by signal " + status.signal() + " +++"
+                : "+++ exited with " + status.code() + " +++";
     }
 
     /** Configuration of one guest run. */
@@ -76,6 +88,7 @@ public final class Machine {
         PrintStream strace;
         PrintStream diagnostics = System.err;
         boolean debug;
+        java.time.Duration timeout;
 
         private Builder() {
         }
@@ -141,6 +154,12 @@ public final class Machine {
 
         public Builder debug(boolean debug) {
             this.debug = debug;
+            return this;
+        }
+
+        /** Kills the guest with SIGKILL if it is still running after {@code limit} of wall-clock time. */
+        public Builder timeout(java.time.Duration limit) {
+            this.timeout = limit;
             return this;
         }
 
