@@ -2,6 +2,7 @@ package dev.jlibos.kernel;
 
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.vfs.FdTable;
+import dev.jlibos.vfs.FsContext;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,8 @@ public final class GuestProcess {
     public volatile int ppid;
     public final AddressSpace memory;
     public final FdTable files;
+    /** Working directory and umask. */
+    public FsContext fs;
     public final Credentials credentials;
     public final ResourceLimits limits = new ResourceLimits();
     public final List<GuestThread> threads = new ArrayList<>();

@@ -8,11 +8,11 @@ import dev.jlibos.loader.LoadOptions;
 import dev.jlibos.loader.LoadedProgram;
 import dev.jlibos.loader.ProgramLoader;
 import dev.jlibos.vfs.FdTable;
+import dev.jlibos.vfs.FsContext;
+import dev.jlibos.vfs.HostFile;
+import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.StreamFile;
 
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,12 +29,17 @@ final class Launch {
     private Launch() {
     }
 
-    static GuestProcess createProcess(Kernel kernel, AddressSpace memory, Machine.Builder config) {
+    private static final int F_DUPFD_CLOEXEC = 1030, F_GETFL = 3;
+
+    static GuestProcess createProcess(Kernel kernel, AddressSpace memory, HostFs host, Machine.Builder config) {
         FdTable files = new FdTable();
         if (config.hostStdio) {
-            files.install(new StreamFile(new FileInputStream(FileDescriptor.in), null, "/dev/stdin"), false);
-            files.install(new StreamFile(null, new FileOutputStream(FileDescriptor.out), "/dev/stdout"), false);
-            files.install(new StreamFile(null, new FileOutputStream(FileDescriptor.err), "/dev/stderr"), false);
+            // The guest gets its own host duplicates of fds 0-2: closing them cannot close the JVM's.
+            for (int fd = 0; fd < 3; fd++) {
+                int copy = (int) host.simple(HostFs.FCNTL, fd, F_DUPFD_CLOEXEC, 3);
+                int flags = (int) host.simple(HostFs.FCNTL, copy, F_GETFL, 0);
+                files.install(new HostFile(host, copy, "/proc/self/fd/" + fd, flags), false);
+            }
         } else {
             InputStream in = config.stdin != null ? config.stdin : InputStream.nullInputStream();
             files.install(new StreamFile(in, null, "/dev/stdin"), false);
@@ -43,6 +48,7 @@ final class Launch {
         }
         int[] ids = hostIds();
         GuestProcess p = new GuestProcess(kernel, kernel.allocatePid(), 1, memory, files, new Credentials(ids[0], ids[1]));
+        p.fs = FsContext.open(host, config.cwd);
         p.argv = config.argv;
         p.envp = config.envp;
         return p;
@@ -62,7 +68,7 @@ final class Launch {
             return b;
         });
         LoadedProgram program = loader.load(process.memory, config.program, config.argv, config.envp, options);
-        process.executable = program.executable();
+        process.executable = cwd.resolve(program.executable()).normalize().toString();
         process.argv = program.argv();
         process.brkStart = process.brk = program.brkStart();
         return program;

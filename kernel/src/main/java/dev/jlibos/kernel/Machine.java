@@ -4,6 +4,8 @@ import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.host.memory.MmapHostMemory;
+import dev.jlibos.host.syscall.LibcHostSyscalls;
+import dev.jlibos.vfs.HostFs;
 import dev.jlibos.host.unicorn.UnicornCpu;
 import dev.jlibos.loader.LoadException;
 import dev.jlibos.loader.LoadedProgram;
@@ -47,9 +49,11 @@ public final class Machine {
         Kernel kernel = new Kernel(UnicornCpu::new, new MmapHostMemory(), log, config.strace);
         Cpu cpu = kernel.cpus.create();
         AddressSpace memory = new AddressSpace(kernel.hostMemory);
+        HostFs host = new HostFs(LibcHostSyscalls.INSTANCE, kernel.hostMemory);
+        GuestProcess process = null;
         try {
             memory.attach(cpu);
-            GuestProcess process = Launch.createProcess(kernel, memory, config);
+            process = Launch.createProcess(kernel, memory, host, config);
             GuestThread thread = new GuestThread(process, process.pid, cpu);
             process.threads.add(thread);
             cpu.setEvents(c -> kernel.dispatcher().dispatch(thread));
@@ -64,6 +68,11 @@ public final class Machine {
             if (config.strace != null) config.strace.println(describe(process.exitStatus()));
             return process.exitStatus();
         } finally {
+            if (process != null) {
+                process.files.closeAll();
+                process.fs.close();
+            }
+            host.close();
             cpu.close();
             memory.close();
         }

@@ -5,26 +5,86 @@ import dev.jlibos.core.Errno;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A process's file descriptor table: small integers mapped to open file descriptions plus FD_CLOEXEC. */
+/**
+ * A process's file descriptor table: small integers mapped to shared open file descriptions, plus the
+ * per-descriptor FD_CLOEXEC flag. Descriptions are reference counted so that the underlying file is
+ * released when the last descriptor referring to it closes (dup, dup2 and fork share descriptions).
+ */
 public final class FdTable {
+    /** Default RLIMIT_NOFILE soft limit. */
+    public static final int DEFAULT_LIMIT = 1024;
+
     private final List<FileDescription> files = new ArrayList<>();
     private final List<Boolean> closeOnExec = new ArrayList<>();
+    private int limit = DEFAULT_LIMIT;
 
     public FileDescription get(int fd) {
         if (fd < 0 || fd >= files.size() || files.get(fd) == null) throw Errno.EBADF.fail();
         return files.get(fd);
     }
 
+    public void setLimit(int limit) {
+        this.limit = limit;
+    }
+
     /** Installs at the lowest free descriptor, as open(2) and dup(2) do. */
     public int install(FileDescription file, boolean cloexec) {
-        int fd = files.indexOf(null);
-        if (fd < 0) {
-            fd = files.size();
+        return installFrom(0, file, cloexec);
+    }
+
+    /** Installs at the lowest free descriptor >= {@code minimum} (F_DUPFD). */
+    public int installFrom(int minimum, FileDescription file, boolean cloexec) {
+        if (minimum < 0 || minimum >= limit) throw Errno.EINVAL.fail();
+        int fd = minimum;
+        while (fd < files.size() && files.get(fd) != null) fd++;
+        if (fd >= limit) throw Errno.EMFILE.fail();
+        place(fd, file, cloexec);
+        return fd;
+    }
+
+    /** dup2/dup3: makes {@code newFd} refer to {@code file}, closing what it referred to before. */
+    public void installAt(int newFd, FileDescription file, boolean cloexec) {
+        if (newFd < 0 || newFd >= limit) throw Errno.EBADF.fail();
+        if (newFd < files.size() && files.get(newFd) != null) close(newFd);
+        place(newFd, file, cloexec);
+    }
+
+    private void place(int fd, FileDescription file, boolean cloexec) {
+        while (files.size() <= fd) {
             files.add(null);
             closeOnExec.add(false);
         }
+        file.references++;
         files.set(fd, file);
         closeOnExec.set(fd, cloexec);
-        return fd;
+    }
+
+    public void close(int fd) {
+        FileDescription file = get(fd);
+        files.set(fd, null);
+        closeOnExec.set(fd, false);
+        if (--file.references == 0) file.release();
+    }
+
+    public boolean closeOnExec(int fd) {
+        get(fd);
+        return closeOnExec.get(fd);
+    }
+
+    public void setCloseOnExec(int fd, boolean value) {
+        get(fd);
+        closeOnExec.set(fd, value);
+    }
+
+    /** The open descriptors in ascending order (for /proc/self/fd). */
+    public List<Integer> openDescriptors() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) if (files.get(i) != null) out.add(i);
+        return out;
+    }
+
+    /** Closes everything (process exit): host files are returned to the host. */
+    public void closeAll() {
+        for (int fd = 0; fd < files.size(); fd++) if (files.get(fd) != null) close(fd);
     }
 }

@@ -9,9 +9,34 @@ import dev.jlibos.core.Errno;
  * of file, so an implementation overrides only what it supports.
  */
 public abstract class FileDescription {
-    /** The guest path this was opened as, for /proc/self/maps and /proc/self/fd; "" if it has none. */
+    /** O_ACCMODE values. */
+    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3;
+    public static final int O_APPEND = 0x400, O_NONBLOCK = 0x800;
+
+    /** Number of fd table slots referring to this description; released at zero. */
+    int references;
+    /** File status flags as F_GETFL reports them (access mode, O_APPEND, O_NONBLOCK...). */
+    protected int statusFlags;
+
+    protected FileDescription(int statusFlags) {
+        this.statusFlags = statusFlags;
+    }
+
+    protected FileDescription() {
+        this(O_RDWR);
+    }
+
+    /** The guest path this was opened as, for /proc/self/fd and /proc/self/maps; "" if it has none. */
     public String path() {
         return "";
+    }
+
+    public boolean readable() {
+        return (statusFlags & O_ACCMODE) != O_WRONLY;
+    }
+
+    public boolean writable() {
+        return (statusFlags & O_ACCMODE) != O_RDONLY;
     }
 
     /** Reads up to {@code length} bytes at the current position; 0 means end of file. */
@@ -23,13 +48,50 @@ public abstract class FileDescription {
         throw Errno.EINVAL.fail();
     }
 
-    /** Reads at an absolute position without moving the file position (pread64, file-backed mmap). */
+    /** Reads at an absolute position without moving the file position (pread64). */
     public int pread(byte[] buffer, int offset, int length, long position) {
         throw Errno.ESPIPE.fail();
     }
 
     public int pwrite(byte[] buffer, int offset, int length, long position) {
         throw Errno.ESPIPE.fail();
+    }
+
+    public long seek(long offset, int whence) {
+        throw Errno.ESPIPE.fail();
+    }
+
+    /** The 144-byte x86-64 {@code struct stat} of this file. */
+    public abstract byte[] stat();
+
+    /** The 256-byte {@code struct statx}; by default derived from {@link #stat()}. */
+    public byte[] statx(int mask) {
+        return StatLayout.statxFromStat(stat());
+    }
+
+    /** Fills {@code buffer} with linux_dirent64 records; 0 at end of directory. */
+    public int getdents64(byte[] buffer) {
+        throw Errno.ENOTDIR.fail();
+    }
+
+    /** Bytes that can be read without blocking, for FIONREAD. */
+    public int available() {
+        throw Errno.ENOTTY.fail();
+    }
+
+    /** The host fd behind this description, or -1 when it lives in the JVM (pipes, streams). */
+    public int hostFd() {
+        return -1;
+    }
+
+    public int statusFlags() {
+        return statusFlags;
+    }
+
+    /** F_SETFL: only O_APPEND, O_NONBLOCK, O_ASYNC, O_DIRECT and O_NOATIME may change (fcntl(2)). */
+    public void setStatusFlags(int flags) {
+        int changeable = O_APPEND | O_NONBLOCK;
+        statusFlags = (statusFlags & ~changeable) | (flags & changeable);
     }
 
     /**
@@ -41,7 +103,7 @@ public abstract class FileDescription {
         throw Errno.ENODEV.fail();
     }
 
-    /** Drops one reference; the description is released when the last fd referring to it closes. */
-    public void close() {
+    /** Called when the last fd referring to this description is closed. */
+    protected void release() {
     }
 }

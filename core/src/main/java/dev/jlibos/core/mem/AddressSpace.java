@@ -291,6 +291,21 @@ public final class AddressSpace implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails with EFAULT unless every byte of the range is mapped with the needed right. Lets a syscall
+     * check its output buffer before consuming input it could not hand back (read from a pipe).
+     */
+    public void requireAccess(long address, long length, boolean forWrite) {
+        if (length <= 0) return;
+        if (address + length < address) throw Errno.EFAULT.fail();
+        long a = address, end = address + length;
+        while (a < end) {
+            Vma v = find(a);
+            if (v == null || !permits(v, forWrite)) throw Errno.EFAULT.fail();
+            a = v.end();
+        }
+    }
+
     /** Returns the single area containing the whole range with the needed right, or null to take the slow path. */
     private Vma accessible(long address, int length, boolean forWrite) {
         Vma v = find(address);

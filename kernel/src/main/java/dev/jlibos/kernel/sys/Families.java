@@ -16,6 +16,10 @@ public final class Families {
                 new MemoryCalls(),
                 new TimeCalls(),
                 new SystemInfoCalls(),
-                new BootstrapIoCalls());
+                new FileIoCalls(),
+                new FdCalls(),
+                new OpenCalls(),
+                new StatCalls(),
+                new PathCalls());
     }
 }

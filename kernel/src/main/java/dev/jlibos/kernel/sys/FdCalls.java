@@ -1,0 +1,202 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.syscall.SyscallFamily;
+import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.syscalls.Sysno;
+import dev.jlibos.vfs.FdTable;
+import dev.jlibos.vfs.FileDescription;
+import dev.jlibos.vfs.HostFs;
+import dev.jlibos.vfs.PipeBuffer;
+
+/** The descriptor table: close, dup family, fcntl, ioctl, pipes. */
+public final class FdCalls implements SyscallFamily {
+    static final int O_CLOEXEC = 0x80000, O_NONBLOCK = 0x800, O_DIRECT = 0x4000;
+    private static final int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5,
+            F_SETLK = 6, F_SETLKW = 7, F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38,
+            F_DUPFD_CLOEXEC = 1030, F_GETPIPE_SZ = 1032;
+    private static final int FD_CLOEXEC = 1;
+    /** struct flock on x86-64. */
+    private static final int FLOCK_SIZE = 32;
+    private static final int TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404,
+            TIOCGPGRP = 0x540f, TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414, FIONREAD = 0x541b, FIONBIO = 0x5421,
+            FIONCLEX = 0x5450, FIOCLEX = 0x5451;
+    /** The kernel's struct termios (not glibc's larger one) and struct winsize. */
+    private static final int TERMIOS_SIZE = 36, WINSIZE_SIZE = 8;
+    private static final int CLOSE_RANGE_CLOEXEC = 4, CLOSE_RANGE_UNSHARE = 2;
+
+    @Override
+    public void register(SyscallRegistry r) {
+        r.full(Sysno.CLOSE, (t, a) -> {
+            t.process.files.close(a.i32(0));
+            return 0;
+        });
+        r.full(Sysno.CLOSE_RANGE, this::closeRange);
+        r.full(Sysno.DUP, (t, a) -> t.process.files.install(t.process.files.get(a.i32(0)), false));
+        r.full(Sysno.DUP2, this::dup2);
+        r.full(Sysno.DUP3, this::dup3);
+        r.partial(Sysno.FCNTL, "record locks are the host's (taken by the JVM process); F_SETOWN, leases,"
+                + " notify and seals: EINVAL", this::fcntl);
+        r.partial(Sysno.IOCTL, "terminal requests TCGETS/TCSETS*/TIOCGWINSZ/TIOCSWINSZ/TIOCGPGRP, FIONREAD,"
+                + " FIONBIO, FIOCLEX/FIONCLEX; other requests ENOTTY", this::ioctl);
+        r.full(Sysno.PIPE, (t, a) -> pipe(t, a.get(0), 0));
+        r.partial(Sysno.PIPE2, "O_DIRECT (packet mode): EINVAL", (t, a) -> pipe(t, a.get(0), a.i32(1)));
+    }
+
+    private long dup2(GuestThread t, SyscallArgs a) {
+        int oldFd = a.i32(0), newFd = a.i32(1);
+        FileDescription file = t.process.files.get(oldFd);
+        if (oldFd == newFd) return newFd;
+        t.process.files.installAt(newFd, file, false);
+        return newFd;
+    }
+
+    private long dup3(GuestThread t, SyscallArgs a) {
+        int oldFd = a.i32(0), newFd = a.i32(1), flags = a.i32(2);
+        if ((flags & ~O_CLOEXEC) != 0 || oldFd == newFd) throw Errno.EINVAL.fail();
+        t.process.files.installAt(newFd, t.process.files.get(oldFd), (flags & O_CLOEXEC) != 0);
+        return newFd;
+    }
+
+    private long closeRange(GuestThread t, SyscallArgs a) {
+        long first = a.get(0) & 0xffffffffL, last = a.get(1) & 0xffffffffL;
+        int flags = a.i32(2);
+        if ((flags & ~(CLOSE_RANGE_CLOEXEC | CLOSE_RANGE_UNSHARE)) != 0 || first > last) throw Errno.EINVAL.fail();
+        FdTable files = t.process.files;
+        for (int fd : files.openDescriptors()) {
+            if (fd < first || fd > last) continue;
+            if ((flags & CLOSE_RANGE_CLOEXEC) != 0) files.setCloseOnExec(fd, true); else files.close(fd);
+        }
+        return 0;
+    }
+
+    private long fcntl(GuestThread t, SyscallArgs a) {
+        FdTable files = t.process.files;
+        int fd = a.i32(0), cmd = a.i32(1);
+        FileDescription file = files.get(fd);
+        switch (cmd) {
+            case F_DUPFD, F_DUPFD_CLOEXEC -> {
+                return files.installFrom(a.i32(2), file, cmd == F_DUPFD_CLOEXEC);
+            }
+            case F_GETFD -> {
+                return files.closeOnExec(fd) ? FD_CLOEXEC : 0;
+            }
+            case F_SETFD -> {
+                files.setCloseOnExec(fd, (a.i32(2) & FD_CLOEXEC) != 0);
+                return 0;
+            }
+            case F_GETFL -> {
+                return file.statusFlags();
+            }
+            case F_SETFL -> {
+                file.setStatusFlags(a.i32(2));
+                return 0;
+            }
+            case F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW -> {
+                return lock(t, file, cmd, a.get(2));
+            }
+            case F_GETPIPE_SZ -> {
+                if (file.hostFd() >= 0 || !file.path().startsWith("pipe:")) throw Errno.EBADF.fail();
+                return PipeBuffer.CAPACITY;
+            }
+            default -> {
+                t.kernel().log().once("fcntl command " + cmd + " is not supported (EINVAL)");
+                throw Errno.EINVAL.fail();
+            }
+        }
+    }
+
+    /** Locks on host files are the host kernel's, so they behave like Linux locks held by one process. */
+    private long lock(GuestThread t, FileDescription file, int cmd, long flockAddress) {
+        AddressSpace m = t.process.memory;
+        byte[] flock = m.read(flockAddress, FLOCK_SIZE);
+        if (file.hostFd() < 0) throw Errno.EINVAL.fail();
+        HostFs host = t.process.fs.host;
+        byte[] out = fcntlBuffer(host, file.hostFd(), cmd, flock);
+        if (cmd == F_GETLK || cmd == F_OFD_GETLK) m.write(flockAddress, out);
+        return 0;
+    }
+
+    private static byte[] fcntlBuffer(HostFs host, int fd, int cmd, byte[] in) {
+        // fcntl and ioctl take the same (fd, request, pointer) shape; HostFs marshals the buffer.
+        return host.fcntlBuffer(fd, cmd, in);
+    }
+
+    private long ioctl(GuestThread t, SyscallArgs a) {
+        FdTable files = t.process.files;
+        int fd = a.i32(0);
+        int request = a.i32(1);
+        long arg = a.get(2);
+        FileDescription file = files.get(fd);
+        AddressSpace m = t.process.memory;
+        switch (request) {
+            case FIOCLEX, FIONCLEX -> {
+                files.setCloseOnExec(fd, request == FIOCLEX);
+                return 0;
+            }
+            case FIONBIO -> {
+                int on = m.readInt(arg);
+                file.setStatusFlags(on != 0 ? file.statusFlags() | O_NONBLOCK : file.statusFlags() & ~O_NONBLOCK);
+                return 0;
+            }
+            case FIONREAD -> {
+                m.writeInt(arg, file.available());
+                return 0;
+            }
+            case TCGETS, TIOCGWINSZ -> {
+                int size = request == TCGETS ? TERMIOS_SIZE : WINSIZE_SIZE;
+                m.requireAccess(arg, size, true);
+                m.write(arg, terminal(t, file).ioctlBuffer(file.hostFd(), request, new byte[size]));
+                return 0;
+            }
+            case TCSETS, TCSETSW, TCSETSF, TIOCSWINSZ -> {
+                int size = request == TIOCSWINSZ ? WINSIZE_SIZE : TERMIOS_SIZE;
+                terminal(t, file).ioctlBuffer(file.hostFd(), request, m.read(arg, size));
+                return 0;
+            }
+            case TIOCGPGRP -> {
+                // The terminal's foreground group is the guest's own process group (jlibos's pid namespace).
+                terminal(t, file).ioctlBuffer(file.hostFd(), TCGETS, new byte[TERMIOS_SIZE]);
+                m.writeInt(arg, t.process.pid);
+                return 0;
+            }
+            default -> {
+                if (file.hostFd() < 0) throw Errno.ENOTTY.fail();
+                t.kernel().log().once("ioctl request 0x" + Integer.toHexString(request) + " is not supported (ENOTTY)");
+                throw Errno.ENOTTY.fail();
+            }
+        }
+    }
+
+    /** Terminal requests go to the host terminal behind a host fd; anything else is not a tty. */
+    private static HostFs terminal(GuestThread t, FileDescription file) {
+        if (file.hostFd() < 0) throw Errno.ENOTTY.fail();
+        return t.process.fs.host;
+    }
+
+    private long pipe(GuestThread t, long address, int flags) {
+        if ((flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT)) != 0) throw Errno.EINVAL.fail();
+        if ((flags & O_DIRECT) != 0) {
+            t.kernel().log().once("pipe2: O_DIRECT (packet mode) is not supported (EINVAL)");
+            throw Errno.EINVAL.fail();
+        }
+        t.process.memory.requireAccess(address, 8, true);
+        FileDescription[] ends = PipeBuffer.create(flags);
+        boolean cloexec = (flags & O_CLOEXEC) != 0;
+        FdTable files = t.process.files;
+        int r = files.install(ends[0], cloexec);
+        int w;
+        try {
+            w = files.install(ends[1], cloexec);
+        } catch (RuntimeException e) {
+            files.close(r);
+            throw e;
+        }
+        t.process.memory.writeInt(address, r);
+        t.process.memory.writeInt(address + 4, w);
+        return 0;
+    }
+}

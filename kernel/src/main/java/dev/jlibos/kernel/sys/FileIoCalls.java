@@ -1,0 +1,122 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.syscall.SyscallFamily;
+import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.syscalls.Sysno;
+import dev.jlibos.vfs.FileDescription;
+import dev.jlibos.vfs.HostFile;
+
+/** Moving bytes between files and guest memory: read/write and their vectored and positioned forms. */
+public final class FileIoCalls implements SyscallFamily {
+    /** One transfer's Java-side chunk; larger requests loop, so no guest length sizes an allocation. */
+    private static final int CHUNK = 1 << 20;
+    private static final int IOV_MAX = 1024;
+    /** Linux's MAX_RW_COUNT: one call never moves more than 2 GiB - 4 KiB. */
+    private static final long MAX_RW_COUNT = 0x7ffff000L;
+    private static final int SEEK_SET = 0, SEEK_HOLE = 4;
+
+    @Override
+    public void register(SyscallRegistry r) {
+        r.full(Sysno.READ, (t, a) -> read(t, a.i32(0), a.get(1), a.get(2), -1));
+        r.full(Sysno.WRITE, (t, a) -> write(t, a.i32(0), a.get(1), a.get(2), -1));
+        r.full(Sysno.PREAD64, (t, a) -> read(t, a.i32(0), a.get(1), a.get(2), positioned(a.get(3))));
+        r.full(Sysno.PWRITE64, (t, a) -> write(t, a.i32(0), a.get(1), a.get(2), positioned(a.get(3))));
+        r.full(Sysno.READV, (t, a) -> vectored(t, a, false, -1));
+        r.full(Sysno.WRITEV, (t, a) -> vectored(t, a, true, -1));
+        r.full(Sysno.PREADV, (t, a) -> vectored(t, a, false, positioned(a.get(3))));
+        r.full(Sysno.PWRITEV, (t, a) -> vectored(t, a, true, positioned(a.get(3))));
+        r.full(Sysno.LSEEK, this::lseek);
+    }
+
+    private static long positioned(long offset) {
+        if (offset < 0) throw Errno.EINVAL.fail();
+        return offset;
+    }
+
+    /** read(2)/pread64(2): {@code position} < 0 means "at the file position". */
+    static long read(GuestThread t, int fd, long buf, long count, long position) {
+        FileDescription file = t.process.files.get(fd);
+        if (!file.readable()) throw Errno.EBADF.fail();
+        if (count < 0) throw Errno.EINVAL.fail();
+        count = Math.min(count, MAX_RW_COUNT);
+        AddressSpace m = t.process.memory;
+        m.requireAccess(buf, Math.min(count, CHUNK), true);
+        long done = 0;
+        byte[] chunk = new byte[(int) Math.min(count, CHUNK)];
+        while (done < count) {
+            int want = (int) Math.min(chunk.length, count - done);
+            if (done > 0) m.requireAccess(buf + done, want, true);
+            int n = position < 0 ? file.read(chunk, 0, want) : file.pread(chunk, 0, want, position + done);
+            if (n <= 0) break;
+            m.write(buf + done, chunk, 0, n);
+            done += n;
+            // Only regular host files are read on after a full chunk: a pipe or terminal could block.
+            if (n < want || !(file instanceof HostFile)) break;
+        }
+        return done;
+    }
+
+    static long write(GuestThread t, int fd, long buf, long count, long position) {
+        FileDescription file = t.process.files.get(fd);
+        if (!file.writable()) throw Errno.EBADF.fail();
+        if (count < 0) throw Errno.EINVAL.fail();
+        count = Math.min(count, MAX_RW_COUNT);
+        AddressSpace m = t.process.memory;
+        long done = 0;
+        byte[] chunk = new byte[(int) Math.min(count, CHUNK)];
+        while (done < count) {
+            int want = (int) Math.min(chunk.length, count - done);
+            try {
+                m.read(buf + done, chunk, 0, want);
+            } catch (RuntimeException e) {
+                if (done > 0) break; // a short write, as Linux reports a fault after progress
+                throw e;
+            }
+            int n = position < 0 ? file.write(chunk, 0, want) : file.pwrite(chunk, 0, want, position + done);
+            done += n;
+            if (n < want) break;
+        }
+        return done;
+    }
+
+    /** readv/writev/preadv/pwritev over an array of struct iovec {base, len}. */
+    private long vectored(GuestThread t, SyscallArgs a, boolean toFile, long position) {
+        int fd = a.i32(0), count = a.i32(2);
+        long iov = a.get(1);
+        t.process.files.get(fd);
+        if (count < 0 || count > IOV_MAX) throw Errno.EINVAL.fail();
+        AddressSpace m = t.process.memory;
+        long[] bases = new long[count], lengths = new long[count];
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            bases[i] = m.readLong(iov + 16L * i);
+            lengths[i] = m.readLong(iov + 16L * i + 8);
+            if (lengths[i] < 0 || (total += lengths[i]) < 0) throw Errno.EINVAL.fail();
+        }
+        long done = 0;
+        for (int i = 0; i < count; i++) {
+            if (lengths[i] == 0) continue;
+            long pos = position < 0 ? -1 : position + done;
+            long n;
+            try {
+                n = toFile ? write(t, fd, bases[i], lengths[i], pos) : read(t, fd, bases[i], lengths[i], pos);
+            } catch (RuntimeException e) {
+                if (done > 0) break;
+                throw e;
+            }
+            done += n;
+            if (n < lengths[i]) break;
+        }
+        return done;
+    }
+
+    private long lseek(GuestThread t, SyscallArgs a) {
+        int whence = a.i32(2);
+        if (whence < SEEK_SET || whence > SEEK_HOLE) throw Errno.EINVAL.fail();
+        return t.process.files.get(a.i32(0)).seek(a.get(1), whence);
+    }
+}

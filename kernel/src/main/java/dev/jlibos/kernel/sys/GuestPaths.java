@@ -1,0 +1,44 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.vfs.FileDescription;
+import dev.jlibos.vfs.HostFs;
+
+/** Reading path arguments and turning a guest dirfd into the host directory fd it stands for. */
+final class GuestPaths {
+    static final int AT_FDCWD = -100;
+    /** PATH_MAX counts the terminating NUL. */
+    private static final int PATH_MAX = 4096;
+
+    private GuestPaths() {
+    }
+
+    /** A path argument; ENOENT for the empty path (unless the caller handles AT_EMPTY_PATH first). */
+    static byte[] path(GuestThread t, long address) {
+        byte[] p = t.process.memory.readCBytes(address, PATH_MAX - 1, Errno.ENAMETOOLONG);
+        if (p.length == 0) throw Errno.ENOENT.fail();
+        return p;
+    }
+
+    static byte[] pathOrEmpty(GuestThread t, long address) {
+        return t.process.memory.readCBytes(address, PATH_MAX - 1, Errno.ENAMETOOLONG);
+    }
+
+    static boolean absolute(byte[] path) {
+        return path.length > 0 && path[0] == '/';
+    }
+
+    /** The host fd a relative path is resolved against: the cwd, or the directory {@code dirfd} refers to. */
+    static int dirfd(GuestThread t, int dirfd, byte[] path) {
+        if (absolute(path)) return HostFs.AT_FDCWD; // ignored by the host for absolute paths
+        if (dirfd == AT_FDCWD) return t.process.fs.cwdFd();
+        FileDescription d = t.process.files.get(dirfd);
+        if (d.hostFd() < 0) throw Errno.ENOTDIR.fail();
+        return d.hostFd();
+    }
+
+    static String string(byte[] path) {
+        return new String(path, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

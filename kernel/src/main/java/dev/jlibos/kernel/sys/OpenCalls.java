@@ -1,0 +1,43 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.syscall.SyscallFamily;
+import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.syscalls.Sysno;
+import dev.jlibos.vfs.FileDescription;
+import dev.jlibos.vfs.HostFile;
+
+import static dev.jlibos.kernel.sys.GuestPaths.AT_FDCWD;
+
+/** Opening files: open, openat, creat. The host file tree is visible at "/" (passthrough, like qemu-user). */
+public final class OpenCalls implements SyscallFamily {
+    private static final int O_WRONLY = 1, O_CREAT = 0x40, O_TRUNC = 0x200, O_CLOEXEC = 0x80000;
+    /** Flags the kernel keeps as file status flags (visible to F_GETFL). */
+    private static final int STATUS_FLAGS = 0x3 | 0x400 | 0x800 | 0x1000 | 0x2000 | 0x4000 | 0x40000 | 0x8000 | 0x200000;
+
+    @Override
+    public void register(SyscallRegistry r) {
+        r.full(Sysno.OPEN, (t, a) -> open(t, AT_FDCWD, a.get(0), a.i32(1), a.i32(2)));
+        r.full(Sysno.OPENAT, (t, a) -> open(t, a.i32(0), a.get(1), a.i32(2), a.i32(3)));
+        r.full(Sysno.CREAT, (t, a) -> open(t, AT_FDCWD, a.get(0), O_CREAT | O_WRONLY | O_TRUNC, a.i32(1)));
+    }
+
+    static long open(GuestThread t, int dirfd, long pathAddress, int flags, int mode) {
+        byte[] path = GuestPaths.path(t, pathAddress);
+        int host = GuestPaths.dirfd(t, dirfd, path);
+        // The host fd is always close-on-exec on the host; the guest's own FD_CLOEXEC lives in the fd table.
+        int fd = t.process.fs.host.openat(host, path, flags | O_CLOEXEC, mode & 07777, t.process.fs.umask);
+        FileDescription file = new HostFile(t.process.fs.host, fd, GuestPaths.string(path), flags & STATUS_FLAGS);
+        try {
+            return t.process.files.install(file, (flags & O_CLOEXEC) != 0);
+        } catch (RuntimeException e) {
+            t.process.fs.host.closeFd(fd);
+            throw e;
+        }
+    }
+
+    static void requireNoExtraFlags(int flags, int allowed) {
+        if ((flags & ~allowed) != 0) throw Errno.EINVAL.fail();
+    }
+}

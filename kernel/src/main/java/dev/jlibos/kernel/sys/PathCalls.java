@@ -1,0 +1,216 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.core.mem.Longs;
+import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.syscall.SyscallFamily;
+import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.syscalls.Sysno;
+import dev.jlibos.vfs.FileDescription;
+import dev.jlibos.vfs.FsContext;
+import dev.jlibos.vfs.HostFs;
+
+import java.nio.charset.StandardCharsets;
+
+import static dev.jlibos.kernel.sys.GuestPaths.AT_FDCWD;
+
+/** Changing the file tree and its metadata: cwd, mkdir, unlink, rename, links, modes, owners, times, sizes. */
+public final class PathCalls implements SyscallFamily {
+    private static final int AT_REMOVEDIR = 0x200, AT_SYMLINK_NOFOLLOW = 0x100, AT_SYMLINK_FOLLOW = 0x400,
+            AT_EMPTY_PATH = 0x1000;
+    private static final int RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
+    private static final int O_WRONLY = 1, O_CLOEXEC = 0x80000;
+    private static final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
+
+    @Override
+    public void register(SyscallRegistry r) {
+        r.full(Sysno.GETCWD, this::getcwd);
+        r.full(Sysno.CHDIR, (t, a) -> {
+            byte[] p = GuestPaths.path(t, a.get(0));
+            fs(t).changeDirectory(GuestPaths.dirfd(t, AT_FDCWD, p), p);
+            return 0;
+        });
+        r.full(Sysno.FCHDIR, (t, a) -> {
+            FileDescription d = t.process.files.get(a.i32(0));
+            if (d.hostFd() < 0) throw Errno.ENOTDIR.fail();
+            fs(t).changeDirectory(d.hostFd(), ".".getBytes(StandardCharsets.UTF_8));
+            return 0;
+        });
+        r.full(Sysno.MKDIR, (t, a) -> mkdir(t, AT_FDCWD, a.get(0), a.i32(1)));
+        r.full(Sysno.MKDIRAT, (t, a) -> mkdir(t, a.i32(0), a.get(1), a.i32(2)));
+        r.full(Sysno.MKNOD, (t, a) -> mknod(t, AT_FDCWD, a.get(0), a.i32(1), a.get(2)));
+        r.full(Sysno.MKNODAT, (t, a) -> mknod(t, a.i32(0), a.get(1), a.i32(2), a.get(3)));
+        r.full(Sysno.RMDIR, (t, a) -> unlink(t, AT_FDCWD, a.get(0), AT_REMOVEDIR));
+        r.full(Sysno.UNLINK, (t, a) -> unlink(t, AT_FDCWD, a.get(0), 0));
+        r.full(Sysno.UNLINKAT, (t, a) -> unlink(t, a.i32(0), a.get(1), a.i32(2)));
+        r.full(Sysno.RENAME, (t, a) -> rename(t, AT_FDCWD, a.get(0), AT_FDCWD, a.get(1), 0));
+        r.full(Sysno.RENAMEAT, (t, a) -> rename(t, a.i32(0), a.get(1), a.i32(2), a.get(3), 0));
+        r.full(Sysno.RENAMEAT2, (t, a) -> rename(t, a.i32(0), a.get(1), a.i32(2), a.get(3), a.i32(4)));
+        r.full(Sysno.SYMLINK, (t, a) -> symlink(t, a.get(0), AT_FDCWD, a.get(1)));
+        r.full(Sysno.SYMLINKAT, (t, a) -> symlink(t, a.get(0), a.i32(1), a.get(2)));
+        r.full(Sysno.LINK, (t, a) -> link(t, AT_FDCWD, a.get(0), AT_FDCWD, a.get(1), 0));
+        r.full(Sysno.LINKAT, (t, a) -> link(t, a.i32(0), a.get(1), a.i32(2), a.get(3), a.i32(4)));
+        r.full(Sysno.CHMOD, (t, a) -> chmod(t, AT_FDCWD, a.get(0), a.i32(1)));
+        r.full(Sysno.FCHMODAT, (t, a) -> chmod(t, a.i32(0), a.get(1), a.i32(2)));
+        r.full(Sysno.FCHMOD, (t, a) -> host(t).simple(HostFs.FCHMOD, hostFd(t, a.i32(0)), a.i32(1) & 07777, 0));
+        r.full(Sysno.CHOWN, (t, a) -> chown(t, AT_FDCWD, a.get(0), a.i32(1), a.i32(2), 0));
+        r.full(Sysno.LCHOWN, (t, a) -> chown(t, AT_FDCWD, a.get(0), a.i32(1), a.i32(2), AT_SYMLINK_NOFOLLOW));
+        r.full(Sysno.FCHOWNAT, (t, a) -> chown(t, a.i32(0), a.get(1), a.i32(2), a.i32(3), a.i32(4)));
+        r.full(Sysno.FCHOWN, (t, a) -> host(t).simple(HostFs.FCHOWN, hostFd(t, a.i32(0)), a.i32(1), a.i32(2)));
+        r.full(Sysno.UTIMENSAT, this::utimensat);
+        r.full(Sysno.UTIMES, (t, a) -> utimes(t, a.get(0), a.get(1), 8, 1000));
+        r.full(Sysno.UTIME, (t, a) -> utimes(t, a.get(0), a.get(1), 0, 0));
+        r.full(Sysno.TRUNCATE, this::truncate);
+        r.full(Sysno.FTRUNCATE, (t, a) -> {
+            if (a.get(1) < 0) throw Errno.EINVAL.fail();
+            return host(t).simple(HostFs.FTRUNCATE, hostFd(t, a.i32(0), Errno.EINVAL), a.get(1), 0);
+        });
+        r.full(Sysno.FSYNC, (t, a) -> host(t).simple(HostFs.FSYNC, hostFd(t, a.i32(0), Errno.EINVAL), 0, 0));
+        r.full(Sysno.FDATASYNC, (t, a) -> host(t).simple(HostFs.FDATASYNC, hostFd(t, a.i32(0), Errno.EINVAL), 0, 0));
+        r.partial(Sysno.SYNC, "returns at once: guest writes already reach the host page cache", (t, a) -> 0);
+        r.full(Sysno.UMASK, (t, a) -> {
+            int old = fs(t).umask;
+            fs(t).umask = a.i32(0) & 0777;
+            return old;
+        });
+    }
+
+    private static FsContext fs(GuestThread t) {
+        return t.process.fs;
+    }
+
+    private static HostFs host(GuestThread t) {
+        return t.process.fs.host;
+    }
+
+    private static int hostFd(GuestThread t, int fd) {
+        return hostFd(t, fd, Errno.EBADF);
+    }
+
+    /** The host fd of a descriptor; JVM-side objects (pipes, streams) fail with {@code otherwise}. */
+    private static int hostFd(GuestThread t, int fd, Errno otherwise) {
+        FileDescription d = t.process.files.get(fd);
+        if (d.hostFd() < 0) throw otherwise.fail();
+        return d.hostFd();
+    }
+
+    private long getcwd(GuestThread t, SyscallArgs a) {
+        byte[] cwd = fs(t).cwdPath().getBytes(StandardCharsets.UTF_8);
+        if (a.get(1) < cwd.length + 1) throw Errno.ERANGE.fail();
+        byte[] out = java.util.Arrays.copyOf(cwd, cwd.length + 1);
+        t.process.memory.write(a.get(0), out);
+        return out.length;
+    }
+
+    private static long mkdir(GuestThread t, int dirfd, long pathAddress, int mode) {
+        byte[] p = GuestPaths.path(t, pathAddress);
+        host(t).mkdirat(GuestPaths.dirfd(t, dirfd, p), p, mode & 07777, fs(t).umask);
+        return 0;
+    }
+
+    private static long mknod(GuestThread t, int dirfd, long pathAddress, int mode, long dev) {
+        byte[] p = GuestPaths.path(t, pathAddress);
+        host(t).mknodat(GuestPaths.dirfd(t, dirfd, p), p, mode, dev, fs(t).umask);
+        return 0;
+    }
+
+    private static long unlink(GuestThread t, int dirfd, long pathAddress, int flags) {
+        if ((flags & ~AT_REMOVEDIR) != 0) throw Errno.EINVAL.fail();
+        byte[] p = GuestPaths.path(t, pathAddress);
+        host(t).unlinkat(GuestPaths.dirfd(t, dirfd, p), p, flags);
+        return 0;
+    }
+
+    private static long rename(GuestThread t, int oldDir, long oldAddress, int newDir, long newAddress, int flags) {
+        if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) != 0) throw Errno.EINVAL.fail();
+        byte[] from = GuestPaths.path(t, oldAddress), to = GuestPaths.path(t, newAddress);
+        host(t).renameat2(GuestPaths.dirfd(t, oldDir, from), from, GuestPaths.dirfd(t, newDir, to), to, flags);
+        return 0;
+    }
+
+    private static long symlink(GuestThread t, long targetAddress, int newDir, long linkAddress) {
+        byte[] target = GuestPaths.path(t, targetAddress), link = GuestPaths.path(t, linkAddress);
+        host(t).symlinkat(target, GuestPaths.dirfd(t, newDir, link), link);
+        return 0;
+    }
+
+    private static long link(GuestThread t, int oldDir, long oldAddress, int newDir, long newAddress, int flags) {
+        if ((flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) != 0) throw Errno.EINVAL.fail();
+        byte[] from = (flags & AT_EMPTY_PATH) != 0 ? GuestPaths.pathOrEmpty(t, oldAddress) : GuestPaths.path(t, oldAddress);
+        byte[] to = GuestPaths.path(t, newAddress);
+        int fromDir = from.length == 0 ? hostFd(t, oldDir) : GuestPaths.dirfd(t, oldDir, from);
+        host(t).linkat(fromDir, from, GuestPaths.dirfd(t, newDir, to), to, flags);
+        return 0;
+    }
+
+    private static long chmod(GuestThread t, int dirfd, long pathAddress, int mode) {
+        byte[] p = GuestPaths.path(t, pathAddress);
+        host(t).fchmodat(GuestPaths.dirfd(t, dirfd, p), p, mode & 07777);
+        return 0;
+    }
+
+    private static long chown(GuestThread t, int dirfd, long pathAddress, int uid, int gid, int flags) {
+        if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) != 0) throw Errno.EINVAL.fail();
+        byte[] p = (flags & AT_EMPTY_PATH) != 0 ? GuestPaths.pathOrEmpty(t, pathAddress) : GuestPaths.path(t, pathAddress);
+        int dir = p.length == 0 ? hostFd(t, dirfd) : GuestPaths.dirfd(t, dirfd, p);
+        host(t).fchownat(dir, p, uid, gid, flags);
+        return 0;
+    }
+
+    private long utimensat(GuestThread t, SyscallArgs a) {
+        int dirfd = a.i32(0), flags = a.i32(3);
+        if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) != 0) throw Errno.EINVAL.fail();
+        byte[] times = a.get(2) == 0 ? null : t.process.memory.read(a.get(2), 32);
+        if (times != null) {
+            for (int i = 0; i < 2; i++) {
+                long nsec = Longs.fromBytes(times, 16 * i + 8);
+                if (nsec != UTIME_NOW && nsec != UTIME_OMIT && (nsec < 0 || nsec > 999_999_999L)) throw Errno.EINVAL.fail();
+            }
+        }
+        if (a.get(1) == 0) { // futimens: the file dirfd refers to
+            host(t).utimensat(hostFd(t, dirfd), null, times, 0);
+            return 0;
+        }
+        byte[] p = GuestPaths.path(t, a.get(1));
+        host(t).utimensat(GuestPaths.dirfd(t, dirfd, p), p, times, flags);
+        return 0;
+    }
+
+    /**
+     * utimes (struct timeval[2]) and utime (struct utimbuf {actime, modtime}): converted to utimensat's
+     * timespecs; a NULL pointer means "now".
+     */
+    private static long utimes(GuestThread t, long pathAddress, long timesAddress, int stride, long nanosPerUnit) {
+        byte[] p = GuestPaths.path(t, pathAddress);
+        byte[] times = null;
+        if (timesAddress != 0) {
+            AddressSpace m = t.process.memory;
+            times = new byte[32];
+            for (int i = 0; i < 2; i++) {
+                long base = timesAddress + (stride == 0 ? 8L * i : 16L * i);
+                long sec = m.readLong(base);
+                long frac = stride == 0 ? 0 : m.readLong(base + 8);
+                if (frac < 0 || frac >= 1_000_000) throw Errno.EINVAL.fail();
+                Longs.put(times, 16 * i, sec, 8);
+                Longs.put(times, 16 * i + 8, frac * nanosPerUnit, 8);
+            }
+        }
+        host(t).utimensat(GuestPaths.dirfd(t, AT_FDCWD, p), p, times, 0);
+        return 0;
+    }
+
+    /** truncate(2) by path: opened relative to the guest's cwd, since the host call has no dirfd. */
+    private long truncate(GuestThread t, SyscallArgs a) {
+        if (a.get(1) < 0) throw Errno.EINVAL.fail();
+        byte[] p = GuestPaths.path(t, a.get(0));
+        int fd = host(t).openat(GuestPaths.dirfd(t, AT_FDCWD, p), p, O_WRONLY | O_CLOEXEC, 0, fs(t).umask);
+        try {
+            host(t).simple(HostFs.FTRUNCATE, fd, a.get(1), 0);
+        } finally {
+            host(t).closeFd(fd);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.syscall.SyscallFamily;
+import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.syscalls.Sysno;
+import dev.jlibos.vfs.FileDescription;
+import dev.jlibos.vfs.HostFs;
+
+import java.nio.charset.StandardCharsets;
+
+import static dev.jlibos.kernel.sys.GuestPaths.AT_FDCWD;
+
+/** Reading metadata: the stat family, statx, access checks, readlink, directory listing. */
+public final class StatCalls implements SyscallFamily {
+    static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_EACCESS = 0x200, AT_NO_AUTOMOUNT = 0x800,
+            AT_EMPTY_PATH = 0x1000, AT_STATX_SYNC_TYPE = 0x6000;
+    private static final int CHUNK = 1 << 20;
+
+    @Override
+    public void register(SyscallRegistry r) {
+        r.full(Sysno.STAT, (t, a) -> stat(t, AT_FDCWD, a.get(0), a.get(1), 0));
+        r.full(Sysno.LSTAT, (t, a) -> stat(t, AT_FDCWD, a.get(0), a.get(1), AT_SYMLINK_NOFOLLOW));
+        r.full(Sysno.FSTAT, (t, a) -> {
+            t.process.memory.write(a.get(1), t.process.files.get(a.i32(0)).stat());
+            return 0;
+        });
+        r.full(Sysno.NEWFSTATAT, (t, a) -> stat(t, a.i32(0), a.get(1), a.get(2), a.i32(3)));
+        r.full(Sysno.STATX, this::statx);
+        r.full(Sysno.ACCESS, (t, a) -> access(t, AT_FDCWD, a.get(0), a.i32(1), 0));
+        r.full(Sysno.FACCESSAT, (t, a) -> access(t, a.i32(0), a.get(1), a.i32(2), 0));
+        r.full(Sysno.FACCESSAT2, (t, a) -> access(t, a.i32(0), a.get(1), a.i32(2), a.i32(3)));
+        r.partial(Sysno.READLINK, "/proc/self/exe and /proc/<pid>/exe name the guest program; the rest of"
+                + " /proc is the host's (issue 3)", (t, a) -> readlink(t, AT_FDCWD, a.get(0), a.get(1), a.get(2)));
+        r.partial(Sysno.READLINKAT, "as readlink", (t, a) -> readlink(t, a.i32(0), a.get(1), a.get(2), a.get(3)));
+        r.full(Sysno.GETDENTS64, this::getdents64);
+    }
+
+    private static long stat(GuestThread t, int dirfd, long pathAddress, long buf, int flags) {
+        if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)) != 0) throw Errno.EINVAL.fail();
+        byte[] path = GuestPaths.pathOrEmpty(t, pathAddress);
+        byte[] result;
+        if (path.length == 0) {
+            if ((flags & AT_EMPTY_PATH) == 0) throw Errno.ENOENT.fail();
+            result = dirfd == AT_FDCWD ? t.process.fs.host.fstat(t.process.fs.cwdFd()) : t.process.files.get(dirfd).stat();
+        } else {
+            result = t.process.fs.host.fstatat(GuestPaths.dirfd(t, dirfd, path), path, flags);
+        }
+        t.process.memory.write(buf, result);
+        return 0;
+    }
+
+    private long statx(GuestThread t, SyscallArgs a) {
+        int dirfd = a.i32(0), flags = a.i32(2), mask = a.i32(3);
+        if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)) != 0
+                || (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE) {
+            throw Errno.EINVAL.fail();
+        }
+        byte[] path = GuestPaths.pathOrEmpty(t, a.get(1));
+        byte[] result;
+        if (path.length == 0) {
+            if ((flags & AT_EMPTY_PATH) == 0) throw Errno.ENOENT.fail();
+            result = dirfd == AT_FDCWD ? t.process.fs.host.statx(t.process.fs.cwdFd(), path, flags, mask)
+                    : t.process.files.get(dirfd).statx(mask);
+        } else {
+            result = t.process.fs.host.statx(GuestPaths.dirfd(t, dirfd, path), path, flags, mask);
+        }
+        t.process.memory.write(a.get(4), result);
+        return 0;
+    }
+
+    private static long access(GuestThread t, int dirfd, long pathAddress, int mode, int flags) {
+        if ((mode & ~7) != 0 || (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) != 0) {
+            throw Errno.EINVAL.fail();
+        }
+        byte[] path = (flags & AT_EMPTY_PATH) != 0 ? GuestPaths.pathOrEmpty(t, pathAddress) : GuestPaths.path(t, pathAddress);
+        int host = path.length == 0 && dirfd != AT_FDCWD ? hostFdOf(t, dirfd) : GuestPaths.dirfd(t, dirfd, path);
+        t.process.fs.host.faccessat2(host, path, mode, flags);
+        return 0;
+    }
+
+    private static int hostFdOf(GuestThread t, int fd) {
+        FileDescription d = t.process.files.get(fd);
+        if (d.hostFd() < 0) throw Errno.EACCES.fail();
+        return d.hostFd();
+    }
+
+    private static long readlink(GuestThread t, int dirfd, long pathAddress, long buf, long size) {
+        if (size <= 0) throw Errno.EINVAL.fail();
+        byte[] path = GuestPaths.path(t, pathAddress);
+        byte[] target = selfExe(t, path);
+        if (target == null) target = t.process.fs.host.readlinkat(GuestPaths.dirfd(t, dirfd, path), path);
+        int n = (int) Math.min(size, target.length);
+        t.process.memory.write(buf, target, 0, n);
+        return n;
+    }
+
+    /** /proc/self/exe must name the guest's program, not the JVM the host's /proc would show. */
+    private static byte[] selfExe(GuestThread t, byte[] path) {
+        String p = GuestPaths.string(path);
+        if (p.equals("/proc/self/exe") || p.equals("/proc/" + t.process.pid + "/exe")) {
+            return t.process.executable.getBytes(StandardCharsets.UTF_8);
+        }
+        return null;
+    }
+
+    private long getdents64(GuestThread t, SyscallArgs a) {
+        FileDescription dir = t.process.files.get(a.i32(0));
+        long count = a.get(2) & 0xffffffffL;
+        byte[] buf = new byte[(int) Math.min(count, CHUNK)];
+        t.process.memory.requireAccess(a.get(1), buf.length, true);
+        int n = dir.getdents64(buf);
+        t.process.memory.write(a.get(1), buf, 0, n);
+        return n;
+    }
+
+    static HostFs host(GuestThread t) {
+        return t.process.fs.host;
+    }
+}

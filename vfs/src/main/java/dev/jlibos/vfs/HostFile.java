@@ -1,0 +1,95 @@
+package dev.jlibos.vfs;
+
+import dev.jlibos.core.Errno;
+
+/** An open host file, directory, device or O_PATH handle, served by the host kernel on a host fd. */
+public final class HostFile extends FileDescription {
+    private final HostFs fs;
+    private final int fd;
+    private final String path;
+
+    public HostFile(HostFs fs, int fd, String path, int statusFlags) {
+        super(statusFlags);
+        this.fs = fs;
+        this.fd = fd;
+        this.path = path;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public int hostFd() {
+        return fd;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) {
+        return fs.read(fd, buffer, offset, length);
+    }
+
+    @Override
+    public int write(byte[] buffer, int offset, int length) {
+        return fs.write(fd, buffer, offset, length);
+    }
+
+    @Override
+    public int pread(byte[] buffer, int offset, int length, long position) {
+        return fs.pread(fd, buffer, offset, length, position);
+    }
+
+    @Override
+    public int pwrite(byte[] buffer, int offset, int length, long position) {
+        return fs.pwrite(fd, buffer, offset, length, position);
+    }
+
+    @Override
+    public long seek(long offset, int whence) {
+        return fs.lseek(fd, offset, whence);
+    }
+
+    @Override
+    public byte[] stat() {
+        return fs.fstat(fd);
+    }
+
+    @Override
+    public byte[] statx(int mask) {
+        return fs.statx(fd, new byte[0], 0x1000 /* AT_EMPTY_PATH */, mask);
+    }
+
+    @Override
+    public int getdents64(byte[] buffer) {
+        return fs.getdents64(fd, buffer);
+    }
+
+    @Override
+    public int available() {
+        byte[] n = fs.ioctlBuffer(fd, 0x541B /* FIONREAD */, new byte[4]);
+        return (n[0] & 0xff) | (n[1] & 0xff) << 8 | (n[2] & 0xff) << 16 | (n[3] & 0xff) << 24;
+    }
+
+    @Override
+    public int statusFlags() {
+        return (int) fs.simple(HostFs.FCNTL, fd, 3 /* F_GETFL */, 0);
+    }
+
+    @Override
+    public void setStatusFlags(int flags) {
+        fs.simple(HostFs.FCNTL, fd, 4 /* F_SETFL */, flags);
+    }
+
+    @Override
+    public int readForMapping(byte[] buffer, int offset, int length, long position) {
+        if (!readable()) throw Errno.EACCES.fail();
+        if ((StatLayout.mode(stat()) & StatLayout.S_IFMT) == StatLayout.S_IFDIR) throw Errno.ENODEV.fail();
+        return pread(buffer, offset, length, position);
+    }
+
+    @Override
+    protected void release() {
+        fs.closeFd(fd);
+    }
+}

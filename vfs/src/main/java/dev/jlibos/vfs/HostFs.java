@@ -1,0 +1,219 @@
+package dev.jlibos.vfs;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.core.host.HostSyscalls;
+import dev.jlibos.core.mem.HostBlock;
+import dev.jlibos.core.mem.HostMemory;
+
+/**
+ * The host file tree passed through at "/": file operations forwarded to the host kernel on host fds,
+ * which gives exact Linux semantics (errno, st_blocks, d_type, O_APPEND...) for free.
+ *
+ * <p>Marshalling is explicit: every path and buffer is copied into a scratch block this class owns, and
+ * only that block's addresses reach the host. Relative paths are resolved by the host against the
+ * guest's own directory fds (its cwd, or the dirfd it passed), never the JVM's working directory.
+ */
+public final class HostFs {
+    /** Host x86-64 syscall numbers used here. */
+    public static final int READ = 0, WRITE = 1, CLOSE = 3, FSTAT = 5, LSEEK = 8, IOCTL = 16, PREAD64 = 17, PWRITE64 = 18,
+            FCNTL = 72, FSYNC = 74, FDATASYNC = 75, TRUNCATE = 76, FTRUNCATE = 77, FCHMOD = 91, FCHOWN = 93,
+            UMASK = 95, GETDENTS64 = 217, OPENAT = 257, MKDIRAT = 258, MKNODAT = 259, FCHOWNAT = 260,
+            NEWFSTATAT = 262, UNLINKAT = 263, LINKAT = 265, SYMLINKAT = 266, READLINKAT = 267, FCHMODAT = 268,
+            UTIMENSAT = 280, FALLOCATE = 285, RENAMEAT2 = 316, STATX = 332, FACCESSAT2 = 439;
+    public static final int AT_FDCWD = -100;
+    private static final int PATH_SLOT = 8192;
+    /** Largest single transfer; callers loop for more. */
+    public static final int CHUNK = 1 << 20;
+
+    private final HostSyscalls sys;
+    private final HostBlock scratch;
+
+    public HostFs(HostSyscalls sys, HostMemory memory) {
+        this.sys = sys;
+        this.scratch = memory.allocate(2L * PATH_SLOT + CHUNK);
+    }
+
+    public void close() {
+        scratch.free();
+    }
+
+    private long data() {
+        return scratch.address() + 2L * PATH_SLOT;
+    }
+
+    static long check(long r) {
+        if (r < 0) throw Errno.fromHost((int) -r).fail();
+        return r;
+    }
+
+    /** Copies a path into scratch slot 0 or 1 with its NUL; Linux's PATH_MAX includes the NUL. */
+    private long path(byte[] path, int slot) {
+        if (path.length >= 4096) throw Errno.ENAMETOOLONG.fail();
+        long off = (long) slot * PATH_SLOT;
+        scratch.put(off, path, 0, path.length);
+        scratch.putByte(off + path.length, (byte) 0);
+        return scratch.address() + off;
+    }
+
+    public long raw(int nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        return sys.call(nr, a1, a2, a3, a4, a5, a6);
+    }
+
+    public int openat(int dirfd, byte[] path, int flags, int mode, int umask) {
+        long r = withUmask(umask, () -> sys.call(OPENAT, dirfd, path(path, 0), flags, mode, 0, 0));
+        return (int) check(r);
+    }
+
+    public int read(int fd, byte[] b, int off, int len) {
+        int n = (int) check(sys.call(READ, fd, data(), Math.min(len, CHUNK)));
+        scratch.get(2L * PATH_SLOT, b, off, n);
+        return n;
+    }
+
+    public int pread(int fd, byte[] b, int off, int len, long pos) {
+        int n = (int) check(sys.call(PREAD64, fd, data(), Math.min(len, CHUNK), pos, 0, 0));
+        scratch.get(2L * PATH_SLOT, b, off, n);
+        return n;
+    }
+
+    public int write(int fd, byte[] b, int off, int len) {
+        int n = Math.min(len, CHUNK);
+        scratch.put(2L * PATH_SLOT, b, off, n);
+        return (int) check(sys.call(WRITE, fd, data(), n));
+    }
+
+    public int pwrite(int fd, byte[] b, int off, int len, long pos) {
+        int n = Math.min(len, CHUNK);
+        scratch.put(2L * PATH_SLOT, b, off, n);
+        return (int) check(sys.call(PWRITE64, fd, data(), n, pos, 0, 0));
+    }
+
+    public long lseek(int fd, long offset, int whence) {
+        return check(sys.call(LSEEK, fd, offset, whence));
+    }
+
+    public void closeFd(int fd) {
+        sys.call(CLOSE, fd, 0, 0);
+    }
+
+    public byte[] fstat(int fd) {
+        check(sys.call(FSTAT, fd, data(), 0));
+        return bytes(StatLayout.STAT_SIZE);
+    }
+
+    public byte[] fstatat(int dirfd, byte[] path, int flags) {
+        check(sys.call(NEWFSTATAT, dirfd, path(path, 0), data(), flags, 0, 0));
+        return bytes(StatLayout.STAT_SIZE);
+    }
+
+    public byte[] statx(int dirfd, byte[] path, int flags, int mask) {
+        check(sys.call(STATX, dirfd, path(path, 0), flags, mask, data(), 0));
+        return bytes(StatLayout.STATX_SIZE);
+    }
+
+    public int getdents64(int fd, byte[] b) {
+        int n = (int) check(sys.call(GETDENTS64, fd, data(), Math.min(b.length, CHUNK)));
+        scratch.get(2L * PATH_SLOT, b, 0, n);
+        return n;
+    }
+
+    public byte[] readlinkat(int dirfd, byte[] path) {
+        int n = (int) check(sys.call(READLINKAT, dirfd, path(path, 0), data(), 4096, 0, 0));
+        return bytes(n);
+    }
+
+    public void mkdirat(int dirfd, byte[] path, int mode, int umask) {
+        check(withUmask(umask, () -> sys.call(MKDIRAT, dirfd, path(path, 0), mode)));
+    }
+
+    public void mknodat(int dirfd, byte[] path, int mode, long dev, int umask) {
+        check(withUmask(umask, () -> sys.call(MKNODAT, dirfd, path(path, 0), mode, dev, 0, 0)));
+    }
+
+    public void unlinkat(int dirfd, byte[] path, int flags) {
+        check(sys.call(UNLINKAT, dirfd, path(path, 0), flags));
+    }
+
+    public void renameat2(int olddir, byte[] oldPath, int newdir, byte[] newPath, int flags) {
+        check(sys.call(RENAMEAT2, olddir, path(oldPath, 0), newdir, path(newPath, 1), flags, 0));
+    }
+
+    public void linkat(int olddir, byte[] oldPath, int newdir, byte[] newPath, int flags) {
+        check(sys.call(LINKAT, olddir, path(oldPath, 0), newdir, path(newPath, 1), flags, 0));
+    }
+
+    public void symlinkat(byte[] target, int newdir, byte[] linkPath) {
+        check(sys.call(SYMLINKAT, path(target, 0), newdir, path(linkPath, 1)));
+    }
+
+    public void fchmodat(int dirfd, byte[] path, int mode) {
+        check(sys.call(FCHMODAT, dirfd, path(path, 0), mode));
+    }
+
+    public void fchownat(int dirfd, byte[] path, int uid, int gid, int flags) {
+        check(sys.call(FCHOWNAT, dirfd, path(path, 0), uid, gid, flags, 0));
+    }
+
+    public void faccessat2(int dirfd, byte[] path, int mode, int flags) {
+        check(sys.call(FACCESSAT2, dirfd, path(path, 0), mode, flags, 0, 0));
+    }
+
+    /** utimensat with {@code times} = two struct timespec (32 bytes) or null for "now". */
+    public void utimensat(int dirfd, byte[] path, byte[] times, int flags) {
+        long t = 0;
+        if (times != null) {
+            scratch.put(2L * PATH_SLOT, times, 0, times.length);
+            t = data();
+        }
+        check(sys.call(UTIMENSAT, dirfd, path == null ? 0 : path(path, 0), t, flags, 0, 0));
+    }
+
+    public long simple(int nr, long a1, long a2, long a3) {
+        return check(sys.call(nr, a1, a2, a3));
+    }
+
+    public void truncate(byte[] path, long length) {
+        check(sys.call(TRUNCATE, path(path, 0), length, 0));
+    }
+
+    /** An ioctl whose argument is a buffer of {@code in.length} bytes, copied in and back out. */
+    public byte[] ioctlBuffer(int fd, long request, byte[] in) {
+        scratch.put(2L * PATH_SLOT, in, 0, in.length);
+        check(sys.call(IOCTL, fd, request, data()));
+        return bytes(in.length);
+    }
+
+    /** fcntl with a struct argument (record locks), copied in and back out. */
+    public byte[] fcntlBuffer(int fd, int cmd, byte[] in) {
+        scratch.put(2L * PATH_SLOT, in, 0, in.length);
+        check(sys.call(FCNTL, fd, cmd, data()));
+        return bytes(in.length);
+    }
+
+    private byte[] bytes(int n) {
+        byte[] out = new byte[n];
+        scratch.get(2L * PATH_SLOT, out, 0, n);
+        return out;
+    }
+
+    /**
+     * Runs a creating call with the guest's umask in force. The host applies the JVM's umask to every
+     * file it creates, so it is set to the guest's for the duration of the call (one thread creates
+     * files at a time in a machine today).
+     */
+    private long withUmask(int umask, java.util.function.LongSupplier call) {
+        long old = sys.call(UMASK, umask, 0, 0);
+        try {
+            return call.getAsLong();
+        } finally {
+            sys.call(UMASK, old, 0, 0);
+        }
+    }
+
+    /** The host's current umask, read without changing it (for the first guest process). */
+    public int hostUmask() {
+        long old = sys.call(UMASK, 022, 0, 0);
+        sys.call(UMASK, old, 0, 0);
+        return (int) old;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.jlibos.vfs;
+
+import dev.jlibos.core.Errno;
+
+/** One end of a pipe; the buffer is shared by both ends and every fd that refers to them. */
+public final class PipeEnd extends FileDescription {
+    private static final long PIPEFS_DEV = 0xc;
+    private final PipeBuffer pipe;
+    private final boolean writer;
+
+    PipeEnd(PipeBuffer pipe, boolean writer, int extraFlags) {
+        super((writer ? O_WRONLY : O_RDONLY) | (extraFlags & O_NONBLOCK));
+        this.pipe = pipe;
+        this.writer = writer;
+        pipe.open(writer);
+    }
+
+    @Override
+    public String path() {
+        return "pipe:[" + pipe.inode + "]";
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) {
+        if (writer) throw Errno.EBADF.fail();
+        return pipe.read(buffer, offset, length, (statusFlags & O_NONBLOCK) != 0);
+    }
+
+    @Override
+    public int write(byte[] buffer, int offset, int length) {
+        if (!writer) throw Errno.EBADF.fail();
+        return pipe.write(buffer, offset, length, (statusFlags & O_NONBLOCK) != 0);
+    }
+
+    @Override
+    public int available() {
+        return pipe.available();
+    }
+
+    @Override
+    public byte[] stat() {
+        return StatLayout.synthetic(PIPEFS_DEV, pipe.inode, StatLayout.S_IFIFO | 0600, 0, 0, 0, 0, 0);
+    }
+
+    @Override
+    protected void release() {
+        pipe.close(writer);
+    }
+}
