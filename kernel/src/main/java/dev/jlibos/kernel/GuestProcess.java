@@ -21,6 +21,8 @@ public final class GuestProcess {
     public FsContext fs;
     public final Credentials credentials;
     public final ResourceLimits limits = new ResourceLimits();
+    /** Dispositions, mask, pending signals, alternate stack (one thread per process today). */
+    public final dev.jlibos.signals.SignalState signals = new dev.jlibos.signals.SignalState();
     public final List<GuestThread> threads = new ArrayList<>();
 
     /** The program's path as the guest named it (for /proc/self/exe and AT_EXECFN). */

@@ -36,10 +36,12 @@ public final class GuestThread {
         while (!process.exited()) {
             CpuExit exit = cpu.run(pc);
             if (process.exited()) return;
-            if (exit.kind() != CpuExit.Kind.STOPPED) {
+            if (exit.kind() == CpuExit.Kind.STOPPED) {
+                kernel().signals().onInterrupted(this);
+            } else {
                 kernel().signals().onFault(this, exit);
-                if (process.exited()) return;
             }
+            if (process.exited()) return;
             pc = cpu.get(Reg.RIP);
         }
     }

@@ -34,7 +34,7 @@ public final class Kernel {
         this.log = log;
         this.strace = strace;
         this.dispatcher = new SyscallDispatcher(this, REGISTRY);
-        this.signals = new DefaultSignalHooks();
+        this.signals = new dev.jlibos.kernel.signal.SignalDelivery();
     }
 
     public static SyscallRegistry registry() {

@@ -69,6 +69,7 @@ public final class Machine {
             return process.exitStatus();
         } finally {
             if (process != null) {
+                dev.jlibos.kernel.signal.SignalCalls.release(process);
                 process.files.closeAll();
                 process.fs.close();
             }

@@ -10,6 +10,9 @@ public interface SignalHooks {
     /** Delivers pending, unblocked signals to {@code thread} before it returns to user code. */
     void afterSyscall(GuestThread thread);
 
+    /** The CPU was stopped from outside (a signal arrived while the guest ran user code): deliver it. */
+    void onInterrupted(GuestThread thread);
+
     /** Turns a CPU fault into its signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP) for {@code thread}. */
     void onFault(GuestThread thread, CpuExit fault);
 }

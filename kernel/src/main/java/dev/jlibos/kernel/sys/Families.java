@@ -20,6 +20,7 @@ public final class Families {
                 new FdCalls(),
                 new OpenCalls(),
                 new StatCalls(),
-                new PathCalls());
+                new PathCalls(),
+                new dev.jlibos.kernel.signal.SignalCalls());
     }
 }

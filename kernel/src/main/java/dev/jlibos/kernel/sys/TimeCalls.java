@@ -110,7 +110,11 @@ public final class TimeCalls implements SyscallFamily {
 
     private long nanosleep(GuestThread t, SyscallArgs a) {
         long duration = readTimespec(t.process.memory, a.get(0));
-        sleep(duration);
+        long left = sleep(t, duration);
+        if (left > 0) {
+            if (a.get(1) != 0) writeTimespec(t.process.memory, a.get(1), left);
+            throw Errno.EINTR.fail();
+        }
         return 0;
     }
 
@@ -119,25 +123,29 @@ public final class TimeCalls implements SyscallFamily {
         if (clock == CLOCK_THREAD_CPUTIME_ID) throw Errno.EINVAL.fail();
         long now = now(t, clock);
         long value = readTimespec(t.process.memory, a.get(2));
-        long duration = (flags & TIMER_ABSTIME) != 0 ? value - now : value;
-        sleep(duration);
+        boolean absolute = (flags & TIMER_ABSTIME) != 0;
+        long left = sleep(t, absolute ? value - now : value);
+        if (left > 0) {
+            if (!absolute && a.get(3) != 0) writeTimespec(t.process.memory, a.get(3), left);
+            throw Errno.EINTR.fail();
+        }
         return 0;
     }
 
     /**
-     * Sleeps on the host. Until signals can interrupt a sleep (issue 4), an interrupted sleep simply
-     * continues, so rem is never written.
+     * Sleeps until the time has passed or a signal the thread does not block is pending; returns the
+     * nanoseconds left (0 when the sleep completed), so the caller can fail with EINTR like Linux.
      */
-    private static void sleep(long nanos) {
+    static long sleep(GuestThread t, long nanos) {
         long deadline = System.nanoTime() + Math.max(0, nanos);
-        long left;
-        while ((left = deadline - System.nanoTime()) > 0) {
-            try {
-                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        try {
+            if (t.process.signals.awaitDeliverable(t.process.signals.blocked(), Math.max(0, nanos))) {
+                return Math.max(1, deadline - System.nanoTime());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Math.max(1, deadline - System.nanoTime());
         }
+        return 0;
     }
 }

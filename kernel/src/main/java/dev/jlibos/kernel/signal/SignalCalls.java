@@ -1,0 +1,275 @@
+package dev.jlibos.kernel.signal;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.core.mem.Longs;
+import dev.jlibos.kernel.GuestProcess;
+import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.syscall.SyscallFamily;
+import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.signals.SigAction;
+import dev.jlibos.signals.SigInfo;
+import dev.jlibos.signals.Signal;
+import dev.jlibos.signals.SignalState;
+import dev.jlibos.syscalls.Sysno;
+
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/** Signal syscalls of a single-process guest: dispositions, masks, handlers' return, sending, waiting, timers. */
+public final class SignalCalls implements SyscallFamily {
+    private static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
+    private static final int SIGSET_SIZE = 8;
+    private static final int ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
+    private static final long MICROS = 1000, SECOND = 1_000_000_000L;
+    private static final Map<GuestProcess, IntervalTimer> TIMERS = new WeakHashMap<>();
+
+    @Override
+    public void register(SyscallRegistry r) {
+        r.full(Sysno.RT_SIGACTION, this::sigaction);
+        r.full(Sysno.RT_SIGPROCMASK, this::sigprocmask);
+        r.full(Sysno.RT_SIGRETURN, this::sigreturn);
+        r.full(Sysno.SIGALTSTACK, this::sigaltstack);
+        r.full(Sysno.RT_SIGPENDING, (t, a) -> {
+            if (a.get(1) > SIGSET_SIZE) throw Errno.EINVAL.fail();
+            t.process.memory.writeLong(a.get(0), t.process.signals.pendingSet());
+            return 0;
+        });
+        r.full(Sysno.RT_SIGSUSPEND, this::sigsuspend);
+        r.full(Sysno.PAUSE, (t, a) -> suspend(t, t.process.signals.blocked()));
+        r.partial(Sysno.KILL, "within this process only (other pids: ESRCH until multi-process, issue 4)", this::kill);
+        r.partial(Sysno.TGKILL, "within this process only", (t, a) -> threadKill(t, a.i32(0), a.i32(1), a.i32(2)));
+        r.partial(Sysno.TKILL, "within this process only", (t, a) -> threadKill(t, t.process.pid, a.i32(0), a.i32(1)));
+        r.partial(Sysno.RT_SIGQUEUEINFO, "within this process only", (t, a) -> queueInfo(t, a.i32(0), a.i32(1), a.get(2)));
+        r.partial(Sysno.RT_TGSIGQUEUEINFO, "within this process only",
+                (t, a) -> a.i32(1) == t.tid ? queueInfo(t, a.i32(0), a.i32(2), a.get(3)) : fail(Errno.ESRCH));
+        r.full(Sysno.RT_SIGTIMEDWAIT, this::sigtimedwait);
+        r.full(Sysno.ALARM, this::alarm);
+        r.partial(Sysno.SETITIMER, "ITIMER_REAL only; ITIMER_VIRTUAL/ITIMER_PROF: EINVAL", this::setitimer);
+        r.partial(Sysno.GETITIMER, "ITIMER_REAL only", this::getitimer);
+    }
+
+    private static long fail(Errno e) {
+        throw e.fail();
+    }
+
+    private static void checkSignal(int sig) {
+        if (!Signal.valid(sig)) throw Errno.EINVAL.fail();
+    }
+
+    private long sigaction(GuestThread t, SyscallArgs a) {
+        int sig = a.i32(0);
+        long act = a.get(1), oldact = a.get(2);
+        if (a.get(3) != SIGSET_SIZE) throw Errno.EINVAL.fail();
+        checkSignal(sig);
+        SignalState s = t.process.signals;
+        SigAction next = act != 0 ? SigAction.decode(t.process.memory.read(act, SigAction.SIZE)) : null;
+        if (next != null && (sig == Signal.SIGKILL || sig == Signal.SIGSTOP)) throw Errno.EINVAL.fail();
+        if (oldact != 0) t.process.memory.write(oldact, s.action(sig).encode());
+        if (next != null) {
+            s.setAction(sig, new SigAction(next.handler(), next.flags(), next.restorer(), next.mask() & ~Signal.UNBLOCKABLE));
+        }
+        return 0;
+    }
+
+    private long sigprocmask(GuestThread t, SyscallArgs a) {
+        int how = a.i32(0);
+        long set = a.get(1), oldset = a.get(2);
+        if (a.get(3) != SIGSET_SIZE) throw Errno.EINVAL.fail();
+        SignalState s = t.process.signals;
+        long old = s.blocked();
+        long mask = old;
+        if (set != 0) {
+            long value = t.process.memory.readLong(set);
+            mask = switch (how) {
+                case SIG_BLOCK -> old | value;
+                case SIG_UNBLOCK -> old & ~value;
+                case SIG_SETMASK -> value;
+                default -> throw Errno.EINVAL.fail();
+            };
+        }
+        if (oldset != 0) t.process.memory.writeLong(oldset, old);
+        s.setBlocked(mask);
+        return 0;
+    }
+
+    private long sigreturn(GuestThread t, SyscallArgs a) {
+        SignalFrame.Restored r;
+        try {
+            r = SignalFrame.pop(t.cpu, t.process.memory);
+        } catch (RuntimeException e) {
+            t.process.exit(dev.jlibos.kernel.ExitStatus.killed(Signal.SIGSEGV, -1));
+            return 0;
+        }
+        SignalState s = t.process.signals;
+        s.setBlocked(r.mask());
+        // The dispatcher writes our result to RAX: hand back the restored value so it stays intact.
+        return t.cpu.get(dev.jlibos.core.cpu.Reg.RAX);
+    }
+
+    private long sigaltstack(GuestThread t, SyscallArgs a) {
+        SignalState s = t.process.signals;
+        AddressSpace m = t.process.memory;
+        long ss = a.get(0), oldss = a.get(1);
+        long sp = t.cpu.get(dev.jlibos.core.cpu.Reg.RSP);
+        byte[] next = ss != 0 ? m.read(ss, 24) : null;
+        if (oldss != 0) {
+            byte[] old = new byte[24];
+            Longs.put(old, 0, s.altBase, 8);
+            Longs.put(old, 8, s.onAltStack(sp) ? SignalState.SS_ONSTACK : s.altFlags, 4);
+            Longs.put(old, 16, s.altSize, 8);
+            m.write(oldss, old);
+        }
+        if (next != null) {
+            long base = Longs.fromBytes(next, 0), size = Longs.fromBytes(next, 16);
+            int flags = (int) Longs.fromBytes(next, 8, 4);
+            if (s.onAltStack(sp)) throw Errno.EPERM.fail();
+            int mode = flags & ~(int) SignalState.SS_AUTODISARM;
+            if (mode != 0 && mode != SignalState.SS_DISABLE && mode != SignalState.SS_ONSTACK) throw Errno.EINVAL.fail();
+            if (mode == SignalState.SS_DISABLE) {
+                s.altBase = 0;
+                s.altSize = 0;
+                s.altFlags = SignalState.SS_DISABLE;
+            } else {
+                if (size < SignalState.MINSIGSTKSZ) throw Errno.ENOMEM.fail();
+                s.altBase = base;
+                s.altSize = size;
+                s.altFlags = 0;
+            }
+        }
+        return 0;
+    }
+
+    private long sigsuspend(GuestThread t, SyscallArgs a) {
+        if (a.get(1) != SIGSET_SIZE) throw Errno.EINVAL.fail();
+        return suspend(t, t.process.memory.readLong(a.get(0)) & ~Signal.UNBLOCKABLE);
+    }
+
+    /**
+     * Waits with {@code mask} in force until a signal arrives, delivers it with the original mask saved
+     * in the frame (so the handler's return restores it), and fails with EINTR.
+     */
+    private long suspend(GuestThread t, long mask) {
+        SignalState s = t.process.signals;
+        long original = s.blocked();
+        try {
+            s.awaitDeliverable(mask);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errno.EINTR.fail();
+        }
+        t.cpu.set(dev.jlibos.core.cpu.Reg.RAX, Errno.EINTR.negated()); // the value the frame saves
+        byte[] info = s.take(mask);
+        boolean handled = info != null && SignalDelivery.deliver(t, info, original, 0, 0);
+        // Without a handler frame to restore it on return, the old mask comes back now.
+        if (!handled) s.setBlocked(original);
+        throw Errno.EINTR.fail();
+    }
+
+    private long kill(GuestThread t, SyscallArgs a) {
+        int pid = a.i32(0), sig = a.i32(1);
+        if (sig != 0) checkSignal(sig);
+        GuestProcess p = t.process;
+        // Our process, its group (pid 0 or -pgid, the process is its own group) or "everyone we may signal".
+        if (pid != p.pid && pid != 0 && pid != -1 && pid != -p.pid) throw Errno.ESRCH.fail();
+        if (sig != 0) p.signals.post(SigInfo.fromProcess(sig, SigInfo.SI_USER, p.pid, p.credentials.ruid));
+        return 0;
+    }
+
+    private long threadKill(GuestThread t, int tgid, int tid, int sig) {
+        if (tgid <= 0 || tid <= 0) throw Errno.EINVAL.fail();
+        if (sig != 0) checkSignal(sig);
+        if (tgid != t.process.pid || tid != t.tid) throw Errno.ESRCH.fail();
+        if (sig != 0) t.process.signals.post(SigInfo.fromProcess(sig, SigInfo.SI_TKILL, t.process.pid, t.process.credentials.ruid));
+        return 0;
+    }
+
+    private long queueInfo(GuestThread t, int pid, int sig, long infoAddress) {
+        checkSignal(sig);
+        byte[] info = t.process.memory.read(infoAddress, SigInfo.SIZE);
+        if (pid != t.process.pid) throw Errno.ESRCH.fail();
+        Longs.put(info, 0, sig, 4); // the kernel trusts the signal argument, not si_signo
+        t.process.signals.post(info);
+        return 0;
+    }
+
+    private long sigtimedwait(GuestThread t, SyscallArgs a) {
+        if (a.get(3) != SIGSET_SIZE) throw Errno.EINVAL.fail();
+        long wanted = t.process.memory.readLong(a.get(0)) & ~Signal.UNBLOCKABLE;
+        long timeout = a.get(2) == 0 ? Long.MAX_VALUE : readTimespec(t.process.memory, a.get(2));
+        SignalState s = t.process.signals;
+        try {
+            if (!s.awaitDeliverable(~wanted, timeout)) throw Errno.EAGAIN.fail();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errno.EINTR.fail();
+        }
+        byte[] info = s.take(~wanted);
+        if (info == null) throw Errno.EINTR.fail();
+        if (a.get(1) != 0) t.process.memory.write(a.get(1), info);
+        return SigInfo.signo(info);
+    }
+
+    private static long readTimespec(AddressSpace m, long address) {
+        long sec = m.readLong(address), nsec = m.readLong(address + 8);
+        if (sec < 0 || nsec < 0 || nsec >= SECOND) throw Errno.EINVAL.fail();
+        return sec > Long.MAX_VALUE / SECOND - 1 ? Long.MAX_VALUE : sec * SECOND + nsec;
+    }
+
+    private static synchronized IntervalTimer timer(GuestProcess p) {
+        return TIMERS.computeIfAbsent(p, k -> new IntervalTimer());
+    }
+
+    private long alarm(GuestThread t, SyscallArgs a) {
+        long seconds = a.get(0) & 0xffffffffL;
+        long[] old = timer(t.process).set(t, seconds * SECOND, 0);
+        // alarm(2) reports whole seconds, rounding a partial second up.
+        return (old[0] + SECOND - 1) / SECOND;
+    }
+
+    private long setitimer(GuestThread t, SyscallArgs a) {
+        int which = a.i32(0);
+        if (which != ITIMER_REAL) {
+            if (which == ITIMER_VIRTUAL || which == ITIMER_PROF) {
+                t.kernel().log().once("setitimer: ITIMER_VIRTUAL/ITIMER_PROF are not supported (EINVAL)");
+            }
+            throw Errno.EINVAL.fail();
+        }
+        AddressSpace m = t.process.memory;
+        long interval = 0, value = 0;
+        if (a.get(1) != 0) {
+            interval = timeval(m, a.get(1));
+            value = timeval(m, a.get(1) + 16);
+        }
+        long[] old = timer(t.process).set(t, value, interval);
+        if (a.get(2) != 0) writeItimerval(m, a.get(2), old);
+        return 0;
+    }
+
+    private long getitimer(GuestThread t, SyscallArgs a) {
+        if (a.i32(0) != ITIMER_REAL) throw Errno.EINVAL.fail();
+        writeItimerval(t.process.memory, a.get(1), timer(t.process).get());
+        return 0;
+    }
+
+    private static long timeval(AddressSpace m, long address) {
+        long sec = m.readLong(address), usec = m.readLong(address + 8);
+        if (sec < 0 || usec < 0 || usec >= 1_000_000) throw Errno.EINVAL.fail();
+        return sec * SECOND + usec * MICROS;
+    }
+
+    private static void writeItimerval(AddressSpace m, long address, long[] valueAndInterval) {
+        long value = valueAndInterval[0], interval = valueAndInterval[1];
+        m.writeLong(address, interval / SECOND);
+        m.writeLong(address + 8, (interval % SECOND) / MICROS);
+        m.writeLong(address + 16, value / SECOND);
+        m.writeLong(address + 24, (value % SECOND) / MICROS);
+    }
+
+    /** Stops the process's timer when it exits. */
+    public static synchronized void release(GuestProcess p) {
+        IntervalTimer timer = TIMERS.remove(p);
+        if (timer != null) timer.cancel();
+    }
+}

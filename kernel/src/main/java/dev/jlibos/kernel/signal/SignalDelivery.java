@@ -1,0 +1,104 @@
+package dev.jlibos.kernel.signal;
+
+import dev.jlibos.core.LinuxException;
+import dev.jlibos.core.cpu.CpuExit;
+import dev.jlibos.core.cpu.Reg;
+import dev.jlibos.kernel.ExitStatus;
+import dev.jlibos.kernel.FaultSignals;
+import dev.jlibos.kernel.GuestProcess;
+import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.SignalHooks;
+import dev.jlibos.signals.SigAction;
+import dev.jlibos.signals.SigInfo;
+import dev.jlibos.signals.Signal;
+import dev.jlibos.signals.SignalState;
+
+/**
+ * Delivers signals the way Linux does on the way back to user mode: after every syscall, after an
+ * asynchronous interruption of the CPU, and synchronously for CPU faults.
+ */
+public final class SignalDelivery implements SignalHooks {
+    @Override
+    public void afterSyscall(GuestThread thread) {
+        deliverPending(thread);
+    }
+
+    @Override
+    public void onInterrupted(GuestThread thread) {
+        deliverPending(thread);
+    }
+
+    /** Delivers every pending unblocked signal; each handler frame nests on the previous one. */
+    public static void deliverPending(GuestThread thread) {
+        GuestProcess p = thread.process;
+        SignalState s = p.signals;
+        byte[] info;
+        while (!p.exited() && (info = s.take(s.blocked())) != null) {
+            deliver(thread, info, s.blocked(), 0, 0);
+        }
+    }
+
+    /**
+     * Delivers one signal whose handler runs with {@code savedMask} restored afterwards; true if a
+     * handler frame was pushed.
+     */
+    public static boolean deliver(GuestThread thread, byte[] info, long savedMask, long faultAddress, int trapno) {
+        GuestProcess p = thread.process;
+        SignalState s = p.signals;
+        int sig = SigInfo.signo(info);
+        SigAction action = s.action(sig);
+        if (action.handler() == SigAction.SIG_IGN) return false;
+        if (action.handler() == SigAction.SIG_DFL) {
+            applyDefault(thread, sig, faultAddress);
+            return false;
+        }
+        long sp = thread.cpu.get(Reg.RSP);
+        boolean switchStack = action.has(SigAction.SA_ONSTACK) && s.altFlags != SignalState.SS_DISABLE && !s.onAltStack(sp);
+        long frameTop = switchStack ? s.altBase + s.altSize : sp - SignalFrame.RED_ZONE;
+        int altFlags = s.altFlags == SignalState.SS_DISABLE ? SignalState.SS_DISABLE
+                : (s.onAltStack(sp) ? SignalState.SS_ONSTACK : 0);
+        try {
+            SignalFrame.push(thread.cpu, p.memory, frameTop, sig, info, action.handler(), action.restorer(), savedMask,
+                    s.altBase, s.altSize, altFlags, faultAddress, trapno);
+        } catch (LinuxException e) {
+            // No room for the frame: Linux forces SIGSEGV, which kills.
+            p.exit(ExitStatus.killed(Signal.SIGSEGV, -1));
+            return false;
+        }
+        long mask = savedMask | action.mask();
+        if (!action.has(SigAction.SA_NODEFER)) mask |= Signal.bit(sig);
+        s.setBlocked(mask);
+        if (action.has(SigAction.SA_RESETHAND)) s.setAction(sig, SigAction.DEFAULT);
+        return true;
+    }
+
+    private static void applyDefault(GuestThread thread, int sig, long faultAddress) {
+        switch (Signal.defaultAction(sig)) {
+            case TERMINATE, CORE -> thread.process.exit(ExitStatus.killed(sig, faultAddress));
+            case IGNORE, CONTINUE -> { }
+            case STOP -> thread.kernel().log().once("job control stop (" + Signal.name(sig)
+                    + ") is not supported yet; the signal is ignored");
+        }
+    }
+
+    /**
+     * A fault is delivered at once with the faulting instruction as the saved RIP, so returning from
+     * the handler retries it. A blocked, ignored or defaulted fault signal kills (force_sig_fault).
+     */
+    @Override
+    public void onFault(GuestThread thread, CpuExit fault) {
+        if (fault.kind() == CpuExit.Kind.ENGINE_ERROR) {
+            thread.kernel().log().error("engine error at 0x" + Long.toHexString(fault.address()) + ": " + fault.detail(), null);
+        }
+        FaultSignals f = FaultSignals.of(fault);
+        SignalState s = thread.process.signals;
+        SigAction action = s.action(f.signal());
+        boolean blocked = (s.blocked() & Signal.bit(f.signal())) != 0;
+        if (blocked || action.handler() == SigAction.SIG_IGN || action.handler() == SigAction.SIG_DFL) {
+            thread.process.exit(ExitStatus.killed(f.signal(), f.address()));
+            return;
+        }
+        byte[] info = SigInfo.fault(f.signal(), f.code(), f.address());
+        deliver(thread, info, s.blocked(), f.address(), fault.vector());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.jlibos.signals;
+
+import dev.jlibos.core.mem.Longs;
+
+/** Builders for the 128-byte {@code siginfo_t}: signo, errno, code, then the union from offset 16. */
+public final class SigInfo {
+    public static final int SIZE = 128;
+    public static final int SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2, SI_TKILL = -6;
+
+    private SigInfo() {
+    }
+
+    public static byte[] basic(int signo, int code) {
+        byte[] b = new byte[SIZE];
+        Longs.put(b, 0, signo, 4);
+        Longs.put(b, 8, code, 4);
+        return b;
+    }
+
+    /** kill(2), tkill(2), raise: who sent it. */
+    public static byte[] fromProcess(int signo, int code, int pid, int uid) {
+        byte[] b = basic(signo, code);
+        Longs.put(b, 16, pid, 4);
+        Longs.put(b, 20, uid, 4);
+        return b;
+    }
+
+    /** A CPU fault: si_addr is the faulting address. */
+    public static byte[] fault(int signo, int code, long address) {
+        byte[] b = basic(signo, code);
+        Longs.put(b, 16, address, 8);
+        return b;
+    }
+
+    public static int signo(byte[] info) {
+        return (int) Longs.fromBytes(info, 0, 4);
+    }
+
+    public static int code(byte[] info) {
+        return (int) Longs.fromBytes(info, 8, 4);
+    }
+}

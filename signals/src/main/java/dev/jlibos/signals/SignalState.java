@@ -1,0 +1,115 @@
+package dev.jlibos.signals;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Dispositions, blocked mask, pending signals and the alternate stack of a single-threaded process.
+ * (Process-directed vs thread-directed pending sets split when threads arrive with issue 4.)
+ *
+ * <p>Standard signals coalesce: a second instance while one is pending is dropped. Real-time signals
+ * queue, each with its own siginfo.
+ */
+public final class SignalState {
+    public static final int SS_ONSTACK = 1, SS_DISABLE = 2;
+    public static final long SS_AUTODISARM = 1L << 31;
+    public static final long MINSIGSTKSZ = 2048;
+
+    private final SigAction[] actions = new SigAction[Signal.COUNT + 1];
+    private long blocked;
+    private final List<byte[]> pending = new ArrayList<>();
+    /** sigaltstack: base, size, flags (SS_DISABLE when none). */
+    public long altBase, altSize;
+    public int altFlags = SS_DISABLE;
+
+    public SignalState() {
+        java.util.Arrays.fill(actions, SigAction.DEFAULT);
+    }
+
+    public synchronized SigAction action(int sig) {
+        return actions[sig];
+    }
+
+    public synchronized void setAction(int sig, SigAction action) {
+        actions[sig] = action;
+        // Setting SIG_IGN (or a default that ignores) discards what is pending (POSIX, Linux).
+        if (ignored(sig)) pending.removeIf(info -> SigInfo.signo(info) == sig);
+    }
+
+    public synchronized long blocked() {
+        return blocked;
+    }
+
+    public synchronized void setBlocked(long mask) {
+        blocked = mask & ~Signal.UNBLOCKABLE;
+    }
+
+    public synchronized long pendingSet() {
+        long set = 0;
+        for (byte[] info : pending) set |= Signal.bit(SigInfo.signo(info));
+        return set;
+    }
+
+    /** Whether the current disposition discards {@code sig} (explicit SIG_IGN or an ignoring default). */
+    public synchronized boolean ignored(int sig) {
+        SigAction a = actions[sig];
+        return a.handler() == SigAction.SIG_IGN
+                || (a.handler() == SigAction.SIG_DFL && Signal.defaultAction(sig) == Signal.DefaultAction.IGNORE);
+    }
+
+    /** Generates a signal: ignored unblocked signals vanish, standard ones coalesce. */
+    public synchronized void post(byte[] info) {
+        int sig = SigInfo.signo(info);
+        if (ignored(sig) && (blocked & Signal.bit(sig)) == 0) return;
+        if (!Signal.realtime(sig) && (pendingSet() & Signal.bit(sig)) != 0) return;
+        pending.add(info);
+        notifyAll();
+    }
+
+    public synchronized boolean hasDeliverable(long mask) {
+        return (pendingSet() & ~mask) != 0;
+    }
+
+    /**
+     * Removes the next signal to deliver under {@code mask}: synchronous faults first, then the lowest
+     * number, as Linux's dequeue order; null if none.
+     */
+    public synchronized byte[] take(long mask) {
+        long ready = pendingSet() & ~mask;
+        if (ready == 0) return null;
+        long sync = ready & Signal.SYNCHRONOUS;
+        int sig = Long.numberOfTrailingZeros(sync != 0 ? sync : ready) + 1;
+        for (Iterator<byte[]> it = pending.iterator(); it.hasNext(); ) {
+            byte[] info = it.next();
+            if (SigInfo.signo(info) == sig) {
+                it.remove();
+                return info;
+            }
+        }
+        return null;
+    }
+
+    /** Blocks the caller until a signal outside {@code mask} is pending (sigsuspend, pause). */
+    public synchronized void awaitDeliverable(long mask) throws InterruptedException {
+        while (!hasDeliverable(mask)) wait();
+    }
+
+    /**
+     * Waits up to {@code nanos} for a signal outside {@code mask}; true if one is pending (the sleeping
+     * call then fails with EINTR, as Linux's interruptible sleeps do).
+     */
+    public synchronized boolean awaitDeliverable(long mask, long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (!hasDeliverable(mask)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            wait(left / 1_000_000, (int) (left % 1_000_000));
+        }
+        return true;
+    }
+
+    public boolean onAltStack(long sp) {
+        return altFlags != SS_DISABLE && sp > altBase && sp - altBase <= altSize;
+    }
+}
