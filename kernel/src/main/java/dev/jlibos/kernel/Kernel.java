@@ -41,6 +41,10 @@ public final class Kernel {
         return REGISTRY;
     }
 
+    public HostMemory hostMemory() {
+        return hostMemory;
+    }
+
     public KernelLog log() {
         return log;
     }

@@ -47,8 +47,6 @@ public interface Cpu extends AutoCloseable {
 
     void unmap(long guestAddress, long size);
 
-    void protect(long guestAddress, long size, int prot);
-
     /**
      * Drops translated code for a range whose bytes were changed from outside the guest (loader, read()
      * into an executable page, a new executable mapping at a reused address).

@@ -71,8 +71,15 @@ public final class AddressSpace implements AutoCloseable {
 
     public Vma map(long start, long length, int prot, String name, long fileOffset) {
         checkRange(start, length);
+        return mapBlock(start, length, prot, name, fileOffset, host.allocate(length));
+    }
+
+    /** Maps an existing host block (a shared file mapping) at [start, start+length), replacing what was there. */
+    public Vma mapBlock(long start, long length, int prot, String name, long fileOffset, HostBlock block) {
+        checkRange(start, length);
+        if ((prot & Cpu.PROT_WRITE) != 0 && !block.writable()) throw Errno.EACCES.fail();
         unmap(start, length);
-        Vma.Shared shared = new Vma.Shared(host.allocate(length));
+        Vma.Shared shared = new Vma.Shared(block);
         Vma vma = new Vma(start, start + length, prot, shared, 0, name, fileOffset);
         insert(vma);
         for (Cpu cpu : engines) {
@@ -100,6 +107,9 @@ public final class AddressSpace implements AutoCloseable {
     public void protect(long start, long length, int prot) {
         long end = start + length;
         if (!isFullyMapped(start, end)) throw Errno.ENOMEM.fail();
+        if ((prot & Cpu.PROT_WRITE) != 0) {
+            for (Vma v : overlapping(start, end)) if (!v.block().block().writable()) throw Errno.EACCES.fail();
+        }
         for (Vma v : overlapping(start, end)) {
             remove(v);
             long a = Math.max(v.start(), start), b = Math.min(v.end(), end);
@@ -107,8 +117,13 @@ public final class AddressSpace implements AutoCloseable {
             insert(v.slice(a, b).withProt(prot));
             if (b < v.end()) insert(v.slice(b, v.end()));
             release(v.block());
+            long hostAddress = v.block().block().address() + v.blockOffset() + (a - v.start());
             for (Cpu cpu : engines) {
-                cpu.protect(a, b - a, engineProt(prot));
+                // Unmap and map again instead of cpu.protect: Unicorn 2.0.1's uc_mem_protect leaves stale
+                // TLB entries, so a page made PROT_NONE stayed readable (compat-tests' mmap probe, musl);
+                // unmapping flushes them.
+                cpu.unmap(a, b - a);
+                cpu.map(a, b - a, engineProt(prot), hostAddress);
                 if ((prot & Cpu.PROT_EXEC) != 0 && (v.prot() & Cpu.PROT_EXEC) == 0) cpu.invalidateCode(a, b - a);
             }
         }
@@ -328,6 +343,8 @@ public final class AddressSpace implements AutoCloseable {
         while (a < end) {
             Vma v = find(a);
             if (v == null || (checked && !permits(v, toGuest))) throw Errno.EFAULT.fail();
+            // A read-only host mapping must never be written, even by the kernel: the host would fault.
+            if (toGuest && !v.block().block().writable()) throw Errno.EFAULT.fail();
             a = v.end();
         }
         a = address;
@@ -383,7 +400,8 @@ public final class AddressSpace implements AutoCloseable {
             Vma v = find(a);
             if (v == null) throw Errno.EFAULT.fail();
             long n = Math.min(end - a, v.end() - a);
-            v.block().block().zero(v.blockOffset() + (a - v.start()), n);
+            // Shared file pages keep the file's contents (MADV_DONTNEED re-reads them on Linux).
+            if (!v.block().block().sharedWithFile()) v.block().block().zero(v.blockOffset() + (a - v.start()), n);
             a += n;
         }
         invalidate(address, length);

@@ -32,6 +32,16 @@ public interface HostBlock {
     /** Copies bytes between blocks (or within one); ranges may overlap. */
     void copyTo(long offset, HostBlock target, long targetOffset, long length);
 
+    /** False for read-only host file mappings: the guest must never be given write access to them. */
+    default boolean writable() {
+        return true;
+    }
+
+    /** True for a MAP_SHARED host file mapping: its bytes are the file's, not private memory. */
+    default boolean sharedWithFile() {
+        return false;
+    }
+
     /** Returns the memory to the host. The block must no longer be mapped into any engine. */
     void free();
 }

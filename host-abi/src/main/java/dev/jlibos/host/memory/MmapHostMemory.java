@@ -21,20 +21,35 @@ public final class MmapHostMemory implements HostMemory {
         long address = libc.mmap(null, size, HostLibc.PROT_READ | HostLibc.PROT_WRITE,
                 HostLibc.MAP_PRIVATE | HostLibc.MAP_ANONYMOUS | HostLibc.MAP_NORESERVE, -1, 0);
         if (address == MAP_FAILED || address == 0) throw Errno.ENOMEM.fail();
-        return new Block(Pointer.wrap(runtime, address, size), address, size);
+        return new Block(Pointer.wrap(runtime, address, size), address, size, true, false);
+    }
+
+    @Override
+    public HostBlock mapFile(int hostFd, long offset, long length, boolean writable) {
+        int prot = HostLibc.PROT_READ | (writable ? HostLibc.PROT_WRITE : 0);
+        long address = libc.mmap(null, length, prot, HostLibc.MAP_SHARED, hostFd, offset);
+        if (address == MAP_FAILED || address == 0) throw Errno.ENOMEM.fail();
+        return new Block(Pointer.wrap(runtime, address, length), address, length, writable, true);
     }
 
     private final class Block implements HostBlock {
         private final Pointer memory;
         private final long address;
         private final long size;
+        private final boolean writable;
+        private final boolean fileBacked;
         private boolean freed;
 
-        Block(Pointer memory, long address, long size) {
+        Block(Pointer memory, long address, long size, boolean writable, boolean fileBacked) {
+            this.fileBacked = fileBacked;
             this.memory = memory;
             this.address = address;
             this.size = size;
+            this.writable = writable;
         }
+
+        @Override public boolean writable() { return writable; }
+        @Override public boolean sharedWithFile() { return fileBacked; }
 
         @Override public long address() { return address; }
         @Override public long size() { return size; }

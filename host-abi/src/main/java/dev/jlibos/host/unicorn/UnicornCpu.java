@@ -147,11 +147,6 @@ public final class UnicornCpu implements Cpu {
     }
 
     @Override
-    public void protect(long guestAddress, long size, int prot) {
-        check(uc.uc_mem_protect(engine, guestAddress, size, prot), "uc_mem_protect 0x" + Long.toHexString(guestAddress));
-    }
-
-    @Override
     public void invalidateCode(long guestAddress, long size) {
         uc.uc_ctl(engine, UnicornLibrary.UC_CTL_TB_REMOVE_CACHE_WRITE, guestAddress, guestAddress + size);
     }

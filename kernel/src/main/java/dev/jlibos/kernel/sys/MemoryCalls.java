@@ -35,11 +35,12 @@ public final class MemoryCalls implements SyscallFamily {
     @Override
     public void register(SyscallRegistry r) {
         r.full(Sysno.BRK, this::brk);
-        r.partial(Sysno.MMAP, "MAP_SHARED file mappings are read-only snapshots (writable ones: ENODEV);"
-                + " MAP_HUGETLB: EINVAL", this::mmap);
+        r.partial(Sysno.MMAP, "pages past end of file read as zero instead of raising SIGBUS; MAP_HUGETLB: EINVAL",
+                this::mmap);
         r.full(Sysno.MUNMAP, this::munmap);
         r.full(Sysno.MPROTECT, this::mprotect);
         r.partial(Sysno.MREMAP, "MREMAP_DONTUNMAP: EINVAL", this::mremap);
+        r.full(Sysno.MSYNC, this::msync);
         r.partial(Sysno.MADVISE, "advice is accepted; MADV_DONTNEED/MADV_FREE zero private pages", this::madvise);
     }
 
@@ -86,13 +87,14 @@ public final class MemoryCalls implements SyscallFamily {
         boolean anonymous = (flags & MAP_ANONYMOUS) != 0;
         if (!anonymous) {
             file = p.files.get(fd);
-            if (type != MAP_PRIVATE && (prot & Cpu.PROT_WRITE) != 0) {
-                p.kernel.log().once("mmap: writable MAP_SHARED file mappings are not supported (ENODEV)");
-                throw Errno.ENODEV.fail();
-            }
+            if (!file.readable()) throw Errno.EACCES.fail();
         }
         long start = placement(p, addr, len, flags);
         String name = anonymous ? "" : file.path();
+        if (!anonymous && type != MAP_PRIVATE) {
+            mapShared(p, file, start, len, prot, name, offset);
+            return start;
+        }
         p.memory.map(start, len, prot, name, anonymous ? 0 : offset);
         if (!anonymous) {
             try {
@@ -103,6 +105,25 @@ public final class MemoryCalls implements SyscallFamily {
             }
         }
         return start;
+    }
+
+    /**
+     * MAP_SHARED of a host file: the host file's own pages are mapped into the guest, so stores reach the
+     * file and writes through read(2)/write(2) show in the mapping, as on Linux. Only the part inside the
+     * file is host-mapped (a host page past end of file would raise SIGBUS in the JVM); the rest of the
+     * range is zero-filled memory.
+     */
+    private static void mapShared(GuestProcess p, FileDescription file, long start, long len, int prot, String name,
+                                  long offset) {
+        if (file.hostFd() < 0) throw Errno.ENODEV.fail();
+        if ((prot & Cpu.PROT_WRITE) != 0 && !file.writable()) throw Errno.EACCES.fail();
+        long size = java.nio.ByteBuffer.wrap(file.stat()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(48);
+        long inFile = Math.max(0, Math.min(len, pageUp(size) - offset));
+        if (inFile > 0) {
+            var block = p.kernel.hostMemory().mapFile(file.hostFd(), offset, inFile, file.writable());
+            p.memory.mapBlock(start, inFile, prot, name, offset, block);
+        }
+        if (inFile < len) p.memory.map(start + inFile, len - inFile, prot, name, offset + inFile);
     }
 
     private static long placement(GuestProcess p, long addr, long len, int flags) {
@@ -163,8 +184,9 @@ public final class MemoryCalls implements SyscallFamily {
             throw Errno.EINVAL.fail();
         }
         if (newLen == 0 || oldLen == 0) throw Errno.EINVAL.fail();
+        // Linux needs the old range inside one VMA; ours are not merged, so any fully mapped range will do.
         Vma area = m.find(oldAddr);
-        if (area == null || oldAddr + oldLen > area.end()) throw Errno.EFAULT.fail();
+        if (area == null || !m.isFullyMapped(oldAddr, oldAddr + oldLen)) throw Errno.EFAULT.fail();
         if ((flags & MREMAP_FIXED) == 0) {
             if (newLen <= oldLen) {
                 if (newLen < oldLen) m.unmap(oldAddr + newLen, oldLen - newLen);
@@ -198,6 +220,30 @@ public final class MemoryCalls implements SyscallFamily {
             m.initWrite(to + done, chunk, 0, n);
             done += n;
         }
+    }
+
+    /**
+     * Shared file mappings are the host's page cache itself, so their data is already visible to every
+     * reader; MS_SYNC additionally asks the host to write the range to disk.
+     */
+    private long msync(GuestThread t, SyscallArgs a) {
+        long addr = a.get(0), len = pageUp(a.get(1));
+        int flags = a.i32(2);
+        final int msAsync = 1, msInvalidate = 2, msSync = 4;
+        if ((addr & (PAGE_SIZE - 1)) != 0 || (flags & ~(msAsync | msInvalidate | msSync)) != 0
+                || (flags & (msAsync | msSync)) == (msAsync | msSync)) {
+            throw Errno.EINVAL.fail();
+        }
+        if (!t.process.memory.isFullyMapped(addr, addr + len)) throw Errno.ENOMEM.fail();
+        if ((flags & msSync) != 0) {
+            for (Vma v : t.process.memory.areas()) {
+                if (v.end() <= addr || v.start() >= addr + len || !v.block().block().sharedWithFile()) continue;
+                long from = Math.max(addr, v.start()), to = Math.min(addr + len, v.end());
+                long host = v.block().block().address() + v.blockOffset() + (from - v.start());
+                t.process.fs.host.raw(26 /* msync */, host, to - from, msSync, 0, 0, 0);
+            }
+        }
+        return 0;
     }
 
     private long madvise(GuestThread t, SyscallArgs a) {
