@@ -30,6 +30,10 @@ public final class GuestProcess {
     public List<String> argv = List.of();
     public List<String> envp = List.of();
 
+    /** prctl state: PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS. */
+    public int parentDeathSignal;
+    public boolean dumpable = true, childSubreaper, noNewPrivileges;
+
     /** Program break: where brk started (end of bss) and where it is now. */
     public long brkStart, brk;
     /** Top of the region searched downwards for mmap without a hint. */

@@ -14,6 +14,8 @@ public final class GuestThread {
     public final int tid;
     public final Cpu cpu;
 
+    /** The thread's name (comm): the program's file name until PR_SET_NAME changes it. */
+    public String name = "";
     /** set_tid_address: cleared and futex-woken when the thread exits (CLONE_CHILD_CLEARTID). */
     public long clearChildTid;
     /** set_robust_list head and length, walked on thread death. */

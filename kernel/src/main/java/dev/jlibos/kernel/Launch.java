@@ -69,6 +69,8 @@ final class Launch {
         });
         LoadedProgram program = loader.load(process.memory, config.program, config.argv, config.envp, options);
         process.executable = cwd.resolve(program.executable()).normalize().toString();
+        String base = Path.of(program.execFn()).getFileName().toString();
+        for (GuestThread t : process.threads) t.name = base.length() > 15 ? base.substring(0, 15) : base;
         process.argv = program.argv();
         process.brkStart = process.brk = program.brkStart();
         return program;

@@ -30,6 +30,7 @@ public final class FileIoCalls implements SyscallFamily {
         r.full(Sysno.PREADV, (t, a) -> vectored(t, a, false, positioned(a.get(3))));
         r.full(Sysno.PWRITEV, (t, a) -> vectored(t, a, true, positioned(a.get(3))));
         r.full(Sysno.LSEEK, this::lseek);
+        r.full(Sysno.SENDFILE, this::sendfile);
     }
 
     private static long positioned(long offset) {
@@ -111,6 +112,29 @@ public final class FileIoCalls implements SyscallFamily {
             done += n;
             if (n < lengths[i]) break;
         }
+        return done;
+    }
+
+    /** sendfile(out, in, offset*, count): copies through the JVM in chunks; *offset is updated, not the file position. */
+    private long sendfile(GuestThread t, SyscallArgs a) {
+        var files = t.process.files;
+        FileDescription out = files.get(a.i32(0)), in = files.get(a.i32(1));
+        if (!in.readable() || !out.writable()) throw Errno.EBADF.fail();
+        long offsetAddress = a.get(2), count = Math.min(a.get(3), MAX_RW_COUNT);
+        long position = offsetAddress != 0 ? t.process.memory.readLong(offsetAddress) : -1;
+        if (offsetAddress != 0 && position < 0) throw Errno.EINVAL.fail();
+        byte[] chunk = new byte[(int) Math.min(Math.max(count, 0), CHUNK)];
+        long done = 0;
+        while (done < count) {
+            int want = (int) Math.min(chunk.length, count - done);
+            int n = position < 0 ? in.read(chunk, 0, want) : in.pread(chunk, 0, want, position + done);
+            if (n <= 0) break;
+            int written = 0;
+            while (written < n) written += out.write(chunk, written, n - written);
+            done += n;
+            if (n < want) break;
+        }
+        if (offsetAddress != 0) t.process.memory.writeLong(offsetAddress, position + done);
         return done;
     }
 

@@ -29,6 +29,8 @@ public final class ProcessCalls implements SyscallFamily {
         r.full(Sysno.GET_ROBUST_LIST, this::getRobustList);
         r.errno(Sysno.RSEQ, Errno.ENOSYS, "restartable sequences are not offered; glibc runs without them");
         r.partial(Sysno.ARCH_PRCTL, "FS/GS base and CPUID faulting query; ARCH_SET_CPUID is EINVAL", this::archPrctl);
+        r.partial(Sysno.PRCTL, "PR_SET/GET_NAME, PDEATHSIG, DUMPABLE, NO_NEW_PRIVS, CHILD_SUBREAPER,"
+                + " GET_SECCOMP; other options EINVAL", this::prctl);
         r.full(Sysno.PRLIMIT64, this::prlimit64);
         r.full(Sysno.GETRLIMIT, this::getrlimit);
         r.full(Sysno.SETRLIMIT, this::setrlimit);
@@ -82,6 +84,59 @@ public final class ProcessCalls implements SyscallFamily {
         // Linux refuses non-canonical bases for user space (above TASK_SIZE_MAX).
         if (Long.compareUnsigned(addr, 0x7ffffffff000L) >= 0) throw Errno.EPERM.fail();
         t.cpu.set(reg, addr);
+    }
+
+    private static final int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4,
+            PR_SET_NAME = 15, PR_GET_NAME = 16, PR_GET_SECCOMP = 21, PR_SET_CHILD_SUBREAPER = 36,
+            PR_GET_CHILD_SUBREAPER = 37, PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39;
+    /** TASK_COMM_LEN: the thread name holds 15 bytes and a NUL. */
+    private static final int COMM_LENGTH = 16;
+
+    private long prctl(GuestThread t, SyscallArgs a) {
+        var p = t.process;
+        long arg = a.get(1);
+        switch (a.i32(0)) {
+            case PR_SET_NAME -> {
+                byte[] name = p.memory.read(arg, COMM_LENGTH);
+                int n = 0;
+                while (n < COMM_LENGTH - 1 && name[n] != 0) n++;
+                t.name = new String(name, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+            }
+            case PR_GET_NAME -> {
+                byte[] name = java.util.Arrays.copyOf(t.name.getBytes(java.nio.charset.StandardCharsets.UTF_8), COMM_LENGTH);
+                name[COMM_LENGTH - 1] = 0;
+                p.memory.write(arg, name);
+            }
+            case PR_SET_PDEATHSIG -> {
+                if (arg < 0 || arg > 64) throw Errno.EINVAL.fail();
+                p.parentDeathSignal = (int) arg;
+            }
+            case PR_GET_PDEATHSIG -> p.memory.writeInt(arg, p.parentDeathSignal);
+            case PR_GET_DUMPABLE -> {
+                return p.dumpable ? 1 : 0;
+            }
+            case PR_SET_DUMPABLE -> {
+                if (arg != 0 && arg != 1) throw Errno.EINVAL.fail();
+                p.dumpable = arg == 1;
+            }
+            case PR_GET_SECCOMP -> {
+                return 0;
+            }
+            case PR_SET_CHILD_SUBREAPER -> p.childSubreaper = arg != 0;
+            case PR_GET_CHILD_SUBREAPER -> p.memory.writeInt(arg, p.childSubreaper ? 1 : 0);
+            case PR_SET_NO_NEW_PRIVS -> {
+                if (arg != 1 || a.get(2) != 0 || a.get(3) != 0 || a.get(4) != 0) throw Errno.EINVAL.fail();
+                p.noNewPrivileges = true;
+            }
+            case PR_GET_NO_NEW_PRIVS -> {
+                return p.noNewPrivileges ? 1 : 0;
+            }
+            default -> {
+                t.kernel().log().once("prctl option " + a.i32(0) + " is not supported (EINVAL)");
+                throw Errno.EINVAL.fail();
+            }
+        }
+        return 0;
     }
 
     private long prlimit64(GuestThread t, SyscallArgs a) {
