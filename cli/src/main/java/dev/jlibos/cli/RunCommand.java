@@ -66,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (status.signalled()) {
             String where = status.faultAddress() >= 0 ? " at 0x" + Long.toHexString(status.faultAddress()) : "";
-            System.err.println("jlibos: killed by " + SignalNames.of(status.signal()) + where);
+            System.err.println("jlibos: killed by " + dev.jlibos.signals.Signal.name(status.signal()) + where);
         }
         System.out.flush();
         return status.shellStatus();

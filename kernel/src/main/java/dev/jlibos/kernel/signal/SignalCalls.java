@@ -197,7 +197,7 @@ public final class SignalCalls implements SyscallFamily {
     private long sigtimedwait(GuestThread t, SyscallArgs a) {
         if (a.get(3) != SIGSET_SIZE) throw Errno.EINVAL.fail();
         long wanted = t.process.memory.readLong(a.get(0)) & ~Signal.UNBLOCKABLE;
-        long timeout = a.get(2) == 0 ? Long.MAX_VALUE : readTimespec(t.process.memory, a.get(2));
+        long timeout = a.get(2) == 0 ? Long.MAX_VALUE : dev.jlibos.kernel.sys.TimeCalls.readTimespec(t.process.memory, a.get(2));
         SignalState s = t.process.signals;
         try {
             if (!s.awaitDeliverable(~wanted, timeout)) throw Errno.EAGAIN.fail();
@@ -209,12 +209,6 @@ public final class SignalCalls implements SyscallFamily {
         if (info == null) throw Errno.EINTR.fail();
         if (a.get(1) != 0) t.process.memory.write(a.get(1), info);
         return SigInfo.signo(info);
-    }
-
-    private static long readTimespec(AddressSpace m, long address) {
-        long sec = m.readLong(address), nsec = m.readLong(address + 8);
-        if (sec < 0 || nsec < 0 || nsec >= SECOND) throw Errno.EINVAL.fail();
-        return sec > Long.MAX_VALUE / SECOND - 1 ? Long.MAX_VALUE : sec * SECOND + nsec;
     }
 
     private static synchronized IntervalTimer timer(GuestProcess p) {

@@ -67,7 +67,7 @@ public final class TimeCalls implements SyscallFamily {
     }
 
     /** Reads a struct timespec, EINVAL if tv_nsec is out of range or tv_sec negative (as nanosleep). */
-    static long readTimespec(AddressSpace m, long address) {
+    public static long readTimespec(AddressSpace m, long address) {
         long sec = m.readLong(address), nsec = m.readLong(address + 8);
         if (nsec < 0 || nsec >= NANOS || sec < 0) throw Errno.EINVAL.fail();
         if (sec > Long.MAX_VALUE / NANOS - 1) return Long.MAX_VALUE;
