@@ -101,6 +101,12 @@ public final class HostFs {
         return bytes(StatLayout.STAT_SIZE);
     }
 
+    /** fstatfs: the 120-byte struct statfs. */
+    public byte[] fstatfs(int fd) {
+        check(sys.call(138, fd, data(), 0));
+        return bytes(120);
+    }
+
     public byte[] fstatat(int dirfd, byte[] path, int flags) {
         check(sys.call(NEWFSTATAT, dirfd, path(path, 0), data(), flags, 0, 0));
         return bytes(StatLayout.STAT_SIZE);

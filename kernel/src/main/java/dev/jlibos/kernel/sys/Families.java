@@ -21,6 +21,7 @@ public final class Families {
                 new OpenCalls(),
                 new StatCalls(),
                 new PathCalls(),
+                new FutexCalls(),
                 new dev.jlibos.kernel.signal.SignalCalls());
     }
 }

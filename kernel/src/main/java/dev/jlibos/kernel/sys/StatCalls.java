@@ -36,6 +36,20 @@ public final class StatCalls implements SyscallFamily {
                 + " /proc is the host's (issue 3)", (t, a) -> readlink(t, AT_FDCWD, a.get(0), a.get(1), a.get(2)));
         r.partial(Sysno.READLINKAT, "as readlink", (t, a) -> readlink(t, a.i32(0), a.get(1), a.get(2), a.get(3)));
         r.full(Sysno.GETDENTS64, this::getdents64);
+        r.full(Sysno.STATFS, this::statfs);
+        r.full(Sysno.FSTATFS, (t, a) -> {
+            FileDescription d = t.process.files.get(a.i32(0));
+            if (d.hostFd() < 0) { // pipes and streams live on pipefs
+                byte[] b = new byte[STATFS_SIZE];
+                dev.jlibos.core.mem.Longs.put(b, 0, PIPEFS_MAGIC, 8);
+                dev.jlibos.core.mem.Longs.put(b, 8, 4096, 8);
+                dev.jlibos.core.mem.Longs.put(b, 64, 255, 8);
+                t.process.memory.write(a.get(1), b);
+                return 0;
+            }
+            t.process.memory.write(a.get(1), t.process.fs.host.fstatfs(d.hostFd()));
+            return 0;
+        });
     }
 
     private static long stat(GuestThread t, int dirfd, long pathAddress, long buf, int flags) {
@@ -114,6 +128,22 @@ public final class StatCalls implements SyscallFamily {
         int n = dir.getdents64(buf);
         t.process.memory.write(a.get(1), buf, 0, n);
         return n;
+    }
+
+    private static final int STATFS_SIZE = 120;
+    private static final long PIPEFS_MAGIC = 0x50495045L;
+
+    /** statfs has no *at form: the path is opened O_PATH relative to the guest's cwd, then fstatfs'ed. */
+    private long statfs(GuestThread t, SyscallArgs a) {
+        byte[] path = GuestPaths.path(t, a.get(0));
+        HostFs host = t.process.fs.host;
+        int fd = host.openat(GuestPaths.dirfd(t, AT_FDCWD, path), path, 0x200000 | 0x80000 /* O_PATH|O_CLOEXEC */, 0, 0);
+        try {
+            t.process.memory.write(a.get(1), host.fstatfs(fd));
+        } finally {
+            host.closeFd(fd);
+        }
+        return 0;
     }
 
     static HostFs host(GuestThread t) {

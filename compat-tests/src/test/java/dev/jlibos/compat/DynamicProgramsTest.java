@@ -1,0 +1,89 @@
+package dev.jlibos.compat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The host's own dynamically linked programs (PT_INTERP: ld-linux-x86-64.so.2 and shared libraries
+ * loaded by mmap), natively versus jlibos, on files the test creates. A program missing on the machine
+ * is skipped with its name.
+ */
+class DynamicProgramsTest {
+    static final List<String> ENV = List.of("PATH=/usr/bin:/bin", "TZ=UTC", "LC_ALL=C", "HOME=/");
+
+    record Case(String name, String binary, List<List<String>> runs, String stdin) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static final List<Case> CASES = new ArrayList<>();
+
+    private static void add(String name, String binary, String stdin, String... argv) {
+        CASES.add(new Case(name, binary, List.of(List.of(argv)), stdin));
+    }
+
+    private static void seq(String name, String binary, String[]... runs) {
+        List<List<String>> r = new ArrayList<>();
+        for (String[] run : runs) r.add(List.of(run));
+        CASES.add(new Case(name, binary, r, ""));
+    }
+
+    static {
+        add("ls", "/bin/ls", "", "ls", "-1a", ".");
+        add("ls-long", "/bin/ls", "", "ls", "-ln", "--time-style=+%Y-%m-%d", "words.txt", "dir");
+        add("sort", "/usr/bin/sort", "", "sort", "-r", "words.txt");
+        add("sort-stdin", "/usr/bin/sort", "b\na\nc\n", "sort");
+        add("grep", "/bin/grep", "", "grep", "-n", "an", "words.txt");
+        add("grep-no-match", "/bin/grep", "", "grep", "zzz", "words.txt");
+        add("sed", "/bin/sed", "", "sed", "-e", "s/a/A/g", "-e", "2d", "words.txt");
+        add("awk", "/usr/bin/awk", "", "awk", "-F,", "{ s += $2 } END { print s, NR }", "data.csv");
+        add("date", "/bin/date", "", "date", "-u", "-d", "@86400", "+%F %T");
+        add("sha256sum", "/usr/bin/sha256sum", "", "sha256sum", "words.txt", "data.csv");
+        add("bash", "/bin/bash", "", "bash", "-c", "x=6; for i in 1 2 3; do x=$((x*i)); done; echo $x ${#x}; printf '%05d\\n' 42");
+        add("perl", "/usr/bin/perl", "", "perl", "-e", "my %h=(a=>1,b=>2); print join(',', map {\"$_=$h{$_}\"} sort keys %h), \"\\n\"");
+        add("python3", "/usr/bin/python3", "", "python3", "-c",
+                "import json, hashlib, os; print(json.dumps({'k': [1, 2]}), hashlib.sha256(b'jlibos').hexdigest(),"
+                        + " sorted(os.listdir('.')))");
+        add("git-version", "/usr/bin/git", "", "git", "--version");
+        seq("tar", "/bin/tar", new String[] {"tar", "cf", "out.tar", "--sort=name", "--mtime=@0", "--owner=0",
+                "--group=0", "words.txt", "dir"}, new String[] {"tar", "tf", "out.tar"});
+        seq("gzip", "/bin/gzip", new String[] {"gzip", "-kn", "words.txt"}, new String[] {"gzip", "-dc", "words.txt.gz"});
+    }
+
+    static List<Case> cases() {
+        return CASES;
+    }
+
+    static void fixture(Path d) throws IOException {
+        Fs.write(d, "words.txt", "banana\napple\ncherry\nblueberry\napricot\n");
+        Fs.write(d, "data.csv", "x,3\ny,1\nz,20\n");
+        Fs.mkdir(d, "dir");
+        Fs.write(d, "dir/one.txt", "1\n");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void matchesLinux(Case c) throws IOException {
+        Path binary = Path.of(c.binary());
+        Assumptions.assumeTrue(Files.isExecutable(binary), c.binary() + " is not installed");
+        Scenario.Builder b = new Scenario.Builder("dynamic-" + c.name()).fixture(DynamicProgramsTest::fixture);
+        byte[] stdin = c.stdin().getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < c.runs().size(); i++) {
+            int expected = c.name().equals("grep-no-match") ? 1 : 0;
+            // The scenario puts the binary's path in argv[0], as the native runner (ProcessBuilder) must.
+            List<String> run = c.runs().get(i);
+            b.step(binary, run.subList(1, run.size()), ENV, i == 0 ? stdin : new byte[0], expected);
+        }
+        Differential.check(b.build());
+    }
+}
