@@ -15,6 +15,11 @@ public final class GuestProcess {
     public final Kernel kernel;
     public final int pid;
     public volatile int ppid;
+    /**
+     * Process group and session. A program started by a shell is the leader of its own job's group but
+     * not of the session (the shell is), so pgid = pid and sid = the parent's.
+     */
+    public int pgid, sid;
     public final AddressSpace memory;
     public final FdTable files;
     /** Working directory and umask. */
@@ -29,6 +34,8 @@ public final class GuestProcess {
     public String executable;
     public List<String> argv = List.of();
     public List<String> envp = List.of();
+    /** The auxiliary vector the program started with, in stack order (/proc/self/auxv). */
+    public java.util.Map<Integer, Long> auxv = java.util.Map.of();
 
     /** prctl state: PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS. */
     public int parentDeathSignal;
@@ -45,6 +52,8 @@ public final class GuestProcess {
         this.kernel = kernel;
         this.pid = pid;
         this.ppid = ppid;
+        this.pgid = pid;
+        this.sid = ppid;
         this.memory = memory;
         this.files = files;
         this.credentials = credentials;

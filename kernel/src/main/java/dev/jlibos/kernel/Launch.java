@@ -72,6 +72,7 @@ final class Launch {
         String base = Path.of(program.execFn()).getFileName().toString();
         for (GuestThread t : process.threads) t.name = base.length() > 15 ? base.substring(0, 15) : base;
         process.argv = program.argv();
+        process.auxv = program.auxv();
         process.brkStart = process.brk = program.brkStart();
         return program;
     }

@@ -92,7 +92,8 @@ public final class ProgramLoader {
         auxv.put(Auxv.AT_EGID, (long) options.egid());
         auxv.put(Auxv.AT_SECURE, 0L);
         long sp = InitialStack.build(space, options, elf.executableStack, argv, envp, execFn, auxv);
-        return new LoadedProgram(entry, sp, brk, elf.path, execFn, List.copyOf(argv), Map.copyOf(auxv), bias,
+        return new LoadedProgram(entry, sp, brk, elf.path, execFn, List.copyOf(argv),
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(auxv)), bias,
                 interpreterBase);
     }
 

@@ -161,7 +161,7 @@ public final class SignalCalls implements SyscallFamily {
         }
         t.cpu.set(dev.jlibos.core.cpu.Reg.RAX, Errno.EINTR.negated()); // the value the frame saves
         byte[] info = s.take(mask);
-        boolean handled = info != null && SignalDelivery.deliver(t, info, original, 0, 0);
+        boolean handled = info != null && SignalDelivery.deliver(t, info, original, -1, 0);
         // Without a handler frame to restore it on return, the old mask comes back now.
         if (!handled) s.setBlocked(original);
         throw Errno.EINTR.fail();

@@ -34,13 +34,13 @@ public final class SignalDelivery implements SignalHooks {
         SignalState s = p.signals;
         byte[] info;
         while (!p.exited() && (info = s.take(s.blocked())) != null) {
-            deliver(thread, info, s.blocked(), 0, 0);
+            deliver(thread, info, s.blocked(), -1, 0);
         }
     }
 
     /**
      * Delivers one signal whose handler runs with {@code savedMask} restored afterwards; true if a
-     * handler frame was pushed.
+     * handler frame was pushed. {@code faultAddress} is -1 for signals that are not CPU faults.
      */
     public static boolean deliver(GuestThread thread, byte[] info, long savedMask, long faultAddress, int trapno) {
         GuestProcess p = thread.process;
@@ -59,7 +59,7 @@ public final class SignalDelivery implements SignalHooks {
                 : (s.onAltStack(sp) ? SignalState.SS_ONSTACK : 0);
         try {
             SignalFrame.push(thread.cpu, p.memory, frameTop, sig, info, action.handler(), action.restorer(), savedMask,
-                    s.altBase, s.altSize, altFlags, faultAddress, trapno);
+                    s.altBase, s.altSize, altFlags, Math.max(0, faultAddress), trapno);
         } catch (LinuxException e) {
             // No room for the frame: Linux forces SIGSEGV, which kills.
             p.exit(ExitStatus.killed(Signal.SIGSEGV, -1));

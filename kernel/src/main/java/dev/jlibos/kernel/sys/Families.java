@@ -22,6 +22,7 @@ public final class Families {
                 new StatCalls(),
                 new PathCalls(),
                 new FutexCalls(),
+                new SocketCalls(),
                 new dev.jlibos.kernel.signal.SignalCalls());
     }
 }

@@ -31,6 +31,7 @@ public final class FileIoCalls implements SyscallFamily {
         r.full(Sysno.PWRITEV, (t, a) -> vectored(t, a, true, positioned(a.get(3))));
         r.full(Sysno.LSEEK, this::lseek);
         r.full(Sysno.SENDFILE, this::sendfile);
+        r.full(Sysno.FADVISE64, this::fadvise);
     }
 
     private static long positioned(long offset) {
@@ -77,7 +78,18 @@ public final class FileIoCalls implements SyscallFamily {
                 if (done > 0) break; // a short write, as Linux reports a fault after progress
                 throw e;
             }
-            int n = position < 0 ? file.write(chunk, 0, want) : file.pwrite(chunk, 0, want, position + done);
+            int n;
+            try {
+                n = position < 0 ? file.write(chunk, 0, want) : file.pwrite(chunk, 0, want, position + done);
+            } catch (dev.jlibos.core.LinuxException e) {
+                // Writing to a pipe nobody reads raises SIGPIPE as well as EPIPE (pipe_write in Linux).
+                if (e.errno() == Errno.EPIPE) {
+                    t.process.signals.post(dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGPIPE,
+                            dev.jlibos.signals.SigInfo.SI_USER, 0, 0));
+                }
+                if (done > 0) break;
+                throw e;
+            }
             done += n;
             if (n < want) break;
         }
@@ -136,6 +148,15 @@ public final class FileIoCalls implements SyscallFamily {
         }
         if (offsetAddress != 0) t.process.memory.writeLong(offsetAddress, position + done);
         return done;
+    }
+
+    /** posix_fadvise: advice only tunes host caching, so valid calls succeed without effect. */
+    private long fadvise(GuestThread t, SyscallArgs a) {
+        FileDescription file = t.process.files.get(a.i32(0));
+        if (file.hostFd() < 0) throw Errno.ESPIPE.fail();
+        int advice = a.i32(3);
+        if (advice < 0 || advice > 5 || a.get(2) < 0) throw Errno.EINVAL.fail();
+        return 0;
     }
 
     private long lseek(GuestThread t, SyscallArgs a) {

@@ -38,6 +38,25 @@ final class GuestPaths {
         return d.hostFd();
     }
 
+    /**
+     * The absolute, lexically normalised guest path for {@code path} relative to {@code dirfd}, when it
+     * can be named without resolving symlinks (absolute, or relative to the cwd); null otherwise. Used
+     * only to recognise the synthetic /proc/self entries.
+     */
+    static String lexical(GuestThread t, int dirfd, byte[] path) {
+        String p = string(path);
+        if (!p.startsWith("/")) {
+            if (dirfd != AT_FDCWD) return null;
+            p = t.process.fs.cwdPath() + "/" + p;
+        }
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String part : p.split("/")) {
+            if (part.isEmpty() || part.equals(".")) continue;
+            if (part.equals("..")) parts.pollLast(); else parts.addLast(part);
+        }
+        return "/" + String.join("/", parts);
+    }
+
     static String string(byte[] path) {
         return new String(path, java.nio.charset.StandardCharsets.UTF_8);
     }

@@ -7,6 +7,7 @@ import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.HostFile;
+import dev.jlibos.vfs.SyntheticFile;
 
 import static dev.jlibos.kernel.sys.GuestPaths.AT_FDCWD;
 
@@ -25,6 +26,19 @@ public final class OpenCalls implements SyscallFamily {
 
     static long open(GuestThread t, int dirfd, long pathAddress, int flags, int mode) {
         byte[] path = GuestPaths.path(t, pathAddress);
+        String entry = procEntry(t, dirfd, path);
+        if (entry != null) {
+            byte[] content = ProcSelf.contents(t, entry);
+            if (content != null) {
+                if ((flags & 3) != 0) throw Errno.EACCES.fail();
+                return t.process.files.install(new SyntheticFile("/proc/self/" + entry, content), (flags & O_CLOEXEC) != 0);
+            }
+            String target = ProcSelf.link(t, entry);
+            if (target != null && (entry.equals("exe") || entry.startsWith("fd/"))) {
+                // Reopen what the link names (the host's /proc would name the JVM's own files).
+                path = target.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
         int host = GuestPaths.dirfd(t, dirfd, path);
         // The host fd is always close-on-exec on the host; the guest's own FD_CLOEXEC lives in the fd table.
         int fd = t.process.fs.host.openat(host, path, flags | O_CLOEXEC, mode & 07777, t.process.fs.umask);
@@ -35,6 +49,13 @@ public final class OpenCalls implements SyscallFamily {
             t.process.fs.host.closeFd(fd);
             throw e;
         }
+    }
+
+    /** The /proc/self entry a path names, or null. */
+    static String procEntry(GuestThread t, int dirfd, byte[] path) {
+        if (!GuestPaths.string(path).contains("proc")) return null; // fast path: no cwd lookup
+        String absolute = GuestPaths.lexical(t, dirfd, path);
+        return absolute == null ? null : ProcSelf.entry(t, absolute);
     }
 
     static void requireNoExtraFlags(int flags, int allowed) {

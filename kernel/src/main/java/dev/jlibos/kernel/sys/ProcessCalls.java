@@ -32,6 +32,11 @@ public final class ProcessCalls implements SyscallFamily {
         r.partial(Sysno.PRCTL, "PR_SET/GET_NAME, PDEATHSIG, DUMPABLE, NO_NEW_PRIVS, CHILD_SUBREAPER,"
                 + " GET_SECCOMP; other options EINVAL", this::prctl);
         r.full(Sysno.PRLIMIT64, this::prlimit64);
+        r.full(Sysno.GETPGRP, (t, a) -> t.process.pgid);
+        r.partial(Sysno.GETPGID, "this process only", (t, a) -> self(t, a.i32(0)).pgid);
+        r.partial(Sysno.GETSID, "this process only", (t, a) -> self(t, a.i32(0)).sid);
+        r.partial(Sysno.SETPGID, "this process only", this::setpgid);
+        r.full(Sysno.SETSID, this::setsid);
         r.full(Sysno.GETRLIMIT, this::getrlimit);
         r.full(Sysno.SETRLIMIT, this::setrlimit);
     }
@@ -137,6 +142,30 @@ public final class ProcessCalls implements SyscallFamily {
             }
         }
         return 0;
+    }
+
+    /** Process lookups before multi-process support: 0 or our own pid, anything else ESRCH. */
+    private static dev.jlibos.kernel.GuestProcess self(GuestThread t, int pid) {
+        if (pid != 0 && pid != t.process.pid) throw Errno.ESRCH.fail();
+        return t.process;
+    }
+
+    private long setpgid(GuestThread t, SyscallArgs a) {
+        var p = self(t, a.i32(0));
+        int pgid = a.i32(1);
+        if (pgid < 0) throw Errno.EINVAL.fail();
+        if (p.sid == p.pid) throw Errno.EPERM.fail(); // a session leader cannot change its group
+        // With no other processes, the only group it can join is a new one named after itself.
+        if (pgid != 0 && pgid != p.pid) throw Errno.EPERM.fail();
+        p.pgid = p.pid;
+        return 0;
+    }
+
+    private long setsid(GuestThread t, SyscallArgs a) {
+        var p = t.process;
+        if (p.pgid == p.pid) throw Errno.EPERM.fail(); // already a process group leader
+        p.sid = p.pgid = p.pid;
+        return p.sid;
     }
 
     private long prlimit64(GuestThread t, SyscallArgs a) {

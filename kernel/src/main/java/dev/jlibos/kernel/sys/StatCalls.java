@@ -32,8 +32,8 @@ public final class StatCalls implements SyscallFamily {
         r.full(Sysno.ACCESS, (t, a) -> access(t, AT_FDCWD, a.get(0), a.i32(1), 0));
         r.full(Sysno.FACCESSAT, (t, a) -> access(t, a.i32(0), a.get(1), a.i32(2), 0));
         r.full(Sysno.FACCESSAT2, (t, a) -> access(t, a.i32(0), a.get(1), a.i32(2), a.i32(3)));
-        r.partial(Sysno.READLINK, "/proc/self/exe and /proc/<pid>/exe name the guest program; the rest of"
-                + " /proc is the host's (issue 3)", (t, a) -> readlink(t, AT_FDCWD, a.get(0), a.get(1), a.get(2)));
+        r.partial(Sysno.READLINK, "/proc/self/{exe,cwd,root,fd/N} are the guest's; the rest of /proc is the"
+                + " host's (issue 3)", (t, a) -> readlink(t, AT_FDCWD, a.get(0), a.get(1), a.get(2)));
         r.partial(Sysno.READLINKAT, "as readlink", (t, a) -> readlink(t, a.i32(0), a.get(1), a.get(2), a.get(3)));
         r.full(Sysno.GETDENTS64, this::getdents64);
         r.full(Sysno.STATFS, this::statfs);
@@ -104,20 +104,13 @@ public final class StatCalls implements SyscallFamily {
     private static long readlink(GuestThread t, int dirfd, long pathAddress, long buf, long size) {
         if (size <= 0) throw Errno.EINVAL.fail();
         byte[] path = GuestPaths.path(t, pathAddress);
-        byte[] target = selfExe(t, path);
+        String entry = OpenCalls.procEntry(t, dirfd, path);
+        String link = entry == null ? null : ProcSelf.link(t, entry);
+        byte[] target = link == null ? null : link.getBytes(StandardCharsets.UTF_8);
         if (target == null) target = t.process.fs.host.readlinkat(GuestPaths.dirfd(t, dirfd, path), path);
         int n = (int) Math.min(size, target.length);
         t.process.memory.write(buf, target, 0, n);
         return n;
-    }
-
-    /** /proc/self/exe must name the guest's program, not the JVM the host's /proc would show. */
-    private static byte[] selfExe(GuestThread t, byte[] path) {
-        String p = GuestPaths.string(path);
-        if (p.equals("/proc/self/exe") || p.equals("/proc/" + t.process.pid + "/exe")) {
-            return t.process.executable.getBytes(StandardCharsets.UTF_8);
-        }
-        return null;
     }
 
     private long getdents64(GuestThread t, SyscallArgs a) {

@@ -1,0 +1,122 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.core.cpu.Cpu;
+import dev.jlibos.core.mem.Longs;
+import dev.jlibos.core.mem.Vma;
+import dev.jlibos.kernel.GuestProcess;
+import dev.jlibos.kernel.GuestThread;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The guest's own /proc/self (and /proc/PID) entries, generated from libOS state. The host's /proc
+ * would describe the JVM. Only these names are synthetic today; the rest of /proc is the host's.
+ */
+final class ProcSelf {
+    /** Column where /proc/PID/maps starts the path on 64-bit Linux (seq_setwidth 25 + 6 * 8 - 1). */
+    private static final int MAPS_PATH_COLUMN = 73;
+
+    private ProcSelf() {
+    }
+
+    /** The entry name under /proc/self for {@code path}, or null when the path is not about this process. */
+    static String entry(GuestThread t, String path) {
+        for (String prefix : List.of("/proc/self/", "/proc/" + t.process.pid + "/", "/proc/thread-self/")) {
+            if (path.startsWith(prefix)) return path.substring(prefix.length());
+        }
+        return null;
+    }
+
+    /** Contents of a synthetic file, or null if the entry is not one we generate. */
+    static byte[] contents(GuestThread t, String entry) {
+        GuestProcess p = t.process;
+        return switch (entry) {
+            case "maps" -> maps(p).getBytes(StandardCharsets.UTF_8);
+            case "cmdline" -> nulSeparated(p.argv);
+            case "environ" -> nulSeparated(p.envp);
+            case "comm" -> (t.name + "\n").getBytes(StandardCharsets.UTF_8);
+            case "status" -> status(t).getBytes(StandardCharsets.UTF_8);
+            case "auxv" -> auxv(p.auxv);
+            default -> null;
+        };
+    }
+
+    /** Targets of the symlinks under /proc/self, or null. */
+    static String link(GuestThread t, String entry) {
+        GuestProcess p = t.process;
+        if (entry.equals("exe")) return p.executable;
+        if (entry.equals("cwd")) return p.fs.cwdPath();
+        if (entry.equals("root")) return "/";
+        if (entry.startsWith("fd/")) {
+            int fd;
+            try {
+                fd = Integer.parseInt(entry.substring(3));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            var file = p.files.get(fd);
+            // A host file's real path is what the host's /proc says about our host fd.
+            if (file.hostFd() >= 0) {
+                return new String(p.fs.host.readlinkat(GuestPaths.AT_FDCWD,
+                        ("/proc/self/fd/" + file.hostFd()).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+            }
+            return file.path();
+        }
+        return null;
+    }
+
+    private static byte[] nulSeparated(List<String> strings) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String s : strings) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            out.write(b, 0, b.length);
+            out.write(0);
+        }
+        return out.toByteArray();
+    }
+
+    private static String maps(GuestProcess p) {
+        StringBuilder sb = new StringBuilder();
+        for (Vma v : p.memory.areas()) {
+            int start = sb.length();
+            boolean shared = v.block().block().sharedWithFile();
+            sb.append(String.format("%08x-%08x %c%c%c%c %08x 00:00 0", v.start(), v.end(),
+                    (v.prot() & Cpu.PROT_READ) != 0 ? 'r' : '-', (v.prot() & Cpu.PROT_WRITE) != 0 ? 'w' : '-',
+                    (v.prot() & Cpu.PROT_EXEC) != 0 ? 'x' : '-', shared ? 's' : 'p',
+                    v.name().startsWith("/") ? v.fileOffset() : 0));
+            if (!v.name().isEmpty()) {
+                while (sb.length() - start < MAPS_PATH_COLUMN - 1) sb.append(' ');
+                sb.append(v.name());
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String status(GuestThread t) {
+        GuestProcess p = t.process;
+        var c = p.credentials;
+        return "Name:\t" + t.name + "\n"
+                + String.format("Umask:\t%04o%n", p.fs.umask)
+                + "State:\tR (running)\n"
+                + "Tgid:\t" + p.pid + "\nNgid:\t0\nPid:\t" + t.tid + "\nPPid:\t" + p.ppid + "\nTracerPid:\t0\n"
+                + "Uid:\t" + c.ruid + "\t" + c.euid + "\t" + c.suid + "\t" + c.fsuid + "\n"
+                + "Gid:\t" + c.rgid + "\t" + c.egid + "\t" + c.sgid + "\t" + c.fsgid + "\n"
+                + "Threads:\t" + p.threads.size() + "\n"
+                + String.format("SigBlk:\t%016x%nSigPnd:\t%016x%n", p.signals.blocked(), p.signals.pendingSet());
+    }
+
+    private static byte[] auxv(Map<Integer, Long> auxv) {
+        byte[] b = new byte[16 * (auxv.size() + 1)];
+        int i = 0;
+        for (Map.Entry<Integer, Long> e : auxv.entrySet()) {
+            Longs.put(b, i, e.getKey(), 8);
+            Longs.put(b, i + 8, e.getValue(), 8);
+            i += 16;
+        }
+        return b;
+    }
+}
