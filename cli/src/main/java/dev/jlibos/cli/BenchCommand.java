@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * {@code jlibos bench}: one table, one run, on this machine. Every row measures the same static binary
  * natively, under qemu-x86_64 (when installed) and under jlibos, so the ratios are comparable.
  */
-@Command(name = "bench", description = "Measure syscall cost and a CPU-bound program natively, under qemu-x86_64 and under jlibos.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure syscall cost and a CPU-bound program natively, under qemu-x86_64 and under jlibos.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--calls", description = "getpid calls per measurement (default ${DEFAULT-VALUE}).")
     long calls = 1_000_000;

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code jlibos run PROGRAM [ARGS...]}: runs a program with the launcher's stdio, environment and cwd. */
-@Command(name = "run", description = {
-        "Run a Linux x86-64 program (static, static-PIE or #! script) inside the JVM.",
-        "The host file tree is visible at / (as with qemu-user). The exit status is the guest's;",
+@Command(name = "run", mixinStandardHelpOptions = true, description = {
+        "Run a Linux x86-64 program (static, static-PIE, dynamic or #! script) inside the JVM.",
+        "The host file tree is visible at / (as with qemu-user). The exit status is the guest's:",
         "death by signal N gives 128+N and a one-line message on stderr."})
 final class RunCommand implements Callable<Integer> {
     /** Shell conventions: 127 "command not found", 126 "found but cannot execute". */

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /** Prints the syscall compatibility table straight from the registry, so it never drifts from code. */
-@Command(name = "syscalls", description = "Print every x86-64 syscall with jlibos's support level.")
+@Command(name = "syscalls", mixinStandardHelpOptions = true, description = "Print every x86-64 syscall with jlibos's support level.")
 final class SyscallsCommand implements Callable<Integer> {
     @Option(names = "--markdown", description = "Print a Markdown table.")
     boolean markdown;
