@@ -101,6 +101,23 @@ public final class HostFs {
         return bytes(StatLayout.STAT_SIZE);
     }
 
+    /**
+     * The xattr getters and listers: {@code target} is a host path (byte[]) or a host fd (Integer),
+     * {@code name} is null for the list calls; the result is copied into {@code out} (size 0 asks for
+     * the length only, as in the syscalls).
+     */
+    public int xattr(int nr, Object target, byte[] name, byte[] out) {
+        long t = target instanceof Integer fd ? fd : path((byte[]) target, 0);
+        long n;
+        if (name == null) {
+            n = check(sys.call(nr, t, data(), out.length));
+        } else {
+            n = check(sys.call(nr, t, path(name, 1), data(), out.length, 0, 0));
+        }
+        scratch.get(2L * PATH_SLOT, out, 0, (int) Math.min(n, out.length));
+        return (int) n;
+    }
+
     /** fstatfs: the 120-byte struct statfs. */
     public byte[] fstatfs(int fd) {
         check(sys.call(138, fd, data(), 0));

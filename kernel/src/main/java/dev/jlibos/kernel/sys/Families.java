@@ -23,6 +23,7 @@ public final class Families {
                 new PathCalls(),
                 new FutexCalls(),
                 new SocketCalls(),
+                new XattrCalls(),
                 new dev.jlibos.kernel.signal.SignalCalls());
     }
 }
