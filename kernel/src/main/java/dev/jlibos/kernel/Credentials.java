@@ -17,6 +17,14 @@ public final class Credentials {
         groups = new int[] {gid};
     }
 
+    public Credentials copy() {
+        Credentials c = new Credentials(ruid, rgid);
+        c.euid = euid; c.suid = suid; c.fsuid = fsuid;
+        c.egid = egid; c.sgid = sgid; c.fsgid = fsgid;
+        c.groups = groups.clone();
+        return c;
+    }
+
     boolean privileged() {
         return euid == 0;
     }

@@ -20,15 +20,23 @@ public final class GuestProcess {
      * not of the session (the shell is), so pgid = pid and sid = the parent's.
      */
     public int pgid, sid;
-    public final AddressSpace memory;
+    /** The address space; execve replaces it. */
+    public volatile AddressSpace memory;
     public final FdTable files;
     /** Working directory and umask. */
     public FsContext fs;
     public final Credentials credentials;
     public final ResourceLimits limits = new ResourceLimits();
     /** Dispositions, mask, pending signals, alternate stack (one thread per process today). */
-    public final dev.jlibos.signals.SignalState signals = new dev.jlibos.signals.SignalState();
+    public dev.jlibos.signals.SignalState signals = new dev.jlibos.signals.SignalState();
     public final List<GuestThread> threads = new ArrayList<>();
+    /** Parent (null for the machine's first process or an orphan) and children, guarded by {@link Kernel#processLock}. */
+    public GuestProcess parent;
+    public final List<GuestProcess> children = new ArrayList<>();
+    /** Set once the process's thread has released its resources: only then can it be reaped. */
+    volatile boolean finished;
+    /** Released when a vfork child execs or exits, so the parent can go on. */
+    final java.util.concurrent.CountDownLatch vforkDone = new java.util.concurrent.CountDownLatch(1);
 
     /** The program's path as the guest named it (for /proc/self/exe and AT_EXECFN). */
     public String executable;
@@ -48,7 +56,7 @@ public final class GuestProcess {
 
     private volatile ExitStatus exitStatus;
 
-    GuestProcess(Kernel kernel, int pid, int ppid, AddressSpace memory, FdTable files, Credentials credentials) {
+    public GuestProcess(Kernel kernel, int pid, int ppid, AddressSpace memory, FdTable files, Credentials credentials) {
         this.kernel = kernel;
         this.pid = pid;
         this.ppid = ppid;
@@ -65,6 +73,29 @@ public final class GuestProcess {
 
     public ExitStatus exitStatus() {
         return exitStatus;
+    }
+
+    public boolean finished() {
+        return finished;
+    }
+
+    /** A vfork child has exec'ed or exited: its parent may go on. */
+    public void releaseVforkParent() {
+        vforkDone.countDown();
+    }
+
+    public void awaitVforkRelease() throws InterruptedException {
+        vforkDone.await();
+    }
+
+    /** Returns every resource to the host: called once, by the process's own thread, after it stopped. */
+    void release() {
+        dev.jlibos.kernel.signal.SignalCalls.release(this);
+        files.closeAll();
+        if (fs != null) fs.close();
+        for (GuestThread t : threads) t.cpu.close();
+        memory.close();
+        vforkDone.countDown();
     }
 
     /** Ends the whole process (exit_group, fatal signal): every thread stops at its next boundary. */

@@ -23,7 +23,7 @@ public final class GuestThread {
     /** Scratch for the syscall being served; each thread has its own so dispatch is thread-safe. */
     public final dev.jlibos.kernel.syscall.SyscallArgs syscallArgs = new dev.jlibos.kernel.syscall.SyscallArgs();
 
-    GuestThread(GuestProcess process, int tid, Cpu cpu) {
+    public GuestThread(GuestProcess process, int tid, Cpu cpu) {
         this.process = process;
         this.tid = tid;
         this.cpu = cpu;

@@ -27,6 +27,9 @@ public final class Kernel {
     private final SyscallDispatcher dispatcher;
     private SignalHooks signals;
     private final long bootNanos = System.nanoTime();
+    /** Guards the process tree (parents, children, the table). */
+    public final Object processLock = new Object();
+    private final java.util.Map<Integer, GuestProcess> processes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace) {
         this.cpus = cpus;
@@ -66,8 +69,70 @@ public final class Kernel {
         return dispatcher;
     }
 
-    int allocatePid() {
+    public int allocatePid() {
         return nextPid.getAndIncrement();
+    }
+
+    public java.util.Collection<GuestProcess> processes() {
+        return processes.values();
+    }
+
+    public GuestProcess process(int pid) {
+        return processes.get(pid);
+    }
+
+    public void register(GuestProcess p) {
+        processes.put(p.pid, p);
+    }
+
+    /** Wires a thread's CPU to the syscall dispatcher. */
+    public void bind(GuestThread thread) {
+        thread.cpu.setEvents(c -> dispatcher.dispatch(thread));
+    }
+
+    public dev.jlibos.core.cpu.CpuFactory cpus() {
+        return cpus;
+    }
+
+    /**
+     * Runs a process's (only) thread to completion on the calling host thread, then releases its
+     * resources and reports its end to its parent (SIGCHLD, wait4), as do_exit does.
+     */
+    public void runProcess(GuestThread thread, long pc) {
+        GuestProcess p = thread.process;
+        try {
+            thread.run(pc);
+        } finally {
+            p.release();
+            finish(p);
+        }
+    }
+
+    private void finish(GuestProcess p) {
+        GuestProcess parent;
+        synchronized (processLock) {
+            p.finished = true;
+            for (GuestProcess child : p.children) child.parent = null; // orphans are reaped when they end
+            parent = p.parent;
+            if (parent == null) processes.remove(p.pid);
+        }
+        if (parent != null) {
+            ExitStatus s = p.exitStatus();
+            byte[] info = dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGCHLD,
+                    s.signalled() ? 2 : 1, p.pid, p.credentials.ruid); // CLD_KILLED / CLD_EXITED
+            dev.jlibos.core.mem.Longs.put(info, 24, s.signalled() ? s.signal() : s.code(), 4);
+            parent.signals.post(info);
+            parent.signals.wake();
+            // Interrupt the parent's user code only when it will run a handler.
+            if (!parent.signals.ignored(dev.jlibos.signals.Signal.SIGCHLD)) {
+                for (GuestThread t : parent.threads) t.cpu.stop();
+            }
+        }
+    }
+
+    /** Removes a reaped zombie. */
+    public void forget(GuestProcess p) {
+        processes.remove(p.pid);
     }
 
     /** Nanoseconds since this machine started, for CLOCK_BOOTTIME-like uses. */

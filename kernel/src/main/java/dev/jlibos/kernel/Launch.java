@@ -23,7 +23,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 
 /** Creating the first process of a machine: credentials, stdio, and loading the program. */
-final class Launch {
+public final class Launch {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Launch() {
@@ -58,20 +58,22 @@ final class Launch {
         return out != null ? out : OutputStream.nullOutputStream();
     }
 
-    static LoadedProgram load(Kernel kernel, GuestProcess process, Machine.Builder config, Cpu cpu) throws LoadException {
-        Path cwd = Path.of(config.cwd);
-        ProgramLoader loader = new ProgramLoader(path -> readHost(cwd, path));
+    /** Loads a program into {@code process.memory} and records what /proc and brk need. */
+    public static LoadedProgram load(GuestProcess process, String path, java.util.List<String> argv,
+                              java.util.List<String> envp, Cpu cpu, Path cwd) throws LoadException {
+        ProgramLoader loader = new ProgramLoader(file -> readHost(cwd, file));
         long hwcap = cpu.cpuid(1, 0)[3] & 0xffffffffL;
         LoadOptions options = LoadOptions.defaults(hwcap, process.credentials.ruid, process.credentials.rgid, () -> {
             byte[] b = new byte[16];
             RANDOM.nextBytes(b);
             return b;
         });
-        LoadedProgram program = loader.load(process.memory, config.program, config.argv, config.envp, options);
+        LoadedProgram program = loader.load(process.memory, path, argv, envp, options);
         process.executable = cwd.resolve(program.executable()).normalize().toString();
         String base = Path.of(program.execFn()).getFileName().toString();
         for (GuestThread t : process.threads) t.name = base.length() > 15 ? base.substring(0, 15) : base;
         process.argv = program.argv();
+        process.envp = java.util.List.copyOf(envp);
         process.auxv = program.auxv();
         process.brkStart = process.brk = program.brkStart();
         return program;

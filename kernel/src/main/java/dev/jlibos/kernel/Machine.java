@@ -11,6 +11,7 @@ import dev.jlibos.loader.LoadException;
 import dev.jlibos.loader.LoadedProgram;
 
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -47,36 +48,36 @@ public final class Machine {
     public ExitStatus run() throws LoadException {
         KernelLog log = new KernelLog(config.diagnostics, config.debug);
         Kernel kernel = new Kernel(UnicornCpu::new, new MmapHostMemory(), log, config.strace);
+        HostFs host = new HostFs(LibcHostSyscalls.INSTANCE, kernel.hostMemory);
         Cpu cpu = kernel.cpus.create();
         AddressSpace memory = new AddressSpace(kernel.hostMemory);
-        HostFs host = new HostFs(LibcHostSyscalls.INSTANCE, kernel.hostMemory);
-        GuestProcess process = null;
+        memory.attach(cpu);
+        GuestProcess process = Launch.createProcess(kernel, memory, host, config);
+        GuestThread thread = new GuestThread(process, process.pid, cpu);
+        process.threads.add(thread);
+        kernel.register(process);
+        kernel.bind(thread);
+        LoadedProgram program;
         try {
-            memory.attach(cpu);
-            process = Launch.createProcess(kernel, memory, host, config);
-            GuestThread thread = new GuestThread(process, process.pid, cpu);
-            process.threads.add(thread);
-            cpu.setEvents(c -> kernel.dispatcher().dispatch(thread));
-            LoadedProgram program = Launch.load(kernel, process, config, cpu);
-            cpu.set(Reg.RSP, program.stackPointer());
-            Watchdog watchdog = config.timeout == null ? null : Watchdog.start(process, config.timeout);
-            try {
-                thread.run(program.entry());
-            } finally {
-                if (watchdog != null) watchdog.cancel();
-            }
-            if (config.strace != null) config.strace.println(describe(process.exitStatus()));
-            return process.exitStatus();
-        } finally {
-            if (process != null) {
-                dev.jlibos.kernel.signal.SignalCalls.release(process);
-                process.files.closeAll();
-                process.fs.close();
-            }
+            program = Launch.load(process, config.program, config.argv, config.envp, cpu, Path.of(config.cwd));
+        } catch (LoadException | RuntimeException e) {
+            process.exit(ExitStatus.killed(9, -1));
+            kernel.runProcess(thread, 0);
             host.close();
-            cpu.close();
-            memory.close();
+            throw e;
         }
+        cpu.set(Reg.RSP, program.stackPointer());
+        Watchdog watchdog = config.timeout == null ? null : Watchdog.start(kernel, config.timeout);
+        try {
+            kernel.runProcess(thread, program.entry());
+        } finally {
+            if (watchdog != null) watchdog.cancel();
+            // Processes still running when the first one ends are killed, as when a container's init exits.
+            for (GuestProcess p : kernel.processes()) p.exit(ExitStatus.killed(9, -1));
+            host.close();
+        }
+        if (config.strace != null) config.strace.println(describe(process.exitStatus()));
+        return process.exitStatus();
     }
 
     /** strace's closing line. */

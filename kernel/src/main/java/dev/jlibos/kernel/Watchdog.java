@@ -27,12 +27,15 @@ final class Watchdog {
         return t;
     }
 
-    static Watchdog start(GuestProcess process, Duration limit) {
+    static Watchdog start(Kernel kernel, Duration limit) {
         Thread guestThread = Thread.currentThread();
         return new Watchdog(TIMER.schedule(() -> {
             // exit() stops every engine (uc_emu_stop is safe from another thread); the interrupt wakes a
             // guest blocked in a host read or sleep.
-            process.exit(ExitStatus.killed(SIGKILL, -1));
+            for (GuestProcess p : kernel.processes()) {
+                p.exit(ExitStatus.killed(SIGKILL, -1));
+                p.signals.wake();
+            }
             guestThread.interrupt();
         }, limit.toNanos(), TimeUnit.NANOSECONDS));
     }

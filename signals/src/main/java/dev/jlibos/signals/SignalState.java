@@ -90,6 +90,14 @@ public final class SignalState {
         return null;
     }
 
+    /** The number of the signal {@link #take} would return under {@code mask}, or 0. */
+    public synchronized int peek(long mask) {
+        long ready = pendingSet() & ~mask;
+        if (ready == 0) return 0;
+        long sync = ready & Signal.SYNCHRONOUS;
+        return Long.numberOfTrailingZeros(sync != 0 ? sync : ready) + 1;
+    }
+
     /** Blocks the caller until a signal outside {@code mask} is pending (sigsuspend, pause). */
     public synchronized void awaitDeliverable(long mask) throws InterruptedException {
         while (!hasDeliverable(mask)) wait();
@@ -107,6 +115,36 @@ public final class SignalState {
             wait(left / 1_000_000, (int) (left % 1_000_000));
         }
         return true;
+    }
+
+    /** fork: dispositions, mask and alternate stack are inherited; nothing is pending in the child. */
+    public synchronized SignalState copyForFork() {
+        SignalState child = new SignalState();
+        System.arraycopy(actions, 0, child.actions, 0, actions.length);
+        child.blocked = blocked;
+        child.altBase = altBase;
+        child.altSize = altSize;
+        child.altFlags = altFlags;
+        return child;
+    }
+
+    /** execve: caught signals return to SIG_DFL (ignored ones stay ignored); the alternate stack is gone. */
+    public synchronized void resetForExec() {
+        for (int sig = 1; sig <= Signal.COUNT; sig++) {
+            if (actions[sig].handler() != SigAction.SIG_IGN) actions[sig] = SigAction.DEFAULT;
+        }
+        altBase = altSize = 0;
+        altFlags = SS_DISABLE;
+    }
+
+    /** Wakes a thread waiting on this state (a child changed state, for wait4). */
+    public synchronized void wake() {
+        notifyAll();
+    }
+
+    /** Waits at most {@code millis} for {@link #wake} or a new signal. */
+    public synchronized void waitBriefly(long millis) throws InterruptedException {
+        wait(millis);
     }
 
     public boolean onAltStack(long sp) {

@@ -83,6 +83,23 @@ public final class FdTable {
         return out;
     }
 
+    /** fork: the child's table refers to the same open file descriptions, with the same FD_CLOEXEC flags. */
+    public FdTable copyForFork() {
+        FdTable child = new FdTable();
+        child.limit = limit;
+        for (int fd = 0; fd < files.size(); fd++) {
+            if (files.get(fd) != null) child.place(fd, files.get(fd), closeOnExec.get(fd));
+        }
+        return child;
+    }
+
+    /** execve: closes every descriptor marked FD_CLOEXEC. */
+    public void closeOnExecve() {
+        for (int fd = 0; fd < files.size(); fd++) {
+            if (files.get(fd) != null && closeOnExec.get(fd)) close(fd);
+        }
+    }
+
     /** Closes everything (process exit): host files are returned to the host. */
     public void closeAll() {
         for (int fd = 0; fd < files.size(); fd++) if (files.get(fd) != null) close(fd);

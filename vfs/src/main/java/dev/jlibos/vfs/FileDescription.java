@@ -14,7 +14,7 @@ public abstract class FileDescription {
     public static final int O_APPEND = 0x400, O_NONBLOCK = 0x800;
 
     /** Number of fd table slots referring to this description; released at zero. */
-    int references;
+    int references; // guarded by the owning tables' threads: see FdTable
     /** File status flags as F_GETFL reports them (access mode, O_APPEND, O_NONBLOCK...). */
     protected int statusFlags;
 

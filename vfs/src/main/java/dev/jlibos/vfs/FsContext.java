@@ -52,6 +52,12 @@ public final class FsContext {
         return p;
     }
 
+    /** fork: same working directory (its own host fd) and umask. */
+    public FsContext copyForFork() {
+        int fd = (int) host.simple(HostFs.FCNTL, cwdFd, 1030 /* F_DUPFD_CLOEXEC */, 3);
+        return new FsContext(host, fd, umask);
+    }
+
     public void close() {
         host.closeFd(cwdFd);
     }

@@ -26,19 +26,29 @@ public final class HostFs {
     public static final int CHUNK = 1 << 20;
 
     private final HostSyscalls sys;
-    private final HostBlock scratch;
+    /**
+     * Marshalling buffers, one per host thread: every guest process runs on its own thread, and open
+     * file descriptions are shared across fork, so a shared buffer would be raced.
+     */
+    private final ThreadLocal<HostBlock> scratchPerThread;
 
     public HostFs(HostSyscalls sys, HostMemory memory) {
         this.sys = sys;
-        this.scratch = memory.allocate(2L * PATH_SLOT + CHUNK);
+        this.scratchPerThread = ThreadLocal.withInitial(() -> memory.allocate(2L * PATH_SLOT + CHUNK));
     }
 
+    /** Frees the calling thread's buffer; called when a guest process's thread ends. */
     public void close() {
-        scratch.free();
+        scratchPerThread.get().free();
+        scratchPerThread.remove();
+    }
+
+    private HostBlock scratch() {
+        return scratchPerThread.get();
     }
 
     private long data() {
-        return scratch.address() + 2L * PATH_SLOT;
+        return scratch().address() + 2L * PATH_SLOT;
     }
 
     static long check(long r) {
@@ -50,9 +60,9 @@ public final class HostFs {
     private long path(byte[] path, int slot) {
         if (path.length >= 4096) throw Errno.ENAMETOOLONG.fail();
         long off = (long) slot * PATH_SLOT;
-        scratch.put(off, path, 0, path.length);
-        scratch.putByte(off + path.length, (byte) 0);
-        return scratch.address() + off;
+        scratch().put(off, path, 0, path.length);
+        scratch().putByte(off + path.length, (byte) 0);
+        return scratch().address() + off;
     }
 
     public long raw(int nr, long a1, long a2, long a3, long a4, long a5, long a6) {
@@ -66,25 +76,25 @@ public final class HostFs {
 
     public int read(int fd, byte[] b, int off, int len) {
         int n = (int) check(sys.call(READ, fd, data(), Math.min(len, CHUNK)));
-        scratch.get(2L * PATH_SLOT, b, off, n);
+        scratch().get(2L * PATH_SLOT, b, off, n);
         return n;
     }
 
     public int pread(int fd, byte[] b, int off, int len, long pos) {
         int n = (int) check(sys.call(PREAD64, fd, data(), Math.min(len, CHUNK), pos, 0, 0));
-        scratch.get(2L * PATH_SLOT, b, off, n);
+        scratch().get(2L * PATH_SLOT, b, off, n);
         return n;
     }
 
     public int write(int fd, byte[] b, int off, int len) {
         int n = Math.min(len, CHUNK);
-        scratch.put(2L * PATH_SLOT, b, off, n);
+        scratch().put(2L * PATH_SLOT, b, off, n);
         return (int) check(sys.call(WRITE, fd, data(), n));
     }
 
     public int pwrite(int fd, byte[] b, int off, int len, long pos) {
         int n = Math.min(len, CHUNK);
-        scratch.put(2L * PATH_SLOT, b, off, n);
+        scratch().put(2L * PATH_SLOT, b, off, n);
         return (int) check(sys.call(PWRITE64, fd, data(), n, pos, 0, 0));
     }
 
@@ -114,7 +124,7 @@ public final class HostFs {
         } else {
             n = check(sys.call(nr, t, path(name, 1), data(), out.length, 0, 0));
         }
-        scratch.get(2L * PATH_SLOT, out, 0, (int) Math.min(n, out.length));
+        scratch().get(2L * PATH_SLOT, out, 0, (int) Math.min(n, out.length));
         return (int) n;
     }
 
@@ -136,7 +146,7 @@ public final class HostFs {
 
     public int getdents64(int fd, byte[] b) {
         int n = (int) check(sys.call(GETDENTS64, fd, data(), Math.min(b.length, CHUNK)));
-        scratch.get(2L * PATH_SLOT, b, 0, n);
+        scratch().get(2L * PATH_SLOT, b, 0, n);
         return n;
     }
 
@@ -185,7 +195,7 @@ public final class HostFs {
     public void utimensat(int dirfd, byte[] path, byte[] times, int flags) {
         long t = 0;
         if (times != null) {
-            scratch.put(2L * PATH_SLOT, times, 0, times.length);
+            scratch().put(2L * PATH_SLOT, times, 0, times.length);
             t = data();
         }
         check(sys.call(UTIMENSAT, dirfd, path == null ? 0 : path(path, 0), t, flags, 0, 0));
@@ -201,21 +211,21 @@ public final class HostFs {
 
     /** An ioctl whose argument is a buffer of {@code in.length} bytes, copied in and back out. */
     public byte[] ioctlBuffer(int fd, long request, byte[] in) {
-        scratch.put(2L * PATH_SLOT, in, 0, in.length);
+        scratch().put(2L * PATH_SLOT, in, 0, in.length);
         check(sys.call(IOCTL, fd, request, data()));
         return bytes(in.length);
     }
 
     /** fcntl with a struct argument (record locks), copied in and back out. */
     public byte[] fcntlBuffer(int fd, int cmd, byte[] in) {
-        scratch.put(2L * PATH_SLOT, in, 0, in.length);
+        scratch().put(2L * PATH_SLOT, in, 0, in.length);
         check(sys.call(FCNTL, fd, cmd, data()));
         return bytes(in.length);
     }
 
     private byte[] bytes(int n) {
         byte[] out = new byte[n];
-        scratch.get(2L * PATH_SLOT, out, 0, n);
+        scratch().get(2L * PATH_SLOT, out, 0, n);
         return out;
     }
 

@@ -54,8 +54,31 @@ public final class AddressSpace implements AutoCloseable {
         }
     }
 
+    /** Stops mirroring into {@code cpu} and removes every mapping from it (execve's old image). */
     public void detach(Cpu cpu) {
         engines.remove(cpu);
+        for (Vma v : areas.values()) cpu.unmap(v.start(), v.length());
+    }
+
+    /**
+     * fork: a new address space with a private copy of every area; shared file mappings stay shared
+     * (both processes see the same host page cache pages).
+     */
+    public AddressSpace copyForFork() {
+        AddressSpace child = new AddressSpace(host);
+        for (Vma v : areas.values()) {
+            HostBlock source = v.block().block();
+            Vma copy;
+            if (source.sharedWithFile()) {
+                copy = v;
+            } else {
+                HostBlock block = host.allocate(v.length());
+                source.copyTo(v.blockOffset(), block, 0, v.length());
+                copy = new Vma(v.start(), v.end(), v.prot(), new Vma.Shared(block), 0, v.name(), v.fileOffset());
+            }
+            child.insert(copy);
+        }
+        return child;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -198,7 +221,7 @@ public final class AddressSpace implements AutoCloseable {
     }
 
     private void insert(Vma v) {
-        v.block().references++;
+        v.block().references.incrementAndGet();
         areas.put(v.start(), v);
     }
 
@@ -208,7 +231,7 @@ public final class AddressSpace implements AutoCloseable {
     }
 
     private static void release(Vma.Shared shared) {
-        if (--shared.references == 0) shared.block.free();
+        if (shared.references.decrementAndGet() == 0) shared.block.free();
     }
 
     private static void checkRange(long start, long length) {

@@ -30,10 +30,13 @@ public record Vma(long start, long end, int prot, Shared block, long blockOffset
         return new Vma(start, end, newProt, block, blockOffset, name, fileOffset);
     }
 
-    /** A reference-counted host block: one count per area that uses it. */
+    /**
+     * A reference-counted host block: one count per area that uses it, in any address space (a shared
+     * file mapping survives fork in both processes).
+     */
     public static final class Shared {
         final HostBlock block;
-        int references;
+        final java.util.concurrent.atomic.AtomicInteger references = new java.util.concurrent.atomic.AtomicInteger();
 
         Shared(HostBlock block) {
             this.block = block;

@@ -22,6 +22,7 @@ public final class Families {
                 new StatCalls(),
                 new PathCalls(),
                 new FutexCalls(),
+                new ForkExecCalls(),
                 new SocketCalls(),
                 new XattrCalls(),
                 new dev.jlibos.kernel.signal.SignalCalls());

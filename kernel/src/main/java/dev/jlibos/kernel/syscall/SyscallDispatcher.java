@@ -21,6 +21,24 @@ public final class SyscallDispatcher {
     private final SyscallRegistry registry;
     private final StraceFormatter formatter = new StraceFormatter();
 
+    private static final long INTERRUPTED = Errno.EINTR.negated();
+    private static final int SYSCALL_LENGTH = 2;
+    /** Calls that sleep with ERESTARTSYS semantics in Linux: a signal either restarts them or yields EINTR. */
+    private static final java.util.Set<Integer> RESTARTABLE = java.util.Set.of(dev.jlibos.syscalls.Sysno.READ,
+            dev.jlibos.syscalls.Sysno.READV, dev.jlibos.syscalls.Sysno.WRITE, dev.jlibos.syscalls.Sysno.WRITEV,
+            dev.jlibos.syscalls.Sysno.WAIT4, dev.jlibos.syscalls.Sysno.FUTEX);
+
+    /** True unless the signal about to be delivered runs a handler installed without SA_RESTART. */
+    private static boolean restartsAfterSignal(GuestThread thread) {
+        var signals = thread.process.signals;
+        int sig = signals.peek(signals.blocked());
+        if (sig == 0) return false;
+        var action = signals.action(sig);
+        boolean handler = action.handler() != dev.jlibos.signals.SigAction.SIG_DFL
+                && action.handler() != dev.jlibos.signals.SigAction.SIG_IGN;
+        return !handler || action.has(dev.jlibos.signals.SigAction.SA_RESTART);
+    }
+
     public SyscallDispatcher(Kernel kernel, SyscallRegistry registry) {
         this.kernel = kernel;
         this.registry = registry;
@@ -33,6 +51,11 @@ public final class SyscallDispatcher {
         SyscallRegistry.Entry entry = registry.get(number);
         PrintStream strace = kernel.strace();
         long result = invoke(thread, entry, args);
+        if (result == INTERRUPTED && RESTARTABLE.contains(number) && restartsAfterSignal(thread)) {
+            // Linux's ERESTARTSYS: re-execute the syscall after the signal (SA_RESTART, or no handler runs).
+            thread.cpu.set(Reg.RIP, thread.cpu.get(Reg.RIP) - SYSCALL_LENGTH);
+            result = number;
+        }
         if (strace != null) trace(strace, thread, args, result);
         if (!thread.process.exited()) {
             thread.cpu.set(Reg.RAX, result);

@@ -1,0 +1,247 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.core.cpu.Cpu;
+import dev.jlibos.core.cpu.Reg;
+import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.kernel.ExitStatus;
+import dev.jlibos.kernel.GuestProcess;
+import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.Kernel;
+import dev.jlibos.kernel.Launch;
+import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.syscall.SyscallFamily;
+import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.loader.LoadException;
+import dev.jlibos.loader.LoadedProgram;
+import dev.jlibos.syscalls.Sysno;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Processes inside one JVM (Graphene-style): fork copies the address space into a new engine that runs
+ * on its own host thread; execve loads a new image into a fresh address space; wait4 reaps children.
+ */
+public final class ForkExecCalls implements SyscallFamily {
+    static final long CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800,
+            CLONE_PIDFD = 0x1000, CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000,
+            CLONE_THREAD = 0x10000, CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000,
+            CLONE_CHILD_CLEARTID = 0x200000, CLONE_CHILD_SETTID = 0x1000000;
+    private static final long SUPPORTED = 0xff | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID
+            | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
+    private static final int WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8, WALL = 0x40000000, WCLONE = 0x80000000,
+            WNOTHREAD = 0x20000000;
+    /** Most argv/envp entries an execve accepts before E2BIG (MAX_ARG_STRINGS). */
+    private static final int MAX_ARG_STRINGS = 0x7fffffff / 8;
+    /** How long wait4 sleeps between checks when no child has changed state and no signal came. */
+    private static final long WAIT_POLL_MILLIS = 20;
+
+    @Override
+    public void register(SyscallRegistry r) {
+        r.full(Sysno.FORK, (t, a) -> fork(t, 0, 0, 0, 0, 0));
+        r.partial(Sysno.VFORK, "the child gets a copy of the address space (not the parent's)",
+                (t, a) -> fork(t, CLONE_VM | CLONE_VFORK, 0, 0, 0, 0));
+        r.partial(Sysno.CLONE, "new processes only (CLONE_VM only with CLONE_VFORK, then as a copy);"
+                + " threads (CLONE_THREAD) and namespaces: ENOSYS/EINVAL", this::clone);
+        r.errno(Sysno.CLONE3, Errno.ENOSYS, "libc falls back to clone");
+        r.partial(Sysno.EXECVE, "executables are read from the host file tree", this::execve);
+        r.partial(Sysno.WAIT4, "exit and death by signal; no stopped/continued children; rusage zero",
+                (t, a) -> wait4(t, a.i32(0), a.get(1), a.i32(2), a.get(3)));
+    }
+
+    private long clone(GuestThread t, SyscallArgs a) {
+        long flags = a.get(0);
+        if ((flags & CLONE_THREAD) != 0) {
+            t.kernel().log().once("clone: threads (CLONE_THREAD) are not supported yet (ENOSYS)");
+            throw Errno.ENOSYS.fail();
+        }
+        if ((flags & CLONE_VM) != 0 && (flags & CLONE_VFORK) == 0) {
+            t.kernel().log().once("clone: CLONE_VM without CLONE_VFORK is not supported (ENOSYS)");
+            throw Errno.ENOSYS.fail();
+        }
+        if ((flags & ~SUPPORTED) != 0) {
+            t.kernel().log().once("clone: flags 0x" + Long.toHexString(flags & ~SUPPORTED) + " are not supported (EINVAL)");
+            throw Errno.EINVAL.fail();
+        }
+        return fork(t, flags, a.get(1), a.get(2), a.get(3), a.get(4));
+    }
+
+    /** x86-64 clone(flags, newsp, parent_tid, child_tid, tls). */
+    private long fork(GuestThread t, long flags, long stack, long parentTid, long childTid, long tls) {
+        GuestProcess parent = t.process;
+        Kernel kernel = t.kernel();
+        int pid = kernel.allocatePid();
+        AddressSpace memory = parent.memory.copyForFork();
+        Cpu cpu = kernel.cpus().create();
+        memory.attach(cpu);
+        copyRegisters(t.cpu, cpu);
+        cpu.set(Reg.RAX, 0);
+        if (stack != 0) cpu.set(Reg.RSP, stack);
+        if ((flags & CLONE_SETTLS) != 0) cpu.set(Reg.FS_BASE, tls);
+
+        GuestProcess child = new GuestProcess(kernel, pid, parent.pid, memory, parent.files.copyForFork(),
+                parent.credentials.copy());
+        child.fs = parent.fs.copyForFork();
+        child.signals = parent.signals.copyForFork();
+        child.pgid = parent.pgid;
+        child.sid = parent.sid;
+        child.executable = parent.executable;
+        child.argv = parent.argv;
+        child.envp = parent.envp;
+        child.auxv = parent.auxv;
+        child.brkStart = parent.brkStart;
+        child.brk = parent.brk;
+        child.mmapBase = parent.mmapBase;
+        child.parent = parent;
+        GuestThread thread = new GuestThread(child, pid, cpu);
+        thread.name = t.name;
+        child.threads.add(thread);
+        if ((flags & CLONE_CHILD_SETTID) != 0) memory.writeInt(childTid, pid);
+        if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.clearChildTid = childTid;
+        if ((flags & CLONE_PARENT_SETTID) != 0) parent.memory.writeInt(parentTid, pid);
+        synchronized (kernel.processLock) {
+            parent.children.add(child);
+            kernel.register(child);
+        }
+        kernel.bind(thread);
+        long pc = t.cpu.get(Reg.RIP); // the instruction after syscall, in both processes
+        Thread host = new Thread(() -> kernel.runProcess(thread, pc), "jlibos-pid-" + pid);
+        host.setDaemon(true);
+        host.start();
+        if ((flags & CLONE_VFORK) != 0) {
+            try {
+                child.awaitVforkRelease();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return pid;
+    }
+
+    private static void copyRegisters(Cpu from, Cpu to) {
+        for (Reg r : Reg.GPRS) to.set(r, from.get(r));
+        for (Reg r : new Reg[] {Reg.EFLAGS, Reg.FS_BASE, Reg.GS_BASE}) to.set(r, from.get(r));
+        byte[] xmm = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            from.getXmm(i, xmm);
+            to.setXmm(i, xmm);
+        }
+        to.setMxcsr(from.getMxcsr());
+    }
+
+    private long execve(GuestThread t, SyscallArgs a) {
+        GuestProcess p = t.process;
+        byte[] rawPath = GuestPaths.path(t, a.get(0));
+        String path = GuestPaths.string(rawPath);
+        // busybox re-executes itself through /proc/self/exe: that must be the guest's program, not the JVM.
+        String entry = OpenCalls.procEntry(t, GuestPaths.AT_FDCWD, rawPath);
+        if ("exe".equals(entry)) path = p.executable;
+        List<String> argv = strings(p.memory, a.get(1));
+        List<String> envp = strings(p.memory, a.get(2));
+        AddressSpace old = p.memory;
+        AddressSpace fresh = new AddressSpace(t.kernel().hostMemory());
+        LoadedProgram program;
+        try {
+            p.memory = fresh;
+            program = Launch.load(p, path, argv, envp, t.cpu, Path.of(p.fs.cwdPath()));
+        } catch (LoadException e) {
+            p.memory = old;
+            fresh.close();
+            throw e.errno().fail();
+        } catch (RuntimeException e) {
+            p.memory = old;
+            fresh.close();
+            throw e;
+        }
+        // The point of no return: the old image goes away.
+        old.detach(t.cpu);
+        old.close();
+        fresh.attach(t.cpu);
+        p.files.closeOnExecve();
+        p.signals.resetForExec();
+        t.name = lastComponent(program.execFn());
+        for (Reg r : Reg.GPRS) t.cpu.set(r, 0);
+        byte[] zero = new byte[16];
+        for (int i = 0; i < 16; i++) t.cpu.setXmm(i, zero);
+        t.cpu.setMxcsr(0x1f80);
+        t.cpu.set(Reg.FS_BASE, 0);
+        t.cpu.set(Reg.GS_BASE, 0);
+        t.cpu.set(Reg.RSP, program.stackPointer());
+        t.cpu.set(Reg.RIP, program.entry());
+        p.releaseVforkParent();
+        // Leave the engine so no translated code of the old image runs; the thread resumes at the entry.
+        t.cpu.stop();
+        return 0;
+    }
+
+    private static String lastComponent(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return name.length() > 15 ? name.substring(0, 15) : name;
+    }
+
+    /** A NULL-terminated array of C strings (argv, envp); a NULL array is empty, as Linux accepts. */
+    private static List<String> strings(AddressSpace m, long array) {
+        List<String> out = new ArrayList<>();
+        if (array == 0) return out;
+        for (long at = array; ; at += 8) {
+            long s = m.readLong(at);
+            if (s == 0) return out;
+            if (out.size() >= MAX_ARG_STRINGS) throw Errno.E2BIG.fail();
+            out.add(m.readCString(s, 32 * 4096, Errno.E2BIG));
+        }
+    }
+
+    private long wait4(GuestThread t, int pid, long statusAddress, int options, long rusage) {
+        if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WALL | WCLONE | WNOTHREAD)) != 0) throw Errno.EINVAL.fail();
+        GuestProcess p = t.process;
+        Kernel kernel = t.kernel();
+        while (true) {
+            GuestProcess zombie = null;
+            synchronized (kernel.processLock) {
+                boolean any = false;
+                for (GuestProcess c : p.children) {
+                    if (!matches(c, pid, p)) continue;
+                    any = true;
+                    if (c.finished()) {
+                        zombie = c;
+                        break;
+                    }
+                }
+                if (!any) throw Errno.ECHILD.fail();
+                if (zombie != null) {
+                    p.children.remove(zombie);
+                    kernel.forget(zombie);
+                }
+            }
+            if (zombie != null) {
+                if (statusAddress != 0) p.memory.writeInt(statusAddress, waitStatus(zombie.exitStatus()));
+                if (rusage != 0) p.memory.write(rusage, new byte[144]);
+                return zombie.pid;
+            }
+            if ((options & WNOHANG) != 0) return 0;
+            if (p.signals.hasDeliverable(p.signals.blocked())) throw Errno.EINTR.fail();
+            if (p.exited()) throw Errno.EINTR.fail();
+            try {
+                p.signals.waitBriefly(WAIT_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw Errno.EINTR.fail();
+            }
+        }
+    }
+
+    /** wait4's pid argument: > 0 that child, -1 any child, 0 our group, < -1 group -pid. */
+    private static boolean matches(GuestProcess child, int pid, GuestProcess self) {
+        if (pid > 0) return child.pid == pid;
+        if (pid == -1) return true;
+        int group = pid == 0 ? self.pgid : -pid;
+        return child.pgid == group;
+    }
+
+    /** The wait status word: exit code in bits 8-15, or the signal number in bits 0-6. */
+    static int waitStatus(ExitStatus s) {
+        return s.signalled() ? s.signal() & 0x7f : (s.code() & 0xff) << 8;
+    }
+}
