@@ -58,6 +58,10 @@ class BusyboxTest {
 
     static {
         ok("echo", "echo", "hello", "world");
+        ok("sh-pipeline", "sh", "-c", "cat words.txt | sort | head -n 3 | wc -l; echo $(echo nested) $((6*7))");
+        add("sh-status", 3, "", "sh", "-c", "(exit 2); echo $?; false || true; exit 3");
+        ok("sh-redirect", "sh", "-c", "echo one > out.txt; echo two >> out.txt; cat < out.txt; ls out.txt");
+        ok("find-exec", "find", "dir", "-name", "*.txt", "-exec", "cat", "{}", ";");
         ok("echo -n", "echo", "-n", "no newline");
         ok("echo -e", "echo", "-e", "tab\\there\\nnewline\\\\");
         ok("cat files", "cat", "a.txt", "words.txt");

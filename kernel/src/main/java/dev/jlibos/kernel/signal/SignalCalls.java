@@ -38,7 +38,7 @@ public final class SignalCalls implements SyscallFamily {
         });
         r.full(Sysno.RT_SIGSUSPEND, this::sigsuspend);
         r.full(Sysno.PAUSE, (t, a) -> suspend(t, t.process.signals.blocked()));
-        r.partial(Sysno.KILL, "within this process only (other pids: ESRCH until multi-process, issue 4)", this::kill);
+        r.full(Sysno.KILL, this::kill);
         r.partial(Sysno.TGKILL, "within this process only", (t, a) -> threadKill(t, a.i32(0), a.i32(1), a.i32(2)));
         r.partial(Sysno.TKILL, "within this process only", (t, a) -> threadKill(t, t.process.pid, a.i32(0), a.i32(1)));
         r.partial(Sysno.RT_SIGQUEUEINFO, "within this process only", (t, a) -> queueInfo(t, a.i32(0), a.i32(1), a.get(2)));
@@ -170,11 +170,35 @@ public final class SignalCalls implements SyscallFamily {
     private long kill(GuestThread t, SyscallArgs a) {
         int pid = a.i32(0), sig = a.i32(1);
         if (sig != 0) checkSignal(sig);
-        GuestProcess p = t.process;
-        // Our process, its group (pid 0 or -pgid, the process is its own group) or "everyone we may signal".
-        if (pid != p.pid && pid != 0 && pid != -1 && pid != -p.pid) throw Errno.ESRCH.fail();
-        if (sig != 0) p.signals.post(SigInfo.fromProcess(sig, SigInfo.SI_USER, p.pid, p.credentials.ruid));
+        GuestProcess self = t.process;
+        java.util.List<GuestProcess> targets = new java.util.ArrayList<>();
+        for (GuestProcess p : t.kernel().processes()) {
+            boolean chosen = pid > 0 ? p.pid == pid
+                    : pid == 0 ? p.pgid == self.pgid
+                    : pid == -1 ? p != self
+                    : p.pgid == -pid;
+            if (chosen && !p.exited()) targets.add(p);
+        }
+        if (pid == -1 && targets.isEmpty()) return 0;
+        if (targets.isEmpty()) {
+            // A zombie can still be signalled (with no effect); a pid nobody has is ESRCH.
+            if (pid > 0 && t.kernel().process(pid) != null) return 0;
+            throw Errno.ESRCH.fail();
+        }
+        if (sig == 0) return 0;
+        for (GuestProcess p : targets) send(p, SigInfo.fromProcess(sig, SigInfo.SI_USER, self.pid, self.credentials.ruid));
         return 0;
+    }
+
+    /** Posts a signal to another process and interrupts its CPU, so it is delivered even mid-computation. */
+    static void send(GuestProcess target, byte[] info) {
+        target.signals.post(info);
+        target.signals.wake();
+        if (SigInfo.signo(info) == Signal.SIGKILL) {
+            target.exit(dev.jlibos.kernel.ExitStatus.killed(Signal.SIGKILL, -1));
+            return;
+        }
+        for (GuestThread thread : target.threads) thread.cpu.stop();
     }
 
     private long threadKill(GuestThread t, int tgid, int tid, int sig) {
