@@ -25,7 +25,7 @@ public final class Kernel {
     private final PrintStream strace;
     private final AtomicInteger nextPid = new AtomicInteger(FIRST_PID);
     private final SyscallDispatcher dispatcher;
-    private SignalHooks signals;
+    private final SignalHooks signals;
     private final long bootNanos = System.nanoTime();
     /** Guards the process tree (parents, children, the table). */
     public final Object processLock = new Object();
@@ -59,10 +59,6 @@ public final class Kernel {
 
     public SignalHooks signals() {
         return signals;
-    }
-
-    public void setSignals(SignalHooks signals) {
-        this.signals = signals;
     }
 
     SyscallDispatcher dispatcher() {

@@ -115,14 +115,9 @@ public final class FdCalls implements SyscallFamily {
         byte[] flock = m.read(flockAddress, FLOCK_SIZE);
         if (file.hostFd() < 0) throw Errno.EINVAL.fail();
         HostFs host = t.process.fs.host;
-        byte[] out = fcntlBuffer(host, file.hostFd(), cmd, flock);
+        byte[] out = host.fcntlBuffer(file.hostFd(), cmd, flock);
         if (cmd == F_GETLK || cmd == F_OFD_GETLK) m.write(flockAddress, out);
         return 0;
-    }
-
-    private static byte[] fcntlBuffer(HostFs host, int fd, int cmd, byte[] in) {
-        // fcntl and ioctl take the same (fd, request, pointer) shape; HostFs marshals the buffer.
-        return host.fcntlBuffer(fd, cmd, in);
     }
 
     private long ioctl(GuestThread t, SyscallArgs a) {

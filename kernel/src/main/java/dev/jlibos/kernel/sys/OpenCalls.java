@@ -58,7 +58,4 @@ public final class OpenCalls implements SyscallFamily {
         return absolute == null ? null : ProcSelf.entry(t, absolute);
     }
 
-    static void requireNoExtraFlags(int flags, int allowed) {
-        if ((flags & ~allowed) != 0) throw Errno.EINVAL.fail();
-    }
 }

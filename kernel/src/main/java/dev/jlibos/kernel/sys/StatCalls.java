@@ -139,7 +139,4 @@ public final class StatCalls implements SyscallFamily {
         return 0;
     }
 
-    static HostFs host(GuestThread t) {
-        return t.process.fs.host;
-    }
 }
