@@ -31,6 +31,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "Show Java stack traces of internal errors.")
     boolean debug;
 
+    @Option(names = "--chdir", paramLabel = "DIR", description = "Working directory of the program (default: the current one).")
+    String chdir;
+
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Set an environment variable (repeatable).")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--clear-env", description = "Start from an empty environment instead of the launcher's.")
+    boolean clearEnv;
+
     @Parameters(index = "0", paramLabel = "PROGRAM", description = "Program path; searched in PATH when it has no '/'.")
     String program;
 
@@ -50,8 +59,9 @@ final class RunCommand implements Callable<Integer> {
         Machine machine = Machine.builder()
                 .program(path)
                 .args(argv)
-                .env(hostEnvironment())
-                .cwd(System.getProperty("user.dir"))
+                .env(environment())
+                .cwd(chdir != null ? Path.of(System.getProperty("user.dir")).resolve(chdir).normalize().toString()
+                        : System.getProperty("user.dir"))
                 .hostStdio()
                 .strace(strace ? System.err : null)
                 .debug(debug)
@@ -70,6 +80,20 @@ final class RunCommand implements Callable<Integer> {
         }
         System.out.flush();
         return status.shellStatus();
+    }
+
+    /** The launcher's environment (unless --clear-env) with --env settings replacing same-named entries. */
+    private List<String> environment() {
+        List<String> out = clearEnv ? new ArrayList<>() : new ArrayList<>(hostEnvironment());
+        for (String setting : env) {
+            int eq = setting.indexOf('=');
+            if (eq <= 0) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--env needs NAME=VALUE, got '" + setting + "'");
+            String prefix = setting.substring(0, eq + 1);
+            out.removeIf(e -> e.startsWith(prefix));
+            out.add(setting);
+        }
+        return out;
     }
 
     /** PATH lookup as execvp does it: first executable regular file wins. */

@@ -26,6 +26,9 @@ public final class OpenCalls implements SyscallFamily {
 
     static long open(GuestThread t, int dirfd, long pathAddress, int flags, int mode) {
         byte[] path = GuestPaths.path(t, pathAddress);
+        if (GuestPaths.string(path).equals("/proc/cpuinfo")) {
+            return t.process.files.install(new SyntheticFile("/proc/cpuinfo", CpuInfo.render(t.cpu)), (flags & O_CLOEXEC) != 0);
+        }
         String entry = procEntry(t, dirfd, path);
         if (entry != null) {
             byte[] content = ProcSelf.contents(t, entry);

@@ -1,0 +1,60 @@
+package dev.jlibos.compat;
+
+import dev.jlibos.kernel.ExitStatus;
+import dev.jlibos.kernel.Machine;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The synthetic /proc entries describe the guest (not the JVM) and agree with what the CPU runs. */
+class ProcFilesTest {
+    private static final Path BUSYBOX = Path.of("/bin/busybox");
+
+    @BeforeAll
+    static void busybox() {
+        Assumptions.assumeTrue(Files.isExecutable(BUSYBOX));
+    }
+
+    private static String run(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExitStatus s = Machine.builder().program(BUSYBOX.toString()).args(List.of(args)).stdout(out)
+                .env(List.of("PATH=/bin:/usr/bin")).build().run();
+        assertEquals(0, s.code(), out.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void mapsListsTheGuestsOwnMappings() throws Exception {
+        String maps = run("busybox", "cat", "/proc/self/maps");
+        assertTrue(maps.lines().anyMatch(l -> l.contains(" r-xp ") && l.endsWith("/bin/busybox")), maps);
+        assertTrue(maps.lines().anyMatch(l -> l.endsWith("[stack]")), maps);
+        assertFalse(maps.contains("libjvm"), "the JVM's mappings leaked into the guest's view");
+    }
+
+    @Test
+    void selfLinksNameTheGuest() throws Exception {
+        assertEquals("/bin/busybox\n", run("busybox", "readlink", "/proc/self/exe"));
+        assertEquals("busybox\0cat\0/proc/self/cmdline\0", run("busybox", "cat", "/proc/self/cmdline"));
+    }
+
+    @Test
+    void cpuinfoFlagsAgreeWithCpuid() throws Exception {
+        String flags = run("busybox", "grep", "-m", "1", "^flags", "/proc/cpuinfo");
+        List<String> names = List.of(flags.substring(flags.indexOf(':') + 1).trim().split(" "));
+        assertTrue(names.containsAll(List.of("fpu", "sse2", "sse4_2")), flags);
+        // The engine faults on these, so CPUID does not report them and neither may /proc/cpuinfo.
+        for (String absent : List.of("popcnt", "avx", "avx2", "bmi2", "movbe", "xsave", "rdrand")) {
+            assertFalse(names.contains(absent), absent + " in " + flags);
+        }
+    }
+}
