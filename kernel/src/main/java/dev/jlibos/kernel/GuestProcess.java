@@ -101,6 +101,6 @@ public final class GuestProcess {
     /** Ends the whole process (exit_group, fatal signal): every thread stops at its next boundary. */
     public void exit(ExitStatus status) {
         if (exitStatus == null) exitStatus = status;
-        for (GuestThread t : threads) t.cpu.stop();
+        for (GuestThread t : threads) t.interrupt();
     }
 }

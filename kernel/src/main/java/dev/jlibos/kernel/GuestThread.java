@@ -14,6 +14,8 @@ public final class GuestThread {
     public final int tid;
     public final Cpu cpu;
 
+    /** The host thread emulating this guest thread (set when it starts), to interrupt blocking waits. */
+    public volatile Thread hostThread;
     /** The thread's name (comm): the program's file name until PR_SET_NAME changes it. */
     public String name = "";
     /** set_tid_address: cleared and futex-woken when the thread exits (CLONE_CHILD_CLEARTID). */
@@ -31,6 +33,13 @@ public final class GuestThread {
 
     public Kernel kernel() {
         return process.kernel;
+    }
+
+    /** Stops the engine and wakes the host thread if it is blocked in a wait (pipe, sleep, wait4). */
+    public void interrupt() {
+        cpu.stop();
+        Thread host = hostThread;
+        if (host != null && host != Thread.currentThread()) host.interrupt();
     }
 
     /** Runs guest code from {@code pc} until the process exits. */

@@ -96,6 +96,7 @@ public final class Kernel {
      */
     public void runProcess(GuestThread thread, long pc) {
         GuestProcess p = thread.process;
+        thread.hostThread = Thread.currentThread();
         try {
             thread.run(pc);
         } finally {
@@ -108,7 +109,10 @@ public final class Kernel {
         GuestProcess parent;
         synchronized (processLock) {
             p.finished = true;
-            for (GuestProcess child : p.children) child.parent = null; // orphans are reaped when they end
+            for (GuestProcess child : p.children) { // orphans: reparented to the namespace's init, reaped when they end
+                child.parent = null;
+                child.ppid = 1;
+            }
             parent = p.parent;
             if (parent == null) processes.remove(p.pid);
         }

@@ -54,7 +54,7 @@ public final class FdTable {
             files.add(null);
             closeOnExec.add(false);
         }
-        file.references++;
+        file.references.incrementAndGet();
         files.set(fd, file);
         closeOnExec.set(fd, cloexec);
     }
@@ -63,7 +63,7 @@ public final class FdTable {
         FileDescription file = get(fd);
         files.set(fd, null);
         closeOnExec.set(fd, false);
-        if (--file.references == 0) file.release();
+        if (file.references.decrementAndGet() == 0) file.release();
     }
 
     public boolean closeOnExec(int fd) {

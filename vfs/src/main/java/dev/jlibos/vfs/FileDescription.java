@@ -13,8 +13,8 @@ public abstract class FileDescription {
     public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3;
     public static final int O_APPEND = 0x400, O_NONBLOCK = 0x800;
 
-    /** Number of fd table slots referring to this description; released at zero. */
-    int references; // guarded by the owning tables' threads: see FdTable
+    /** fd table slots referring to this description, in any process (fork shares descriptions). */
+    final java.util.concurrent.atomic.AtomicInteger references = new java.util.concurrent.atomic.AtomicInteger();
     /** File status flags as F_GETFL reports them (access mode, O_APPEND, O_NONBLOCK...). */
     protected int statusFlags;
 

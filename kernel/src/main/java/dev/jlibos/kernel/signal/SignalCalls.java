@@ -192,13 +192,20 @@ public final class SignalCalls implements SyscallFamily {
 
     /** Posts a signal to another process and interrupts its CPU, so it is delivered even mid-computation. */
     static void send(GuestProcess target, byte[] info) {
-        target.signals.post(info);
-        target.signals.wake();
-        if (SigInfo.signo(info) == Signal.SIGKILL) {
-            target.exit(dev.jlibos.kernel.ExitStatus.killed(Signal.SIGKILL, -1));
+        int sig = SigInfo.signo(info);
+        SignalState s = target.signals;
+        boolean fatal = sig == Signal.SIGKILL || ((s.blocked() & Signal.bit(sig)) == 0
+                && s.action(sig).handler() == SigAction.SIG_DFL
+                && (Signal.defaultAction(sig) == Signal.DefaultAction.TERMINATE
+                    || Signal.defaultAction(sig) == Signal.DefaultAction.CORE));
+        if (fatal) {
+            // Like Linux's fatal-signal shortcut: the process dies even if it is blocked in a wait.
+            target.exit(dev.jlibos.kernel.ExitStatus.killed(sig, -1));
             return;
         }
-        for (GuestThread thread : target.threads) thread.cpu.stop();
+        s.post(info);
+        s.wake();
+        for (GuestThread thread : target.threads) thread.interrupt();
     }
 
     private long threadKill(GuestThread t, int tgid, int tid, int sig) {

@@ -45,6 +45,9 @@ public final class SyscallDispatcher {
     }
 
     public void dispatch(GuestThread thread) {
+        // A stale interrupt (a signal that arrived while the guest ran user code, already pending) must
+        // not fail this call's waits: only an interrupt during the call means "interrupted".
+        Thread.interrupted();
         SyscallArgs args = thread.syscallArgs;
         thread.cpu.readSyscallRegisters(args.raw);
         int number = args.number();
