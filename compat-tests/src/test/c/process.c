@@ -49,6 +49,13 @@ int main(void) {
     CHECK(waitpid(c, &status, 0) == c && WEXITSTATUS(status) == 0);
     CHECK(shared_value == 1);
 
+    /* waitid: WNOWAIT leaves the zombie for a second wait. */
+    c = fork();
+    if (c == 0) _exit(5);
+    siginfo_t si;
+    CHECK(waitid(P_PID, (id_t)c, &si, WEXITED | WNOWAIT) == 0 && si.si_pid == c && si.si_code == CLD_EXITED && si.si_status == 5);
+    CHECK(waitid(P_ALL, 0, &si, WEXITED) == 0 && si.si_pid == c);
+
     CHECK_ERRNO(waitpid(-1, &status, 0), ECHILD);
     CHECK(waitpid(-1, &status, WNOHANG) == -1);
 

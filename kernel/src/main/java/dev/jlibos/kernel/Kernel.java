@@ -112,6 +112,10 @@ public final class Kernel {
             for (GuestProcess child : p.children) { // orphans: reparented to the namespace's init, reaped when they end
                 child.parent = null;
                 child.ppid = 1;
+                if (child.parentDeathSignal != 0) { // PR_SET_PDEATHSIG
+                    child.signals.post(dev.jlibos.signals.SigInfo.fromProcess(child.parentDeathSignal, 0, p.pid, 0));
+                    for (GuestThread t : child.threads) t.interrupt();
+                }
             }
             parent = p.parent;
             if (parent == null) processes.remove(p.pid);

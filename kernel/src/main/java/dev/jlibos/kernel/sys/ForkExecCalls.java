@@ -35,6 +35,7 @@ public final class ForkExecCalls implements SyscallFamily {
             WNOTHREAD = 0x20000000;
     /** Most argv/envp entries an execve accepts before E2BIG (MAX_ARG_STRINGS). */
     private static final int MAX_ARG_STRINGS = 0x7fffffff / 8;
+    private static final int P_ALL = 0, P_PID = 1, P_PGID = 2, WEXITED = 4, WSTOPPED = 2, WNOWAIT = 0x01000000;
     /** How long wait4 sleeps between checks when no child has changed state and no signal came. */
     private static final long WAIT_POLL_MILLIS = 20;
 
@@ -47,6 +48,8 @@ public final class ForkExecCalls implements SyscallFamily {
                 + " threads (CLONE_THREAD) and namespaces: ENOSYS/EINVAL", this::clone);
         r.errno(Sysno.CLONE3, Errno.ENOSYS, "libc falls back to clone");
         r.partial(Sysno.EXECVE, "executables are read from the host file tree", this::execve);
+        r.partial(Sysno.WAITID, "P_ALL, P_PID, P_PGID with WEXITED (WNOWAIT keeps the zombie); no stopped or"
+                + " continued children", this::waitid);
         r.partial(Sysno.WAIT4, "exit and death by signal; no stopped/continued children; rusage zero",
                 (t, a) -> wait4(t, a.i32(0), a.get(1), a.i32(2), a.get(3)));
     }
@@ -195,34 +198,38 @@ public final class ForkExecCalls implements SyscallFamily {
 
     private long wait4(GuestThread t, int pid, long statusAddress, int options, long rusage) {
         if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WALL | WCLONE | WNOTHREAD)) != 0) throw Errno.EINVAL.fail();
+        GuestProcess zombie = reap(t, pid, options, true);
+        if (zombie == null) return 0; // WNOHANG and nobody has exited
+        if (statusAddress != 0) t.process.memory.writeInt(statusAddress, waitStatus(zombie.exitStatus()));
+        if (rusage != 0) t.process.memory.write(rusage, new byte[144]);
+        return zombie.pid;
+    }
+
+    /**
+     * Waits for a matching child to end and returns it (removed from the table when {@code remove});
+     * null with WNOHANG when none has ended. ECHILD without matching children, EINTR on a signal.
+     */
+    private static GuestProcess reap(GuestThread t, int pid, int options, boolean remove) {
         GuestProcess p = t.process;
         Kernel kernel = t.kernel();
         while (true) {
-            GuestProcess zombie = null;
             synchronized (kernel.processLock) {
                 boolean any = false;
                 for (GuestProcess c : p.children) {
                     if (!matches(c, pid, p)) continue;
                     any = true;
                     if (c.finished()) {
-                        zombie = c;
-                        break;
+                        if (remove) {
+                            p.children.remove(c);
+                            kernel.forget(c);
+                        }
+                        return c;
                     }
                 }
                 if (!any) throw Errno.ECHILD.fail();
-                if (zombie != null) {
-                    p.children.remove(zombie);
-                    kernel.forget(zombie);
-                }
             }
-            if (zombie != null) {
-                if (statusAddress != 0) p.memory.writeInt(statusAddress, waitStatus(zombie.exitStatus()));
-                if (rusage != 0) p.memory.write(rusage, new byte[144]);
-                return zombie.pid;
-            }
-            if ((options & WNOHANG) != 0) return 0;
-            if (p.signals.hasDeliverable(p.signals.blocked())) throw Errno.EINTR.fail();
-            if (p.exited()) throw Errno.EINTR.fail();
+            if ((options & WNOHANG) != 0) return null;
+            if (p.exited() || p.signals.hasDeliverable(p.signals.blocked())) throw Errno.EINTR.fail();
             try {
                 p.signals.waitBriefly(WAIT_POLL_MILLIS);
             } catch (InterruptedException e) {
@@ -230,6 +237,40 @@ public final class ForkExecCalls implements SyscallFamily {
                 throw Errno.EINTR.fail();
             }
         }
+    }
+
+    /** waitid(idtype, id, siginfo, options, rusage): like wait4, reporting through a siginfo. */
+    private long waitid(GuestThread t, SyscallArgs a) {
+        int type = a.i32(0), id = a.i32(1), options = a.i32(3);
+        long infoAddress = a.get(2);
+        if ((options & ~(WNOHANG | WEXITED | WSTOPPED | WCONTINUED | WNOWAIT | WALL | WCLONE | WNOTHREAD)) != 0
+                || (options & (WEXITED | WSTOPPED | WCONTINUED)) == 0) {
+            throw Errno.EINVAL.fail();
+        }
+        int pid = switch (type) {
+            case P_ALL -> -1;
+            case P_PID -> {
+                if (id <= 0) throw Errno.EINVAL.fail();
+                yield id;
+            }
+            case P_PGID -> id == 0 ? 0 : -id;
+            default -> throw Errno.EINVAL.fail();
+        };
+        if ((options & WEXITED) == 0) { // only stopped/continued children asked for: none ever are
+            if ((options & WNOHANG) != 0) return 0;
+            throw Errno.ECHILD.fail();
+        }
+        GuestProcess zombie = reap(t, pid, options, (options & WNOWAIT) == 0);
+        byte[] info = new byte[dev.jlibos.signals.SigInfo.SIZE];
+        if (zombie != null) {
+            ExitStatus s = zombie.exitStatus();
+            info = dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGCHLD, s.signalled() ? 2 : 1,
+                    zombie.pid, zombie.credentials.ruid);
+            dev.jlibos.core.mem.Longs.put(info, 24, s.signalled() ? s.signal() : s.code(), 4);
+        }
+        if (infoAddress != 0) t.process.memory.write(infoAddress, info);
+        if (a.get(4) != 0) t.process.memory.write(a.get(4), new byte[144]);
+        return 0;
     }
 
     /** wait4's pid argument: > 0 that child, -1 any child, 0 our group, < -1 group -pid. */
