@@ -1,28 +1,28 @@
 package dev.jlibos.kernel;
 
 import dev.jlibos.core.cpu.CpuExit;
+import dev.jlibos.signals.Signal;
 
 /**
  * Maps a CPU fault to the Linux signal and si_code the kernel would raise (arch/x86 trap handlers).
  */
 public record FaultSignals(int signal, int code, long address) {
-    public static final int SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGSEGV = 11;
     public static final int SEGV_MAPERR = 1, SEGV_ACCERR = 2, ILL_ILLOPN = 2, FPE_INTDIV = 1, SI_KERNEL = 0x80,
             TRAP_BRKPT = 1;
 
     public static FaultSignals of(CpuExit exit) {
         return switch (exit.kind()) {
-            case UNMAPPED -> new FaultSignals(SIGSEGV, SEGV_MAPERR, exit.address());
-            case PROTECTION -> new FaultSignals(SIGSEGV, SEGV_ACCERR, exit.address());
-            case INVALID_INSTRUCTION -> new FaultSignals(SIGILL, ILL_ILLOPN, exit.address());
+            case UNMAPPED -> new FaultSignals(Signal.SIGSEGV, SEGV_MAPERR, exit.address());
+            case PROTECTION -> new FaultSignals(Signal.SIGSEGV, SEGV_ACCERR, exit.address());
+            case INVALID_INSTRUCTION -> new FaultSignals(Signal.SIGILL, ILL_ILLOPN, exit.address());
             case EXCEPTION -> switch (exit.vector()) {
-                case 0 -> new FaultSignals(SIGFPE, FPE_INTDIV, exit.address());   // #DE divide error
-                case 1, 3 -> new FaultSignals(SIGTRAP, TRAP_BRKPT, exit.address()); // #DB, int3
-                case 6 -> new FaultSignals(SIGILL, ILL_ILLOPN, exit.address());   // #UD
-                case 17 -> new FaultSignals(SIGBUS, 2, exit.address());           // #AC alignment check
-                default -> new FaultSignals(SIGSEGV, SI_KERNEL, 0);                // #GP, #SS, int n...
+                case 0 -> new FaultSignals(Signal.SIGFPE, FPE_INTDIV, exit.address());   // #DE divide error
+                case 1, 3 -> new FaultSignals(Signal.SIGTRAP, TRAP_BRKPT, exit.address()); // #DB, int3
+                case 6 -> new FaultSignals(Signal.SIGILL, ILL_ILLOPN, exit.address());   // #UD
+                case 17 -> new FaultSignals(Signal.SIGBUS, 2, exit.address());           // #AC alignment check
+                default -> new FaultSignals(Signal.SIGSEGV, SI_KERNEL, 0);                // #GP, #SS, int n...
             };
-            default -> new FaultSignals(SIGSEGV, SI_KERNEL, 0);
+            default -> new FaultSignals(Signal.SIGSEGV, SI_KERNEL, 0);
         };
     }
 }

@@ -229,24 +229,31 @@ public final class HostFs {
         return out;
     }
 
+    /** The JVM has one umask for all its threads, so every swap of it is serialised. */
+    private static final Object UMASK_LOCK = new Object();
+
     /**
      * Runs a creating call with the guest's umask in force. The host applies the JVM's umask to every
-     * file it creates, so it is set to the guest's for the duration of the call (one thread creates
-     * files at a time in a machine today).
+     * file it creates, so it is set to the guest's for the duration of the call; guest processes on
+     * other threads wait, or one could restore the other's value and leave the JVM with it.
      */
     private long withUmask(int umask, java.util.function.LongSupplier call) {
-        long old = sys.call(UMASK, umask, 0, 0);
-        try {
-            return call.getAsLong();
-        } finally {
-            sys.call(UMASK, old, 0, 0);
+        synchronized (UMASK_LOCK) {
+            long old = sys.call(UMASK, umask, 0, 0);
+            try {
+                return call.getAsLong();
+            } finally {
+                sys.call(UMASK, old, 0, 0);
+            }
         }
     }
 
     /** The host's current umask, read without changing it (for the first guest process). */
     public int hostUmask() {
-        long old = sys.call(UMASK, 022, 0, 0);
-        sys.call(UMASK, old, 0, 0);
-        return (int) old;
+        synchronized (UMASK_LOCK) {
+            long old = sys.call(UMASK, 022, 0, 0);
+            sys.call(UMASK, old, 0, 0);
+            return (int) old;
+        }
     }
 }
