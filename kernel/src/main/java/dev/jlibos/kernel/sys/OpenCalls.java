@@ -30,6 +30,16 @@ public final class OpenCalls implements SyscallFamily {
             return t.process.files.install(new SyntheticFile("/proc/cpuinfo", CpuInfo.render(t.cpu)), (flags & O_CLOEXEC) != 0);
         }
         String entry = procEntry(t, dirfd, path);
+        if (entry == null && GuestPaths.string(path).startsWith("/proc/")) {
+            var other = ProcSelf.other(t, GuestPaths.lexical(t, dirfd, path));
+            if (other != null) {
+                byte[] content = ProcSelf.contents(other.getKey(), other.getValue());
+                if (content != null) {
+                    if ((flags & 3) != 0) throw Errno.EACCES.fail();
+                    return t.process.files.install(new SyntheticFile(GuestPaths.string(path), content), (flags & O_CLOEXEC) != 0);
+                }
+            }
+        }
         if (entry != null) {
             byte[] content = ProcSelf.contents(t, entry);
             if (content != null) {

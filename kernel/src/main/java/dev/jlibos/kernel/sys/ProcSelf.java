@@ -30,6 +30,25 @@ final class ProcSelf {
         return null;
     }
 
+    /**
+     * For /proc/PID/... of another guest process: that process's main thread and the entry name; null
+     * when PID is not a guest process (the host's /proc answers, as for any other path).
+     */
+    static Map.Entry<GuestThread, String> other(GuestThread t, String path) {
+        if (!path.startsWith("/proc/")) return null;
+        int slash = path.indexOf('/', 6);
+        if (slash < 0) return null;
+        int pid;
+        try {
+            pid = Integer.parseInt(path.substring(6, slash));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        GuestProcess p = t.kernel().process(pid);
+        if (p == null || p.threads.isEmpty() || p.finished()) return null;
+        return Map.entry(p.threads.get(0), path.substring(slash + 1));
+    }
+
     /** Contents of a synthetic file, or null if the entry is not one we generate. */
     static byte[] contents(GuestThread t, String entry) {
         GuestProcess p = t.process;

@@ -34,6 +34,9 @@ public final class TimeCalls implements SyscallFamily {
         r.full(Sysno.TIME, this::time);
         r.full(Sysno.NANOSLEEP, this::nanosleep);
         r.full(Sysno.CLOCK_NANOSLEEP, this::clockNanosleep);
+        r.partial(Sysno.GETRUSAGE, "CPU time is the emulating host thread's, all counted as user time;"
+                + " children's usage and memory/IO counters are zero", this::getrusage);
+        r.partial(Sysno.TIMES, "as getrusage", this::times);
     }
 
     /** Uptime from /proc/uptime so CLOCK_MONOTONIC values look like the host's; 0 if unreadable. */
@@ -72,6 +75,33 @@ public final class TimeCalls implements SyscallFamily {
         if (nsec < 0 || nsec >= NANOS || sec < 0) throw Errno.EINVAL.fail();
         if (sec > Long.MAX_VALUE / NANOS - 1) return Long.MAX_VALUE;
         return sec * NANOS + nsec;
+    }
+
+    private static final int RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
+    /** USER_HZ: the unit of times(2). */
+    private static final long CLOCK_TICKS = 100;
+
+    private long getrusage(GuestThread t, SyscallArgs a) {
+        int who = a.i32(0);
+        if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD) throw Errno.EINVAL.fail();
+        byte[] usage = new byte[144]; // struct rusage
+        if (who != RUSAGE_CHILDREN) {
+            long cpu = THREADS.getCurrentThreadCpuTime();
+            dev.jlibos.core.mem.Longs.put(usage, 0, cpu / NANOS, 8);
+            dev.jlibos.core.mem.Longs.put(usage, 8, (cpu % NANOS) / 1000, 8);
+        }
+        t.process.memory.write(a.get(1), usage);
+        return 0;
+    }
+
+    /** times(2): CPU times in clock ticks, and the elapsed ticks since an arbitrary point (boot). */
+    private long times(GuestThread t, SyscallArgs a) {
+        if (a.get(0) != 0) {
+            byte[] tms = new byte[32];
+            dev.jlibos.core.mem.Longs.put(tms, 0, THREADS.getCurrentThreadCpuTime() / (NANOS / CLOCK_TICKS), 8);
+            t.process.memory.write(a.get(0), tms);
+        }
+        return now(t, CLOCK_MONOTONIC) / (NANOS / CLOCK_TICKS);
     }
 
     private long clockGettime(GuestThread t, SyscallArgs a) {
