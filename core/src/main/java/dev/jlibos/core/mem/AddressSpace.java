@@ -66,15 +66,20 @@ public final class AddressSpace implements AutoCloseable {
      */
     public AddressSpace copyForFork() {
         AddressSpace child = new AddressSpace(host);
+        java.util.Map<Vma.Shared, Vma.Shared> copies = new java.util.IdentityHashMap<>();
         for (Vma v : areas.values()) {
             HostBlock source = v.block().block();
             Vma copy;
             if (source.sharedWithFile()) {
                 copy = v;
             } else {
-                HostBlock block = host.allocate(v.length());
-                source.copyTo(v.blockOffset(), block, 0, v.length());
-                copy = new Vma(v.start(), v.end(), v.prot(), new Vma.Shared(block), 0, v.name(), v.fileOffset());
+                // Copy the whole backing block once, however many areas share it after splits.
+                Vma.Shared copied = copies.computeIfAbsent(v.block(), shared -> {
+                    HostBlock block = host.allocate(shared.block().size());
+                    shared.block().copyAllTo(block);
+                    return new Vma.Shared(block);
+                });
+                copy = new Vma(v.start(), v.end(), v.prot(), copied, v.blockOffset(), v.name(), v.fileOffset());
             }
             child.insert(copy);
         }

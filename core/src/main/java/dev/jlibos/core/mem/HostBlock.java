@@ -42,6 +42,14 @@ public interface HostBlock {
         return false;
     }
 
+    /**
+     * Copies the whole block into {@code target} (same size, freshly zeroed). Implementations may skip
+     * pages the host never committed: they read as zero on both sides.
+     */
+    default void copyAllTo(HostBlock target) {
+        copyTo(0, target, 0, size());
+    }
+
     /** Returns the memory to the host. The block must no longer be mapped into any engine. */
     void free();
 }

@@ -17,6 +17,10 @@ public interface HostLibc {
     @IgnoreError
     int madvise(long addr, long length, int advice);
 
+    /** One byte per page, bit 0 set when the page is resident (committed) in host memory. */
+    @IgnoreError
+    int mincore(long addr, long length, byte[] vec);
+
     final class Holder {
         static final HostLibc LIBC = LibraryLoader.create(HostLibc.class).failImmediately().load("c");
 
