@@ -41,6 +41,7 @@ final class BenchCommand implements Callable<Integer> {
             String qemu = RunCommand.resolve("qemu-x86_64");
             List<Row> rows = new ArrayList<>();
             rows.add(getpidRow(work, qemu));
+            rows.add(forkRow(work, qemu));
             if (Files.isExecutable(Path.of(busybox))) {
                 rows.add(sha256Row(work, qemu));
             } else {
@@ -54,16 +55,31 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Row getpidRow(Path work, String qemu) throws Exception {
-        Path source = Path.of(System.getProperty("jlibos.repo", "."), "samples", "getpid_loop.c");
-        Path binary = work.resolve("getpid_loop");
+        Path binary = compileSample(work, "getpid_loop");
+        String n = Long.toString(calls);
+        double nat = parse("ns_per_call", host(List.of(binary.toString(), n), work));
+        double q = qemu != null ? parse("ns_per_call", host(List.of(qemu, binary.toString(), n), work)) : Double.NaN;
+        double j = parse("ns_per_call", guest(binary.toString(), List.of("getpid_loop", n), work));
+        return new Row("getpid marginal cost", "ns/call", nat, q, j);
+    }
+
+    private Row forkRow(Path work, String qemu) throws Exception {
+        Path binary = compileSample(work, "fork_loop");
+        String n = "200";
+        double nat = parse("us_per_fork", host(List.of(binary.toString(), n), work));
+        double q = qemu != null ? parse("us_per_fork", host(List.of(qemu, binary.toString(), n), work)) : Double.NaN;
+        double j = parse("us_per_fork", guest(binary.toString(), List.of("fork_loop", n), work));
+        return new Row("fork + exit + waitpid", "us", nat, q, j);
+    }
+
+    /** Builds samples/NAME.c statically with the host compiler. */
+    private static Path compileSample(Path work, String name) throws Exception {
+        Path source = Path.of(System.getProperty("jlibos.repo", "."), "samples", name + ".c");
+        Path binary = work.resolve(name);
         Process cc = new ProcessBuilder("gcc", "-O2", "-static", "-o", binary.toString(), source.toString())
                 .inheritIO().start();
         if (cc.waitFor() != 0) throw new IllegalStateException("gcc -static failed for " + source);
-        String n = Long.toString(calls);
-        double nat = parseNs(host(List.of(binary.toString(), n), work));
-        double q = qemu != null ? parseNs(host(List.of(qemu, binary.toString(), n), work)) : Double.NaN;
-        double j = parseNs(guest(binary.toString(), List.of("getpid_loop", n), work));
-        return new Row("getpid marginal cost", "ns/call", nat, q, j);
+        return binary;
     }
 
     private Row sha256Row(Path work, String qemu) throws Exception {
@@ -108,9 +124,9 @@ final class BenchCommand implements Callable<Integer> {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static double parseNs(String output) {
+    private static double parse(String key, String output) {
         for (String line : output.split("\n")) {
-            if (line.startsWith("ns_per_call ")) return Double.parseDouble(line.substring(12).trim());
+            if (line.startsWith(key + " ")) return Double.parseDouble(line.substring(key.length() + 1).trim());
         }
         throw new IllegalStateException("unexpected benchmark output: " + output);
     }
