@@ -19,6 +19,8 @@ public final class SignalState {
     private final SigAction[] actions = new SigAction[Signal.COUNT + 1];
     private long blocked;
     private final List<byte[]> pending = new ArrayList<>();
+    /** Whether anything is pending; read without the lock on every syscall return (the hot path). */
+    private volatile boolean anyPending;
     /** sigaltstack: base, size, flags (SS_DISABLE when none). */
     public long altBase, altSize;
     public int altFlags = SS_DISABLE;
@@ -34,7 +36,10 @@ public final class SignalState {
     public synchronized void setAction(int sig, SigAction action) {
         actions[sig] = action;
         // Setting SIG_IGN (or a default that ignores) discards what is pending (POSIX, Linux).
-        if (ignored(sig)) pending.removeIf(info -> SigInfo.signo(info) == sig);
+        if (ignored(sig)) {
+            pending.removeIf(info -> SigInfo.signo(info) == sig);
+            anyPending = !pending.isEmpty();
+        }
     }
 
     public synchronized long blocked() {
@@ -43,6 +48,11 @@ public final class SignalState {
 
     public synchronized void setBlocked(long mask) {
         blocked = mask & ~Signal.UNBLOCKABLE;
+    }
+
+    /** A lock-free check for the syscall return path: false means nothing can be delivered. */
+    public boolean anyPending() {
+        return anyPending;
     }
 
     public synchronized long pendingSet() {
@@ -64,6 +74,7 @@ public final class SignalState {
         if (ignored(sig) && (blocked & Signal.bit(sig)) == 0) return;
         if (!Signal.realtime(sig) && (pendingSet() & Signal.bit(sig)) != 0) return;
         pending.add(info);
+        anyPending = true;
         notifyAll();
     }
 
@@ -84,6 +95,7 @@ public final class SignalState {
             byte[] info = it.next();
             if (SigInfo.signo(info) == sig) {
                 it.remove();
+                anyPending = !pending.isEmpty();
                 return info;
             }
         }

@@ -32,6 +32,7 @@ public final class SignalDelivery implements SignalHooks {
     public static void deliverPending(GuestThread thread) {
         GuestProcess p = thread.process;
         SignalState s = p.signals;
+        if (!s.anyPending()) return;
         byte[] info;
         while (!p.exited() && (info = s.take(s.blocked())) != null) {
             deliver(thread, info, s.blocked(), -1, 0);
