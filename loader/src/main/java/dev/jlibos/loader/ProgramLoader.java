@@ -16,6 +16,8 @@ import java.util.Map;
 public final class ProgramLoader {
     /** ELF_ET_DYN_BASE on x86-64 without randomisation: where PIE programs are placed. */
     public static final long PIE_BASE = 0x555555554000L;
+    /** ELF_ET_DYN_BASE before page alignment: where a static-PIE program's heap starts. */
+    private static final long STATIC_PIE_BRK = 0x555555554aaaL;
     /** Linux allows this many nested #! interpreters (BINPRM_MAX_RECURSION). */
     private static final int MAX_SCRIPT_DEPTH = 4;
     private static final int ELF_PHDR_SIZE = 56;
@@ -59,9 +61,18 @@ public final class ProgramLoader {
 
     private LoadedProgram map(AddressSpace space, ElfFile elf, List<String> argv, List<String> envp, String execFn,
                               LoadOptions options) throws LoadException {
-        long bias = elf.type == ElfFile.ET_DYN ? PIE_BASE - elf.spanStart() : 0;
+        long bias = 0;
+        long brk;
+        if (elf.type == ElfFile.ET_DYN && elf.interpreter == null) {
+            // Static-PIE: Linux (since 4.13) loads an interpreter-less ET_DYN like an interpreter, in the
+            // mmap area, and starts its heap at ELF_ET_DYN_BASE instead.
+            bias = space.findFree(elf.spanEnd() - elf.spanStart(), options.mmapBase()) - elf.spanStart();
+            brk = AddressSpace.pageUp(STATIC_PIE_BRK);
+        } else {
+            if (elf.type == ElfFile.ET_DYN) bias = PIE_BASE - elf.spanStart();
+            brk = elf.spanEnd() + bias;
+        }
         SegmentMapper.map(space, elf, bias);
-        long brk = elf.spanEnd() + bias;
 
         long entry = elf.entry + bias;
         long interpreterBase = 0;
@@ -105,7 +116,13 @@ public final class ProgramLoader {
             throw new LoadException(e.errno(), program.path + ": interpreter " + program.interpreter + ": "
                     + e.errno().message);
         }
-        ElfFile interp = ElfFile.parse(program.interpreter, bytes);
+        ElfFile interp;
+        try {
+            interp = ElfFile.parse(program.interpreter, bytes);
+        } catch (LoadException e) {
+            // execve reports an unusable interpreter as ELIBBAD ("Accessing a corrupted shared library").
+            throw new LoadException(Errno.ELIBBAD, e.getMessage());
+        }
         if (interp.interpreter != null) {
             throw LoadException.malformed(program.interpreter, "an ELF interpreter cannot itself need an interpreter");
         }
