@@ -45,7 +45,7 @@ public final class UnicornCpu implements Cpu {
     private CpuEvents events;
     private boolean inSyscallHook;
     private CpuExit pendingExit;
-    private boolean closed;
+    private volatile boolean closed;
 
     public UnicornCpu() {
         PointerByReference ref = new PointerByReference();
@@ -172,9 +172,13 @@ public final class UnicornCpu implements Cpu {
         return new CpuExit(CpuExit.Kind.ENGINE_ERROR, rip, CpuExit.Access.NONE, -1, uc.uc_strerror(err));
     }
 
+    /**
+     * Safe from any thread (timers, other processes sending signals): it is serialised with
+     * {@link #close()}, so a stop can never reach an engine that uc_close has already freed.
+     */
     @Override
-    public void stop() {
-        uc.uc_emu_stop(engine);
+    public synchronized void stop() {
+        if (!closed) uc.uc_emu_stop(engine);
     }
 
     private void onSyscall(Pointer engine, Pointer userData) {
@@ -219,7 +223,7 @@ public final class UnicornCpu implements Cpu {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed) {
             closed = true;
             uc.uc_close(engine);
