@@ -122,9 +122,8 @@ public final class Kernel {
         }
         if (parent != null) {
             ExitStatus s = p.exitStatus();
-            byte[] info = dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGCHLD,
-                    s.signalled() ? 2 : 1, p.pid, p.credentials.ruid); // CLD_KILLED / CLD_EXITED
-            dev.jlibos.core.mem.Longs.put(info, 24, s.signalled() ? s.signal() : s.code(), 4);
+            byte[] info = dev.jlibos.signals.SigInfo.childEnded(p.pid, p.credentials.ruid, s.signalled(),
+                    s.signalled() ? s.signal() : s.code());
             parent.signals.post(info);
             parent.signals.wake();
             // Interrupt the parent's user code only when it will run a handler.

@@ -32,6 +32,15 @@ public final class SigInfo {
         return b;
     }
 
+    public static final int CLD_EXITED = 1, CLD_KILLED = 2;
+
+    /** SIGCHLD's siginfo for a child that ended (also what waitid reports): si_pid, si_uid, si_status. */
+    public static byte[] childEnded(int pid, int uid, boolean killed, int status) {
+        byte[] b = fromProcess(Signal.SIGCHLD, killed ? CLD_KILLED : CLD_EXITED, pid, uid);
+        Longs.put(b, 24, status, 4);
+        return b;
+    }
+
     public static int signo(byte[] info) {
         return (int) Longs.fromBytes(info, 0, 4);
     }

@@ -4,7 +4,6 @@ import dev.jlibos.core.Errno;
 
 /** One end of a pipe; the buffer is shared by both ends and every fd that refers to them. */
 public final class PipeEnd extends FileDescription {
-    private static final long PIPEFS_DEV = 0xc;
     private final PipeBuffer pipe;
     private final boolean writer;
 
@@ -39,7 +38,7 @@ public final class PipeEnd extends FileDescription {
 
     @Override
     public byte[] stat() {
-        return StatLayout.synthetic(PIPEFS_DEV, pipe.inode, StatLayout.S_IFIFO | 0600, 0, 0, 0, 0, 0);
+        return StatLayout.synthetic(StatLayout.PIPEFS_DEV, pipe.inode, StatLayout.S_IFIFO | 0600, 0, 0, 0, 0, 0);
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.io.OutputStream;
  * buffers output exactly as it does natively under a test harness.
  */
 public final class StreamFile extends FileDescription {
-    private static final long PIPEFS_DEV = 0xc;
     private final InputStream in;
     private final OutputStream out;
     private final String name;
@@ -66,6 +65,6 @@ public final class StreamFile extends FileDescription {
 
     @Override
     public byte[] stat() {
-        return StatLayout.synthetic(PIPEFS_DEV, inode, StatLayout.S_IFIFO | 0600, 0, 0, 0, 0, 0);
+        return StatLayout.synthetic(StatLayout.PIPEFS_DEV, inode, StatLayout.S_IFIFO | 0600, 0, 0, 0, 0, 0);
     }
 }

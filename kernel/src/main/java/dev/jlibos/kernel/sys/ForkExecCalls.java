@@ -264,9 +264,8 @@ public final class ForkExecCalls implements SyscallFamily {
         byte[] info = new byte[dev.jlibos.signals.SigInfo.SIZE];
         if (zombie != null) {
             ExitStatus s = zombie.exitStatus();
-            info = dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGCHLD, s.signalled() ? 2 : 1,
-                    zombie.pid, zombie.credentials.ruid);
-            dev.jlibos.core.mem.Longs.put(info, 24, s.signalled() ? s.signal() : s.code(), 4);
+            info = dev.jlibos.signals.SigInfo.childEnded(zombie.pid, zombie.credentials.ruid, s.signalled(),
+                    s.signalled() ? s.signal() : s.code());
         }
         if (infoAddress != 0) t.process.memory.write(infoAddress, info);
         if (a.get(4) != 0) t.process.memory.write(a.get(4), new byte[144]);
