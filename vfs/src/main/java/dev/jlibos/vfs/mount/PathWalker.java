@@ -109,7 +109,7 @@ public final class PathWalker {
                         release(child);
                         throw Errno.ENOTDIR.fail();
                     }
-                    return found(cur, name, child, followLast || trailingSlash);
+                    return found(cur, name, child, followLast);
                 }
                 if (child == null) throw Errno.ENOENT.fail();
                 if (child.type != StatLayout.S_IFDIR) {
