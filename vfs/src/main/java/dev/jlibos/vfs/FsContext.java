@@ -19,6 +19,8 @@ public final class FsContext {
     public final HostFs host;
     /** The sandbox's walker, or null for host passthrough. */
     public final PathWalker walker;
+    /** Passthrough mode: the walker over the host root with the kernel's /proc, for guest /proc paths. */
+    private PathWalker procWalker;
     private int cwdFd;
     private List<String> cwdComponents;
     public int umask;
@@ -42,6 +44,15 @@ public final class FsContext {
         FsContext fs = new FsContext(host, new PathWalker(host, mounts), -1, List.of(), 022);
         fs.changeDirectory(fs.locate(List.of(), -1, dir.getBytes(StandardCharsets.UTF_8), true, caller));
         return fs;
+    }
+
+    /** Passthrough mode: walk paths about guest processes (/proc/self...) in {@code table}. */
+    public void useGuestProc(MountTable table) {
+        this.procWalker = new PathWalker(host, table);
+    }
+
+    public PathWalker procWalker() {
+        return procWalker;
     }
 
     public boolean sandboxed() {
@@ -109,7 +120,9 @@ public final class FsContext {
     /** fork: same working directory (its own host fd) and umask. */
     public FsContext copyForFork() {
         int fd = cwdFd < 0 ? -1 : (int) host.simple(HostFs.FCNTL, cwdFd, 1030 /* F_DUPFD_CLOEXEC */, 3);
-        return new FsContext(host, walker, fd, cwdComponents, umask);
+        FsContext copy = new FsContext(host, walker, fd, cwdComponents, umask);
+        copy.procWalker = procWalker;
+        return copy;
     }
 
     public void close() {

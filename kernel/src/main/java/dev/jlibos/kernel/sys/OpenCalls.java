@@ -34,33 +34,10 @@ public final class OpenCalls implements SyscallFamily {
 
     static long open(GuestThread t, int dirfd, long pathAddress, int flags, int mode) {
         byte[] path = GuestPaths.path(t, pathAddress);
+        // A sandbox walks every path; passthrough walks only paths about guest processes (the host's
+        // /proc would describe the JVM).
         if (t.process.fs.sandboxed()) return openSandboxed(t, dirfd, path, flags, mode);
-        if (GuestPaths.string(path).equals("/proc/cpuinfo")) {
-            return t.process.files.install(new SyntheticFile("/proc/cpuinfo", CpuInfo.render(t.cpu)), (flags & O_CLOEXEC) != 0);
-        }
-        String entry = procEntry(t, dirfd, path);
-        if (entry == null && GuestPaths.string(path).startsWith("/proc/")) {
-            var other = ProcSelf.other(t, GuestPaths.lexical(t, dirfd, path));
-            if (other != null) {
-                byte[] content = ProcSelf.contents(other.getKey(), other.getValue());
-                if (content != null) {
-                    if ((flags & 3) != 0) throw Errno.EACCES.fail();
-                    return t.process.files.install(new SyntheticFile(GuestPaths.string(path), content), (flags & O_CLOEXEC) != 0);
-                }
-            }
-        }
-        if (entry != null) {
-            byte[] content = ProcSelf.contents(t, entry);
-            if (content != null) {
-                if ((flags & 3) != 0) throw Errno.EACCES.fail();
-                return t.process.files.install(new SyntheticFile("/proc/self/" + entry, content), (flags & O_CLOEXEC) != 0);
-            }
-            String target = ProcSelf.link(t, entry);
-            if (target != null && (entry.equals("exe") || entry.startsWith("fd/"))) {
-                // Reopen what the link names (the host's /proc would name the JVM's own files).
-                path = target.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            }
-        }
+        if (GuestPaths.isGuestProc(t, dirfd, path)) return openSandboxed(t, dirfd, path, flags, mode);
         int host = GuestPaths.dirfd(t, dirfd, path);
         // The host fd is always close-on-exec on the host; the guest's own FD_CLOEXEC lives in the fd table.
         int fd = t.process.fs.host.openat(host, path, flags | O_CLOEXEC, mode & 07777, t.process.fs.umask);
@@ -89,7 +66,7 @@ public final class OpenCalls implements SyscallFamily {
             int hostFlags = flags | O_CLOEXEC | (l.exists ? 0 : O_NOFOLLOW);
             int fd = t.process.fs.host.openat(l.dirFd(), l.name(), hostFlags, mode & 07777, t.process.fs.umask);
             HostFile file = new HostFile(t.process.fs.host, fd, l.guestPath(), flags & STATUS_FLAGS);
-            if (l.mount.readOnly) file.markReadOnlyMount();
+            if (l.mount != null && l.mount.readOnly) file.markReadOnlyMount();
             return install(t, file, fd, flags);
         }
     }
@@ -99,8 +76,14 @@ public final class OpenCalls implements SyscallFamily {
         List<String> inMount = PathWalker.relative(l.mount, l.guestComponents);
         FileDescription file;
         if (l.synthetic instanceof SyntheticTree.Directory d) {
-            List<String> entries = inMount.isEmpty() ? l.mount.tree.rootEntries(t) : d.entries();
-            file = new SyntheticDirectory(l.guestPath(), entries);
+            var tree = l.mount.tree;
+            String path = l.guestPath();
+            // Listed again at the first read: "ls /proc/self/fd" must see its own descriptor.
+            file = new SyntheticDirectory(path, () -> {
+                if (inMount.isEmpty()) return tree.rootEntries(t);
+                var node = tree.lookup(t, inMount);
+                return node instanceof SyntheticTree.Directory now ? now.entries() : d.entries();
+            });
         } else if (l.synthetic instanceof SyntheticTree.Symlink) {
             throw Errno.ELOOP.fail(); // only reached with O_NOFOLLOW
         } else {
