@@ -191,7 +191,7 @@ class SandboxTest {
 
     static Stream<Arguments> cPrograms() {
         List<Arguments> out = new ArrayList<>();
-        for (Flavour f : Flavour.values()) for (String p : List.of("paths", "files", "dirs")) out.add(Arguments.of(f, p));
+        for (Flavour f : Flavour.values()) for (String p : List.of("paths", "files", "dirs", "fileops")) out.add(Arguments.of(f, p));
         return out.stream();
     }
 

@@ -64,9 +64,18 @@ public final class FsContext {
         return walker.resolve(start, startFd, path, followLast, caller);
     }
 
+    /** As above with openat2's RESOLVE_* limits (see {@link PathWalker}). */
+    public Location locate(List<String> start, int startFd, byte[] path, boolean followLast, int limits, Object caller) {
+        return walker.resolve(start, startFd, path, followLast, limits, caller);
+    }
+
     /** Resolves a path in the sandbox relative to the cwd. */
     public Location locateFromCwd(byte[] path, boolean followLast, Object caller) {
         return walker.resolve(cwdComponents, cwdFd, path, followLast, caller);
+    }
+
+    public Location locateFromCwd(byte[] path, boolean followLast, int limits, Object caller) {
+        return walker.resolve(cwdComponents, cwdFd, path, followLast, limits, caller);
     }
 
     /** Sandbox chdir to a resolved location: must be a searchable directory. */

@@ -39,6 +39,11 @@ final class GuestPaths {
      * and path as given; in a sandbox the walker's result (see {@link Location}). Callers must close it.
      */
     static Location locate(GuestThread t, int dirfd, byte[] path, boolean followLast) {
+        return locate(t, dirfd, path, followLast, 0);
+    }
+
+    /** As {@link #locate(GuestThread, int, byte[], boolean)} with openat2's RESOLVE_* limits (sandbox only). */
+    static Location locate(GuestThread t, int dirfd, byte[] path, boolean followLast, int limits) {
         FsContext fs = t.process.fs;
         if (!fs.sandboxed()) {
             if (isGuestProc(t, dirfd, path)) {
@@ -47,10 +52,10 @@ final class GuestPaths {
             }
             return Location.passthrough(dirfd(t, dirfd, path), path);
         }
-        if (absolute(path) || dirfd == AT_FDCWD) return fs.locateFromCwd(path, followLast, t);
+        if (dirfd == AT_FDCWD || (absolute(path) && limits == 0)) return fs.locateFromCwd(path, followLast, limits, t);
         FileDescription d = t.process.files.get(dirfd);
         if (d.path() == null || !d.path().startsWith("/")) throw Errno.ENOTDIR.fail();
-        return fs.locate(MountTable.components(d.path()), d.hostFd(), path, followLast, t);
+        return fs.locate(MountTable.components(d.path()), d.hostFd(), path, followLast, limits, t);
     }
 
     /**

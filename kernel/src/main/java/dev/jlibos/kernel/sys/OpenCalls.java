@@ -30,6 +30,42 @@ public final class OpenCalls implements SyscallFamily {
         r.full(Sysno.OPEN, (t, a) -> open(t, AT_FDCWD, a.get(0), a.i32(1), a.i32(2)));
         r.full(Sysno.OPENAT, (t, a) -> open(t, a.i32(0), a.get(1), a.i32(2), a.i32(3)));
         r.full(Sysno.CREAT, (t, a) -> open(t, AT_FDCWD, a.get(0), O_CREAT | O_WRONLY | O_TRUNC, a.i32(1)));
+        r.full(Sysno.OPENAT2, this::openat2);
+        r.errno(Sysno.NAME_TO_HANDLE_AT, Errno.ENOSYS, "file handles are not offered (callers fall back to paths)");
+        r.errno(Sysno.OPEN_BY_HANDLE_AT, Errno.ENOSYS, "file handles are not offered");
+    }
+
+    /** Flags openat2 accepts (VALID_OPEN_FLAGS); anything else is EINVAL, unlike open's silent ignoring. */
+    private static final long VALID_OPEN_FLAGS = 3 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800 | 0x101000 | 0x2000
+            | 0x4000 | 0x8000 | 0x10000 | 0x20000 | 0x40000 | 0x80000 | 0x200000 | 0x400000;
+    private static final long RESOLVE_NO_XDEV = 1, RESOLVE_NO_MAGICLINKS = 2, RESOLVE_NO_SYMLINKS = 4, RESOLVE_BENEATH = 8,
+            RESOLVE_IN_ROOT = 0x10, RESOLVE_CACHED = 0x20, RESOLVE_ALL = 0x3f;
+    private static final int OPEN_HOW_SIZE = 24, O_TMPFILE = 0x400000;
+
+    /** openat2(dirfd, path, struct open_how *how, size): open's strict sibling with path-resolution limits. */
+    private long openat2(GuestThread t, dev.jlibos.kernel.syscall.SyscallArgs a) {
+        long size = a.get(3);
+        if (size < OPEN_HOW_SIZE) throw Errno.EINVAL.fail();
+        if (size > 4096) throw Errno.E2BIG.fail();
+        byte[] how = t.process.memory.read(a.get(2), (int) size);
+        for (int i = OPEN_HOW_SIZE; i < how.length; i++) if (how[i] != 0) throw Errno.E2BIG.fail();
+        long flags = dev.jlibos.core.mem.Longs.fromBytes(how, 0), mode = dev.jlibos.core.mem.Longs.fromBytes(how, 8),
+                resolve = dev.jlibos.core.mem.Longs.fromBytes(how, 16);
+        if ((flags & ~VALID_OPEN_FLAGS) != 0 || (resolve & ~RESOLVE_ALL) != 0) throw Errno.EINVAL.fail();
+        boolean creates = (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE;
+        if ((mode & ~07777L) != 0 || (!creates && mode != 0)) throw Errno.EINVAL.fail();
+        if ((resolve & RESOLVE_BENEATH) != 0 && (resolve & RESOLVE_IN_ROOT) != 0) throw Errno.EINVAL.fail();
+        if ((resolve & RESOLVE_CACHED) != 0 && (flags & (O_CREAT | O_TRUNC | O_TMPFILE)) != 0) throw Errno.EAGAIN.fail();
+        long limits = resolve & ~RESOLVE_CACHED;
+        if (limits == 0) return open(t, a.i32(0), a.get(1), (int) flags, (int) mode);
+        if (t.process.fs.sandboxed()) return openSandboxed(t, a.i32(0), GuestPaths.path(t, a.get(1)), (int) flags, (int) mode, (int) limits);
+        byte[] path = GuestPaths.path(t, a.get(1));
+        int dirfd = a.i32(0);
+        // The limits are relative to the start directory even for absolute paths (RESOLVE_IN_ROOT), so
+        // the guest's cwd fd is passed explicitly: the JVM's own cwd means nothing to the guest.
+        int host = GuestPaths.dirfd(t, dirfd, new byte[] {'.'});
+        int fd = t.process.fs.host.openat2(host, path, flags | O_CLOEXEC, mode, limits, t.process.fs.umask);
+        return install(t, new HostFile(t.process.fs.host, fd, GuestPaths.string(path), (int) flags & STATUS_FLAGS), fd, (int) flags);
     }
 
     static long open(GuestThread t, int dirfd, long pathAddress, int flags, int mode) {
@@ -49,9 +85,14 @@ public final class OpenCalls implements SyscallFamily {
      * O_CREAT|O_EXCL which never follows), then the host opens exactly what it found.
      */
     private static long openSandboxed(GuestThread t, int dirfd, byte[] path, int flags, int mode) {
+        return openSandboxed(t, dirfd, path, flags, mode, 0);
+    }
+
+    /** {@code limits}: openat2's RESOLVE_* flags, applied by the walker. */
+    private static long openSandboxed(GuestThread t, int dirfd, byte[] path, int flags, int mode, int limits) {
         boolean create = (flags & O_CREAT) != 0;
         boolean follow = (flags & O_NOFOLLOW) == 0 && !(create && (flags & O_EXCL) != 0);
-        try (Location l = GuestPaths.locate(t, dirfd, path, follow)) {
+        try (Location l = GuestPaths.locate(t, dirfd, path, follow, limits)) {
             if (!l.exists && !create) throw Errno.ENOENT.fail();
             if (l.exists && create && (flags & O_EXCL) != 0) throw Errno.EEXIST.fail();
             boolean writes = (flags & 3) != 0 || (flags & O_TRUNC) != 0 || !l.exists;
