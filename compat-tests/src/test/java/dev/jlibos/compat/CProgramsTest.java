@@ -86,6 +86,7 @@ class CProgramsTest {
     @Test
     void everyProgramHasACase() {
         List<String> covered = cases().stream().map(Case::program).distinct().sorted().toList();
-        assertEquals(GuestPrograms.names(), covered);
+        // sysfuzz never runs natively (it would chmod and unlink host files); SyscallFuzzTest runs it sandboxed.
+        assertEquals(GuestPrograms.names().stream().filter(n -> !n.equals("sysfuzz")).toList(), covered);
     }
 }

@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 /** The x86-64 layouts of {@code struct stat} (144 bytes) and {@code struct statx} (256 bytes). */
 public final class StatLayout {
     public static final int STAT_SIZE = 144, STATX_SIZE = 256;
-    public static final int S_IFIFO = 0010000, S_IFCHR = 0020000, S_IFDIR = 0040000, S_IFREG = 0100000,
+    public static final int S_IFIFO = 0010000, S_IFCHR = 0020000, S_IFDIR = 0040000, S_IFBLK = 0060000, S_IFREG = 0100000,
             S_IFLNK = 0120000, S_IFMT = 0170000;
     /** st_dev of pipes (pipefs, device 0:12 on Linux), also used for stream stdio that stands for a pipe. */
     public static final long PIPEFS_DEV = 0xc;

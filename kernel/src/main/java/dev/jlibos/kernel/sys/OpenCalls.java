@@ -7,6 +7,7 @@ import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.HostFile;
+import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.StatLayout;
 import dev.jlibos.vfs.SyntheticDirectory;
 import dev.jlibos.vfs.SyntheticFile;
@@ -20,6 +21,7 @@ import static dev.jlibos.kernel.sys.GuestPaths.AT_FDCWD;
 
 /** Opening files: open, openat, creat. The host file tree is visible at "/" (passthrough, like qemu-user). */
 public final class OpenCalls implements SyscallFamily {
+    private static final int O_NONBLOCK = 0x800;
     private static final int O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80, O_TRUNC = 0x200, O_DIRECTORY = 0x10000,
             O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000;
     /** Flags the kernel keeps as file status flags (visible to F_GETFL). */
@@ -100,12 +102,21 @@ public final class OpenCalls implements SyscallFamily {
                 if (writes) throw (l.exists ? Errno.EACCES : Errno.EROFS).fail();
                 return openSynthetic(t, l, flags);
             }
+            // Host mounts behave as "nodev": only /dev's allowlisted devices can be opened.
+            if (l.fileType == StatLayout.S_IFCHR || l.fileType == StatLayout.S_IFBLK) {
+                if (!(l.synthetic instanceof SyntheticTree.HostDevice)) throw Errno.EACCES.fail();
+            }
             if (writes && (l.fileType == 0 || l.fileType == StatLayout.S_IFREG || l.fileType == StatLayout.S_IFDIR)) {
                 l.requireWritable();
             }
             // A missing final name is created by the host in the walker's directory, never through a link.
             int hostFlags = flags | O_CLOEXEC | (l.exists ? 0 : O_NOFOLLOW);
+            // The host open of a FIFO waits for the other end inside the host kernel, where no guest
+            // signal or timeout can reach the JVM thread: it is opened non-blocking, then made blocking.
+            boolean fifo = l.fileType == StatLayout.S_IFIFO && (flags & O_NONBLOCK) == 0;
+            if (fifo) hostFlags |= O_NONBLOCK;
             int fd = t.process.fs.host.openat(l.dirFd(), l.name(), hostFlags, mode & 07777, t.process.fs.umask);
+            if (fifo) t.process.fs.host.simple(HostFs.FCNTL, fd, 4 /* F_SETFL */, (flags & STATUS_FLAGS) & ~O_NONBLOCK);
             HostFile file = new HostFile(t.process.fs.host, fd, l.guestPath(), flags & STATUS_FLAGS);
             if (l.mount != null && l.mount.readOnly) file.markReadOnlyMount();
             return install(t, file, fd, flags);

@@ -135,6 +135,12 @@ public final class PathCalls implements SyscallFamily {
         byte[] p = GuestPaths.path(t, pathAddress);
         try (Location l = GuestPaths.locate(t, dirfd, p, false)) {
             l.requireAbsent().requireWritable();
+            int type = mode & 0170000;
+            if (l.sandboxed() && (type == 0020000 || type == 0060000)) {
+                // As in a container without CAP_MKNOD: a sandboxed guest never creates device nodes.
+                t.kernel().log().once("mknod: device nodes cannot be created in a sandbox (EPERM)");
+                throw Errno.EPERM.fail();
+            }
             host(t).mknodat(l.dirFd(), l.name(), mode, dev, fs(t).umask);
         }
         return 0;

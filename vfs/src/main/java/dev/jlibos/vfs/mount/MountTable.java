@@ -148,11 +148,11 @@ public final class MountTable implements AutoCloseable {
         if (m.guestComponents.isEmpty()) throw new IllegalArgumentException("cannot mount over the sandbox root");
         Mount old = mounts.put(m.guestComponents, m);
         if (old != null && old.rootFd >= 0) host.closeFd(old.rootFd);
-        // Mount points inside the in-memory root are made visible as empty directories (or files).
+        // Mount points inside in-memory directories (the root, a tmpfs) are made visible as empty
+        // directories (or files), so that walks and listings find them; host directories are not touched.
         Mount parent = containing(m.guestComponents.subList(0, m.guestComponents.size() - 1));
-        if (parent == root && rootDir != null) {
-            Path p = rootDir;
-            for (String c : m.guestComponents) p = p.resolve(c);
+        if (parent.kind == Mount.Kind.HOST && parent.source.equals("tmpfs")) {
+            Path p = hostPathOf(parent, m.guestComponents);
             try {
                 if (m.singleFile) {
                     Files.createDirectories(p.getParent());
