@@ -24,6 +24,8 @@ public final class Families {
                 new FutexCalls(),
                 new ForkExecCalls(),
                 new SocketCalls(),
+                new PollCalls(),
+                new EventCalls(),
                 new XattrCalls(),
                 new dev.jlibos.kernel.signal.SignalCalls());
     }
