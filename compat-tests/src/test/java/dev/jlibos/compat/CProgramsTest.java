@@ -45,6 +45,9 @@ class CProgramsTest {
         for (String mode : List.of("poll", "ppoll-signal", "select", "epoll", "eventfd", "timerfd")) {
             c.add(new Case("events", "events " + mode, List.of(mode), NO_ENV, NO_INPUT, 0, true));
         }
+        for (String mode : List.of("socketpair", "scm-rights", "unix-path", "tcp", "nonblocking-connect", "udp")) {
+            c.add(new Case("sockets", "sockets " + mode, List.of(mode), NO_ENV, NO_INPUT, 0, true));
+        }
         // Which CPU features exist differs by design; only "every reported feature works" is compared.
         c.add(new Case("cpuid", "cpuid", List.of(), NO_ENV, NO_INPUT, 0, false));
         for (int code : new int[] {0, 1, 42, 255}) {

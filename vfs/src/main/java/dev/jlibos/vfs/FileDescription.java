@@ -127,6 +127,18 @@ public abstract class FileDescription {
         return (statusFlags() & O_NONBLOCK) != 0;
     }
 
+    /**
+     * Keeps this description open while no fd refers to it (a descriptor in flight in an SCM_RIGHTS
+     * message); paired with {@link #unretain()}.
+     */
+    public void retain() {
+        references.incrementAndGet();
+    }
+
+    public void unretain() {
+        if (references.decrementAndGet() == 0) release();
+    }
+
     /** Whether no fd refers to this description any more (epoll drops such entries, as Linux does on release). */
     public boolean released() {
         return references.get() == 0;

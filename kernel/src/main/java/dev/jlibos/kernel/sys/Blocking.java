@@ -14,6 +14,7 @@ import dev.jlibos.vfs.event.WaitQueue;
 import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * How a guest thread blocks on file readiness (pipes, sockets, eventfds, timerfds, epoll, host ttys):
@@ -102,23 +103,25 @@ public final class Blocking {
 
     /**
      * Runs a non-blocking operation of {@code file} (one that fails with EAGAIN when it would block),
-     * waiting for {@code events} and retrying while the description is in blocking mode. A timeout
-     * (SO_RCVTIMEO and the like, {@code timeoutNanos} >= 0) ends in EAGAIN as on Linux.
+     * waiting for {@code events} and retrying unless {@code nonBlocking}. A timeout (SO_RCVTIMEO and
+     * the like, {@code timeoutNanos} >= 0) ends in EAGAIN as on Linux.
      */
-    static long retrying(GuestThread t, FileDescription file, int events, long timeoutNanos, LongSupplier op) {
+    static <T> T retrying(GuestThread t, FileDescription file, int events, long timeoutNanos, boolean nonBlocking,
+                          Supplier<T> op) {
         long deadline = deadline(timeoutNanos);
         while (true) {
             try {
-                return op.getAsLong();
+                return op.get();
             } catch (LinuxException e) {
-                if (e.errno() != Errno.EAGAIN || file.nonBlocking()) throw e;
+                if (e.errno() != Errno.EAGAIN || nonBlocking) throw e;
             }
             if (!awaitReady(t, file, events, deadline)) throw Errno.EAGAIN.fail();
         }
     }
 
+    /** {@link #retrying} for read/write: waits unless the description has O_NONBLOCK. */
     static int retrying(GuestThread t, FileDescription file, int events, IntSupplier op) {
-        return (int) retrying(t, file, events, -1, op::getAsInt);
+        return retrying(t, file, events, -1, file.nonBlocking(), op::getAsInt);
     }
 
     /**
