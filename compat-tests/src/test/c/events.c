@@ -9,6 +9,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
+#include <sys/signalfd.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -366,6 +367,48 @@ static void test_timerfd(void) {
     close(fd);
 }
 
+static void test_signalfd(void) {
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &mask, NULL);
+    int fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+    CHECK(fd >= 0);
+    struct signalfd_siginfo si;
+    CHECK_ERRNO(read(fd, &si, sizeof si), EAGAIN);
+    struct pollfd p = {fd, POLLIN, 0};
+    CHECK(poll(&p, 1, 0) == 0);
+    CHECK(kill(getpid(), SIGUSR2) == 0);
+    CHECK(poll(&p, 1, 0) == 1 && p.revents == POLLIN);
+    CHECK_ERRNO(read(fd, &si, 16), EINVAL);
+    CHECK(read(fd, &si, sizeof si) == sizeof si);
+    CHECK(si.ssi_signo == SIGUSR2 && si.ssi_code == SI_USER && si.ssi_pid == (unsigned)getpid() && si.ssi_uid == getuid());
+    CHECK_ERRNO(read(fd, &si, sizeof si), EAGAIN);
+    /* A blocking read (through a second, blocking signalfd) is woken by a child's kill. */
+    int b = signalfd(-1, &mask, 0);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        usleep(30000);
+        kill(parent, SIGUSR2);
+        _exit(0);
+    }
+    CHECK(read(b, &si, sizeof si) == sizeof si && si.ssi_signo == SIGUSR2);
+    waitpid(pid, NULL, 0);
+    /* Changing the mask of an existing signalfd; a non-signalfd is EINVAL. */
+    sigaddset(&mask, SIGUSR1);
+    CHECK(signalfd(fd, &mask, 0) == fd);
+    CHECK_ERRNO(signalfd(0 + p.fd + 100, &mask, 0), EBADF);
+    int pp[2];
+    pipe(pp);
+    CHECK_ERRNO(signalfd(pp[0], &mask, 0), EINVAL);
+    close(pp[0]);
+    close(pp[1]);
+    close(b);
+    close(fd);
+    sigprocmask(SIG_UNBLOCK, &mask, NULL);
+}
+
 int main(int argc, char **argv) {
     const char *which = argc > 1 ? argv[1] : "all";
     int all = strcmp(which, "all") == 0;
@@ -375,5 +418,6 @@ int main(int argc, char **argv) {
     if (all || strcmp(which, "epoll") == 0) test_epoll();
     if (all || strcmp(which, "eventfd") == 0) test_eventfd();
     if (all || strcmp(which, "timerfd") == 0) test_timerfd();
+    if (all || strcmp(which, "signalfd") == 0) test_signalfd();
     return guest_finish();
 }

@@ -73,7 +73,9 @@ public final class Blocking {
                     // kill() interrupts the host thread; a blocked signal must not end the wait.
                     continue;
                 }
-                if (slice) return true;
+                // Any notification may matter (a signal that a signalfd reports, a host fd's slice
+                // ended): the caller re-checks readiness and sleeps again if nothing changed.
+                return true;
             }
         }
     }

@@ -35,6 +35,10 @@ public final class EventCalls implements SyscallFamily {
                 this::timerfdCreate);
         r.full(Sysno.TIMERFD_SETTIME, this::timerfdSettime);
         r.full(Sysno.TIMERFD_GETTIME, this::timerfdGettime);
+        r.partial(Sysno.SIGNALFD, "reports the creating process's signals (Linux: the reader's)",
+                (t, a) -> signalfd(t, a.i32(0), a.get(1), a.get(2), 0));
+        r.partial(Sysno.SIGNALFD4, "reports the creating process's signals (Linux: the reader's)",
+                (t, a) -> signalfd(t, a.i32(0), a.get(1), a.get(2), a.i32(3)));
         r.full(Sysno.EPOLL_CREATE, (t, a) -> {
             if (a.i32(0) <= 0) throw Errno.EINVAL.fail();
             return t.process.files.install(new Epoll(0), false);
@@ -65,6 +69,18 @@ public final class EventCalls implements SyscallFamily {
         if ((flags & ~(O_CLOEXEC | O_NONBLOCK | EFD_SEMAPHORE)) != 0) throw Errno.EINVAL.fail();
         EventFd f = new EventFd(initial & 0xffffffffL, (flags & EFD_SEMAPHORE) != 0, flags & O_NONBLOCK);
         return t.process.files.install(f, (flags & O_CLOEXEC) != 0);
+    }
+
+    private long signalfd(GuestThread t, int fd, long maskAddress, long size, int flags) {
+        if ((flags & ~(O_CLOEXEC | O_NONBLOCK)) != 0 || size != 8) throw Errno.EINVAL.fail();
+        long mask = t.process.memory.readLong(maskAddress) & ~dev.jlibos.signals.Signal.UNBLOCKABLE;
+        if (fd != -1) {
+            if (!(t.process.files.get(fd) instanceof SignalFdFile existing)) throw Errno.EINVAL.fail();
+            existing.setMask(mask);
+            return fd;
+        }
+        return t.process.files.install(new SignalFdFile(t.process.signals, mask, flags & O_NONBLOCK),
+                (flags & O_CLOEXEC) != 0);
     }
 
     private long timerfdCreate(GuestThread t, SyscallArgs a) {
