@@ -43,6 +43,10 @@ final class RunCommand implements Callable<Integer> {
             + " sandbox, read-only with :ro (repeatable; implies --sandbox).")
     List<String> mounts = new ArrayList<>();
 
+    @Option(names = "--net", paramLabel = "host|none", description = "Network of a sandboxed guest: none (default,"
+            + " AF_INET/AF_INET6 sockets fail with EACCES) or host. Unsandboxed guests use the host network.")
+    String net;
+
     @Option(names = "--tmpfs", paramLabel = "GUEST", description = "An empty in-memory directory (repeatable; implies --sandbox).")
     List<String> tmpfs = new ArrayList<>();
 
@@ -84,6 +88,8 @@ final class RunCommand implements Callable<Integer> {
                 builder.tmpfs(dir);
             }
             if (chdir != null) builder.cwd(chdir);
+            if (net != null && !net.equals("host") && !net.equals("none")) return usage("--net is host or none, got '" + net + "'");
+            builder.hostNetwork("host".equals(net));
         } else {
             builder.cwd(chdir != null ? Path.of(System.getProperty("user.dir")).resolve(chdir).normalize().toString()
                     : System.getProperty("user.dir"));

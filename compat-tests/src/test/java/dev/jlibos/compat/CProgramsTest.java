@@ -42,6 +42,12 @@ class CProgramsTest {
         c.add(new Case("argv_env", "argv_env", List.of("one", "two words", "", "ünïcödé", "--flag=x"),
                 List.of("FOO=bar", "EMPTY=", "WITH_EQ=a=b", "LANG=C"), input, 0, true));
         c.add(new Case("argv_env", "argv_env no args", List.of(), NO_ENV, "short stdin\n".getBytes(StandardCharsets.UTF_8), 0, true));
+        for (String mode : List.of("poll", "ppoll-signal", "select", "epoll", "eventfd", "timerfd", "signalfd")) {
+            c.add(new Case("events", "events " + mode, List.of(mode), NO_ENV, NO_INPUT, 0, true));
+        }
+        for (String mode : List.of("socketpair", "scm-rights", "unix-path", "tcp", "nonblocking-connect", "udp")) {
+            c.add(new Case("sockets", "sockets " + mode, List.of(mode), NO_ENV, NO_INPUT, 0, true));
+        }
         // Which CPU features exist differs by design; only "every reported feature works" is compared.
         c.add(new Case("cpuid", "cpuid", List.of(), NO_ENV, NO_INPUT, 0, false));
         for (int code : new int[] {0, 1, 42, 255}) {

@@ -99,7 +99,7 @@ class SandboxTest {
         assertFalse(r.out().contains("root:"), r.out());
         assertFalse(r.out().contains("outside the mount"), r.out());
         // "/data/root/" is the sandbox's own root.
-        assertTrue(r.out().contains("bin\ndata\ndev\nproc\nsys\n"), r.out());
+        assertTrue(r.out().contains("bin\ndata\ndev\nproc\nsys\n"), r.out() + r.err() + r.status());
         assertTrue(r.out().endsWith("done\n"), r.out());
         assertEquals("/", Files.readSymbolicLink(data.resolve("mine")).toString()); // created, but only as a link
     }
@@ -183,6 +183,15 @@ class SandboxTest {
     }
 
     @Test
+    void theHostNetworkIsOffUnlessAllowed() throws Exception {
+        Run denied = run(busybox("wget", "-q", "-O", "-", "http://127.0.0.1:9/"));
+        assertEquals(1, denied.status().code());
+        assertTrue(denied.err().contains("wget: socket: Permission denied"), denied.err());
+        Run allowed = run(busybox("wget", "-q", "-O", "-", "http://127.0.0.1:9/").hostNetwork(true));
+        assertTrue(allowed.err().contains("Connection refused"), allowed.err()); // got as far as connect()
+    }
+
+    @Test
     void theInterpreterMustBeMountedToo() throws Exception {
         Machine.Builder b = Machine.builder().program("/bin/ls").args(List.of("ls")).sandbox();
         var e = org.junit.jupiter.api.Assertions.assertThrows(dev.jlibos.loader.LoadException.class, () -> run(b));
@@ -191,18 +200,25 @@ class SandboxTest {
 
     static Stream<Arguments> cPrograms() {
         List<Arguments> out = new ArrayList<>();
-        for (Flavour f : Flavour.values()) for (String p : List.of("paths", "files", "dirs", "fileops")) out.add(Arguments.of(f, p));
+        for (Flavour f : Flavour.values()) {
+            for (String p : List.of("paths", "files", "dirs", "fileops", "sockets unix-path", "sockets socketpair")) {
+                out.add(Arguments.of(f, p));
+            }
+        }
         return out.stream();
     }
 
     /** The file-tree C programs print the same inside a sandbox (their directory mounted) as natively. */
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("cPrograms")
-    void cProgramsMatchNativeInsideTheSandbox(Flavour flavour, String program, @TempDir Path dir) throws Exception {
-        Path bin = GuestPrograms.binary(flavour, program);
+    void cProgramsMatchNativeInsideTheSandbox(Flavour flavour, String command, @TempDir Path dir) throws Exception {
+        List<String> words = List.of(command.split(" "));
+        Path bin = GuestPrograms.binary(flavour, words.get(0));
+        List<String> argv = new ArrayList<>(List.of(bin.toString()));
+        argv.addAll(words.subList(1, words.size()));
         Path nativeDir = Files.createDirectory(dir.resolve("native")), guestDir = Files.createDirectory(dir.resolve("guest"));
-        RunResult expected = new NativeRunner().run(bin, List.of(bin.toString()), List.of(), nativeDir, new byte[0]);
-        Run actual = run(Machine.builder().program(bin.toString()).args(List.of(bin.toString()))
+        RunResult expected = new NativeRunner().run(bin, argv, List.of(), nativeDir, new byte[0]);
+        Run actual = run(Machine.builder().program(bin.toString()).args(argv)
                 .mount(guestDir, guestDir.toString(), false).cwd(guestDir.toString()));
         assertEquals(new String(expected.stdout(), StandardCharsets.UTF_8), actual.out());
         assertEquals(expected.exitCode(), actual.status().code());

@@ -27,6 +27,20 @@ public final class Kernel {
     private final SyscallDispatcher dispatcher;
     private final SignalHooks signals;
     private final long bootNanos = System.nanoTime();
+    /**
+     * Whether guests may open AF_INET/AF_INET6 sockets (host sockets): on by default, off in a sandbox
+     * unless the machine allows the host network.
+     */
+    private volatile boolean hostNetwork = true;
+
+    public boolean hostNetwork() {
+        return hostNetwork;
+    }
+
+    public void hostNetwork(boolean allowed) {
+        this.hostNetwork = allowed;
+    }
+
     /** Guards the process tree (parents, children, the table). */
     public final Object processLock = new Object();
     private final java.util.Map<Integer, GuestProcess> processes = new java.util.concurrent.ConcurrentHashMap<>();

@@ -71,6 +71,7 @@ public final class Machine implements AutoCloseable {
         try {
             String path = config.program;
             if (config.sandbox) {
+                kernel.hostNetwork(config.hostNetwork);
                 path = enterSandbox(host, thread);
             } else {
                 // Host passthrough, except that paths about guest processes walk the kernel's /proc.
@@ -186,6 +187,7 @@ public final class Machine implements AutoCloseable {
         boolean debug;
         java.time.Duration timeout;
         boolean sandbox;
+        boolean hostNetwork;
         String sandboxCwd = "/";
         final List<MountSpec> mounts = new ArrayList<>();
         final java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
@@ -204,6 +206,15 @@ public final class Machine implements AutoCloseable {
          */
         public Builder sandbox() {
             this.sandbox = true;
+            return this;
+        }
+
+        /**
+         * Lets a sandboxed guest use the host network (AF_INET/AF_INET6 sockets); without it, socket()
+         * for those families fails with EACCES. Unsandboxed guests always have it (as with qemu-user).
+         */
+        public Builder hostNetwork(boolean allowed) {
+            this.hostNetwork = allowed;
             return this;
         }
 

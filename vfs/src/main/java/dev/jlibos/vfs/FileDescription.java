@@ -108,6 +108,47 @@ public abstract class FileDescription {
         throw Errno.ENODEV.fail();
     }
 
+    /**
+     * Readiness now, without blocking: {@link dev.jlibos.vfs.event.Poll} bits (POLLIN, POLLOUT, POLLHUP,
+     * POLLERR...). The default is Linux's DEFAULT_POLLMASK for files that never block.
+     */
+    public int pollEvents() {
+        return dev.jlibos.vfs.event.Poll.ALWAYS_READY;
+    }
+
+    /**
+     * Where pollers register to hear that {@link #pollEvents()} may have changed, or null when this
+     * description never announces changes: then a blocked poller re-queries it periodically (host fds).
+     *
+     * <p>Descriptions with a wait queue never block inside {@link #read}/{@link #write} or the socket
+     * operations: they fail with EAGAIN and the syscall layer waits (unless O_NONBLOCK) and retries.
+     */
+    public dev.jlibos.vfs.event.WaitQueue waitQueue() {
+        return null;
+    }
+
+    /** Whether O_NONBLOCK is set: EAGAIN instead of waiting. */
+    public boolean nonBlocking() {
+        return (statusFlags() & O_NONBLOCK) != 0;
+    }
+
+    /**
+     * Keeps this description open while no fd refers to it (a descriptor in flight in an SCM_RIGHTS
+     * message); paired with {@link #unretain()}.
+     */
+    public void retain() {
+        references.incrementAndGet();
+    }
+
+    public void unretain() {
+        if (references.decrementAndGet() == 0) release();
+    }
+
+    /** Whether no fd refers to this description any more (epoll drops such entries, as Linux does on release). */
+    public boolean released() {
+        return references.get() == 0;
+    }
+
     /** Called when the last fd referring to this description is closed. */
     protected void release() {
     }

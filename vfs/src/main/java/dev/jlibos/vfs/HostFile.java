@@ -77,6 +77,16 @@ public final class HostFile extends FileDescription {
         return fs.getdents64(fd, buffer);
     }
 
+    /** File type bits, read once: regular files and directories never block, so they skip the host. */
+    private int type = -1;
+
+    @Override
+    public int pollEvents() {
+        if (type < 0) type = StatLayout.mode(stat()) & StatLayout.S_IFMT;
+        if (type == StatLayout.S_IFREG || type == StatLayout.S_IFDIR) return super.pollEvents();
+        return dev.jlibos.vfs.event.HostPoll.now(fs, fd, 0xffff);
+    }
+
     @Override
     public int available() {
         byte[] n = fs.ioctlBuffer(fd, 0x541B /* FIONREAD */, new byte[4]);

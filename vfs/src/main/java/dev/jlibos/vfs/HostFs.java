@@ -43,7 +43,11 @@ public final class HostFs {
         scratchPerThread.remove();
     }
 
-    private HostBlock scratch() {
+    /**
+     * The calling thread's marshalling block (2 * 8 KiB + 1 MiB), for host calls made outside this
+     * class (host poll, host sockets); no HostFs method may run while a caller uses it.
+     */
+    public HostBlock scratch() {
         return scratchPerThread.get();
     }
 

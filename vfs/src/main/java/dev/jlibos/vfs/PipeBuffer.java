@@ -1,13 +1,16 @@
 package dev.jlibos.vfs;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.vfs.event.Poll;
+import dev.jlibos.vfs.event.WaitQueue;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The shared buffer of a pipe, with Linux's rules: 64 KiB capacity, writes of at most PIPE_BUF (4096)
- * bytes are atomic, reads block until data or end of file (no writer left), writes fail with EPIPE once
- * no reader is left, and O_NONBLOCK turns waiting into EAGAIN.
+ * bytes are atomic, reads see end of file once no writer is left, and writes fail with EPIPE once no
+ * reader is left. Nothing here blocks: an empty or full pipe fails with EAGAIN and the syscall layer
+ * waits on {@link #queue} when the caller may block.
  */
 public final class PipeBuffer {
     public static final int CAPACITY = 65536;
@@ -18,6 +21,7 @@ public final class PipeBuffer {
     private int head, count;
     private int readers, writers;
     final long inode = nextInode();
+    final WaitQueue queue = new WaitQueue();
 
     static long nextInode() {
         return INODES.incrementAndGet();
@@ -33,64 +37,57 @@ public final class PipeBuffer {
         if (writer) writers++; else readers++;
     }
 
-    synchronized void close(boolean writer) {
-        if (writer) writers--; else readers--;
-        notifyAll();
+    void close(boolean writer) {
+        synchronized (this) {
+            if (writer) writers--; else readers--;
+        }
+        queue.wakeAll();
     }
 
     synchronized int available() {
         return count;
     }
 
-    synchronized int read(byte[] b, int off, int len, boolean nonBlocking) {
-        if (len == 0) return 0;
-        while (count == 0) {
-            if (writers == 0) return 0;
-            if (nonBlocking) throw Errno.EAGAIN.fail();
-            await();
+    /** pipe_poll: readable with data, POLLHUP without writers; writable with PIPE_BUF free, POLLERR without readers. */
+    synchronized int poll(boolean writer) {
+        if (writer) {
+            int mask = CAPACITY - count >= PIPE_BUF ? Poll.OUT : 0;
+            return readers == 0 ? mask | Poll.POLLERR : mask;
         }
-        int n = Math.min(len, count);
-        for (int i = 0; i < n; i++) b[off + i] = ring[(head + i) % CAPACITY];
-        head = (head + n) % CAPACITY;
-        count -= n;
-        notifyAll();
+        int mask = count > 0 ? Poll.IN : 0;
+        return writers == 0 ? mask | Poll.POLLHUP : mask;
+    }
+
+    int read(byte[] b, int off, int len) {
+        int n;
+        synchronized (this) {
+            if (len == 0) return 0;
+            if (count == 0) {
+                if (writers == 0) return 0;
+                throw Errno.EAGAIN.fail();
+            }
+            n = Math.min(len, count);
+            for (int i = 0; i < n; i++) b[off + i] = ring[(head + i) % CAPACITY];
+            head = (head + n) % CAPACITY;
+            count -= n;
+        }
+        queue.wakeAll();
         return n;
     }
 
-    synchronized int write(byte[] b, int off, int len, boolean nonBlocking) {
-        int written = 0;
-        while (written < len) {
-            if (readers == 0) {
-                if (written > 0) return written;
-                throw Errno.EPIPE.fail();
-            }
+    /** Writes what fits now; a write of at most PIPE_BUF bytes is all or nothing (EAGAIN). */
+    int write(byte[] b, int off, int len) {
+        int n;
+        synchronized (this) {
+            if (readers == 0) throw Errno.EPIPE.fail();
+            if (len == 0) return 0;
             int space = CAPACITY - count;
-            int remaining = len - written;
-            // Writes up to PIPE_BUF are all-or-nothing; larger ones may be split.
-            boolean mustWaitForAll = len <= PIPE_BUF && space < remaining;
-            if (space == 0 || mustWaitForAll) {
-                if (nonBlocking) {
-                    if (written > 0) return written;
-                    throw Errno.EAGAIN.fail();
-                }
-                await();
-                continue;
-            }
-            int n = Math.min(space, remaining);
-            for (int i = 0; i < n; i++) ring[(head + count + i) % CAPACITY] = b[off + written + i];
+            if (space == 0 || (len <= PIPE_BUF && space < len)) throw Errno.EAGAIN.fail();
+            n = Math.min(space, len);
+            for (int i = 0; i < n; i++) ring[(head + count + i) % CAPACITY] = b[off + i];
             count += n;
-            written += n;
-            notifyAll();
         }
-        return written;
-    }
-
-    private void await() {
-        try {
-            wait();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Errno.EINTR.fail();
-        }
+        queue.wakeAll();
+        return n;
     }
 }

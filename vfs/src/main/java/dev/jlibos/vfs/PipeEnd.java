@@ -22,13 +22,23 @@ public final class PipeEnd extends FileDescription {
     @Override
     public int read(byte[] buffer, int offset, int length) {
         if (writer) throw Errno.EBADF.fail();
-        return pipe.read(buffer, offset, length, (statusFlags & O_NONBLOCK) != 0);
+        return pipe.read(buffer, offset, length);
     }
 
     @Override
     public int write(byte[] buffer, int offset, int length) {
         if (!writer) throw Errno.EBADF.fail();
-        return pipe.write(buffer, offset, length, (statusFlags & O_NONBLOCK) != 0);
+        return pipe.write(buffer, offset, length);
+    }
+
+    @Override
+    public int pollEvents() {
+        return pipe.poll(writer);
+    }
+
+    @Override
+    public dev.jlibos.vfs.event.WaitQueue waitQueue() {
+        return pipe.queue;
     }
 
     @Override

@@ -25,6 +25,8 @@ public final class Families {
                 new FutexCalls(),
                 new ForkExecCalls(),
                 new SocketCalls(),
+                new PollCalls(),
+                new EventCalls(),
                 new XattrCalls(),
                 new dev.jlibos.kernel.signal.SignalCalls());
     }

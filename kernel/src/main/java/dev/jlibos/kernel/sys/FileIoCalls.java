@@ -9,6 +9,7 @@ import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.HostFile;
+import dev.jlibos.vfs.event.Poll;
 
 /** Moving bytes between files and guest memory: read/write and their vectored and positioned forms. */
 public final class FileIoCalls implements SyscallFamily {
@@ -52,7 +53,14 @@ public final class FileIoCalls implements SyscallFamily {
         while (done < count) {
             int want = (int) Math.min(chunk.length, count - done);
             if (done > 0) m.requireAccess(buf + done, want, true);
-            int n = position < 0 ? file.read(chunk, 0, want) : file.pread(chunk, 0, want, position + done);
+            int n;
+            try {
+                n = position >= 0 ? file.pread(chunk, 0, want, position + done)
+                        : Blocking.retrying(t, file, Poll.IN, () -> file.read(chunk, 0, want));
+            } catch (RuntimeException e) {
+                if (done > 0) break;
+                throw e;
+            }
             if (n <= 0) break;
             m.write(buf + done, chunk, 0, n);
             done += n;
@@ -78,10 +86,23 @@ public final class FileIoCalls implements SyscallFamily {
                 if (done > 0) break; // a short write, as Linux reports a fault after progress
                 throw e;
             }
-            int n;
+            int n = 0;
             try {
-                n = position < 0 ? file.write(chunk, 0, want) : file.pwrite(chunk, 0, want, position + done);
+                if (position >= 0) {
+                    n = file.pwrite(chunk, 0, want, position + done);
+                } else {
+                    // A blocking write to a pipe or socket goes on until everything is written, or a
+                    // signal or error ends it with what was written so far (pipe_write).
+                    do {
+                        int from = n;
+                        n += Blocking.retrying(t, file, Poll.OUT, () -> file.write(chunk, from, want - from));
+                    } while (n < want && file.waitQueue() != null && !file.nonBlocking());
+                }
             } catch (dev.jlibos.core.LinuxException e) {
+                if (n > 0) {
+                    done += n;
+                    break;
+                }
                 // Writing to a pipe nobody reads raises SIGPIPE as well as EPIPE (pipe_write in Linux).
                 if (e.errno() == Errno.EPIPE) {
                     t.process.signals.post(dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGPIPE,
@@ -139,10 +160,14 @@ public final class FileIoCalls implements SyscallFamily {
         long done = 0;
         while (done < count) {
             int want = (int) Math.min(chunk.length, count - done);
-            int n = position < 0 ? in.read(chunk, 0, want) : in.pread(chunk, 0, want, position + done);
+            int n = position < 0 ? Blocking.retrying(t, in, Poll.IN, () -> in.read(chunk, 0, want))
+                    : in.pread(chunk, 0, want, position + done);
             if (n <= 0) break;
             int written = 0;
-            while (written < n) written += out.write(chunk, written, n - written);
+            while (written < n) {
+                int from = written;
+                written += Blocking.retrying(t, out, Poll.OUT, () -> out.write(chunk, from, n - from));
+            }
             done += n;
             if (n < want) break;
         }

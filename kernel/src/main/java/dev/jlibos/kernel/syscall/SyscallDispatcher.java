@@ -26,7 +26,9 @@ public final class SyscallDispatcher {
     /** Calls that sleep with ERESTARTSYS semantics in Linux: a signal either restarts them or yields EINTR. */
     private static final java.util.Set<Integer> RESTARTABLE = java.util.Set.of(dev.jlibos.syscalls.Sysno.READ,
             dev.jlibos.syscalls.Sysno.READV, dev.jlibos.syscalls.Sysno.WRITE, dev.jlibos.syscalls.Sysno.WRITEV,
-            dev.jlibos.syscalls.Sysno.WAIT4, dev.jlibos.syscalls.Sysno.WAITID, dev.jlibos.syscalls.Sysno.FUTEX);
+            dev.jlibos.syscalls.Sysno.WAIT4, dev.jlibos.syscalls.Sysno.WAITID, dev.jlibos.syscalls.Sysno.FUTEX,
+            dev.jlibos.syscalls.Sysno.ACCEPT, dev.jlibos.syscalls.Sysno.ACCEPT4, dev.jlibos.syscalls.Sysno.RECVFROM,
+            dev.jlibos.syscalls.Sysno.RECVMSG, dev.jlibos.syscalls.Sysno.SENDTO, dev.jlibos.syscalls.Sysno.SENDMSG);
 
     /** True unless the signal about to be delivered runs a handler installed without SA_RESTART. */
     private static boolean restartsAfterSignal(GuestThread thread) {

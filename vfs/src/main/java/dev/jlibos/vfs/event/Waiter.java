@@ -1,0 +1,34 @@
+package dev.jlibos.vfs.event;
+
+/**
+ * One blocked guest thread's wake-up flag. The thread sleeps on {@code monitor} (its process's signal
+ * state, so a new signal wakes it too); {@link #readinessChanged} sets the flag under the same monitor,
+ * so a wake-up between "nothing ready" and "sleep" is never lost.
+ */
+public final class Waiter implements ReadyListener {
+    private final Object monitor;
+    private boolean woken;
+
+    public Waiter(Object monitor) {
+        this.monitor = monitor;
+    }
+
+    public Object monitor() {
+        return monitor;
+    }
+
+    @Override
+    public void readinessChanged() {
+        synchronized (monitor) {
+            woken = true;
+            monitor.notifyAll();
+        }
+    }
+
+    /** Whether a wake-up came since the last call; clears it. Call with {@link #monitor()} held. */
+    public boolean consume() {
+        boolean w = woken;
+        woken = false;
+        return w;
+    }
+}
