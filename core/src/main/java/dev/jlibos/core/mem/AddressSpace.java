@@ -51,6 +51,10 @@ public final class AddressSpace implements AutoCloseable {
         engines.add(cpu);
         for (Vma v : areas.values()) {
             cpu.map(v.start(), v.length(), engineProt(v.prot()), v.block().block().address() + v.blockOffset());
+            // An engine reused by execve still holds code translated from the old image; when the new
+            // image has code at the same addresses (two PIE programs both at 0x555555554000), those
+            // stale blocks would run instead of the new bytes.
+            if ((v.prot() & Cpu.PROT_EXEC) != 0) cpu.invalidateCode(v.start(), v.length());
         }
     }
 
