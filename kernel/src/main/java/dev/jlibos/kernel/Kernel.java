@@ -23,6 +23,7 @@ public final class Kernel {
     final HostMemory hostMemory;
     private final KernelLog log;
     private final PrintStream strace;
+    private final dev.jlibos.kernel.trace.SyscallListener traceListener;
     private final AtomicInteger nextPid = new AtomicInteger(FIRST_PID);
     private final SyscallDispatcher dispatcher;
     private final SignalHooks signals;
@@ -32,10 +33,17 @@ public final class Kernel {
     private final java.util.Map<Integer, GuestProcess> processes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace) {
+        this(cpus, hostMemory, log, strace, null);
+    }
+
+    /** @param traceListener receives every syscall of every process of this machine, or null */
+    public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace,
+                  dev.jlibos.kernel.trace.SyscallListener traceListener) {
         this.cpus = cpus;
         this.hostMemory = hostMemory;
         this.log = log;
         this.strace = strace;
+        this.traceListener = traceListener;
         this.dispatcher = new SyscallDispatcher(this, REGISTRY);
         this.signals = new dev.jlibos.kernel.signal.SignalDelivery();
     }
@@ -55,6 +63,16 @@ public final class Kernel {
     /** Where --strace lines go, or null when tracing is off. */
     public PrintStream strace() {
         return strace;
+    }
+
+    /** The structured trace sink, or null when nobody listens. */
+    public dev.jlibos.kernel.trace.SyscallListener traceListener() {
+        return traceListener;
+    }
+
+    /** The {@link System#nanoTime()} at which this machine started. */
+    public long bootNanos() {
+        return bootNanos;
     }
 
     public SignalHooks signals() {

@@ -9,6 +9,7 @@ import dev.jlibos.vfs.HostFs;
 import dev.jlibos.host.unicorn.UnicornCpu;
 import dev.jlibos.loader.LoadException;
 import dev.jlibos.loader.LoadedProgram;
+import dev.jlibos.kernel.trace.SyscallListener;
 
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -47,7 +48,8 @@ public final class Machine {
      */
     public ExitStatus run() throws LoadException {
         KernelLog log = new KernelLog(config.diagnostics, config.debug);
-        Kernel kernel = new Kernel(UnicornCpu::new, new MmapHostMemory(), log, config.strace);
+        Kernel kernel = new Kernel(UnicornCpu::new, new MmapHostMemory(), log, config.strace,
+                SyscallListener.all(config.traceListeners));
         HostFs host = new HostFs(LibcHostSyscalls.INSTANCE, kernel.hostMemory);
         Cpu cpu = kernel.cpus.create();
         AddressSpace memory = new AddressSpace(kernel.hostMemory);
@@ -100,6 +102,7 @@ public final class Machine {
         PrintStream diagnostics = System.err;
         boolean debug;
         java.time.Duration timeout;
+        final List<SyscallListener> traceListeners = new ArrayList<>();
 
         private Builder() {
         }
@@ -154,6 +157,16 @@ public final class Machine {
         /** Print every syscall strace-style to {@code sink}; null turns tracing off. */
         public Builder strace(PrintStream sink) {
             this.strace = sink;
+            return this;
+        }
+
+        /**
+         * Delivers a {@link dev.jlibos.kernel.trace.SyscallRecord} for every syscall of every process of the
+         * run to {@code listener} (called on the guests' threads: see {@link SyscallListener}). May be called
+         * several times; listeners are called in the order they were added. Without one, tracing costs nothing.
+         */
+        public Builder traceListener(SyscallListener listener) {
+            this.traceListeners.add(Objects.requireNonNull(listener));
             return this;
         }
 

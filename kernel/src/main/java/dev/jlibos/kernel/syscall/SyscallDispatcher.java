@@ -5,6 +5,8 @@ import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.Kernel;
+import dev.jlibos.kernel.trace.SyscallListener;
+import dev.jlibos.kernel.trace.SyscallRecord;
 import dev.jlibos.syscalls.StraceFormatter;
 import dev.jlibos.syscalls.SyscallTable;
 
@@ -20,6 +22,8 @@ public final class SyscallDispatcher {
     private final Kernel kernel;
     private final SyscallRegistry registry;
     private final StraceFormatter formatter = new StraceFormatter();
+    /** For {@link SyscallRecord#text()}: strace's text without the column alignment. */
+    private final StraceFormatter recordFormatter = new StraceFormatter(StraceFormatter.DEFAULT_STRING_LIMIT, 0);
 
     private static final long INTERRUPTED = Errno.EINTR.negated();
     private static final int SYSCALL_LENGTH = 2;
@@ -53,13 +57,19 @@ public final class SyscallDispatcher {
         int number = args.number();
         SyscallRegistry.Entry entry = registry.get(number);
         PrintStream strace = kernel.strace();
+        SyscallListener listener = kernel.traceListener();
+        // Without a listener the hot path reads no clock and allocates nothing.
+        long start = listener != null ? System.nanoTime() : 0L;
         long result = invoke(thread, entry, args);
+        long served = result;
+        long end = listener != null ? System.nanoTime() : 0L;
         if (result == INTERRUPTED && RESTARTABLE.contains(number) && restartsAfterSignal(thread)) {
             // Linux's ERESTARTSYS: re-execute the syscall after the signal (SA_RESTART, or no handler runs).
             thread.cpu.set(Reg.RIP, thread.cpu.get(Reg.RIP) - SYSCALL_LENGTH);
             result = number;
         }
         if (strace != null) trace(strace, thread, args, result);
+        if (listener != null) record(listener, thread, args, served, start, end);
         if (!thread.process.exited()) {
             thread.cpu.set(Reg.RAX, result);
             kernel.signals().afterSyscall(thread);
@@ -80,6 +90,27 @@ public final class SyscallDispatcher {
         } catch (RuntimeException | StackOverflowError e) {
             kernel.log().error("internal error in " + entry.def().name() + ": " + e + " (returning EIO)", e);
             return Errno.EIO.negated();
+        }
+    }
+
+    private void record(SyscallListener listener, GuestThread thread, SyscallArgs args, long result, long start, long end) {
+        int number = args.number();
+        long[] values = args.arguments();
+        String text = null;
+        if (listener.wantsText()) {
+            try {
+                text = recordFormatter.formatExit(number, values, result, thread.process.memory);
+            } catch (RuntimeException e) {
+                text = SyscallTable.getOrUnknown(number).name() + "(<unprintable: " + e + ">) = " + result;
+            }
+        }
+        SyscallRecord r = new SyscallRecord(thread.process.pid, thread.tid, number,
+                SyscallTable.getOrUnknown(number).name(), values, result, SyscallRecord.errnoOf(result),
+                start - kernel.bootNanos(), end - start, text);
+        try {
+            listener.onSyscall(r);
+        } catch (RuntimeException e) {
+            kernel.log().once("trace listener failed: " + e + " (further failures are not reported)");
         }
     }
 
