@@ -65,6 +65,19 @@ public final class Kernel {
         return strace;
     }
 
+    private final java.util.Set<Limit> exceeded = java.util.Collections.synchronizedSet(java.util.EnumSet.noneOf(Limit.class));
+
+    /** Records that a guest of this machine ran into {@code limit} (reported by {@link Machine#exceededLimits()}). */
+    public void limitExceeded(Limit limit) {
+        exceeded.add(limit);
+    }
+
+    public java.util.Set<Limit> exceededLimits() {
+        synchronized (exceeded) {
+            return java.util.Set.copyOf(exceeded);
+        }
+    }
+
     /** The structured trace sink, or null when nobody listens. */
     public dev.jlibos.kernel.trace.SyscallListener traceListener() {
         return traceListener;

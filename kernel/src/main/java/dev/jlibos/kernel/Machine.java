@@ -31,6 +31,8 @@ import java.util.Objects;
  */
 public final class Machine {
     private final Builder config;
+    /** The limits the last run ran into. */
+    private volatile java.util.Set<Limit> exceeded = java.util.Set.of();
 
     private Machine(Builder config) {
         this.config = config;
@@ -77,9 +79,18 @@ public final class Machine {
             // Processes still running when the first one ends are killed, as when a container's init exits.
             for (GuestProcess p : kernel.processes()) p.exit(ExitStatus.killed(9, -1));
             host.close();
+            exceeded = kernel.exceededLimits();
         }
         if (config.strace != null) config.strace.println(describe(process.exitStatus()));
         return process.exitStatus();
+    }
+
+    /**
+     * The limits the last {@link #run()} of this machine ran into (empty if none, or before a run): why a
+     * guest was killed ({@link Limit#TIMEOUT}) or saw ENOMEM, EMFILE or EAGAIN from jlibos's own limits.
+     */
+    public java.util.Set<Limit> exceededLimits() {
+        return exceeded;
     }
 
     /** strace's closing line. */

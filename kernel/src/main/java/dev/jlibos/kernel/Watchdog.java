@@ -33,6 +33,7 @@ final class Watchdog {
             // exit() stops every engine (uc_emu_stop is safe from another thread); the interrupt wakes a
             // guest blocked in a host read or sleep.
             for (GuestProcess p : kernel.processes()) {
+                if (!p.exited()) kernel.limitExceeded(Limit.TIMEOUT); // not a guest that had just ended
                 p.exit(ExitStatus.killed(SIGKILL, -1));
                 p.signals.wake();
             }

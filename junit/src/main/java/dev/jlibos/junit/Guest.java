@@ -1,0 +1,198 @@
+package dev.jlibos.junit;
+
+import dev.jlibos.kernel.ExitStatus;
+import dev.jlibos.kernel.Machine;
+import dev.jlibos.loader.LoadException;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One guest program to run under jlibos, configured fluently, then {@link #run()} for a {@link GuestResult}:
+ *
+ * <pre>{@code
+ * GuestResult r = Guest.program("/bin/busybox").args("sha256sum").stdin("abc").run();
+ * assertEquals(0, r.exitCode());
+ * }</pre>
+ *
+ * Each {@link #run()} is an independent machine (its own processes, pid namespace, memory and files
+ * table), running on the calling thread; runs of different guests, or of the same guest, may happen on
+ * several threads at once. A {@code Guest} is a mutable description: do not change it while it runs.
+ *
+ * <p>Defaults: an empty environment, the JVM's working directory, empty stdin, a 60 s timeout, output
+ * captured up to 16 MiB per stream, and the last {@value #DEFAULT_TRACE_TAIL} syscalls kept for failure
+ * messages.
+ */
+public final class Guest {
+    public static final int DEFAULT_TRACE_TAIL = 20;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    public static final long DEFAULT_MAX_OUTPUT = 16L << 20;
+
+    private final String program;
+    private String argv0;
+    private List<String> args = List.of();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private String cwd;
+    private byte[] stdin = new byte[0];
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private int traceTail = DEFAULT_TRACE_TAIL;
+    private boolean traceAll;
+    private long maxOutput = DEFAULT_MAX_OUTPUT;
+
+    private Guest(String program) {
+        this.program = Objects.requireNonNull(program, "program");
+    }
+
+    /**
+     * The executable's host path (absolute, or relative to {@link #cwd}); argv[0] is this path unless
+     * {@link #argv0} says otherwise.
+     */
+    public static Guest program(String path) {
+        return new Guest(path);
+    }
+
+    /** A copy to vary without changing this one. */
+    public Guest copy() {
+        Guest g = new Guest(program);
+        g.argv0 = argv0;
+        g.args = args;
+        g.env.putAll(env);
+        g.cwd = cwd;
+        g.stdin = stdin;
+        g.timeout = timeout;
+        g.traceTail = traceTail;
+        g.traceAll = traceAll;
+        g.maxOutput = maxOutput;
+        return g;
+    }
+
+    /** The arguments after argv[0] (replacing earlier ones). */
+    public Guest args(String... args) {
+        return args(Arrays.asList(args));
+    }
+
+    public Guest args(List<String> args) {
+        this.args = List.copyOf(args);
+        return this;
+    }
+
+    /** argv[0], when it must differ from the program path (busybox applets, login shells). */
+    public Guest argv0(String name) {
+        this.argv0 = Objects.requireNonNull(name);
+        return this;
+    }
+
+    /** Sets one environment variable (the environment starts empty). */
+    public Guest env(String name, String value) {
+        if (name.isEmpty() || name.indexOf('=') >= 0) throw new IllegalArgumentException("bad variable name: " + name);
+        env.put(name, Objects.requireNonNull(value));
+        return this;
+    }
+
+    public Guest env(Map<String, String> variables) {
+        variables.forEach(this::env);
+        return this;
+    }
+
+    /** The guest's working directory (a host path until sandboxes exist); the JVM's by default. */
+    public Guest cwd(String dir) {
+        this.cwd = Objects.requireNonNull(dir);
+        return this;
+    }
+
+    public Guest stdin(byte[] input) {
+        this.stdin = input.clone();
+        return this;
+    }
+
+    /** stdin as UTF-8 text. */
+    public Guest stdin(String text) {
+        return stdin(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Kill the guest (SIGKILL, reported as {@link GuestResult#timedOut()}) after {@code limit}; null for none. */
+    public Guest timeout(Duration limit) {
+        this.timeout = limit;
+        return this;
+    }
+
+    /** Keep every syscall in {@link GuestResult#trace()}, not only the last {@value #DEFAULT_TRACE_TAIL}. */
+    public Guest traceAll() {
+        this.traceAll = true;
+        return this;
+    }
+
+    /** How many of the last syscalls to keep; 0 turns tracing off (the fastest runs). */
+    public Guest traceTail(int records) {
+        if (records < 0) throw new IllegalArgumentException("negative trace tail");
+        this.traceTail = records;
+        this.traceAll = false;
+        return this;
+    }
+
+    /** Bytes of stdout and of stderr kept (the rest is counted and dropped; the guest does not notice). */
+    public Guest maxOutput(long bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("negative output cap");
+        this.maxOutput = bytes;
+        return this;
+    }
+
+    /** The complete argv the guest will get. */
+    public List<String> argv() {
+        List<String> argv = new ArrayList<>();
+        argv.add(argv0 != null ? argv0 : program);
+        argv.addAll(args);
+        return argv;
+    }
+
+    /**
+     * Runs the program to completion on the calling thread.
+     *
+     * @throws GuestLaunchException when the program cannot be started at all
+     */
+    public GuestResult run() {
+        List<String> argv = argv();
+        List<String> envp = new ArrayList<>();
+        env.forEach((k, v) -> envp.add(k + "=" + v));
+        CappedOutput out = new CappedOutput(maxOutput), err = new CappedOutput(maxOutput);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TraceRecorder trace = traceAll || traceTail > 0 ? new TraceRecorder(traceAll ? -1 : traceTail) : null;
+        Machine.Builder builder = Machine.builder()
+                .program(program)
+                .args(argv)
+                .env(envp)
+                .stdin(new ByteArrayInputStream(stdin))
+                .stdout(out)
+                .stderr(err)
+                .diagnostics(new PrintStream(log, true, StandardCharsets.UTF_8))
+                .timeout(timeout);
+        if (cwd != null) builder.cwd(cwd);
+        if (trace != null) builder.traceListener(trace);
+        Machine machine = builder.build();
+        long start = System.nanoTime();
+        ExitStatus status;
+        try {
+            status = machine.run();
+        } catch (LoadException e) {
+            throw new GuestLaunchException(e.getMessage(), e);
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        return new GuestResult(argv, status, machine.exceededLimits(), out.bytes(), out.dropped(), err.bytes(),
+                err.dropped(), trace == null ? List.of() : trace.records(), trace == null ? 0 : trace.total(), traceAll,
+                log.toString(StandardCharsets.UTF_8), elapsed);
+    }
+
+    @Override
+    public String toString() {
+        return String.join(" ", argv());
+    }
+}
