@@ -47,6 +47,8 @@ public final class Guest {
     private int traceTail = DEFAULT_TRACE_TAIL;
     private boolean traceAll;
     private long maxOutput = DEFAULT_MAX_OUTPUT;
+    /** Told about every result (the JUnit extension keeps them for failure reports). */
+    private java.util.function.Consumer<GuestResult> observer;
 
     private Guest(String program) {
         this.program = Objects.requireNonNull(program, "program");
@@ -72,6 +74,7 @@ public final class Guest {
         g.traceTail = traceTail;
         g.traceAll = traceAll;
         g.maxOutput = maxOutput;
+        g.observer = observer;
         return g;
     }
 
@@ -146,6 +149,11 @@ public final class Guest {
         return this;
     }
 
+    Guest observer(java.util.function.Consumer<GuestResult> observer) {
+        this.observer = observer;
+        return this;
+    }
+
     /** The complete argv the guest will get. */
     public List<String> argv() {
         List<String> argv = new ArrayList<>();
@@ -186,9 +194,11 @@ public final class Guest {
             throw new GuestLaunchException(e.getMessage(), e);
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        return new GuestResult(argv, status, machine.exceededLimits(), out.bytes(), out.dropped(), err.bytes(),
-                err.dropped(), trace == null ? List.of() : trace.records(), trace == null ? 0 : trace.total(), traceAll,
-                log.toString(StandardCharsets.UTF_8), elapsed);
+        GuestResult result = new GuestResult(argv, status, machine.exceededLimits(), out.bytes(), out.dropped(),
+                err.bytes(), err.dropped(), trace == null ? List.of() : trace.records(), trace == null ? 0 : trace.total(),
+                traceAll, log.toString(StandardCharsets.UTF_8), elapsed);
+        if (observer != null) observer.accept(result);
+        return result;
     }
 
     @Override
