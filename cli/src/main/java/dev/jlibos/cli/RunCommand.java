@@ -21,8 +21,10 @@ import java.util.concurrent.Callable;
 /** {@code jlibos run PROGRAM [ARGS...]}: runs a program with the launcher's stdio, environment and cwd. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = {
         "Run a Linux x86-64 program (static, static-PIE, dynamic or #! script) inside the JVM.",
-        "The host file tree is visible at / (as with qemu-user). The exit status is the guest's:",
-        "death by signal N gives 128+N and a one-line message on stderr."})
+        "The host file tree is visible at / (as with qemu-user) unless --sandbox, --mount or --tmpfs is",
+        "given: then the guest sees an empty in-memory root with /proc, /dev, /sys, its mounts and the",
+        "program itself. The exit status is the guest's: death by signal N gives 128+N and a one-line",
+        "message on stderr."})
 final class RunCommand implements Callable<Integer> {
     /** Shell conventions: 127 "command not found", 126 "found but cannot execute". */
     private static final int NOT_FOUND = 127, CANNOT_EXECUTE = 126;
@@ -44,8 +46,19 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "Show Java stack traces of internal errors.")
     boolean debug;
 
-    @Option(names = "--chdir", paramLabel = "DIR", description = "Working directory of the program (default: the current one).")
+    @Option(names = "--chdir", paramLabel = "DIR", description = "Working directory of the program (default: the current"
+            + " one; in a sandbox a guest directory, default /).")
     String chdir;
+
+    @Option(names = "--sandbox", description = "Hermetic file view: an empty in-memory root; only mounts are visible.")
+    boolean sandbox;
+
+    @Option(names = "--mount", paramLabel = "HOST:GUEST[:ro]", description = "Mount a host directory or file into the"
+            + " sandbox, read-only with :ro (repeatable; implies --sandbox).")
+    List<String> mounts = new ArrayList<>();
+
+    @Option(names = "--tmpfs", paramLabel = "GUEST", description = "An empty in-memory directory (repeatable; implies --sandbox).")
+    List<String> tmpfs = new ArrayList<>();
 
     @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Set an environment variable (repeatable).")
     List<String> env = new ArrayList<>();
@@ -69,6 +82,26 @@ final class RunCommand implements Callable<Integer> {
         List<String> argv = new ArrayList<>();
         argv.add(program);
         argv.addAll(args);
+        Machine.Builder builder = Machine.builder()
+                .program(path)
+                .args(argv)
+                .env(environment())
+                .hostStdio()
+                .strace(strace ? System.err : null)
+                .debug(debug);
+        boolean sandboxed = sandbox || !mounts.isEmpty() || !tmpfs.isEmpty();
+        if (sandboxed) {
+            builder.sandbox();
+            for (String spec : mounts) addMount(builder, spec);
+            for (String dir : tmpfs) {
+                if (!dir.startsWith("/")) return usage("--tmpfs needs an absolute guest path, got '" + dir + "'");
+                builder.tmpfs(dir);
+            }
+            if (chdir != null) builder.cwd(chdir);
+        } else {
+            builder.cwd(chdir != null ? Path.of(System.getProperty("user.dir")).resolve(chdir).normalize().toString()
+                    : System.getProperty("user.dir"));
+        }
         JsonLinesTrace json;
         try {
             json = traceJson == null ? null : new JsonLinesTrace(Files.newOutputStream(traceJson));
@@ -77,21 +110,10 @@ final class RunCommand implements Callable<Integer> {
             return CANNOT_EXECUTE;
         }
         SyscallStats counts = stats ? new SyscallStats() : null;
-        Machine.Builder builder = Machine.builder();
         if (json != null) builder.traceListener(json);
         if (counts != null) builder.traceListener(counts);
-        Machine machine = builder
-                .program(path)
-                .args(argv)
-                .env(environment())
-                .cwd(chdir != null ? Path.of(System.getProperty("user.dir")).resolve(chdir).normalize().toString()
-                        : System.getProperty("user.dir"))
-                .hostStdio()
-                .strace(strace ? System.err : null)
-                .debug(debug)
-                .build();
         ExitStatus status;
-        try {
+        try (Machine machine = builder.build()) {
             status = machine.run();
         } catch (LoadException e) {
             System.err.println("jlibos: " + e.getMessage());
@@ -116,6 +138,29 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             System.err.println("jlibos: --trace-json " + traceJson + ": " + e.getMessage());
         }
+    }
+
+    /** HOST:GUEST[:ro] (or :rw); the host path must exist. */
+    private void addMount(Machine.Builder builder, String spec) {
+        String[] parts = spec.split(":");
+        boolean readOnly = false;
+        if (parts.length == 3 && (parts[2].equals("ro") || parts[2].equals("rw"))) {
+            readOnly = parts[2].equals("ro");
+        } else if (parts.length != 2) {
+            throw usageError("--mount needs HOST:GUEST[:ro], got '" + spec + "'");
+        }
+        if (!parts[1].startsWith("/")) throw usageError("--mount needs an absolute guest path, got '" + parts[1] + "'");
+        Path host = Path.of(parts[0]);
+        if (!Files.exists(host)) throw usageError("--mount " + spec + ": " + parts[0] + ": no such file or directory");
+        builder.mount(host, parts[1], readOnly);
+    }
+
+    private picocli.CommandLine.ParameterException usageError(String message) {
+        return new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), message);
+    }
+
+    private int usage(String message) {
+        throw usageError(message);
     }
 
     /** The launcher's environment (unless --clear-env) with --env settings replacing same-named entries. */

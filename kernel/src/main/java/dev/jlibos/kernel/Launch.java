@@ -11,7 +11,12 @@ import dev.jlibos.vfs.FdTable;
 import dev.jlibos.vfs.FsContext;
 import dev.jlibos.vfs.HostFile;
 import dev.jlibos.vfs.HostFs;
+import dev.jlibos.vfs.StatLayout;
 import dev.jlibos.vfs.StreamFile;
+import dev.jlibos.vfs.mount.Location;
+import dev.jlibos.core.LinuxException;
+
+import java.nio.charset.StandardCharsets;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,7 +53,7 @@ public final class Launch {
         }
         int[] ids = hostIds();
         GuestProcess p = new GuestProcess(kernel, kernel.allocatePid(), 1, memory, files, new Credentials(ids[0], ids[1]));
-        p.fs = FsContext.open(host, config.cwd);
+        p.fs = config.sandbox ? null : FsContext.open(host, config.cwd); // a sandbox's is set once a thread exists
         p.argv = config.argv;
         p.envp = config.envp;
         return p;
@@ -59,9 +64,13 @@ public final class Launch {
     }
 
     /** Loads a program into {@code process.memory} and records what /proc and brk need. */
-    public static LoadedProgram load(GuestProcess process, String path, java.util.List<String> argv,
-                              java.util.List<String> envp, Cpu cpu, Path cwd) throws LoadException {
-        ProgramLoader loader = new ProgramLoader(file -> readHost(cwd, file));
+    public static LoadedProgram load(GuestThread caller, String path, java.util.List<String> argv,
+                              java.util.List<String> envp) throws LoadException {
+        GuestProcess process = caller.process;
+        Cpu cpu = caller.cpu;
+        FsContext fs = process.fs;
+        Path cwd = fs.sandboxed() ? null : Path.of(fs.cwdPath());
+        ProgramLoader loader = new ProgramLoader(file -> fs.sandboxed() ? readGuest(caller, file) : readHost(cwd, file));
         long hwcap = cpu.cpuid(1, 0)[3] & 0xffffffffL;
         LoadOptions options = LoadOptions.defaults(hwcap, process.credentials.ruid, process.credentials.rgid, () -> {
             byte[] b = new byte[16];
@@ -69,7 +78,8 @@ public final class Launch {
             return b;
         });
         LoadedProgram program = loader.load(process.memory, path, argv, envp, options);
-        process.executable = cwd.resolve(program.executable()).normalize().toString();
+        process.executable = fs.sandboxed() ? guestPath(caller, program.executable())
+                : cwd.resolve(program.executable()).normalize().toString();
         String base = Path.of(program.execFn()).getFileName().toString();
         for (GuestThread t : process.threads) t.name = base.length() > 15 ? base.substring(0, 15) : base;
         process.argv = program.argv();
@@ -77,6 +87,33 @@ public final class Launch {
         process.auxv = program.auxv();
         process.brkStart = process.brk = program.brkStart();
         return program;
+    }
+
+    /** Reads an executable (or interpreter) through the sandbox's walker: only what the guest can see. */
+    private static byte[] readGuest(GuestThread caller, String path) throws LoadException {
+        FsContext fs = caller.process.fs;
+        try (Location l = fs.locateFromCwd(path.getBytes(StandardCharsets.UTF_8), true, caller)) {
+            if (!l.exists) throw new LoadException(Errno.ENOENT, path + ": no such file or directory");
+            if (l.fileType == StatLayout.S_IFDIR) throw new LoadException(Errno.EISDIR, path + ": is a directory");
+            if (l.synthetic != null || l.fileType != StatLayout.S_IFREG) {
+                throw new LoadException(Errno.EACCES, path + ": not a regular file");
+            }
+            try {
+                fs.host.faccessat2(l.dirFd(), l.name(), 1 /* X_OK */, 0);
+            } catch (LinuxException e) {
+                throw new LoadException(Errno.EACCES, path + ": permission denied");
+            }
+            // The walker holds the file open; the JVM reads that very inode through /proc/self/fd.
+            return readHost(Path.of("/"), l.nameString());
+        } catch (LinuxException e) {
+            throw new LoadException(e.errno(), path + ": " + e.errno().message.toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    private static String guestPath(GuestThread caller, String path) {
+        try (Location l = caller.process.fs.locateFromCwd(path.getBytes(StandardCharsets.UTF_8), true, caller)) {
+            return l.guestPath();
+        }
     }
 
     private static byte[] readHost(Path cwd, String path) throws LoadException {

@@ -7,7 +7,13 @@ import dev.jlibos.host.memory.MmapHostMemory;
 import dev.jlibos.host.syscall.LibcHostSyscalls;
 import dev.jlibos.vfs.HostFs;
 import dev.jlibos.host.unicorn.UnicornCpu;
+import dev.jlibos.core.Errno;
+import dev.jlibos.kernel.sys.DevTree;
+import dev.jlibos.kernel.sys.ProcTree;
+import dev.jlibos.kernel.sys.SysTree;
 import dev.jlibos.loader.LoadException;
+import dev.jlibos.vfs.FsContext;
+import dev.jlibos.vfs.mount.MountTable;
 import dev.jlibos.loader.LoadedProgram;
 import dev.jlibos.kernel.trace.SyscallListener;
 
@@ -29,10 +35,12 @@ import java.util.Objects;
  *
  * A machine runs on the calling thread; independent machines may run concurrently in one JVM.
  */
-public final class Machine {
+public final class Machine implements AutoCloseable {
     private final Builder config;
     /** The limits the last run ran into. */
     private volatile java.util.Set<Limit> exceeded = java.util.Set.of();
+    /** The sandbox's file tree, kept after the run so its in-memory files can be read; null otherwise. */
+    private MountTable mounts;
 
     private Machine(Builder config) {
         this.config = config;
@@ -63,7 +71,9 @@ public final class Machine {
         kernel.bind(thread);
         LoadedProgram program;
         try {
-            program = Launch.load(process, config.program, config.argv, config.envp, cpu, Path.of(config.cwd));
+            String path = config.program;
+            if (config.sandbox) path = enterSandbox(host, thread);
+            program = Launch.load(thread, path, config.argv, config.envp);
         } catch (LoadException | RuntimeException e) {
             process.exit(ExitStatus.killed(9, -1));
             kernel.runProcess(thread, 0);
@@ -93,6 +103,69 @@ public final class Machine {
         return exceeded;
     }
 
+    /**
+     * Builds the sandbox's mount table and gives the process its view: synthetic /proc, /dev and /sys,
+     * then the configured mounts in order, then in-memory files; the program itself is mounted read-only
+     * at its own path when no mount shows it. Returns the guest path to load.
+     */
+    private String enterSandbox(HostFs host, GuestThread thread) throws LoadException {
+        MountTable table = MountTable.sandbox(host);
+        mounts = table;
+        table.mountSynthetic("/proc", "proc", new ProcTree(table));
+        table.mountSynthetic("/dev", "devtmpfs", new DevTree());
+        table.mountSynthetic("/sys", "sysfs", new SysTree());
+        try {
+            for (Builder.MountSpec m : config.mounts) {
+                if (m.hostPath() == null) table.mountTmpfs(m.guestPath());
+                else table.mountHost(m.hostPath(), m.guestPath(), m.readOnly());
+            }
+            for (var f : config.files.entrySet()) table.putFile(f.getKey(), f.getValue(), isExecutable(f.getValue()));
+        } catch (IllegalArgumentException e) {
+            throw new LoadException(Errno.EINVAL, e.getMessage());
+        }
+        String program = config.program;
+        if (program.contains("/") && !config.files.containsKey(program)) {
+            String hostPath = Path.of(program).toAbsolutePath().normalize().toString();
+            FsContext probe = FsContext.sandbox(host, table, "/", thread);
+            boolean visible;
+            try (var l = probe.locateFromCwd(hostPath.getBytes(java.nio.charset.StandardCharsets.UTF_8), true, thread)) {
+                visible = l.exists;
+            } catch (RuntimeException e) {
+                visible = false;
+            } finally {
+                probe.close();
+            }
+            if (!visible && java.nio.file.Files.isRegularFile(Path.of(hostPath))) table.mountHost(hostPath, hostPath, true);
+            program = hostPath;
+        }
+        try {
+            thread.process.fs = FsContext.sandbox(host, table, config.sandboxCwd, thread);
+        } catch (dev.jlibos.core.LinuxException e) {
+            throw new LoadException(e.errno(), config.sandboxCwd + ": cannot change to this directory in the sandbox");
+        }
+        return program;
+    }
+
+    private static boolean isExecutable(byte[] content) {
+        return content.length >= 4 && ((content[0] == 0x7f && content[1] == 'E' && content[2] == 'L' && content[3] == 'F')
+                || (content[0] == '#' && content[1] == '!'));
+    }
+
+    /**
+     * A file of the sandbox after (or before) the run, read from the host side: in-memory files and
+     * read-write mounts. Null if it does not exist or the machine is not sandboxed.
+     */
+    public byte[] readGuestFile(String guestPath) {
+        return mounts == null ? null : mounts.readFile(guestPath);
+    }
+
+    /** Deletes the sandbox's in-memory files. */
+    @Override
+    public void close() {
+        if (mounts != null) mounts.close();
+        mounts = null;
+    }
+
     /** strace's closing line. */
     private static String describe(ExitStatus status) {
         return status.signalled() ? "+++ killed by signal " + status.signal() + " +++"
@@ -114,8 +187,55 @@ public final class Machine {
         boolean debug;
         java.time.Duration timeout;
         final List<SyscallListener> traceListeners = new ArrayList<>();
+        boolean sandbox;
+        String sandboxCwd = "/";
+        final List<MountSpec> mounts = new ArrayList<>();
+        final java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+
+        /** A host directory or file mounted into the sandbox; a null host path is an in-memory tmpfs. */
+        record MountSpec(String hostPath, String guestPath, boolean readOnly) {
+        }
 
         private Builder() {
+        }
+
+        /**
+         * Runs the guest in a sandbox: its root is an empty in-memory directory with synthetic /proc,
+         * /dev and /sys, and only what is mounted (plus the program itself) is visible. {@link #cwd}
+         * then names a guest directory ("/" by default).
+         */
+        public Builder sandbox() {
+            this.sandbox = true;
+            return this;
+        }
+
+        /** Mounts host directory or file {@code hostPath} at {@code guestPath} (implies {@link #sandbox()}). */
+        public Builder mount(Path hostPath, String guestPath, boolean readOnly) {
+            sandbox();
+            mounts.add(new MountSpec(hostPath.toAbsolutePath().toString(), guestPath(guestPath), readOnly));
+            return this;
+        }
+
+        /** An empty in-memory directory at {@code guestPath} (implies {@link #sandbox()}). */
+        public Builder tmpfs(String guestPath) {
+            sandbox();
+            mounts.add(new MountSpec(null, guestPath(guestPath), false));
+            return this;
+        }
+
+        /**
+         * An in-memory file at {@code guestPath}, created before the program starts (implies
+         * {@link #sandbox()}); ELF and "#!" contents are made executable.
+         */
+        public Builder file(String guestPath, byte[] content) {
+            sandbox();
+            files.put(guestPath(guestPath), content.clone());
+            return this;
+        }
+
+        private static String guestPath(String p) {
+            if (!p.startsWith("/")) throw new IllegalArgumentException("guest paths are absolute: " + p);
+            return p;
         }
 
         /** Path of the executable; the host file tree is visible at / (as with qemu-user). */
@@ -136,8 +256,10 @@ public final class Machine {
             return this;
         }
 
+        /** The working directory: a host directory, or in a sandbox a guest one. */
         public Builder cwd(String dir) {
             this.cwd = Objects.requireNonNull(dir);
+            this.sandboxCwd = dir;
             return this;
         }
 

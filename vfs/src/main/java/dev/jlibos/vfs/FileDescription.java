@@ -74,6 +74,11 @@ public abstract class FileDescription {
         throw Errno.ENOTDIR.fail();
     }
 
+    /** True for files of a read-only mount: metadata changes through the fd fail with EROFS. */
+    public boolean onReadOnlyMount() {
+        return false;
+    }
+
     /** Bytes that can be read without blocking, for FIONREAD. */
     public int available() {
         throw Errno.ENOTTY.fail();

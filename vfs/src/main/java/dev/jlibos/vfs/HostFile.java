@@ -20,6 +20,18 @@ public final class HostFile extends FileDescription {
         return path;
     }
 
+    private volatile boolean readOnlyMount;
+
+    /** Records that the file was opened from a read-only mount of a sandbox. */
+    public void markReadOnlyMount() {
+        readOnlyMount = true;
+    }
+
+    @Override
+    public boolean onReadOnlyMount() {
+        return readOnlyMount;
+    }
+
     @Override
     public int hostFd() {
         return fd;

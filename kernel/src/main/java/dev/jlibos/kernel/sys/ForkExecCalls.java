@@ -139,7 +139,7 @@ public final class ForkExecCalls implements SyscallFamily {
         byte[] rawPath = GuestPaths.path(t, a.get(0));
         String path = GuestPaths.string(rawPath);
         // busybox re-executes itself through /proc/self/exe: that must be the guest's program, not the JVM.
-        String entry = OpenCalls.procEntry(t, GuestPaths.AT_FDCWD, rawPath);
+        String entry = p.fs.sandboxed() ? null : OpenCalls.procEntry(t, GuestPaths.AT_FDCWD, rawPath);
         if ("exe".equals(entry)) path = p.executable;
         List<String> argv = strings(p.memory, a.get(1));
         List<String> envp = strings(p.memory, a.get(2));
@@ -148,7 +148,7 @@ public final class ForkExecCalls implements SyscallFamily {
         LoadedProgram program;
         try {
             p.memory = fresh;
-            program = Launch.load(p, path, argv, envp, t.cpu, Path.of(p.fs.cwdPath()));
+            program = Launch.load(t, path, argv, envp);
         } catch (LoadException e) {
             p.memory = old;
             fresh.close();

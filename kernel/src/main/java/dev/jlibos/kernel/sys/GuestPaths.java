@@ -3,7 +3,10 @@ package dev.jlibos.kernel.sys;
 import dev.jlibos.core.Errno;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.vfs.FileDescription;
+import dev.jlibos.vfs.FsContext;
 import dev.jlibos.vfs.HostFs;
+import dev.jlibos.vfs.mount.Location;
+import dev.jlibos.vfs.mount.MountTable;
 
 /** Reading path arguments and turning a guest dirfd into the host directory fd it stands for. */
 final class GuestPaths {
@@ -27,6 +30,26 @@ final class GuestPaths {
 
     static boolean absolute(byte[] path) {
         return path.length > 0 && path[0] == '/';
+    }
+
+    /**
+     * Where {@code path} (relative to {@code dirfd}) leads: in host passthrough mode the guest's dirfd
+     * and path as given; in a sandbox the walker's result (see {@link Location}). Callers must close it.
+     */
+    static Location locate(GuestThread t, int dirfd, byte[] path, boolean followLast) {
+        FsContext fs = t.process.fs;
+        if (!fs.sandboxed()) return Location.passthrough(dirfd(t, dirfd, path), path);
+        if (absolute(path) || dirfd == AT_FDCWD) return fs.locateFromCwd(path, followLast, t);
+        FileDescription d = t.process.files.get(dirfd);
+        if (d.path() == null || !d.path().startsWith("/")) throw Errno.ENOTDIR.fail();
+        return fs.locate(MountTable.components(d.path()), d.hostFd(), path, followLast, t);
+    }
+
+    /** The location an fd stands for (AT_EMPTY_PATH): its host fd, as the host's "" relative to it. */
+    static Location ofFd(GuestThread t, int fd) {
+        FileDescription d = t.process.files.get(fd);
+        if (d.hostFd() < 0) throw Errno.EBADF.fail();
+        return Location.passthrough(d.hostFd(), new byte[0]);
     }
 
     /** The host fd a relative path is resolved against: the cwd, or the directory {@code dirfd} refers to. */

@@ -11,6 +11,7 @@ import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.FsContext;
 import dev.jlibos.vfs.HostFs;
+import dev.jlibos.vfs.mount.Location;
 
 import java.nio.charset.StandardCharsets;
 
@@ -29,11 +30,19 @@ public final class PathCalls implements SyscallFamily {
         r.full(Sysno.GETCWD, this::getcwd);
         r.full(Sysno.CHDIR, (t, a) -> {
             byte[] p = GuestPaths.path(t, a.get(0));
+            if (fs(t).sandboxed()) {
+                fs(t).changeDirectory(GuestPaths.locate(t, AT_FDCWD, p, true));
+                return 0;
+            }
             fs(t).changeDirectory(GuestPaths.dirfd(t, AT_FDCWD, p), p);
             return 0;
         });
         r.full(Sysno.FCHDIR, (t, a) -> {
             FileDescription d = t.process.files.get(a.i32(0));
+            if (fs(t).sandboxed()) {
+                fs(t).changeDirectory(GuestPaths.locate(t, a.i32(0), new byte[] {'.'}, true));
+                return 0;
+            }
             if (d.hostFd() < 0) throw Errno.ENOTDIR.fail();
             fs(t).changeDirectory(d.hostFd(), ".".getBytes(StandardCharsets.UTF_8));
             return 0;
@@ -54,11 +63,11 @@ public final class PathCalls implements SyscallFamily {
         r.full(Sysno.LINKAT, (t, a) -> link(t, a.i32(0), a.get(1), a.i32(2), a.get(3), a.i32(4)));
         r.full(Sysno.CHMOD, (t, a) -> chmod(t, AT_FDCWD, a.get(0), a.i32(1)));
         r.full(Sysno.FCHMODAT, (t, a) -> chmod(t, a.i32(0), a.get(1), a.i32(2)));
-        r.full(Sysno.FCHMOD, (t, a) -> host(t).simple(HostFs.FCHMOD, hostFd(t, a.i32(0)), a.i32(1) & 07777, 0));
+        r.full(Sysno.FCHMOD, (t, a) -> host(t).simple(HostFs.FCHMOD, writableFd(t, a.i32(0)), a.i32(1) & 07777, 0));
         r.full(Sysno.CHOWN, (t, a) -> chown(t, AT_FDCWD, a.get(0), a.i32(1), a.i32(2), 0));
         r.full(Sysno.LCHOWN, (t, a) -> chown(t, AT_FDCWD, a.get(0), a.i32(1), a.i32(2), AT_SYMLINK_NOFOLLOW));
         r.full(Sysno.FCHOWNAT, (t, a) -> chown(t, a.i32(0), a.get(1), a.i32(2), a.i32(3), a.i32(4)));
-        r.full(Sysno.FCHOWN, (t, a) -> host(t).simple(HostFs.FCHOWN, hostFd(t, a.i32(0)), a.i32(1), a.i32(2)));
+        r.full(Sysno.FCHOWN, (t, a) -> host(t).simple(HostFs.FCHOWN, writableFd(t, a.i32(0)), a.i32(1), a.i32(2)));
         r.full(Sysno.UTIMENSAT, this::utimensat);
         r.full(Sysno.UTIMES, (t, a) -> utimes(t, a.get(0), a.get(1), 8, 1000));
         r.full(Sysno.UTIME, (t, a) -> utimes(t, a.get(0), a.get(1), 0, 0));
@@ -89,6 +98,12 @@ public final class PathCalls implements SyscallFamily {
         return hostFd(t, fd, Errno.EBADF);
     }
 
+    /** The host fd of a descriptor whose metadata is about to change: EROFS on a read-only mount. */
+    private static int writableFd(GuestThread t, int fd) {
+        if (t.process.files.get(fd).onReadOnlyMount()) throw Errno.EROFS.fail();
+        return hostFd(t, fd);
+    }
+
     /** The host fd of a descriptor; JVM-side objects (pipes, streams) fail with {@code otherwise}. */
     private static int hostFd(GuestThread t, int fd, Errno otherwise) {
         FileDescription d = t.process.files.get(fd);
@@ -106,33 +121,53 @@ public final class PathCalls implements SyscallFamily {
 
     private static long mkdir(GuestThread t, int dirfd, long pathAddress, int mode) {
         byte[] p = GuestPaths.path(t, pathAddress);
-        host(t).mkdirat(GuestPaths.dirfd(t, dirfd, p), p, mode & 07777, fs(t).umask);
+        try (Location l = GuestPaths.locate(t, dirfd, p, false)) {
+            l.requireAbsent().requireWritable();
+            host(t).mkdirat(l.dirFd(), l.name(), mode & 07777, fs(t).umask);
+        }
         return 0;
     }
 
     private static long mknod(GuestThread t, int dirfd, long pathAddress, int mode, long dev) {
         byte[] p = GuestPaths.path(t, pathAddress);
-        host(t).mknodat(GuestPaths.dirfd(t, dirfd, p), p, mode, dev, fs(t).umask);
+        try (Location l = GuestPaths.locate(t, dirfd, p, false)) {
+            l.requireAbsent().requireWritable();
+            host(t).mknodat(l.dirFd(), l.name(), mode, dev, fs(t).umask);
+        }
         return 0;
     }
 
     private static long unlink(GuestThread t, int dirfd, long pathAddress, int flags) {
         if ((flags & ~AT_REMOVEDIR) != 0) throw Errno.EINVAL.fail();
         byte[] p = GuestPaths.path(t, pathAddress);
-        host(t).unlinkat(GuestPaths.dirfd(t, dirfd, p), p, flags);
+        try (Location l = GuestPaths.locate(t, dirfd, p, false)) {
+            l.requireExists();
+            if (l.sandboxed() && (flags & AT_REMOVEDIR) != 0 && lastComponent(p).equals(".")) throw Errno.EINVAL.fail();
+            l.requireNotMountRoot().requireWritable();
+            host(t).unlinkat(l.dirFd(), l.name(), flags);
+        }
         return 0;
     }
 
     private static long rename(GuestThread t, int oldDir, long oldAddress, int newDir, long newAddress, int flags) {
         if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) != 0) throw Errno.EINVAL.fail();
         byte[] from = GuestPaths.path(t, oldAddress), to = GuestPaths.path(t, newAddress);
-        host(t).renameat2(GuestPaths.dirfd(t, oldDir, from), from, GuestPaths.dirfd(t, newDir, to), to, flags);
+        try (Location a = GuestPaths.locate(t, oldDir, from, false); Location b = GuestPaths.locate(t, newDir, to, false)) {
+            a.requireExists();
+            if (a.sandboxed()) Location.requireSameMount(a, b);
+            a.requireNotMountRoot().requireWritable();
+            b.requireNotMountRoot().requireWritable();
+            host(t).renameat2(a.dirFd(), a.name(), b.dirFd(), b.name(), flags);
+        }
         return 0;
     }
 
     private static long symlink(GuestThread t, long targetAddress, int newDir, long linkAddress) {
         byte[] target = GuestPaths.path(t, targetAddress), link = GuestPaths.path(t, linkAddress);
-        host(t).symlinkat(target, GuestPaths.dirfd(t, newDir, link), link);
+        try (Location l = GuestPaths.locate(t, newDir, link, false)) {
+            l.requireAbsent().requireWritable();
+            host(t).symlinkat(target, l.dirFd(), l.name());
+        }
         return 0;
     }
 
@@ -140,22 +175,41 @@ public final class PathCalls implements SyscallFamily {
         if ((flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) != 0) throw Errno.EINVAL.fail();
         byte[] from = (flags & AT_EMPTY_PATH) != 0 ? GuestPaths.pathOrEmpty(t, oldAddress) : GuestPaths.path(t, oldAddress);
         byte[] to = GuestPaths.path(t, newAddress);
-        int fromDir = from.length == 0 ? hostFd(t, oldDir) : GuestPaths.dirfd(t, oldDir, from);
-        host(t).linkat(fromDir, from, GuestPaths.dirfd(t, newDir, to), to, flags);
+        try (Location a = from.length == 0 ? GuestPaths.ofFd(t, oldDir)
+                : GuestPaths.locate(t, oldDir, from, (flags & AT_SYMLINK_FOLLOW) != 0);
+             Location b = GuestPaths.locate(t, newDir, to, false)) {
+            a.requireExists();
+            b.requireAbsent().requireWritable();
+            if (b.sandboxed() && (a.sandboxed() ? a.mount != b.mount : t.process.files.get(oldDir).onReadOnlyMount())) {
+                throw Errno.EXDEV.fail();
+            }
+            // A "/proc/self/fd/N" pair is linked by following it, as the walker already chose what to link.
+            int hostFlags = a.sandboxed() && a.dirFd() == HostFs.AT_FDCWD ? (flags | AT_SYMLINK_FOLLOW) : flags;
+            host(t).linkat(a.dirFd(), a.name(), b.dirFd(), b.name(), hostFlags);
+        }
         return 0;
     }
 
     private static long chmod(GuestThread t, int dirfd, long pathAddress, int mode) {
         byte[] p = GuestPaths.path(t, pathAddress);
-        host(t).fchmodat(GuestPaths.dirfd(t, dirfd, p), p, mode & 07777);
+        try (Location l = GuestPaths.locate(t, dirfd, p, true)) {
+            l.requireExists().requireWritable();
+            host(t).fchmodat(l.dirFd(), l.name(), mode & 07777);
+        }
         return 0;
     }
 
     private static long chown(GuestThread t, int dirfd, long pathAddress, int uid, int gid, int flags) {
         if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) != 0) throw Errno.EINVAL.fail();
         byte[] p = (flags & AT_EMPTY_PATH) != 0 ? GuestPaths.pathOrEmpty(t, pathAddress) : GuestPaths.path(t, pathAddress);
-        int dir = p.length == 0 ? hostFd(t, dirfd) : GuestPaths.dirfd(t, dirfd, p);
-        host(t).fchownat(dir, p, uid, gid, flags);
+        if (p.length == 0) {
+            host(t).fchownat(writableFd(t, dirfd), p, uid, gid, flags);
+            return 0;
+        }
+        try (Location l = GuestPaths.locate(t, dirfd, p, (flags & AT_SYMLINK_NOFOLLOW) == 0)) {
+            l.requireExists().requireWritable();
+            host(t).fchownat(l.dirFd(), l.name(), uid, gid, l.hostFlags(flags, AT_SYMLINK_NOFOLLOW));
+        }
         return 0;
     }
 
@@ -170,11 +224,14 @@ public final class PathCalls implements SyscallFamily {
             }
         }
         if (a.get(1) == 0) { // futimens: the file dirfd refers to
-            host(t).utimensat(hostFd(t, dirfd), null, times, 0);
+            host(t).utimensat(writableFd(t, dirfd), null, times, 0);
             return 0;
         }
         byte[] p = GuestPaths.path(t, a.get(1));
-        host(t).utimensat(GuestPaths.dirfd(t, dirfd, p), p, times, flags);
+        try (Location l = GuestPaths.locate(t, dirfd, p, (flags & AT_SYMLINK_NOFOLLOW) == 0)) {
+            l.requireExists().requireWritable();
+            host(t).utimensat(l.dirFd(), l.name(), times, l.hostFlags(flags, AT_SYMLINK_NOFOLLOW));
+        }
         return 0;
     }
 
@@ -197,7 +254,10 @@ public final class PathCalls implements SyscallFamily {
                 Longs.put(times, 16 * i + 8, frac * nanosPerUnit, 8);
             }
         }
-        host(t).utimensat(GuestPaths.dirfd(t, AT_FDCWD, p), p, times, 0);
+        try (Location l = GuestPaths.locate(t, AT_FDCWD, p, true)) {
+            l.requireExists().requireWritable();
+            host(t).utimensat(l.dirFd(), l.name(), times, 0);
+        }
         return 0;
     }
 
@@ -205,12 +265,22 @@ public final class PathCalls implements SyscallFamily {
     private long truncate(GuestThread t, SyscallArgs a) {
         if (a.get(1) < 0) throw Errno.EINVAL.fail();
         byte[] p = GuestPaths.path(t, a.get(0));
-        int fd = host(t).openat(GuestPaths.dirfd(t, AT_FDCWD, p), p, O_WRONLY | O_CLOEXEC, 0, fs(t).umask);
+        int fd;
+        try (Location l = GuestPaths.locate(t, AT_FDCWD, p, true)) {
+            l.requireExists().requireWritable();
+            fd = host(t).openat(l.dirFd(), l.name(), O_WRONLY | O_CLOEXEC, 0, fs(t).umask);
+        }
         try {
             host(t).simple(HostFs.FTRUNCATE, fd, a.get(1), 0);
         } finally {
             host(t).closeFd(fd);
         }
         return 0;
+    }
+
+    private static String lastComponent(byte[] path) {
+        String s = GuestPaths.string(path);
+        while (s.endsWith("/") && s.length() > 1) s = s.substring(0, s.length() - 1);
+        return s.substring(s.lastIndexOf('/') + 1);
     }
 }

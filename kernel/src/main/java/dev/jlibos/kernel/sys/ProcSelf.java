@@ -77,14 +77,28 @@ final class ProcSelf {
                 return null;
             }
             var file = p.files.get(fd);
-            // A host file's real path is what the host's /proc says about our host fd.
-            if (file.hostFd() >= 0) {
+            // A host file's real path is what the host's /proc says about our host fd; in a sandbox the
+            // guest path recorded at open time is all the guest may know.
+            if (file.hostFd() >= 0 && !p.fs.sandboxed()) {
                 return new String(p.fs.host.readlinkat(GuestPaths.AT_FDCWD,
                         ("/proc/self/fd/" + file.hostFd()).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
             }
             return file.path();
         }
         return null;
+    }
+
+    /** /proc/PID/stat: the 52 fields of Linux 6.x, with what the libOS knows filled in and the rest 0. */
+    static String stat(GuestThread t) {
+        GuestProcess p = t.process;
+        long vsize = 0;
+        for (Vma v : p.memory.areas()) vsize += v.end() - v.start();
+        StringBuilder sb = new StringBuilder();
+        sb.append(p.pid).append(" (").append(t.name).append(") R ").append(p.ppid).append(' ')
+                .append(p.pgid).append(' ').append(p.sid).append(" 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 ")
+                .append(p.threads.size()).append(" 0 0 ").append(vsize).append(" 0 18446744073709551615");
+        for (int i = 26; i <= 52; i++) sb.append(" 0");
+        return sb.append('\n').toString();
     }
 
     private static byte[] nulSeparated(List<String> strings) {

@@ -8,6 +8,9 @@ import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.HostFs;
+import dev.jlibos.vfs.StatLayout;
+import dev.jlibos.vfs.mount.Location;
+import dev.jlibos.vfs.mount.SyntheticTree;
 
 import java.nio.charset.StandardCharsets;
 
@@ -60,7 +63,11 @@ public final class StatCalls implements SyscallFamily {
             if ((flags & AT_EMPTY_PATH) == 0) throw Errno.ENOENT.fail();
             result = dirfd == AT_FDCWD ? t.process.fs.host.fstat(t.process.fs.cwdFd()) : t.process.files.get(dirfd).stat();
         } else {
-            result = t.process.fs.host.fstatat(GuestPaths.dirfd(t, dirfd, path), path, flags);
+            try (Location l = GuestPaths.locate(t, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0)) {
+                l.requireExists();
+                result = l.synthetic != null && !(l.synthetic instanceof SyntheticTree.HostDevice) ? syntheticStat(l)
+                        : t.process.fs.host.fstatat(l.dirFd(), l.name(), l.hostFlags(flags, AT_SYMLINK_NOFOLLOW));
+            }
         }
         t.process.memory.write(buf, result);
         return 0;
@@ -79,7 +86,12 @@ public final class StatCalls implements SyscallFamily {
             result = dirfd == AT_FDCWD ? t.process.fs.host.statx(t.process.fs.cwdFd(), path, flags, mask)
                     : t.process.files.get(dirfd).statx(mask);
         } else {
-            result = t.process.fs.host.statx(GuestPaths.dirfd(t, dirfd, path), path, flags, mask);
+            try (Location l = GuestPaths.locate(t, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0)) {
+                l.requireExists();
+                result = l.synthetic != null && !(l.synthetic instanceof SyntheticTree.HostDevice)
+                        ? StatLayout.statxFromStat(syntheticStat(l))
+                        : t.process.fs.host.statx(l.dirFd(), l.name(), l.hostFlags(flags, AT_SYMLINK_NOFOLLOW), mask);
+            }
         }
         t.process.memory.write(a.get(4), result);
         return 0;
@@ -90,8 +102,16 @@ public final class StatCalls implements SyscallFamily {
             throw Errno.EINVAL.fail();
         }
         byte[] path = (flags & AT_EMPTY_PATH) != 0 ? GuestPaths.pathOrEmpty(t, pathAddress) : GuestPaths.path(t, pathAddress);
-        int host = path.length == 0 && dirfd != AT_FDCWD ? hostFdOf(t, dirfd) : GuestPaths.dirfd(t, dirfd, path);
-        t.process.fs.host.faccessat2(host, path, mode, flags);
+        if (path.length == 0 && dirfd != AT_FDCWD) {
+            t.process.fs.host.faccessat2(hostFdOf(t, dirfd), path, mode, flags);
+            return 0;
+        }
+        try (Location l = GuestPaths.locate(t, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0)) {
+            l.requireExists();
+            if ((mode & 2) != 0 && l.fileType != StatLayout.S_IFCHR) l.requireWritable();
+            if (l.synthetic != null && !(l.synthetic instanceof SyntheticTree.HostDevice)) return 0;
+            t.process.fs.host.faccessat2(l.dirFd(), l.name(), mode, l.hostFlags(flags, AT_SYMLINK_NOFOLLOW));
+        }
         return 0;
     }
 
@@ -104,6 +124,22 @@ public final class StatCalls implements SyscallFamily {
     private static long readlink(GuestThread t, int dirfd, long pathAddress, long buf, long size) {
         if (size <= 0) throw Errno.EINVAL.fail();
         byte[] path = GuestPaths.path(t, pathAddress);
+        if (t.process.fs.sandboxed()) {
+            try (Location l = GuestPaths.locate(t, dirfd, path, false)) {
+                l.requireExists();
+                byte[] target;
+                if (l.synthetic instanceof SyntheticTree.Symlink s) {
+                    target = s.target().getBytes(StandardCharsets.UTF_8);
+                } else if (l.synthetic == null && l.fileType == StatLayout.S_IFLNK) {
+                    target = t.process.fs.host.readlinkat(l.dirFd(), l.name());
+                } else {
+                    throw Errno.EINVAL.fail();
+                }
+                int n = (int) Math.min(size, target.length);
+                t.process.memory.write(buf, target, 0, n);
+                return n;
+            }
+        }
         String entry = OpenCalls.procEntry(t, dirfd, path);
         String link = entry == null ? null : ProcSelf.link(t, entry);
         byte[] target = link == null ? null : link.getBytes(StandardCharsets.UTF_8);
@@ -124,13 +160,33 @@ public final class StatCalls implements SyscallFamily {
     }
 
     private static final int STATFS_SIZE = 120;
-    private static final long PIPEFS_MAGIC = 0x50495045L;
+    private static final long PIPEFS_MAGIC = 0x50495045L, PROC_SUPER_MAGIC = 0x9fa0;
+
+    /** struct stat of a /proc, /sys or /dev-link node: what procfs reports for its kind. */
+    private static byte[] syntheticStat(Location l) {
+        int mode = l.synthetic instanceof SyntheticTree.Directory ? StatLayout.S_IFDIR | 0555
+                : l.synthetic instanceof SyntheticTree.Symlink ? StatLayout.S_IFLNK | 0777 : StatLayout.S_IFREG | 0444;
+        return StatLayout.synthetic(0x16, Math.abs(l.guestPath().hashCode()) + 1L, mode, 0, 0, 0, 0,
+                System.currentTimeMillis() * 1_000_000L);
+    }
 
     /** statfs has no *at form: the path is opened O_PATH relative to the guest's cwd, then fstatfs'ed. */
     private long statfs(GuestThread t, SyscallArgs a) {
         byte[] path = GuestPaths.path(t, a.get(0));
         HostFs host = t.process.fs.host;
-        int fd = host.openat(GuestPaths.dirfd(t, AT_FDCWD, path), path, 0x200000 | 0x80000 /* O_PATH|O_CLOEXEC */, 0, 0);
+        int fd;
+        try (Location l = GuestPaths.locate(t, AT_FDCWD, path, true)) {
+            l.requireExists();
+            if (l.synthetic != null && !(l.synthetic instanceof SyntheticTree.HostDevice)) {
+                byte[] b = new byte[STATFS_SIZE];
+                dev.jlibos.core.mem.Longs.put(b, 0, PROC_SUPER_MAGIC, 8);
+                dev.jlibos.core.mem.Longs.put(b, 8, 4096, 8);
+                dev.jlibos.core.mem.Longs.put(b, 64, 255, 8);
+                t.process.memory.write(a.get(1), b);
+                return 0;
+            }
+            fd = host.openat(l.dirFd(), l.name(), 0x200000 | 0x80000 /* O_PATH|O_CLOEXEC */, 0, 0);
+        }
         try {
             t.process.memory.write(a.get(1), host.fstatfs(fd));
         } finally {

@@ -6,6 +6,7 @@ import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FileDescription;
+import dev.jlibos.vfs.mount.Location;
 
 import java.nio.charset.StandardCharsets;
 
@@ -22,12 +23,27 @@ public final class XattrCalls implements SyscallFamily {
 
     @Override
     public void register(SyscallRegistry r) {
-        r.full(Sysno.GETXATTR, (t, a) -> get(t, GETXATTR, hostPath(t, a.get(0)), a.get(1), a.get(2), a.get(3)));
-        r.full(Sysno.LGETXATTR, (t, a) -> get(t, LGETXATTR, hostPath(t, a.get(0)), a.get(1), a.get(2), a.get(3)));
+        r.full(Sysno.GETXATTR, (t, a) -> withPath(t, a.get(0), true, p -> get(t, GETXATTR, p, a.get(1), a.get(2), a.get(3))));
+        r.full(Sysno.LGETXATTR, (t, a) -> withPath(t, a.get(0), false, p -> get(t, LGETXATTR, p, a.get(1), a.get(2), a.get(3))));
         r.full(Sysno.FGETXATTR, (t, a) -> get(t, FGETXATTR, hostFd(t, a.i32(0)), a.get(1), a.get(2), a.get(3)));
-        r.full(Sysno.LISTXATTR, (t, a) -> list(t, LISTXATTR, hostPath(t, a.get(0)), a.get(1), a.get(2)));
-        r.full(Sysno.LLISTXATTR, (t, a) -> list(t, LLISTXATTR, hostPath(t, a.get(0)), a.get(1), a.get(2)));
+        r.full(Sysno.LISTXATTR, (t, a) -> withPath(t, a.get(0), true, p -> list(t, LISTXATTR, p, a.get(1), a.get(2))));
+        r.full(Sysno.LLISTXATTR, (t, a) -> withPath(t, a.get(0), false, p -> list(t, LLISTXATTR, p, a.get(1), a.get(2))));
         r.full(Sysno.FLISTXATTR, (t, a) -> list(t, FLISTXATTR, hostFd(t, a.i32(0)), a.get(1), a.get(2)));
+    }
+
+    /**
+     * Runs an xattr call on the host path a guest path stands for. In a sandbox that is the walker's
+     * result spelled through the fd it holds ("/proc/self/fd/DIR/name" or "/proc/self/fd/N"), so the
+     * host resolves nothing of the guest's path itself.
+     */
+    private static long withPath(GuestThread t, long address, boolean follow, java.util.function.ToLongFunction<Object> call) {
+        if (!t.process.fs.sandboxed()) return call.applyAsLong(hostPath(t, address));
+        try (Location l = GuestPaths.locate(t, GuestPaths.AT_FDCWD, GuestPaths.path(t, address), follow)) {
+            l.requireExists();
+            if (l.synthetic != null) throw Errno.ENODATA.fail();
+            String p = l.dirFd() == GuestPaths.AT_FDCWD ? l.nameString() : "/proc/self/fd/" + l.dirFd() + "/" + l.nameString();
+            return call.applyAsLong(p.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** Either a host path (byte[]) or a host fd (Integer). */

@@ -1,0 +1,157 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.kernel.GuestProcess;
+import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.vfs.FileDescription;
+import dev.jlibos.vfs.mount.Mount;
+import dev.jlibos.vfs.mount.MountTable;
+import dev.jlibos.vfs.mount.SyntheticTree;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sandbox's /proc: generated entirely from libOS state (guest processes, their fds, mappings and
+ * the mount table). Machine-wide files that only describe the host (meminfo, uptime, loadavg) are
+ * copied from the host's; nothing under it leads to a host path.
+ */
+public final class ProcTree implements SyntheticTree {
+    private static final List<String> PROCESS_FILES = List.of("auxv", "cmdline", "comm", "cwd", "environ", "exe",
+            "fd", "maps", "mounts", "root", "stat", "statm", "status");
+    private static final List<String> HOST_COPIES = List.of("meminfo", "uptime", "loadavg", "version");
+    private static final List<String> KERNEL_FILES = List.of("hostname", "osrelease", "ostype", "pid_max");
+    private final MountTable mounts;
+
+    public ProcTree(MountTable mounts) {
+        this.mounts = mounts;
+    }
+
+    @Override
+    public List<String> rootEntries(Object caller) {
+        GuestThread t = (GuestThread) caller;
+        List<String> out = new ArrayList<>();
+        for (GuestProcess p : t.kernel().processes()) if (!p.finished()) out.add(Integer.toString(p.pid));
+        out.addAll(List.of("self", "thread-self", "cpuinfo", "mounts", "stat", "sys"));
+        out.addAll(HOST_COPIES);
+        return out;
+    }
+
+    @Override
+    public Node lookup(Object caller, List<String> path) {
+        GuestThread t = (GuestThread) caller;
+        String first = path.get(0);
+        if (path.size() == 1) {
+            switch (first) {
+                case "self", "thread-self":
+                    return new Symlink(Integer.toString(t.process.pid));
+                case "mounts":
+                    return new Symlink("self/mounts");
+                case "cpuinfo", "stat":
+                    return new File();
+                case "sys":
+                    return new Directory(List.of("kernel"));
+                default:
+                    if (HOST_COPIES.contains(first)) return new File();
+            }
+        }
+        if (first.equals("sys")) {
+            if (path.size() == 2 && path.get(1).equals("kernel")) return new Directory(KERNEL_FILES);
+            if (path.size() == 3 && path.get(1).equals("kernel") && KERNEL_FILES.contains(path.get(2))) return new File();
+            return null;
+        }
+        GuestThread owner = processThread(t, first);
+        if (owner == null) return null;
+        if (path.size() == 1) return new Directory(PROCESS_FILES);
+        String entry = path.get(1);
+        if (entry.equals("fd")) {
+            if (path.size() == 2) return new Directory(owner.process.files.openDescriptors().stream().map(String::valueOf).toList());
+            if (path.size() != 3) return null;
+            FileDescription f = fileOf(owner, path.get(2));
+            return f == null ? null : new Symlink(f.path());
+        }
+        if (path.size() != 2 || !PROCESS_FILES.contains(entry)) return null;
+        return switch (entry) {
+            case "exe" -> new Symlink(owner.process.executable);
+            case "cwd" -> new Symlink(owner.process.fs.cwdPath());
+            case "root" -> new Symlink("/");
+            default -> new File();
+        };
+    }
+
+    @Override
+    public byte[] contents(Object caller, List<String> path) {
+        GuestThread t = (GuestThread) caller;
+        if (path.size() == 1) {
+            String name = path.get(0);
+            if (name.equals("cpuinfo")) return CpuInfo.render(t.cpu);
+            if (name.equals("stat")) return hostCopy("stat");
+            if (HOST_COPIES.contains(name)) return hostCopy(name);
+            return null;
+        }
+        if (path.get(0).equals("sys") && path.size() == 3) {
+            return switch (path.get(2)) {
+                case "hostname" -> line(SystemInfoCalls.hostname());
+                case "osrelease" -> line(SystemInfoCalls.osRelease());
+                case "ostype" -> line("Linux");
+                case "pid_max" -> line("4194304");
+                default -> null;
+            };
+        }
+        GuestThread owner = processThread(t, path.get(0));
+        if (owner == null || path.size() != 2) return null;
+        return switch (path.get(1)) {
+            case "mounts" -> mountsFile();
+            case "stat" -> ProcSelf.stat(owner).getBytes(StandardCharsets.UTF_8);
+            case "statm" -> line("0 0 0 0 0 0 0");
+            default -> ProcSelf.contents(owner, path.get(1));
+        };
+    }
+
+    private byte[] mountsFile() {
+        StringBuilder sb = new StringBuilder();
+        for (Mount m : mounts.all()) {
+            String type = m.kind == Mount.Kind.SYNTHETIC ? m.source : m.source.equals("tmpfs") ? "tmpfs" : "hostdir";
+            String source = m.kind == Mount.Kind.SYNTHETIC ? m.source : m.source.equals("tmpfs") ? "tmpfs" : "jlibos";
+            sb.append(source).append(' ').append(m.guestPath()).append(' ').append(type).append(' ')
+                    .append(m.readOnly ? "ro" : "rw").append(" 0 0\n");
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static GuestThread processThread(GuestThread t, String pid) {
+        int n;
+        try {
+            n = Integer.parseInt(pid);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (n == t.process.pid) return t;
+        GuestProcess p = t.kernel().process(n);
+        if (p == null || p.finished() || p.threads.isEmpty()) return null;
+        return p.threads.get(0);
+    }
+
+    private static FileDescription fileOf(GuestThread owner, String fd) {
+        try {
+            return owner.process.files.get(Integer.parseInt(fd));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static byte[] line(String s) {
+        return (s + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] hostCopy(String name) {
+        try {
+            return Files.readAllBytes(Path.of("/proc", name));
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+}
