@@ -28,9 +28,14 @@ import java.util.Objects;
  * table), running on the calling thread; runs of different guests, or of the same guest, may happen on
  * several threads at once. A {@code Guest} is a mutable description: do not change it while it runs.
  *
- * <p>Defaults: an empty environment, the JVM's working directory, empty stdin, a 60 s timeout, output
- * captured up to 16 MiB per stream, and the last {@value #DEFAULT_TRACE_TAIL} syscalls kept for failure
- * messages.
+ * <p>Hermetic by default: the guest runs in a sandbox whose root is an empty in-memory directory with
+ * synthetic /proc, /dev and /sys; it sees only what is given to it ({@link #mount}, {@link #tmpfs},
+ * {@link #file}) plus the program itself, read-only at its own path. Static programs (busybox-static,
+ * {@code gcc -static}) need nothing else; a dynamically linked one needs its loader and libraries mounted
+ * (e.g. {@code /lib}, {@code /usr/lib}), or {@link #hostFilesystem()}.
+ *
+ * <p>Defaults: an empty environment, cwd "/", empty stdin, a 60 s timeout, output captured up to 16 MiB
+ * per stream, and the last {@value #DEFAULT_TRACE_TAIL} syscalls kept for failure messages.
  */
 public final class Guest {
     public static final int DEFAULT_TRACE_TAIL = 20;
@@ -47,6 +52,16 @@ public final class Guest {
     private int traceTail = DEFAULT_TRACE_TAIL;
     private boolean traceAll;
     private long maxOutput = DEFAULT_MAX_OUTPUT;
+    private boolean hostFilesystem;
+    private final List<Mount> mounts = new ArrayList<>();
+    private final Map<String, byte[]> files = new LinkedHashMap<>();
+    /** A host directory the runner gives each test: mounted at {@link GuestRunner#WORK_DIR} (or the cwd on the host view). */
+    private java.nio.file.Path workDir;
+
+    /** A host path (null for tmpfs) shown at a guest path. */
+    private record Mount(java.nio.file.Path host, String guest, boolean readOnly) {
+    }
+
     /** Told about every result (the JUnit extension keeps them for failure reports). */
     private java.util.function.Consumer<GuestResult> observer;
 
@@ -75,6 +90,10 @@ public final class Guest {
         g.traceAll = traceAll;
         g.maxOutput = maxOutput;
         g.observer = observer;
+        g.hostFilesystem = hostFilesystem;
+        g.mounts.addAll(mounts);
+        g.files.putAll(files);
+        g.workDir = workDir;
         return g;
     }
 
@@ -106,9 +125,75 @@ public final class Guest {
         return this;
     }
 
-    /** The guest's working directory (a host path until sandboxes exist); the JVM's by default. */
+    /**
+     * The guest's working directory: a guest path ("/" by default), or with {@link #hostFilesystem()} a
+     * host path (the JVM's working directory by default).
+     */
     public Guest cwd(String dir) {
         this.cwd = Objects.requireNonNull(dir);
+        return this;
+    }
+
+    /** Shows host directory (or file) {@code host} at {@code guestPath}, writable. */
+    public Guest mount(java.nio.file.Path host, String guestPath) {
+        return addMount(new Mount(host, guestPath, false));
+    }
+
+    /** Shows host directory (or file) {@code host} at {@code guestPath}, read-only (EROFS on writes). */
+    public Guest mountReadOnly(java.nio.file.Path host, String guestPath) {
+        return addMount(new Mount(host, guestPath, true));
+    }
+
+    /** An empty in-memory directory at {@code guestPath}; read its files from {@link GuestResult#file}. */
+    public Guest tmpfs(String guestPath) {
+        return addMount(new Mount(null, guestPath, false));
+    }
+
+    private Guest addMount(Mount m) {
+        if (!m.guest().startsWith("/")) throw new IllegalArgumentException("guest paths are absolute: " + m.guest());
+        mounts.add(m);
+        return this;
+    }
+
+    /**
+     * An in-memory file at {@code guestPath} (its directories are created), in the sandbox root or a
+     * {@link #tmpfs}; an ELF or "#!" content is made executable.
+     */
+    public Guest file(String guestPath, byte[] content) {
+        if (!guestPath.startsWith("/")) throw new IllegalArgumentException("guest paths are absolute: " + guestPath);
+        files.put(guestPath, content.clone());
+        return this;
+    }
+
+    /** An in-memory UTF-8 text file. */
+    public Guest file(String guestPath, String text) {
+        return file(guestPath, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An in-memory file with the bytes of classpath resource {@code resource} (from a directory or a jar). */
+    public Guest fileFromClasspath(String guestPath, String resource) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) loader = Guest.class.getClassLoader();
+        String name = resource.startsWith("/") ? resource.substring(1) : resource;
+        try (java.io.InputStream in = loader.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalArgumentException("no classpath resource " + resource);
+            return file(guestPath, in.readAllBytes());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("reading classpath resource " + resource, e);
+        }
+    }
+
+    /**
+     * No sandbox: the guest sees the host's whole file tree at / with the JVM's permissions (as with
+     * qemu-user), and {@link #cwd} is a host path. Cannot be combined with mounts or in-memory files.
+     */
+    public Guest hostFilesystem() {
+        this.hostFilesystem = true;
+        return this;
+    }
+
+    Guest workDir(java.nio.file.Path dir) {
+        this.workDir = dir;
         return this;
     }
 
@@ -183,20 +268,37 @@ public final class Guest {
                 .stderr(err)
                 .diagnostics(new PrintStream(log, true, StandardCharsets.UTF_8))
                 .timeout(timeout);
-        if (cwd != null) builder.cwd(cwd);
+        if (hostFilesystem) {
+            if (!mounts.isEmpty() || !files.isEmpty()) {
+                throw new IllegalStateException("mounts and in-memory files need the sandbox, not hostFilesystem()");
+            }
+            if (cwd != null) builder.cwd(cwd);
+            else if (workDir != null) builder.cwd(workDir.toString());
+        } else {
+            builder.sandbox();
+            if (workDir != null) builder.mount(workDir, GuestRunner.WORK_DIR, false);
+            for (Mount m : mounts) {
+                if (m.host() == null) builder.tmpfs(m.guest());
+                else builder.mount(m.host(), m.guest(), m.readOnly());
+            }
+            files.forEach(builder::file);
+            builder.cwd(cwd != null ? cwd : workDir != null ? GuestRunner.WORK_DIR : "/");
+        }
         if (trace != null) builder.traceListener(trace);
         Machine machine = builder.build();
         long start = System.nanoTime();
         ExitStatus status;
         try {
             status = machine.run();
-        } catch (LoadException e) {
-            throw new GuestLaunchException(e.getMessage(), e);
+        } catch (LoadException | RuntimeException e) {
+            machine.close();
+            if (e instanceof LoadException le) throw new GuestLaunchException(le.getMessage(), le);
+            throw (RuntimeException) e;
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         GuestResult result = new GuestResult(argv, status, machine.exceededLimits(), out.bytes(), out.dropped(),
                 err.bytes(), err.dropped(), trace == null ? List.of() : trace.records(), trace == null ? 0 : trace.total(),
-                traceAll, log.toString(StandardCharsets.UTF_8), elapsed);
+                traceAll, log.toString(StandardCharsets.UTF_8), elapsed, hostFilesystem ? null : machine);
         if (observer != null) observer.accept(result);
         return result;
     }

@@ -140,6 +140,28 @@ public final class GuestAssertions {
             return this;
         }
 
+        /** The sandbox file {@code guestPath} exists after the run with exactly this UTF-8 content. */
+        public ResultAssert fileIs(String guestPath, String expected) {
+            String actual = result.fileText(guestPath);
+            if (actual == null) throw failure("expected the guest to leave a file " + guestPath + " but there is none", expected, null);
+            if (!actual.equals(expected)) throw failure("file " + guestPath + " differs from what was expected", expected, actual);
+            return this;
+        }
+
+        /** The sandbox file {@code guestPath} exists after the run and contains {@code text}. */
+        public ResultAssert fileContains(String guestPath, String text) {
+            String actual = result.fileText(guestPath);
+            if (actual == null) throw failure("expected the guest to leave a file " + guestPath + " but there is none", text, null);
+            if (!actual.contains(text)) throw failure("expected file " + guestPath + " to contain \"" + text + "\"", text, actual);
+            return this;
+        }
+
+        /** No file {@code guestPath} in the sandbox after the run. */
+        public ResultAssert hasNoFile(String guestPath) {
+            if (result.file(guestPath) != null) throw failure("expected no file " + guestPath + " after the run", null, guestPath);
+            return this;
+        }
+
         /** Some recorded syscall named {@code name} satisfies {@code condition}. */
         public ResultAssert madeSyscall(String name, Predicate<SyscallRecord> condition) {
             if (result.syscalls(name).stream().noneMatch(condition)) {

@@ -12,10 +12,30 @@ import java.util.Set;
 
 /**
  * What a {@link Guest} run produced: how it ended, its output, the syscalls it made (all of them with
- * {@link Guest#traceAll()}, else the last few), the limits it ran into, and jlibos's own diagnostics.
- * Immutable.
+ * {@link Guest#traceAll()}, else the last few), the limits it ran into, jlibos's own diagnostics, and the
+ * sandbox's files after the run ({@link #file}).
+ *
+ * <p>The sandbox's in-memory files live until {@link #close()}: a {@link GuestRunner} closes its results
+ * after the test; otherwise they go when the result becomes unreachable, or at JVM exit at the latest.
+ * Everything else is an immutable snapshot.
  */
-public final class GuestResult {
+public final class GuestResult implements AutoCloseable {
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+    /** Machines whose sandbox files still exist; closed at JVM exit at the latest (no leftovers in /dev/shm). */
+    private static final java.util.Set<dev.jlibos.kernel.Machine> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (dev.jlibos.kernel.Machine m : OPEN) release(m);
+        }, "jlibos-sandbox-cleanup"));
+    }
+
+    private static void release(dev.jlibos.kernel.Machine m) {
+        if (!OPEN.remove(m)) return;
+        synchronized (m) {
+            m.close();
+        }
+    }
     private static final int STDERR_TAIL_LINES = 10;
 
     private final List<String> argv;
@@ -28,10 +48,12 @@ public final class GuestResult {
     private final boolean traceComplete;
     private final String diagnostics;
     private final Duration elapsed;
+    private final dev.jlibos.kernel.Machine machine;
+    private final java.lang.ref.Cleaner.Cleanable cleanup;
 
     GuestResult(List<String> argv, ExitStatus status, Set<Limit> limits, byte[] stdout, long stdoutDropped,
                 byte[] stderr, long stderrDropped, List<SyscallRecord> trace, long syscallCount, boolean traceComplete,
-                String diagnostics, Duration elapsed) {
+                String diagnostics, Duration elapsed, dev.jlibos.kernel.Machine machine) {
         this.argv = List.copyOf(argv);
         this.status = status;
         this.limits = Set.copyOf(limits);
@@ -44,6 +66,33 @@ public final class GuestResult {
         this.traceComplete = traceComplete;
         this.diagnostics = diagnostics;
         this.elapsed = elapsed;
+        this.machine = machine;
+        if (machine != null) OPEN.add(machine);
+        this.cleanup = machine == null ? null : CLEANER.register(this, () -> release(machine));
+    }
+
+    /**
+     * A file of the sandbox after the run (an in-memory file, a {@link Guest#tmpfs} file or one on a
+     * writable mount), or null when it does not exist, the result was closed, or the guest ran on the
+     * host file tree.
+     */
+    public byte[] file(String guestPath) {
+        if (machine == null) return null;
+        synchronized (machine) {
+            return OPEN.contains(machine) ? machine.readGuestFile(guestPath) : null;
+        }
+    }
+
+    /** {@link #file} decoded as UTF-8, or null. */
+    public String fileText(String guestPath) {
+        byte[] b = file(guestPath);
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Deletes the sandbox's in-memory files; {@link #file} returns null afterwards. */
+    @Override
+    public void close() {
+        if (cleanup != null) cleanup.clean();
     }
 
     public List<String> argv() {

@@ -22,14 +22,17 @@ import java.util.concurrent.Future;
  * defaults, remembers their results (the last one is shown when the test fails), and gives each test a
  * working directory of its own.
  *
- * <p>Per-test isolation: every guest is its own machine (processes, pid namespace, memory, fd table); the
- * guests of a test start in {@link #workDir()}, a fresh temporary directory deleted after the test.
- * Until jlibos has sandboxes, guests still see (and may write) the rest of the host file tree.
+ * <p>Per-test isolation: every guest is its own machine (processes, pid namespace, memory, fd table) in
+ * its own sandbox (see {@link Guest}); the test's {@link #workDir()}, a fresh temporary host directory
+ * deleted after the test, is mounted writable at {@value #WORK_DIR}, the guests' default cwd, so a test
+ * can prepare inputs there and read outputs back. Sandbox files of the results are deleted after the test.
  *
  * <p>Thread-safe: a test may run its guests from several threads, or with {@link #runAll}.
  */
 public final class GuestRunner implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     public static final String BUSYBOX = "/bin/busybox";
+    /** Where {@link #workDir()} appears inside the guests. */
+    public static final String WORK_DIR = "/work";
 
     private final Path workDir;
     private final Duration timeout;
@@ -41,9 +44,9 @@ public final class GuestRunner implements ExtensionContext.Store.CloseableResour
         this.timeout = timeout;
     }
 
-    /** A guest running {@code path}, in {@link #workDir()}, with this test's timeout. */
+    /** A guest running {@code path} (a host path), in {@value #WORK_DIR}, with this test's timeout. */
     public Guest program(String path) {
-        return Guest.program(path).cwd(workDir.toString()).timeout(timeout).observer(results::add);
+        return Guest.program(path).workDir(workDir).timeout(timeout).observer(results::add);
     }
 
     /** {@code busybox APPLET ARGS...} from busybox-static. */
@@ -103,9 +106,10 @@ public final class GuestRunner implements ExtensionContext.Store.CloseableResour
         }
     }
 
-    /** Deletes {@link #workDir()}. */
+    /** Closes the results (their sandbox files go) and deletes {@link #workDir()}. */
     @Override
     public void close() throws IOException {
+        for (GuestResult r : results()) r.close();
         if (!Files.exists(workDir)) return;
         Files.walkFileTree(workDir, new SimpleFileVisitor<>() {
             @Override

@@ -86,6 +86,17 @@ class GuestTest {
     }
 
     @Test
+    void sandboxFilesLiveUntilTheResultIsClosed() {
+        GuestResult r = Guest.program(BUSYBOX).args("sh", "-c", "tr a-z A-Z < /in/x > /out/y").file("/in/x", "abc")
+                .tmpfs("/out").run();
+        assertEquals("ABC", r.fileText("/out/y"), r.describe());
+        assertEquals("abc", r.fileText("/in/x"));
+        r.close();
+        assertEquals(null, r.file("/out/y"));
+        r.close(); // twice is harmless
+    }
+
+    @Test
     void aMissingProgramCannotLaunch() {
         GuestLaunchException e = assertThrows(GuestLaunchException.class, () -> Guest.program("/nonexistent/prog").run());
         assertTrue(e.getMessage().contains("/nonexistent/prog"), e.getMessage());

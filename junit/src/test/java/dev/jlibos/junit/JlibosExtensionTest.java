@@ -77,19 +77,70 @@ class JlibosExtensionTest {
     }
 
     @JlibosTest
+    void sha256sumOfAnInMemoryFile(GuestRunner guests) {
+        GuestResult r = guests.busybox("sha256sum", "/data/fox.txt")
+                .file("/data/fox.txt", "The quick brown fox jumps over the lazy dog").run();
+
+        assertThat(r).exitedWith(0)
+                .stdoutIs("d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592  /data/fox.txt\n");
+    }
+
+    @JlibosTest
+    void theGuestCannotSeeTheHostFilesystem(GuestRunner guests) throws Exception {
+        Assumptions.assumeTrue(Files.exists(Path.of("/etc/passwd")), "the host has no /etc/passwd");
+
+        GuestResult r = guests.sh("ls /; cat /etc/passwd; ls /home /root /tmp").run();
+
+        assertThat(r).stderrContains("can't open '/etc/passwd': No such file or directory")
+                .stdoutHasLineMatching("work").stdoutHasLineMatching("proc");
+        assertTrue(r.stdoutText().lines().noneMatch(l -> l.equals("etc") || l.equals("usr") || l.equals("home")),
+                r.stdoutText());
+    }
+
+    @JlibosTest
     void eachTestStartsInAnEmptyWorkDirectoryOfItsOwn(GuestRunner guests) throws Exception {
         GuestResult r = guests.sh("ls -A; pwd; echo data > made-by-guest.txt").run();
 
-        assertThat(r).exitedWith(0).stdoutIs(guests.workDir().toRealPath() + "\n");
+        assertThat(r).exitedWith(0).stdoutIs("/work\n");
         assertEquals("data\n", Files.readString(guests.workDir().resolve("made-by-guest.txt")));
     }
 
     @JlibosTest
-    void assertionsOnTheTrace(GuestRunner guests) {
-        GuestResult r = guests.busybox("cat", "/etc/hostname").traceAll().run();
+    void filesWrittenToTmpfsAreReadFromTheResult(GuestRunner guests) {
+        GuestResult r = guests.sh("mkdir /out/sub && echo 42 > /out/sub/answer && cp /in/src.txt /out/copy.txt")
+                .tmpfs("/out").file("/in/src.txt", "copied\n").run();
 
-        assertThat(r).exitedWith(0)
-                .madeSyscall("openat", c -> c.text().contains("\"/etc/hostname\"") && !c.failed())
+        assertThat(r).exitedWith(0).fileIs("/out/sub/answer", "42\n").fileIs("/out/copy.txt", "copied\n")
+                .hasNoFile("/out/missing");
+    }
+
+    @JlibosTest
+    void aReadOnlyMountRefusesWrites(GuestRunner guests) throws Exception {
+        Path data = Files.createDirectories(guests.workDir().resolve("ro"));
+        Files.writeString(data.resolve("a.txt"), "A");
+
+        GuestResult r = guests.sh("cat /ro/a.txt; echo B > /ro/a.txt").mountReadOnly(data, "/ro").run();
+
+        assertThat(r).stdoutIs("A").stderrContains("Read-only file system");
+        assertEquals("A", Files.readString(data.resolve("a.txt")));
+    }
+
+    @JlibosTest
+    void theHostFilesystemOnRequest(GuestRunner guests) throws Exception {
+        Path hostname = Path.of("/etc/hostname");
+        Assumptions.assumeTrue(Files.isReadable(hostname));
+
+        GuestResult r = guests.busybox("cat", hostname.toString()).hostFilesystem().run();
+
+        assertThat(r).exitedWith(0).stdoutIs(Files.readString(hostname));
+    }
+
+    @JlibosTest
+    void assertionsOnTheTrace(GuestRunner guests) {
+        GuestResult r = guests.busybox("cat", "/etc/motd").file("/etc/motd", "hello").traceAll().run();
+
+        assertThat(r).exitedWith(0).stdoutIs("hello")
+                .madeSyscall("openat", c -> c.text().contains("\"/etc/motd\"") && !c.failed())
                 .madeNoSyscall("fork");
     }
 
