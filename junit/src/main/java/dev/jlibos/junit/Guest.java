@@ -41,6 +41,8 @@ public final class Guest {
     public static final int DEFAULT_TRACE_TAIL = 20;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final long DEFAULT_MAX_OUTPUT = 16L << 20;
+    /** A guest that allocates without end stops here instead of eating the host's memory. */
+    public static final long DEFAULT_MEMORY_LIMIT = 1L << 30;
 
     private final String program;
     private String argv0;
@@ -52,6 +54,8 @@ public final class Guest {
     private int traceTail = DEFAULT_TRACE_TAIL;
     private boolean traceAll;
     private long maxOutput = DEFAULT_MAX_OUTPUT;
+    private long memoryLimit = DEFAULT_MEMORY_LIMIT;
+    private int maxOpenFiles, maxProcesses;
     private boolean hostFilesystem;
     private final List<Mount> mounts = new ArrayList<>();
     private final Map<String, byte[]> files = new LinkedHashMap<>();
@@ -89,6 +93,9 @@ public final class Guest {
         g.traceTail = traceTail;
         g.traceAll = traceAll;
         g.maxOutput = maxOutput;
+        g.memoryLimit = memoryLimit;
+        g.maxOpenFiles = maxOpenFiles;
+        g.maxProcesses = maxProcesses;
         g.observer = observer;
         g.hostFilesystem = hostFilesystem;
         g.mounts.addAll(mounts);
@@ -227,6 +234,31 @@ public final class Guest {
         return this;
     }
 
+    /**
+     * Address space per guest process ({@value #DEFAULT_MEMORY_LIMIT} bytes by default; the 8 MiB stack and
+     * the executable count): mmap/brk beyond it fail with ENOMEM and the result reports
+     * {@link dev.jlibos.kernel.Limit#MEMORY}.
+     */
+    public Guest memoryLimit(long bytes) {
+        if (bytes <= 0) throw new IllegalArgumentException("memory limit must be positive");
+        this.memoryLimit = bytes;
+        return this;
+    }
+
+    /** At most {@code n} descriptors per process, stdio included (EMFILE beyond; Limit.OPEN_FILES). */
+    public Guest maxOpenFiles(int n) {
+        if (n < 3) throw new IllegalArgumentException("at least 3 descriptors (stdio) are needed");
+        this.maxOpenFiles = n;
+        return this;
+    }
+
+    /** At most {@code n} processes at once, the first included (fork fails with EAGAIN; Limit.PROCESSES). */
+    public Guest maxProcesses(int n) {
+        if (n < 1) throw new IllegalArgumentException("at least 1 process is needed");
+        this.maxProcesses = n;
+        return this;
+    }
+
     /** Bytes of stdout and of stderr kept (the rest is counted and dropped; the guest does not notice). */
     public Guest maxOutput(long bytes) {
         if (bytes < 0) throw new IllegalArgumentException("negative output cap");
@@ -267,7 +299,10 @@ public final class Guest {
                 .stdout(out)
                 .stderr(err)
                 .diagnostics(new PrintStream(log, true, StandardCharsets.UTF_8))
-                .timeout(timeout);
+                .timeout(timeout)
+                .memoryLimit(memoryLimit);
+        if (maxOpenFiles > 0) builder.maxOpenFiles(maxOpenFiles);
+        if (maxProcesses > 0) builder.maxProcesses(maxProcesses);
         if (hostFilesystem) {
             if (!mounts.isEmpty() || !files.isEmpty()) {
                 throw new IllegalStateException("mounts and in-memory files need the sandbox, not hostFilesystem()");

@@ -49,7 +49,7 @@ class JlibosExtensionTest {
 
     @JlibosTest(timeoutSeconds = 2)
     void aGuestLoopingForeverIsKilledAtTheTimeout(GuestRunner guests) throws Exception {
-        Path loop = compile(guests.workDir(), "loop", "int main(void) { volatile unsigned long n = 0; for (;;) n++; }");
+        Path loop = TestPrograms.compile(guests.workDir(), "loop", "int main(void) { volatile unsigned long n = 0; for (;;) n++; }");
         long start = System.nanoTime();
 
         GuestResult r = guests.program(loop.toString()).run();
@@ -195,22 +195,6 @@ class JlibosExtensionTest {
         } finally {
             System.clearProperty("jlibos.failing-demo");
         }
-    }
-
-    /** Builds a tiny static C program with gcc (skipping the test when gcc is missing). */
-    static Path compile(Path dir, String name, String source) throws Exception {
-        Path c = dir.resolve(name + ".c"), exe = dir.resolve(name);
-        Files.writeString(c, source);
-        Process p;
-        try {
-            p = new ProcessBuilder("gcc", "-static", "-O0", "-o", exe.toString(), c.toString()).redirectErrorStream(true).start();
-        } catch (java.io.IOException e) {
-            Assumptions.abort("gcc not installed");
-            throw e;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "gcc failed:\n" + out);
-        return exe;
     }
 
     @Test

@@ -65,6 +65,31 @@ public final class Kernel {
         return strace;
     }
 
+    /** Limits set by the embedder on the whole machine; the guest cannot raise them (0 or less: none). */
+    private volatile long memoryLimit;
+    private volatile int maxOpenFiles, maxProcesses;
+
+    void setLimits(long memoryLimit, int maxOpenFiles, int maxProcesses) {
+        this.memoryLimit = memoryLimit;
+        this.maxOpenFiles = maxOpenFiles;
+        this.maxProcesses = maxProcesses;
+    }
+
+    /** Bytes of address space each process may map (Machine.Builder.memoryLimit), or 0 for no limit. */
+    public long memoryLimit() {
+        return memoryLimit;
+    }
+
+    /** Highest number of descriptors per process (Machine.Builder.maxOpenFiles), or 0 for no limit. */
+    public int maxOpenFiles() {
+        return maxOpenFiles;
+    }
+
+    /** Most processes alive at once, zombies included (Machine.Builder.maxProcesses), or 0 for no limit. */
+    public int maxProcesses() {
+        return maxProcesses;
+    }
+
     private final java.util.Set<Limit> exceeded = java.util.Collections.synchronizedSet(java.util.EnumSet.noneOf(Limit.class));
 
     /** Records that a guest of this machine ran into {@code limit} (reported by {@link Machine#exceededLimits()}). */

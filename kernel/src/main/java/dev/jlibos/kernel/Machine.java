@@ -65,6 +65,7 @@ public final class Machine implements AutoCloseable {
         AddressSpace memory = new AddressSpace(kernel.hostMemory);
         memory.attach(cpu);
         GuestProcess process = Launch.createProcess(kernel, memory, host, config);
+        applyLimits(kernel, process);
         GuestThread thread = new GuestThread(process, process.pid, cpu);
         process.threads.add(thread);
         kernel.register(process);
@@ -93,6 +94,17 @@ public final class Machine implements AutoCloseable {
         }
         if (config.strace != null) config.strace.println(describe(process.exitStatus()));
         return process.exitStatus();
+    }
+
+    /** The embedder's limits: machine-wide in the kernel, and as the first process's rlimits (inherited by fork). */
+    private void applyLimits(Kernel kernel, GuestProcess process) {
+        kernel.setLimits(config.memoryLimit, config.maxOpenFiles, config.maxProcesses);
+        if (config.memoryLimit > 0) process.limits.restrict(ResourceLimits.AS, config.memoryLimit);
+        if (config.maxOpenFiles > 0) {
+            process.limits.restrict(ResourceLimits.NOFILE, config.maxOpenFiles);
+            process.files.setLimit(config.maxOpenFiles);
+        }
+        if (config.maxProcesses > 0) process.limits.restrict(ResourceLimits.NPROC, config.maxProcesses);
     }
 
     /**
@@ -187,6 +199,8 @@ public final class Machine implements AutoCloseable {
         boolean debug;
         java.time.Duration timeout;
         final List<SyscallListener> traceListeners = new ArrayList<>();
+        long memoryLimit;
+        int maxOpenFiles, maxProcesses;
         boolean sandbox;
         String sandboxCwd = "/";
         final List<MountSpec> mounts = new ArrayList<>();
@@ -311,6 +325,38 @@ public final class Machine implements AutoCloseable {
 
         public Builder debug(boolean debug) {
             this.debug = debug;
+            return this;
+        }
+
+        /**
+         * Caps each guest process's address space at {@code bytes} (every mapping counts: the executable, the
+         * 8 MiB stack, heap and mmap): an mmap, brk or mremap beyond it fails with ENOMEM, as with
+         * RLIMIT_AS, which the guest sees set to this value and cannot raise past it. Reported as
+         * {@link Limit#MEMORY}.
+         */
+        public Builder memoryLimit(long bytes) {
+            if (bytes <= 0) throw new IllegalArgumentException("memory limit must be positive");
+            this.memoryLimit = bytes;
+            return this;
+        }
+
+        /**
+         * At most {@code n} file descriptors per process (RLIMIT_NOFILE, stdio included): opening more
+         * fails with EMFILE. Reported as {@link Limit#OPEN_FILES}.
+         */
+        public Builder maxOpenFiles(int n) {
+            if (n < 3) throw new IllegalArgumentException("at least 3 descriptors (stdio) are needed");
+            this.maxOpenFiles = n;
+            return this;
+        }
+
+        /**
+         * At most {@code n} processes alive at once in this machine, zombies included (as RLIMIT_NPROC
+         * counts them): fork, vfork and clone beyond it fail with EAGAIN. Reported as {@link Limit#PROCESSES}.
+         */
+        public Builder maxProcesses(int n) {
+            if (n < 1) throw new IllegalArgumentException("at least 1 process is needed");
+            this.maxProcesses = n;
             return this;
         }
 

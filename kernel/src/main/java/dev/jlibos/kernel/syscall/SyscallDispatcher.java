@@ -26,6 +26,7 @@ public final class SyscallDispatcher {
     private final StraceFormatter recordFormatter = new StraceFormatter(StraceFormatter.DEFAULT_STRING_LIMIT, 0);
 
     private static final long INTERRUPTED = Errno.EINTR.negated();
+    private static final long TOO_MANY_FILES = Errno.EMFILE.negated();
     private static final int SYSCALL_LENGTH = 2;
     /** Calls that sleep with ERESTARTSYS semantics in Linux: a signal either restarts them or yields EINTR. */
     private static final java.util.Set<Integer> RESTARTABLE = java.util.Set.of(dev.jlibos.syscalls.Sysno.READ,
@@ -62,6 +63,7 @@ public final class SyscallDispatcher {
         long start = listener != null ? System.nanoTime() : 0L;
         long result = invoke(thread, entry, args);
         long served = result;
+        if (result == TOO_MANY_FILES && kernel.maxOpenFiles() > 0) kernel.limitExceeded(dev.jlibos.kernel.Limit.OPEN_FILES);
         long end = listener != null ? System.nanoTime() : 0L;
         if (result == INTERRUPTED && RESTARTABLE.contains(number) && restartsAfterSignal(thread)) {
             // Linux's ERESTARTSYS: re-execute the syscall after the signal (SA_RESTART, or no handler runs).
