@@ -43,7 +43,10 @@ public final class Launch {
             for (int fd = 0; fd < 3; fd++) {
                 int copy = (int) host.simple(HostFs.FCNTL, fd, F_DUPFD_CLOEXEC, 3);
                 int flags = (int) host.simple(HostFs.FCNTL, copy, F_GETFL, 0);
-                files.install(new HostFile(host, copy, "/proc/self/fd/" + fd, flags), false);
+                // What the JVM's fd is (/dev/pts/0, pipe:[N], a file) is what the guest's link shows.
+                String target = new String(host.readlinkat(HostFs.AT_FDCWD,
+                        ("/proc/self/fd/" + fd).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+                files.install(new HostFile(host, copy, target, flags), false);
             }
         } else {
             InputStream in = config.stdin != null ? config.stdin : InputStream.nullInputStream();

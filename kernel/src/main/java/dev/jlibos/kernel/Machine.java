@@ -41,6 +41,8 @@ public final class Machine implements AutoCloseable {
     private volatile java.util.Set<Limit> exceeded = java.util.Set.of();
     /** The sandbox's file tree, kept after the run so its in-memory files can be read; null otherwise. */
     private MountTable mounts;
+    /** Passthrough mode: the host root with the kernel's /proc on it, closed after the run. */
+    private MountTable hostView;
 
     private Machine(Builder config) {
         this.config = config;
@@ -73,11 +75,20 @@ public final class Machine implements AutoCloseable {
         LoadedProgram program;
         try {
             String path = config.program;
-            if (config.sandbox) path = enterSandbox(host, thread);
+            if (config.sandbox) {
+                path = enterSandbox(host, thread);
+            } else {
+                // Host passthrough, except that paths about guest processes walk the kernel's /proc.
+                MountTable table = MountTable.hostRoot(host);
+                table.mountSynthetic("/proc", "proc", new ProcTree(table, true));
+                process.fs.useGuestProc(table);
+                hostView = table;
+            }
             program = Launch.load(thread, path, config.argv, config.envp);
         } catch (LoadException | RuntimeException e) {
             process.exit(ExitStatus.killed(9, -1));
             kernel.runProcess(thread, 0);
+            if (hostView != null) hostView.close();
             host.close();
             throw e;
         }
@@ -89,6 +100,7 @@ public final class Machine implements AutoCloseable {
             if (watchdog != null) watchdog.cancel();
             // Processes still running when the first one ends are killed, as when a container's init exits.
             for (GuestProcess p : kernel.processes()) p.exit(ExitStatus.killed(9, -1));
+            if (hostView != null) hostView.close();
             host.close();
             exceeded = kernel.exceededLimits();
         }
@@ -123,7 +135,7 @@ public final class Machine implements AutoCloseable {
     private String enterSandbox(HostFs host, GuestThread thread) throws LoadException {
         MountTable table = MountTable.sandbox(host);
         mounts = table;
-        table.mountSynthetic("/proc", "proc", new ProcTree(table));
+        table.mountSynthetic("/proc", "proc", new ProcTree(table, false));
         table.mountSynthetic("/dev", "devtmpfs", new DevTree());
         table.mountSynthetic("/sys", "sysfs", new SysTree());
         try {

@@ -19,6 +19,8 @@ public final class FsContext {
     public final HostFs host;
     /** The sandbox's walker, or null for host passthrough. */
     public final PathWalker walker;
+    /** Passthrough mode: the walker over the host root with the kernel's /proc, for guest /proc paths. */
+    private PathWalker procWalker;
     private int cwdFd;
     private List<String> cwdComponents;
     public int umask;
@@ -44,6 +46,15 @@ public final class FsContext {
         return fs;
     }
 
+    /** Passthrough mode: walk paths about guest processes (/proc/self...) in {@code table}. */
+    public void useGuestProc(MountTable table) {
+        this.procWalker = new PathWalker(host, table);
+    }
+
+    public PathWalker procWalker() {
+        return procWalker;
+    }
+
     public boolean sandboxed() {
         return walker != null;
     }
@@ -53,9 +64,18 @@ public final class FsContext {
         return walker.resolve(start, startFd, path, followLast, caller);
     }
 
+    /** As above with openat2's RESOLVE_* limits (see {@link PathWalker}). */
+    public Location locate(List<String> start, int startFd, byte[] path, boolean followLast, int limits, Object caller) {
+        return walker.resolve(start, startFd, path, followLast, limits, caller);
+    }
+
     /** Resolves a path in the sandbox relative to the cwd. */
     public Location locateFromCwd(byte[] path, boolean followLast, Object caller) {
         return walker.resolve(cwdComponents, cwdFd, path, followLast, caller);
+    }
+
+    public Location locateFromCwd(byte[] path, boolean followLast, int limits, Object caller) {
+        return walker.resolve(cwdComponents, cwdFd, path, followLast, limits, caller);
     }
 
     /** Sandbox chdir to a resolved location: must be a searchable directory. */
@@ -109,7 +129,9 @@ public final class FsContext {
     /** fork: same working directory (its own host fd) and umask. */
     public FsContext copyForFork() {
         int fd = cwdFd < 0 ? -1 : (int) host.simple(HostFs.FCNTL, cwdFd, 1030 /* F_DUPFD_CLOEXEC */, 3);
-        return new FsContext(host, walker, fd, cwdComponents, umask);
+        FsContext copy = new FsContext(host, walker, fd, cwdComponents, umask);
+        copy.procWalker = procWalker;
+        return copy;
     }
 
     public void close() {

@@ -74,6 +74,15 @@ public final class HostFs {
         return (int) check(r);
     }
 
+    /** openat2 with a 24-byte struct open_how {flags, mode, resolve}: the host applies RESOLVE_* itself. */
+    public int openat2(int dirfd, byte[] path, long flags, long mode, long resolve, int umask) {
+        java.nio.ByteBuffer how = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        how.putLong(flags).putLong(mode).putLong(resolve);
+        scratch().put(2L * PATH_SLOT, how.array(), 0, 24);
+        long r = withUmask(umask, () -> sys.call(437, dirfd, path(path, 0), data(), 24, 0, 0));
+        return (int) check(r);
+    }
+
     public int read(int fd, byte[] b, int off, int len) {
         int n = (int) check(sys.call(READ, fd, data(), Math.min(len, CHUNK)));
         scratch().get(2L * PATH_SLOT, b, off, n);
@@ -126,6 +135,19 @@ public final class HostFs {
         }
         scratch().get(2L * PATH_SLOT, out, 0, (int) Math.min(n, out.length));
         return (int) n;
+    }
+
+    /** setxattr/lsetxattr/fsetxattr: {@code target} as for {@link #xattr}; the value is copied in. */
+    public void setxattr(int nr, Object target, byte[] name, byte[] value, int flags) {
+        long t = target instanceof Integer fd ? fd : path((byte[]) target, 0);
+        scratch().put(2L * PATH_SLOT, value, 0, value.length);
+        check(sys.call(nr, t, path(name, 1), data(), value.length, flags, 0));
+    }
+
+    /** removexattr/lremovexattr/fremovexattr. */
+    public void removexattr(int nr, Object target, byte[] name) {
+        long t = target instanceof Integer fd ? fd : path((byte[]) target, 0);
+        check(sys.call(nr, t, path(name, 1), 0));
     }
 
     /** fstatfs: the 120-byte struct statfs. */

@@ -8,20 +8,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * An open directory of a synthetic tree (/proc, /dev, /sys): its entries are a snapshot taken when it
- * was opened, returned by getdents64 as linux_dirent64 records with "." and ".." first, as procfs does.
+ * An open directory of a synthetic tree (/proc, /dev, /sys): its entries are a snapshot taken at the
+ * first getdents64 (so /proc/self/fd lists the descriptor reading it, as on Linux), returned as
+ * linux_dirent64 records with "." and ".." first, as procfs does.
  */
 public final class SyntheticDirectory extends FileDescription {
     private static final long PROC_DEV = 0x16;
     private static final int DT_DIR = 4, DT_UNKNOWN = 0;
     private final String path;
-    private final List<String> entries;
+    private final java.util.function.Supplier<List<String>> lister;
+    private List<String> entries;
     private int next;
 
-    public SyntheticDirectory(String path, List<String> entries) {
+    public SyntheticDirectory(String path, java.util.function.Supplier<List<String>> lister) {
         super(O_RDONLY | 0x10000 /* O_DIRECTORY */);
         this.path = path;
-        this.entries = List.copyOf(entries);
+        this.lister = lister;
     }
 
     @Override
@@ -42,15 +44,17 @@ public final class SyntheticDirectory extends FileDescription {
     @Override
     public long seek(long offset, int whence) {
         if (whence != 0 || offset < 0) throw Errno.EINVAL.fail();
-        next = (int) Math.min(offset, entries.size() + 2L);
+        if (offset == 0) entries = null; // rewinddir: a fresh snapshot, as procfs regenerates
+        next = (int) offset;
         return next;
     }
 
     @Override
-    public int getdents64(byte[] buffer) {
+    public synchronized int getdents64(byte[] buffer) {
+        if (entries == null) entries = List.copyOf(lister.get());
         ByteBuffer out = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
         int used = 0;
-        while (next < entries.size() + 2) {
+        while (next < entries.size() + 2L) {
             String name = next == 0 ? "." : next == 1 ? ".." : entries.get(next - 2);
             byte[] n = name.getBytes(StandardCharsets.UTF_8);
             int reclen = (19 + n.length + 1 + 7) & ~7;

@@ -17,6 +17,7 @@ public final class Families {
                 new TimeCalls(),
                 new SystemInfoCalls(),
                 new FileIoCalls(),
+                new FileRangeCalls(),
                 new FdCalls(),
                 new OpenCalls(),
                 new StatCalls(),

@@ -8,6 +8,8 @@ import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.mount.Location;
 import dev.jlibos.vfs.mount.MountTable;
 
+import java.util.List;
+
 /** Reading path arguments and turning a guest dirfd into the host directory fd it stands for. */
 final class GuestPaths {
     static final int AT_FDCWD = -100;
@@ -37,12 +39,42 @@ final class GuestPaths {
      * and path as given; in a sandbox the walker's result (see {@link Location}). Callers must close it.
      */
     static Location locate(GuestThread t, int dirfd, byte[] path, boolean followLast) {
+        return locate(t, dirfd, path, followLast, 0);
+    }
+
+    /** As {@link #locate(GuestThread, int, byte[], boolean)} with openat2's RESOLVE_* limits (sandbox only). */
+    static Location locate(GuestThread t, int dirfd, byte[] path, boolean followLast, int limits) {
         FsContext fs = t.process.fs;
-        if (!fs.sandboxed()) return Location.passthrough(dirfd(t, dirfd, path), path);
-        if (absolute(path) || dirfd == AT_FDCWD) return fs.locateFromCwd(path, followLast, t);
+        if (!fs.sandboxed()) {
+            if (isGuestProc(t, dirfd, path)) {
+                List<String> cwd = absolute(path) ? List.of() : MountTable.components(fs.cwdPath());
+                return fs.procWalker().resolve(cwd, fs.cwdFd(), path, followLast, t);
+            }
+            return Location.passthrough(dirfd(t, dirfd, path), path);
+        }
+        if (dirfd == AT_FDCWD || (absolute(path) && limits == 0)) return fs.locateFromCwd(path, followLast, limits, t);
         FileDescription d = t.process.files.get(dirfd);
         if (d.path() == null || !d.path().startsWith("/")) throw Errno.ENOTDIR.fail();
-        return fs.locate(MountTable.components(d.path()), d.hostFd(), path, followLast, t);
+        return fs.locate(MountTable.components(d.path()), d.hostFd(), path, followLast, limits, t);
+    }
+
+    /**
+     * Passthrough mode: whether a path names something about a guest process (/proc/self, /proc/PID of
+     * a guest, /proc/cpuinfo); those are walked through the kernel's /proc, the rest of /proc is the host's.
+     */
+    static boolean isGuestProc(GuestThread t, int dirfd, byte[] path) {
+        if (t.process.fs.procWalker() == null || !string(path).contains("proc")) return false; // fast path
+        String p = lexical(t, dirfd, path);
+        if (p == null || !p.startsWith("/proc/")) return false;
+        String first = p.substring(6);
+        int slash = first.indexOf('/');
+        if (slash >= 0) first = first.substring(0, slash);
+        if (first.equals("self") || first.equals("thread-self") || first.equals("cpuinfo")) return true;
+        try {
+            return t.kernel().process(Integer.parseInt(first)) != null;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** The location an fd stands for (AT_EMPTY_PATH): its host fd, as the host's "" relative to it. */

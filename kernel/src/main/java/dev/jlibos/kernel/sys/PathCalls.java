@@ -34,7 +34,10 @@ public final class PathCalls implements SyscallFamily {
                 fs(t).changeDirectory(GuestPaths.locate(t, AT_FDCWD, p, true));
                 return 0;
             }
-            fs(t).changeDirectory(GuestPaths.dirfd(t, AT_FDCWD, p), p);
+            try (Location l = GuestPaths.locate(t, AT_FDCWD, p, true)) {
+                if (l.synthetic != null) throw Errno.EACCES.fail(); // a directory of the kernel's /proc
+                fs(t).changeDirectory(l.dirFd(), l.name());
+            }
             return 0;
         });
         r.full(Sysno.FCHDIR, (t, a) -> {

@@ -25,9 +25,12 @@ public final class ProcTree implements SyntheticTree {
     private static final List<String> HOST_COPIES = List.of("meminfo", "uptime", "loadavg", "version");
     private static final List<String> KERNEL_FILES = List.of("hostname", "osrelease", "ostype", "pid_max");
     private final MountTable mounts;
+    /** Passthrough mode: the guest sees the host's mounts, so /proc/PID/mounts is the host's. */
+    private final boolean hostMounts;
 
-    public ProcTree(MountTable mounts) {
+    public ProcTree(MountTable mounts, boolean hostMounts) {
         this.mounts = mounts;
+        this.hostMounts = hostMounts;
     }
 
     @Override
@@ -112,6 +115,7 @@ public final class ProcTree implements SyntheticTree {
     }
 
     private byte[] mountsFile() {
+        if (hostMounts) return hostCopy("self/mounts");
         StringBuilder sb = new StringBuilder();
         for (Mount m : mounts.all()) {
             String type = m.kind == Mount.Kind.SYNTHETIC ? m.source : m.source.equals("tmpfs") ? "tmpfs" : "hostdir";

@@ -124,7 +124,7 @@ public final class StatCalls implements SyscallFamily {
     private static long readlink(GuestThread t, int dirfd, long pathAddress, long buf, long size) {
         if (size <= 0) throw Errno.EINVAL.fail();
         byte[] path = GuestPaths.path(t, pathAddress);
-        if (t.process.fs.sandboxed()) {
+        if (t.process.fs.sandboxed() || GuestPaths.isGuestProc(t, dirfd, path)) {
             try (Location l = GuestPaths.locate(t, dirfd, path, false)) {
                 l.requireExists();
                 byte[] target;

@@ -11,18 +11,27 @@ import dev.jlibos.vfs.mount.Location;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reading extended attributes (ls -l asks for ACLs and SELinux labels) from the host files they belong
- * to. The path forms have no *at variant, so a relative path is handed to the host through the guest
- * cwd's magic link /proc/self/fd/CWD/path. Setting attributes is not offered yet.
+ * Extended attributes, offloaded to the host files they belong to (ls -l asks for ACLs and SELinux
+ * labels; cp -a and tar copy user.* attributes). The path forms have no *at variant, so a relative path
+ * is handed to the host through the guest cwd's magic link /proc/self/fd/CWD/path, or in a sandbox
+ * through the walker's fds. Changes on a read-only mount fail with EROFS.
  */
 public final class XattrCalls implements SyscallFamily {
-    private static final int GETXATTR = 191, LGETXATTR = 192, FGETXATTR = 193, LISTXATTR = 194, LLISTXATTR = 195,
-            FLISTXATTR = 196;
+    private static final int SETXATTR = 188, LSETXATTR = 189, FSETXATTR = 190, GETXATTR = 191, LGETXATTR = 192,
+            FGETXATTR = 193, LISTXATTR = 194, LLISTXATTR = 195, FLISTXATTR = 196, REMOVEXATTR = 197,
+            LREMOVEXATTR = 198, FREMOVEXATTR = 199;
+    private static final int XATTR_CREATE = 1, XATTR_REPLACE = 2;
     /** XATTR_NAME_MAX and XATTR_SIZE_MAX. */
     private static final int NAME_MAX = 255, SIZE_MAX = 65536;
 
     @Override
     public void register(SyscallRegistry r) {
+        r.full(Sysno.SETXATTR, (t, a) -> withPath(t, a.get(0), true, true, p -> set(t, SETXATTR, p, a)));
+        r.full(Sysno.LSETXATTR, (t, a) -> withPath(t, a.get(0), false, true, p -> set(t, LSETXATTR, p, a)));
+        r.full(Sysno.FSETXATTR, (t, a) -> set(t, FSETXATTR, writableFd(t, a.i32(0)), a));
+        r.full(Sysno.REMOVEXATTR, (t, a) -> withPath(t, a.get(0), true, true, p -> remove(t, REMOVEXATTR, p, a.get(1))));
+        r.full(Sysno.LREMOVEXATTR, (t, a) -> withPath(t, a.get(0), false, true, p -> remove(t, LREMOVEXATTR, p, a.get(1))));
+        r.full(Sysno.FREMOVEXATTR, (t, a) -> remove(t, FREMOVEXATTR, writableFd(t, a.i32(0)), a.get(1)));
         r.full(Sysno.GETXATTR, (t, a) -> withPath(t, a.get(0), true, p -> get(t, GETXATTR, p, a.get(1), a.get(2), a.get(3))));
         r.full(Sysno.LGETXATTR, (t, a) -> withPath(t, a.get(0), false, p -> get(t, LGETXATTR, p, a.get(1), a.get(2), a.get(3))));
         r.full(Sysno.FGETXATTR, (t, a) -> get(t, FGETXATTR, hostFd(t, a.i32(0)), a.get(1), a.get(2), a.get(3)));
@@ -37,9 +46,15 @@ public final class XattrCalls implements SyscallFamily {
      * host resolves nothing of the guest's path itself.
      */
     private static long withPath(GuestThread t, long address, boolean follow, java.util.function.ToLongFunction<Object> call) {
+        return withPath(t, address, follow, false, call);
+    }
+
+    private static long withPath(GuestThread t, long address, boolean follow, boolean writes,
+                                 java.util.function.ToLongFunction<Object> call) {
         if (!t.process.fs.sandboxed()) return call.applyAsLong(hostPath(t, address));
         try (Location l = GuestPaths.locate(t, GuestPaths.AT_FDCWD, GuestPaths.path(t, address), follow)) {
             l.requireExists();
+            if (writes) l.requireWritable();
             if (l.synthetic != null) throw Errno.ENODATA.fail();
             String p = l.dirFd() == GuestPaths.AT_FDCWD ? l.nameString() : "/proc/self/fd/" + l.dirFd() + "/" + l.nameString();
             return call.applyAsLong(p.getBytes(StandardCharsets.UTF_8));
@@ -57,6 +72,34 @@ public final class XattrCalls implements SyscallFamily {
         FileDescription d = t.process.files.get(fd);
         if (d.hostFd() < 0) throw Errno.EOPNOTSUPP.fail(); // pipes and streams carry no attributes
         return d.hostFd();
+    }
+
+    private static Object writableFd(GuestThread t, int fd) {
+        if (t.process.files.get(fd).onReadOnlyMount()) throw Errno.EROFS.fail();
+        return hostFd(t, fd);
+    }
+
+    /** setxattr(path, name, value, size, flags). */
+    private static long set(GuestThread t, int nr, Object target, dev.jlibos.kernel.syscall.SyscallArgs a) {
+        byte[] name = name(t, a.get(1));
+        long size = a.get(3);
+        int flags = a.i32(4);
+        if ((flags & ~(XATTR_CREATE | XATTR_REPLACE)) != 0) throw Errno.EINVAL.fail();
+        if (size < 0 || size > SIZE_MAX) throw Errno.E2BIG.fail();
+        byte[] value = size == 0 ? new byte[0] : t.process.memory.read(a.get(2), (int) size);
+        t.process.fs.host.setxattr(nr, target, name, value, flags);
+        return 0;
+    }
+
+    private static long remove(GuestThread t, int nr, Object target, long nameAddress) {
+        t.process.fs.host.removexattr(nr, target, name(t, nameAddress));
+        return 0;
+    }
+
+    private static byte[] name(GuestThread t, long address) {
+        byte[] name = t.process.memory.readCBytes(address, NAME_MAX, Errno.ERANGE);
+        if (name.length == 0) throw Errno.ERANGE.fail();
+        return name;
     }
 
     private static long get(GuestThread t, int nr, Object target, long nameAddress, long value, long size) {

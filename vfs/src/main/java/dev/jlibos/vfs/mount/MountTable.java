@@ -33,15 +33,23 @@ public final class MountTable implements AutoCloseable {
     private final Path rootDir;
     private final Mount root;
 
-    private MountTable(HostFs host) {
+    private MountTable(HostFs host, boolean hostRoot) {
         this.host = host;
-        this.rootDir = scratchDirectory("root");
-        this.root = openHost(List.of(), rootDir.toString(), false, "tmpfs");
+        this.rootDir = hostRoot ? null : scratchDirectory("root");
+        this.root = hostRoot ? openHost(List.of(), "/", false, "/") : openHost(List.of(), rootDir.toString(), false, "tmpfs");
+    }
+
+    /**
+     * The host's own tree at "/" (passthrough mode), on which the kernel mounts its /proc: paths about
+     * guest processes (/proc/self...) are walked here, since the host's /proc would describe the JVM.
+     */
+    public static MountTable hostRoot(HostFs host) {
+        return new MountTable(host, true);
     }
 
     /** An empty root; add mounts, then hand it to the process's FsContext. */
     public static MountTable sandbox(HostFs host) {
-        return new MountTable(host);
+        return new MountTable(host, false);
     }
 
     public Mount root() {
@@ -142,7 +150,7 @@ public final class MountTable implements AutoCloseable {
         if (old != null && old.rootFd >= 0) host.closeFd(old.rootFd);
         // Mount points inside the in-memory root are made visible as empty directories (or files).
         Mount parent = containing(m.guestComponents.subList(0, m.guestComponents.size() - 1));
-        if (parent == root) {
+        if (parent == root && rootDir != null) {
             Path p = rootDir;
             for (String c : m.guestComponents) p = p.resolve(c);
             try {

@@ -60,10 +60,26 @@ public final class PathWalker {
      * handed to synthetic trees (for /proc/self).
      */
     public Location resolve(List<String> start, int startFd, byte[] rawPath, boolean followLast, Object caller) {
+        return resolve(start, startFd, rawPath, followLast, 0, caller);
+    }
+
+    /** openat2's RESOLVE_* limits, with Linux's values. */
+    public static final int RESOLVE_NO_XDEV = 1, RESOLVE_NO_MAGICLINKS = 2, RESOLVE_NO_SYMLINKS = 4,
+            RESOLVE_BENEATH = 8, RESOLVE_IN_ROOT = 0x10;
+
+    /**
+     * As {@link #resolve(List, int, byte[], boolean, Object)} with openat2's limits: NO_SYMLINKS and
+     * NO_MAGICLINKS (the kernel's /proc links) give ELOOP, NO_XDEV gives EXDEV on crossing a mount,
+     * BENEATH gives EXDEV for anything leading above {@code start}, IN_ROOT treats {@code start} as "/".
+     */
+    public Location resolve(List<String> start, int startFd, byte[] rawPath, boolean followLast, int limits, Object caller) {
         String path = new String(rawPath, StandardCharsets.UTF_8);
         if (path.isEmpty()) throw Errno.ENOENT.fail();
+        boolean beneath = (limits & RESOLVE_BENEATH) != 0, inRoot = (limits & RESOLVE_IN_ROOT) != 0;
+        List<String> base = List.copyOf(start);
+        if (beneath && path.startsWith("/")) throw Errno.EXDEV.fail();
         boolean trailingSlash = path.endsWith("/");
-        Cursor cur = path.startsWith("/") ? rootCursor() : startCursor(start, startFd, caller);
+        Cursor cur = path.startsWith("/") && !inRoot ? rootCursor() : startCursor(start, startFd, caller);
         Deque<String> todo = split(path);
         int links = 0;
         try {
@@ -72,7 +88,12 @@ public final class PathWalker {
                 String name = todo.pollFirst();
                 boolean last = todo.isEmpty();
                 if (name.equals(".") || name.equals("..")) {
-                    if (name.equals("..") && !cur.path.isEmpty()) {
+                    boolean atBase = (beneath || inRoot) && cur.path.size() <= base.size();
+                    if (name.equals("..") && atBase && beneath) throw Errno.EXDEV.fail();
+                    if (name.equals("..") && (limits & RESOLVE_NO_XDEV) != 0 && mounts.at(cur.path) != null) {
+                        throw Errno.EXDEV.fail();
+                    }
+                    if (name.equals("..") && !cur.path.isEmpty() && !atBase) {
                         List<String> parent = new ArrayList<>(cur.path.subList(0, cur.path.size() - 1));
                         Cursor up = reopen(parent, caller);
                         release(cur);
@@ -84,8 +105,17 @@ public final class PathWalker {
                 if (name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) throw Errno.ENAMETOOLONG.fail();
                 if (cur.type != StatLayout.S_IFDIR) throw Errno.ENOTDIR.fail();
                 Cursor child = step(cur, name, caller);
+                if (child != null && (limits & RESOLVE_NO_XDEV) != 0 && mounts.at(child.path) != null) {
+                    release(child);
+                    throw Errno.EXDEV.fail();
+                }
                 boolean follow = !last || followLast || trailingSlash;
                 if (child != null && child.type == StatLayout.S_IFLNK && follow) {
+                    if ((limits & RESOLVE_NO_SYMLINKS) != 0
+                            || ((limits & RESOLVE_NO_MAGICLINKS) != 0 && child.mount.kind == Mount.Kind.SYNTHETIC)) {
+                        release(child);
+                        throw Errno.ELOOP.fail();
+                    }
                     if (++links > MAX_SYMLINKS) {
                         release(child);
                         throw Errno.ELOOP.fail();
@@ -97,8 +127,9 @@ public final class PathWalker {
                     if (target.endsWith("/") && spliced.isEmpty() == false) trailingSlash |= last;
                     while (!spliced.isEmpty()) todo.addFirst(spliced.pollLast());
                     if (target.startsWith("/")) {
+                        if (beneath) throw Errno.EXDEV.fail();
                         release(cur);
-                        cur = rootCursor();
+                        cur = inRoot ? reopen(base, caller) : rootCursor();
                     }
                     if (todo.isEmpty()) return self(cur); // the link pointed at "/" or "."
                     continue;
@@ -109,7 +140,7 @@ public final class PathWalker {
                         release(child);
                         throw Errno.ENOTDIR.fail();
                     }
-                    return found(cur, name, child, followLast || trailingSlash);
+                    return found(cur, name, child, followLast);
                 }
                 if (child == null) throw Errno.ENOENT.fail();
                 if (child.type != StatLayout.S_IFDIR) {
