@@ -67,6 +67,15 @@ class GuestTest {
     }
 
     @Test
+    void execveIsTracedWithItsArgumentsThoughTheirMemoryIsGone() {
+        GuestResult r = Guest.program(BUSYBOX).args("sh", "-c", "exec /bin/busybox echo replaced").traceAll().run();
+        assertEquals("replaced\n", r.stdoutText(), r.describe());
+        SyscallRecord exec = r.syscalls("execve").get(0);
+        assertTrue(exec.text().startsWith("execve(\"/bin/busybox\", [\"/bin/busybox\", \"echo\", \"replaced\"], "), exec.text());
+        assertTrue(exec.text().endsWith(") = 0"), exec.text());
+    }
+
+    @Test
     void theDefaultTraceKeepsTheLastTwentyCalls() {
         GuestResult r = Guest.program(BUSYBOX).args("sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do echo $i; done").run();
         assertEquals(Guest.DEFAULT_TRACE_TAIL, r.trace().size());

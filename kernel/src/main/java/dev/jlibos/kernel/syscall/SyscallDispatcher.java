@@ -61,6 +61,9 @@ public final class SyscallDispatcher {
         SyscallListener listener = kernel.traceListener();
         // Without a listener the hot path reads no clock and allocates nothing.
         long start = listener != null ? System.nanoTime() : 0L;
+        // A successful execve frees the memory holding its arguments: describe the call before it runs.
+        String before = (strace != null || listener != null && listener.wantsText()) && replacesImage(number)
+                ? entryText(thread, args) : null;
         long result = invoke(thread, entry, args);
         long served = result;
         if (result == TOO_MANY_FILES && kernel.maxOpenFiles() > 0) kernel.limitExceeded(dev.jlibos.kernel.Limit.OPEN_FILES);
@@ -70,8 +73,8 @@ public final class SyscallDispatcher {
             thread.cpu.set(Reg.RIP, thread.cpu.get(Reg.RIP) - SYSCALL_LENGTH);
             result = number;
         }
-        if (strace != null) trace(strace, thread, args, result);
-        if (listener != null) record(listener, thread, args, served, start, end);
+        if (strace != null) trace(strace, thread, args, result, before);
+        if (listener != null) record(listener, thread, args, served, start, end, before);
         if (!thread.process.exited()) {
             thread.cpu.set(Reg.RAX, result);
             kernel.signals().afterSyscall(thread);
@@ -95,16 +98,35 @@ public final class SyscallDispatcher {
         }
     }
 
-    private void record(SyscallListener listener, GuestThread thread, SyscallArgs args, long result, long start, long end) {
+    private static boolean replacesImage(int number) {
+        return number == dev.jlibos.syscalls.Sysno.EXECVE || number == dev.jlibos.syscalls.Sysno.EXECVEAT;
+    }
+
+    private String entryText(GuestThread thread, SyscallArgs args) {
+        try {
+            return formatter.formatEntry(args.number(), args.arguments(), thread.process.memory);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@code before} (the call as formatted at entry) with the result, when the image was replaced. */
+    private static String afterExec(String before, int number, long result, int alignColumn) {
+        if (before == null || result != 0) return null;
+        StringBuilder sb = new StringBuilder(before).append(' ');
+        while (sb.length() < alignColumn) sb.append(' ');
+        return sb.append("= ").append(StraceFormatter.formatResult(SyscallTable.getOrUnknown(number).result(), result))
+                .toString();
+    }
+
+    private void record(SyscallListener listener, GuestThread thread, SyscallArgs args, long result, long start, long end,
+                        String before) {
         int number = args.number();
         long[] values = args.arguments();
         String text = null;
         if (listener.wantsText()) {
-            try {
-                text = recordFormatter.formatExit(number, values, result, thread.process.memory);
-            } catch (RuntimeException e) {
-                text = SyscallTable.getOrUnknown(number).name() + "(<unprintable: " + e + ">) = " + result;
-            }
+            text = afterExec(before, number, result, 0);
+            if (text == null) text = format(recordFormatter, thread, number, values, result);
         }
         SyscallRecord r = new SyscallRecord(thread.process.pid, thread.tid, number,
                 SyscallTable.getOrUnknown(number).name(), values, result, SyscallRecord.errnoOf(result),
@@ -116,16 +138,18 @@ public final class SyscallDispatcher {
         }
     }
 
-    private void trace(PrintStream out, GuestThread thread, SyscallArgs args, long result) {
+    private void trace(PrintStream out, GuestThread thread, SyscallArgs args, long result, String before) {
         int number = args.number();
-        long[] values = args.arguments();
-        String line;
+        String line = afterExec(before, number, result, StraceFormatter.DEFAULT_ALIGN_COLUMN);
+        // exit and exit_group have no result; the table's ResultKind.NONE prints strace's "= ?".
+        out.println(line != null ? line : format(formatter, thread, number, args.arguments(), result));
+    }
+
+    private static String format(StraceFormatter f, GuestThread thread, int number, long[] values, long result) {
         try {
-            // exit and exit_group have no result; the table's ResultKind.NONE prints strace's "= ?".
-            line = formatter.formatExit(number, values, result, thread.process.memory);
+            return f.formatExit(number, values, result, thread.process.memory);
         } catch (RuntimeException e) {
-            line = SyscallTable.getOrUnknown(number).name() + "(<unprintable: " + e + ">) = " + result;
+            return SyscallTable.getOrUnknown(number).name() + "(<unprintable: " + e + ">) = " + result;
         }
-        out.println(line);
     }
 }
