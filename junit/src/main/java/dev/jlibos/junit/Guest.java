@@ -56,6 +56,7 @@ public final class Guest {
     private long maxOutput = DEFAULT_MAX_OUTPUT;
     private long memoryLimit = DEFAULT_MEMORY_LIMIT;
     private int maxOpenFiles, maxProcesses;
+    private Duration cpuTimeLimit;
     private boolean hostFilesystem;
     private final List<Mount> mounts = new ArrayList<>();
     private final Map<String, byte[]> files = new LinkedHashMap<>();
@@ -96,6 +97,7 @@ public final class Guest {
         g.memoryLimit = memoryLimit;
         g.maxOpenFiles = maxOpenFiles;
         g.maxProcesses = maxProcesses;
+        g.cpuTimeLimit = cpuTimeLimit;
         g.observer = observer;
         g.hostFilesystem = hostFilesystem;
         g.mounts.addAll(mounts);
@@ -245,6 +247,15 @@ public final class Guest {
         return this;
     }
 
+    /**
+     * CPU time per guest process (sleeping and blocking do not count): past it the process is killed with
+     * SIGKILL and the result reports {@link dev.jlibos.kernel.Limit#CPU_TIME}; null for none (the default).
+     */
+    public Guest cpuTimeLimit(Duration limit) {
+        this.cpuTimeLimit = limit;
+        return this;
+    }
+
     /** At most {@code n} descriptors per process, stdio included (EMFILE beyond; Limit.OPEN_FILES). */
     public Guest maxOpenFiles(int n) {
         if (n < 3) throw new IllegalArgumentException("at least 3 descriptors (stdio) are needed");
@@ -300,7 +311,8 @@ public final class Guest {
                 .stderr(err)
                 .diagnostics(new PrintStream(log, true, StandardCharsets.UTF_8))
                 .timeout(timeout)
-                .memoryLimit(memoryLimit);
+                .memoryLimit(memoryLimit)
+                .cpuTimeLimit(cpuTimeLimit);
         if (maxOpenFiles > 0) builder.maxOpenFiles(maxOpenFiles);
         if (maxProcesses > 0) builder.maxProcesses(maxProcesses);
         if (hostFilesystem) {

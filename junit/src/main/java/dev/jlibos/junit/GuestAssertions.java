@@ -34,6 +34,11 @@ public final class GuestAssertions {
             this.result = result;
         }
 
+        /** "exited with 1" or "was killed by SIGSEGV at 0x0", to follow "but it". */
+        private String outcome() {
+            return (result.signalled() ? "was " : "") + result.statusText();
+        }
+
         private GuestAssertionError failure(String what, Object expected, Object actual) {
             return new GuestAssertionError(what + "\n\n" + result.describe(), expected, actual);
         }
@@ -41,7 +46,7 @@ public final class GuestAssertions {
         /** A normal exit with {@code code}. */
         public ResultAssert exitedWith(int code) {
             if (result.signalled() || result.exitCode() != code) {
-                throw failure("expected the guest to exit with " + code + " but it " + result.statusText(),
+                throw failure("expected the guest to exit with " + code + " but it " + outcome(),
                         "exited with " + code, result.statusText());
             }
             return this;
@@ -56,7 +61,7 @@ public final class GuestAssertions {
         public ResultAssert killedBy(int signal) {
             if (result.signal() != signal) {
                 String want = "killed by " + Signal.name(signal);
-                throw failure("expected the guest to be " + want + " but it " + result.statusText(), want, result.statusText());
+                throw failure("expected the guest to be " + want + " but it " + outcome(), want, result.statusText());
             }
             return this;
         }
@@ -64,7 +69,7 @@ public final class GuestAssertions {
         /** Killed because its timeout ran out. */
         public ResultAssert timedOut() {
             if (!result.timedOut()) {
-                throw failure("expected the guest to time out but it " + result.statusText(), "timed out", result.statusText());
+                throw failure("expected the guest to time out but it " + outcome(), "timed out", result.statusText());
             }
             return this;
         }

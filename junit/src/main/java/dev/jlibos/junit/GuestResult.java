@@ -203,6 +203,7 @@ public final class GuestResult implements AutoCloseable {
         String s = "killed by " + Signal.name(status.signal());
         if (status.faultAddress() >= 0) s += " at 0x" + Long.toHexString(status.faultAddress());
         if (timedOut()) s += " (" + Limit.TIMEOUT.description() + ")";
+        else if (limits.contains(Limit.CPU_TIME)) s += " (" + Limit.CPU_TIME.description() + ")";
         return s;
     }
 
@@ -214,7 +215,7 @@ public final class GuestResult implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         sb.append("guest: ").append(String.join(" ", argv)).append('\n');
         sb.append("status: ").append(statusText()).append(" after ").append(elapsed.toMillis()).append(" ms\n");
-        for (Limit l : limits) if (l != Limit.TIMEOUT) sb.append("limit: ").append(l.description()).append('\n');
+        for (Limit l : limits) if (l != Limit.TIMEOUT && l != Limit.CPU_TIME) sb.append("limit: ").append(l.description()).append('\n');
         List<String> lines = stderrText().lines().toList();
         if (lines.isEmpty()) {
             sb.append("stderr: (empty)\n");

@@ -3,6 +3,7 @@ package dev.jlibos.junit;
 import dev.jlibos.kernel.Limit;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static dev.jlibos.junit.GuestAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,6 +33,23 @@ class LimitsTest {
         long mib = Long.parseLong(r.stdoutText().replaceAll("\\D", ""));
         assertTrue(mib > 30 && mib < 64, r.stdoutText());
         assertTrue(r.describe().contains("limit: memory limit reached"), r.describe());
+    }
+
+    @JlibosTest
+    void aSpinningGuestIsKilledWhenItsCpuTimeRunsOut(GuestRunner guests) {
+        GuestResult r = guests.sh("while :; do :; done").cpuTimeLimit(Duration.ofMillis(300))
+                .timeout(Duration.ofSeconds(30)).run();
+
+        assertThat(r).killedBy(9).exceeded(Limit.CPU_TIME);
+        assertTrue(!r.timedOut() && r.elapsed().toSeconds() < 10, r.describe());
+        assertTrue(r.statusText().contains("CPU time limit"), r.statusText());
+    }
+
+    @JlibosTest
+    void sleepingDoesNotUseCpuTime(GuestRunner guests) {
+        GuestResult r = guests.busybox("sleep", "1").cpuTimeLimit(Duration.ofMillis(300)).run();
+
+        assertThat(r).exitedWith(0).withinLimits();
     }
 
     @JlibosTest

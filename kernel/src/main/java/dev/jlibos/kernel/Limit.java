@@ -2,12 +2,14 @@ package dev.jlibos.kernel;
 
 /**
  * A limit set on a {@link Machine} that the guest ran into; {@link Machine#exceededLimits()} lists them
- * after a run. Only {@link #TIMEOUT} ends the guest by itself; the others make the offending call fail
+ * after a run. Only {@link #TIMEOUT} and {@link #CPU_TIME} end guests by themselves; the others make the offending call fail
  * as Linux does when a resource limit is reached, and the guest decides what to do.
  */
 public enum Limit {
     /** {@code Machine.Builder.timeout}: the guest was killed with SIGKILL at the deadline. */
     TIMEOUT("wall-clock timeout reached: killed with SIGKILL"),
+    /** {@code Machine.Builder.cpuTimeLimit}: a process used up its CPU time and was killed with SIGKILL. */
+    CPU_TIME("CPU time limit reached: a process was killed with SIGKILL"),
     /** {@code Machine.Builder.memoryLimit}: an mmap, brk or mremap was refused (ENOMEM). */
     MEMORY("memory limit reached: an allocation failed with ENOMEM"),
     /** {@code Machine.Builder.maxOpenFiles}: opening a file descriptor failed with EMFILE. */

@@ -94,10 +94,12 @@ public final class Machine implements AutoCloseable {
         }
         cpu.set(Reg.RSP, program.stackPointer());
         Watchdog watchdog = config.timeout == null ? null : Watchdog.start(kernel, config.timeout);
+        Watchdog cpuBudget = config.cpuTimeLimit == null ? null : Watchdog.cpuBudget(kernel, config.cpuTimeLimit);
         try {
             kernel.runProcess(thread, program.entry());
         } finally {
             if (watchdog != null) watchdog.cancel();
+            if (cpuBudget != null) cpuBudget.cancel();
             // Processes still running when the first one ends are killed, as when a container's init exits.
             for (GuestProcess p : kernel.processes()) p.exit(ExitStatus.killed(9, -1));
             if (hostView != null) hostView.close();
@@ -212,6 +214,7 @@ public final class Machine implements AutoCloseable {
         java.time.Duration timeout;
         final List<SyscallListener> traceListeners = new ArrayList<>();
         long memoryLimit;
+        java.time.Duration cpuTimeLimit;
         int maxOpenFiles, maxProcesses;
         boolean sandbox;
         String sandboxCwd = "/";
@@ -369,6 +372,16 @@ public final class Machine implements AutoCloseable {
         public Builder maxProcesses(int n) {
             if (n < 1) throw new IllegalArgumentException("at least 1 process is needed");
             this.maxProcesses = n;
+            return this;
+        }
+
+        /**
+         * Kills any guest process that has used more than {@code limit} of CPU time with SIGKILL (RLIMIT_CPU's
+         * hard limit, checked every 20 ms); sleeping and blocking do not count. Reported as {@link Limit#CPU_TIME}.
+         */
+        public Builder cpuTimeLimit(java.time.Duration limit) {
+            if (limit != null && (limit.isNegative() || limit.isZero())) throw new IllegalArgumentException("CPU limit must be positive");
+            this.cpuTimeLimit = limit;
             return this;
         }
 
