@@ -192,6 +192,23 @@ public final class Guest {
         }
     }
 
+    /** What dynamically linked host programs load from (Debian/Ubuntu's merged /usr and its links). */
+    private static final List<String> SYSTEM_DIRS = List.of("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/alternatives");
+
+    /**
+     * Mounts the host's program and library directories read-only ({@code /usr}, {@code /lib},
+     * {@code /lib64}, {@code /bin}, {@code /sbin}, {@code /etc/alternatives}, those that exist), so that
+     * dynamically linked programs such as {@code /bin/ls} or {@code python3} run in the sandbox; the rest of
+     * the host (home directories, {@code /etc}, {@code /tmp}) stays invisible.
+     */
+    public Guest hostSystemDirs() {
+        for (String dir : SYSTEM_DIRS) {
+            java.nio.file.Path p = java.nio.file.Path.of(dir);
+            if (java.nio.file.Files.exists(p)) mountReadOnly(p, dir);
+        }
+        return this;
+    }
+
     /**
      * No sandbox: the guest sees the host's whole file tree at / with the JVM's permissions (as with
      * qemu-user), and {@link #cwd} is a host path. Cannot be combined with mounts or in-memory files.

@@ -126,6 +126,17 @@ class JlibosExtensionTest {
     }
 
     @JlibosTest
+    void dynamicProgramsRunWithTheHostSystemDirectories(GuestRunner guests) {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/bash")) && Files.isExecutable(Path.of("/usr/bin/sort")));
+
+        // bash, not dash: dash exec'ing a dynamic ls crashes it under jlibos today, sandbox or not.
+        GuestResult r = guests.program("/bin/bash").argv0("bash").args("-c", "ls /data | sort -r; test -e /etc/passwd || echo no-etc")
+                .file("/data/a.txt", "a").file("/data/b.txt", "b").hostSystemDirs().run();
+
+        assertThat(r).exitedWith(0).stdoutIs("b.txt\na.txt\nno-etc\n");
+    }
+
+    @JlibosTest
     void theHostFilesystemOnRequest(GuestRunner guests) throws Exception {
         Path hostname = Path.of("/etc/hostname");
         Assumptions.assumeTrue(Files.isReadable(hostname));
