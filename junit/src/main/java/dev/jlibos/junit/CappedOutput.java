@@ -27,7 +27,8 @@ final class CappedOutput extends OutputStream {
     public synchronized void write(byte[] b, int off, int len) {
         int keep = (int) Math.max(0, Math.min(len, cap - size));
         if (size + keep > buffer.length) {
-            buffer = Arrays.copyOf(buffer, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(size + keep, 2L * buffer.length)));
+            long grown = Math.min(Math.min(cap, Integer.MAX_VALUE - 8), 2L * buffer.length);
+            buffer = Arrays.copyOf(buffer, (int) Math.max(size + keep, grown));
         }
         System.arraycopy(b, off, buffer, size, keep);
         size += keep;

@@ -239,7 +239,10 @@ public final class Guest {
         return this;
     }
 
-    /** Keep every syscall in {@link GuestResult#trace()}, not only the last {@value #DEFAULT_TRACE_TAIL}. */
+    /**
+     * Keep every syscall in {@link GuestResult#trace()}, not only the last {@value #DEFAULT_TRACE_TAIL}
+     * (each costs a few hundred bytes of heap until the result is dropped).
+     */
     public Guest traceAll() {
         this.traceAll = true;
         return this;

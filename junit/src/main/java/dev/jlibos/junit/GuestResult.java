@@ -216,6 +216,9 @@ public final class GuestResult implements AutoCloseable {
         sb.append("guest: ").append(String.join(" ", argv)).append('\n');
         sb.append("status: ").append(statusText()).append(" after ").append(elapsed.toMillis()).append(" ms\n");
         for (Limit l : limits) if (l != Limit.TIMEOUT && l != Limit.CPU_TIME) sb.append("limit: ").append(l.description()).append('\n');
+        sb.append("stdout: ").append(stdout.length).append(" bytes");
+        if (stdoutDropped > 0) sb.append(" (and ").append(stdoutDropped).append(" more dropped past the output cap)");
+        sb.append('\n');
         List<String> lines = stderrText().lines().toList();
         if (lines.isEmpty()) {
             sb.append("stderr: (empty)\n");

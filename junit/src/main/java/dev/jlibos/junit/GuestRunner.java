@@ -3,11 +3,8 @@ package dev.jlibos.junit;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -106,23 +103,26 @@ public final class GuestRunner implements ExtensionContext.Store.CloseableResour
         }
     }
 
-    /** Closes the results (their sandbox files go) and deletes {@link #workDir()}. */
+    /** Makes each directory accessible before listing it (a mode-0 directory cannot be listed), never following links. */
+    private static void deleteTree(java.io.File f) {
+        if (!Files.isSymbolicLink(f.toPath()) && f.isDirectory()) {
+            f.setReadable(true, true);
+            f.setWritable(true, true);
+            f.setExecutable(true, true);
+            java.io.File[] children = f.listFiles();
+            if (children != null) for (java.io.File c : children) deleteTree(c);
+        }
+        f.delete();
+    }
+
+    /**
+     * Closes the results (their sandbox files go) and deletes {@link #workDir()}, best effort: whatever a
+     * guest left there (read-only directories included) must not fail the test.
+     */
     @Override
-    public void close() throws IOException {
+    public void close() {
         for (GuestResult r : results()) r.close();
         if (!Files.exists(workDir)) return;
-        Files.walkFileTree(workDir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        deleteTree(workDir.toFile());
     }
 }

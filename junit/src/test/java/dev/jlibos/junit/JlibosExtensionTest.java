@@ -105,6 +105,15 @@ class JlibosExtensionTest {
         assertEquals("data\n", Files.readString(guests.workDir().resolve("made-by-guest.txt")));
     }
 
+    @Test
+    void theWorkDirectoryIsRemovedEvenWhenAGuestLockedItsContents() throws Exception {
+        GuestRunner guests = new GuestRunner(Duration.ofSeconds(30));
+        assertThat(guests.sh("mkdir -p locked/inner && echo x > locked/inner/f && chmod 0 locked/inner locked").run())
+                .exitedWith(0);
+        guests.close();
+        assertTrue(Files.notExists(guests.workDir()), "left behind: " + guests.workDir());
+    }
+
     @JlibosTest
     void filesWrittenToTmpfsAreReadFromTheResult(GuestRunner guests) {
         GuestResult r = guests.sh("mkdir /out/sub && echo 42 > /out/sub/answer && cp /in/src.txt /out/copy.txt")
