@@ -21,10 +21,9 @@ import java.util.concurrent.Callable;
 /** {@code jlibos run PROGRAM [ARGS...]}: runs a program with the launcher's stdio, environment and cwd. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = {
         "Run a Linux x86-64 program (static, static-PIE, dynamic or #! script) inside the JVM.",
-        "The host file tree is visible at / (as with qemu-user) unless --sandbox, --mount or --tmpfs is",
-        "given: then the guest sees an empty in-memory root with /proc, /dev, /sys, its mounts and the",
-        "program itself. The exit status is the guest's: death by signal N gives 128+N and a one-line",
-        "message on stderr."})
+        "The host file tree is visible at / (as with qemu-user), unless --sandbox, --mount or --tmpfs is given.",
+        "A sandboxed guest sees an empty in-memory root with /proc, /dev, /sys, its mounts and the program itself.",
+        "The exit status is the guest's; death by signal N gives 128+N and a one-line message on stderr."})
 final class RunCommand implements Callable<Integer> {
     /** Shell conventions: 127 "command not found", 126 "found but cannot execute". */
     private static final int NOT_FOUND = 127, CANNOT_EXECUTE = 126;
