@@ -9,11 +9,16 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, BenchCommand.class, SyscallsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, also used by tests to run commands in-process. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         // Guest arguments after PROGRAM are the guest's, never options of ours (like `env` or qemu-user).
         cli.setStopAtPositional(true);
         cli.getSubcommands().values().forEach(c -> c.setStopAtPositional(true));
         cli.setExecutionExceptionHandler(new ErrorReporter());
-        System.exit(cli.execute(args));
+        return cli;
     }
 }

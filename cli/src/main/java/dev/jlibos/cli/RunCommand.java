@@ -2,6 +2,8 @@ package dev.jlibos.cli;
 
 import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.trace.JsonLinesTrace;
+import dev.jlibos.kernel.trace.SyscallStats;
 import dev.jlibos.loader.LoadException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,6 +30,17 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--strace", description = "Print each syscall strace-style on stderr.")
     boolean strace;
+
+    @Option(names = "--trace-json", paramLabel = "FILE", description = {
+            "Write every syscall to FILE as JSON Lines, one object per call with the fields",
+            "pid, tid, nr, name, args (six signed 64-bit registers), result (-errno on failure),",
+            "errno (name or null), start_ns (since the machine started), duration_ns (wall time)",
+            "and text (the strace-style line)."})
+    Path traceJson;
+
+    @Option(names = "--stats", description = "After the run, print a per-syscall table on stderr like strace -c -w: "
+            + "% of time, seconds, usecs/call, calls, errors; sorted by time.")
+    boolean stats;
 
     @Option(names = "--debug", description = "Show Java stack traces of internal errors.")
     boolean debug;
@@ -94,6 +107,16 @@ final class RunCommand implements Callable<Integer> {
             builder.cwd(chdir != null ? Path.of(System.getProperty("user.dir")).resolve(chdir).normalize().toString()
                     : System.getProperty("user.dir"));
         }
+        JsonLinesTrace json;
+        try {
+            json = traceJson == null ? null : new JsonLinesTrace(Files.newOutputStream(traceJson));
+        } catch (IOException e) {
+            System.err.println("jlibos: --trace-json " + traceJson + ": " + e.getMessage());
+            return CANNOT_EXECUTE;
+        }
+        SyscallStats counts = stats ? new SyscallStats() : null;
+        if (json != null) builder.traceListener(json);
+        if (counts != null) builder.traceListener(counts);
         ExitStatus status;
         try (Machine machine = builder.build()) {
             status = machine.run();
@@ -101,13 +124,25 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("jlibos: " + e.getMessage());
             if (debug) e.printStackTrace();
             return e.errno() == dev.jlibos.core.Errno.ENOENT ? NOT_FOUND : CANNOT_EXECUTE;
+        } finally {
+            closeTrace(json);
         }
         if (status.signalled()) {
             String where = status.faultAddress() >= 0 ? " at 0x" + Long.toHexString(status.faultAddress()) : "";
             System.err.println("jlibos: killed by " + dev.jlibos.signals.Signal.name(status.signal()) + where);
         }
         System.out.flush();
+        if (counts != null) System.err.print(counts.format());
         return status.shellStatus();
+    }
+
+    private void closeTrace(JsonLinesTrace json) {
+        if (json == null) return;
+        try {
+            json.close();
+        } catch (IOException e) {
+            System.err.println("jlibos: --trace-json " + traceJson + ": " + e.getMessage());
+        }
     }
 
     /** HOST:GUEST[:ro] (or :rw); the host path must exist. */

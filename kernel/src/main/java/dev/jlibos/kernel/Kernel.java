@@ -23,6 +23,7 @@ public final class Kernel {
     final HostMemory hostMemory;
     private final KernelLog log;
     private final PrintStream strace;
+    private final dev.jlibos.kernel.trace.SyscallListener traceListener;
     private final AtomicInteger nextPid = new AtomicInteger(FIRST_PID);
     private final SyscallDispatcher dispatcher;
     private final SignalHooks signals;
@@ -46,10 +47,17 @@ public final class Kernel {
     private final java.util.Map<Integer, GuestProcess> processes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace) {
+        this(cpus, hostMemory, log, strace, null);
+    }
+
+    /** @param traceListener receives every syscall of every process of this machine, or null */
+    public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace,
+                  dev.jlibos.kernel.trace.SyscallListener traceListener) {
         this.cpus = cpus;
         this.hostMemory = hostMemory;
         this.log = log;
         this.strace = strace;
+        this.traceListener = traceListener;
         this.dispatcher = new SyscallDispatcher(this, REGISTRY);
         this.signals = new dev.jlibos.kernel.signal.SignalDelivery();
     }
@@ -69,6 +77,54 @@ public final class Kernel {
     /** Where --strace lines go, or null when tracing is off. */
     public PrintStream strace() {
         return strace;
+    }
+
+    /** Limits set by the embedder on the whole machine; the guest cannot raise them (0 or less: none). */
+    private volatile long memoryLimit;
+    private volatile int maxOpenFiles, maxProcesses;
+
+    void setLimits(long memoryLimit, int maxOpenFiles, int maxProcesses) {
+        this.memoryLimit = memoryLimit;
+        this.maxOpenFiles = maxOpenFiles;
+        this.maxProcesses = maxProcesses;
+    }
+
+    /** Bytes of address space each process may map (Machine.Builder.memoryLimit), or 0 for no limit. */
+    public long memoryLimit() {
+        return memoryLimit;
+    }
+
+    /** Highest number of descriptors per process (Machine.Builder.maxOpenFiles), or 0 for no limit. */
+    public int maxOpenFiles() {
+        return maxOpenFiles;
+    }
+
+    /** Most processes alive at once, zombies included (Machine.Builder.maxProcesses), or 0 for no limit. */
+    public int maxProcesses() {
+        return maxProcesses;
+    }
+
+    private final java.util.Set<Limit> exceeded = java.util.Collections.synchronizedSet(java.util.EnumSet.noneOf(Limit.class));
+
+    /** Records that a guest of this machine ran into {@code limit} (reported by {@link Machine#exceededLimits()}). */
+    public void limitExceeded(Limit limit) {
+        exceeded.add(limit);
+    }
+
+    public java.util.Set<Limit> exceededLimits() {
+        synchronized (exceeded) {
+            return java.util.Set.copyOf(exceeded);
+        }
+    }
+
+    /** The structured trace sink, or null when nobody listens. */
+    public dev.jlibos.kernel.trace.SyscallListener traceListener() {
+        return traceListener;
+    }
+
+    /** The {@link System#nanoTime()} at which this machine started. */
+    public long bootNanos() {
+        return bootNanos;
     }
 
     public SignalHooks signals() {

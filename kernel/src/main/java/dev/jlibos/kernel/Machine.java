@@ -15,6 +15,7 @@ import dev.jlibos.loader.LoadException;
 import dev.jlibos.vfs.FsContext;
 import dev.jlibos.vfs.mount.MountTable;
 import dev.jlibos.loader.LoadedProgram;
+import dev.jlibos.kernel.trace.SyscallListener;
 
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -36,6 +37,8 @@ import java.util.Objects;
  */
 public final class Machine implements AutoCloseable {
     private final Builder config;
+    /** The limits the last run ran into. */
+    private volatile java.util.Set<Limit> exceeded = java.util.Set.of();
     /** The sandbox's file tree, kept after the run so its in-memory files can be read; null otherwise. */
     private MountTable mounts;
     /** Passthrough mode: the host root with the kernel's /proc on it, closed after the run. */
@@ -57,12 +60,14 @@ public final class Machine implements AutoCloseable {
      */
     public ExitStatus run() throws LoadException {
         KernelLog log = new KernelLog(config.diagnostics, config.debug);
-        Kernel kernel = new Kernel(UnicornCpu::new, new MmapHostMemory(), log, config.strace);
+        Kernel kernel = new Kernel(UnicornCpu::new, new MmapHostMemory(), log, config.strace,
+                SyscallListener.all(config.traceListeners));
         HostFs host = new HostFs(LibcHostSyscalls.INSTANCE, kernel.hostMemory);
         Cpu cpu = kernel.cpus.create();
         AddressSpace memory = new AddressSpace(kernel.hostMemory);
         memory.attach(cpu);
         GuestProcess process = Launch.createProcess(kernel, memory, host, config);
+        applyLimits(kernel, process);
         GuestThread thread = new GuestThread(process, process.pid, cpu);
         process.threads.add(thread);
         kernel.register(process);
@@ -90,17 +95,39 @@ public final class Machine implements AutoCloseable {
         }
         cpu.set(Reg.RSP, program.stackPointer());
         Watchdog watchdog = config.timeout == null ? null : Watchdog.start(kernel, config.timeout);
+        Watchdog cpuBudget = config.cpuTimeLimit == null ? null : Watchdog.cpuBudget(kernel, config.cpuTimeLimit);
         try {
             kernel.runProcess(thread, program.entry());
         } finally {
             if (watchdog != null) watchdog.cancel();
+            if (cpuBudget != null) cpuBudget.cancel();
             // Processes still running when the first one ends are killed, as when a container's init exits.
             for (GuestProcess p : kernel.processes()) p.exit(ExitStatus.killed(9, -1));
             if (hostView != null) hostView.close();
             host.close();
+            exceeded = kernel.exceededLimits();
         }
         if (config.strace != null) config.strace.println(describe(process.exitStatus()));
         return process.exitStatus();
+    }
+
+    /** The embedder's limits: machine-wide in the kernel, and as the first process's rlimits (inherited by fork). */
+    private void applyLimits(Kernel kernel, GuestProcess process) {
+        kernel.setLimits(config.memoryLimit, config.maxOpenFiles, config.maxProcesses);
+        if (config.memoryLimit > 0) process.limits.restrict(ResourceLimits.AS, config.memoryLimit);
+        if (config.maxOpenFiles > 0) {
+            process.limits.restrict(ResourceLimits.NOFILE, config.maxOpenFiles);
+            process.files.setLimit(config.maxOpenFiles);
+        }
+        if (config.maxProcesses > 0) process.limits.restrict(ResourceLimits.NPROC, config.maxProcesses);
+    }
+
+    /**
+     * The limits the last {@link #run()} of this machine ran into (empty if none, or before a run): why a
+     * guest was killed ({@link Limit#TIMEOUT}) or saw ENOMEM, EMFILE or EAGAIN from jlibos's own limits.
+     */
+    public java.util.Set<Limit> exceededLimits() {
+        return exceeded;
     }
 
     /**
@@ -186,6 +213,10 @@ public final class Machine implements AutoCloseable {
         PrintStream diagnostics = System.err;
         boolean debug;
         java.time.Duration timeout;
+        final List<SyscallListener> traceListeners = new ArrayList<>();
+        long memoryLimit;
+        java.time.Duration cpuTimeLimit;
+        int maxOpenFiles, maxProcesses;
         boolean sandbox;
         boolean hostNetwork;
         String sandboxCwd = "/";
@@ -302,6 +333,16 @@ public final class Machine implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Delivers a {@link dev.jlibos.kernel.trace.SyscallRecord} for every syscall of every process of the
+         * run to {@code listener} (called on the guests' threads: see {@link SyscallListener}). May be called
+         * several times; listeners are called in the order they were added. Without one, tracing costs nothing.
+         */
+        public Builder traceListener(SyscallListener listener) {
+            this.traceListeners.add(Objects.requireNonNull(listener));
+            return this;
+        }
+
         /** Where jlibos's own one-line diagnostics go (unimplemented calls...); stderr by default. */
         public Builder diagnostics(PrintStream sink) {
             this.diagnostics = Objects.requireNonNull(sink);
@@ -310,6 +351,48 @@ public final class Machine implements AutoCloseable {
 
         public Builder debug(boolean debug) {
             this.debug = debug;
+            return this;
+        }
+
+        /**
+         * Caps each guest process's address space at {@code bytes} (every mapping counts: the executable, the
+         * 8 MiB stack, heap and mmap): an mmap, brk or mremap beyond it fails with ENOMEM, as with
+         * RLIMIT_AS, which the guest sees set to this value and cannot raise past it. Reported as
+         * {@link Limit#MEMORY}.
+         */
+        public Builder memoryLimit(long bytes) {
+            if (bytes <= 0) throw new IllegalArgumentException("memory limit must be positive");
+            this.memoryLimit = bytes;
+            return this;
+        }
+
+        /**
+         * At most {@code n} file descriptors per process (RLIMIT_NOFILE, stdio included): opening more
+         * fails with EMFILE. Reported as {@link Limit#OPEN_FILES}.
+         */
+        public Builder maxOpenFiles(int n) {
+            if (n < 3) throw new IllegalArgumentException("at least 3 descriptors (stdio) are needed");
+            this.maxOpenFiles = n;
+            return this;
+        }
+
+        /**
+         * At most {@code n} processes alive at once in this machine, zombies included (as RLIMIT_NPROC
+         * counts them): fork, vfork and clone beyond it fail with EAGAIN. Reported as {@link Limit#PROCESSES}.
+         */
+        public Builder maxProcesses(int n) {
+            if (n < 1) throw new IllegalArgumentException("at least 1 process is needed");
+            this.maxProcesses = n;
+            return this;
+        }
+
+        /**
+         * Kills any guest process that has used more than {@code limit} of CPU time with SIGKILL (RLIMIT_CPU's
+         * hard limit, checked every 20 ms); sleeping and blocking do not count. Reported as {@link Limit#CPU_TIME}.
+         */
+        public Builder cpuTimeLimit(java.time.Duration limit) {
+            if (limit != null && (limit.isNegative() || limit.isZero())) throw new IllegalArgumentException("CPU limit must be positive");
+            this.cpuTimeLimit = limit;
             return this;
         }
 

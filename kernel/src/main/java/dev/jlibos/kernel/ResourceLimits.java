@@ -31,6 +31,18 @@ public final class ResourceLimits {
         hard[resource] = h;
     }
 
+    /** Sets both the soft and the hard limit (what an embedder imposes before the program starts). */
+    public void restrict(int resource, long value) {
+        check(resource);
+        set(resource, value, value);
+    }
+
+    /** fork: a child starts with its parent's limits. */
+    public void copyFrom(ResourceLimits parent) {
+        System.arraycopy(parent.soft, 0, soft, 0, COUNT);
+        System.arraycopy(parent.hard, 0, hard, 0, COUNT);
+    }
+
     public long soft(int resource) {
         return soft[resource];
     }

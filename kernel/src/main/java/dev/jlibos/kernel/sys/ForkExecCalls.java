@@ -75,6 +75,7 @@ public final class ForkExecCalls implements SyscallFamily {
     private long fork(GuestThread t, long flags, long stack, long parentTid, long childTid, long tls) {
         GuestProcess parent = t.process;
         Kernel kernel = t.kernel();
+        checkProcessLimit(kernel);
         int pid = kernel.allocatePid();
         AddressSpace memory = parent.memory.copyForFork();
         Cpu cpu = kernel.cpus().create();
@@ -86,6 +87,7 @@ public final class ForkExecCalls implements SyscallFamily {
 
         GuestProcess child = new GuestProcess(kernel, pid, parent.pid, memory, parent.files.copyForFork(),
                 parent.credentials.copy());
+        child.limits.copyFrom(parent.limits);
         child.fs = parent.fs.copyForFork();
         child.signals = parent.signals.copyForFork();
         child.pgid = parent.pgid;
@@ -121,6 +123,24 @@ public final class ForkExecCalls implements SyscallFamily {
             }
         }
         return pid;
+    }
+
+    /**
+     * Machine.Builder.maxProcesses, counted like RLIMIT_NPROC: live processes and unreaped zombies. Checked
+     * as fork starts, so concurrent forks in different processes may each pass: the count can exceed the
+     * limit by at most the number of processes forking at that instant.
+     */
+    private static void checkProcessLimit(Kernel kernel) {
+        int max = kernel.maxProcesses();
+        if (max <= 0) return;
+        int live;
+        synchronized (kernel.processLock) {
+            live = kernel.processes().size();
+        }
+        if (live >= max) {
+            kernel.limitExceeded(dev.jlibos.kernel.Limit.PROCESSES);
+            throw Errno.EAGAIN.fail();
+        }
     }
 
     private static void copyRegisters(Cpu from, Cpu to) {

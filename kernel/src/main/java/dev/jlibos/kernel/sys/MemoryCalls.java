@@ -56,6 +56,7 @@ public final class MemoryCalls implements SyscallFamily {
         try {
             if (newTop > oldTop) {
                 if (!p.memory.isFree(oldTop, newTop - oldTop)) return p.brk;
+                reserve(p, newTop - oldTop);
                 p.memory.map(oldTop, newTop - oldTop, Cpu.PROT_READ | Cpu.PROT_WRITE, "[heap]");
             } else if (newTop < oldTop) {
                 p.memory.unmap(newTop, oldTop - newTop);
@@ -65,6 +66,24 @@ public final class MemoryCalls implements SyscallFamily {
         }
         p.brk = requested;
         return requested;
+    }
+
+    /**
+     * RLIMIT_AS, and the machine's memory limit which the guest cannot raise: ENOMEM when mapping
+     * {@code more} bytes would take the process's mappings (stack and executable included) past either.
+     * A MAP_FIXED mapping over existing ones is counted in full, so the check errs on the strict side.
+     */
+    private static void reserve(GuestProcess p, long more) {
+        long rlimit = p.limits.soft(dev.jlibos.kernel.ResourceLimits.AS);
+        long machine = p.kernel.memoryLimit();
+        if (rlimit == dev.jlibos.kernel.ResourceLimits.INFINITY && machine <= 0) return;
+        long mapped = 0;
+        for (Vma v : p.memory.areas()) mapped += v.end() - v.start();
+        boolean overMachine = machine > 0 && mapped + more > machine;
+        if (overMachine || Long.compareUnsigned(mapped + more, rlimit) > 0) {
+            if (overMachine) p.kernel.limitExceeded(dev.jlibos.kernel.Limit.MEMORY);
+            throw Errno.ENOMEM.fail();
+        }
     }
 
     private long mmap(GuestThread t, SyscallArgs a) {
@@ -89,6 +108,7 @@ public final class MemoryCalls implements SyscallFamily {
             file = p.files.get(fd);
             if (!file.readable()) throw Errno.EACCES.fail();
         }
+        reserve(p, len);
         long start = placement(p, addr, len, flags);
         String name = anonymous ? "" : file.path();
         if (!anonymous && type != MAP_PRIVATE) {
@@ -187,6 +207,7 @@ public final class MemoryCalls implements SyscallFamily {
         // Linux needs the old range inside one VMA; ours are not merged, so any fully mapped range will do.
         Vma area = m.find(oldAddr);
         if (area == null || !m.isFullyMapped(oldAddr, oldAddr + oldLen)) throw Errno.EFAULT.fail();
+        if (newLen > oldLen) reserve(t.process, newLen - oldLen);
         if ((flags & MREMAP_FIXED) == 0) {
             if (newLen <= oldLen) {
                 if (newLen < oldLen) m.unmap(oldAddr + newLen, oldLen - newLen);

@@ -180,6 +180,7 @@ public final class ProcessCalls implements SyscallFamily {
             long soft = t.process.memory.readLong(newLimit);
             long hard = t.process.memory.readLong(newLimit + 8);
             limits.update(resource, soft, hard, t.process.credentials.euid == 0);
+            applyFileLimit(t.process, resource);
         }
         if (oldLimit != 0) {
             t.process.memory.writeLong(oldLimit, oldSoft);
@@ -202,6 +203,17 @@ public final class ProcessCalls implements SyscallFamily {
         long soft = t.process.memory.readLong(a.get(1));
         long hard = t.process.memory.readLong(a.get(1) + 8);
         t.process.limits.update(resource, soft, hard, t.process.credentials.euid == 0);
+        applyFileLimit(t.process, resource);
         return 0;
+    }
+
+    /** RLIMIT_NOFILE bounds the fd table; the machine's maxOpenFiles cannot be raised from inside. */
+    public static void applyFileLimit(dev.jlibos.kernel.GuestProcess p, int resource) {
+        if (resource != ResourceLimits.NOFILE) return;
+        long soft = p.limits.soft(ResourceLimits.NOFILE);
+        long limit = soft == ResourceLimits.INFINITY || soft > Integer.MAX_VALUE ? Integer.MAX_VALUE : soft;
+        int machine = p.kernel.maxOpenFiles();
+        if (machine > 0) limit = Math.min(limit, machine);
+        p.files.setLimit((int) limit);
     }
 }

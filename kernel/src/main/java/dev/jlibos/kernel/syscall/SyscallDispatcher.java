@@ -5,6 +5,8 @@ import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.Kernel;
+import dev.jlibos.kernel.trace.SyscallListener;
+import dev.jlibos.kernel.trace.SyscallRecord;
 import dev.jlibos.syscalls.StraceFormatter;
 import dev.jlibos.syscalls.SyscallTable;
 
@@ -20,8 +22,11 @@ public final class SyscallDispatcher {
     private final Kernel kernel;
     private final SyscallRegistry registry;
     private final StraceFormatter formatter = new StraceFormatter();
+    /** For {@link SyscallRecord#text()}: strace's text without the column alignment. */
+    private final StraceFormatter recordFormatter = new StraceFormatter(StraceFormatter.DEFAULT_STRING_LIMIT, 0);
 
     private static final long INTERRUPTED = Errno.EINTR.negated();
+    private static final long TOO_MANY_FILES = Errno.EMFILE.negated();
     private static final int SYSCALL_LENGTH = 2;
     /** Calls that sleep with ERESTARTSYS semantics in Linux: a signal either restarts them or yields EINTR. */
     private static final java.util.Set<Integer> RESTARTABLE = java.util.Set.of(dev.jlibos.syscalls.Sysno.READ,
@@ -55,13 +60,23 @@ public final class SyscallDispatcher {
         int number = args.number();
         SyscallRegistry.Entry entry = registry.get(number);
         PrintStream strace = kernel.strace();
+        SyscallListener listener = kernel.traceListener();
+        // Without a listener the hot path reads no clock and allocates nothing.
+        long start = listener != null ? System.nanoTime() : 0L;
+        // A successful execve frees the memory holding its arguments: describe the call before it runs.
+        String before = (strace != null || listener != null && listener.wantsText()) && replacesImage(number)
+                ? entryText(thread, args) : null;
         long result = invoke(thread, entry, args);
+        long served = result;
+        if (result == TOO_MANY_FILES && kernel.maxOpenFiles() > 0) kernel.limitExceeded(dev.jlibos.kernel.Limit.OPEN_FILES);
+        long end = listener != null ? System.nanoTime() : 0L;
         if (result == INTERRUPTED && RESTARTABLE.contains(number) && restartsAfterSignal(thread)) {
             // Linux's ERESTARTSYS: re-execute the syscall after the signal (SA_RESTART, or no handler runs).
             thread.cpu.set(Reg.RIP, thread.cpu.get(Reg.RIP) - SYSCALL_LENGTH);
             result = number;
         }
-        if (strace != null) trace(strace, thread, args, result);
+        if (strace != null) trace(strace, thread, args, result, before);
+        if (listener != null) record(listener, thread, args, served, start, end, before);
         if (!thread.process.exited()) {
             thread.cpu.set(Reg.RAX, result);
             kernel.signals().afterSyscall(thread);
@@ -85,16 +100,58 @@ public final class SyscallDispatcher {
         }
     }
 
-    private void trace(PrintStream out, GuestThread thread, SyscallArgs args, long result) {
+    private static boolean replacesImage(int number) {
+        return number == dev.jlibos.syscalls.Sysno.EXECVE || number == dev.jlibos.syscalls.Sysno.EXECVEAT;
+    }
+
+    private String entryText(GuestThread thread, SyscallArgs args) {
+        try {
+            return formatter.formatEntry(args.number(), args.arguments(), thread.process.memory);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@code before} (the call as formatted at entry) with the result, when the image was replaced. */
+    private static String afterExec(String before, int number, long result, int alignColumn) {
+        if (before == null || result != 0) return null;
+        StringBuilder sb = new StringBuilder(before).append(' ');
+        while (sb.length() < alignColumn) sb.append(' ');
+        return sb.append("= ").append(StraceFormatter.formatResult(SyscallTable.getOrUnknown(number).result(), result))
+                .toString();
+    }
+
+    private void record(SyscallListener listener, GuestThread thread, SyscallArgs args, long result, long start, long end,
+                        String before) {
         int number = args.number();
         long[] values = args.arguments();
-        String line;
-        try {
-            // exit and exit_group have no result; the table's ResultKind.NONE prints strace's "= ?".
-            line = formatter.formatExit(number, values, result, thread.process.memory);
-        } catch (RuntimeException e) {
-            line = SyscallTable.getOrUnknown(number).name() + "(<unprintable: " + e + ">) = " + result;
+        String text = null;
+        if (listener.wantsText()) {
+            text = afterExec(before, number, result, 0);
+            if (text == null) text = format(recordFormatter, thread, number, values, result);
         }
-        out.println(line);
+        SyscallRecord r = new SyscallRecord(thread.process.pid, thread.tid, number,
+                SyscallTable.getOrUnknown(number).name(), values, result, SyscallRecord.errnoOf(result),
+                start - kernel.bootNanos(), end - start, text);
+        try {
+            listener.onSyscall(r);
+        } catch (RuntimeException e) {
+            kernel.log().once("trace listener failed: " + e + " (further failures are not reported)");
+        }
+    }
+
+    private void trace(PrintStream out, GuestThread thread, SyscallArgs args, long result, String before) {
+        int number = args.number();
+        String line = afterExec(before, number, result, StraceFormatter.DEFAULT_ALIGN_COLUMN);
+        // exit and exit_group have no result; the table's ResultKind.NONE prints strace's "= ?".
+        out.println(line != null ? line : format(formatter, thread, number, args.arguments(), result));
+    }
+
+    private static String format(StraceFormatter f, GuestThread thread, int number, long[] values, long result) {
+        try {
+            return f.formatExit(number, values, result, thread.process.memory);
+        } catch (RuntimeException e) {
+            return SyscallTable.getOrUnknown(number).name() + "(<unprintable: " + e + ">) = " + result;
+        }
     }
 }

@@ -1,0 +1,381 @@
+package dev.jlibos.junit;
+
+import dev.jlibos.kernel.ExitStatus;
+import dev.jlibos.kernel.Machine;
+import dev.jlibos.loader.LoadException;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One guest program to run under jlibos, configured fluently, then {@link #run()} for a {@link GuestResult}:
+ *
+ * <pre>{@code
+ * GuestResult r = Guest.program("/bin/busybox").args("sha256sum").stdin("abc").run();
+ * assertEquals(0, r.exitCode());
+ * }</pre>
+ *
+ * Each {@link #run()} is an independent machine (its own processes, pid namespace, memory and files
+ * table), running on the calling thread; runs of different guests, or of the same guest, may happen on
+ * several threads at once. A {@code Guest} is a mutable description: do not change it while it runs.
+ *
+ * <p>Hermetic by default: the guest runs in a sandbox whose root is an empty in-memory directory with
+ * synthetic /proc, /dev and /sys; it sees only what is given to it ({@link #mount}, {@link #tmpfs},
+ * {@link #file}) plus the program itself, read-only at its own path. Static programs (busybox-static,
+ * {@code gcc -static}) need nothing else; a dynamically linked one needs its loader and libraries mounted
+ * (e.g. {@code /lib}, {@code /usr/lib}), or {@link #hostFilesystem()}.
+ *
+ * <p>Defaults: an empty environment, cwd "/", empty stdin, a 60 s timeout, output captured up to 16 MiB
+ * per stream, and the last {@value #DEFAULT_TRACE_TAIL} syscalls kept for failure messages.
+ */
+public final class Guest {
+    public static final int DEFAULT_TRACE_TAIL = 20;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    public static final long DEFAULT_MAX_OUTPUT = 16L << 20;
+    /** A guest that allocates without end stops here instead of eating the host's memory. */
+    public static final long DEFAULT_MEMORY_LIMIT = 1L << 30;
+
+    private final String program;
+    private String argv0;
+    private List<String> args = List.of();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private String cwd;
+    private byte[] stdin = new byte[0];
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private int traceTail = DEFAULT_TRACE_TAIL;
+    private boolean traceAll;
+    private long maxOutput = DEFAULT_MAX_OUTPUT;
+    private long memoryLimit = DEFAULT_MEMORY_LIMIT;
+    private int maxOpenFiles, maxProcesses;
+    private Duration cpuTimeLimit;
+    private boolean hostFilesystem;
+    private final List<Mount> mounts = new ArrayList<>();
+    private final Map<String, byte[]> files = new LinkedHashMap<>();
+    /** A host directory the runner gives each test: mounted at {@link GuestRunner#WORK_DIR} (or the cwd on the host view). */
+    private java.nio.file.Path workDir;
+
+    /** A host path (null for tmpfs) shown at a guest path. */
+    private record Mount(java.nio.file.Path host, String guest, boolean readOnly) {
+    }
+
+    /** Told about every result (the JUnit extension keeps them for failure reports). */
+    private java.util.function.Consumer<GuestResult> observer;
+
+    private Guest(String program) {
+        this.program = Objects.requireNonNull(program, "program");
+    }
+
+    /**
+     * The executable's host path (absolute, or relative to {@link #cwd}); argv[0] is this path unless
+     * {@link #argv0} says otherwise.
+     */
+    public static Guest program(String path) {
+        return new Guest(path);
+    }
+
+    /** A copy to vary without changing this one. */
+    public Guest copy() {
+        Guest g = new Guest(program);
+        g.argv0 = argv0;
+        g.args = args;
+        g.env.putAll(env);
+        g.cwd = cwd;
+        g.stdin = stdin;
+        g.timeout = timeout;
+        g.traceTail = traceTail;
+        g.traceAll = traceAll;
+        g.maxOutput = maxOutput;
+        g.memoryLimit = memoryLimit;
+        g.maxOpenFiles = maxOpenFiles;
+        g.maxProcesses = maxProcesses;
+        g.cpuTimeLimit = cpuTimeLimit;
+        g.observer = observer;
+        g.hostFilesystem = hostFilesystem;
+        g.mounts.addAll(mounts);
+        g.files.putAll(files);
+        g.workDir = workDir;
+        return g;
+    }
+
+    /** The arguments after argv[0] (replacing earlier ones). */
+    public Guest args(String... args) {
+        return args(Arrays.asList(args));
+    }
+
+    public Guest args(List<String> args) {
+        this.args = List.copyOf(args);
+        return this;
+    }
+
+    /** argv[0], when it must differ from the program path (busybox applets, login shells). */
+    public Guest argv0(String name) {
+        this.argv0 = Objects.requireNonNull(name);
+        return this;
+    }
+
+    /** Sets one environment variable (the environment starts empty). */
+    public Guest env(String name, String value) {
+        if (name.isEmpty() || name.indexOf('=') >= 0) throw new IllegalArgumentException("bad variable name: " + name);
+        env.put(name, Objects.requireNonNull(value));
+        return this;
+    }
+
+    public Guest env(Map<String, String> variables) {
+        variables.forEach(this::env);
+        return this;
+    }
+
+    /**
+     * The guest's working directory: a guest path ("/" by default), or with {@link #hostFilesystem()} a
+     * host path (the JVM's working directory by default).
+     */
+    public Guest cwd(String dir) {
+        this.cwd = Objects.requireNonNull(dir);
+        return this;
+    }
+
+    /** Shows host directory (or file) {@code host} at {@code guestPath}, writable. */
+    public Guest mount(java.nio.file.Path host, String guestPath) {
+        return addMount(new Mount(host, guestPath, false));
+    }
+
+    /** Shows host directory (or file) {@code host} at {@code guestPath}, read-only (EROFS on writes). */
+    public Guest mountReadOnly(java.nio.file.Path host, String guestPath) {
+        return addMount(new Mount(host, guestPath, true));
+    }
+
+    /** An empty in-memory directory at {@code guestPath}; read its files from {@link GuestResult#file}. */
+    public Guest tmpfs(String guestPath) {
+        return addMount(new Mount(null, guestPath, false));
+    }
+
+    private Guest addMount(Mount m) {
+        if (!m.guest().startsWith("/")) throw new IllegalArgumentException("guest paths are absolute: " + m.guest());
+        mounts.add(m);
+        return this;
+    }
+
+    /**
+     * An in-memory file at {@code guestPath} (its directories are created), in the sandbox root or a
+     * {@link #tmpfs}; an ELF or "#!" content is made executable.
+     */
+    public Guest file(String guestPath, byte[] content) {
+        if (!guestPath.startsWith("/")) throw new IllegalArgumentException("guest paths are absolute: " + guestPath);
+        files.put(guestPath, content.clone());
+        return this;
+    }
+
+    /** An in-memory UTF-8 text file. */
+    public Guest file(String guestPath, String text) {
+        return file(guestPath, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An in-memory file with the bytes of classpath resource {@code resource} (from a directory or a jar). */
+    public Guest fileFromClasspath(String guestPath, String resource) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) loader = Guest.class.getClassLoader();
+        String name = resource.startsWith("/") ? resource.substring(1) : resource;
+        try (java.io.InputStream in = loader.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalArgumentException("no classpath resource " + resource);
+            return file(guestPath, in.readAllBytes());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("reading classpath resource " + resource, e);
+        }
+    }
+
+    /** What dynamically linked host programs load from (Debian/Ubuntu's merged /usr and its links). */
+    private static final List<String> SYSTEM_DIRS = List.of("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/alternatives");
+
+    /**
+     * Mounts the host's program and library directories read-only ({@code /usr}, {@code /lib},
+     * {@code /lib64}, {@code /bin}, {@code /sbin}, {@code /etc/alternatives}, those that exist), so that
+     * dynamically linked programs such as {@code /bin/ls} or {@code python3} run in the sandbox; the rest of
+     * the host (home directories, {@code /etc}, {@code /tmp}) stays invisible.
+     */
+    public Guest hostSystemDirs() {
+        for (String dir : SYSTEM_DIRS) {
+            java.nio.file.Path p = java.nio.file.Path.of(dir);
+            if (java.nio.file.Files.exists(p)) mountReadOnly(p, dir);
+        }
+        return this;
+    }
+
+    /**
+     * No sandbox: the guest sees the host's whole file tree at / with the JVM's permissions (as with
+     * qemu-user), and {@link #cwd} is a host path. Cannot be combined with mounts or in-memory files.
+     */
+    public Guest hostFilesystem() {
+        this.hostFilesystem = true;
+        return this;
+    }
+
+    Guest workDir(java.nio.file.Path dir) {
+        this.workDir = dir;
+        return this;
+    }
+
+    public Guest stdin(byte[] input) {
+        this.stdin = input.clone();
+        return this;
+    }
+
+    /** stdin as UTF-8 text. */
+    public Guest stdin(String text) {
+        return stdin(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Kill the guest (SIGKILL, reported as {@link GuestResult#timedOut()}) after {@code limit}; null for none. */
+    public Guest timeout(Duration limit) {
+        this.timeout = limit;
+        return this;
+    }
+
+    /**
+     * Keep every syscall in {@link GuestResult#trace()}, not only the last {@value #DEFAULT_TRACE_TAIL}
+     * (each costs a few hundred bytes of heap until the result is dropped).
+     */
+    public Guest traceAll() {
+        this.traceAll = true;
+        return this;
+    }
+
+    /**
+     * How many of the last syscalls to keep; 0 turns tracing off. Recording formats every call
+     * strace-style, which adds roughly half a microsecond to each syscall: turn it off for syscall-heavy
+     * runs whose failure reports do not need it.
+     */
+    public Guest traceTail(int records) {
+        if (records < 0) throw new IllegalArgumentException("negative trace tail");
+        this.traceTail = records;
+        this.traceAll = false;
+        return this;
+    }
+
+    /**
+     * Address space per guest process ({@value #DEFAULT_MEMORY_LIMIT} bytes by default; the 8 MiB stack and
+     * the executable count): mmap/brk beyond it fail with ENOMEM and the result reports
+     * {@link dev.jlibos.kernel.Limit#MEMORY}.
+     */
+    public Guest memoryLimit(long bytes) {
+        if (bytes <= 0) throw new IllegalArgumentException("memory limit must be positive");
+        this.memoryLimit = bytes;
+        return this;
+    }
+
+    /**
+     * CPU time per guest process (sleeping and blocking do not count): past it the process is killed with
+     * SIGKILL and the result reports {@link dev.jlibos.kernel.Limit#CPU_TIME}; null for none (the default).
+     */
+    public Guest cpuTimeLimit(Duration limit) {
+        this.cpuTimeLimit = limit;
+        return this;
+    }
+
+    /** At most {@code n} descriptors per process, stdio included (EMFILE beyond; Limit.OPEN_FILES). */
+    public Guest maxOpenFiles(int n) {
+        if (n < 3) throw new IllegalArgumentException("at least 3 descriptors (stdio) are needed");
+        this.maxOpenFiles = n;
+        return this;
+    }
+
+    /** At most {@code n} processes at once, the first included (fork fails with EAGAIN; Limit.PROCESSES). */
+    public Guest maxProcesses(int n) {
+        if (n < 1) throw new IllegalArgumentException("at least 1 process is needed");
+        this.maxProcesses = n;
+        return this;
+    }
+
+    /** Bytes of stdout and of stderr kept (the rest is counted and dropped; the guest does not notice). */
+    public Guest maxOutput(long bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("negative output cap");
+        this.maxOutput = bytes;
+        return this;
+    }
+
+    Guest observer(java.util.function.Consumer<GuestResult> observer) {
+        this.observer = observer;
+        return this;
+    }
+
+    /** The complete argv the guest will get. */
+    public List<String> argv() {
+        List<String> argv = new ArrayList<>();
+        argv.add(argv0 != null ? argv0 : program);
+        argv.addAll(args);
+        return argv;
+    }
+
+    /**
+     * Runs the program to completion on the calling thread.
+     *
+     * @throws GuestLaunchException when the program cannot be started at all
+     */
+    public GuestResult run() {
+        List<String> argv = argv();
+        List<String> envp = new ArrayList<>();
+        env.forEach((k, v) -> envp.add(k + "=" + v));
+        CappedOutput out = new CappedOutput(maxOutput), err = new CappedOutput(maxOutput);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TraceRecorder trace = traceAll || traceTail > 0 ? new TraceRecorder(traceAll ? -1 : traceTail) : null;
+        Machine.Builder builder = Machine.builder()
+                .program(program)
+                .args(argv)
+                .env(envp)
+                .stdin(new ByteArrayInputStream(stdin))
+                .stdout(out)
+                .stderr(err)
+                .diagnostics(new PrintStream(log, true, StandardCharsets.UTF_8))
+                .timeout(timeout)
+                .memoryLimit(memoryLimit)
+                .cpuTimeLimit(cpuTimeLimit);
+        if (maxOpenFiles > 0) builder.maxOpenFiles(maxOpenFiles);
+        if (maxProcesses > 0) builder.maxProcesses(maxProcesses);
+        if (hostFilesystem) {
+            if (!mounts.isEmpty() || !files.isEmpty()) {
+                throw new IllegalStateException("mounts and in-memory files need the sandbox, not hostFilesystem()");
+            }
+            if (cwd != null) builder.cwd(cwd);
+            else if (workDir != null) builder.cwd(workDir.toString());
+        } else {
+            builder.sandbox();
+            if (workDir != null) builder.mount(workDir, GuestRunner.WORK_DIR, false);
+            for (Mount m : mounts) {
+                if (m.host() == null) builder.tmpfs(m.guest());
+                else builder.mount(m.host(), m.guest(), m.readOnly());
+            }
+            files.forEach(builder::file);
+            builder.cwd(cwd != null ? cwd : workDir != null ? GuestRunner.WORK_DIR : "/");
+        }
+        if (trace != null) builder.traceListener(trace);
+        Machine machine = builder.build();
+        long start = System.nanoTime();
+        ExitStatus status;
+        try {
+            status = machine.run();
+        } catch (LoadException | RuntimeException e) {
+            machine.close();
+            if (e instanceof LoadException le) throw new GuestLaunchException(le.getMessage(), le);
+            throw (RuntimeException) e;
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        GuestResult result = new GuestResult(argv, status, machine.exceededLimits(), out.bytes(), out.dropped(),
+                err.bytes(), err.dropped(), trace == null ? List.of() : trace.records(), trace == null ? 0 : trace.total(),
+                traceAll, log.toString(StandardCharsets.UTF_8), elapsed, hostFilesystem ? null : machine);
+        if (observer != null) observer.accept(result);
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return String.join(" ", argv());
+    }
+}
