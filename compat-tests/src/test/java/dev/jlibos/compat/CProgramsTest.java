@@ -43,6 +43,12 @@ class CProgramsTest {
                 List.of("FOO=bar", "EMPTY=", "WITH_EQ=a=b", "LANG=C"), input, 0, true));
         c.add(new Case("argv_env", "argv_env no args", List.of(), NO_ENV, "short stdin\n".getBytes(StandardCharsets.UTF_8), 0, true));
         // Which CPU features exist differs by design; only "every reported feature works" is compared.
+        // Threads (CLONE_THREAD, futex, TLS, thread exit, signals to threads, preemption).
+        for (String t : List.of("mutex", "condvar", "join-tls", "pthread-exit", "tids", "pthread-kill", "spin", "many",
+                "fork", "timedwait")) {
+            c.add(new Case("threads", "threads " + t, List.of(t), NO_ENV, NO_INPUT, 0, true));
+        }
+        c.add(new Case("threads", "threads exit-status", List.of("exit-status"), NO_ENV, NO_INPUT, 33, true));
         c.add(new Case("cpuid", "cpuid", List.of(), NO_ENV, NO_INPUT, 0, false));
         for (int code : new int[] {0, 1, 42, 255}) {
             c.add(new Case("faults", "exit " + code, List.of("exit", Integer.toString(code)), NO_ENV, NO_INPUT, code, true));

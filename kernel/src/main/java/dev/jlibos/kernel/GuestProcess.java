@@ -8,8 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One guest process: its address space, open files, identity and limits. Threads (issue 4) will share
- * one instance; today every process has exactly one {@link GuestThread}.
+ * One guest process: its address space, open files, identity, limits and threads.
+ *
+ * <p>Threads: each {@link GuestThread} has its own Unicorn engine attached to the one address space, but
+ * they never run at the same time. Two engines mapping the same memory do not make {@code lock}
+ * instructions atomic with each other (measured: 2 x 5 M {@code lock incq} gave ~5.04 M), so a thread
+ * runs guest code and its syscalls only while holding {@link #execution}, a fair lock it gives up in
+ * blocking waits and when the {@link Scheduler} preempts it because others are waiting.
  */
 public final class GuestProcess {
     public final Kernel kernel;
@@ -27,9 +32,25 @@ public final class GuestProcess {
     public FsContext fs;
     public final Credentials credentials;
     public final ResourceLimits limits = new ResourceLimits();
-    /** Dispositions, mask, pending signals, alternate stack (one thread per process today). */
+    /** Dispositions and process-directed pending signals (each thread has its mask and own pending set). */
     public dev.jlibos.signals.SignalState signals = new dev.jlibos.signals.SignalState();
-    public final List<GuestThread> threads = new ArrayList<>();
+    /** The live threads, oldest first; changed only under {@link #execution}, read by anyone. */
+    public final List<GuestThread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** futex wait queues of this address space. */
+    public final dev.jlibos.kernel.sys.FutexTable futexes = new dev.jlibos.kernel.sys.FutexTable();
+    /**
+     * The execution lock ("GIL"): held by the thread whose engine runs guest code or whose syscall is
+     * being served. Fair, so a preempted thread queues behind the ones waiting.
+     */
+    private final java.util.concurrent.Semaphore execution = new java.util.concurrent.Semaphore(1, true);
+    /** The thread holding {@link #execution} and how many times it changed hands (for preemption). */
+    private volatile GuestThread running;
+    private volatile long turns;
+    private long turnSeenByScheduler = -1;
+    /** The exit code of the thread group leader, the process's status if every thread exits by exit(2). */
+    private volatile int leaderExitCode;
+    /** Counted down once the process has released everything and told its parent. */
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     /** Parent (null for the machine's first process or an orphan) and children, guarded by {@link Kernel#processLock}. */
     public GuestProcess parent;
     public final List<GuestProcess> children = new ArrayList<>();
@@ -88,14 +109,118 @@ public final class GuestProcess {
         vforkDone.await();
     }
 
-    /** Returns every resource to the host: called once, by the process's own thread, after it stopped. */
+    void onCpu(GuestThread t) {
+        execution.acquireUninterruptibly();
+        running = t;
+        turns++;
+        yieldRequested = false;
+    }
+
+    void offCpu(GuestThread t) {
+        if (running == t) running = null;
+        execution.release();
+    }
+
+    /** Whether other threads wait for the execution lock (the holder should hand it over). */
+    boolean othersWaiting() {
+        return execution.hasQueuedThreads();
+    }
+
+    /**
+     * Called by the scheduler every time slice. A thread that has kept the lock for a whole slice while
+     * others wait is asked to yield at its next syscall ({@link #yieldRequested}); one that makes no
+     * syscall for {@link Scheduler#SPIN_SLICES} slices (a spinning loop) is detached: it keeps running
+     * without the lock, so the others can run too, and takes the lock back at its next syscall.
+     *
+     * <p>The engine is never stopped from this (another) host thread: that is not safe in Unicorn 2.0.1
+     * (unicorn-engine/unicorn#1355). Measured here: stopping a single-threaded busybox sha256sum every
+     * 5 ms crashes it within a few hundred stops, and with stops as the spin fallback the 4-thread
+     * mutex counter ended at 400001 atomic increments (one {@code lock xadd} ran twice). Pausing inside
+     * the syscall hook is safe, so yielding there is the rule; while a detached spinner overlaps other
+     * threads, its {@code lock} instructions are not atomic with theirs (README Quirks).
+     */
+    void preemptIfDue() {
+        GuestThread t = running;
+        long turn = turns;
+        if (t == null || !execution.hasQueuedThreads()) {
+            turnSeenByScheduler = -1;
+            slicesHeld = 0;
+            return;
+        }
+        if (turn != turnSeenByScheduler) {
+            turnSeenByScheduler = turn;
+            slicesHeld = 0;
+            return;
+        }
+        yieldRequested = true;
+        if (++slicesHeld >= Scheduler.SPIN_SLICES && t.detach()) {
+            // A thread spinning in user code: it runs on without the lock until its next syscall.
+            if (running == t) running = null;
+            slicesHeld = 0;
+            turnSeenByScheduler = -1;
+            execution.release();
+        }
+    }
+
+    /** Set by the scheduler: the thread holding the execution lock should hand it over at its next syscall. */
+    public volatile boolean yieldRequested;
+    private int slicesHeld;
+
+    /** At the end of a syscall (inside the engine's hook, where pausing is safe): let waiting threads run. */
+    public void yieldIfRequested() {
+        if (!yieldRequested) return;
+        dev.jlibos.core.Blocking.run(() -> null);
+    }
+
+
+    /** A new thread (clone with CLONE_THREAD), added by a thread holding the execution lock. */
+    public void addThread(GuestThread t) {
+        threads.add(t);
+        if (threads.size() == 2) Scheduler.watch(this);
+    }
+
+    /** exit(2) of the leader records its code: the process's status if the others end by exit(2) too. */
+    public void setLeaderExitCode(int code) {
+        leaderExitCode = code;
+    }
+
+    /**
+     * Takes an ending thread out (its run loop holds the execution lock): clears and wakes its
+     * clear_child_tid word, walks its robust list, detaches and closes its engine. True for the last one,
+     * which then releases the process.
+     */
+    boolean removeThread(GuestThread t) {
+        if (!exited()) dev.jlibos.kernel.sys.FutexCalls.threadExited(t);
+        t.signals.detach();
+        threads.remove(t);
+        boolean last = threads.isEmpty();
+        if (last) {
+            if (!exited()) exit(ExitStatus.exited(leaderExitCode)); // every thread ended by exit(2)
+            Scheduler.forget(this);
+        } else {
+            memory.detach(t.cpu);
+        }
+        t.cpu.close();
+        return last;
+    }
+
+    /** Returns every resource to the host: called once, by the last thread's host thread, after it stopped. */
     void release() {
         dev.jlibos.kernel.signal.SignalCalls.release(this);
         files.closeAll();
         if (fs != null) fs.close();
-        for (GuestThread t : threads) t.cpu.close();
         memory.close();
         vforkDone.countDown();
+    }
+
+    /** The whole process has ended and its parent was told. */
+    void markEnded() {
+        ended.countDown();
+    }
+
+    /** Waits until every thread of the process has ended and the process was released. */
+    public void awaitEnd() throws InterruptedException {
+        ended.await();
     }
 
     /** Ends the whole process (exit_group, fatal signal): every thread stops at its next boundary. */

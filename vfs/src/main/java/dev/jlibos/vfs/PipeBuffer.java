@@ -1,5 +1,6 @@
 package dev.jlibos.vfs;
 
+import dev.jlibos.core.Blocking;
 import dev.jlibos.core.Errno;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,55 +43,75 @@ public final class PipeBuffer {
         return count;
     }
 
-    synchronized int read(byte[] b, int off, int len, boolean nonBlocking) {
+    int read(byte[] b, int off, int len, boolean nonBlocking) {
         if (len == 0) return 0;
-        while (count == 0) {
-            if (writers == 0) return 0;
-            if (nonBlocking) throw Errno.EAGAIN.fail();
-            await();
-        }
-        int n = Math.min(len, count);
-        for (int i = 0; i < n; i++) b[off + i] = ring[(head + i) % CAPACITY];
-        head = (head + n) % CAPACITY;
-        count -= n;
-        notifyAll();
-        return n;
-    }
-
-    synchronized int write(byte[] b, int off, int len, boolean nonBlocking) {
-        int written = 0;
-        while (written < len) {
-            if (readers == 0) {
-                if (written > 0) return written;
-                throw Errno.EPIPE.fail();
-            }
-            int space = CAPACITY - count;
-            int remaining = len - written;
-            // Writes up to PIPE_BUF are all-or-nothing; larger ones may be split.
-            boolean mustWaitForAll = len <= PIPE_BUF && space < remaining;
-            if (space == 0 || mustWaitForAll) {
-                if (nonBlocking) {
-                    if (written > 0) return written;
-                    throw Errno.EAGAIN.fail();
+        while (true) {
+            synchronized (this) {
+                if (count > 0) {
+                    int n = Math.min(len, count);
+                    for (int i = 0; i < n; i++) b[off + i] = ring[(head + i) % CAPACITY];
+                    head = (head + n) % CAPACITY;
+                    count -= n;
+                    notifyAll();
+                    return n;
                 }
-                await();
-                continue;
+                if (writers == 0) return 0;
+                if (nonBlocking) throw Errno.EAGAIN.fail();
             }
-            int n = Math.min(space, remaining);
-            for (int i = 0; i < n; i++) ring[(head + count + i) % CAPACITY] = b[off + written + i];
-            count += n;
-            written += n;
-            notifyAll();
+            await(() -> count == 0 && writers > 0);
         }
-        return written;
     }
 
-    private void await() {
-        try {
-            wait();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Errno.EINTR.fail();
+    int write(byte[] b, int off, int len, boolean nonBlocking) {
+        int written = 0;
+        while (true) {
+            synchronized (this) {
+                while (written < len) {
+                    if (readers == 0) {
+                        if (written > 0) return written;
+                        throw Errno.EPIPE.fail();
+                    }
+                    int space = CAPACITY - count;
+                    int remaining = len - written;
+                    // Writes up to PIPE_BUF are all-or-nothing; larger ones may be split.
+                    boolean mustWaitForAll = len <= PIPE_BUF && space < remaining;
+                    if (space == 0 || mustWaitForAll) {
+                        if (nonBlocking) {
+                            if (written > 0) return written;
+                            throw Errno.EAGAIN.fail();
+                        }
+                        break;
+                    }
+                    int n = Math.min(space, remaining);
+                    for (int i = 0; i < n; i++) ring[(head + count + i) % CAPACITY] = b[off + written + i];
+                    count += n;
+                    written += n;
+                    notifyAll();
+                }
+                if (written == len) return written;
+            }
+            int need = len <= PIPE_BUF ? len - written : 1;
+            await(() -> readers > 0 && CAPACITY - count < need);
         }
+    }
+
+    /**
+     * Waits, with the guest's execution lock released (see {@link Blocking}), while {@code blocked} holds;
+     * the caller re-checks under the monitor afterwards.
+     */
+    private void await(java.util.function.BooleanSupplier blocked) {
+        Blocking.run(() -> {
+            synchronized (this) {
+                while (blocked.getAsBoolean()) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw Errno.EINTR.fail();
+                    }
+                }
+            }
+            return null;
+        });
     }
 }

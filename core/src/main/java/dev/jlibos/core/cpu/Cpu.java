@@ -36,6 +36,11 @@ public interface Cpu extends AutoCloseable {
 
     void setMxcsr(int value);
 
+    /** The x87 FPU control word (precision and rounding; a new thread inherits its creator's). */
+    int getFpuControlWord();
+
+    void setFpuControlWord(int value);
+
     /**
      * What the guest's {@code cpuid} instruction returns (eax, ebx, ecx, edx) for a leaf and sub-leaf:
      * only features the engine really executes are reported. /proc/cpuinfo is derived from this.

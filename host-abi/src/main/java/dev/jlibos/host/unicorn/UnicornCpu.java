@@ -136,6 +136,18 @@ public final class UnicornCpu implements Cpu {
     }
 
     @Override
+    public int getFpuControlWord() {
+        uc.uc_reg_read(engine, RegisterIds.FPCW, scratch);
+        return scratch.getShort(0) & 0xffff;
+    }
+
+    @Override
+    public void setFpuControlWord(int value) {
+        scratch.putLong(0, value & 0xffff);
+        uc.uc_reg_write(engine, RegisterIds.FPCW, scratch);
+    }
+
+    @Override
     public void map(long guestAddress, long size, int prot, long hostAddress) {
         check(uc.uc_mem_map_ptr(engine, guestAddress, size, prot, Pointer.wrap(runtime, hostAddress)),
                 "uc_mem_map_ptr 0x" + Long.toHexString(guestAddress));

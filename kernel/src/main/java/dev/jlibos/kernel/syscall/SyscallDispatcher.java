@@ -30,7 +30,7 @@ public final class SyscallDispatcher {
 
     /** True unless the signal about to be delivered runs a handler installed without SA_RESTART. */
     private static boolean restartsAfterSignal(GuestThread thread) {
-        var signals = thread.process.signals;
+        var signals = thread.signals;
         int sig = signals.peek(signals.blocked());
         if (sig == 0) return false;
         var action = signals.action(sig);
@@ -49,6 +49,7 @@ public final class SyscallDispatcher {
         // not fail this call's waits: only an interrupt during the call means "interrupted".
         Thread.interrupted();
         SyscallArgs args = thread.syscallArgs;
+        thread.enterKernel();
         thread.cpu.readSyscallRegisters(args.raw);
         int number = args.number();
         SyscallRegistry.Entry entry = registry.get(number);
@@ -63,7 +64,9 @@ public final class SyscallDispatcher {
         if (!thread.process.exited()) {
             thread.cpu.set(Reg.RAX, result);
             kernel.signals().afterSyscall(thread);
+            thread.process.yieldIfRequested();
         }
+        thread.leaveKernel();
     }
 
     private long invoke(GuestThread thread, SyscallRegistry.Entry entry, SyscallArgs args) {
