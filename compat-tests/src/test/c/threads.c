@@ -306,6 +306,12 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "many")) case_many();
     else if (!strcmp(c, "fork")) case_fork();
     else if (!strcmp(c, "timedwait")) case_timedwait();
+    else if (!strcmp(c, "spin-forever")) { /* for the lifecycle test's timeout: never ends */
+        pthread_t t;
+        pthread_create(&t, NULL, spinner, NULL);
+        pthread_create(&t, NULL, spinner, NULL);
+        pthread_join(t, NULL);
+    }
     else {
         printf("unknown case %s\n", c);
         return 2;

@@ -140,6 +140,12 @@ public final class GuestProcess {
      * threads, its {@code lock} instructions are not atomic with theirs (README Quirks).
      */
     void preemptIfDue() {
+        if (exited()) {
+            // A dying process whose threads have not all stopped yet (a spinner, a lost stop): stop them
+            // again until the last one is out; the state of a dying process no longer matters.
+            for (GuestThread th : threads) th.cpu.stop();
+            return;
+        }
         GuestThread t = running;
         long turn = turns;
         if (t == null || !execution.hasQueuedThreads()) {

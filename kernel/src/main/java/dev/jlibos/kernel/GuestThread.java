@@ -122,11 +122,14 @@ public final class GuestThread implements Blocking.Gate {
                     kernel().signals().onFault(this, exit);
                 }
                 if (done()) break;
-                pc = cpu.get(Reg.RIP);
                 if (process.othersWaiting()) { // preempted: the fair lock hands over to the next thread
                     leave();
                     enter();
+                    // Signals sent to this thread while it waited: its engine was not running to be stopped.
+                    if (!done()) kernel().signals().onInterrupted(this);
+                    if (done()) break;
                 }
+                pc = cpu.get(Reg.RIP);
             }
             enterKernel();
             return process.removeThread(this);
