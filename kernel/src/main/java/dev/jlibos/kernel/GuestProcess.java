@@ -49,6 +49,13 @@ public final class GuestProcess {
     private long turnSeenByScheduler = -1;
     /** The exit code of the thread group leader, the process's status if every thread exits by exit(2). */
     private volatile int leaderExitCode;
+    /**
+     * Engines of ended threads, still attached to {@link #memory} (so their mappings stay current), kept
+     * for the next clone: a fresh engine has to translate every guest instruction again, which made
+     * create + join ~6 ms; guarded by {@link #execution}.
+     */
+    private final java.util.ArrayDeque<dev.jlibos.core.cpu.Cpu> spareEngines = new java.util.ArrayDeque<>();
+    private static final int MAX_SPARE_ENGINES = 4;
     /** Counted down once the process has released everything and told its parent. */
     private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     /** Parent (null for the machine's first process or an orphan) and children, guarded by {@link Kernel#processLock}. */
@@ -203,15 +210,35 @@ public final class GuestProcess {
         if (last) {
             if (!exited()) exit(ExitStatus.exited(leaderExitCode)); // every thread ended by exit(2)
             Scheduler.forget(this);
+            t.cpu.close();
+        } else if (spareEngines.size() < MAX_SPARE_ENGINES) {
+            t.cpu.setEvents(null);
+            spareEngines.push(t.cpu);
         } else {
             memory.detach(t.cpu);
+            t.cpu.close();
         }
-        t.cpu.close();
         return last;
+    }
+
+    /** An engine of an ended thread, attached to the address space, or null (the caller holds the lock). */
+    public dev.jlibos.core.cpu.Cpu takeSpareEngine() {
+        return spareEngines.poll();
+    }
+
+    /** Closes the spare engines (execve: they belong to the old image; exit). */
+    public void dropSpareEngines() {
+        for (dev.jlibos.core.cpu.Cpu cpu : spareEngines) {
+            memory.detach(cpu);
+            cpu.close();
+        }
+        spareEngines.clear();
     }
 
     /** Returns every resource to the host: called once, by the last thread's host thread, after it stopped. */
     void release() {
+        for (dev.jlibos.core.cpu.Cpu cpu : spareEngines) cpu.close();
+        spareEngines.clear();
         dev.jlibos.kernel.signal.SignalCalls.release(this);
         files.closeAll();
         if (fs != null) fs.close();

@@ -95,8 +95,11 @@ public final class ForkExecCalls implements SyscallFamily {
         GuestProcess p = t.process;
         Kernel kernel = t.kernel();
         int tid = kernel.allocatePid();
-        Cpu cpu = kernel.cpus().create();
-        p.memory.attach(cpu);
+        Cpu cpu = p.takeSpareEngine();
+        if (cpu == null) {
+            cpu = kernel.cpus().create();
+            p.memory.attach(cpu);
+        }
         copyRegisters(t.cpu, cpu);
         cpu.set(Reg.RAX, 0);
         if (stack != 0) cpu.set(Reg.RSP, stack);
@@ -214,6 +217,7 @@ public final class ForkExecCalls implements SyscallFamily {
         // takes over the thread group's id, as in Linux.
         p.memory = old;
         endOtherThreads(t);
+        p.dropSpareEngines();
         p.memory = fresh;
         if (p.exited()) {
             fresh.close();
