@@ -292,6 +292,21 @@ static void case_timedwait(void) {
     pthread_mutex_unlock(&m);
 }
 
+/* execve from a second thread: the other threads end and the new image runs as the process. */
+static void *execs(void *arg) {
+    (void)arg;
+    char *argv[] = {"threads", "tids", NULL};
+    execv("/proc/self/exe", argv);
+    _exit(99);
+}
+
+static void case_exec(void) {
+    pthread_t t, u;
+    CHECK(pthread_create(&u, NULL, busy, NULL) == 0); /* still running at the exec: must vanish */
+    CHECK(pthread_create(&t, NULL, execs, NULL) == 0);
+    for (;;) pause();
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
     const char *c = argc > 1 ? argv[1] : "";
@@ -306,6 +321,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "many")) case_many();
     else if (!strcmp(c, "fork")) case_fork();
     else if (!strcmp(c, "timedwait")) case_timedwait();
+    else if (!strcmp(c, "exec")) case_exec();
     else if (!strcmp(c, "spin-forever")) { /* for the lifecycle test's timeout: never ends */
         pthread_t t;
         pthread_create(&t, NULL, spinner, NULL);

@@ -96,10 +96,19 @@ public final class Kernel {
      */
     public void runProcess(GuestThread thread, long pc) {
         runThread(thread, pc);
-        try {
-            thread.process.awaitEnd();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the watchdog: the caller kills what is left
+        GuestProcess p = thread.process;
+        while (true) {
+            try {
+                p.awaitEnd();
+                return;
+            } catch (InterruptedException e) {
+                // A leftover interrupt meant for the guest thread (a signal, execve ending the other
+                // threads) is not a reason to stop waiting; the watchdog's is: it has killed the process.
+                if (p.exited()) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
