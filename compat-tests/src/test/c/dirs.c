@@ -98,7 +98,7 @@ int main(void) {
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         count++;
-        if (e->d_name[0] != '.') sum += (unsigned long long)atoi(e->d_name + 30);
+        if (e->d_name[0] != '.') sum += (unsigned long long)atoi(e->d_name + 26); /* after "entry-with-a-longish-name-" */
     }
     closedir(d);
     printf("many: %d entries, index sum %llu\n", count, sum);

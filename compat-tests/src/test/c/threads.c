@@ -135,8 +135,8 @@ static void *exits_process(void *arg) {
 
 static void case_thread_exit_status(void) {
     pthread_t t;
-    CHECK(pthread_create(&t, NULL, exits_process, NULL) == 0);
-    fflush(stdout);
+    /* Nothing is printed after the create: the thread's exit may come first. */
+    if (pthread_create(&t, NULL, exits_process, NULL) != 0) printf("FAIL pthread_create\n");
     for (;;) pause();
 }
 
@@ -303,7 +303,8 @@ static void *execs(void *arg) {
 static void case_exec(void) {
     pthread_t t, u;
     CHECK(pthread_create(&u, NULL, busy, NULL) == 0); /* still running at the exec: must vanish */
-    CHECK(pthread_create(&t, NULL, execs, NULL) == 0);
+    /* Nothing is printed after this create: the exec may come first. */
+    if (pthread_create(&t, NULL, execs, NULL) != 0) printf("FAIL pthread_create\n");
     for (;;) pause();
 }
 
