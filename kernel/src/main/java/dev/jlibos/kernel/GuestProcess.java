@@ -135,22 +135,15 @@ public final class GuestProcess {
 
     /**
      * Called by the scheduler every time slice. A thread that has kept the lock for a whole slice while
-     * others wait is asked to yield at its next syscall ({@link #yieldRequested}); one that makes no
-     * syscall for {@link Scheduler#SPIN_SLICES} slices (a spinning loop) is detached: it keeps running
-     * without the lock, so the others can run too, and takes the lock back at its next syscall.
-     *
-     * <p>The engine is never stopped from this (another) host thread: that is not safe in Unicorn 2.0.1
-     * (unicorn-engine/unicorn#1355). Measured here: stopping a single-threaded busybox sha256sum every
-     * 5 ms crashes it within a few hundred stops, and with stops as the spin fallback the 4-thread
-     * mutex counter ended at 400001 atomic increments (one {@code lock xadd} ran twice). Pausing inside
-     * the syscall hook is safe, so yielding there is the rule; while a detached spinner overlaps other
-     * threads, its {@code lock} instructions are not atomic with theirs (README Quirks).
+     * others wait is asked to yield at its next syscall ({@link #yieldRequested}); one still running
+     * guest code a slice later has its engine stopped at the next basic block ({@link
+     * dev.jlibos.core.cpu.Cpu#requestStop}) and its run loop hands the lock over. uc_emu_stop from this
+     * (another) host thread would not be safe (see the binding's StopAtBlockHook).
      */
     void preemptIfDue() {
         if (exited()) {
-            // A dying process whose threads have not all stopped yet (a spinner, a lost stop): stop them
-            // again until the last one is out; the state of a dying process no longer matters.
-            for (GuestThread th : threads) th.cpu.stop();
+            // A dying process whose threads have not all left yet: keep asking until the last one is out.
+            for (GuestThread th : threads) th.cpu.requestStop();
             return;
         }
         GuestThread t = running;
@@ -166,13 +159,8 @@ public final class GuestProcess {
             return;
         }
         yieldRequested = true;
-        if (++slicesHeld >= Scheduler.SPIN_SLICES && t.detach()) {
-            // A thread spinning in user code: it runs on without the lock until its next syscall.
-            if (running == t) running = null;
-            slicesHeld = 0;
-            turnSeenByScheduler = -1;
-            execution.release();
-        }
+        // No syscall for a further slice (guest code running on): stop it at a block boundary.
+        if (++slicesHeld >= 2) t.cpu.requestStop();
     }
 
     /** Set by the scheduler: the thread holding the execution lock should hand it over at its next syscall. */

@@ -32,14 +32,8 @@ public final class GuestThread implements Blocking.Gate {
     public final dev.jlibos.kernel.syscall.SyscallArgs syscallArgs = new dev.jlibos.kernel.syscall.SyscallArgs();
     /** exit(2) of this thread alone: its run loop ends at the next boundary. */
     private volatile boolean exiting;
-    /**
-     * Whether this thread holds its process's execution lock, and where it is: OFF (not holding),
-     * USER (running guest code), KERNEL (serving a syscall or in its run loop), DETACHED (a spinner
-     * the scheduler let go of, running guest code without the lock). Only the scheduler moves
-     * USER to DETACHED; everything else is done by the thread's own host thread.
-     */
-    private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(OFF);
-    private static final int OFF = 0, USER = 1, KERNEL = 2, DETACHED = 3;
+    /** Whether this thread holds its process's execution lock (only its own host thread changes it). */
+    private boolean onCpu;
 
     public GuestThread(GuestProcess process, int tid, Cpu cpu) {
         this.process = process;
@@ -52,9 +46,12 @@ public final class GuestThread implements Blocking.Gate {
         return process.kernel;
     }
 
-    /** Stops the engine and wakes the host thread if it is blocked in a wait (pipe, sleep, wait4, futex). */
+    /**
+     * Stops the engine at its next block boundary and wakes the host thread if it is blocked in a wait
+     * (pipe, sleep, wait4, futex). Safe from any thread.
+     */
     public void interrupt() {
-        cpu.stop();
+        cpu.requestStop();
         Thread host = hostThread;
         if (host != null && host != Thread.currentThread()) host.interrupt();
     }
@@ -62,7 +59,8 @@ public final class GuestThread implements Blocking.Gate {
     /** exit(2): only this thread ends; the process goes on while other threads live. */
     public void exitThread() {
         exiting = true;
-        cpu.stop();
+        if (hostThread == Thread.currentThread()) cpu.stop(); // inside its own syscall hook: safe
+        else cpu.requestStop();
     }
 
     public boolean exiting() {
@@ -75,7 +73,8 @@ public final class GuestThread implements Blocking.Gate {
 
     @Override
     public boolean leave() {
-        if (!state.compareAndSet(KERNEL, OFF)) return false;
+        if (!onCpu) return false;
+        onCpu = false;
         process.offCpu(this);
         return true;
     }
@@ -83,23 +82,7 @@ public final class GuestThread implements Blocking.Gate {
     @Override
     public void enter() {
         process.onCpu(this);
-        state.set(KERNEL);
-    }
-
-    /** Back from guest code (a syscall hook or the engine returning): hold the lock, retaking it if detached. */
-    public void enterKernel() {
-        if (state.compareAndSet(USER, KERNEL)) return;
-        if (state.compareAndSet(DETACHED, OFF)) enter();
-    }
-
-    /** About to run guest code again. */
-    public void leaveKernel() {
-        state.compareAndSet(KERNEL, USER);
-    }
-
-    /** The scheduler lets a spinning thread go on without the lock; false if it is not in guest code. */
-    boolean detach() {
-        return state.compareAndSet(USER, DETACHED);
+        onCpu = true;
     }
 
     /**
@@ -111,9 +94,7 @@ public final class GuestThread implements Blocking.Gate {
         enter();
         try {
             while (!done()) {
-                leaveKernel();
                 CpuExit exit = cpu.run(pc);
-                enterKernel();
                 if (done()) break;
                 if (exit.kind() == CpuExit.Kind.STOPPED) {
                     // A signal, an exec, or preemption: deliver what is pending (often nothing).
@@ -131,7 +112,6 @@ public final class GuestThread implements Blocking.Gate {
                 }
                 pc = cpu.get(Reg.RIP);
             }
-            enterKernel();
             return process.removeThread(this);
         } finally {
             leave();

@@ -154,7 +154,7 @@ public final class Kernel {
             parent.signals.wake();
             // Interrupt the parent's user code only when it will run a handler.
             if (!parent.signals.ignored(dev.jlibos.signals.Signal.SIGCHLD)) {
-                for (GuestThread t : parent.threads) t.cpu.stop();
+                for (GuestThread t : parent.threads) t.cpu.requestStop();
             }
         }
     }

@@ -9,15 +9,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Preemption for multi-threaded guest processes: one daemon timer thread for the whole JVM checks, every
  * {@link #SLICE_MILLIS}, each process that has more than one thread. A thread that has held the
- * execution lock for a full slice while others wait for it hands it over at its next syscall; a thread
- * spinning in user code without syscalls is let go of after {@link #SPIN_SLICES} slices (see
- * {@link GuestProcess#preemptIfDue} for why that is the last resort). Single-threaded processes are
- * never watched and pay nothing.
+ * execution lock for a full slice while others wait for it hands it over at its next syscall, or, if it
+ * makes none (a loop in user code), when its engine is stopped at a block boundary one slice later
+ * (see {@link GuestProcess#preemptIfDue}). Single-threaded processes are never watched.
  */
 final class Scheduler {
     static final long SLICE_MILLIS = 5;
-    /** Slices (1 s) a thread may hold the lock without a syscall while others wait before it is let go of. */
-    static final int SPIN_SLICES = 200;
 
     private static final Set<GuestProcess> WATCHED = ConcurrentHashMap.newKeySet();
     private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, r -> {

@@ -66,6 +66,13 @@ public interface Cpu extends AutoCloseable {
     /** Asks the running emulation to return from {@link #run}; safe to call from a hook. */
     void stop();
 
+    /**
+     * Asks the engine to return from {@link #run} at the start of its next basic block, where no
+     * instruction is half done; safe from any thread, and remembered if the engine is not running
+     * (the next run then returns at once). Use this, not {@link #stop}, from other threads.
+     */
+    void requestStop();
+
     @Override
     void close();
 }

@@ -222,7 +222,7 @@ public final class SignalCalls implements SyscallFamily {
         }
         target.signals.post(info);
         if (chosen == null) return; // pending until some thread unblocks it
-        if (wakeWaits) chosen.interrupt(); else chosen.cpu.stop();
+        if (wakeWaits) chosen.interrupt(); else chosen.cpu.requestStop();
     }
 
     private static boolean fatal(SignalState s, int sig) {

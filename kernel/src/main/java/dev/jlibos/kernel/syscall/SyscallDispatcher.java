@@ -49,7 +49,6 @@ public final class SyscallDispatcher {
         // not fail this call's waits: only an interrupt during the call means "interrupted".
         Thread.interrupted();
         SyscallArgs args = thread.syscallArgs;
-        thread.enterKernel();
         thread.cpu.readSyscallRegisters(args.raw);
         int number = args.number();
         SyscallRegistry.Entry entry = registry.get(number);
@@ -66,7 +65,6 @@ public final class SyscallDispatcher {
             kernel.signals().afterSyscall(thread);
             thread.process.yieldIfRequested();
         }
-        thread.leaveKernel();
     }
 
     private long invoke(GuestThread thread, SyscallRegistry.Entry entry, SyscallArgs args) {
