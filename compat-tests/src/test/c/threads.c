@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #define THREADS 4
-#define INCREMENTS 100000
+#define INCREMENTS 200000
 
 static pid_t my_tid(void) { return (pid_t)syscall(SYS_gettid); }
 
@@ -20,6 +20,8 @@ static pid_t my_tid(void) { return (pid_t)syscall(SYS_gettid); }
 static pthread_mutex_t counter_lock = PTHREAD_MUTEX_INITIALIZER;
 static long counter;
 static long atomic_counter;
+static long tls_total;
+static __thread long tls_count; /* each thread's own, summed at the end */
 
 static void *count(void *arg) {
     (void)arg;
@@ -28,7 +30,11 @@ static void *count(void *arg) {
         counter++;
         pthread_mutex_unlock(&counter_lock);
         __atomic_fetch_add(&atomic_counter, 1, __ATOMIC_SEQ_CST);
+        tls_count++;
     }
+    pthread_mutex_lock(&counter_lock);
+    tls_total += tls_count;
+    pthread_mutex_unlock(&counter_lock);
     return NULL;
 }
 
@@ -36,9 +42,10 @@ static void case_mutex(void) {
     pthread_t t[THREADS];
     for (int i = 0; i < THREADS; i++) CHECK(pthread_create(&t[i], NULL, count, NULL) == 0);
     for (int i = 0; i < THREADS; i++) CHECK(pthread_join(t[i], NULL) == 0);
-    printf("counter %ld atomic %ld\n", counter, atomic_counter);
+    printf("counter %ld atomic %ld tls %ld\n", counter, atomic_counter, tls_total);
     CHECK(counter == (long)THREADS * INCREMENTS);
     CHECK(atomic_counter == (long)THREADS * INCREMENTS);
+    CHECK(tls_total == (long)THREADS * INCREMENTS && tls_count == 0);
 }
 
 /* Two threads hand a token back and forth through a condition variable. */
