@@ -299,6 +299,29 @@ static void case_timedwait(void) {
     pthread_mutex_unlock(&m);
 }
 
+/* A thread dies holding a robust mutex: the next locker gets EOWNERDEAD (the kernel's robust-list walk). */
+static pthread_mutex_t robust;
+static void *dies_holding(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&robust);
+    return NULL; /* exits without unlocking */
+}
+
+static void case_robust(void) {
+    pthread_mutexattr_t a;
+    pthread_mutexattr_init(&a);
+    pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+    CHECK(pthread_mutex_init(&robust, &a) == 0);
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, dies_holding, NULL) == 0);
+    CHECK(pthread_join(t, NULL) == 0);
+    CHECK(pthread_mutex_lock(&robust) == EOWNERDEAD);
+    CHECK(pthread_mutex_consistent(&robust) == 0);
+    CHECK(pthread_mutex_unlock(&robust) == 0);
+    CHECK(pthread_mutex_lock(&robust) == 0);
+    CHECK(pthread_mutex_unlock(&robust) == 0);
+}
+
 /* execve from a second thread: the other threads end and the new image runs as the process. */
 static void *execs(void *arg) {
     (void)arg;
@@ -330,6 +353,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "fork")) case_fork();
     else if (!strcmp(c, "timedwait")) case_timedwait();
     else if (!strcmp(c, "exec")) case_exec();
+    else if (!strcmp(c, "robust")) case_robust();
     else if (!strcmp(c, "spin-forever")) { /* for the lifecycle test's timeout: never ends */
         pthread_t t;
         pthread_create(&t, NULL, spinner, NULL);

@@ -45,7 +45,7 @@ class CProgramsTest {
         // Which CPU features exist differs by design; only "every reported feature works" is compared.
         // Threads (CLONE_THREAD, futex, TLS, thread exit, signals to threads, preemption).
         for (String t : List.of("mutex", "condvar", "join-tls", "pthread-exit", "tids", "pthread-kill", "spin", "many",
-                "fork", "timedwait", "exec")) {
+                "fork", "timedwait", "exec", "robust")) {
             c.add(new Case("threads", "threads " + t, List.of(t), NO_ENV, NO_INPUT, 0, true));
         }
         c.add(new Case("threads", "threads exit-status", List.of("exit-status"), NO_ENV, NO_INPUT, 33, true));
