@@ -208,6 +208,7 @@ int main(int argc, char **argv) {
         }
         if (c->nr == SYS_munmap || c->nr == SYS_mprotect || c->nr == SYS_madvise || c->nr == SYS_msync
             || c->nr == SYS_mincore || c->nr == SYS_mremap) {
+            if (a[0] < (long)arena || a[0] >= (long)(arena + ARENA_SIZE)) a[0] = (long)(arena + (below(ARENA_SIZE) & ~4095UL));
             long room = (long)(arena + ARENA_SIZE) - a[0];
             if (a[1] < 0 || a[1] > room) a[1] = room > 0 ? (long)below((uint64_t)room) : 0;
             if (c->nr == SYS_mremap) a[2] = (long)below(ARENA_SIZE);

@@ -42,6 +42,7 @@ final class BenchCommand implements Callable<Integer> {
             List<Row> rows = new ArrayList<>();
             rows.add(getpidRow(work, qemu));
             rows.add(forkRow(work, qemu));
+            rows.add(threadRow(work, qemu));
             if (Files.isExecutable(Path.of(busybox))) {
                 rows.add(sha256Row(work, qemu));
             } else {
@@ -72,11 +73,20 @@ final class BenchCommand implements Callable<Integer> {
         return new Row("fork + exit + waitpid", "us", nat, q, j);
     }
 
+    private Row threadRow(Path work, String qemu) throws Exception {
+        Path binary = compileSample(work, "thread_loop");
+        String n = "200";
+        double nat = parse("us_per_thread", host(List.of(binary.toString(), n), work));
+        double q = qemu != null ? parse("us_per_thread", host(List.of(qemu, binary.toString(), n), work)) : Double.NaN;
+        double j = parse("us_per_thread", guest(binary.toString(), List.of("thread_loop", n), work));
+        return new Row("pthread_create + join", "us", nat, q, j);
+    }
+
     /** Builds samples/NAME.c statically with the host compiler. */
     private static Path compileSample(Path work, String name) throws Exception {
         Path source = Path.of(System.getProperty("jlibos.repo", "."), "samples", name + ".c");
         Path binary = work.resolve(name);
-        Process cc = new ProcessBuilder("gcc", "-O2", "-static", "-o", binary.toString(), source.toString())
+        Process cc = new ProcessBuilder("gcc", "-O2", "-static", "-pthread", "-o", binary.toString(), source.toString())
                 .inheritIO().start();
         if (cc.waitFor() != 0) throw new IllegalStateException("gcc -static failed for " + source);
         return binary;

@@ -49,6 +49,12 @@ class CProgramsTest {
             c.add(new Case("sockets", "sockets " + mode, List.of(mode), NO_ENV, NO_INPUT, 0, true));
         }
         // Which CPU features exist differs by design; only "every reported feature works" is compared.
+        // Threads (CLONE_THREAD, futex, TLS, thread exit, signals to threads, preemption).
+        for (String t : List.of("mutex", "condvar", "join-tls", "pthread-exit", "tids", "pthread-kill", "spin", "many",
+                "fork", "timedwait", "exec", "robust")) {
+            c.add(new Case("threads", "threads " + t, List.of(t), NO_ENV, NO_INPUT, 0, true));
+        }
+        c.add(new Case("threads", "threads exit-status", List.of("exit-status"), NO_ENV, NO_INPUT, 33, true));
         c.add(new Case("cpuid", "cpuid", List.of(), NO_ENV, NO_INPUT, 0, false));
         for (int code : new int[] {0, 1, 42, 255}) {
             c.add(new Case("faults", "exit " + code, List.of("exit", Integer.toString(code)), NO_ENV, NO_INPUT, code, true));

@@ -57,6 +57,16 @@ class DynamicProgramsTest {
         add("python3", "/usr/bin/python3", "", "python3", "-c",
                 "import json, hashlib, os; print(json.dumps({'k': [1, 2]}), hashlib.sha256(b'jlibos').hexdigest(),"
                         + " sorted(os.listdir('.')))");
+        add("python3-threading", "/usr/bin/python3", "", "python3", "-c",
+                "import threading, queue\n"
+                        + "q = queue.Queue(); lock = threading.Lock(); total = [0]\n"
+                        + "def work(n):\n"
+                        + "    for i in range(2000):\n"
+                        + "        with lock: total[0] += 1\n"
+                        + "    q.put(n * n)\n"
+                        + "ts = [threading.Thread(target=work, args=(i,)) for i in range(4)]\n"
+                        + "[t.start() for t in ts]; [t.join() for t in ts]\n"
+                        + "print(total[0], sorted(q.get() for _ in ts), threading.active_count())");
         add("git-version", "/usr/bin/git", "", "git", "--version");
         seq("tar", "/bin/tar", new String[] {"tar", "cf", "out.tar", "--sort=name", "--mtime=@0", "--owner=0",
                 "--group=0", "words.txt", "dir"}, new String[] {"tar", "tf", "out.tar"});

@@ -106,7 +106,7 @@ public final class GuestPrograms {
             Path tmp = out.resolveSibling(name + ".tmp");
             // -O1: optimised enough to use the usual instruction mix, not so much that the
             // checks in the programs are folded away. -static: jlibos loads static ELFs first.
-            List<String> cmd = new ArrayList<>(List.of(flavour.compiler, "-static", "-O1", "-g0", "-Wall",
+            List<String> cmd = new ArrayList<>(List.of(flavour.compiler, "-static", "-pthread", "-O1", "-g0", "-Wall",
                     "-o", tmp.toString(), src.toString()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             byte[] log = p.getInputStream().readAllBytes();

@@ -47,6 +47,44 @@ class MachineLifecycleTest {
         assertTrue(Thread.activeCount() <= threads + 1, "threads leaked: " + Thread.activeCount() + " vs " + threads);
     }
 
+    private static long guestThreadsAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("jlibos-")
+                        && !t.getName().equals("jlibos-scheduler") && !t.getName().equals("jlibos-watchdog")
+                        && !t.getName().equals("jlibos-itimer"))
+                .count();
+    }
+
+    private static ExitStatus runThreads(String mode, Duration timeout) throws Exception {
+        Path bin = GuestPrograms.binary(GuestPrograms.Flavour.GLIBC, "threads");
+        return Machine.builder().program(bin.toString()).args(List.of("threads", mode))
+                .stdout(new ByteArrayOutputStream()).timeout(timeout).build().run();
+    }
+
+    @Test
+    void threadedRunsLeakNoHostThreadsOrFds() throws Exception {
+        runThreads("tids", Duration.ofSeconds(30));
+        long fds = openHostFds();
+        for (int i = 0; i < 5; i++) {
+            // 80 guest threads per run, each with its own engine and host thread.
+            assertEquals(0, runThreads("many", Duration.ofSeconds(60)).code());
+        }
+        assertEquals(0, runThreads("fork", Duration.ofSeconds(60)).code());
+        Thread.sleep(200);
+        assertEquals(0, guestThreadsAlive(), "guest host threads left running");
+        assertEquals(fds, openHostFds(), "host fds leaked");
+    }
+
+    @Test
+    void aThreadedGuestSpinningForeverIsKilledAtItsTimeout() throws Exception {
+        long start = System.nanoTime();
+        ExitStatus s = runThreads("spin-forever", Duration.ofMillis(1500));
+        assertEquals(9, s.signal());
+        assertTrue(System.nanoTime() - start < 10_000_000_000L);
+        Thread.sleep(500);
+        assertEquals(0, guestThreadsAlive(), "guest host threads left running");
+    }
+
     @Test
     void aGuestSpinningForeverIsKilledAtItsTimeout() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(BUSYBOX));

@@ -8,8 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One guest process: its address space, open files, identity and limits. Threads (issue 4) will share
- * one instance; today every process has exactly one {@link GuestThread}.
+ * One guest process: its address space, open files, identity, limits and threads.
+ *
+ * <p>Threads: each {@link GuestThread} has its own Unicorn engine attached to the one address space, but
+ * they never run at the same time. Two engines mapping the same memory do not make {@code lock}
+ * instructions atomic with each other (measured: 2 x 5 M {@code lock incq} gave ~5.04 M), so a thread
+ * runs guest code and its syscalls only while holding {@link #execution}, a fair lock it gives up in
+ * blocking waits and when the {@link Scheduler} preempts it because others are waiting.
  */
 public final class GuestProcess {
     public final Kernel kernel;
@@ -27,9 +32,32 @@ public final class GuestProcess {
     public FsContext fs;
     public final Credentials credentials;
     public final ResourceLimits limits = new ResourceLimits();
-    /** Dispositions, mask, pending signals, alternate stack (one thread per process today). */
+    /** Dispositions and process-directed pending signals (each thread has its mask and own pending set). */
     public dev.jlibos.signals.SignalState signals = new dev.jlibos.signals.SignalState();
-    public final List<GuestThread> threads = new ArrayList<>();
+    /** The live threads, oldest first; changed only under {@link #execution}, read by anyone. */
+    public final List<GuestThread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** futex wait queues of this address space. */
+    public final dev.jlibos.kernel.sys.FutexTable futexes = new dev.jlibos.kernel.sys.FutexTable();
+    /**
+     * The execution lock ("GIL"): held by the thread whose engine runs guest code or whose syscall is
+     * being served. Fair, so a preempted thread queues behind the ones waiting.
+     */
+    private final java.util.concurrent.Semaphore execution = new java.util.concurrent.Semaphore(1, true);
+    /** The thread holding {@link #execution} and how many times it changed hands (for preemption). */
+    private volatile GuestThread running;
+    private volatile long turns;
+    private long turnSeenByScheduler = -1;
+    /** The exit code of the thread group leader, the process's status if every thread exits by exit(2). */
+    private volatile int leaderExitCode;
+    /**
+     * Engines of ended threads, still attached to {@link #memory} (so their mappings stay current), kept
+     * for the next clone: a fresh engine has to translate every guest instruction again, which made
+     * create + join ~6 ms; guarded by {@link #execution}.
+     */
+    private final java.util.ArrayDeque<dev.jlibos.core.cpu.Cpu> spareEngines = new java.util.ArrayDeque<>();
+    private static final int MAX_SPARE_ENGINES = 4;
+    /** Counted down once the process has released everything and told its parent. */
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     /** Parent (null for the machine's first process or an orphan) and children, guarded by {@link Kernel#processLock}. */
     public GuestProcess parent;
     public final List<GuestProcess> children = new ArrayList<>();
@@ -88,14 +116,132 @@ public final class GuestProcess {
         vforkDone.await();
     }
 
-    /** Returns every resource to the host: called once, by the process's own thread, after it stopped. */
+    void onCpu(GuestThread t) {
+        execution.acquireUninterruptibly();
+        running = t;
+        turns++;
+        yieldRequested = false;
+    }
+
+    void offCpu(GuestThread t) {
+        if (running == t) running = null;
+        execution.release();
+    }
+
+    /** Whether other threads wait for the execution lock (the holder should hand it over). */
+    boolean othersWaiting() {
+        return execution.hasQueuedThreads();
+    }
+
+    /**
+     * Called by the scheduler every time slice. A thread that has kept the lock for a whole slice while
+     * others wait is asked to yield at its next syscall ({@link #yieldRequested}); one still running
+     * guest code a slice later has its engine stopped at the next basic block ({@link
+     * dev.jlibos.core.cpu.Cpu#requestStop}) and its run loop hands the lock over. uc_emu_stop from this
+     * (another) host thread would not be safe (see the binding's StopAtBlockHook).
+     */
+    void preemptIfDue() {
+        if (exited()) {
+            // A dying process whose threads have not all left yet: keep asking until the last one is out.
+            for (GuestThread th : threads) th.cpu.requestStop();
+            return;
+        }
+        GuestThread t = running;
+        long turn = turns;
+        if (t == null || !execution.hasQueuedThreads()) {
+            turnSeenByScheduler = -1;
+            slicesHeld = 0;
+            return;
+        }
+        if (turn != turnSeenByScheduler) {
+            turnSeenByScheduler = turn;
+            slicesHeld = 0;
+            return;
+        }
+        yieldRequested = true;
+        // No syscall for a further slice (guest code running on): stop it at a block boundary.
+        if (++slicesHeld >= 2) t.cpu.requestStop();
+    }
+
+    /** Set by the scheduler: the thread holding the execution lock should hand it over at its next syscall. */
+    public volatile boolean yieldRequested;
+    private int slicesHeld;
+
+    /** At the end of a syscall (inside the engine's hook, where pausing is safe): let waiting threads run. */
+    public void yieldIfRequested() {
+        if (!yieldRequested) return;
+        dev.jlibos.core.Blocking.run(() -> null);
+    }
+
+
+    /** A new thread (clone with CLONE_THREAD), added by a thread holding the execution lock. */
+    public void addThread(GuestThread t) {
+        threads.add(t);
+        if (threads.size() == 2) Scheduler.watch(this);
+    }
+
+    /** exit(2) of the leader records its code: the process's status if the others end by exit(2) too. */
+    public void setLeaderExitCode(int code) {
+        leaderExitCode = code;
+    }
+
+    /**
+     * Takes an ending thread out (its run loop holds the execution lock): clears and wakes its
+     * clear_child_tid word, walks its robust list, detaches and closes its engine. True for the last one,
+     * which then releases the process.
+     */
+    boolean removeThread(GuestThread t) {
+        if (!exited()) dev.jlibos.kernel.sys.FutexCalls.threadExited(t);
+        t.signals.detach();
+        threads.remove(t);
+        boolean last = threads.isEmpty();
+        if (last) {
+            if (!exited()) exit(ExitStatus.exited(leaderExitCode)); // every thread ended by exit(2)
+            Scheduler.forget(this);
+            t.cpu.close();
+        } else if (spareEngines.size() < MAX_SPARE_ENGINES) {
+            t.cpu.setEvents(null);
+            spareEngines.push(t.cpu);
+        } else {
+            memory.detach(t.cpu);
+            t.cpu.close();
+        }
+        return last;
+    }
+
+    /** An engine of an ended thread, attached to the address space, or null (the caller holds the lock). */
+    public dev.jlibos.core.cpu.Cpu takeSpareEngine() {
+        return spareEngines.poll();
+    }
+
+    /** Closes the spare engines (execve: they belong to the old image; exit). */
+    public void dropSpareEngines() {
+        for (dev.jlibos.core.cpu.Cpu cpu : spareEngines) {
+            memory.detach(cpu);
+            cpu.close();
+        }
+        spareEngines.clear();
+    }
+
+    /** Returns every resource to the host: called once, by the last thread's host thread, after it stopped. */
     void release() {
+        for (dev.jlibos.core.cpu.Cpu cpu : spareEngines) cpu.close();
+        spareEngines.clear();
         dev.jlibos.kernel.signal.SignalCalls.release(this);
         files.closeAll();
         if (fs != null) fs.close();
-        for (GuestThread t : threads) t.cpu.close();
         memory.close();
         vforkDone.countDown();
+    }
+
+    /** The whole process has ended and its parent was told. */
+    void markEnded() {
+        ended.countDown();
+    }
+
+    /** Waits until every thread of the process has ended and the process was released. */
+    public void awaitEnd() throws InterruptedException {
+        ended.await();
     }
 
     /** Ends the whole process (exit_group, fatal signal): every thread stops at its next boundary. */

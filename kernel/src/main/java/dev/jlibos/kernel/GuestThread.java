@@ -1,18 +1,24 @@
 package dev.jlibos.kernel;
 
+import dev.jlibos.core.Blocking;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.cpu.CpuExit;
 import dev.jlibos.core.cpu.Reg;
+import dev.jlibos.signals.ThreadSignals;
 
 /**
- * One guest thread: a CPU running the process's code on one host thread. The thread's run loop is the
- * only place that starts emulation; syscalls are served inside the engine hook and only faults, exits
- * and image replacement bring control back here.
+ * One guest thread: its own CPU engine, attached to the process's address space, driven by its own host
+ * thread. The threads of a process take turns on the process's execution lock (see
+ * {@link GuestProcess#execution}): a thread holds it while its engine runs guest code and while its
+ * syscalls are served, and gives it up only in blocking waits ({@link Blocking}) and when preempted.
  */
-public final class GuestThread {
+public final class GuestThread implements Blocking.Gate {
     public final GuestProcess process;
-    public final int tid;
+    /** The thread id; a thread that execs becomes the group leader and takes the pid (de_thread). */
+    public volatile int tid;
     public final Cpu cpu;
+    /** Signal mask, thread-directed pending signals, alternate stack. */
+    public final ThreadSignals signals;
 
     /** The host thread emulating this guest thread (set when it starts), to interrupt blocking waits. */
     public volatile Thread hostThread;
@@ -24,36 +30,92 @@ public final class GuestThread {
     public long robustListHead, robustListLength;
     /** Scratch for the syscall being served; each thread has its own so dispatch is thread-safe. */
     public final dev.jlibos.kernel.syscall.SyscallArgs syscallArgs = new dev.jlibos.kernel.syscall.SyscallArgs();
+    /** exit(2) of this thread alone: its run loop ends at the next boundary. */
+    private volatile boolean exiting;
+    /** Whether this thread holds its process's execution lock (only its own host thread changes it). */
+    private boolean onCpu;
 
     public GuestThread(GuestProcess process, int tid, Cpu cpu) {
         this.process = process;
         this.tid = tid;
         this.cpu = cpu;
+        this.signals = new ThreadSignals(process.signals);
     }
 
     public Kernel kernel() {
         return process.kernel;
     }
 
-    /** Stops the engine and wakes the host thread if it is blocked in a wait (pipe, sleep, wait4). */
+    /**
+     * Stops the engine at its next block boundary and wakes the host thread if it is blocked in a wait
+     * (pipe, sleep, wait4, futex). Safe from any thread.
+     */
     public void interrupt() {
-        cpu.stop();
+        cpu.requestStop();
         Thread host = hostThread;
         if (host != null && host != Thread.currentThread()) host.interrupt();
     }
 
-    /** Runs guest code from {@code pc} until the process exits. */
-    void run(long pc) {
-        while (!process.exited()) {
-            CpuExit exit = cpu.run(pc);
-            if (process.exited()) return;
-            if (exit.kind() == CpuExit.Kind.STOPPED) {
-                kernel().signals().onInterrupted(this);
-            } else {
-                kernel().signals().onFault(this, exit);
+    /** exit(2): only this thread ends; the process goes on while other threads live. */
+    public void exitThread() {
+        exiting = true;
+        if (hostThread == Thread.currentThread()) cpu.stop(); // inside its own syscall hook: safe
+        else cpu.requestStop();
+    }
+
+    public boolean exiting() {
+        return exiting;
+    }
+
+    private boolean done() {
+        return exiting || process.exited();
+    }
+
+    @Override
+    public boolean leave() {
+        if (!onCpu) return false;
+        onCpu = false;
+        process.offCpu(this);
+        return true;
+    }
+
+    @Override
+    public void enter() {
+        process.onCpu(this);
+        onCpu = true;
+    }
+
+    /**
+     * Runs guest code from {@code pc} until this thread or its process ends, then (still holding the
+     * execution lock) takes the thread out of the process; true if it was the last one.
+     */
+    boolean run(long pc) {
+        Blocking.install(this);
+        enter();
+        try {
+            while (!done()) {
+                CpuExit exit = cpu.run(pc);
+                if (done()) break;
+                if (exit.kind() == CpuExit.Kind.STOPPED) {
+                    // A signal, an exec, or preemption: deliver what is pending (often nothing).
+                    kernel().signals().onInterrupted(this);
+                } else {
+                    kernel().signals().onFault(this, exit);
+                }
+                if (done()) break;
+                if (process.othersWaiting()) { // preempted: the fair lock hands over to the next thread
+                    leave();
+                    enter();
+                    // Signals sent to this thread while it waited: its engine was not running to be stopped.
+                    if (!done()) kernel().signals().onInterrupted(this);
+                    if (done()) break;
+                }
+                pc = cpu.get(Reg.RIP);
             }
-            if (process.exited()) return;
-            pc = cpu.get(Reg.RIP);
+            return process.removeThread(this);
+        } finally {
+            leave();
+            Blocking.install(null);
         }
     }
 }

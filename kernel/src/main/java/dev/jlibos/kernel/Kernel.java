@@ -161,17 +161,43 @@ public final class Kernel {
     }
 
     /**
-     * Runs a process's (only) thread to completion on the calling host thread, then releases its
-     * resources and reports its end to its parent (SIGCHLD, wait4), as do_exit does.
+     * Runs a process's first thread on the calling host thread and returns once the whole process has
+     * ended (all its threads), released its resources and told its parent (SIGCHLD, wait4).
      */
     public void runProcess(GuestThread thread, long pc) {
+        runThread(thread, pc);
+        GuestProcess p = thread.process;
+        while (true) {
+            try {
+                p.awaitEnd();
+                return;
+            } catch (InterruptedException e) {
+                // A leftover interrupt meant for the guest thread (a signal, execve ending the other
+                // threads) is not a reason to stop waiting; the watchdog's is: it has killed the process.
+                if (p.exited()) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs one thread to its end on the calling host thread; the last thread of a process releases it
+     * and reports its end, as do_exit does.
+     */
+    public void runThread(GuestThread thread, long pc) {
         GuestProcess p = thread.process;
         thread.hostThread = Thread.currentThread();
+        boolean last = true;
         try {
-            thread.run(pc);
+            last = thread.run(pc);
         } finally {
-            p.release();
-            finish(p);
+            if (last) {
+                p.release();
+                finish(p);
+                p.markEnded();
+            }
         }
     }
 
@@ -183,8 +209,8 @@ public final class Kernel {
                 child.parent = null;
                 child.ppid = 1;
                 if (child.parentDeathSignal != 0) { // PR_SET_PDEATHSIG
-                    child.signals.post(dev.jlibos.signals.SigInfo.fromProcess(child.parentDeathSignal, 0, p.pid, 0));
-                    for (GuestThread t : child.threads) t.interrupt();
+                    dev.jlibos.kernel.signal.SignalCalls.send(child,
+                            dev.jlibos.signals.SigInfo.fromProcess(child.parentDeathSignal, 0, p.pid, 0));
                 }
             }
             parent = p.parent;
@@ -198,7 +224,7 @@ public final class Kernel {
             parent.signals.wake();
             // Interrupt the parent's user code only when it will run a handler.
             if (!parent.signals.ignored(dev.jlibos.signals.Signal.SIGCHLD)) {
-                for (GuestThread t : parent.threads) t.cpu.stop();
+                for (GuestThread t : parent.threads) t.cpu.requestStop();
             }
         }
     }

@@ -3,10 +3,13 @@ package dev.jlibos.signals;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Dispositions, blocked mask, pending signals and the alternate stack of a single-threaded process.
- * (Process-directed vs thread-directed pending sets split when threads arrive with issue 4.)
+ * The signal state a process's threads share (Linux's sighand_struct and signal_struct): dispositions
+ * and the process-directed pending set (kill, timers, SIGCHLD). Each thread's mask, private pending set
+ * and alternate stack are in its {@link ThreadSignals}. This object's monitor guards both, so a thread
+ * waiting for a signal wakes whichever set it arrives in.
  *
  * <p>Standard signals coalesce: a second instance while one is pending is dropped. Real-time signals
  * queue, each with its own siginfo.
@@ -17,13 +20,11 @@ public final class SignalState {
     public static final long MINSIGSTKSZ = 2048;
 
     private final SigAction[] actions = new SigAction[Signal.COUNT + 1];
-    private long blocked;
     private final List<byte[]> pending = new ArrayList<>();
     /** Whether anything is pending; read without the lock on every syscall return (the hot path). */
     private volatile boolean anyPending;
-    /** sigaltstack: base, size, flags (SS_DISABLE when none). */
-    public long altBase, altSize;
-    public int altFlags = SS_DISABLE;
+    /** The live threads, so that discarding an ignored signal reaches their private sets too. */
+    final List<ThreadSignals> threads = new CopyOnWriteArrayList<>();
 
     public SignalState() {
         java.util.Arrays.fill(actions, SigAction.DEFAULT);
@@ -35,29 +36,31 @@ public final class SignalState {
 
     public synchronized void setAction(int sig, SigAction action) {
         actions[sig] = action;
-        // Setting SIG_IGN (or a default that ignores) discards what is pending (POSIX, Linux).
+        // Setting SIG_IGN (or a default that ignores) discards what is pending, in every thread (POSIX, Linux).
         if (ignored(sig)) {
-            pending.removeIf(info -> SigInfo.signo(info) == sig);
+            discard(pending, sig);
             anyPending = !pending.isEmpty();
+            for (ThreadSignals t : threads) t.discard(sig);
         }
     }
 
-    public synchronized long blocked() {
-        return blocked;
+    static void discard(List<byte[]> queue, int sig) {
+        queue.removeIf(info -> SigInfo.signo(info) == sig);
     }
 
-    public synchronized void setBlocked(long mask) {
-        blocked = mask & ~Signal.UNBLOCKABLE;
-    }
-
-    /** A lock-free check for the syscall return path: false means nothing can be delivered. */
+    /** A lock-free check: false means nothing process-directed is pending. */
     public boolean anyPending() {
         return anyPending;
     }
 
+    /** The process-directed pending set (ShdPnd). */
     public synchronized long pendingSet() {
+        return setOf(pending);
+    }
+
+    static long setOf(List<byte[]> queue) {
         long set = 0;
-        for (byte[] info : pending) set |= Signal.bit(SigInfo.signo(info));
+        for (byte[] info : queue) set |= Signal.bit(SigInfo.signo(info));
         return set;
     }
 
@@ -68,88 +71,61 @@ public final class SignalState {
                 || (a.handler() == SigAction.SIG_DFL && Signal.defaultAction(sig) == Signal.DefaultAction.IGNORE);
     }
 
-    /** Generates a signal: ignored unblocked signals vanish, standard ones coalesce. */
+    /** Whether every live thread blocks {@code sig} (then an ignored signal still stays pending). */
+    public synchronized boolean blockedByAll(int sig) {
+        if (threads.isEmpty()) return false;
+        for (ThreadSignals t : threads) {
+            if ((t.blocked() & Signal.bit(sig)) == 0) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Generates a process-directed signal: ignored signals no thread blocks vanish, standard ones
+     * coalesce; any thread not blocking it may take it.
+     */
     public synchronized void post(byte[] info) {
         int sig = SigInfo.signo(info);
-        if (ignored(sig) && (blocked & Signal.bit(sig)) == 0) return;
-        if (!Signal.realtime(sig) && (pendingSet() & Signal.bit(sig)) != 0) return;
+        if (ignored(sig) && !blockedByAll(sig)) return;
+        if (!Signal.realtime(sig) && (setOf(pending) & Signal.bit(sig)) != 0) return;
         pending.add(info);
         anyPending = true;
         notifyAll();
     }
 
-    public synchronized boolean hasDeliverable(long mask) {
-        return (pendingSet() & ~mask) != 0;
+    /** Removes process-directed signal {@code sig} (the caller chose the number); null if none. */
+    synchronized byte[] remove(int sig) {
+        byte[] info = removeFrom(pending, sig);
+        anyPending = !pending.isEmpty();
+        return info;
     }
 
-    /**
-     * Removes the next signal to deliver under {@code mask}: synchronous faults first, then the lowest
-     * number, as Linux's dequeue order; null if none.
-     */
-    public synchronized byte[] take(long mask) {
-        long ready = pendingSet() & ~mask;
-        if (ready == 0) return null;
-        long sync = ready & Signal.SYNCHRONOUS;
-        int sig = Long.numberOfTrailingZeros(sync != 0 ? sync : ready) + 1;
-        for (Iterator<byte[]> it = pending.iterator(); it.hasNext(); ) {
+    static byte[] removeFrom(List<byte[]> queue, int sig) {
+        for (Iterator<byte[]> it = queue.iterator(); it.hasNext(); ) {
             byte[] info = it.next();
             if (SigInfo.signo(info) == sig) {
                 it.remove();
-                anyPending = !pending.isEmpty();
                 return info;
             }
         }
         return null;
     }
 
-    /** The number of the signal {@link #take} would return under {@code mask}, or 0. */
-    public synchronized int peek(long mask) {
-        long ready = pendingSet() & ~mask;
-        if (ready == 0) return 0;
-        long sync = ready & Signal.SYNCHRONOUS;
-        return Long.numberOfTrailingZeros(sync != 0 ? sync : ready) + 1;
-    }
-
-    /** Blocks the caller until a signal outside {@code mask} is pending (sigsuspend, pause). */
-    public synchronized void awaitDeliverable(long mask) throws InterruptedException {
-        while (!hasDeliverable(mask)) wait();
-    }
-
-    /**
-     * Waits up to {@code nanos} for a signal outside {@code mask}; true if one is pending (the sleeping
-     * call then fails with EINTR, as Linux's interruptible sleeps do).
-     */
-    public synchronized boolean awaitDeliverable(long mask, long nanos) throws InterruptedException {
-        long deadline = System.nanoTime() + nanos;
-        while (!hasDeliverable(mask)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) return false;
-            wait(left / 1_000_000, (int) (left % 1_000_000));
-        }
-        return true;
-    }
-
-    /** fork: dispositions, mask and alternate stack are inherited; nothing is pending in the child. */
+    /** fork: dispositions are inherited; nothing is pending in the child. */
     public synchronized SignalState copyForFork() {
         SignalState child = new SignalState();
         System.arraycopy(actions, 0, child.actions, 0, actions.length);
-        child.blocked = blocked;
-        child.altBase = altBase;
-        child.altSize = altSize;
-        child.altFlags = altFlags;
         return child;
     }
 
-    /** execve: caught signals return to SIG_DFL (ignored ones stay ignored); the alternate stack is gone. */
+    /** execve: caught signals return to SIG_DFL (ignored ones stay ignored). */
     public synchronized void resetForExec() {
         for (int sig = 1; sig <= Signal.COUNT; sig++) {
             if (actions[sig].handler() != SigAction.SIG_IGN) actions[sig] = SigAction.DEFAULT;
         }
-        altBase = altSize = 0;
-        altFlags = SS_DISABLE;
     }
 
-    /** Wakes a thread waiting on this state (a child changed state, for wait4). */
+    /** Wakes threads waiting on this state (a child changed state, for wait4). */
     public synchronized void wake() {
         notifyAll();
     }
@@ -157,9 +133,5 @@ public final class SignalState {
     /** Waits at most {@code millis} for {@link #wake} or a new signal. */
     public synchronized void waitBriefly(long millis) throws InterruptedException {
         wait(millis);
-    }
-
-    public boolean onAltStack(long sp) {
-        return altFlags != SS_DISABLE && sp > altBase && sp - altBase <= altSize;
     }
 }

@@ -36,6 +36,11 @@ public interface Cpu extends AutoCloseable {
 
     void setMxcsr(int value);
 
+    /** The x87 FPU control word (precision and rounding; a new thread inherits its creator's). */
+    int getFpuControlWord();
+
+    void setFpuControlWord(int value);
+
     /**
      * What the guest's {@code cpuid} instruction returns (eax, ebx, ecx, edx) for a leaf and sub-leaf:
      * only features the engine really executes are reported. /proc/cpuinfo is derived from this.
@@ -60,6 +65,13 @@ public interface Cpu extends AutoCloseable {
 
     /** Asks the running emulation to return from {@link #run}; safe to call from a hook. */
     void stop();
+
+    /**
+     * Asks the engine to return from {@link #run} at the start of its next basic block, where no
+     * instruction is half done; safe from any thread, and remembered if the engine is not running
+     * (the next run then returns at once). Use this, not {@link #stop}, from other threads.
+     */
+    void requestStop();
 
     @Override
     void close();

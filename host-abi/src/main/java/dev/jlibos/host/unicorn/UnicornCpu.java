@@ -46,6 +46,8 @@ public final class UnicornCpu implements Cpu {
     private boolean inSyscallHook;
     private CpuExit pendingExit;
     private volatile boolean closed;
+    /** Read by the native block hook: non-zero asks the engine to stop at the next block (requestStop). */
+    private final Pointer stopFlag;
 
     public UnicornCpu() {
         PointerByReference ref = new PointerByReference();
@@ -69,6 +71,10 @@ public final class UnicornCpu implements Cpu {
                 "hook invalid memory");
         check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_INTR, interruptHook, null, 1, 0, 0),
                 "hook interrupts");
+        stopFlag = Memory.allocateDirect(runtime, 8);
+        stopFlag.putInt(0, 0);
+        check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_BLOCK,
+                Pointer.wrap(runtime, StopAtBlockHook.address()), stopFlag, 1, 0, 0), "hook blocks");
     }
 
     /**
@@ -136,6 +142,18 @@ public final class UnicornCpu implements Cpu {
     }
 
     @Override
+    public int getFpuControlWord() {
+        uc.uc_reg_read(engine, RegisterIds.FPCW, scratch);
+        return scratch.getShort(0) & 0xffff;
+    }
+
+    @Override
+    public void setFpuControlWord(int value) {
+        scratch.putLong(0, value & 0xffff);
+        uc.uc_reg_write(engine, RegisterIds.FPCW, scratch);
+    }
+
+    @Override
     public void map(long guestAddress, long size, int prot, long hostAddress) {
         check(uc.uc_mem_map_ptr(engine, guestAddress, size, prot, Pointer.wrap(runtime, hostAddress)),
                 "uc_mem_map_ptr 0x" + Long.toHexString(guestAddress));
@@ -173,12 +191,18 @@ public final class UnicornCpu implements Cpu {
     }
 
     /**
-     * Safe from any thread (timers, other processes sending signals): it is serialised with
+     * For the engine's own hooks (execve, exit). From other threads use {@link #requestStop}: an
+     * asynchronous uc_emu_stop can leave the PC stale (see {@link StopAtBlockHook}). Serialised with
      * {@link #close()}, so a stop can never reach an engine that uc_close has already freed.
      */
     @Override
     public synchronized void stop() {
         if (!closed) uc.uc_emu_stop(engine);
+    }
+
+    @Override
+    public void requestStop() {
+        stopFlag.putInt(0, 1);
     }
 
     private void onSyscall(Pointer engine, Pointer userData) {

@@ -18,6 +18,7 @@ public interface UnicornLibrary {
 
     int UC_HOOK_INTR = 1;
     int UC_HOOK_INSN = 2;
+    int UC_HOOK_BLOCK = 8;
     /** READ/WRITE/FETCH x UNMAPPED/PROT. */
     int UC_HOOK_MEM_INVALID = 1008;
 
@@ -67,6 +68,10 @@ public interface UnicornLibrary {
                     long begin, long end, int unused);
 
     int uc_hook_add(Pointer uc, LongLongByReference handle, int type, InterruptHook callback, Pointer userData,
+                    long begin, long end, int unused);
+
+    /** A native callback by address (see StopAtBlockHook). */
+    int uc_hook_add(Pointer uc, LongLongByReference handle, int type, Pointer callback, Pointer userData,
                     long begin, long end, int unused);
 
     int uc_hook_del(Pointer uc, long handle);

@@ -50,8 +50,8 @@ final class IntervalTimer {
 
     private synchronized void fire(GuestThread thread) {
         if (thread.process.exited()) return;
-        thread.process.signals.post(SigInfo.basic(Signal.SIGALRM, SigInfo.SI_KERNEL));
-        thread.cpu.stop();
+        // Process-directed: any thread not blocking SIGALRM takes it; its CPU is stopped to deliver it.
+        SignalCalls.post(thread.process, SigInfo.basic(Signal.SIGALRM, SigInfo.SI_KERNEL), false);
         if (interval > 0) schedule(thread, interval);
         else next = null;
     }

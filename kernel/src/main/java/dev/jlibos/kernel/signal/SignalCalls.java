@@ -12,6 +12,7 @@ import dev.jlibos.signals.SigAction;
 import dev.jlibos.signals.SigInfo;
 import dev.jlibos.signals.Signal;
 import dev.jlibos.signals.SignalState;
+import dev.jlibos.signals.ThreadSignals;
 import dev.jlibos.syscalls.Sysno;
 
 import java.util.Map;
@@ -33,17 +34,16 @@ public final class SignalCalls implements SyscallFamily {
         r.full(Sysno.SIGALTSTACK, this::sigaltstack);
         r.full(Sysno.RT_SIGPENDING, (t, a) -> {
             if (a.get(1) > SIGSET_SIZE) throw Errno.EINVAL.fail();
-            t.process.memory.writeLong(a.get(0), t.process.signals.pendingSet());
+            t.process.memory.writeLong(a.get(0), t.signals.pendingSet());
             return 0;
         });
         r.full(Sysno.RT_SIGSUSPEND, this::sigsuspend);
-        r.full(Sysno.PAUSE, (t, a) -> suspend(t, t.process.signals.blocked()));
+        r.full(Sysno.PAUSE, (t, a) -> suspend(t, t.signals.blocked()));
         r.full(Sysno.KILL, this::kill);
-        r.partial(Sysno.TGKILL, "within this process only", (t, a) -> threadKill(t, a.i32(0), a.i32(1), a.i32(2)));
-        r.partial(Sysno.TKILL, "within this process only", (t, a) -> threadKill(t, t.process.pid, a.i32(0), a.i32(1)));
+        r.full(Sysno.TGKILL, (t, a) -> threadKill(t, a.i32(0), a.i32(1), a.i32(2), null));
+        r.full(Sysno.TKILL, (t, a) -> threadKill(t, -1, a.i32(0), a.i32(1), null));
         r.partial(Sysno.RT_SIGQUEUEINFO, "within this process only", (t, a) -> queueInfo(t, a.i32(0), a.i32(1), a.get(2)));
-        r.partial(Sysno.RT_TGSIGQUEUEINFO, "within this process only",
-                (t, a) -> a.i32(1) == t.tid ? queueInfo(t, a.i32(0), a.i32(2), a.get(3)) : fail(Errno.ESRCH));
+        r.partial(Sysno.RT_TGSIGQUEUEINFO, "threads of this process only", this::tgQueueInfo);
         r.full(Sysno.RT_SIGTIMEDWAIT, this::sigtimedwait);
         r.full(Sysno.ALARM, this::alarm);
         r.partial(Sysno.SETITIMER, "ITIMER_REAL only; ITIMER_VIRTUAL/ITIMER_PROF: EINVAL", this::setitimer);
@@ -63,7 +63,7 @@ public final class SignalCalls implements SyscallFamily {
         long act = a.get(1), oldact = a.get(2);
         if (a.get(3) != SIGSET_SIZE) throw Errno.EINVAL.fail();
         checkSignal(sig);
-        SignalState s = t.process.signals;
+        ThreadSignals s = t.signals;
         SigAction next = act != 0 ? SigAction.decode(t.process.memory.read(act, SigAction.SIZE)) : null;
         if (next != null && (sig == Signal.SIGKILL || sig == Signal.SIGSTOP)) throw Errno.EINVAL.fail();
         if (oldact != 0) t.process.memory.write(oldact, s.action(sig).encode());
@@ -77,7 +77,7 @@ public final class SignalCalls implements SyscallFamily {
         int how = a.i32(0);
         long set = a.get(1), oldset = a.get(2);
         if (a.get(3) != SIGSET_SIZE) throw Errno.EINVAL.fail();
-        SignalState s = t.process.signals;
+        ThreadSignals s = t.signals;
         long old = s.blocked();
         long mask = old;
         if (set != 0) {
@@ -102,14 +102,13 @@ public final class SignalCalls implements SyscallFamily {
             t.process.exit(dev.jlibos.kernel.ExitStatus.killed(Signal.SIGSEGV, -1));
             return 0;
         }
-        SignalState s = t.process.signals;
-        s.setBlocked(r.mask());
+        t.signals.setBlocked(r.mask());
         // The dispatcher writes our result to RAX: hand back the restored value so it stays intact.
         return t.cpu.get(dev.jlibos.core.cpu.Reg.RAX);
     }
 
     private long sigaltstack(GuestThread t, SyscallArgs a) {
-        SignalState s = t.process.signals;
+        ThreadSignals s = t.signals;
         AddressSpace m = t.process.memory;
         long ss = a.get(0), oldss = a.get(1);
         long sp = t.cpu.get(dev.jlibos.core.cpu.Reg.RSP);
@@ -151,10 +150,13 @@ public final class SignalCalls implements SyscallFamily {
      * in the frame (so the handler's return restores it), and fails with EINTR.
      */
     private long suspend(GuestThread t, long mask) {
-        SignalState s = t.process.signals;
+        ThreadSignals s = t.signals;
         long original = s.blocked();
         try {
-            s.awaitDeliverable(mask);
+            dev.jlibos.core.Blocking.run(() -> {
+                s.awaitDeliverable(mask);
+                return null;
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Errno.EINTR.fail();
@@ -190,30 +192,78 @@ public final class SignalCalls implements SyscallFamily {
         return 0;
     }
 
-    /** Posts a signal to another process and interrupts its CPU, so it is delivered even mid-computation. */
-    static void send(GuestProcess target, byte[] info) {
+    /**
+     * Sends a process-directed signal (kill, timers, PR_SET_PDEATHSIG) and interrupts a thread that does
+     * not block it, so it is delivered even mid-computation or in a wait.
+     */
+    public static void send(GuestProcess target, byte[] info) {
+        post(target, info, true);
+    }
+
+    /**
+     * Posts a process-directed signal. As Linux's complete_signal, the first thread (oldest first, the
+     * leader before the others) that does not block it is chosen to take it; a default-fatal signal
+     * kills the whole process at once, even in a wait. {@code wakeWaits}: also interrupt the chosen
+     * thread's host thread (a wait then fails with EINTR or restarts), not only its engine.
+     */
+    static void post(GuestProcess target, byte[] info, boolean wakeWaits) {
         int sig = SigInfo.signo(info);
-        SignalState s = target.signals;
-        boolean fatal = sig == Signal.SIGKILL || ((s.blocked() & Signal.bit(sig)) == 0
-                && s.action(sig).handler() == SigAction.SIG_DFL
-                && (Signal.defaultAction(sig) == Signal.DefaultAction.TERMINATE
-                    || Signal.defaultAction(sig) == Signal.DefaultAction.CORE));
-        if (fatal) {
+        GuestThread chosen = null;
+        for (GuestThread th : target.threads) {
+            if (sig == Signal.SIGKILL || (th.signals.blocked() & Signal.bit(sig)) == 0) {
+                chosen = th;
+                break;
+            }
+        }
+        if (chosen != null && fatal(target.signals, sig)) {
             // Like Linux's fatal-signal shortcut: the process dies even if it is blocked in a wait.
             target.exit(dev.jlibos.kernel.ExitStatus.killed(sig, -1));
             return;
         }
-        s.post(info);
-        s.wake();
-        for (GuestThread thread : target.threads) thread.interrupt();
+        target.signals.post(info);
+        if (chosen == null) return; // pending until some thread unblocks it
+        if (wakeWaits) chosen.interrupt(); else chosen.cpu.requestStop();
     }
 
-    private long threadKill(GuestThread t, int tgid, int tid, int sig) {
-        if (tgid <= 0 || tid <= 0) throw Errno.EINVAL.fail();
+    private static boolean fatal(SignalState s, int sig) {
+        return sig == Signal.SIGKILL || (s.action(sig).handler() == SigAction.SIG_DFL
+                && (Signal.defaultAction(sig) == Signal.DefaultAction.TERMINATE
+                    || Signal.defaultAction(sig) == Signal.DefaultAction.CORE));
+    }
+
+    /** Sends a thread-directed signal (tgkill, tkill): only {@code target} may take it. */
+    static void sendToThread(GuestThread target, byte[] info) {
+        int sig = SigInfo.signo(info);
+        boolean blocked = sig != Signal.SIGKILL && (target.signals.blocked() & Signal.bit(sig)) != 0;
+        if (!blocked && fatal(target.process.signals, sig)) {
+            target.process.exit(dev.jlibos.kernel.ExitStatus.killed(sig, -1)); // fatal to the whole group
+            return;
+        }
+        target.signals.post(info);
+        // The sender itself takes it on its way back from this syscall; others are stopped and woken.
+        if (!blocked && target.hostThread != Thread.currentThread()) target.interrupt();
+    }
+
+    /** tgkill(tgid, tid, sig), and tkill(tid, sig) with {@code tgid} -1; {@code info} null builds SI_TKILL. */
+    private long threadKill(GuestThread t, int tgid, int tid, int sig, byte[] info) {
+        if (tid <= 0 || (tgid <= 0 && tgid != -1)) throw Errno.EINVAL.fail();
         if (sig != 0) checkSignal(sig);
-        if (tgid != t.process.pid || tid != t.tid) throw Errno.ESRCH.fail();
-        if (sig != 0) t.process.signals.post(SigInfo.fromProcess(sig, SigInfo.SI_TKILL, t.process.pid, t.process.credentials.ruid));
+        GuestThread target = findThread(t, tgid, tid);
+        if (sig == 0) return 0;
+        GuestProcess self = t.process;
+        sendToThread(target, info != null ? info : SigInfo.fromProcess(sig, SigInfo.SI_TKILL, self.pid, self.credentials.ruid));
         return 0;
+    }
+
+    /** A live thread by tid (in process {@code tgid} unless it is -1), across every process; ESRCH if none. */
+    private static GuestThread findThread(GuestThread t, int tgid, int tid) {
+        for (GuestProcess p : t.kernel().processes()) {
+            if (p.exited() || (tgid != -1 && p.pid != tgid)) continue;
+            for (GuestThread th : p.threads) {
+                if (th.tid == tid && !th.exiting()) return th;
+            }
+        }
+        throw Errno.ESRCH.fail();
     }
 
     private long queueInfo(GuestThread t, int pid, int sig, long infoAddress) {
@@ -221,17 +271,27 @@ public final class SignalCalls implements SyscallFamily {
         byte[] info = t.process.memory.read(infoAddress, SigInfo.SIZE);
         if (pid != t.process.pid) throw Errno.ESRCH.fail();
         Longs.put(info, 0, sig, 4); // the kernel trusts the signal argument, not si_signo
-        t.process.signals.post(info);
+        post(t.process, info, true);
         return 0;
+    }
+
+    /** rt_tgsigqueueinfo(tgid, tid, sig, info): the caller's siginfo, to one thread of this process. */
+    private long tgQueueInfo(GuestThread t, SyscallArgs a) {
+        int tgid = a.i32(0), tid = a.i32(1), sig = a.i32(2);
+        checkSignal(sig);
+        byte[] info = t.process.memory.read(a.get(3), SigInfo.SIZE);
+        if (tgid != t.process.pid) throw Errno.ESRCH.fail();
+        Longs.put(info, 0, sig, 4);
+        return threadKill(t, tgid, tid, sig, info);
     }
 
     private long sigtimedwait(GuestThread t, SyscallArgs a) {
         if (a.get(3) != SIGSET_SIZE) throw Errno.EINVAL.fail();
         long wanted = t.process.memory.readLong(a.get(0)) & ~Signal.UNBLOCKABLE;
         long timeout = a.get(2) == 0 ? Long.MAX_VALUE : dev.jlibos.kernel.sys.TimeCalls.readTimespec(t.process.memory, a.get(2));
-        SignalState s = t.process.signals;
+        ThreadSignals s = t.signals;
         try {
-            if (!s.awaitDeliverable(~wanted, timeout)) throw Errno.EAGAIN.fail();
+            if (!dev.jlibos.core.Blocking.run(() -> s.awaitDeliverable(~wanted, timeout))) throw Errno.EAGAIN.fail();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Errno.EINTR.fail();

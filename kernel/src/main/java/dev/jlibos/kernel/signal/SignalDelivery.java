@@ -12,6 +12,7 @@ import dev.jlibos.signals.SigAction;
 import dev.jlibos.signals.SigInfo;
 import dev.jlibos.signals.Signal;
 import dev.jlibos.signals.SignalState;
+import dev.jlibos.signals.ThreadSignals;
 
 /**
  * Delivers signals the way Linux does on the way back to user mode: after every syscall, after an
@@ -31,7 +32,7 @@ public final class SignalDelivery implements SignalHooks {
     /** Delivers every pending unblocked signal; each handler frame nests on the previous one. */
     public static void deliverPending(GuestThread thread) {
         GuestProcess p = thread.process;
-        SignalState s = p.signals;
+        ThreadSignals s = thread.signals;
         if (!s.anyPending()) return;
         byte[] info;
         while (!p.exited() && (info = s.take(s.blocked())) != null) {
@@ -45,7 +46,7 @@ public final class SignalDelivery implements SignalHooks {
      */
     public static boolean deliver(GuestThread thread, byte[] info, long savedMask, long faultAddress, int trapno) {
         GuestProcess p = thread.process;
-        SignalState s = p.signals;
+        ThreadSignals s = thread.signals;
         int sig = SigInfo.signo(info);
         SigAction action = s.action(sig);
         if (action.handler() == SigAction.SIG_IGN) return false;
@@ -91,8 +92,12 @@ public final class SignalDelivery implements SignalHooks {
         if (fault.kind() == CpuExit.Kind.ENGINE_ERROR) {
             thread.kernel().log().error("engine error at 0x" + Long.toHexString(fault.address()) + ": " + fault.detail(), null);
         }
+        if (thread.kernel().log().debug()) {
+            thread.kernel().log().once("fault in tid " + thread.tid + ": " + fault.kind() + " at 0x"
+                    + Long.toHexString(fault.address()) + ", rip 0x" + Long.toHexString(thread.cpu.get(dev.jlibos.core.cpu.Reg.RIP)));
+        }
         FaultSignals f = FaultSignals.of(fault);
-        SignalState s = thread.process.signals;
+        ThreadSignals s = thread.signals;
         SigAction action = s.action(f.signal());
         boolean blocked = (s.blocked() & Signal.bit(f.signal())) != 0;
         if (blocked || action.handler() == SigAction.SIG_IGN || action.handler() == SigAction.SIG_DFL) {

@@ -6,6 +6,7 @@ import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.signal.SignalDelivery;
 import dev.jlibos.signals.SignalState;
+import dev.jlibos.signals.ThreadSignals;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.event.Poll;
 import dev.jlibos.vfs.event.Waiter;
@@ -52,12 +53,16 @@ public final class Blocking {
      * with {@code slice} true it also returns after a short period so host fds can be re-polled.
      * Returns true when the caller should re-check readiness.
      *
-     * <p>Threads (issue 4): the per-process execution lock must be released right before the
-     * {@code synchronized} block below and re-taken after it; no other lock is held here, as callers
-     * only hold the waiter's registrations, never a file's monitor.
+     * <p>The per-process execution lock (threads) is released for the wait and re-taken after it; no
+     * other lock is held here, as callers only hold the waiter's registrations, never a file's monitor.
      */
     public static boolean sleep(GuestThread t, Waiter waiter, long deadline, long mask, boolean slice) {
-        SignalState signals = t.process.signals;
+        // The process's execution lock is given up for the wait, so its other threads run meanwhile.
+        return dev.jlibos.core.Blocking.run(() -> sleepUnlocked(t, waiter, deadline, mask, slice));
+    }
+
+    private static boolean sleepUnlocked(GuestThread t, Waiter waiter, long deadline, long mask, boolean slice) {
+        ThreadSignals signals = t.signals;
         Object monitor = waiter.monitor();
         synchronized (monitor) {
             while (true) {
@@ -96,7 +101,7 @@ public final class Blocking {
         try {
             while (true) {
                 if ((file.pollEvents() & (events | Poll.POLLERR | Poll.POLLHUP)) != 0) return true;
-                if (!sleep(t, w, deadline, t.process.signals.blocked(), q == null)) return false;
+                if (!sleep(t, w, deadline, t.signals.blocked(), q == null)) return false;
             }
         } finally {
             if (q != null) q.remove(w);
@@ -157,7 +162,7 @@ public final class Blocking {
      * handler's return restores it; otherwise the original mask comes back at once.
      */
     static long withSigmask(GuestThread t, long mask, LongSupplier call) {
-        SignalState s = t.process.signals;
+        ThreadSignals s = t.signals;
         long original = s.blocked();
         s.setBlocked(mask);
         boolean handled = false;

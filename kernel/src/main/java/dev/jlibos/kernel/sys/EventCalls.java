@@ -49,7 +49,7 @@ public final class EventCalls implements SyscallFamily {
         });
         r.partial(Sysno.EPOLL_CTL, "edge-triggered entries on host fds (terminals, TCP/UDP sockets) see an edge"
                 + " only when readiness rises; EPOLLEXCLUSIVE and EPOLLWAKEUP are accepted without effect", this::epollCtl);
-        r.full(Sysno.EPOLL_WAIT, (t, a) -> epollWait(t, a, millis(a.i32(3)), t.process.signals.blocked()));
+        r.full(Sysno.EPOLL_WAIT, (t, a) -> epollWait(t, a, millis(a.i32(3)), t.signals.blocked()));
         r.full(Sysno.EPOLL_PWAIT, (t, a) -> {
             long mask = PollCalls.sigmask(t, a.get(4), a.get(5));
             return Blocking.withSigmask(t, mask, () -> epollWait(t, a, millis(a.i32(3)), mask));
@@ -79,7 +79,7 @@ public final class EventCalls implements SyscallFamily {
             existing.setMask(mask);
             return fd;
         }
-        return t.process.files.install(new SignalFdFile(t.process.signals, mask, flags & O_NONBLOCK),
+        return t.process.files.install(new SignalFdFile(t.signals, mask, flags & O_NONBLOCK),
                 (flags & O_CLOEXEC) != 0);
     }
 

@@ -105,7 +105,7 @@ public final class FileIoCalls implements SyscallFamily {
                 }
                 // Writing to a pipe nobody reads raises SIGPIPE as well as EPIPE (pipe_write in Linux).
                 if (e.errno() == Errno.EPIPE) {
-                    t.process.signals.post(dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGPIPE,
+                    t.signals.post(dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGPIPE,
                             dev.jlibos.signals.SigInfo.SI_USER, 0, 0));
                 }
                 if (done > 0) break;

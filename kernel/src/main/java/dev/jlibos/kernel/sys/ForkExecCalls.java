@@ -29,8 +29,13 @@ public final class ForkExecCalls implements SyscallFamily {
             CLONE_PIDFD = 0x1000, CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000,
             CLONE_THREAD = 0x10000, CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000,
             CLONE_CHILD_CLEARTID = 0x200000, CLONE_CHILD_SETTID = 0x1000000;
+    static final long CLONE_SYSVSEM = 0x40000, CLONE_DETACHED = 0x400000, CLONE_IO = 0x80000000L;
     private static final long SUPPORTED = 0xff | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID
             | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
+    /** What a thread may add to the CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD it needs. */
+    private static final long THREAD_SUPPORTED = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD
+            | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID
+            | CLONE_DETACHED | CLONE_IO;
     private static final int WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8, WALL = 0x40000000, WCLONE = 0x80000000,
             WNOTHREAD = 0x20000000;
     /** Most argv/envp entries an execve accepts before E2BIG (MAX_ARG_STRINGS). */
@@ -44,8 +49,8 @@ public final class ForkExecCalls implements SyscallFamily {
         r.full(Sysno.FORK, (t, a) -> fork(t, 0, 0, 0, 0, 0));
         r.partial(Sysno.VFORK, "the child gets a copy of the address space (not the parent's)",
                 (t, a) -> fork(t, CLONE_VM | CLONE_VFORK, 0, 0, 0, 0));
-        r.partial(Sysno.CLONE, "new processes only (CLONE_VM only with CLONE_VFORK, then as a copy);"
-                + " threads (CLONE_THREAD) and namespaces: ENOSYS/EINVAL", this::clone);
+        r.partial(Sysno.CLONE, "processes and threads (CLONE_THREAD with CLONE_VM|FS|FILES|SIGHAND); CLONE_VM"
+                + " without CLONE_THREAD only with CLONE_VFORK, then as a copy; namespaces: EINVAL", this::clone);
         r.errno(Sysno.CLONE3, Errno.ENOSYS, "libc falls back to clone");
         r.partial(Sysno.EXECVE, "executables are read from the host file tree", this::execve);
         r.partial(Sysno.WAITID, "P_ALL, P_PID, P_PGID with WEXITED (WNOWAIT keeps the zombie); no stopped or"
@@ -56,10 +61,9 @@ public final class ForkExecCalls implements SyscallFamily {
 
     private long clone(GuestThread t, SyscallArgs a) {
         long flags = a.get(0);
-        if ((flags & CLONE_THREAD) != 0) {
-            t.kernel().log().once("clone: threads (CLONE_THREAD) are not supported yet (ENOSYS)");
-            throw Errno.ENOSYS.fail();
-        }
+        if ((flags & CLONE_THREAD) != 0) return cloneThread(t, flags, a.get(1), a.get(2), a.get(3), a.get(4));
+        // Linux's own consistency rules (copy_process): SIGHAND needs VM, and sharing them needs a thread.
+        if ((flags & CLONE_SIGHAND) != 0 && (flags & CLONE_VM) == 0) throw Errno.EINVAL.fail();
         if ((flags & CLONE_VM) != 0 && (flags & CLONE_VFORK) == 0) {
             t.kernel().log().once("clone: CLONE_VM without CLONE_VFORK is not supported (ENOSYS)");
             throw Errno.ENOSYS.fail();
@@ -69,6 +73,52 @@ public final class ForkExecCalls implements SyscallFamily {
             throw Errno.EINVAL.fail();
         }
         return fork(t, flags, a.get(1), a.get(2), a.get(3), a.get(4));
+    }
+
+    /**
+     * A new thread of the caller's process: its own engine, attached to the shared address space, starting
+     * with a copy of the caller's registers on {@code stack}, RAX 0 and (CLONE_SETTLS) its own FS base.
+     * It runs on a new host thread, taking turns with the others on the process's execution lock.
+     */
+    private long cloneThread(GuestThread t, long flags, long stack, long parentTid, long childTid, long tls) {
+        long needed = CLONE_VM | CLONE_SIGHAND;
+        if ((flags & needed) != needed) throw Errno.EINVAL.fail(); // CLONE_THREAD requires both (Linux)
+        if ((flags & ~THREAD_SUPPORTED & ~0xffL) != 0) { // the low byte (exit signal) is ignored for threads
+            t.kernel().log().once("clone: thread flags 0x" + Long.toHexString(flags & ~THREAD_SUPPORTED)
+                    + " are not supported (EINVAL)");
+            throw Errno.EINVAL.fail();
+        }
+        if ((flags & (CLONE_FS | CLONE_FILES)) != (CLONE_FS | CLONE_FILES)) {
+            t.kernel().log().once("clone: threads with their own fd table or cwd are not supported (EINVAL)");
+            throw Errno.EINVAL.fail();
+        }
+        GuestProcess p = t.process;
+        Kernel kernel = t.kernel();
+        int tid = kernel.allocatePid();
+        Cpu cpu = p.takeSpareEngine();
+        if (cpu == null) {
+            cpu = kernel.cpus().create();
+            p.memory.attach(cpu);
+        }
+        copyRegisters(t.cpu, cpu);
+        cpu.set(Reg.RAX, 0);
+        if (stack != 0) cpu.set(Reg.RSP, stack);
+        if ((flags & CLONE_SETTLS) != 0) cpu.set(Reg.FS_BASE, tls);
+        GuestThread thread = new GuestThread(p, tid, cpu);
+        thread.name = t.name;
+        thread.signals.inheritFrom(t.signals);
+        // A thread on a new stack does not inherit the alternate signal stack (copy_process: sas_ss_reset).
+        thread.signals.resetForExec();
+        if ((flags & CLONE_CHILD_SETTID) != 0) p.memory.writeInt(childTid, tid);
+        if ((flags & CLONE_PARENT_SETTID) != 0) p.memory.writeInt(parentTid, tid);
+        if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.clearChildTid = childTid;
+        p.addThread(thread);
+        kernel.bind(thread);
+        long pc = t.cpu.get(Reg.RIP);
+        Thread host = new Thread(() -> kernel.runThread(thread, pc), "jlibos-tid-" + tid);
+        host.setDaemon(true);
+        host.start();
+        return tid;
     }
 
     /** x86-64 clone(flags, newsp, parent_tid, child_tid, tls). */
@@ -100,8 +150,9 @@ public final class ForkExecCalls implements SyscallFamily {
         child.brk = parent.brk;
         child.mmapBase = parent.mmapBase;
         child.parent = parent;
-        GuestThread thread = new GuestThread(child, pid, cpu);
+        GuestThread thread = new GuestThread(child, pid, cpu); // only the calling thread is copied
         thread.name = t.name;
+        thread.signals.inheritFrom(t.signals);
         child.threads.add(thread);
         if ((flags & CLONE_CHILD_SETTID) != 0) memory.writeInt(childTid, pid);
         if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.clearChildTid = childTid;
@@ -117,7 +168,10 @@ public final class ForkExecCalls implements SyscallFamily {
         host.start();
         if ((flags & CLONE_VFORK) != 0) {
             try {
-                child.awaitVforkRelease();
+                dev.jlibos.core.Blocking.run(() -> {
+                    child.awaitVforkRelease();
+                    return null;
+                });
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -144,6 +198,7 @@ public final class ForkExecCalls implements SyscallFamily {
     }
 
     private static void copyRegisters(Cpu from, Cpu to) {
+        to.setFpuControlWord(from.getFpuControlWord());
         for (Reg r : Reg.GPRS) to.set(r, from.get(r));
         for (Reg r : new Reg[] {Reg.EFLAGS, Reg.FS_BASE, Reg.GS_BASE}) to.set(r, from.get(r));
         byte[] xmm = new byte[16];
@@ -178,12 +233,23 @@ public final class ForkExecCalls implements SyscallFamily {
             fresh.close();
             throw e;
         }
-        // The point of no return: the old image goes away.
+        // The point of no return. The other threads end first, on the old image (de_thread); the caller
+        // takes over the thread group's id, as in Linux.
+        p.memory = old;
+        endOtherThreads(t);
+        p.dropSpareEngines();
+        p.memory = fresh;
+        if (p.exited()) {
+            fresh.close();
+            return 0;
+        }
+        t.tid = p.pid;
         old.detach(t.cpu);
         old.close();
         fresh.attach(t.cpu);
         p.files.closeOnExecve();
         p.signals.resetForExec();
+        t.signals.resetForExec();
         t.name = lastComponent(program.execFn());
         for (Reg r : Reg.GPRS) t.cpu.set(r, 0);
         byte[] zero = new byte[16];
@@ -197,6 +263,27 @@ public final class ForkExecCalls implements SyscallFamily {
         // Leave the engine so no translated code of the old image runs; the thread resumes at the entry.
         t.cpu.stop();
         return 0;
+    }
+
+    /** Makes every other thread of the process exit and waits (with the execution lock released) until they have. */
+    private static void endOtherThreads(GuestThread t) {
+        GuestProcess p = t.process;
+        if (p.threads.size() == 1) return;
+        for (GuestThread other : p.threads) {
+            if (other == t) continue;
+            other.exitThread();
+            other.interrupt();
+        }
+        while (p.threads.size() > 1 && !p.exited()) {
+            try {
+                dev.jlibos.core.Blocking.run(() -> {
+                    Thread.sleep(1);
+                    return null;
+                });
+            } catch (InterruptedException e) {
+                // a signal for us: it waits until the new image runs
+            }
+        }
     }
 
     private static String lastComponent(String path) {
@@ -249,9 +336,12 @@ public final class ForkExecCalls implements SyscallFamily {
                 if (!any) throw Errno.ECHILD.fail();
             }
             if ((options & WNOHANG) != 0) return null;
-            if (p.exited() || p.signals.hasDeliverable(p.signals.blocked())) throw Errno.EINTR.fail();
+            if (p.exited() || t.signals.hasDeliverable(t.signals.blocked())) throw Errno.EINTR.fail();
             try {
-                p.signals.waitBriefly(WAIT_POLL_MILLIS);
+                dev.jlibos.core.Blocking.run(() -> {
+                    p.signals.waitBriefly(WAIT_POLL_MILLIS);
+                    return null;
+                });
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw Errno.EINTR.fail();

@@ -1,6 +1,7 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.syscall.SyscallArgs;
@@ -9,20 +10,24 @@ import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 
 /**
- * futex(2) for single-threaded processes: with one thread nobody else can wait, so wakes find no
- * waiter and a wait whose value matches can only end by timeout or signal. The value checks, the
- * FUTEX_WAKE_OP update and every error are Linux's, so libc's lock and once code paths behave. Waiter
- * queues shared between threads arrive with threads (issue 4).
+ * futex(2) with real wait queues ({@link FutexTable}). Every operation runs under the process's
+ * execution lock, so reading, comparing and updating the futex word is atomic with respect to guest
+ * code, as the kernel's futex hash-bucket lock makes it; a waiter sleeps with the lock released.
  */
 public final class FutexCalls implements SyscallFamily {
     private static final int FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4,
             FUTEX_WAKE_OP = 5, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
     private static final int FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256, FUTEX_CMD_MASK = ~(128 | 256);
+    private static final int MATCH_ANY = -1;
+    /** Robust futex word bits (linux/futex.h). */
+    private static final int FUTEX_WAITERS = 0x80000000, FUTEX_OWNER_DIED = 0x40000000, FUTEX_TID_MASK = 0x3fffffff;
+    /** ROBUST_LIST_LIMIT: a corrupt (cyclic) list is walked at most this far. */
+    private static final int ROBUST_LIST_LIMIT = 2048;
 
     @Override
     public void register(SyscallRegistry r) {
-        r.partial(Sysno.FUTEX, "single-threaded: WAIT/WAIT_BITSET, WAKE/WAKE_BITSET, REQUEUE, CMP_REQUEUE,"
-                + " WAKE_OP; PI and FUTEX_WAIT_REQUEUE_PI: ENOSYS", this::futex);
+        r.partial(Sysno.FUTEX, "WAIT/WAIT_BITSET (timeouts, CLOCK_REALTIME), WAKE/WAKE_BITSET, REQUEUE, CMP_REQUEUE,"
+                + " WAKE_OP; shared futexes only between threads of one process; PI ops: ENOSYS", this::futex);
     }
 
     private long futex(GuestThread t, SyscallArgs a) {
@@ -32,29 +37,43 @@ public final class FutexCalls implements SyscallFamily {
         int val3 = a.i32(5);
         int cmd = op & FUTEX_CMD_MASK;
         AddressSpace m = t.process.memory;
+        FutexTable table = t.process.futexes;
         if ((uaddr & 3) != 0) throw Errno.EINVAL.fail();
         if ((op & FUTEX_CLOCK_REALTIME) != 0 && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT) throw Errno.ENOSYS.fail();
         switch (cmd) {
             case FUTEX_WAIT, FUTEX_WAIT_BITSET -> {
-                if (cmd == FUTEX_WAIT_BITSET && val3 == 0) throw Errno.EINVAL.fail();
+                int bitset = cmd == FUTEX_WAIT ? MATCH_ANY : val3;
+                if (bitset == 0) throw Errno.EINVAL.fail();
                 long nanos = waitTime(t, cmd, op, timeout);
                 if (m.readInt(uaddr) != val) throw Errno.EAGAIN.fail();
-                if (TimeCalls.sleep(t, nanos) > 0) throw Errno.EINTR.fail();
+                // A signal that came before the call (its interrupt was cleared on entry) ends the wait at once.
+                if (t.signals.hasDeliverable(t.signals.blocked())) throw Errno.EINTR.fail();
+                FutexTable.Waiter w = table.enqueue(t, uaddr, bitset);
+                try {
+                    if (table.sleep(w, nanos)) return 0;
+                } catch (InterruptedException e) {
+                    if (w.woken()) return 0;
+                    throw Errno.EINTR.fail();
+                }
                 throw Errno.ETIMEDOUT.fail();
             }
             case FUTEX_WAKE, FUTEX_WAKE_BITSET -> {
-                if (cmd == FUTEX_WAKE_BITSET && val3 == 0) throw Errno.EINVAL.fail();
-                m.readInt(uaddr);
-                return 0;
+                int bitset = cmd == FUTEX_WAKE ? MATCH_ANY : val3;
+                if (bitset == 0) throw Errno.EINVAL.fail();
+                return table.wake(uaddr, val, bitset);
             }
             case FUTEX_REQUEUE, FUTEX_CMP_REQUEUE -> {
-                if (cmd == FUTEX_CMP_REQUEUE && m.readInt(uaddr) != val3) throw Errno.EAGAIN.fail();
                 if (val < 0 || (int) timeout < 0) throw Errno.EINVAL.fail();
-                return 0;
+                if (cmd == FUTEX_CMP_REQUEUE && m.readInt(uaddr) != val3) throw Errno.EAGAIN.fail();
+                if ((uaddr2 & 3) != 0) throw Errno.EINVAL.fail();
+                return table.requeue(uaddr, uaddr2, val, (int) timeout);
             }
             case FUTEX_WAKE_OP -> {
-                wakeOp(m, uaddr2, val3);
-                return 0;
+                if ((uaddr2 & 3) != 0) throw Errno.EINVAL.fail();
+                boolean second = wakeOp(m, uaddr2, val3);
+                int n = table.wake(uaddr, val, MATCH_ANY);
+                if (second) n += table.wake(uaddr2, (int) timeout, MATCH_ANY);
+                return n;
             }
             default -> {
                 t.kernel().log().once("futex operation " + cmd + " is not supported (ENOSYS)");
@@ -72,11 +91,12 @@ public final class FutexCalls implements SyscallFamily {
         return Math.max(0, value - TimeCalls.now(t, clock));
     }
 
-    /** FUTEX_WAKE_OP's encoded operation on *uaddr2 (the wake half finds no waiter). */
-    private static void wakeOp(AddressSpace m, long uaddr2, int encoded) {
+    /** FUTEX_WAKE_OP's encoded operation on *uaddr2; returns whether the old value passes its comparison. */
+    private static boolean wakeOp(AddressSpace m, long uaddr2, int encoded) {
         int op = (encoded >>> 28) & 7, cmp = (encoded >>> 24) & 15;
         int oparg = (encoded << 8) >> 20, cmparg = (encoded << 20) >> 20;
         if (((encoded >>> 28) & 8) != 0) oparg = 1 << (oparg & 31);
+        if (cmp > 5) throw Errno.ENOSYS.fail();
         int old = m.readInt(uaddr2);
         int updated = switch (op) {
             case 0 -> oparg;
@@ -86,7 +106,60 @@ public final class FutexCalls implements SyscallFamily {
             case 4 -> old ^ oparg;
             default -> throw Errno.ENOSYS.fail();
         };
-        if (cmp > 5) throw Errno.ENOSYS.fail();
         m.writeInt(uaddr2, updated);
+        return switch (cmp) {
+            case 0 -> old == cmparg;
+            case 1 -> old != cmparg;
+            case 2 -> old < cmparg;
+            case 3 -> old <= cmparg;
+            case 4 -> old > cmparg;
+            default -> old >= cmparg;
+        };
+    }
+
+    /**
+     * A thread is ending while its process lives on (mm_release): robust futexes it holds are marked
+     * FUTEX_OWNER_DIED and one waiter woken; then its clear_child_tid word is zeroed and woken, which is
+     * how pthread_join learns that the thread is gone. Bad pointers are ignored, as Linux does.
+     */
+    public static void threadExited(GuestThread t) {
+        AddressSpace m = t.process.memory;
+        if (t.robustListHead != 0) {
+            try {
+                walkRobustList(t, m);
+            } catch (LinuxException ignored) {
+                // a corrupt list: Linux stops walking
+            }
+        }
+        if (t.clearChildTid != 0) {
+            try {
+                m.writeInt(t.clearChildTid, 0);
+                t.process.futexes.wake(t.clearChildTid, 1, MATCH_ANY);
+            } catch (LinuxException ignored) {
+                // unmapped: nothing to clear
+            }
+        }
+    }
+
+    /** struct robust_list_head { list.next; long futex_offset; list_op_pending }; entries link by next. */
+    private static void walkRobustList(GuestThread t, AddressSpace m) {
+        long head = t.robustListHead;
+        long offset = m.readLong(head + 8);
+        long pending = m.readLong(head + 16) & ~1L; // bit 0 marks a PI futex
+        long entry = m.readLong(head) & ~1L;
+        for (int i = 0; entry != head && entry != 0 && i < ROBUST_LIST_LIMIT; i++) {
+            long next = m.readLong(entry) & ~1L;
+            if (entry != pending) handleDeath(t, m, entry + offset);
+            entry = next;
+        }
+        if (pending != 0) handleDeath(t, m, pending + offset);
+    }
+
+    private static void handleDeath(GuestThread t, AddressSpace m, long word) {
+        if ((word & 3) != 0) return;
+        int value = m.readInt(word);
+        if ((value & FUTEX_TID_MASK) != t.tid) return;
+        m.writeInt(word, (value & FUTEX_WAITERS) | FUTEX_OWNER_DIED);
+        if ((value & FUTEX_WAITERS) != 0) t.process.futexes.wake(word, 1, MATCH_ANY);
     }
 }

@@ -33,7 +33,7 @@ public final class PollCalls implements SyscallFamily {
     public void register(SyscallRegistry r) {
         r.full(Sysno.POLL, (t, a) -> {
             int ms = a.i32(2);
-            return poll(t, a.get(0), a.get(1), Blocking.deadline(ms < 0 ? -1 : ms * 1_000_000L), t.process.signals.blocked());
+            return poll(t, a.get(0), a.get(1), Blocking.deadline(ms < 0 ? -1 : ms * 1_000_000L), t.signals.blocked());
         });
         r.full(Sysno.PPOLL, this::ppoll);
         r.full(Sysno.SELECT, this::select);
@@ -42,7 +42,7 @@ public final class PollCalls implements SyscallFamily {
 
     /** A temporary signal mask argument: null pointer means "keep the current mask". */
     static long sigmask(GuestThread t, long address, long size) {
-        if (address == 0) return t.process.signals.blocked();
+        if (address == 0) return t.signals.blocked();
         if (size != SIGSET_SIZE) throw Errno.EINVAL.fail();
         return t.process.memory.readLong(address) & ~Signal.UNBLOCKABLE;
     }
@@ -124,7 +124,7 @@ public final class PollCalls implements SyscallFamily {
         }
         long d = deadline;
         try {
-            return select(t, a.i32(0), a.get(1), a.get(2), a.get(3), d, t.process.signals.blocked());
+            return select(t, a.i32(0), a.get(1), a.get(2), a.get(3), d, t.signals.blocked());
         } finally {
             writeRemaining(m, tvp, deadline, 1_000_000);
         }
@@ -134,7 +134,7 @@ public final class PollCalls implements SyscallFamily {
         AddressSpace m = t.process.memory;
         long tsp = a.get(4);
         long deadline = tsp == 0 ? Blocking.FOREVER : Blocking.deadline(TimeCalls.readTimespec(m, tsp));
-        long mask = t.process.signals.blocked();
+        long mask = t.signals.blocked();
         if (a.get(5) != 0) mask = sigmask(t, m.readLong(a.get(5)), m.readLong(a.get(5) + 8));
         long effective = mask;
         try {

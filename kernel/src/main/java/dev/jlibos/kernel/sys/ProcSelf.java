@@ -139,7 +139,8 @@ final class ProcSelf {
                 + "Uid:\t" + c.ruid + "\t" + c.euid + "\t" + c.suid + "\t" + c.fsuid + "\n"
                 + "Gid:\t" + c.rgid + "\t" + c.egid + "\t" + c.sgid + "\t" + c.fsgid + "\n"
                 + "Threads:\t" + p.threads.size() + "\n"
-                + String.format("SigBlk:\t%016x%nSigPnd:\t%016x%n", p.signals.blocked(), p.signals.pendingSet());
+                + String.format("SigPnd:\t%016x%nShdPnd:\t%016x%nSigBlk:\t%016x%n", t.signals.privatePendingSet(),
+                        p.signals.pendingSet(), t.signals.blocked());
     }
 
     private static byte[] auxv(Map<Integer, Long> auxv) {

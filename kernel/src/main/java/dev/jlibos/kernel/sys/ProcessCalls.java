@@ -19,7 +19,7 @@ public final class ProcessCalls implements SyscallFamily {
 
     @Override
     public void register(SyscallRegistry r) {
-        r.partial(Sysno.EXIT, "single-threaded processes: ends the process", this::exit);
+        r.full(Sysno.EXIT, this::exit);
         r.full(Sysno.EXIT_GROUP, this::exitGroup);
         r.full(Sysno.GETPID, (t, a) -> t.process.pid);
         r.full(Sysno.GETPPID, (t, a) -> t.process.ppid);
@@ -41,9 +41,16 @@ public final class ProcessCalls implements SyscallFamily {
         r.full(Sysno.SETRLIMIT, this::setrlimit);
     }
 
+    /** exit(2) ends the calling thread only; the last thread's exit ends the process. */
     private long exit(GuestThread t, SyscallArgs a) {
-        // With one thread per process, thread exit and group exit are the same event.
-        return exitGroup(t, a);
+        var p = t.process;
+        if (t.tid == p.pid) p.setLeaderExitCode(a.i32(0) & 0xff);
+        if (p.threads.size() == 1) {
+            p.exit(ExitStatus.exited(a.i32(0)));
+        } else {
+            t.exitThread();
+        }
+        return 0;
     }
 
     private long exitGroup(GuestThread t, SyscallArgs a) {

@@ -4,7 +4,7 @@ import dev.jlibos.core.Errno;
 import dev.jlibos.core.mem.Longs;
 import dev.jlibos.signals.SigInfo;
 import dev.jlibos.signals.Signal;
-import dev.jlibos.signals.SignalState;
+import dev.jlibos.signals.ThreadSignals;
 import dev.jlibos.vfs.event.AnonFile;
 import dev.jlibos.vfs.event.Poll;
 
@@ -16,10 +16,10 @@ import dev.jlibos.vfs.event.Poll;
  */
 final class SignalFdFile extends AnonFile {
     static final int RECORD = 128;
-    private final SignalState signals;
+    private final ThreadSignals signals;
     private volatile long mask;
 
-    SignalFdFile(SignalState signals, long mask, int statusFlags) {
+    SignalFdFile(ThreadSignals signals, long mask, int statusFlags) {
         super("[signalfd]", O_RDWR | statusFlags);
         this.signals = signals;
         this.mask = mask;

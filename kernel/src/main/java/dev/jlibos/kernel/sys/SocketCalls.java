@@ -207,7 +207,7 @@ public final class SocketCalls implements SyscallFamily {
             HostFs host = t.process.fs.host;
             // The socket file is created where the guest's path leads (in a sandbox: by the walker).
             try (Location l = GuestPaths.locate(t, GuestPaths.AT_FDCWD, name.path(), false)) {
-                if (l.exists) throw Errno.EADDRINUSE.fail();
+                if (l.sandboxed() && l.exists) throw Errno.EADDRINUSE.fail();
                 l.requireWritable();
                 try {
                     host.mknodat(l.dirFd(), l.name(), S_IFSOCK | 0777, 0, t.process.fs.umask);
@@ -375,7 +375,7 @@ public final class SocketCalls implements SyscallFamily {
         } catch (LinuxException e) {
             if (done > 0) return done;
             if (e.errno() == Errno.EPIPE && (flags & Socket.MSG_NOSIGNAL) == 0) {
-                t.process.signals.post(SigInfo.fromProcess(Signal.SIGPIPE, SigInfo.SI_USER, t.process.pid,
+                t.signals.post(SigInfo.fromProcess(Signal.SIGPIPE, SigInfo.SI_USER, t.process.pid,
                         t.process.credentials.ruid));
             }
             throw e;

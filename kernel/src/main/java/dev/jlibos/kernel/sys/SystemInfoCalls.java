@@ -30,7 +30,11 @@ public final class SystemInfoCalls implements SyscallFamily {
         r.partial(Sysno.SCHED_GETAFFINITY, "every host CPU is reported as allowed", this::schedGetaffinity);
         r.partial(Sysno.SCHED_SETAFFINITY, "accepted and ignored: the host schedules guest threads", this::schedSetaffinity);
         r.full(Sysno.SCHED_YIELD, (t, a) -> {
-            Thread.yield();
+            // Leaving the (fair) execution lock lets a waiting thread of this process run first.
+            dev.jlibos.core.Blocking.run(() -> {
+                Thread.yield();
+                return null;
+            });
             return 0;
         });
         r.partial(Sysno.GETCPU, "always CPU 0, node 0", this::getcpu);

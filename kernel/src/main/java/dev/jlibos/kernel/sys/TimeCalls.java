@@ -169,7 +169,9 @@ public final class TimeCalls implements SyscallFamily {
     static long sleep(GuestThread t, long nanos) {
         long deadline = System.nanoTime() + Math.max(0, nanos);
         try {
-            if (t.process.signals.awaitDeliverable(t.process.signals.blocked(), Math.max(0, nanos))) {
+            var signals = t.signals;
+            long mask = signals.blocked();
+            if (dev.jlibos.core.Blocking.run(() -> signals.awaitDeliverable(mask, Math.max(0, nanos)))) {
                 return Math.max(1, deadline - System.nanoTime());
             }
         } catch (InterruptedException e) {

@@ -37,7 +37,7 @@ public final class SyscallDispatcher {
 
     /** True unless the signal about to be delivered runs a handler installed without SA_RESTART. */
     private static boolean restartsAfterSignal(GuestThread thread) {
-        var signals = thread.process.signals;
+        var signals = thread.signals;
         int sig = signals.peek(signals.blocked());
         if (sig == 0) return false;
         var action = signals.action(sig);
@@ -80,6 +80,7 @@ public final class SyscallDispatcher {
         if (!thread.process.exited()) {
             thread.cpu.set(Reg.RAX, result);
             kernel.signals().afterSyscall(thread);
+            thread.process.yieldIfRequested();
         }
     }
 

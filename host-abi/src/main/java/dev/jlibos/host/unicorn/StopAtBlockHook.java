@@ -1,0 +1,57 @@
+package dev.jlibos.host.unicorn;
+
+import com.kenai.jffi.MemoryIO;
+import com.kenai.jffi.PageManager;
+
+/**
+ * A native UC_HOOK_BLOCK callback, a few bytes of x86-64 machine code, that stops the engine from inside
+ * when a per-engine flag is set. It is how another host thread interrupts guest code safely: Unicorn
+ * 2.0.1's uc_emu_stop called from another thread can end emulation in the middle of a translation block
+ * without updating the PC, so an instruction runs twice (unicorn-engine/unicorn#1355; measured here:
+ * busybox sha256sum stopped every 5 ms crashed, a 4-thread atomic counter ended at 400001). Called at
+ * the start of a block, before any of its instructions, uc_emu_stop leaves the PC exact. A Java
+ * callback per block would cost far more than the block itself, hence native code.
+ *
+ * <pre>
+ *   void hook(uc_engine *uc, uint64_t address, uint32_t size, int *flag) {
+ *       if (*flag) { *flag = 0; uc_emu_stop(uc); }        // tail call: rdi still holds uc
+ *   }
+ * </pre>
+ */
+final class StopAtBlockHook {
+    private static volatile long address;
+
+    private StopAtBlockHook() {
+    }
+
+    /** The callback's address, built on first use. */
+    static long address() {
+        long a = address;
+        if (a == 0) {
+            synchronized (StopAtBlockHook.class) {
+                if (address == 0) address = build();
+                a = address;
+            }
+        }
+        return a;
+    }
+
+    private static long build() {
+        long stop = com.kenai.jffi.Library.getCachedInstance("libunicorn.so.2", com.kenai.jffi.Library.LAZY)
+                .getSymbolAddress("uc_emu_stop");
+        if (stop == 0) throw new IllegalStateException("uc_emu_stop not found in libunicorn.so.2");
+        byte[] code = new byte[25];
+        int i = 0;
+        for (int b : new int[] {0x8b, 0x01, 0x85, 0xc0, 0x75, 0x01, 0xc3, 0xc7, 0x01, 0, 0, 0, 0, 0x48, 0xb8}) {
+            code[i++] = (byte) b; // mov eax,[rcx]; test eax,eax; jne +1; ret; mov dword [rcx],0; movabs rax,
+        }
+        for (int k = 0; k < 8; k++) code[i++] = (byte) (stop >>> (8 * k)); // ...uc_emu_stop
+        code[i++] = (byte) 0xff;
+        code[i] = (byte) 0xe0; // jmp rax
+        PageManager pages = PageManager.getInstance();
+        long page = pages.allocatePages(1, PageManager.PROT_READ | PageManager.PROT_WRITE);
+        MemoryIO.getInstance().putByteArray(page, code, 0, code.length);
+        pages.protectPages(page, 1, PageManager.PROT_READ | PageManager.PROT_EXEC);
+        return page;
+    }
+}

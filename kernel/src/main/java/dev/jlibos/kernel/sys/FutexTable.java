@@ -1,0 +1,116 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.core.Blocking;
+import dev.jlibos.kernel.GuestThread;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The futex wait queues of one process, keyed by the futex word's guest address. Private and shared
+ * futexes are keyed alike, so a shared futex on MAP_SHARED memory works between the threads of one
+ * process but not between processes (each process has its own table; see README Quirks).
+ *
+ * <p>Queues change only under the process's execution lock (futex calls, thread exit), so they need no
+ * lock of their own; a waiter sleeps on its own monitor with the execution lock released.
+ */
+public final class FutexTable {
+    /** One sleeping thread. */
+    static final class Waiter {
+        final GuestThread thread;
+        final int bitset;
+        long key;
+        private boolean woken;
+
+        Waiter(GuestThread thread, long key, int bitset) {
+            this.thread = thread;
+            this.key = key;
+            this.bitset = bitset;
+        }
+
+        synchronized void wake() {
+            woken = true;
+            notifyAll();
+        }
+
+        synchronized boolean woken() {
+            return woken;
+        }
+
+        /**
+         * Sleeps until woken, the deadline ({@link System#nanoTime}) passes, or the host thread is
+         * interrupted (a signal, the process's end); true if woken.
+         */
+        synchronized boolean await(long deadline) throws InterruptedException {
+            while (!woken) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                wait(left / 1_000_000, (int) (left % 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    private final Map<Long, List<Waiter>> queues = new HashMap<>();
+
+    Waiter enqueue(GuestThread thread, long key, int bitset) {
+        Waiter w = new Waiter(thread, key, bitset);
+        queues.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
+        return w;
+    }
+
+    void remove(Waiter w) {
+        List<Waiter> q = queues.get(w.key);
+        if (q != null && q.remove(w) && q.isEmpty()) queues.remove(w.key);
+    }
+
+    /**
+     * Sleeps with the execution lock released; true if woken, false on timeout. Throws
+     * InterruptedException when the host thread was interrupted; the waiter is dequeued either way
+     * unless it was woken (then the waker already did).
+     */
+    boolean sleep(Waiter w, long nanos) throws InterruptedException {
+        long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + nanos;
+        try {
+            return Blocking.run(() -> w.await(deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline));
+        } finally {
+            if (!w.woken()) remove(w);
+        }
+    }
+
+    /** Wakes up to {@code count} waiters on {@code key} whose bitset meets {@code bitset}; returns how many. */
+    int wake(long key, int count, int bitset) {
+        List<Waiter> q = queues.get(key);
+        if (q == null) return 0;
+        int n = 0;
+        for (Iterator<Waiter> it = q.iterator(); it.hasNext() && n < count; ) {
+            Waiter w = it.next();
+            if ((w.bitset & bitset) == 0) continue;
+            it.remove();
+            w.wake();
+            n++;
+        }
+        if (q.isEmpty()) queues.remove(key);
+        return n;
+    }
+
+    /** Wakes up to {@code wake} waiters on {@code from} and moves up to {@code move} others to {@code to}. */
+    int requeue(long from, long to, int wake, int move) {
+        int n = wake(from, wake, -1);
+        List<Waiter> q = queues.get(from);
+        if (q == null || from == to) return n;
+        int moved = 0;
+        for (Iterator<Waiter> it = q.iterator(); it.hasNext() && moved < move; ) {
+            Waiter w = it.next();
+            it.remove();
+            w.key = to;
+            queues.computeIfAbsent(to, k -> new ArrayList<>()).add(w);
+            moved++;
+        }
+        if (q.isEmpty()) queues.remove(from);
+        return n + moved;
+    }
+}
