@@ -4,6 +4,7 @@
  * the output is the same natively and under jlibos.
  */
 #include "guest.h"
+#include <sched.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -229,8 +230,9 @@ static void *spinner(void *arg) {
 static void case_spin(void) {
     pthread_t t;
     CHECK(pthread_create(&t, NULL, spinner, NULL) == 0);
+    while (spins == 0) sched_yield(); /* the spinner has started (however loaded the machine is) */
     usleep(10000);
-    spin_flag = 1; /* only reached if main gets the CPU while the spinner spins */
+    spin_flag = 1; /* only reached if main gets the CPU back while the spinner spins */
     CHECK(pthread_join(t, NULL) == 0);
     CHECK(spins > 0);
 }
