@@ -29,6 +29,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--strace", description = "Print each syscall strace-style on stderr.")
     boolean strace;
 
+    @Option(names = "--syscall-path", paramLabel = "hook|shim", description = "hook: every syscall traps into Java;"
+            + " shim: a vDSO serves clock_gettime, gettimeofday, time and getcpu as guest code (default: ${DEFAULT-VALUE}).")
+    String syscallPath = dev.jlibos.kernel.SyscallPath.defaultPath().name().toLowerCase(java.util.Locale.ROOT);
+
     @Option(names = "--debug", description = "Show Java stack traces of internal errors.")
     boolean debug;
 
@@ -65,6 +69,12 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("jlibos: " + program + ": command not found");
             return NOT_FOUND;
         }
+        dev.jlibos.kernel.SyscallPath syscalls;
+        try {
+            syscalls = dev.jlibos.kernel.SyscallPath.parse(syscallPath);
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
         List<String> argv = new ArrayList<>();
         argv.add(program);
         argv.addAll(args);
@@ -74,6 +84,7 @@ final class RunCommand implements Callable<Integer> {
                 .env(environment())
                 .hostStdio()
                 .strace(strace ? System.err : null)
+                .syscallPath(syscalls)
                 .debug(debug);
         boolean sandboxed = sandbox || !mounts.isEmpty() || !tmpfs.isEmpty();
         if (sandboxed) {

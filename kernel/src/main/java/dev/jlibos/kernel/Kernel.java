@@ -27,17 +27,37 @@ public final class Kernel {
     private final SyscallDispatcher dispatcher;
     private final SignalHooks signals;
     private final long bootNanos = System.nanoTime();
+    /** The vDSO every address space gets on the shim path; null on the hook path. */
+    private final dev.jlibos.kml.Vdso vdso;
     /** Guards the process tree (parents, children, the table). */
     public final Object processLock = new Object();
     private final java.util.Map<Integer, GuestProcess> processes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace) {
+        this(cpus, hostMemory, log, strace, SyscallPath.HOOK);
+    }
+
+    public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace, SyscallPath path) {
+        this.vdso = path == SyscallPath.SHIM ? VdsoSupport.get() : null;
         this.cpus = cpus;
         this.hostMemory = hostMemory;
         this.log = log;
         this.strace = strace;
         this.dispatcher = new SyscallDispatcher(this, REGISTRY);
         this.signals = new dev.jlibos.kernel.signal.SignalDelivery();
+    }
+
+    /** The vDSO mapped into every address space (shim path), or null (hook path). */
+    public dev.jlibos.kml.Vdso vdso() {
+        return vdso;
+    }
+
+    /**
+     * The clock the vDSO serves, when it is on and calibrated: the syscall path then reads the same
+     * line, so both paths give the same times. Null otherwise.
+     */
+    public dev.jlibos.kml.VdsoClock vdsoClock() {
+        return vdso != null && vdso.clock().calibrated() ? vdso.clock() : null;
     }
 
     public static SyscallRegistry registry() {

@@ -1,0 +1,31 @@
+package dev.jlibos.kernel;
+
+import java.util.Locale;
+
+/**
+ * How guest syscalls reach the libOS (issue 5, {@code --syscall-path}).
+ *
+ * <ul>
+ *   <li>{@link #HOOK}: every {@code syscall} instruction traps into the Java handler through Unicorn's
+ *       hook; no vDSO, so libc makes clock_gettime/gettimeofday/time/getcpu syscalls too.</li>
+ *   <li>{@link #SHIM}: the kml-shim is on: a vDSO (AT_SYSINFO_EHDR) serves those four calls as guest code
+ *       from a shared data page, without leaving translated code; everything else takes the hook.</li>
+ * </ul>
+ */
+public enum SyscallPath {
+    HOOK, SHIM;
+
+    /** The path a Machine uses unless told otherwise; the system property {@code jlibos.syscall-path} overrides it (tests run both ways). */
+    public static SyscallPath defaultPath() {
+        String p = System.getProperty("jlibos.syscall-path");
+        return p == null || p.isBlank() ? HOOK : parse(p);
+    }
+
+    public static SyscallPath parse(String name) {
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown syscall path '" + name + "' (hook or shim)");
+        }
+    }
+}

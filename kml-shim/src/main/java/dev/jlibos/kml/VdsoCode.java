@@ -1,0 +1,213 @@
+package dev.jlibos.kml;
+
+import dev.jlibos.kml.X86Emitter.Cond;
+import dev.jlibos.kml.X86Emitter.Label;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static dev.jlibos.kml.X86Emitter.R.R10;
+import static dev.jlibos.kml.X86Emitter.R.R8;
+import static dev.jlibos.kml.X86Emitter.R.R9;
+import static dev.jlibos.kml.X86Emitter.R.RAX;
+import static dev.jlibos.kml.X86Emitter.R.RCX;
+import static dev.jlibos.kml.X86Emitter.R.RDI;
+import static dev.jlibos.kml.X86Emitter.R.RDX;
+import static dev.jlibos.kml.X86Emitter.R.RSI;
+
+/**
+ * The vDSO's four functions as hand-assembled x86-64. They follow the System V calling convention (the
+ * caller expects rax, rcx, rdx, rsi, rdi, r8-r11 clobbered) and Linux's vDSO contract: anything they
+ * cannot answer from the vvar page — an unserved clock id, a NULL timespec, a clock not yet calibrated —
+ * is passed to the real {@code syscall} instruction with the arguments untouched, so errno values
+ * (EINVAL, EFAULT) are the kernel's own.
+ */
+final class VdsoCode {
+    static final int SYS_GETTIMEOFDAY = 96, SYS_TIME = 201, SYS_CLOCK_GETTIME = 228;
+
+    /** Clock ids served from the vvar page: REALTIME 0, MONOTONIC 1, MONOTONIC_RAW 4, REALTIME_COARSE 5, MONOTONIC_COARSE 6, BOOTTIME 7. */
+    static final int SERVED_CLOCKS = 1 | 1 << 1 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 7;
+    /** Of those, the ones that count from the epoch. */
+    static final int REALTIME_CLOCKS = 1 | 1 << 5;
+    private static final int NANOS = 1_000_000_000;
+
+    /** Name → [offset, length] of each function, image-relative. */
+    final Map<String, long[]> functions = new LinkedHashMap<>();
+    final byte[] code;
+
+    /**
+     * @param origin image-relative address where the code will sit; the vvar page is at
+     *               {@code -Vvar.SIZE}
+     */
+    VdsoCode(long origin) {
+        X86Emitter a = new X86Emitter(origin);
+        Label readClock = new Label();
+
+        long start = a.position();
+        clockGettime(a, readClock);
+        functions.put("clock_gettime", new long[] {start, a.position() - start});
+        pad(a);
+
+        start = a.position();
+        gettimeofday(a, readClock);
+        functions.put("gettimeofday", new long[] {start, a.position() - start});
+        pad(a);
+
+        start = a.position();
+        time(a, readClock);
+        functions.put("time", new long[] {start, a.position() - start});
+        pad(a);
+
+        start = a.position();
+        getcpu(a);
+        functions.put("getcpu", new long[] {start, a.position() - start});
+        pad(a);
+
+        readClock(a, readClock);
+        code = a.bytes();
+    }
+
+    /** Aligns the next function to 16 bytes with int3. */
+    private static void pad(X86Emitter a) {
+        while ((a.position() & 15) != 0) a.int3();
+    }
+
+    /**
+     * Internal routine: rax = monotonic ns, rdx = realtime - monotonic, CF clear; or CF set when the
+     * page is not calibrated. Clobbers rcx, r8-r10; keeps rdi and rsi (the callers' arguments).
+     */
+    private static void readClock(X86Emitter a, Label entry) {
+        Label retry = new Label(), busy = new Label(), uncalibrated = new Label(), positive = new Label();
+        a.bind(entry);
+        a.leaRip(R8, -Vvar.SIZE);                 // r8 = vvar page
+        a.bind(retry);
+        a.movLoad(R9, R8, Vvar.SEQ);              // r9 = seq at start
+        a.testImm(R9, 1);
+        a.jcc(Cond.NE, busy);                     // odd: the libOS is writing
+        a.movLoad(R10, R8, Vvar.MULT);
+        a.test(R10, R10);
+        a.jcc(Cond.E, uncalibrated);
+        a.lfence();                               // the TSC read must not precede the seq load
+        a.rdtsc();                                // edx:eax = TSC
+        a.shlImm(RDX, 32);
+        a.or(RAX, RDX);
+        a.subLoad(RAX, R8, Vvar.TSC_BASE);        // rax = ticks since the anchor
+        a.jcc(Cond.NS, positive);
+        a.zero(RAX);                              // read on a core slightly behind the anchor's: clamp, never go back
+        a.bind(positive);
+        a.mul(R10);                               // rdx:rax = ticks * mult
+        a.movLoad32(RCX, R8, Vvar.SHIFT);
+        a.shrdCl(RAX, RDX);                       // rax = (ticks * mult) >> shift
+        a.addLoad(RAX, R8, Vvar.MONO_BASE);
+        a.movLoad(RDX, R8, Vvar.REAL_OFFSET);
+        a.cmpLoad(R9, R8, Vvar.SEQ);              // did a writer run meanwhile?
+        a.jcc(Cond.NE, retry);
+        a.clc();
+        a.ret();
+        a.bind(busy);
+        a.pause();
+        a.jmp(retry);
+        a.bind(uncalibrated);
+        a.stc();
+        a.ret();
+    }
+
+    /** rax = rax / 1e9, rdx = rax % 1e9 (rax is a non-negative nanosecond count). Clobbers rcx. */
+    private static void splitSeconds(X86Emitter a) {
+        a.zero(RDX);
+        a.movImm32(RCX, NANOS);
+        a.div(RCX);
+    }
+
+    /** int clock_gettime(clockid_t id (edi), struct timespec *ts (rsi)). */
+    private static void clockGettime(X86Emitter a, Label readClock) {
+        Label syscall = new Label(), monotonic = new Label();
+        a.cmpImm8_32(RDI, 7);
+        a.jcc(Cond.A, syscall);                   // unsigned: ids > 7 and the negative CPU-clock ids
+        a.movImm32(RAX, SERVED_CLOCKS);
+        a.bt32(RAX, RDI);
+        a.jcc(Cond.AE, syscall);                  // CF clear: PROCESS/THREAD_CPUTIME_ID (2, 3)
+        a.test(RSI, RSI);
+        a.jcc(Cond.E, syscall);                   // NULL: the kernel answers EFAULT
+        a.call(readClock);
+        a.jcc(Cond.B, syscall);
+        a.movImm32(RCX, REALTIME_CLOCKS);
+        a.bt32(RCX, RDI);
+        a.jcc(Cond.AE, monotonic);
+        a.add(RAX, RDX);
+        a.bind(monotonic);
+        splitSeconds(a);
+        a.movStore(RSI, 0, RAX);                  // tv_sec
+        a.movStore(RSI, 8, RDX);                  // tv_nsec
+        a.zero(RAX);
+        a.ret();
+        a.bind(syscall);
+        a.movImm32(RAX, SYS_CLOCK_GETTIME);
+        a.syscall();
+        a.ret();
+    }
+
+    /** int gettimeofday(struct timeval *tv (rdi), struct timezone *tz (rsi)); both may be NULL. */
+    private static void gettimeofday(X86Emitter a, Label readClock) {
+        Label syscall = new Label(), timezone = new Label(), done = new Label();
+        a.call(readClock);
+        a.jcc(Cond.B, syscall);
+        a.test(RDI, RDI);
+        a.jcc(Cond.E, timezone);
+        a.add(RAX, RDX);                          // realtime ns
+        splitSeconds(a);
+        a.movStore(RDI, 0, RAX);                  // tv_sec
+        a.mov(RAX, RDX);
+        a.zero(RDX);
+        a.movImm32(RCX, 1000);
+        a.div(RCX);
+        a.movStore(RDI, 8, RAX);                  // tv_usec
+        a.bind(timezone);
+        a.test(RSI, RSI);
+        a.jcc(Cond.E, done);
+        a.movStoreImm64(RSI, 0, 0);               // tz_minuteswest = tz_dsttime = 0, as Linux without settimeofday
+        a.bind(done);
+        a.zero(RAX);
+        a.ret();
+        a.bind(syscall);
+        a.movImm32(RAX, SYS_GETTIMEOFDAY);
+        a.syscall();
+        a.ret();
+    }
+
+    /** time_t time(time_t *tloc (rdi)); tloc may be NULL. */
+    private static void time(X86Emitter a, Label readClock) {
+        Label syscall = new Label(), done = new Label();
+        a.call(readClock);
+        a.jcc(Cond.B, syscall);
+        a.add(RAX, RDX);
+        splitSeconds(a);                          // rax = seconds
+        a.test(RDI, RDI);
+        a.jcc(Cond.E, done);
+        a.movStore(RDI, 0, RAX);
+        a.bind(done);
+        a.ret();
+        a.bind(syscall);
+        a.movImm32(RAX, SYS_TIME);
+        a.syscall();
+        a.ret();
+    }
+
+    /**
+     * int getcpu(unsigned *cpu (rdi), unsigned *node (rsi), void *cache). Every guest thread runs on
+     * "CPU 0, node 0", the same answer as the getcpu syscall (SystemInfoCalls).
+     */
+    private static void getcpu(X86Emitter a) {
+        Label node = new Label(), done = new Label();
+        a.test(RDI, RDI);
+        a.jcc(Cond.E, node);
+        a.movStoreImm32(RDI, 0, 0);
+        a.bind(node);
+        a.test(RSI, RSI);
+        a.jcc(Cond.E, done);
+        a.movStoreImm32(RSI, 0, 0);
+        a.bind(done);
+        a.zero(RAX);
+        a.ret();
+    }
+}
