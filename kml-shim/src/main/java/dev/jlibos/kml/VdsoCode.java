@@ -41,20 +41,19 @@ final class VdsoCode {
      */
     VdsoCode(long origin) {
         X86Emitter a = new X86Emitter(origin);
-        Label readClock = new Label();
 
         long start = a.position();
-        clockGettime(a, readClock);
+        clockGettime(a);
         functions.put("clock_gettime", new long[] {start, a.position() - start});
         pad(a);
 
         start = a.position();
-        gettimeofday(a, readClock);
+        gettimeofday(a);
         functions.put("gettimeofday", new long[] {start, a.position() - start});
         pad(a);
 
         start = a.position();
-        time(a, readClock);
+        time(a);
         functions.put("time", new long[] {start, a.position() - start});
         pad(a);
 
@@ -62,8 +61,6 @@ final class VdsoCode {
         getcpu(a);
         functions.put("getcpu", new long[] {start, a.position() - start});
         pad(a);
-
-        readClock(a, readClock);
         code = a.bytes();
     }
 
@@ -73,12 +70,14 @@ final class VdsoCode {
     }
 
     /**
-     * Internal routine: rax = monotonic ns, rdx = realtime - monotonic, CF clear; or CF set when the
-     * page is not calibrated. Clobbers rcx, r8-r10; keeps rdi and rsi (the callers' arguments).
+     * Inlined into each function: rax = monotonic ns, rdx = realtime - monotonic; jumps to
+     * {@code uncalibrated} when the page has no line yet. Clobbers rcx, r8-r10; keeps rdi and rsi (the
+     * callers' arguments). Inlined rather than called because under Unicorn 2.0.1 every guest store
+     * takes TCG's slow path (notdirty_write, unicorn issue #1970): measured, a call/ret pair (one push)
+     * costs about 135 ns, more than the rest of the function.
      */
-    private static void readClock(X86Emitter a, Label entry) {
-        Label retry = new Label(), busy = new Label(), uncalibrated = new Label(), positive = new Label();
-        a.bind(entry);
+    private static void readClock(X86Emitter a, Label uncalibrated) {
+        Label retry = new Label(), busy = new Label(), positive = new Label(), done = new Label();
         a.leaRip(R8, -Vvar.SIZE);                 // r8 = vvar page
         a.bind(retry);
         a.movLoad(R9, R8, Vvar.SEQ);              // r9 = seq at start
@@ -101,15 +100,12 @@ final class VdsoCode {
         a.addLoad(RAX, R8, Vvar.MONO_BASE);
         a.movLoad(RDX, R8, Vvar.REAL_OFFSET);
         a.cmpLoad(R9, R8, Vvar.SEQ);              // did a writer run meanwhile?
-        a.jcc(Cond.NE, retry);
-        a.clc();
-        a.ret();
+        a.jcc(Cond.E, done);
+        a.jmp(retry);
         a.bind(busy);
         a.pause();
         a.jmp(retry);
-        a.bind(uncalibrated);
-        a.stc();
-        a.ret();
+        a.bind(done);
     }
 
     /** rax = rax / 1e9, rdx = rax % 1e9 (rax is a non-negative nanosecond count). Clobbers rcx. */
@@ -120,7 +116,7 @@ final class VdsoCode {
     }
 
     /** int clock_gettime(clockid_t id (edi), struct timespec *ts (rsi)). */
-    private static void clockGettime(X86Emitter a, Label readClock) {
+    private static void clockGettime(X86Emitter a) {
         Label syscall = new Label(), monotonic = new Label();
         a.cmpImm8_32(RDI, 7);
         a.jcc(Cond.A, syscall);                   // unsigned: ids > 7 and the negative CPU-clock ids
@@ -129,8 +125,7 @@ final class VdsoCode {
         a.jcc(Cond.AE, syscall);                  // CF clear: PROCESS/THREAD_CPUTIME_ID (2, 3)
         a.test(RSI, RSI);
         a.jcc(Cond.E, syscall);                   // NULL: the kernel answers EFAULT
-        a.call(readClock);
-        a.jcc(Cond.B, syscall);
+        readClock(a, syscall);
         a.movImm32(RCX, REALTIME_CLOCKS);
         a.bt32(RCX, RDI);
         a.jcc(Cond.AE, monotonic);
@@ -148,10 +143,9 @@ final class VdsoCode {
     }
 
     /** int gettimeofday(struct timeval *tv (rdi), struct timezone *tz (rsi)); both may be NULL. */
-    private static void gettimeofday(X86Emitter a, Label readClock) {
+    private static void gettimeofday(X86Emitter a) {
         Label syscall = new Label(), timezone = new Label(), done = new Label();
-        a.call(readClock);
-        a.jcc(Cond.B, syscall);
+        readClock(a, syscall);
         a.test(RDI, RDI);
         a.jcc(Cond.E, timezone);
         a.add(RAX, RDX);                          // realtime ns
@@ -176,10 +170,9 @@ final class VdsoCode {
     }
 
     /** time_t time(time_t *tloc (rdi)); tloc may be NULL. */
-    private static void time(X86Emitter a, Label readClock) {
+    private static void time(X86Emitter a) {
         Label syscall = new Label(), done = new Label();
-        a.call(readClock);
-        a.jcc(Cond.B, syscall);
+        readClock(a, syscall);
         a.add(RAX, RDX);
         splitSeconds(a);                          // rax = seconds
         a.test(RDI, RDI);

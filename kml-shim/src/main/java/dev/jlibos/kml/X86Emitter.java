@@ -297,12 +297,6 @@ final class X86Emitter {
         rel32(target);
     }
 
-    /** call rel32 — E8 cd. */
-    void call(Label target) {
-        u8(0xe8);
-        rel32(target);
-    }
-
     private void rel32(Label target) {
         fixups.add(new Fixup(out.size(), target));
         u32(0);
@@ -331,16 +325,6 @@ final class X86Emitter {
     void syscall() {
         u8(0x0f);
         u8(0x05);
-    }
-
-    /** clc — F8. */
-    void clc() {
-        u8(0xf8);
-    }
-
-    /** stc — F9. */
-    void stc() {
-        u8(0xf9);
     }
 
     /** ret — C3. */
