@@ -63,11 +63,10 @@ public final class VdsoClock {
         long[] now = pairedSample();
         double rate = (double) (now[1] - firstMono) / (now[0] - firstTsc);
         if (!(rate > 0) || rate > 100) return; // a TSC that does not advance: stay on the syscall path
+        long offset = realOffsetSample();
         synchronized (this) {
             beginWrite();
-            long tsc = source.tsc();
-            long mono = source.monotonic();
-            publish(tsc, mono, rate, source.realtime() - mono);
+            publish(now[0], now[1], rate, offset); // the first line: there is no earlier one to continue
             endWrite();
         }
         Thread refresher = new Thread(this::refreshLoop, "jlibos-vvar");
@@ -125,18 +124,23 @@ public final class VdsoClock {
         }
     }
 
-    /** Re-anchors the line at the current TSC, with the long-baseline rate plus a bounded slew. */
+    /**
+     * Re-anchors the line at the current TSC, with the long-baseline rate plus a bounded slew. The host
+     * clocks are sampled before the write section (this thread runs once a second, so its code is cold
+     * and a gap between two reads can be microseconds: each sample is the tightest of several tries);
+     * only the anchor's TSC is read inside it, so guests spin for a few nanoseconds.
+     */
     synchronized void refresh() {
+        long[] sample = pairedSample();
+        long offset = realOffsetSample();
+        long error = sample[1] - at(sample[0], tscBase, mult, monoBase); // > 0: the line is behind the host
+        double rate = (double) (sample[1] - firstMono) / (sample[0] - firstTsc);
+        double periodTicks = periodNs * 2 / rate; // the next refresh comes after twice the current period
+        double slew = error / periodTicks; // ns per tick to add so the line meets the host clock
+        slew = Math.max(-MAX_SLEW * rate, Math.min(MAX_SLEW * rate, slew));
         beginWrite();
         long tsc = source.tsc();
-        long mono = source.monotonic();
-        long real = source.realtime();
-        long lineNow = at(tsc, tscBase, mult, monoBase);
-        double rate = (double) (mono - firstMono) / (tsc - firstTsc);
-        double periodTicks = periodNs * 2 / rate; // the next refresh comes after twice the current period
-        double slew = (mono - lineNow) / periodTicks; // ns per tick to add so the line meets the host clock
-        slew = Math.max(-MAX_SLEW * rate, Math.min(MAX_SLEW * rate, slew));
-        publish(tsc, lineNow, rate + slew, real - mono);
+        publish(tsc, at(tsc, tscBase, mult, monoBase), rate + slew, offset);
         endWrite();
     }
 
@@ -163,6 +167,21 @@ public final class VdsoClock {
         page.putLong(Vvar.SHIFT, SHIFT);
         page.putLong(Vvar.MONO_BASE, monoBase);
         page.putLong(Vvar.REAL_OFFSET, realOffset);
+    }
+
+    /** realtime - monotonic, from the tightest of a few (monotonic, realtime, monotonic) brackets. */
+    private long realOffsetSample() {
+        long bestWidth = Long.MAX_VALUE, best = 0;
+        for (int i = 0; i < 16; i++) {
+            long m0 = source.monotonic();
+            long r = source.realtime();
+            long m1 = source.monotonic();
+            if (m1 - m0 < bestWidth) {
+                bestWidth = m1 - m0;
+                best = r - (m0 + (m1 - m0) / 2);
+            }
+        }
+        return best;
     }
 
     /** A (tsc, monotonic) pair taken as close together as the host allows: the TSC bracketing tightest of a few tries. */
