@@ -75,6 +75,17 @@ static void others(void) {
     CHECK(gettimeofday(&tv, &tz) == 0);
     CHECK(raw_gettime(CLOCK_REALTIME, &raw) == 0 && llabs(ns(&raw) - ((long long)tv.tv_sec * 1000000000LL + tv.tv_usec * 1000LL)) < 50000000LL);
 
+    /* clock_getres through libc (the vDSO's, where there is one) and the raw syscall agree. */
+    for (size_t c = 0; c < sizeof CLOCKS / sizeof CLOCKS[0]; c++) {
+        struct timespec via_libc = {99, 99}, via_syscall = {77, 77};
+        int ok = clock_getres(CLOCKS[c].id, &via_libc) == 0 && syscall(SYS_clock_getres, CLOCKS[c].id, &via_syscall) == 0
+                 && via_libc.tv_sec == via_syscall.tv_sec && via_libc.tv_nsec == via_syscall.tv_nsec;
+        printf("clock_getres(%s) agrees with the syscall: %s\n", CLOCKS[c].name, ok ? "yes" : "no");
+        if (!ok) guest_failures++;
+    }
+    CHECK(clock_getres(CLOCK_MONOTONIC, NULL) == 0);
+    CHECK_ERRNO(clock_getres((clockid_t)12345, NULL), EINVAL);
+
     /* Clocks the vDSO does not serve: its syscall fallback answers. */
     CHECK(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu) == 0 && ns(&cpu) > 0);
     CHECK(clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0 && ns(&cpu) > 0);
@@ -147,7 +158,8 @@ static void probe(void) {
     CHECK(eh->e_type == ET_DYN && eh->e_machine == EM_X86_64);
     CHECK(((uintptr_t)eh & 4095) == 0);
     static const char *names[] = {"__vdso_clock_gettime", "__vdso_gettimeofday", "__vdso_time", "__vdso_getcpu",
-                                  "clock_gettime", "gettimeofday", "time", "getcpu"};
+                                  "__vdso_clock_getres", "clock_gettime", "gettimeofday", "time", "getcpu",
+                                  "clock_getres"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         printf("symbol %s: %s\n", names[i], vdso_symbol(eh, names[i]) ? "found" : "missing");
     int (*cgt)(clockid_t, struct timespec *) = (int (*)(clockid_t, struct timespec *))vdso_symbol(eh, "__vdso_clock_gettime");

@@ -23,12 +23,16 @@ import static dev.jlibos.kml.X86Emitter.R.RSI;
  * (EINVAL, EFAULT) are the kernel's own.
  */
 final class VdsoCode {
-    static final int SYS_GETTIMEOFDAY = 96, SYS_TIME = 201, SYS_CLOCK_GETTIME = 228;
+    static final int SYS_GETTIMEOFDAY = 96, SYS_TIME = 201, SYS_CLOCK_GETTIME = 228, SYS_CLOCK_GETRES = 229;
 
     /** Clock ids served from the vvar page: REALTIME 0, MONOTONIC 1, MONOTONIC_RAW 4, REALTIME_COARSE 5, MONOTONIC_COARSE 6, BOOTTIME 7. */
     static final int SERVED_CLOCKS = 1 | 1 << 1 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 7;
     /** Of those, the ones that count from the epoch. */
     static final int REALTIME_CLOCKS = 1 | 1 << 5;
+    /** Of those, the coarse ones, whose resolution is the scheduler tick. */
+    static final int COARSE_CLOCKS = 1 << 5 | 1 << 6;
+    /** What clock_getres reports, the same as the syscall path (TimeCalls): 1 ns, and 4 ms (CONFIG_HZ=250) for coarse clocks. */
+    static final int FINE_RESOLUTION = 1, COARSE_RESOLUTION = 4_000_000;
     private static final int NANOS = 1_000_000_000;
 
     /** Name → [offset, length] of each function, image-relative. */
@@ -55,6 +59,11 @@ final class VdsoCode {
         start = a.position();
         time(a);
         functions.put("time", new long[] {start, a.position() - start});
+        pad(a);
+
+        start = a.position();
+        clockGetres(a);
+        functions.put("clock_getres", new long[] {start, a.position() - start});
         pad(a);
 
         start = a.position();
@@ -182,6 +191,33 @@ final class VdsoCode {
         a.ret();
         a.bind(syscall);
         a.movImm32(RAX, SYS_TIME);
+        a.syscall();
+        a.ret();
+    }
+
+    /** int clock_getres(clockid_t id (edi), struct timespec *res (rsi)); res may be NULL. */
+    private static void clockGetres(X86Emitter a) {
+        Label syscall = new Label(), fine = new Label(), done = new Label();
+        a.cmpImm8_32(RDI, 7);
+        a.jcc(Cond.A, syscall);
+        a.movImm32(RAX, SERVED_CLOCKS);
+        a.bt32(RAX, RDI);
+        a.jcc(Cond.AE, syscall);
+        a.test(RSI, RSI);
+        a.jcc(Cond.E, done);
+        a.movStoreImm64(RSI, 0, 0);               // tv_sec
+        a.movImm32(RAX, FINE_RESOLUTION);
+        a.movImm32(RCX, COARSE_CLOCKS);
+        a.bt32(RCX, RDI);
+        a.jcc(Cond.AE, fine);
+        a.movImm32(RAX, COARSE_RESOLUTION);
+        a.bind(fine);
+        a.movStore(RSI, 8, RAX);                  // tv_nsec
+        a.bind(done);
+        a.zero(RAX);
+        a.ret();
+        a.bind(syscall);
+        a.movImm32(RAX, SYS_CLOCK_GETRES);
         a.syscall();
         a.ret();
     }

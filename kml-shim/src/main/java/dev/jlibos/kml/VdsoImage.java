@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The vDSO as an ELF shared object generated in Java, shaped like Linux's x86-64 vDSO
- * (arch/x86/entry/vdso/vdso.lds.S): ET_DYN linked at address 0, one PT_LOAD (r-x) covering the whole
+ * (arch/x86/entry/vdso/vdso.lds.S, without __vdso_sgx_enter_enclave): ET_DYN linked at address 0, one PT_LOAD (r-x) covering the whole
  * file, a PT_DYNAMIC with DT_HASH, DT_SYMTAB, DT_STRTAB, DT_STRSZ, DT_SYMENT, DT_SONAME
  * "linux-vdso.so.1", DT_VERSYM and DT_VERDEF defining version "LINUX_2.6", and section headers so
  * binutils can read it.
@@ -50,6 +50,8 @@ public final class VdsoImage {
             new Export("__vdso_gettimeofday", "gettimeofday", STB_GLOBAL),
             new Export("time", "time", STB_WEAK),
             new Export("__vdso_time", "time", STB_GLOBAL),
+            new Export("clock_getres", "clock_getres", STB_WEAK),
+            new Export("__vdso_clock_getres", "clock_getres", STB_GLOBAL),
             new Export("getcpu", "getcpu", STB_WEAK),
             new Export("__vdso_getcpu", "getcpu", STB_GLOBAL));
 
