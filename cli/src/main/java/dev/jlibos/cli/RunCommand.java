@@ -30,7 +30,7 @@ final class RunCommand implements Callable<Integer> {
     boolean strace;
 
     @Option(names = "--syscall-path", paramLabel = "hook|shim", description = "hook: every syscall traps into Java;"
-            + " shim: a vDSO serves clock_gettime, gettimeofday, time and getcpu as guest code (default: ${DEFAULT-VALUE}).")
+            + " shim: a vDSO serves clock_gettime, clock_getres, gettimeofday, time and getcpu as guest code (default: shim).")
     String syscallPath = dev.jlibos.kernel.SyscallPath.defaultPath().name().toLowerCase(java.util.Locale.ROOT);
 
     @Option(names = "--debug", description = "Show Java stack traces of internal errors.")
