@@ -2,6 +2,7 @@ package dev.jlibos.cli;
 
 import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.SyscallPath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,6 +42,7 @@ final class BenchCommand implements Callable<Integer> {
             String qemu = RunCommand.resolve("qemu-x86_64");
             List<Row> rows = new ArrayList<>();
             rows.add(getpidRow(work, qemu));
+            rows.addAll(clockRows(work, qemu));
             rows.add(forkRow(work, qemu));
             rows.add(threadRow(work, qemu));
             if (Files.isExecutable(Path.of(busybox))) {
@@ -62,6 +64,23 @@ final class BenchCommand implements Callable<Integer> {
         double q = qemu != null ? parse("ns_per_call", host(List.of(qemu, binary.toString(), n), work)) : Double.NaN;
         double j = parse("ns_per_call", guest(binary.toString(), List.of("getpid_loop", n), work));
         return new Row("getpid marginal cost", "ns/call", nat, q, j);
+    }
+
+    /**
+     * clock_gettime through libc, same binary: natively and under qemu-user it goes through their vDSO;
+     * under jlibos once per syscall path (hook: a syscall per call; shim: our vDSO, no syscall).
+     */
+    private List<Row> clockRows(Path work, String qemu) throws Exception {
+        Path binary = compileSample(work, "clock_loop");
+        String n = Long.toString(calls);
+        double nat = parse("ns_per_call", host(List.of(binary.toString(), n), work));
+        double q = qemu != null ? parse("ns_per_call", host(List.of(qemu, binary.toString(), n), work)) : Double.NaN;
+        List<Row> rows = new ArrayList<>();
+        for (SyscallPath path : SyscallPath.values()) {
+            double j = parse("ns_per_call", guest(binary.toString(), List.of("clock_loop", n), work, path));
+            rows.add(new Row("clock_gettime, " + path.name().toLowerCase(java.util.Locale.ROOT) + " path", "ns/call", nat, q, j));
+        }
+        return rows;
     }
 
     private Row forkRow(Path work, String qemu) throws Exception {
@@ -127,9 +146,13 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Runs in this JVM, as a library user would: JVM start-up is not part of the measurement. */
     private static String guest(String program, List<String> argv, Path cwd) throws Exception {
+        return guest(program, argv, cwd, SyscallPath.defaultPath());
+    }
+
+    private static String guest(String program, List<String> argv, Path cwd, SyscallPath path) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ExitStatus status = Machine.builder().program(program).args(argv).cwd(cwd.toString())
-                .stdout(out).stderr(System.err).build().run();
+                .syscallPath(path).stdout(out).stderr(System.err).build().run();
         if (status.signalled() || status.code() > 1) throw new IllegalStateException(program + " failed under jlibos: " + status);
         return out.toString(StandardCharsets.UTF_8);
     }

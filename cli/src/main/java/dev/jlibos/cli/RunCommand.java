@@ -42,6 +42,10 @@ final class RunCommand implements Callable<Integer> {
             + "% of time, seconds, usecs/call, calls, errors; sorted by time.")
     boolean stats;
 
+    @Option(names = "--syscall-path", paramLabel = "hook|shim", description = "hook: every syscall traps into Java;"
+            + " shim: a vDSO serves clock_gettime, clock_getres, gettimeofday, time and getcpu as guest code (default: shim).")
+    String syscallPath = dev.jlibos.kernel.SyscallPath.defaultPath().name().toLowerCase(java.util.Locale.ROOT);
+
     @Option(names = "--debug", description = "Show Java stack traces of internal errors.")
     boolean debug;
 
@@ -82,6 +86,12 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("jlibos: " + program + ": command not found");
             return NOT_FOUND;
         }
+        dev.jlibos.kernel.SyscallPath syscalls;
+        try {
+            syscalls = dev.jlibos.kernel.SyscallPath.parse(syscallPath);
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
         List<String> argv = new ArrayList<>();
         argv.add(program);
         argv.addAll(args);
@@ -91,6 +101,7 @@ final class RunCommand implements Callable<Integer> {
                 .env(environment())
                 .hostStdio()
                 .strace(strace ? System.err : null)
+                .syscallPath(syscalls)
                 .debug(debug);
         boolean sandboxed = sandbox || !mounts.isEmpty() || !tmpfs.isEmpty();
         if (sandboxed) {

@@ -42,17 +42,23 @@ public final class Kernel {
         this.hostNetwork = allowed;
     }
 
+    /** The vDSO every address space gets on the shim path; null on the hook path. */
+    private final dev.jlibos.kml.Vdso vdso;
     /** Guards the process tree (parents, children, the table). */
     public final Object processLock = new Object();
     private final java.util.Map<Integer, GuestProcess> processes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace) {
-        this(cpus, hostMemory, log, strace, null);
+        this(cpus, hostMemory, log, strace, null, SyscallPath.HOOK);
     }
 
-    /** @param traceListener receives every syscall of every process of this machine, or null */
+    /**
+     * @param traceListener receives every syscall of every process of this machine, or null
+     * @param path          HOOK: every syscall traps into Java; SHIM: the vDSO serves the clock calls
+     */
     public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace,
-                  dev.jlibos.kernel.trace.SyscallListener traceListener) {
+                  dev.jlibos.kernel.trace.SyscallListener traceListener, SyscallPath path) {
+        this.vdso = path == SyscallPath.SHIM ? VdsoSupport.get() : null;
         this.cpus = cpus;
         this.hostMemory = hostMemory;
         this.log = log;
@@ -60,6 +66,19 @@ public final class Kernel {
         this.traceListener = traceListener;
         this.dispatcher = new SyscallDispatcher(this, REGISTRY);
         this.signals = new dev.jlibos.kernel.signal.SignalDelivery();
+    }
+
+    /** The vDSO mapped into every address space (shim path), or null (hook path). */
+    public dev.jlibos.kml.Vdso vdso() {
+        return vdso;
+    }
+
+    /**
+     * The clock the vDSO serves, when it is on and calibrated: the syscall path then reads the same
+     * line, so both paths give the same times. Null otherwise.
+     */
+    public dev.jlibos.kml.VdsoClock vdsoClock() {
+        return vdso != null && vdso.clock().calibrated() ? vdso.clock() : null;
     }
 
     public static SyscallRegistry registry() {

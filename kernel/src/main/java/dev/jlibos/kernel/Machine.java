@@ -61,7 +61,7 @@ public final class Machine implements AutoCloseable {
     public ExitStatus run() throws LoadException {
         KernelLog log = new KernelLog(config.diagnostics, config.debug);
         Kernel kernel = new Kernel(UnicornCpu::new, new MmapHostMemory(), log, config.strace,
-                SyscallListener.all(config.traceListeners));
+                SyscallListener.all(config.traceListeners), config.syscallPath);
         HostFs host = new HostFs(LibcHostSyscalls.INSTANCE, kernel.hostMemory);
         Cpu cpu = kernel.cpus.create();
         AddressSpace memory = new AddressSpace(kernel.hostMemory);
@@ -219,6 +219,7 @@ public final class Machine implements AutoCloseable {
         int maxOpenFiles, maxProcesses;
         boolean sandbox;
         boolean hostNetwork;
+        SyscallPath syscallPath = SyscallPath.defaultPath();
         String sandboxCwd = "/";
         final List<MountSpec> mounts = new ArrayList<>();
         final java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
@@ -346,6 +347,15 @@ public final class Machine implements AutoCloseable {
         /** Where jlibos's own one-line diagnostics go (unimplemented calls...); stderr by default. */
         public Builder diagnostics(PrintStream sink) {
             this.diagnostics = Objects.requireNonNull(sink);
+            return this;
+        }
+
+        /**
+         * How syscalls reach the libOS: {@link SyscallPath#HOOK} (no vDSO) or {@link SyscallPath#SHIM}
+         * (a vDSO serves the clock calls in guest code). Default: {@link SyscallPath#defaultPath()}.
+         */
+        public Builder syscallPath(SyscallPath path) {
+            this.syscallPath = Objects.requireNonNull(path);
             return this;
         }
 
