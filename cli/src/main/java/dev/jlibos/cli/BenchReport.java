@@ -48,7 +48,8 @@ final class BenchReport {
                 .append(java.time.LocalDate.now()).append(": ").append(cpuModel()).append(", ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" CPUs, Linux ")
                 .append(System.getProperty("os.version")).append(", Java ").append(System.getProperty("java.version"))
-                .append(haveQemu ? ", qemu-x86_64 installed" : ", no qemu-x86_64").append(".\n\n");
+                .append(haveQemu ? ", qemu-x86_64 installed" : ", no qemu-x86_64").append(", load average ")
+                .append(loadAverage()).append(" when it ended.\n\n");
         sb.append("| benchmark | unit | native | qemu-x86_64 | jlibos (hook) | jlibos offload=all | jlibos/native | offload/jlibos |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (BenchCommand.Row r : rows) {
@@ -68,10 +69,20 @@ final class BenchReport {
                   host kernel through its marshalling spec (copies through a scratch block), even those jlibos serves.
                 - getpid/getppid, pipes (jlibos's own) and fork are never forwarded, so their two jlibos columns
                   measure the same path; read/write/open/stat and the sha256sum reads differ only by the path.
-                - Micro rows time a loop inside the guest with CLOCK_MONOTONIC (start-up excluded). The sha256sum
-                  row is a whole run (4 KiB reads); jlibos runs in-process, so JVM start-up is excluded.
+                - Micro rows time a loop inside the guest with CLOCK_MONOTONIC (start-up excluded); each column is
+                  the best of two runs (the jlibos paths alternate). The sha256sum row is a whole run (4 KiB reads),
+                  best of two per jlibos column; jlibos runs in-process, so JVM start-up is excluded.
                 """);
         return sb.toString();
+    }
+
+    /** The 1-minute load average: on a shared machine, the context every number needs. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String cpuModel() {
