@@ -67,6 +67,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--tmpfs", paramLabel = "GUEST", description = "An empty in-memory directory (repeatable; implies --sandbox).")
     List<String> tmpfs = new ArrayList<>();
 
+    @Option(names = "--offload", paramLabel = "none|auto|all", description = "Forward syscalls to the host kernel:"
+            + " none (default with a sandbox: unimplemented calls get ENOSYS), auto (default otherwise: unimplemented"
+            + " but allowlisted calls), all (every allowlisted call, even those jlibos serves: the baseline)."
+            + " --strace marks forwarded calls with [host].")
+    String offload;
+
     @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Set an environment variable (repeatable).")
     List<String> env = new ArrayList<>();
 
@@ -104,6 +110,13 @@ final class RunCommand implements Callable<Integer> {
                 .syscallPath(syscalls)
                 .debug(debug);
         boolean sandboxed = sandbox || !mounts.isEmpty() || !tmpfs.isEmpty();
+        if (offload != null) {
+            try {
+                builder.offload(dev.jlibos.syscalls.offload.OffloadPolicy.parse(offload));
+            } catch (IllegalArgumentException e) {
+                return usage(e.getMessage());
+            }
+        }
         if (sandboxed) {
             builder.sandbox();
             for (String spec : mounts) addMount(builder, spec);

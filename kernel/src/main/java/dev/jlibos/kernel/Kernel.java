@@ -34,6 +34,23 @@ public final class Kernel {
      */
     private volatile boolean hostNetwork = true;
 
+    private volatile dev.jlibos.syscalls.offload.OffloadPolicy offloadPolicy = dev.jlibos.syscalls.offload.OffloadPolicy.NONE;
+    private final dev.jlibos.kernel.sys.HostOffload offload =
+            new dev.jlibos.kernel.sys.HostOffload(dev.jlibos.host.syscall.LibcHostSyscalls.INSTANCE);
+
+    /** Which calls go to the host kernel (Machine.Builder.offload; NONE for a bare kernel). */
+    public dev.jlibos.syscalls.offload.OffloadPolicy offloadPolicy() {
+        return offloadPolicy;
+    }
+
+    public void offloadPolicy(dev.jlibos.syscalls.offload.OffloadPolicy policy) {
+        this.offloadPolicy = policy;
+    }
+
+    public dev.jlibos.kernel.sys.HostOffload offload() {
+        return offload;
+    }
+
     public boolean hostNetwork() {
         return hostNetwork;
     }

@@ -63,6 +63,8 @@ public final class Machine implements AutoCloseable {
         Kernel kernel = new Kernel(UnicornCpu::new, new MmapHostMemory(), log, config.strace,
                 SyscallListener.all(config.traceListeners), config.syscallPath);
         HostFs host = new HostFs(LibcHostSyscalls.INSTANCE, kernel.hostMemory);
+        kernel.offloadPolicy(config.offload != null ? config.offload
+                : dev.jlibos.syscalls.offload.OffloadPolicy.defaultFor(config.sandbox));
         Cpu cpu = kernel.cpus.create();
         AddressSpace memory = new AddressSpace(kernel.hostMemory);
         memory.attach(cpu);
@@ -218,6 +220,7 @@ public final class Machine implements AutoCloseable {
         java.time.Duration cpuTimeLimit;
         int maxOpenFiles, maxProcesses;
         boolean sandbox;
+        dev.jlibos.syscalls.offload.OffloadPolicy offload;
         boolean hostNetwork;
         SyscallPath syscallPath = SyscallPath.defaultPath();
         String sandboxCwd = "/";
@@ -325,6 +328,16 @@ public final class Machine implements AutoCloseable {
         /** Connect the guest's fds 0, 1 and 2 to the JVM's own (what the CLI does). */
         public Builder hostStdio() {
             this.hostStdio = true;
+            return this;
+        }
+
+        /**
+         * Which syscalls are forwarded to the host kernel: NONE, AUTO (unimplemented but allowlisted calls)
+         * or ALL (every allowlisted call, even those jlibos serves). Null (the default) means NONE in a
+         * sandbox and AUTO otherwise.
+         */
+        public Builder offload(dev.jlibos.syscalls.offload.OffloadPolicy policy) {
+            this.offload = policy;
             return this;
         }
 
