@@ -84,6 +84,16 @@ public final class GuestProcess {
 
     private volatile ExitStatus exitStatus;
 
+    /**
+     * Job control (see signal.JobControl), guarded by this monitor, on which stopped threads park:
+     * whether the process is stopped, the stop signal not yet reported to wait (0: none), and whether a
+     * continuation is waiting to be reported (WCONTINUED).
+     */
+    public final Object jobControl = new Object();
+    public volatile boolean stopped;
+    public int stopReport;
+    public boolean continuedReport;
+
     public GuestProcess(Kernel kernel, int pid, int ppid, AddressSpace memory, FdTable files, Credentials credentials) {
         this.kernel = kernel;
         this.pid = pid;
@@ -248,5 +258,8 @@ public final class GuestProcess {
     public void exit(ExitStatus status) {
         if (exitStatus == null) exitStatus = status;
         for (GuestThread t : threads) t.interrupt();
+        synchronized (jobControl) { // stopped threads wake up to die (SIGKILL)
+            jobControl.notifyAll();
+        }
     }
 }
