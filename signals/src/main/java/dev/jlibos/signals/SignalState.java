@@ -76,6 +76,12 @@ public final class SignalState {
                     || sig == Signal.SIGCONT));
     }
 
+    /** Whether this very siginfo (by identity) is still queued, process-directed (POSIX timer overruns). */
+    public synchronized boolean holds(byte[] info) {
+        for (byte[] b : pending) if (b == info) return true;
+        return false;
+    }
+
     /** Discards the pending signals in {@code set}, process-directed and every thread's (SIGCONT vs stops). */
     public synchronized void discardPending(long set) {
         pending.removeIf(info -> (Signal.bit(SigInfo.signo(info)) & set) != 0);

@@ -367,5 +367,6 @@ public final class SignalCalls implements SyscallFamily {
     public static synchronized void release(GuestProcess p) {
         IntervalTimer timer = TIMERS.remove(p);
         if (timer != null) timer.cancel();
+        TimerCalls.release(p);
     }
 }

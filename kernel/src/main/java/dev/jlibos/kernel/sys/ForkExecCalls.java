@@ -249,6 +249,7 @@ public final class ForkExecCalls implements SyscallFamily {
         old.close();
         fresh.attach(t.cpu);
         p.files.closeOnExecve();
+        dev.jlibos.kernel.signal.TimerCalls.release(p); // POSIX timers do not survive execve
         p.signals.resetForExec();
         t.signals.resetForExec();
         t.name = lastComponent(program.execFn());

@@ -50,7 +50,7 @@ public final class TimeCalls implements SyscallFamily {
     }
 
     /** Nanoseconds of {@code clock}, or EINVAL for an unknown clock id. */
-    static long now(GuestThread t, int clock) {
+    public static long now(GuestThread t, int clock) {
         return switch (clock) {
             case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI -> {
                 Instant i = Instant.now();
