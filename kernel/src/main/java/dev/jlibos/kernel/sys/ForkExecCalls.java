@@ -54,6 +54,9 @@ public final class ForkExecCalls implements SyscallFamily {
                 + " without CLONE_THREAD only with CLONE_VFORK, then as a copy; namespaces: EINVAL", this::clone);
         r.errno(Sysno.CLONE3, Errno.ENOSYS, "libc falls back to clone");
         r.partial(Sysno.EXECVE, "executables are read from the host file tree", this::execve);
+        r.partial(Sysno.EXECVEAT, "AT_EMPTY_PATH and dirfd-relative paths, named by the path recorded at open;"
+                + " AT_SYMLINK_NOFOLLOW: EINVAL",
+                this::execveat);
         r.partial(Sysno.WAITID, "P_ALL, P_PID, P_PGID with WEXITED, WSTOPPED, WCONTINUED (WNOWAIT keeps the"
                 + " state); P_PIDFD: EINVAL; rusage zero", this::waitid);
         r.partial(Sysno.WAIT4, "exit, death by signal, WUNTRACED and WCONTINUED; rusage zero",
@@ -151,6 +154,15 @@ public final class ForkExecCalls implements SyscallFamily {
         child.brk = parent.brk;
         child.mmapBase = parent.mmapBase;
         child.parent = parent;
+        if ((flags & CLONE_VFORK) != 0) {
+            long sp = t.cpu.get(Reg.RSP);
+            var stackArea = parent.memory.find(sp);
+            if (stackArea != null) {
+                child.vforkParent = parent;
+                child.vforkStackFrom = sp;
+                child.vforkStackTo = stackArea.end();
+            }
+        }
         GuestThread thread = new GuestThread(child, pid, cpu); // only the calling thread is copied
         thread.name = t.name;
         thread.signals.inheritFrom(t.signals);
@@ -217,8 +229,40 @@ public final class ForkExecCalls implements SyscallFamily {
         // busybox re-executes itself through /proc/self/exe: that must be the guest's program, not the JVM.
         String entry = p.fs.sandboxed() ? null : OpenCalls.procEntry(t, GuestPaths.AT_FDCWD, rawPath);
         if ("exe".equals(entry)) path = p.executable;
-        List<String> argv = strings(p.memory, a.get(1));
-        List<String> envp = strings(p.memory, a.get(2));
+        return exec(t, path, a.get(1), a.get(2));
+    }
+
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_EMPTY_PATH = 0x1000;
+
+    /**
+     * execveat(dirfd, path, argv, envp, flags): a path relative to {@code dirfd}, or with AT_EMPTY_PATH
+     * and an empty path the file {@code dirfd} itself (fexecve). Both are named by the path jlibos recorded
+     * when the descriptor was opened.
+     */
+    private long execveat(GuestThread t, SyscallArgs a) {
+        int dirfd = a.i32(0), flags = a.i32(4);
+        if ((flags & AT_SYMLINK_NOFOLLOW) != 0) {
+            t.kernel().log().once("execveat: AT_SYMLINK_NOFOLLOW is not supported (EINVAL)");
+            throw Errno.EINVAL.fail();
+        }
+        if ((flags & ~AT_EMPTY_PATH) != 0) throw Errno.EINVAL.fail();
+        byte[] rawPath = GuestPaths.pathOrEmpty(t, a.get(1));
+        String path = GuestPaths.string(rawPath);
+        if (path.isEmpty()) {
+            if ((flags & AT_EMPTY_PATH) == 0) throw Errno.ENOENT.fail();
+            path = t.process.files.get(dirfd).path(); // EBADF for a bad fd
+        } else if (!path.startsWith("/") && dirfd != GuestPaths.AT_FDCWD) {
+            String dir = t.process.files.get(dirfd).path();
+            path = (dir.endsWith("/") ? dir : dir + "/") + path;
+        }
+        if (path == null || !path.startsWith("/") && dirfd != GuestPaths.AT_FDCWD) throw Errno.ENOENT.fail();
+        return exec(t, path, a.get(2), a.get(3));
+    }
+
+    private long exec(GuestThread t, String path, long argvAddress, long envpAddress) {
+        GuestProcess p = t.process;
+        List<String> argv = strings(p.memory, argvAddress);
+        List<String> envp = strings(p.memory, envpAddress);
         AddressSpace old = p.memory;
         AddressSpace fresh = new AddressSpace(t.kernel().hostMemory());
         LoadedProgram program;
