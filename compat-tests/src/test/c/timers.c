@@ -186,6 +186,51 @@ static void case_thread_id(void) {
     CHECK_ERRNO(timer_create(CLOCK_MONOTONIC, &ev, &id), EINVAL);
 }
 
+/* CPU-time clocks: the timer expires after CPU time was used, not wall time; bounds only. */
+static long cpu_ms(clockid_t clock) {
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void case_cputime(void) {
+    install(SIGRTMIN + 2);
+    ticks = 0;
+    struct sigevent ev = {0};
+    ev.sigev_notify = SIGEV_SIGNAL;
+    ev.sigev_signo = SIGRTMIN + 2;
+    clockid_t clocks[] = {CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID};
+    for (int i = 0; i < 2; i++) {
+        timer_t id;
+        CHECK(timer_create(clocks[i], &ev, &id) == 0);
+        long start = cpu_ms(clocks[i]);
+        /* Every 30 ms of CPU time; three ticks need at least 90 ms of it. */
+        CHECK(timer_settime(id, 0, &(struct itimerspec){{0, 30000000}, {0, 30000000}}, NULL) == 0);
+        struct timespec w0, w;
+        clock_gettime(CLOCK_MONOTONIC, &w0);
+        int before = ticks;
+        volatile unsigned long n = 0;
+        do {
+            for (int k = 0; k < 10000; k++) n++;
+            clock_gettime(CLOCK_MONOTONIC, &w);
+        } while (ticks - before < 3 && w.tv_sec - w0.tv_sec < 30);
+        long used = cpu_ms(clocks[i]) - start;
+        printf("clock %d: 3 ticks %d, after >= 80 ms of CPU %d\n", i, ticks - before >= 3, used >= 80);
+        CHECK(timer_delete(id) == 0);
+    }
+    /* Sleeping uses no CPU time: a CPU-time timer does not expire during a sleep. */
+    timer_t id;
+    CHECK(timer_create(CLOCK_PROCESS_CPUTIME_ID, &ev, &id) == 0);
+    CHECK(timer_settime(id, 0, &(struct itimerspec){{0, 0}, {0, 200000000}}, NULL) == 0);
+    int before = ticks;
+    struct timespec ts = {0, 300000000};
+    nanosleep(&ts, NULL);
+    CHECK(ticks == before);
+    struct itimerspec cur;
+    CHECK(timer_gettime(id, &cur) == 0 && (cur.it_value.tv_sec > 0 || cur.it_value.tv_nsec > 0));
+    CHECK(timer_delete(id) == 0);
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
     if (argc != 2) return 2;
@@ -194,6 +239,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "overrun")) case_overrun();
     else if (!strcmp(c, "none")) case_none();
     else if (!strcmp(c, "thread-id")) case_thread_id();
+    else if (!strcmp(c, "cputime")) case_cputime();
     else return 2;
     return guest_failures != 0;
 }

@@ -59,7 +59,7 @@ class CProgramsTest {
             c.add(new Case("jobctl", "jobctl " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
         }
         // POSIX timers: tick counts within bounds, never exact timing.
-        for (String m : List.of("periodic", "overrun", "none", "thread-id")) {
+        for (String m : List.of("periodic", "overrun", "none", "thread-id", "cputime")) {
             c.add(new Case("timers", "timers " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
         }
         // posix_spawn (clone with CLONE_VM|CLONE_VFORK) and execveat.

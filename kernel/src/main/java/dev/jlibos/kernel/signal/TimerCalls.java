@@ -51,12 +51,16 @@ public final class TimerCalls implements SyscallFamily {
         SCHEDULER.setRemoveOnCancelPolicy(true);
     }
 
+    /** How often a CPU-time timer samples its clock: bounds how late it fires. */
+    private static final long CPU_POLL_NANOS = 1_000_000;
+    private static final java.lang.management.ThreadMXBean CPU_TIMES = java.lang.management.ManagementFactory.getThreadMXBean();
+
     private static final Map<GuestProcess, Map<Integer, Timer>> TIMERS = new WeakHashMap<>();
 
     @Override
     public void register(SyscallRegistry r) {
-        r.partial(Sysno.TIMER_CREATE, "CLOCK_REALTIME, MONOTONIC, BOOTTIME, TAI; SIGEV_SIGNAL, SIGEV_NONE,"
-                + " SIGEV_THREAD_ID; CPU-time clocks: EINVAL", this::create);
+        r.partial(Sysno.TIMER_CREATE, "CLOCK_REALTIME, MONOTONIC, BOOTTIME, TAI, PROCESS/THREAD_CPUTIME_ID (sampled"
+                + " every ms); SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID; other processes' CPU clocks: EINVAL", this::create);
         r.full(Sysno.TIMER_SETTIME, this::settime);
         r.full(Sysno.TIMER_GETTIME, this::gettime);
         r.full(Sysno.TIMER_GETOVERRUN, (t, a) -> timer(t, a.i32(0)).overrunLast());
@@ -71,14 +75,18 @@ public final class TimerCalls implements SyscallFamily {
         /** SIGEV_THREAD_ID: the thread that takes the signal. */
         final GuestThread thread;
         private ScheduledFuture<?> next;
-        /** When it next expires (System.nanoTime()) and its period, 0 for a one-shot. */
+        /** SIGEV_THREAD_ID's target, or for CLOCK_THREAD_CPUTIME_ID the thread whose CPU time counts. */
+        final GuestThread owner;
+        /** When it next expires (on {@link #clockNow}) and its period, 0 for a one-shot. */
         private long deadline, interval;
         private boolean armed;
         /** The siginfo last queued (its si_overrun is updated while pending) and the last delivered count. */
         private byte[] queued;
         private int overrunLast;
 
-        Timer(int id, int clock, int notify, int signo, long value, GuestProcess process, GuestThread thread) {
+        Timer(int id, int clock, int notify, int signo, long value, GuestProcess process, GuestThread thread,
+              GuestThread owner) {
+            this.owner = owner;
             this.id = id;
             this.clock = clock;
             this.notify = notify;
@@ -90,7 +98,7 @@ public final class TimerCalls implements SyscallFamily {
 
         synchronized long[] get() {
             if (!armed) return new long[] {0, interval};
-            return new long[] {Math.max(1, deadline - System.nanoTime()), interval};
+            return new long[] {Math.max(1, deadline - clockNow()), interval};
         }
 
         /** Arms ({@code delay} > 0: expires in that many ns) or disarms it; returns the previous setting. */
@@ -100,20 +108,54 @@ public final class TimerCalls implements SyscallFamily {
             next = null;
             armed = false;
             this.interval = interval;
-            if (delay > 0) schedule(System.nanoTime() + delay);
+            if (delay > 0) schedule(clockNow() + delay);
             return old;
         }
 
         private void schedule(long at) {
             deadline = at;
             armed = true;
-            next = SCHEDULER.schedule(this::fire, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+            next = SCHEDULER.schedule(this::fire, delayFor(at - clockNow()), TimeUnit.NANOSECONDS);
+        }
+
+        private boolean cpuClock() {
+            return clock == CLOCK_PROCESS_CPUTIME_ID || clock == CLOCK_THREAD_CPUTIME_ID;
+        }
+
+        /**
+         * How long the scheduler waits for {@code left} ns of this timer's clock: as long for wall clocks;
+         * CPU time cannot be waited for, so a CPU-time timer samples it every {@link #CPU_POLL_NANOS}.
+         */
+        private long delayFor(long left) {
+            return Math.max(0, cpuClock() ? Math.min(left, CPU_POLL_NANOS) : left);
+        }
+
+        /**
+         * The timer's clock: System.nanoTime() for the wall clocks (whose differences are all it needs),
+         * the host CPU time of the process's threads (or of the owning thread) for the CPU-time clocks.
+         */
+        long clockNow() {
+            if (!cpuClock()) return System.nanoTime();
+            if (clock == CLOCK_THREAD_CPUTIME_ID) return cpuTime(owner);
+            long sum = 0;
+            for (GuestThread t : process.threads) sum += cpuTime(t);
+            return sum;
+        }
+
+        private static long cpuTime(GuestThread t) {
+            Thread host = t == null ? null : t.hostThread;
+            if (host == null) return 0;
+            return Math.max(0, CPU_TIMES.getThreadCpuTime(host.getId())); // -1 once the thread has ended
         }
 
         private synchronized void fire() {
             if (!armed || process.exited()) return;
             // Expirations missed because this thread ran late count as overruns too (Linux's hrtimer_forward).
-            long now = System.nanoTime();
+            long now = clockNow();
+            if (now < deadline) { // a CPU-time sample before the deadline (or an early wake-up)
+                next = SCHEDULER.schedule(this::fire, delayFor(deadline - now), TimeUnit.NANOSECONDS);
+                return;
+            }
             int missed = interval > 0 && now - deadline >= interval ? (int) Math.min(Integer.MAX_VALUE, (now - deadline) / interval) : 0;
             if (interval > 0) {
                 schedule(deadline + (long) (missed + 1) * interval);
@@ -164,15 +206,12 @@ public final class TimerCalls implements SyscallFamily {
     }
 
     private long create(GuestThread t, SyscallArgs a) {
-        int clock = a.i32(0);
+        int clock = cpuClockOfSelf(t, a.i32(0));
         long sevp = a.get(1), idAddress = a.get(2);
         switch (clock) {
-            case CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI -> { }
+            case CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI, CLOCK_PROCESS_CPUTIME_ID,
+                 CLOCK_THREAD_CPUTIME_ID -> { }
             case CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM -> throw Errno.EPERM.fail(); // needs CAP_WAKE_ALARM
-            case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> {
-                t.kernel().log().once("timer_create: CPU-time clocks are not supported (EINVAL)");
-                throw Errno.EINVAL.fail();
-            }
             default -> throw Errno.EINVAL.fail();
         }
         GuestProcess p = t.process;
@@ -204,9 +243,25 @@ public final class TimerCalls implements SyscallFamily {
             while (timers.containsKey(id)) id++;
             if (id >= MAX_TIMERS) throw Errno.EAGAIN.fail();
             p.memory.writeInt(idAddress, id); // EFAULT before the timer exists
-            timers.put(id, new Timer(id, clock, notify, signo, sevp == 0 ? id : value, p, target));
+            timers.put(id, new Timer(id, clock, notify, signo, sevp == 0 ? id : value, p, target, t));
         }
         return 0;
+    }
+
+    /**
+     * glibc names the CPU-time clocks the kernel's way (posix-cpu-timers.h): a negative id holding ~pid
+     * above 3 bits of type (0 PROF, 1 VIRT, 2 SCHED) and a per-thread bit; pid 0 is the caller. Those of
+     * the caller become CLOCK_PROCESS/THREAD_CPUTIME_ID (the host thread CPU time is what all three
+     * types measure here); other processes' and threads' clocks are refused.
+     */
+    private static int cpuClockOfSelf(GuestThread t, int clock) {
+        if (clock >= 0) return clock;
+        if ((clock & 7) == 7) throw Errno.EINVAL.fail();
+        if (~(clock >> 3) != 0) {
+            t.kernel().log().once("timer_create: CPU-time clocks of other processes or threads are not supported (EINVAL)");
+            throw Errno.EINVAL.fail();
+        }
+        return (clock & 4) != 0 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID;
     }
 
     private static Timer timer(GuestThread t, int id) {
@@ -231,7 +286,8 @@ public final class TimerCalls implements SyscallFamily {
         long delay = value;
         if (value != 0 && (flags & TIMER_ABSTIME) != 0) {
             // An absolute time already past expires at once (Linux), so the delay is at least 1 ns.
-            delay = Math.max(1, value - TimeCalls.now(t, timer.clock));
+            long now = timer.cpuClock() ? timer.clockNow() : TimeCalls.now(t, timer.clock);
+            delay = Math.max(1, value - now);
         }
         long[] old = timer.set(delay, interval);
         if (a.get(3) != 0) writeItimerspec(m, a.get(3), old);
