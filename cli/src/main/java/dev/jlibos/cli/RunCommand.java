@@ -143,7 +143,12 @@ final class RunCommand implements Callable<Integer> {
         if (counts != null) builder.traceListener(counts);
         ExitStatus status;
         try (Machine machine = builder.build()) {
-            status = machine.run();
+            sun.misc.SignalHandler previous = forwardInterrupts(machine);
+            try {
+                status = machine.run();
+            } finally {
+                if (previous != null) sun.misc.Signal.handle(new sun.misc.Signal("INT"), previous);
+            }
         } catch (LoadException e) {
             System.err.println("jlibos: " + e.getMessage());
             if (debug) e.printStackTrace();
@@ -170,6 +175,21 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** HOST:GUEST[:ro] (or :rw); the host path must exist. */
+    /**
+     * ^C on the terminal (the JVM's SIGINT) goes to the guest's foreground process group, as the tty
+     * driver would send it, instead of ending the JVM: a guest that catches or ignores SIGINT goes on,
+     * one that does not dies of it and the run ends with 130. Returns the JVM's previous handler, or null
+     * when SIGINT cannot be handled (ignored at start, as for a background job of a non-interactive shell).
+     */
+    private static sun.misc.SignalHandler forwardInterrupts(Machine machine) {
+        try {
+            return sun.misc.Signal.handle(new sun.misc.Signal("INT"),
+                    sig -> machine.signalForeground(dev.jlibos.signals.Signal.SIGINT));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private void addMount(Machine.Builder builder, String spec) {
         String[] parts = spec.split(":");
         boolean readOnly = false;

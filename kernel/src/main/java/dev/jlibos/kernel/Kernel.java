@@ -265,6 +265,37 @@ public final class Kernel {
         }
     }
 
+    /**
+     * The foreground process group of the machine's terminal (TIOCGPGRP/TIOCSPGRP), 0 until a guest sets
+     * one: then it is the first process's group, as a shell starting the guest in the foreground makes it.
+     */
+    private volatile int foregroundGroup;
+
+    public int foregroundGroup() {
+        int g = foregroundGroup;
+        if (g != 0) return g;
+        GuestProcess first = processes.get(FIRST_PID);
+        return first != null ? first.pgid : FIRST_PID;
+    }
+
+    public void setForegroundGroup(int pgid) {
+        foregroundGroup = pgid;
+    }
+
+    /**
+     * Sends {@code sig} from the kernel (SI_KERNEL, as the tty driver does for ^C) to every live process
+     * of group {@code pgid}; returns how many there were.
+     */
+    public int signalProcessGroup(int pgid, int sig) {
+        int n = 0;
+        for (GuestProcess p : processes.values()) {
+            if (p.pgid != pgid || p.exited()) continue;
+            dev.jlibos.kernel.signal.SignalCalls.send(p, dev.jlibos.signals.SigInfo.basic(sig, dev.jlibos.signals.SigInfo.SI_KERNEL));
+            n++;
+        }
+        return n;
+    }
+
     /** Removes a reaped zombie. */
     public void forget(GuestProcess p) {
         processes.remove(p.pid);

@@ -58,10 +58,23 @@ public final class Machine implements AutoCloseable {
      * @throws LoadException when the program cannot be executed (missing, not an x86-64 ELF, malformed,
      *                       missing interpreter); the message is one line meant for users
      */
+    /** The kernel of the current (or last) run, for {@link #signalForeground}. */
+    private volatile Kernel running;
+
+    /**
+     * Sends {@code sig} to the guest's foreground process group, as a terminal does for ^C (SIGINT);
+     * false if no guest process is in it (not running yet, or ended).
+     */
+    public boolean signalForeground(int sig) {
+        Kernel k = running;
+        return k != null && k.signalProcessGroup(k.foregroundGroup(), sig) > 0;
+    }
+
     public ExitStatus run() throws LoadException {
         KernelLog log = new KernelLog(config.diagnostics, config.debug);
         Kernel kernel = new Kernel(UnicornCpu::new, new MmapHostMemory(), log, config.strace,
                 SyscallListener.all(config.traceListeners), config.syscallPath);
+        running = kernel;
         HostFs host = new HostFs(LibcHostSyscalls.INSTANCE, kernel.hostMemory);
         kernel.offloadPolicy(config.offload != null ? config.offload
                 : dev.jlibos.syscalls.offload.OffloadPolicy.defaultFor(config.sandbox));

@@ -64,7 +64,7 @@ public final class TimeCalls implements SyscallFamily {
      * Nanoseconds of {@code clock}, or EINVAL for an unknown clock id. With the vDSO on, the clocks it
      * serves come from its line here too, so a guest mixing vDSO calls and raw syscalls sees one clock.
      */
-    static long now(GuestThread t, int clock) {
+    public static long now(GuestThread t, int clock) {
         dev.jlibos.kml.VdsoClock line = t.kernel().vdsoClock();
         return switch (clock) {
             case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI ->
