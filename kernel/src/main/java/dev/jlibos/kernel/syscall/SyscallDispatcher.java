@@ -85,18 +85,38 @@ public final class SyscallDispatcher {
     }
 
     private long invoke(GuestThread thread, SyscallRegistry.Entry entry, SyscallArgs args) {
+        SyscallHandler injected = FaultInjection.handler(args.number());
+        if (injected != null) return contained(thread, injected, SyscallTable.getOrUnknown(args.number()).name(), args);
         if (entry == null) {
             String name = SyscallTable.getOrUnknown(args.number()).name();
             kernel.log().once("unimplemented syscall " + name + " (" + args.number() + "): returning ENOSYS");
             return Errno.ENOSYS.negated();
         }
         if (entry.handler() == null) return entry.errno().negated();
+        return contained(thread, entry.handler(), entry.def().name(), args);
+    }
+
+    /**
+     * Runs a handler so that nothing it throws reaches the engine: a Linux error is the guest's result; a
+     * bug (any other exception, an assertion, a stack overflow) is logged as an internal error and gives
+     * EIO — or, with {@code --debug}, SIGSYS as well, so the guest stops where jlibos failed it; running
+     * out of Java heap gives ENOMEM (the guest asked for too much, the JVM stays usable).
+     */
+    private long contained(GuestThread thread, SyscallHandler handler, String name, SyscallArgs args) {
         try {
-            return entry.handler().call(thread, args);
+            return handler.call(thread, args);
         } catch (LinuxException e) {
             return e.errno().negated();
-        } catch (RuntimeException | StackOverflowError e) {
-            kernel.log().error("internal error in " + entry.def().name() + ": " + e + " (returning EIO)", e);
+        } catch (OutOfMemoryError e) {
+            kernel.log().error("out of Java heap in " + name + " (returning ENOMEM)", null);
+            return Errno.ENOMEM.negated();
+        } catch (RuntimeException | AssertionError | StackOverflowError e) {
+            boolean sigsys = kernel.log().debug();
+            kernel.log().error("internal error in " + name + ": " + e + (sigsys ? " (returning EIO, sending SIGSYS)" : " (returning EIO)"), e);
+            if (sigsys) {
+                thread.signals.post(dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGSYS,
+                        dev.jlibos.signals.SigInfo.SI_KERNEL, 0, 0));
+            }
             return Errno.EIO.negated();
         }
     }
