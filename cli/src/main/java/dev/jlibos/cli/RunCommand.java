@@ -42,7 +42,7 @@ final class RunCommand implements Callable<Integer> {
             + "% of time, seconds, usecs/call, calls, errors; sorted by time.")
     boolean stats;
 
-    @Option(names = "--debug", description = "Show Java stack traces of internal errors.")
+    @Option(names = "--debug", description = "Show Java stack traces of internal errors, and send the guest SIGSYS when a syscall handler fails.")
     boolean debug;
 
     @Option(names = "--chdir", paramLabel = "DIR", description = "Working directory of the program (default: the current"

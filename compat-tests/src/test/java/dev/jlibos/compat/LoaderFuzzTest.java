@@ -31,10 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 8, loader fuzzing as a bounded campaign: {@value #DEFAULT_ITERATIONS} seeded mutants (ELF
  * headers, program headers, PT_INTERP strings, {@code #!} lines) of real executables and scripts, each
- * run as a whole machine in a sandbox. Every input must end in a {@link LoadException} or a guest that
- * exits or dies within its time bound — no other exception, no internal error, no JVM crash. A failing
- * input is written to {@code target/fuzz-findings/}; once fixed it belongs in
- * {@code src/test/resources/fuzz-regressions/}, which {@link #regressionInputsStayClean} replays.
+ * run as a whole machine in a sandbox (every 8th one exec'd by a guest shell instead, for the execve
+ * path). Every input must end in a {@link LoadException} or a guest that exits or dies within its time
+ * bound — no other exception, no internal error, no JVM crash. A failing input is written to
+ * {@code target/fuzz-findings/}; once fixed it belongs in {@code src/test/resources/fuzz-regressions/}, which {@link #regressionInputsStayClean} replays.
  *
  * <p>{@code -Djlibos.loaderfuzz.iterations=N -Djlibos.loaderfuzz.seed=S} run a longer or different campaign.
  */
@@ -52,10 +52,16 @@ class LoaderFuzzTest {
 
     record Finding(String what, byte[] input) {}
 
-    /** Runs one input as /m in a sandbox holding read-only system directories and a few odd interpreter targets. */
-    static Object runOne(byte[] input) {
+    /**
+     * Runs one input as /m in a sandbox holding read-only system directories and a few odd interpreter
+     * targets: as the machine's program, or ({@code viaExecve}) exec'd by a busybox shell, which takes
+     * the execve path (load errors as errnos, the old image replaced past the point of no return).
+     */
+    static Object runOne(byte[] input, boolean viaExecve) {
         ByteArrayOutputStream sink = new ByteArrayOutputStream(), log = new ByteArrayOutputStream();
-        Machine.Builder b = Machine.builder().program("/m").args(List.of("true", "x"))
+        Machine.Builder b = (viaExecve
+                ? Machine.builder().program("/bin/busybox").args(List.of("sh", "-c", "/m x; echo $?"))
+                : Machine.builder().program("/m").args(List.of("true", "x")))
                 .file("/m", input)
                 .file("/self", "#!/self\n".getBytes(StandardCharsets.US_ASCII))
                 .file("/empty", new byte[0])
@@ -138,14 +144,14 @@ class LoaderFuzzTest {
         List<Finding> findings = new ArrayList<>();
         Path findingsDir = GuestPrograms.moduleDir().resolve("target/fuzz-findings");
         // The unmutated seeds first: the corpus itself must be clean.
-        for (byte[] s : seeds) record(runOne(s), s, outcomes, findings);
+        for (byte[] s : seeds) record(runOne(s, false), s, outcomes, findings);
         LoaderFuzzer fuzzer = new LoaderFuzzer(SEED);
         long slowest = 0;
         long start = System.nanoTime();
         for (int i = 0; i < ITERATIONS; i++) {
             byte[] input = fuzzer.mutate(seeds.get(i % seeds.size()));
             long t0 = System.nanoTime();
-            Object result = runOne(input);
+            Object result = runOne(input, i % 8 == 7);
             long took = System.nanoTime() - t0;
             slowest = Math.max(slowest, took);
             if (took > HANG_NANOS) result = new Finding("took " + took / 1_000_000 + " ms", input);
@@ -181,7 +187,9 @@ class LoaderFuzzTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("regressionInputs")
     void regressionInputsStayClean(Path input) throws Exception {
-        Object result = runOne(Files.readAllBytes(input));
-        assertTrue(result instanceof Outcome, () -> input.getFileName() + ": " + ((Finding) result).what());
+        for (boolean viaExecve : new boolean[] {false, true}) {
+            Object result = runOne(Files.readAllBytes(input), viaExecve);
+            assertTrue(result instanceof Outcome, () -> input.getFileName() + ": " + ((Finding) result).what());
+        }
     }
 }
