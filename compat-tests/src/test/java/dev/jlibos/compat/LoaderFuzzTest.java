@@ -31,10 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 8, loader fuzzing as a bounded campaign: {@value #DEFAULT_ITERATIONS} seeded mutants (ELF
  * headers, program headers, PT_INTERP strings, {@code #!} lines) of real executables and scripts, each
- * run as a whole machine in a sandbox (every 8th one exec'd by a guest shell instead, for the execve
- * path). Every input must end in a {@link LoadException} or a guest that exits or dies within its time
- * bound — no other exception, no internal error, no JVM crash. A failing input is written to
- * {@code target/fuzz-findings/}; once fixed it belongs in {@code src/test/resources/fuzz-regressions/}, which {@link #regressionInputsStayClean} replays.
+ * run as a whole machine in a sandbox. One input in 8 is exec'd by a guest shell instead (the execve
+ * path); one in 8 is the dynamic /bin/true with a mutated copy of ld.so as its interpreter. Every
+ * input must end in a {@link LoadException} or a guest that exits or dies within its time bound — no
+ * other exception, no internal error, no JVM crash. A failing input is written to
+ * {@code target/fuzz-findings/}; once fixed it belongs in {@code src/test/resources/fuzz-regressions/},
+ * which {@link #regressionInputsStayClean} replays.
  *
  * <p>{@code -Djlibos.loaderfuzz.iterations=N -Djlibos.loaderfuzz.seed=S} run a longer or different campaign.
  */
@@ -58,6 +60,11 @@ class LoaderFuzzTest {
      * the execve path (load errors as errnos, the old image replaced past the point of no return).
      */
     static Object runOne(byte[] input, boolean viaExecve) {
+        return runOne(input, viaExecve, null);
+    }
+
+    /** {@code interpreter}, when not null, is the file /mld (a mutated dynamic loader). */
+    static Object runOne(byte[] input, boolean viaExecve, byte[] interpreter) {
         ByteArrayOutputStream sink = new ByteArrayOutputStream(), log = new ByteArrayOutputStream();
         Machine.Builder b = (viaExecve
                 ? Machine.builder().program("/bin/busybox").args(List.of("sh", "-c", "/m x; echo $?"))
@@ -66,6 +73,7 @@ class LoaderFuzzTest {
                 .file("/self", "#!/self\n".getBytes(StandardCharsets.US_ASCII))
                 .file("/empty", new byte[0])
                 .file("/tiny", new byte[] {0x7f, 'E', 'L'})
+                .file("/mld", interpreter != null ? interpreter : new byte[0])
                 .tmpfs("/tmp").cwd("/tmp")
                 .stdin(new ByteArrayInputStream(new byte[0])).stdout(sink).stderr(sink)
                 .diagnostics(new PrintStream(log, true, StandardCharsets.UTF_8))
@@ -146,18 +154,26 @@ class LoaderFuzzTest {
         // The unmutated seeds first: the corpus itself must be clean.
         for (byte[] s : seeds) record(runOne(s, false), s, outcomes, findings);
         LoaderFuzzer fuzzer = new LoaderFuzzer(SEED);
+        // Every 8th input is the dynamic /bin/true with a mutated copy of its dynamic loader as /mld.
+        Path ldso = Path.of("/lib64/ld-linux-x86-64.so.2");
+        byte[] loader = Files.isRegularFile(ldso) ? Files.readAllBytes(ldso) : null;
+        byte[] trueViaMld = corpus.containsKey("dynamic /bin/true")
+                ? LoaderFuzzer.interpretedBy(corpus.get("dynamic /bin/true"), "/mld") : null;
         long slowest = 0;
         long start = System.nanoTime();
         for (int i = 0; i < ITERATIONS; i++) {
-            byte[] input = fuzzer.mutate(seeds.get(i % seeds.size()));
+            boolean mutatedLoader = i % 8 == 3 && loader != null && trueViaMld != null;
+            byte[] interpreter = mutatedLoader ? fuzzer.mutate(loader) : null;
+            byte[] input = mutatedLoader ? trueViaMld : fuzzer.mutate(seeds.get(fuzzer.pick(seeds.size())));
             long t0 = System.nanoTime();
-            Object result = runOne(input, i % 8 == 7);
+            Object result = runOne(input, i % 8 == 7, interpreter);
             long took = System.nanoTime() - t0;
             slowest = Math.max(slowest, took);
             if (took > HANG_NANOS) result = new Finding("took " + took / 1_000_000 + " ms", input);
             if (result instanceof Finding f) {
                 Files.createDirectories(findingsDir);
                 Files.write(findingsDir.resolve("loader-seed" + SEED + "-" + i + ".bin"), f.input());
+                if (interpreter != null) Files.write(findingsDir.resolve("loader-seed" + SEED + "-" + i + ".mld"), interpreter);
             }
             record(result, input, outcomes, findings);
         }

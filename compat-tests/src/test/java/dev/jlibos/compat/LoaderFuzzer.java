@@ -39,6 +39,11 @@ final class LoaderFuzzer {
         this.random = new Random(seed);
     }
 
+    /** A seeded choice among {@code n}. */
+    int pick(int n) {
+        return random.nextInt(n);
+    }
+
     /** One mutant of {@code seed}: 1-4 stacked mutations, of the kind that suits an ELF or a script. */
     byte[] mutate(byte[] seed) {
         byte[] b = seed.clone();
@@ -67,7 +72,7 @@ final class LoaderFuzzer {
         ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         long phoff = buf.getLong(32);
         int phnum = Short.toUnsignedInt(buf.getShort(56));
-        boolean phdrsInFile = phoff >= EHDR && phoff + (long) phnum * PHENT <= b.length && phnum > 0;
+        boolean phdrsInFile = phnum > 0 && phoff >= EHDR && phoff <= b.length - (long) phnum * PHENT; // no overflow
         switch (random.nextInt(10)) {
             case 0, 1 -> {
                 int[] f = EHDR_FIELDS[random.nextInt(EHDR_FIELDS.length)];
@@ -121,6 +126,24 @@ final class LoaderFuzzer {
         long size = name.length + terminator;
         o.putLong(at + 32, random.nextInt(6) == 0 ? interesting(size) : size);
         return out;
+    }
+
+    /** {@code elf} with its PT_INTERP pointed at {@code interpreter} (appended); null if it has none. */
+    static byte[] interpretedBy(byte[] elf, String interpreter) {
+        ByteBuffer buf = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
+        int phoff = (int) buf.getLong(32), phnum = Short.toUnsignedInt(buf.getShort(56));
+        for (int i = 0; i < phnum; i++) {
+            int at = phoff + i * PHENT;
+            if (buf.getInt(at) != PT_INTERP) continue;
+            byte[] name = (interpreter + "\0").getBytes(StandardCharsets.ISO_8859_1);
+            byte[] out = Arrays.copyOf(elf, elf.length + name.length);
+            System.arraycopy(name, 0, out, elf.length, name.length);
+            ByteBuffer o = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+            o.putLong(at + 8, elf.length);
+            o.putLong(at + 32, name.length);
+            return out;
+        }
+        return null;
     }
 
     private byte[] randomBytes(byte[] b) {
