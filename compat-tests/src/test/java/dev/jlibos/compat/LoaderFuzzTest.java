@@ -44,6 +44,8 @@ class LoaderFuzzTest {
     static final int DEFAULT_ITERATIONS = 3000;
     private static final int ITERATIONS = Integer.getInteger("jlibos.loaderfuzz.iterations", DEFAULT_ITERATIONS);
     private static final long SEED = Long.getLong("jlibos.loaderfuzz.seed", 8);
+    /** Inputs before this one are generated (the campaign is deterministic) but not run: replays a crash. */
+    private static final int FROM = Integer.getInteger("jlibos.loaderfuzz.from", 0);
     /** A mutant that loads may still spin: it is killed at this bound. */
     private static final Duration GUEST_TIMEOUT = Duration.ofMillis(1500);
     /** Load or run plus teardown must finish within this, or the run counts as a hang. */
@@ -151,6 +153,7 @@ class LoaderFuzzTest {
         Map<Outcome, Integer> outcomes = new TreeMap<>();
         List<Finding> findings = new ArrayList<>();
         Path findingsDir = GuestPrograms.moduleDir().resolve("target/fuzz-findings");
+        Path inflight = GuestPrograms.moduleDir().resolve("target/loader-fuzz-inflight.txt");
         // The unmutated seeds first: the corpus itself must be clean.
         for (byte[] s : seeds) record(runOne(s, false), s, outcomes, findings);
         LoaderFuzzer fuzzer = new LoaderFuzzer(SEED);
@@ -165,6 +168,14 @@ class LoaderFuzzTest {
             boolean mutatedLoader = i % 8 == 3 && loader != null && trueViaMld != null;
             byte[] interpreter = mutatedLoader ? fuzzer.mutate(loader) : null;
             byte[] input = mutatedLoader ? trueViaMld : fuzzer.mutate(seeds.get(fuzzer.pick(seeds.size())));
+            if (i < FROM) continue;
+            if (i == FROM && FROM > 0) { // replaying: keep the input for a regression test
+                Files.createDirectories(findingsDir);
+                Files.write(findingsDir.resolve("loader-seed" + SEED + "-" + i + ".bin"), input);
+                if (interpreter != null) Files.write(findingsDir.resolve("loader-seed" + SEED + "-" + i + ".mld"), interpreter);
+            }
+            // A crash of the whole JVM (in the engine) leaves this behind: replay it with -Djlibos.loaderfuzz.from=i.
+            Files.writeString(inflight, "seed " + SEED + " iteration " + i + (i % 8 == 7 ? " via execve" : "") + "\n");
             long t0 = System.nanoTime();
             Object result = runOne(input, i % 8 == 7, interpreter);
             long took = System.nanoTime() - t0;
@@ -177,6 +188,7 @@ class LoaderFuzzTest {
             }
             record(result, input, outcomes, findings);
         }
+        Files.deleteIfExists(inflight);
         double seconds = (System.nanoTime() - start) / 1e9;
         String summary = String.format("loader fuzz: %d execs in %.1f s (%.0f execs/s), slowest %d ms, seed %d: %s, %d findings",
                 ITERATIONS, seconds, ITERATIONS / seconds, slowest / 1_000_000, SEED, outcomes, findings.size());
