@@ -6,7 +6,10 @@
  *
  * Self-preservation rules (so a run measures jlibos, not the fuzzer killing itself): calls that end,
  * replace, block or reconfigure the process (exit, execve, fork/clone, kill, futex waits, sleeps, poll,
- * sigaction, arch_prctl, prctl, setrlimit, brk...) are not in the table; mknod never makes FIFOs; memory-map calls are confined to
+ * sigaction, arch_prctl, prctl, setrlimit, brk, accept, connect...) are not in the table; mknod never makes FIFOs;
+ * every fd the fuzzer can create that might block (pipes, sockets, eventfd, timerfd, signalfd) is made
+ * O_NONBLOCK and F_SETFL/FIONBIO cannot clear that; poll/select/epoll waits always have a zero timeout;
+ * prlimit64 only reads; memory-map calls are confined to
  * an arena the fuzzer never uses itself; byte counts of calls that copy between files are capped at
  * 1 MiB so in-memory files cannot grow without bound; fds 100 and up are left alone (the report fd).
  * The exit status is 0 when the run completes; stdout ends with one summary line.
@@ -21,7 +24,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -44,7 +54,13 @@ static char *scratch;        /* a valid buffer syscalls may scribble on, followe
 #define SCRATCH_SIZE 65536
 static char *paths[24];
 
-enum kind { ANY, FD, PTR, PATH, LEN, MMADDR, SMALL, FLAGS };
+enum kind { ANY, FD, PTR, PATH, LEN, MMADDR, SMALL, FLAGS, IOV, IOVCNT, ADDR, ADDRLEN };
+#define KINDS 12
+
+static char *iovs;           /* hostile struct iovec arrays, rebuilt for every call, followed by PROT_NONE */
+#define IOV_ENTRIES 1100     /* more than IOV_MAX (1024) */
+static char *zeros;          /* a read-only page of zeros: a zero timeout that stays zero */
+static char *addrs[6];       /* struct sockaddr_un: sandbox paths, an abstract name, a read-only mount */
 
 struct call {
     int nr;
@@ -89,10 +105,50 @@ static const struct call calls[] = {
     {SYS_getrandom, {PTR, LEN, SMALL}}, {SYS_memfd_create, {PATH, FLAGS}}, {SYS_copy_file_range, {FD, PTR, FD, PTR, LEN, SMALL}},
     {SYS_statx, {FD, PATH, FLAGS, ANY, PTR}}, {SYS_close_range, {FD, FD, FLAGS}}, {SYS_openat2, {FD, PATH, PTR, LEN}},
     {SYS_faccessat2, {FD, PATH, SMALL, FLAGS}},
+    /* Vectored I/O with hostile iovecs, multiplexing with zero timeouts, event fds and AF_UNIX sockets. */
+    {SYS_readv, {FD, IOV, IOVCNT}}, {SYS_writev, {FD, IOV, IOVCNT}}, {SYS_preadv, {FD, IOV, IOVCNT, ANY}},
+    {SYS_pwritev, {FD, IOV, IOVCNT, ANY}}, {SYS_poll, {PTR, SMALL, SMALL}}, {SYS_ppoll, {PTR, SMALL, PTR, PTR, SMALL}},
+    {SYS_select, {SMALL, PTR, PTR, PTR, PTR}}, {SYS_pselect6, {SMALL, PTR, PTR, PTR, PTR, PTR}},
+    {SYS_epoll_create1, {FLAGS}}, {SYS_epoll_ctl, {FD, SMALL, FD, PTR}}, {SYS_epoll_wait, {FD, PTR, SMALL, SMALL}},
+    {SYS_epoll_pwait, {FD, PTR, SMALL, SMALL, PTR, SMALL}}, {SYS_eventfd2, {SMALL, FLAGS}},
+    {SYS_timerfd_create, {SMALL, FLAGS}}, {SYS_timerfd_settime, {FD, SMALL, PTR, PTR}},
+    {SYS_timerfd_gettime, {FD, PTR}}, {SYS_signalfd4, {FD, PTR, SMALL, FLAGS}}, {SYS_socket, {SMALL, SMALL, SMALL}},
+    {SYS_socketpair, {SMALL, SMALL, SMALL, PTR}}, {SYS_bind, {FD, ADDR, ADDRLEN}}, {SYS_listen, {FD, SMALL}},
+    {SYS_getsockname, {FD, PTR, PTR}}, {SYS_getpeername, {FD, PTR, PTR}},
+    {SYS_getsockopt, {FD, SMALL, SMALL, PTR, PTR}}, {SYS_setsockopt, {FD, SMALL, SMALL, PTR, LEN}},
+    {SYS_shutdown, {FD, SMALL}}, {SYS_pipe2, {PTR, FLAGS}}, {SYS_prlimit64, {SMALL, SMALL, PTR, PTR}},
 };
+
+/* A struct iovec array of hostile entries: huge and negative lengths, bad and overlapping bases. */
+static long pick(enum kind k);
+static long hostile_iovecs(void) {
+    long *v = (long *)iovs;
+    for (int i = 0; i < IOV_ENTRIES; i++) {
+        switch (below(8)) {
+        case 0: v[2 * i] = (long)scratch; v[2 * i + 1] = 1L << 40; break;     /* 2^40 bytes */
+        case 1: v[2 * i] = 0; v[2 * i + 1] = below(2) ? 0 : 16; break;
+        case 2: v[2 * i] = (long)(edge + 4096 - 8); v[2 * i + 1] = 64; break; /* runs into PROT_NONE */
+        case 3: v[2 * i] = (long)scratch; v[2 * i + 1] = -1; break;
+        case 4: v[2 * i] = (long)scratch; v[2 * i + 1] = 4096; break;        /* overlaps its neighbours */
+        default: v[2 * i] = pick(PTR); v[2 * i + 1] = (long)below(5000); break;
+        }
+    }
+    /* Sometimes the array itself runs into the PROT_NONE page after it. */
+    return below(4) == 0 ? (long)(iovs + IOV_ENTRIES * 16 - 16 * below(4)) : (long)iovs;
+}
 
 static long pick(enum kind k) {
     if (k == ANY || below(8) == 0) k = (enum kind)(1 + below(7)); /* sometimes the "wrong" kind */
+    if (k == IOV) return hostile_iovecs();
+    if (k == IOVCNT) {
+        static const long counts[] = {0, 1, 2, 3, 16, 1024, 1025, -1, 0x7fffffff};
+        return counts[below(9)];
+    }
+    if (k == ADDR) return below(4) == 0 ? pick(PTR) : (long)addrs[below(6)];
+    if (k == ADDRLEN) {
+        static const long lens[] = {0, 1, 2, 3, 16, 110, 111, 200, -1};
+        return below(2) ? (long)sizeof(struct sockaddr_un) : lens[below(9)];
+    }
     switch (k) {
     case FD: {
         static const long special[] = {-1, -100, 0, 1, 2, 1000000, -2147483648L, 99};
@@ -162,6 +218,25 @@ int main(int argc, char **argv) {
     memset(edge, 'x', 4096); /* an unterminated string that runs into the PROT_NONE page */
     if (mprotect(guard + 4096, 4096, PROT_NONE) != 0) return 4;
 
+    iovs = mmap(NULL, IOV_ENTRIES * 16 + 4096 + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    zeros = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *sockaddrs = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (iovs == MAP_FAILED || zeros == MAP_FAILED || sockaddrs == MAP_FAILED) return 3;
+    if (mprotect(iovs + ((IOV_ENTRIES * 16 + 4095) & ~4095), 4096, PROT_NONE) != 0) return 4;
+    {
+        /* Socket addresses live in a page the calls cannot write: bind always sees these names. */
+        const char *names[6] = {"s0", "/work/s1", "d0/s2", "@fuzz", "/ro/sock", "/proc/self/cwd/s3"};
+        if (mprotect(sockaddrs, 8192, PROT_READ | PROT_WRITE) != 0) return 4;
+        for (int i = 0; i < 6; i++) {
+            struct sockaddr_un *u = (struct sockaddr_un *)(sockaddrs + i * sizeof(struct sockaddr_un));
+            u->sun_family = AF_UNIX;
+            if (names[i][0] == '@') strcpy(u->sun_path + 1, names[i] + 1); /* abstract */
+            else strcpy(u->sun_path, names[i]);
+            addrs[i] = (char *)u;
+        }
+        if (mprotect(sockaddrs, 8192, PROT_READ) != 0) return 4;
+    }
+
     char *p = store;
     const char *fixed[] = {"f0", "d0", "d0/f1", "d0/", "l0", "/", ".", "..", "../../..", "/proc/self/maps",
                            "/proc/self/fd/0", "/proc/self/cwd/f0", "/dev/null", "/ro/canary", "/ro", "/ro/../ro/sub",
@@ -204,6 +279,24 @@ int main(int argc, char **argv) {
             break;
         }
         case SYS_rt_sigprocmask: a[0] = 1 + below(2); a[1] = 0; break; /* may only add or query: keeps SIGSEGV deliverable */
+        /* Nothing may block: zero timeouts, and every new fd that could block is non-blocking for good. */
+        case SYS_fcntl: if (a[1] == F_SETFL) a[2] |= O_NONBLOCK; break;
+        case SYS_ioctl: if (a[1] == FIONBIO) a[1] = FIONREAD; break;
+        case SYS_poll: a[2] = 0; break;
+        case SYS_ppoll: a[2] = (long)zeros; break;
+        case SYS_select: a[4] = (long)zeros; break;
+        case SYS_pselect6: a[4] = (long)zeros; break;
+        case SYS_epoll_wait: case SYS_epoll_pwait: a[3] = 0; break;
+        case SYS_eventfd2: a[1] |= EFD_NONBLOCK; break;
+        case SYS_timerfd_create: a[1] |= TFD_NONBLOCK; break;
+        case SYS_signalfd4: a[3] |= SFD_NONBLOCK; break;
+        case SYS_socket: case SYS_socketpair:
+            if (below(4)) a[0] = AF_UNIX;
+            if (a[0] != AF_UNIX) a[0] = below(2) ? AF_UNIX : -1; /* never a host network socket */
+            a[1] = (below(4) ? (long)(1 + below(5)) : a[1]) | SOCK_NONBLOCK;
+            break;
+        case SYS_pipe2: a[1] |= O_NONBLOCK; break;
+        case SYS_prlimit64: a[2] = 0; if (below(2)) a[0] = 0; break; /* get only */
         default: break;
         }
         if (c->nr == SYS_munmap || c->nr == SYS_mprotect || c->nr == SYS_madvise || c->nr == SYS_msync

@@ -46,7 +46,7 @@ final class RunCommand implements Callable<Integer> {
             + " shim: a vDSO serves clock_gettime, clock_getres, gettimeofday, time and getcpu as guest code (default: shim).")
     String syscallPath = dev.jlibos.kernel.SyscallPath.defaultPath().name().toLowerCase(java.util.Locale.ROOT);
 
-    @Option(names = "--debug", description = "Show Java stack traces of internal errors.")
+    @Option(names = "--debug", description = "Show Java stack traces of internal errors, and send the guest SIGSYS when a syscall handler fails.")
     boolean debug;
 
     @Option(names = "--chdir", paramLabel = "DIR", description = "Working directory of the program (default: the current"

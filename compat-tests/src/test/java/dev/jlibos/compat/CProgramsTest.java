@@ -67,6 +67,11 @@ class CProgramsTest {
             c.add(new Case("spawn", "spawn " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
         }
         c.add(new Case("threads", "threads exit-status", List.of("exit-status"), NO_ENV, NO_INPUT, 33, true));
+        // Limits set by the program itself (issue 8); fork and thread bombs run under jlibos only (GuestLimitsTest).
+        for (String mode : List.of("nofile", "fsize", "as")) {
+            c.add(new Case("limits", "limits " + mode, List.of(mode), NO_ENV, NO_INPUT, 0, true));
+        }
+        c.add(new Case("limits", "limits cpu", List.of("cpu"), NO_ENV, NO_INPUT, Signals.killedBy(9 /* SIGKILL */), true));
         c.add(new Case("cpuid", "cpuid", List.of(), NO_ENV, NO_INPUT, 0, false));
         for (int code : new int[] {0, 1, 42, 255}) {
             c.add(new Case("faults", "exit " + code, List.of("exit", Integer.toString(code)), NO_ENV, NO_INPUT, code, true));

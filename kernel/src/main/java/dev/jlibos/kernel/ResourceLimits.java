@@ -8,6 +8,8 @@ public final class ResourceLimits {
     public static final int CPU = 0, FSIZE = 1, DATA = 2, STACK = 3, CORE = 4, RSS = 5, NPROC = 6, NOFILE = 7,
             MEMLOCK = 8, AS = 9, LOCKS = 10, SIGPENDING = 11, MSGQUEUE = 12, NICE = 13, RTPRIO = 14, RTTIME = 15;
     public static final int COUNT = 16;
+    /** Linux's default fs.nr_open. */
+    public static final long NR_OPEN = 1048576;
 
     private final long[] soft = new long[COUNT];
     private final long[] hard = new long[COUNT];
@@ -56,6 +58,8 @@ public final class ResourceLimits {
         if (resource < 0 || resource >= COUNT) throw Errno.EINVAL.fail();
         if (Long.compareUnsigned(newSoft, newHard) > 0) throw Errno.EINVAL.fail();
         if (Long.compareUnsigned(newHard, hard[resource]) > 0 && !privileged) throw Errno.EPERM.fail();
+        // fs.nr_open bounds RLIMIT_NOFILE even for root, which keeps fd tables and poll arrays small.
+        if (resource == NOFILE && Long.compareUnsigned(newHard, NR_OPEN) > 0) throw Errno.EPERM.fail();
         set(resource, newSoft, newHard);
     }
 

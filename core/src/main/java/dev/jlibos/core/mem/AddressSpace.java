@@ -264,6 +264,8 @@ public final class AddressSpace implements AutoCloseable {
 
     public byte[] read(long address, int length) {
         if (length < 0) throw Errno.EINVAL.fail();
+        // Check the whole range before allocating: a bad pointer with a huge length must cost nothing.
+        requireAccess(address, length, false);
         byte[] out = new byte[length];
         read(address, out, 0, length);
         return out;

@@ -70,11 +70,35 @@ public final class FileIoCalls implements SyscallFamily {
         return done;
     }
 
+    private static final int O_APPEND = 02000, SEEK_CUR = 1, SEEK_END = 2;
+
+    /**
+     * RLIMIT_FSIZE on a regular file (generic_write_check_limits): a write starting at or past the limit
+     * raises SIGXFSZ and fails with EFBIG (the status a process that ignores SIGXFSZ sees); one that
+     * would cross it is cut short at the limit.
+     */
+    static long withinFileSizeLimit(GuestThread t, FileDescription file, long count, long position) {
+        long limit = t.process.limits.soft(dev.jlibos.kernel.ResourceLimits.FSIZE);
+        if (limit == dev.jlibos.kernel.ResourceLimits.INFINITY || !(file instanceof dev.jlibos.vfs.HostFile)) return count;
+        if ((dev.jlibos.vfs.StatLayout.mode(file.stat()) & dev.jlibos.vfs.StatLayout.S_IFMT) != dev.jlibos.vfs.StatLayout.S_IFREG) {
+            return count;
+        }
+        long start = position >= 0 ? position
+                : file.seek(0, (file.statusFlags() & O_APPEND) != 0 ? SEEK_END : SEEK_CUR);
+        if (Long.compareUnsigned(start, limit) >= 0) {
+            t.signals.post(dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGXFSZ,
+                    dev.jlibos.signals.SigInfo.SI_KERNEL, 0, 0));
+            throw Errno.EFBIG.fail();
+        }
+        return Math.min(count, limit - start);
+    }
+
     static long write(GuestThread t, int fd, long buf, long count, long position) {
         FileDescription file = t.process.files.get(fd);
         if (!file.writable()) throw Errno.EBADF.fail();
         if (count < 0) throw Errno.EINVAL.fail();
         count = Math.min(count, MAX_RW_COUNT);
+        if (count > 0) count = withinFileSizeLimit(t, file, count, position);
         AddressSpace m = t.process.memory;
         long done = 0;
         byte[] chunk = new byte[(int) Math.min(count, CHUNK)];

@@ -98,6 +98,7 @@ public final class ForkExecCalls implements SyscallFamily {
         }
         GuestProcess p = t.process;
         Kernel kernel = t.kernel();
+        checkTaskLimit(t);
         int tid = kernel.allocatePid();
         Cpu cpu = p.takeSpareEngine();
         if (cpu == null) {
@@ -130,6 +131,7 @@ public final class ForkExecCalls implements SyscallFamily {
         GuestProcess parent = t.process;
         Kernel kernel = t.kernel();
         checkProcessLimit(kernel);
+        checkTaskLimit(t);
         int pid = kernel.allocatePid();
         AddressSpace memory = parent.memory.copyForFork();
         Cpu cpu = kernel.cpus().create();
@@ -208,6 +210,19 @@ public final class ForkExecCalls implements SyscallFamily {
             kernel.limitExceeded(dev.jlibos.kernel.Limit.PROCESSES);
             throw Errno.EAGAIN.fail();
         }
+    }
+
+    /**
+     * The caller's RLIMIT_NPROC, as Linux applies it in copy_process: the tasks (threads, zombies counted
+     * once) of the machine, whose guests all run as one user, must stay below the soft limit, or fork and
+     * pthread_create get EAGAIN. Unlike Linux, root is not exempt: the limit is what stops a fork bomb.
+     */
+    private static void checkTaskLimit(GuestThread t) {
+        long limit = t.process.limits.soft(dev.jlibos.kernel.ResourceLimits.NPROC);
+        if (limit == dev.jlibos.kernel.ResourceLimits.INFINITY) return;
+        long tasks = 0;
+        for (GuestProcess p : t.kernel().processes()) tasks += Math.max(1, p.threads.size());
+        if (Long.compareUnsigned(tasks, limit) >= 0) throw Errno.EAGAIN.fail();
     }
 
     private static void copyRegisters(Cpu from, Cpu to) {

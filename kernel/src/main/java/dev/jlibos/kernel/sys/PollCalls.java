@@ -75,7 +75,7 @@ public final class PollCalls implements SyscallFamily {
         if (Long.compareUnsigned(nfds, t.process.limits.soft(ResourceLimits.NOFILE)) > 0) throw Errno.EINVAL.fail();
         AddressSpace m = t.process.memory;
         int n = (int) nfds;
-        byte[] raw = m.read(address, n * POLLFD_SIZE);
+        byte[] raw = m.read(address, Math.multiplyExact(n, POLLFD_SIZE));
         int[] fds = new int[n];
         short[] events = new short[n];
         short[] revents = new short[n];

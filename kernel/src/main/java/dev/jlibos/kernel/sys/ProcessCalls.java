@@ -188,6 +188,7 @@ public final class ProcessCalls implements SyscallFamily {
             long hard = t.process.memory.readLong(newLimit + 8);
             limits.update(resource, soft, hard, t.process.credentials.euid == 0);
             applyFileLimit(t.process, resource);
+            if (resource == ResourceLimits.CPU) dev.jlibos.kernel.signal.CpuTimeLimits.limitChanged(t);
         }
         if (oldLimit != 0) {
             t.process.memory.writeLong(oldLimit, oldSoft);
@@ -211,6 +212,7 @@ public final class ProcessCalls implements SyscallFamily {
         long hard = t.process.memory.readLong(a.get(1) + 8);
         t.process.limits.update(resource, soft, hard, t.process.credentials.euid == 0);
         applyFileLimit(t.process, resource);
+        if (resource == ResourceLimits.CPU) dev.jlibos.kernel.signal.CpuTimeLimits.limitChanged(t);
         return 0;
     }
 

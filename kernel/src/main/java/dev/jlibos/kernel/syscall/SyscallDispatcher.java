@@ -9,6 +9,7 @@ import dev.jlibos.kernel.trace.SyscallListener;
 import dev.jlibos.kernel.trace.SyscallRecord;
 import dev.jlibos.syscalls.StraceFormatter;
 import dev.jlibos.syscalls.SyscallTable;
+import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.syscalls.offload.OffloadAllowlist;
 import dev.jlibos.syscalls.offload.OffloadPolicy;
 import dev.jlibos.syscalls.offload.OffloadSpec;
@@ -89,11 +90,13 @@ public final class SyscallDispatcher {
     }
 
     private long invoke(GuestThread thread, SyscallRegistry.Entry entry, SyscallArgs args) {
+        SyscallHandler injected = FaultInjection.handler(args.number());
+        if (injected != null) return contained(thread, injected, SyscallTable.getOrUnknown(args.number()).name(), args);
         args.forwarded = false;
         OffloadPolicy policy = kernel.offloadPolicy();
         if (policy != OffloadPolicy.NONE) {
             OffloadSpec spec = OffloadAllowlist.get(args.number());
-            if (spec != null && (policy == OffloadPolicy.ALL || entry == null)) {
+            if (spec != null && (policy == OffloadPolicy.ALL || entry == null) && !keptLocal(thread, args.number())) {
                 long r = offload(thread, spec, args);
                 if (!HostOffload.declined(r)) {
                     args.forwarded = true;
@@ -114,12 +117,39 @@ public final class SyscallDispatcher {
             return Errno.ENOSYS.negated();
         }
         if (entry.handler() == null) return entry.errno().negated();
+        return contained(thread, entry.handler(), entry.def().name(), args);
+    }
+
+    /** Calls that grow files stay with jlibos while the process has an RLIMIT_FSIZE (the JVM's is unlimited). */
+    private static final java.util.Set<Integer> GROWS_FILES = java.util.Set.of(Sysno.WRITE, Sysno.PWRITE64, Sysno.WRITEV,
+            Sysno.PWRITEV, Sysno.PWRITEV2, Sysno.FTRUNCATE, Sysno.TRUNCATE, Sysno.FALLOCATE);
+
+    private static boolean keptLocal(GuestThread thread, int number) {
+        return GROWS_FILES.contains(number)
+                && thread.process.limits.soft(dev.jlibos.kernel.ResourceLimits.FSIZE) != dev.jlibos.kernel.ResourceLimits.INFINITY;
+    }
+
+    /**
+     * Runs a handler so that nothing it throws reaches the engine: a Linux error is the guest's result; a
+     * bug (any other exception, an assertion, a stack overflow) is logged as an internal error and gives
+     * EIO — or, with {@code --debug}, SIGSYS as well, so the guest stops where jlibos failed it; running
+     * out of Java heap gives ENOMEM (the guest asked for too much, the JVM stays usable).
+     */
+    private long contained(GuestThread thread, SyscallHandler handler, String name, SyscallArgs args) {
         try {
-            return entry.handler().call(thread, args);
+            return handler.call(thread, args);
         } catch (LinuxException e) {
             return e.errno().negated();
-        } catch (RuntimeException | StackOverflowError e) {
-            kernel.log().error("internal error in " + entry.def().name() + ": " + e + " (returning EIO)", e);
+        } catch (OutOfMemoryError e) {
+            kernel.log().error("out of Java heap in " + name + " (returning ENOMEM)", null);
+            return Errno.ENOMEM.negated();
+        } catch (RuntimeException | AssertionError | StackOverflowError e) {
+            boolean sigsys = kernel.log().debug();
+            kernel.log().error("internal error in " + name + ": " + e + (sigsys ? " (returning EIO, sending SIGSYS)" : " (returning EIO)"), e);
+            if (sigsys) {
+                thread.signals.post(dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGSYS,
+                        dev.jlibos.signals.SigInfo.SI_KERNEL, 0, 0));
+            }
             return Errno.EIO.negated();
         }
     }

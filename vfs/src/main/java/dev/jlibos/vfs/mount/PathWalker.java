@@ -122,7 +122,8 @@ public final class PathWalker {
                     }
                     String target = linkTarget(child);
                     release(child);
-                    if (target.isEmpty()) throw Errno.ENOENT.fail();
+                    // A synthetic link may have no target yet (/proc/self/exe while the first program loads).
+                    if (target == null || target.isEmpty()) throw Errno.ENOENT.fail();
                     Deque<String> spliced = split(target);
                     if (target.endsWith("/") && spliced.isEmpty() == false) trailingSlash |= last;
                     while (!spliced.isEmpty()) todo.addFirst(spliced.pollLast());
