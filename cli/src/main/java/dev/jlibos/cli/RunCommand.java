@@ -42,6 +42,11 @@ final class RunCommand implements Callable<Integer> {
             + "% of time, seconds, usecs/call, calls, errors; sorted by time.")
     boolean stats;
 
+    @Option(names = "--deterministic", paramLabel = "SEED", description = "Deterministic mode: a virtual clock"
+            + " (starts at 2024-01-01T00:00:00Z, advances with guest work and sleeps), randomness from SEED, fixed"
+            + " uid/gid/hostname/uname, thread turns in a guest-defined order: the same run gives the same output.")
+    Long deterministic;
+
     @Option(names = "--debug", description = "Show Java stack traces of internal errors.")
     boolean debug;
 
@@ -92,6 +97,7 @@ final class RunCommand implements Callable<Integer> {
                 .hostStdio()
                 .strace(strace ? System.err : null)
                 .debug(debug);
+        if (deterministic != null) builder.deterministic(deterministic);
         boolean sandboxed = sandbox || !mounts.isEmpty() || !tmpfs.isEmpty();
         if (sandboxed) {
             builder.sandbox();

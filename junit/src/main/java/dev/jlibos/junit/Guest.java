@@ -57,6 +57,7 @@ public final class Guest {
     private long memoryLimit = DEFAULT_MEMORY_LIMIT;
     private int maxOpenFiles, maxProcesses;
     private Duration cpuTimeLimit;
+    private Long seed;
     private boolean hostFilesystem;
     private final List<Mount> mounts = new ArrayList<>();
     private final Map<String, byte[]> files = new LinkedHashMap<>();
@@ -98,6 +99,7 @@ public final class Guest {
         g.maxOpenFiles = maxOpenFiles;
         g.maxProcesses = maxProcesses;
         g.cpuTimeLimit = cpuTimeLimit;
+        g.seed = seed;
         g.observer = observer;
         g.hostFilesystem = hostFilesystem;
         g.mounts.addAll(mounts);
@@ -280,6 +282,17 @@ public final class Guest {
         return this;
     }
 
+    /**
+     * Deterministic mode ({@link Machine.Builder#deterministic}): a virtual clock starting at
+     * 2024-01-01T00:00:00Z that advances with guest work and sleeps, seeded AT_RANDOM, getrandom and
+     * /dev/urandom, fixed uid/gid/hostname/uname, and thread turns in a guest-defined order, so two runs of
+     * the same guest give the same stdout and syscall trace.
+     */
+    public Guest deterministic(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
     /** At most {@code n} descriptors per process, stdio included (EMFILE beyond; Limit.OPEN_FILES). */
     public Guest maxOpenFiles(int n) {
         if (n < 3) throw new IllegalArgumentException("at least 3 descriptors (stdio) are needed");
@@ -338,6 +351,7 @@ public final class Guest {
                 .memoryLimit(memoryLimit)
                 .cpuTimeLimit(cpuTimeLimit);
         if (maxOpenFiles > 0) builder.maxOpenFiles(maxOpenFiles);
+        if (seed != null) builder.deterministic(seed);
         if (maxProcesses > 0) builder.maxProcesses(maxProcesses);
         if (hostFilesystem) {
             if (!mounts.isEmpty() || !files.isEmpty()) {

@@ -34,6 +34,17 @@ public final class Kernel {
      */
     private volatile boolean hostNetwork = true;
 
+    /** Deterministic mode's settings, or null (set before the first process is created). */
+    private volatile Determinism determinism;
+
+    public Determinism determinism() {
+        return determinism;
+    }
+
+    public void deterministic(Determinism d) {
+        this.determinism = d;
+    }
+
     public boolean hostNetwork() {
         return hostNetwork;
     }

@@ -62,6 +62,7 @@ public final class Machine implements AutoCloseable {
         KernelLog log = new KernelLog(config.diagnostics, config.debug);
         Kernel kernel = new Kernel(UnicornCpu::new, new MmapHostMemory(), log, config.strace,
                 SyscallListener.all(config.traceListeners));
+        if (config.seed != null) kernel.deterministic(new Determinism(config.seed));
         HostFs host = new HostFs(LibcHostSyscalls.INSTANCE, kernel.hostMemory);
         Cpu cpu = kernel.cpus.create();
         AddressSpace memory = new AddressSpace(kernel.hostMemory);
@@ -218,6 +219,7 @@ public final class Machine implements AutoCloseable {
         java.time.Duration cpuTimeLimit;
         int maxOpenFiles, maxProcesses;
         boolean sandbox;
+        Long seed;
         boolean hostNetwork;
         String sandboxCwd = "/";
         final List<MountSpec> mounts = new ArrayList<>();
@@ -276,6 +278,17 @@ public final class Machine implements AutoCloseable {
         private static String guestPath(String p) {
             if (!p.startsWith("/")) throw new IllegalArgumentException("guest paths are absolute: " + p);
             return p;
+        }
+
+        /**
+         * Deterministic mode: time, randomness, identity and thread scheduling come from {@code seed} and the
+         * guest's own work instead of the host (see {@link Determinism}), so the same program with the same
+         * input gives the same output and syscall trace every run. The clock starts at 2024-01-01T00:00:00Z
+         * and advances with syscalls, executed blocks and sleeps (which return at once).
+         */
+        public Builder deterministic(long seed) {
+            this.seed = seed;
+            return this;
         }
 
         /** Path of the executable; the host file tree is visible at / (as with qemu-user). */

@@ -12,13 +12,22 @@ import com.kenai.jffi.PageManager;
  * the start of a block, before any of its instructions, uc_emu_stop leaves the PC exact. A Java
  * callback per block would cost far more than the block itself, hence native code.
  *
+ * <p>It also counts the blocks the engine has started and stops it once the count reaches a budget:
+ * deterministic mode's virtual clock advances with that count and its scheduler preempts a thread after a
+ * quantum of blocks instead of a wall-clock slice. An increment and a compare per block cost nothing
+ * measurable next to the call itself.
+ *
  * <pre>
- *   void hook(uc_engine *uc, uint64_t address, uint32_t size, int *flag) {
- *       if (*flag) { *flag = 0; uc_emu_stop(uc); }        // tail call: rdi still holds uc
+ *   struct state { int flag; int pad; int64_t blocks; int64_t budget; };
+ *   void hook(uc_engine *uc, uint64_t address, uint32_t size, struct state *s) {
+ *       s->blocks++;
+ *       if (s->flag || s->blocks >= s->budget) { s->flag = 0; uc_emu_stop(uc); } // tail call: rdi holds uc
  *   }
  * </pre>
  */
 final class StopAtBlockHook {
+    /** Offsets in the per-engine state the hook reads (24 bytes). */
+    static final int FLAG = 0, BLOCKS = 8, BUDGET = 16, STATE_SIZE = 24;
     private static volatile long address;
 
     private StopAtBlockHook() {
@@ -40,14 +49,22 @@ final class StopAtBlockHook {
         long stop = com.kenai.jffi.Library.getCachedInstance("libunicorn.so.2", com.kenai.jffi.Library.LAZY)
                 .getSymbolAddress("uc_emu_stop");
         if (stop == 0) throw new IllegalStateException("uc_emu_stop not found in libunicorn.so.2");
-        byte[] code = new byte[25];
+        byte[] code = new byte[39];
         int i = 0;
-        for (int b : new int[] {0x8b, 0x01, 0x85, 0xc0, 0x75, 0x01, 0xc3, 0xc7, 0x01, 0, 0, 0, 0, 0x48, 0xb8}) {
-            code[i++] = (byte) b; // mov eax,[rcx]; test eax,eax; jne +1; ret; mov dword [rcx],0; movabs rax,
+        for (int b : new int[] {
+                0x48, 0xff, 0x41, 0x08,             // inc qword [rcx+8]        blocks++
+                0x8b, 0x01, 0x85, 0xc0, 0x75, 0x0a, // mov eax,[rcx]; test; jne stop
+                0x48, 0x8b, 0x41, 0x08,             // mov rax,[rcx+8]
+                0x48, 0x3b, 0x41, 0x10,             // cmp rax,[rcx+16]
+                0x7c, 0x12,                         // jl ret
+                0xc7, 0x01, 0, 0, 0, 0,             // stop: mov dword [rcx],0
+                0x48, 0xb8}) {                      // movabs rax, uc_emu_stop
+            code[i++] = (byte) b;
         }
-        for (int k = 0; k < 8; k++) code[i++] = (byte) (stop >>> (8 * k)); // ...uc_emu_stop
+        for (int k = 0; k < 8; k++) code[i++] = (byte) (stop >>> (8 * k));
         code[i++] = (byte) 0xff;
-        code[i] = (byte) 0xe0; // jmp rax
+        code[i++] = (byte) 0xe0; // jmp rax
+        code[i] = (byte) 0xc3;   // ret: ret
         PageManager pages = PageManager.getInstance();
         long page = pages.allocatePages(1, PageManager.PROT_READ | PageManager.PROT_WRITE);
         MemoryIO.getInstance().putByteArray(page, code, 0, code.length);

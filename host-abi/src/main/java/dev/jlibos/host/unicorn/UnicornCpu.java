@@ -71,8 +71,10 @@ public final class UnicornCpu implements Cpu {
                 "hook invalid memory");
         check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_INTR, interruptHook, null, 1, 0, 0),
                 "hook interrupts");
-        stopFlag = Memory.allocateDirect(runtime, 8);
-        stopFlag.putInt(0, 0);
+        stopFlag = Memory.allocateDirect(runtime, StopAtBlockHook.STATE_SIZE);
+        stopFlag.putInt(StopAtBlockHook.FLAG, 0);
+        stopFlag.putLong(StopAtBlockHook.BLOCKS, 0);
+        stopFlag.putLong(StopAtBlockHook.BUDGET, Long.MAX_VALUE);
         check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_BLOCK,
                 Pointer.wrap(runtime, StopAtBlockHook.address()), stopFlag, 1, 0, 0), "hook blocks");
     }
@@ -202,7 +204,18 @@ public final class UnicornCpu implements Cpu {
 
     @Override
     public void requestStop() {
-        stopFlag.putInt(0, 1);
+        stopFlag.putInt(StopAtBlockHook.FLAG, 1);
+    }
+
+    @Override
+    public long blocksExecuted() {
+        return stopFlag.getLong(StopAtBlockHook.BLOCKS);
+    }
+
+    @Override
+    public void setBlockBudget(long blocks) {
+        long now = blocksExecuted();
+        stopFlag.putLong(StopAtBlockHook.BUDGET, blocks == Long.MAX_VALUE || now + blocks < 0 ? Long.MAX_VALUE : now + blocks);
     }
 
     private void onSyscall(Pointer engine, Pointer userData) {

@@ -138,6 +138,7 @@ public final class ForkExecCalls implements SyscallFamily {
         GuestProcess child = new GuestProcess(kernel, pid, parent.pid, memory, parent.files.copyForFork(),
                 parent.credentials.copy());
         child.limits.copyFrom(parent.limits);
+        if (parent.determinism != null) child.determinism = parent.determinism.fork();
         child.fs = parent.fs.copyForFork();
         child.signals = parent.signals.copyForFork();
         child.pgid = parent.pgid;
@@ -326,6 +327,8 @@ public final class ForkExecCalls implements SyscallFamily {
                     if (!matches(c, pid, p)) continue;
                     any = true;
                     if (c.finished()) {
+                        // Deterministic mode: waiting for a child takes as long as the child ran.
+                        if (p.determinism != null && c.determinism != null) p.determinism.advanceTo(c.determinism.elapsed());
                         if (remove) {
                             p.children.remove(c);
                             kernel.forget(c);

@@ -59,6 +59,7 @@ public final class SyscallDispatcher {
         thread.cpu.readSyscallRegisters(args.raw);
         int number = args.number();
         SyscallRegistry.Entry entry = registry.get(number);
+        if (thread.process.determinism != null) dev.jlibos.kernel.Determinism.onSyscall(thread);
         PrintStream strace = kernel.strace();
         SyscallListener listener = kernel.traceListener();
         // Without a listener the hot path reads no clock and allocates nothing.
@@ -80,7 +81,7 @@ public final class SyscallDispatcher {
         if (!thread.process.exited()) {
             thread.cpu.set(Reg.RAX, result);
             kernel.signals().afterSyscall(thread);
-            thread.process.yieldIfRequested();
+            thread.process.yieldIfRequested(thread);
         }
     }
 
