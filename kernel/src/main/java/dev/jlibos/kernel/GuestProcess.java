@@ -45,6 +45,12 @@ public final class GuestProcess {
     private final java.util.concurrent.Semaphore execution = new java.util.concurrent.Semaphore(1, true);
     /** Deterministic mode's replacement for {@link #execution} (null otherwise): turns in guest-defined order. */
     private final DeterministicBaton baton;
+    /**
+     * A snapshot run's pooled engine and address space: not closed when the process ends, the snapshot
+     * resets and reuses them (null otherwise).
+     */
+    public dev.jlibos.core.cpu.Cpu retainedEngine;
+    public AddressSpace retainedMemory;
     /** Deterministic mode's virtual clock and seeded random generator (null otherwise). */
     public Determinism.ProcessState determinism;
     /** The thread holding {@link #execution} and how many times it changed hands (for preemption). */
@@ -249,7 +255,14 @@ public final class GuestProcess {
         if (last) {
             if (!exited()) exit(ExitStatus.exited(leaderExitCode)); // every thread ended by exit(2)
             Scheduler.forget(this);
-            t.cpu.close();
+            if (t.cpu == retainedEngine) {
+                t.cpu.setEvents(null);
+            } else {
+                if (memory == retainedMemory) memory.detach(t.cpu); // the pooled memory outlives the process
+                t.cpu.close();
+            }
+        } else if (t.cpu == retainedEngine) {
+            t.cpu.setEvents(null);
         } else if (spareEngines.size() < MAX_SPARE_ENGINES) {
             t.cpu.setEvents(null);
             spareEngines.push(t.cpu);
@@ -276,12 +289,15 @@ public final class GuestProcess {
 
     /** Returns every resource to the host: called once, by the last thread's host thread, after it stopped. */
     void release() {
-        for (dev.jlibos.core.cpu.Cpu cpu : spareEngines) cpu.close();
+        for (dev.jlibos.core.cpu.Cpu cpu : spareEngines) {
+            if (memory == retainedMemory) memory.detach(cpu);
+            cpu.close();
+        }
         spareEngines.clear();
         dev.jlibos.kernel.signal.SignalCalls.release(this);
         files.closeAll();
         if (fs != null) fs.close();
-        memory.close();
+        if (memory != retainedMemory) memory.close();
         vforkDone.countDown();
     }
 

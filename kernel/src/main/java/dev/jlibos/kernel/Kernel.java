@@ -37,6 +37,22 @@ public final class Kernel {
     /** Deterministic mode's settings, or null (set before the first process is created). */
     private volatile Determinism determinism;
 
+    /** Machine.snapshot's watch on the first process's syscalls, or null. */
+    private volatile Snapshot.Capture capture;
+
+    void capture(Snapshot.Capture c) {
+        this.capture = c;
+    }
+
+    /**
+     * At a syscall's entry: takes the snapshot Machine.snapshot asked for if this is its point, then ends
+     * the process (the syscall is not served); true if it did.
+     */
+    public boolean captureSnapshot(GuestThread t, dev.jlibos.kernel.syscall.SyscallArgs args) {
+        Snapshot.Capture c = capture;
+        return c != null && c.check(t, args);
+    }
+
     public Determinism determinism() {
         return determinism;
     }

@@ -12,6 +12,7 @@ import dev.jlibos.kernel.sys.DevTree;
 import dev.jlibos.kernel.sys.ProcTree;
 import dev.jlibos.kernel.sys.SysTree;
 import dev.jlibos.loader.LoadException;
+import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.FsContext;
 import dev.jlibos.vfs.mount.MountTable;
 import dev.jlibos.loader.LoadedProgram;
@@ -59,16 +60,51 @@ public final class Machine implements AutoCloseable {
      *                       missing interpreter); the message is one line meant for users
      */
     public ExitStatus run() throws LoadException {
+        return run(null);
+    }
+
+    /**
+     * Runs the program until it reaches {@code at} and returns a {@link Snapshot} of its process there, from
+     * which {@link Snapshot#run} starts many runs cheaply (a fork server). The first run's stdin, stdout and
+     * stderr are this builder's; each snapshot run has its own. Close the snapshot when done.
+     *
+     * @throws IllegalStateException when the program ended (or became multi-threaded) before the point
+     */
+    public Snapshot snapshot(Snapshot.Point at) throws LoadException {
+        Snapshot.Capture[] capture = new Snapshot.Capture[1];
+        ExitStatus status = run(at == null ? null : (kernel, process, release) -> {
+            FileDescription[] stdio = {process.files.get(0), process.files.get(1), process.files.get(2)};
+            capture[0] = new Snapshot.Capture(at, process.pid, stdio, config, release);
+            kernel.capture(capture[0]);
+            return capture[0];
+        });
+        Snapshot s = capture[0] == null ? null : capture[0].snapshot;
+        if (s == null) throw new IllegalStateException("the program ended (" + status + ") before the snapshot point");
+        return s;
+    }
+
+    /** How snapshot() hooks into a run: it gets the host resources to release when the snapshot closes. */
+    private interface CaptureFactory {
+        Snapshot.Capture install(Kernel kernel, GuestProcess process, Runnable releaseHost);
+    }
+
+    /** A kernel configured as the builder says (engines, log, trace, determinism). */
+    static Kernel newKernel(Builder config) {
         KernelLog log = new KernelLog(config.diagnostics, config.debug);
         Kernel kernel = new Kernel(UnicornCpu::new, new MmapHostMemory(), log, config.strace,
                 SyscallListener.all(config.traceListeners));
         if (config.seed != null) kernel.deterministic(new Determinism(config.seed));
+        return kernel;
+    }
+
+    private ExitStatus run(CaptureFactory captureFactory) throws LoadException {
+        Kernel kernel = newKernel(config);
         HostFs host = new HostFs(LibcHostSyscalls.INSTANCE, kernel.hostMemory);
         Cpu cpu = kernel.cpus.create();
         AddressSpace memory = new AddressSpace(kernel.hostMemory);
         memory.attach(cpu);
         GuestProcess process = Launch.createProcess(kernel, memory, host, config);
-        applyLimits(kernel, process);
+        applyLimits(config, kernel, process);
         GuestThread thread = new GuestThread(process, process.pid, cpu);
         process.threads.add(thread);
         kernel.register(process);
@@ -95,6 +131,11 @@ public final class Machine implements AutoCloseable {
             throw e;
         }
         cpu.set(Reg.RSP, program.stackPointer());
+        MountTable view = hostView;
+        Snapshot.Capture capture = captureFactory == null ? null : captureFactory.install(kernel, process, () -> {
+            if (view != null) view.close();
+            host.close();
+        });
         Watchdog watchdog = config.timeout == null ? null : Watchdog.start(kernel, config.timeout);
         Watchdog cpuBudget = config.cpuTimeLimit == null ? null : Watchdog.cpuBudget(kernel, config.cpuTimeLimit);
         try {
@@ -104,8 +145,11 @@ public final class Machine implements AutoCloseable {
             if (cpuBudget != null) cpuBudget.cancel();
             // Processes still running when the first one ends are killed, as when a container's init exits.
             for (GuestProcess p : kernel.processes()) p.exit(ExitStatus.killed(9, -1));
-            if (hostView != null) hostView.close();
-            host.close();
+            // A snapshot keeps the file view its copies of the fd table and cwd refer to, until it closes.
+            if (capture == null || capture.snapshot == null) {
+                if (hostView != null) hostView.close();
+                host.close();
+            }
             exceeded = kernel.exceededLimits();
         }
         if (config.strace != null) config.strace.println(describe(process.exitStatus()));
@@ -113,7 +157,7 @@ public final class Machine implements AutoCloseable {
     }
 
     /** The embedder's limits: machine-wide in the kernel, and as the first process's rlimits (inherited by fork). */
-    private void applyLimits(Kernel kernel, GuestProcess process) {
+    static void applyLimits(Builder config, Kernel kernel, GuestProcess process) {
         kernel.setLimits(config.memoryLimit, config.maxOpenFiles, config.maxProcesses);
         if (config.memoryLimit > 0) process.limits.restrict(ResourceLimits.AS, config.memoryLimit);
         if (config.maxOpenFiles > 0) {

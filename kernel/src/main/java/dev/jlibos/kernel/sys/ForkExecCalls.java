@@ -198,7 +198,8 @@ public final class ForkExecCalls implements SyscallFamily {
         }
     }
 
-    private static void copyRegisters(Cpu from, Cpu to) {
+    /** The registers fork copies (general, flags, FS/GS bases, SSE, x87 control word). */
+    public static void copyRegisters(Cpu from, Cpu to) {
         to.setFpuControlWord(from.getFpuControlWord());
         for (Reg r : Reg.GPRS) to.set(r, from.get(r));
         for (Reg r : new Reg[] {Reg.EFLAGS, Reg.FS_BASE, Reg.GS_BASE}) to.set(r, from.get(r));

@@ -60,6 +60,7 @@ public final class SyscallDispatcher {
         int number = args.number();
         SyscallRegistry.Entry entry = registry.get(number);
         if (thread.process.determinism != null) dev.jlibos.kernel.Determinism.onSyscall(thread);
+        if (kernel.captureSnapshot(thread, args)) return;
         PrintStream strace = kernel.strace();
         SyscallListener listener = kernel.traceListener();
         // Without a listener the hot path reads no clock and allocates nothing.
