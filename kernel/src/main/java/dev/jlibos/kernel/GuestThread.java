@@ -43,6 +43,7 @@ public final class GuestThread implements Blocking.Gate {
         this.tid = tid;
         this.cpu = cpu;
         this.signals = new ThreadSignals(process.signals);
+        if (process.deterministic()) cpu.countBlocks();
         this.blocksSeen = cpu.blocksExecuted();
     }
 

@@ -48,6 +48,9 @@ public final class UnicornCpu implements Cpu {
     private volatile boolean closed;
     /** Read by the native block hook: non-zero asks the engine to stop at the next block (requestStop). */
     private final Pointer stopFlag;
+    /** The UC_HOOK_BLOCK hook's handle, and whether it is the counting variant. */
+    private long blockHook;
+    private boolean countingBlocks;
 
     public UnicornCpu() {
         PointerByReference ref = new PointerByReference();
@@ -77,6 +80,7 @@ public final class UnicornCpu implements Cpu {
         stopFlag.putLong(StopAtBlockHook.BUDGET, Long.MAX_VALUE);
         check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_BLOCK,
                 Pointer.wrap(runtime, StopAtBlockHook.address()), stopFlag, 1, 0, 0), "hook blocks");
+        blockHook = handle.getValue();
     }
 
     /**
@@ -205,6 +209,18 @@ public final class UnicornCpu implements Cpu {
     @Override
     public void requestStop() {
         stopFlag.putInt(StopAtBlockHook.FLAG, 1);
+    }
+
+    /** Swaps in the counting block hook; before the engine first runs, so no block was translated without it. */
+    @Override
+    public void countBlocks() {
+        if (countingBlocks) return;
+        check(uc.uc_hook_del(engine, blockHook), "remove block hook");
+        LongLongByReference handle = new LongLongByReference();
+        check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_BLOCK,
+                Pointer.wrap(runtime, StopAtBlockHook.countingAddress()), stopFlag, 1, 0, 0), "hook blocks");
+        blockHook = handle.getValue();
+        countingBlocks = true;
     }
 
     @Override
