@@ -27,7 +27,7 @@ import dev.jlibos.kernel.trace.SyscallRecord;
  * (every field but the host timings); another seed changes the random bytes.
  */
 class DeterminismTest {
-    /** A run's stdout and its trace without start and duration. */
+    /** A run's stdout and its trace (start and duration are virtual time in deterministic mode). */
     record Run(String stdout, List<String> trace, ExitStatus status, Duration wall) {
     }
 
@@ -41,16 +41,16 @@ class DeterminismTest {
                 .deterministic(seed).timeout(Duration.ofSeconds(60))
                 .traceListener(SyscallListener.withText(r -> {
                     synchronized (trace) {
-                        trace.add(withoutTimes(r));
+                        trace.add(describe(r));
                     }
                 }))
                 .build().run();
         return new Run(out.toString(StandardCharsets.UTF_8), trace, status, Duration.ofNanos(System.nanoTime() - start));
     }
 
-    private static String withoutTimes(SyscallRecord r) {
+    private static String describe(SyscallRecord r) {
         return r.pid() + " " + r.tid() + " " + r.number() + " " + r.name() + " " + Arrays.toString(r.args()) + " = "
-                + r.result() + " " + r.errno() + " | " + r.text();
+                + r.result() + " " + r.errno() + " @" + r.startNanos() + "+" + r.durationNanos() + " | " + r.text();
     }
 
     @ParameterizedTest

@@ -27,7 +27,9 @@ import java.util.List;
  * the code Unicorn translated.
  *
  * <p>Like fork, the runs share the open file descriptions other than stdio (a file opened before the
- * snapshot has one offset for all runs) and MAP_SHARED file mappings. Thread-safe: runs may go on in
+ * snapshot has one offset for all runs) and MAP_SHARED file mappings. They also share the first run's file
+ * view (a sandbox's in-memory files written by one run are seen by the next) and the builder's trace
+ * listeners, limits and timeout, which apply to each run. Thread-safe: runs may go on in
  * parallel, each in its own machine. {@link #close()} frees the copy and the file view.
  */
 public final class Snapshot implements AutoCloseable {
