@@ -52,6 +52,18 @@ class GuestTest {
     }
 
     @Test
+    void runsFromASnapshotEachGetTheirOwnInput() {
+        try (GuestSnapshot s = Guest.program(BUSYBOX).args("sh", "-c", "read line; echo \"got $line\"; x=$line; echo ${#x}")
+                .snapshot(dev.jlibos.kernel.Snapshot.Point.firstReadOfStdin())) {
+            for (String input : List.of("one", "three", "seventeen")) {
+                GuestResult r = s.run(input + "\n");
+                assertEquals(0, r.exitCode(), r.describe());
+                assertEquals("got " + input + "\n" + input.length() + "\n", r.stdoutText());
+            }
+        }
+    }
+
+    @Test
     void sha256sumOfStdin() throws Exception {
         byte[] input = new byte[100_000];
         new java.util.Random(42).nextBytes(input);
