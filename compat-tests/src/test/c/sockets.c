@@ -1,6 +1,9 @@
 /* Sockets: AF_UNIX (socketpair, paths, abstract names, SCM_RIGHTS) and TCP/UDP on loopback. */
 #define _GNU_SOURCE
 #include "guest.h"
+#ifndef SIOCOUTQ
+#define SIOCOUTQ 0x5411 /* TIOCOUTQ; musl has no linux/sockios.h */
+#endif
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -33,7 +36,11 @@ static void test_socketpair(void) {
     CHECK(recv(sv[0], buf, 2, MSG_PEEK) == 2 && memcmp(buf, "ba", 2) == 0);
     int avail = -1;
     CHECK(ioctl(sv[0], FIONREAD, &avail) == 0 && avail == 4);
+    /* SIOCOUTQ: unread data of ours is still queued (Linux counts buffer overhead too), none once read. */
+    int queued = -1;
+    CHECK(ioctl(sv[1], SIOCOUTQ, &queued) == 0 && queued >= 4);
     CHECK(recv(sv[0], buf, sizeof buf, 0) == 4 && memcmp(buf, "back", 4) == 0);
+    CHECK(ioctl(sv[1], SIOCOUTQ, &queued) == 0 && queued == 0);
     CHECK_ERRNO(recv(sv[0], buf, sizeof buf, MSG_DONTWAIT), EAGAIN);
     /* Half close: the peer reads end of stream, and can still write back. */
     struct pollfd p = {sv[1], POLLIN | POLLRDHUP, 0};

@@ -3,7 +3,10 @@
  * Usage: threads CASE. Every case prints totals and booleans only, never an interleaving, so
  * the output is the same natively and under jlibos.
  */
+#define _GNU_SOURCE
 #include "guest.h"
+#include <sched.h>
+#include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -229,8 +232,9 @@ static void *spinner(void *arg) {
 static void case_spin(void) {
     pthread_t t;
     CHECK(pthread_create(&t, NULL, spinner, NULL) == 0);
+    while (spins == 0) sched_yield(); /* the spinner has started (however loaded the machine is) */
     usleep(10000);
-    spin_flag = 1; /* only reached if main gets the CPU while the spinner spins */
+    spin_flag = 1; /* only reached if main gets the CPU back while the spinner spins */
     CHECK(pthread_join(t, NULL) == 0);
     CHECK(spins > 0);
 }
@@ -338,6 +342,85 @@ static void case_exec(void) {
     for (;;) pause();
 }
 
+/* /proc/self/task lists every thread; each task's stat, status and comm describe that thread. */
+static int task_tids[3];
+static volatile int task_ready, task_done;
+
+static void *task_thread(void *arg) {
+    long i = (long)arg;
+    char name[16];
+    snprintf(name, sizeof name, "worker-%ld", i);
+    pthread_setname_np(pthread_self(), name);
+    task_tids[i] = my_tid();
+    __atomic_add_fetch(&task_ready, 1, __ATOMIC_SEQ_CST);
+    while (!task_done) {
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    return NULL;
+}
+
+static int count_tasks(void) {
+    DIR *d = opendir("/proc/self/task");
+    if (d == NULL) return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        int tid = atoi(e->d_name);
+        int known = tid == getpid();
+        for (int i = 0; i < 3; i++) known |= tid == task_tids[i];
+        if (known) n++; else n += 100; /* a tid that is not ours */
+    }
+    closedir(d);
+    return n;
+}
+
+static int read_file(const char *path, char *buf, size_t size) {
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return -1;
+    size_t n = fread(buf, 1, size - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    return (int)n;
+}
+
+static void case_proc_task(void) {
+    pthread_t t[3];
+    for (long i = 0; i < 3; i++) CHECK(pthread_create(&t[i], NULL, task_thread, (void *)i) == 0);
+    while (task_ready < 3) sched_yield();
+    printf("tasks %d\n", count_tasks());
+    int good_comm = 0, good_stat = 0, good_status = 0;
+    for (int i = 0; i < 3; i++) {
+        char path[96], buf[4096], want[64];
+        snprintf(path, sizeof path, "/proc/%d/task/%d/comm", getpid(), task_tids[i]);
+        snprintf(want, sizeof want, "worker-%d\n", i);
+        if (read_file(path, buf, sizeof buf) > 0 && !strcmp(buf, want)) good_comm++;
+        snprintf(path, sizeof path, "/proc/self/task/%d/stat", task_tids[i]);
+        snprintf(want, sizeof want, "%d (worker-%d) ", task_tids[i], i);
+        if (read_file(path, buf, sizeof buf) > 0 && !strncmp(buf, want, strlen(want))) good_stat++;
+        snprintf(path, sizeof path, "/proc/self/task/%d/status", task_tids[i]);
+        char pid_line[32], tgid_line[32];
+        snprintf(pid_line, sizeof pid_line, "\nPid:\t%d\n", task_tids[i]);
+        snprintf(tgid_line, sizeof tgid_line, "\nTgid:\t%d\n", getpid());
+        if (read_file(path, buf, sizeof buf) > 0 && strstr(buf, pid_line) && strstr(buf, tgid_line)) good_status++;
+    }
+    printf("comm %d stat %d status %d\n", good_comm, good_stat, good_status);
+    char path[64], buf[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/comm", getpid());
+    CHECK(read_file(path, buf, sizeof buf) > 0 && strcmp(buf, "worker-0\n") != 0);
+    CHECK(read_file("/proc/self/task/999999/comm", buf, sizeof buf) == -1 && errno == ENOENT);
+    task_done = 1;
+    for (int i = 0; i < 3; i++) CHECK(pthread_join(t[i], NULL) == 0);
+    /* An ended thread leaves the list (Linux unhashes it a moment after join may return). */
+    int n = 0;
+    for (int tries = 0; tries < 1000 && (n = count_tasks()) != 1; tries++) {
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    printf("tasks after join %d\n", n);
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
     const char *c = argc > 1 ? argv[1] : "";
@@ -354,6 +437,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "timedwait")) case_timedwait();
     else if (!strcmp(c, "exec")) case_exec();
     else if (!strcmp(c, "robust")) case_robust();
+    else if (!strcmp(c, "proc-task")) case_proc_task();
     else if (!strcmp(c, "spin-forever")) { /* for the lifecycle test's timeout: never ends */
         pthread_t t;
         pthread_create(&t, NULL, spinner, NULL);

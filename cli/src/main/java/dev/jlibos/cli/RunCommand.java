@@ -47,6 +47,10 @@ final class RunCommand implements Callable<Integer> {
             + " uid/gid/hostname/uname, thread turns in a guest-defined order: the same run gives the same output.")
     Long deterministic;
 
+    @Option(names = "--syscall-path", paramLabel = "hook|shim", description = "hook: every syscall traps into Java;"
+            + " shim: a vDSO serves clock_gettime, clock_getres, gettimeofday, time and getcpu as guest code (default: shim).")
+    String syscallPath = dev.jlibos.kernel.SyscallPath.defaultPath().name().toLowerCase(java.util.Locale.ROOT);
+
     @Option(names = "--debug", description = "Show Java stack traces of internal errors.")
     boolean debug;
 
@@ -68,6 +72,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--tmpfs", paramLabel = "GUEST", description = "An empty in-memory directory (repeatable; implies --sandbox).")
     List<String> tmpfs = new ArrayList<>();
 
+    @Option(names = "--offload", paramLabel = "none|auto|all", description = "Forward syscalls to the host kernel:"
+            + " none (default with a sandbox: unimplemented calls get ENOSYS), auto (default otherwise: unimplemented"
+            + " but allowlisted calls), all (every allowlisted call, even those jlibos serves: the baseline)."
+            + " --strace marks forwarded calls with [host].")
+    String offload;
+
     @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Set an environment variable (repeatable).")
     List<String> env = new ArrayList<>();
 
@@ -87,6 +97,12 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("jlibos: " + program + ": command not found");
             return NOT_FOUND;
         }
+        dev.jlibos.kernel.SyscallPath syscalls;
+        try {
+            syscalls = dev.jlibos.kernel.SyscallPath.parse(syscallPath);
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
         List<String> argv = new ArrayList<>();
         argv.add(program);
         argv.addAll(args);
@@ -96,9 +112,17 @@ final class RunCommand implements Callable<Integer> {
                 .env(environment())
                 .hostStdio()
                 .strace(strace ? System.err : null)
+                .syscallPath(syscalls)
                 .debug(debug);
         if (deterministic != null) builder.deterministic(deterministic);
         boolean sandboxed = sandbox || !mounts.isEmpty() || !tmpfs.isEmpty();
+        if (offload != null) {
+            try {
+                builder.offload(dev.jlibos.syscalls.offload.OffloadPolicy.parse(offload));
+            } catch (IllegalArgumentException e) {
+                return usage(e.getMessage());
+            }
+        }
         if (sandboxed) {
             builder.sandbox();
             for (String spec : mounts) addMount(builder, spec);
@@ -125,7 +149,12 @@ final class RunCommand implements Callable<Integer> {
         if (counts != null) builder.traceListener(counts);
         ExitStatus status;
         try (Machine machine = builder.build()) {
-            status = machine.run();
+            sun.misc.SignalHandler previous = forwardInterrupts(machine);
+            try {
+                status = machine.run();
+            } finally {
+                if (previous != null) sun.misc.Signal.handle(new sun.misc.Signal("INT"), previous);
+            }
         } catch (LoadException e) {
             System.err.println("jlibos: " + e.getMessage());
             if (debug) e.printStackTrace();
@@ -152,6 +181,21 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** HOST:GUEST[:ro] (or :rw); the host path must exist. */
+    /**
+     * ^C on the terminal (the JVM's SIGINT) goes to the guest's foreground process group, as the tty
+     * driver would send it, instead of ending the JVM: a guest that catches or ignores SIGINT goes on,
+     * one that does not dies of it and the run ends with 130. Returns the JVM's previous handler, or null
+     * when SIGINT cannot be handled (ignored at start, as for a background job of a non-interactive shell).
+     */
+    private static sun.misc.SignalHandler forwardInterrupts(Machine machine) {
+        try {
+            return sun.misc.Signal.handle(new sun.misc.Signal("INT"),
+                    sig -> machine.signalForeground(dev.jlibos.signals.Signal.SIGINT));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private void addMount(Machine.Builder builder, String spec) {
         String[] parts = spec.split(":");
         boolean readOnly = false;

@@ -3,6 +3,7 @@ package dev.jlibos.cli;
 import dev.jlibos.kernel.Kernel;
 import dev.jlibos.kernel.syscall.Support;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.syscalls.offload.OffloadAllowlist;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,6 +18,7 @@ final class SyscallsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int[] counts = new int[Support.values().length];
+        int forwarded = 0;
         if (markdown) {
             System.out.println("| nr | name | support | notes |");
             System.out.println("|---:|---|---|---|");
@@ -24,6 +26,11 @@ final class SyscallsCommand implements Callable<Integer> {
         for (SyscallRegistry.Entry e : Kernel.registry().describeAll()) {
             counts[e.support().ordinal()]++;
             String note = e.support() == Support.ERRNO ? e.errno().name() + ": " + e.note() : e.note();
+            if (OffloadAllowlist.get(e.def().number()) != null && e.support() == Support.UNIMPLEMENTED) {
+                // What --offload=auto (the default without a sandbox) gives: the host kernel serves it.
+                note = "forwarded to the host kernel unless --offload=none (the default in a sandbox)";
+                forwarded++;
+            }
             if (markdown) {
                 System.out.printf("| %d | %s | %s | %s |%n", e.def().number(), e.def().name(),
                         e.support().name().toLowerCase(), note.replace("|", "\\|"));
@@ -34,6 +41,7 @@ final class SyscallsCommand implements Callable<Integer> {
         }
         StringBuilder summary = new StringBuilder();
         for (Support s : Support.values()) summary.append(s.name().toLowerCase()).append(' ').append(counts[s.ordinal()]).append("  ");
+        summary.append("(of the unimplemented, forwarded by --offload=auto ").append(forwarded).append(')');
         System.out.println((markdown ? "\n" : "") + summary.toString().trim());
         return 0;
     }

@@ -59,6 +59,9 @@ class BusyboxTest {
     static {
         ok("echo", "echo", "hello", "world");
         ok("sh-pipeline", "sh", "-c", "cat words.txt | sort | head -n 3 | wc -l; echo $(echo nested) $((6*7))");
+        // Job control from the shell: the stopped job shows state T, SIGTERM waits for SIGCONT, then kills it.
+        ok("sh-kill-stop-cont", "sh", "-c", "sleep 5 & p=$!; kill -STOP $p; sleep 0.2; cut -d' ' -f3 /proc/$p/stat;"
+                + " kill -TERM $p; sleep 0.1; cut -d' ' -f3 /proc/$p/stat; kill -CONT $p; wait $p; echo status $?");
         add("sh-status", 3, "", "sh", "-c", "(exit 2); echo $?; false || true; exit 3");
         ok("sh-redirect", "sh", "-c", "echo one > out.txt; echo two >> out.txt; cat < out.txt; ls out.txt");
         ok("find-exec", "find", "dir", "-name", "*.txt", "-exec", "cat", "{}", ";");

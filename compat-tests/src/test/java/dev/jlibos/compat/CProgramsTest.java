@@ -34,7 +34,7 @@ class CProgramsTest {
     static List<Case> cases() {
         List<Case> c = new ArrayList<>();
         for (String p : List.of("stdio", "malloc", "files", "dirs", "pipe", "mmap", "signals", "time", "uname",
-                "getrandom", "strings", "process", "paths", "fileops")) {
+                "getrandom", "strings", "process", "paths", "fileops", "vdso")) {
             c.add(new Case(p, p, List.of(), NO_ENV, NO_INPUT, 0, true));
         }
         byte[] input = new byte[10_000];
@@ -51,8 +51,20 @@ class CProgramsTest {
         // Which CPU features exist differs by design; only "every reported feature works" is compared.
         // Threads (CLONE_THREAD, futex, TLS, thread exit, signals to threads, preemption).
         for (String t : List.of("mutex", "condvar", "join-tls", "pthread-exit", "tids", "pthread-kill", "spin", "many",
-                "fork", "timedwait", "exec", "robust")) {
+                "fork", "timedwait", "exec", "robust", "proc-task")) {
             c.add(new Case("threads", "threads " + t, List.of(t), NO_ENV, NO_INPUT, 0, true));
+        }
+        // Job control: stop signals, SIGCONT, WUNTRACED/WCONTINUED/WSTOPPED, SIGKILL of a stopped child.
+        for (String m : List.of("stop-self", "no-untraced", "tstp", "kill-stopped", "spin", "waitid", "nocldstop")) {
+            c.add(new Case("jobctl", "jobctl " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
+        }
+        // POSIX timers: tick counts within bounds, never exact timing.
+        for (String m : List.of("periodic", "overrun", "none", "thread-id", "cputime")) {
+            c.add(new Case("timers", "timers " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
+        }
+        // posix_spawn (clone with CLONE_VM|CLONE_VFORK) and execveat.
+        for (String m : List.of("posix-spawn", "spawn-missing", "execveat")) {
+            c.add(new Case("spawn", "spawn " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
         }
         c.add(new Case("threads", "threads exit-status", List.of("exit-status"), NO_ENV, NO_INPUT, 33, true));
         c.add(new Case("cpuid", "cpuid", List.of(), NO_ENV, NO_INPUT, 0, false));
@@ -101,6 +113,8 @@ class CProgramsTest {
     void everyProgramHasACase() {
         List<String> covered = cases().stream().map(Case::program).distinct().sorted().toList();
         // sysfuzz never runs natively (it would chmod and unlink host files); SyscallFuzzTest runs it sandboxed.
-        assertEquals(GuestPrograms.names().stream().filter(n -> !n.equals("sysfuzz")).toList(), covered);
+        // offload runs under each offload policy in OffloadTest.
+        assertEquals(GuestPrograms.names().stream().filter(n -> !n.equals("sysfuzz") && !n.equals("offload")).toList(),
+                covered);
     }
 }

@@ -53,6 +53,35 @@ class CliSmokeTest {
         assertEquals(0, o.status(), "status; stderr was:\n" + o.stderr());
     }
 
+    /** ^C: the JVM's SIGINT goes to the guest's foreground group, whose trap runs, instead of ending the JVM. */
+    @Test
+    void sigintIsForwardedToTheGuest() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(BusyboxTest.BUSYBOX), "/bin/busybox not installed");
+        Path dir = Files.createTempDirectory("jlibos-cli-");
+        try {
+            Path out = dir.resolve("out"), err = dir.resolve("err");
+            Process p = new ProcessBuilder(script.toString(), "run", BusyboxTest.BUSYBOX.toString(), "sh", "-c",
+                    "trap 'echo got INT; exit 3' INT; echo ready; while :; do sleep 1; done")
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (!Files.readString(out).contains("ready") && System.nanoTime() < deadline && p.isAlive()) Thread.sleep(50);
+                assertTrue(Files.readString(out).contains("ready"), "the guest never started; stderr:\n" + Files.readString(err));
+                // The launcher script execs java, so this pid is the JVM's.
+                Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
+                assertEquals(0, kill.waitFor());
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "jlibos did not end after SIGINT");
+                assertEquals("ready\ngot INT\n", Files.readString(out), "stderr:\n" + Files.readString(err));
+                assertEquals(3, p.exitValue(), "stderr:\n" + Files.readString(err));
+            } finally {
+                p.destroyForcibly();
+            }
+        } finally {
+            Fs.deleteRecursively(dir);
+        }
+    }
+
     @Test
     void missingProgramIsOneLineError() throws Exception {
         Out o = run("run", "/nonexistent");

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Machine;
 import dev.jlibos.loader.LoadException;
+import dev.jlibos.syscalls.offload.OffloadPolicy;
 
 /**
  * Runs the guest under jlibos through the kernel's launcher API. PENDING: this file lives in
@@ -27,6 +28,13 @@ import dev.jlibos.loader.LoadException;
  * (the thread is abandoned; the launcher API has no way to stop a running guest).
  */
 public final class JlibosRunner implements GuestRunner {
+    /**
+     * {@code -Djlibos.offload=none|auto|all} runs every guest of the differential suite with that offload
+     * policy (CI runs CProgramsTest once with {@code all}); unset, the machine's default.
+     */
+    static final OffloadPolicy OFFLOAD = System.getProperty("jlibos.offload", "").isBlank() ? null
+            : OffloadPolicy.parse(System.getProperty("jlibos.offload"));
+
     private final Duration timeout;
 
     public JlibosRunner() {
@@ -61,6 +69,7 @@ public final class JlibosRunner implements GuestRunner {
                     .stdout(out)
                     .stderr(err)
                     .timeout(timeout)
+                    .offload(OFFLOAD)
                     .build()
                     .run());
             ExitStatus s = f.get(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS); // the watchdog fires first

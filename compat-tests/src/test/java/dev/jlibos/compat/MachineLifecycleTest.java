@@ -51,7 +51,8 @@ class MachineLifecycleTest {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith("jlibos-")
                         && !t.getName().equals("jlibos-scheduler") && !t.getName().equals("jlibos-watchdog")
-                        && !t.getName().equals("jlibos-itimer"))
+                        && !t.getName().equals("jlibos-itimer") && !t.getName().equals("jlibos-vvar")
+                        && !t.getName().equals("jlibos-posix-timers"))
                 .count();
     }
 
@@ -71,6 +72,26 @@ class MachineLifecycleTest {
         }
         assertEquals(0, runThreads("fork", Duration.ofSeconds(60)).code());
         Thread.sleep(200);
+        assertEquals(0, guestThreadsAlive(), "guest host threads left running");
+        assertEquals(fds, openHostFds(), "host fds leaked");
+    }
+
+    /** Issue 4's stress test: 200 fork/exec/wait cycles and 50+ threads leave no engine, thread or fd behind. */
+    @Test
+    void forkExecCyclesAndThreadsLeakNoEnginesThreadsOrFds() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(BUSYBOX));
+        run(List.of("busybox", "true"), new ByteArrayOutputStream()); // warm up lazily created threads
+        long fds = openHostFds();
+        int engines = dev.jlibos.host.unicorn.UnicornCpu.liveEngines();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExitStatus s = Machine.builder().program(BUSYBOX.toString())
+                .args(List.of("busybox", "sh", "-c", "i=0; while [ $i -lt 200 ]; do /bin/busybox true || exit 1; i=$((i+1)); done; echo $i"))
+                .stdout(out).stderr(out).timeout(Duration.ofSeconds(300)).build().run();
+        assertEquals(0, s.code(), out.toString());
+        assertEquals("200\n", out.toString());
+        assertEquals(0, runThreads("many", Duration.ofSeconds(120)).code()); // 80 threads created and joined
+        Thread.sleep(200);
+        assertEquals(engines, dev.jlibos.host.unicorn.UnicornCpu.liveEngines(), "Unicorn engines leaked");
         assertEquals(0, guestThreadsAlive(), "guest host threads left running");
         assertEquals(fds, openHostFds(), "host fds leaked");
     }

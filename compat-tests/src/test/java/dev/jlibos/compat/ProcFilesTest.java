@@ -47,6 +47,21 @@ class ProcFilesTest {
         assertEquals("busybox\0cat\0/proc/self/cmdline\0", run("busybox", "cat", "/proc/self/cmdline"));
     }
 
+    /** /proc/self/task in a sandbox, where all of /proc is jlibos's: one entry per thread, with its files. */
+    @Test
+    void taskDirectoryListsTheThreadsInASandbox() throws Exception {
+        for (GuestPrograms.Flavour f : GuestPrograms.Flavour.values()) {
+            Path bin = GuestPrograms.binary(f, "threads");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ExitStatus s = Machine.builder().sandbox().program(bin.toString()).args(List.of("threads", "proc-task"))
+                    .stdout(out).timeout(java.time.Duration.ofSeconds(60)).build().run();
+            String text = out.toString(StandardCharsets.UTF_8);
+            assertEquals(0, s.code(), text);
+            assertTrue(text.contains("tasks 4\n") && text.contains("comm 3 stat 3 status 3\n")
+                    && text.contains("tasks after join 1\n"), f + ":\n" + text);
+        }
+    }
+
     @Test
     void cpuinfoFlagsAgreeWithCpuid() throws Exception {
         String flags = run("busybox", "grep", "-m", "1", "^flags", "/proc/cpuinfo");

@@ -75,6 +75,14 @@ public final class GuestProcess {
     volatile boolean finished;
     /** Released when a vfork child execs or exits, so the parent can go on. */
     final java.util.concurrent.CountDownLatch vforkDone = new java.util.concurrent.CountDownLatch(1);
+    /**
+     * A vfork child (which has a copy of the parent's memory, not the parent's memory itself): its parent
+     * and the live part of the parent's stack [vforkStackFrom, vforkStackTo). If the child exits without
+     * exec'ing, what it wrote there is copied back, as a child sharing the memory would have left it:
+     * glibc's posix_spawn reports a failed exec through a variable in the parent's stack frame.
+     */
+    public GuestProcess vforkParent;
+    public long vforkStackFrom, vforkStackTo;
 
     /** The program's path as the guest named it (for /proc/self/exe and AT_EXECFN). */
     public String executable;
@@ -93,6 +101,16 @@ public final class GuestProcess {
     public long mmapBase = 0x7ffff7fff000L;
 
     private volatile ExitStatus exitStatus;
+
+    /**
+     * Job control (see signal.JobControl), guarded by this monitor, on which stopped threads park:
+     * whether the process is stopped, the stop signal not yet reported to wait (0: none), and whether a
+     * continuation is waiting to be reported (WCONTINUED).
+     */
+    public final Object jobControl = new Object();
+    public volatile boolean stopped;
+    public int stopReport;
+    public boolean continuedReport;
 
     public GuestProcess(Kernel kernel, int pid, int ppid, AddressSpace memory, FdTable files, Credentials credentials) {
         this.kernel = kernel;
@@ -289,6 +307,7 @@ public final class GuestProcess {
 
     /** Returns every resource to the host: called once, by the last thread's host thread, after it stopped. */
     void release() {
+        if (vforkParent != null && vforkDone.getCount() > 0 && !vforkParent.exited()) copyStackToVforkParent();
         for (dev.jlibos.core.cpu.Cpu cpu : spareEngines) {
             if (memory == retainedMemory) memory.detach(cpu);
             cpu.close();
@@ -299,6 +318,15 @@ public final class GuestProcess {
         if (fs != null) fs.close();
         if (memory != retainedMemory) memory.close();
         vforkDone.countDown();
+    }
+
+    private void copyStackToVforkParent() {
+        try {
+            int length = (int) Math.min(vforkStackTo - vforkStackFrom, 1 << 20);
+            vforkParent.memory.write(vforkStackFrom, memory.read(vforkStackFrom, length));
+        } catch (RuntimeException e) {
+            // An unmapped or protected stack (the child changed its mappings): nothing to give back.
+        }
     }
 
     /** The whole process has ended and its parent was told. */
@@ -315,5 +343,8 @@ public final class GuestProcess {
     public void exit(ExitStatus status) {
         if (exitStatus == null) exitStatus = status;
         for (GuestThread t : threads) t.interrupt();
+        synchronized (jobControl) { // stopped threads wake up to die (SIGKILL)
+            jobControl.notifyAll();
+        }
     }
 }

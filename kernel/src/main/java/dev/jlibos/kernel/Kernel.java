@@ -61,6 +61,23 @@ public final class Kernel {
         this.determinism = d;
     }
 
+    private volatile dev.jlibos.syscalls.offload.OffloadPolicy offloadPolicy = dev.jlibos.syscalls.offload.OffloadPolicy.NONE;
+    private final dev.jlibos.kernel.sys.HostOffload offload =
+            new dev.jlibos.kernel.sys.HostOffload(dev.jlibos.host.syscall.LibcHostSyscalls.INSTANCE);
+
+    /** Which calls go to the host kernel (Machine.Builder.offload; NONE for a bare kernel). */
+    public dev.jlibos.syscalls.offload.OffloadPolicy offloadPolicy() {
+        return offloadPolicy;
+    }
+
+    public void offloadPolicy(dev.jlibos.syscalls.offload.OffloadPolicy policy) {
+        this.offloadPolicy = policy;
+    }
+
+    public dev.jlibos.kernel.sys.HostOffload offload() {
+        return offload;
+    }
+
     public boolean hostNetwork() {
         return hostNetwork;
     }
@@ -69,17 +86,23 @@ public final class Kernel {
         this.hostNetwork = allowed;
     }
 
+    /** The vDSO every address space gets on the shim path; null on the hook path. */
+    private final dev.jlibos.kml.Vdso vdso;
     /** Guards the process tree (parents, children, the table). */
     public final Object processLock = new Object();
     private final java.util.Map<Integer, GuestProcess> processes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace) {
-        this(cpus, hostMemory, log, strace, null);
+        this(cpus, hostMemory, log, strace, null, SyscallPath.HOOK);
     }
 
-    /** @param traceListener receives every syscall of every process of this machine, or null */
+    /**
+     * @param traceListener receives every syscall of every process of this machine, or null
+     * @param path          HOOK: every syscall traps into Java; SHIM: the vDSO serves the clock calls
+     */
     public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace,
-                  dev.jlibos.kernel.trace.SyscallListener traceListener) {
+                  dev.jlibos.kernel.trace.SyscallListener traceListener, SyscallPath path) {
+        this.vdso = path == SyscallPath.SHIM ? VdsoSupport.get() : null;
         this.cpus = cpus;
         this.hostMemory = hostMemory;
         this.log = log;
@@ -87,6 +110,19 @@ public final class Kernel {
         this.traceListener = traceListener;
         this.dispatcher = new SyscallDispatcher(this, REGISTRY);
         this.signals = new dev.jlibos.kernel.signal.SignalDelivery();
+    }
+
+    /** The vDSO mapped into every address space (shim path), or null (hook path). */
+    public dev.jlibos.kml.Vdso vdso() {
+        return vdso;
+    }
+
+    /**
+     * The clock the vDSO serves, when it is on and calibrated: the syscall path then reads the same
+     * line, so both paths give the same times. Null otherwise.
+     */
+    public dev.jlibos.kml.VdsoClock vdsoClock() {
+        return vdso != null && vdso.clock().calibrated() ? vdso.clock() : null;
     }
 
     public static SyscallRegistry registry() {
@@ -254,6 +290,37 @@ public final class Kernel {
                 for (GuestThread t : parent.threads) t.cpu.requestStop();
             }
         }
+    }
+
+    /**
+     * The foreground process group of the machine's terminal (TIOCGPGRP/TIOCSPGRP), 0 until a guest sets
+     * one: then it is the first process's group, as a shell starting the guest in the foreground makes it.
+     */
+    private volatile int foregroundGroup;
+
+    public int foregroundGroup() {
+        int g = foregroundGroup;
+        if (g != 0) return g;
+        GuestProcess first = processes.get(FIRST_PID);
+        return first != null ? first.pgid : FIRST_PID;
+    }
+
+    public void setForegroundGroup(int pgid) {
+        foregroundGroup = pgid;
+    }
+
+    /**
+     * Sends {@code sig} from the kernel (SI_KERNEL, as the tty driver does for ^C) to every live process
+     * of group {@code pgid}; returns how many there were.
+     */
+    public int signalProcessGroup(int pgid, int sig) {
+        int n = 0;
+        for (GuestProcess p : processes.values()) {
+            if (p.pgid != pgid || p.exited()) continue;
+            dev.jlibos.kernel.signal.SignalCalls.send(p, dev.jlibos.signals.SigInfo.basic(sig, dev.jlibos.signals.SigInfo.SI_KERNEL));
+            n++;
+        }
+        return n;
     }
 
     /** Removes a reaped zombie. */

@@ -83,6 +83,7 @@ public final class Launch {
             else RANDOM.nextBytes(b);
             return b;
         });
+        if (process.kernel.vdso() != null) options = options.withVdso(process.kernel.vdso()::map);
         LoadedProgram program = loader.load(process.memory, path, argv, envp, options);
         process.executable = fs.sandboxed() ? guestPath(caller, program.executable())
                 : cwd.resolve(program.executable()).normalize().toString();

@@ -53,6 +53,18 @@ public final class Machine implements AutoCloseable {
         return new Builder();
     }
 
+    /** The kernel of the current (or last) run, for {@link #signalForeground}. */
+    private volatile Kernel running;
+
+    /**
+     * Sends {@code sig} to the guest's foreground process group, as a terminal does for ^C (SIGINT);
+     * false if no guest process is in it (not running yet, or ended).
+     */
+    public boolean signalForeground(int sig) {
+        Kernel k = running;
+        return k != null && k.signalProcessGroup(k.foregroundGroup(), sig) > 0;
+    }
+
     /**
      * Loads the program and runs it until its process exits.
      *
@@ -92,13 +104,18 @@ public final class Machine implements AutoCloseable {
     static Kernel newKernel(Builder config) {
         KernelLog log = new KernelLog(config.diagnostics, config.debug);
         Kernel kernel = new Kernel(UnicornCpu::new, new MmapHostMemory(), log, config.strace,
-                SyscallListener.all(config.traceListeners));
+                SyscallListener.all(config.traceListeners),
+                // The vDSO's clocks are the host's: deterministic mode keeps every clock read in the hook.
+                config.seed != null ? SyscallPath.HOOK : config.syscallPath);
         if (config.seed != null) kernel.deterministic(new Determinism(config.seed));
+        kernel.offloadPolicy(config.offload != null ? config.offload
+                : dev.jlibos.syscalls.offload.OffloadPolicy.defaultFor(config.sandbox));
         return kernel;
     }
 
     private ExitStatus run(CaptureFactory captureFactory) throws LoadException {
         Kernel kernel = newKernel(config);
+        running = kernel;
         HostFs host = new HostFs(LibcHostSyscalls.INSTANCE, kernel.hostMemory);
         Cpu cpu = kernel.cpus.create();
         AddressSpace memory = new AddressSpace(kernel.hostMemory);
@@ -264,7 +281,9 @@ public final class Machine implements AutoCloseable {
         int maxOpenFiles, maxProcesses;
         boolean sandbox;
         Long seed;
+        dev.jlibos.syscalls.offload.OffloadPolicy offload;
         boolean hostNetwork;
+        SyscallPath syscallPath = SyscallPath.defaultPath();
         String sandboxCwd = "/";
         final List<MountSpec> mounts = new ArrayList<>();
         final java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
@@ -384,6 +403,16 @@ public final class Machine implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Which syscalls are forwarded to the host kernel: NONE, AUTO (unimplemented but allowlisted calls)
+         * or ALL (every allowlisted call, even those jlibos serves). Null (the default) means NONE in a
+         * sandbox and AUTO otherwise.
+         */
+        public Builder offload(dev.jlibos.syscalls.offload.OffloadPolicy policy) {
+            this.offload = policy;
+            return this;
+        }
+
         /** Print every syscall strace-style to {@code sink}; null turns tracing off. */
         public Builder strace(PrintStream sink) {
             this.strace = sink;
@@ -403,6 +432,15 @@ public final class Machine implements AutoCloseable {
         /** Where jlibos's own one-line diagnostics go (unimplemented calls...); stderr by default. */
         public Builder diagnostics(PrintStream sink) {
             this.diagnostics = Objects.requireNonNull(sink);
+            return this;
+        }
+
+        /**
+         * How syscalls reach the libOS: {@link SyscallPath#HOOK} (no vDSO) or {@link SyscallPath#SHIM}
+         * (a vDSO serves the clock calls in guest code). Default: {@link SyscallPath#defaultPath()}.
+         */
+        public Builder syscallPath(SyscallPath path) {
+            this.syscallPath = Objects.requireNonNull(path);
             return this;
         }
 

@@ -87,6 +87,11 @@ public final class ProgramLoader {
         }
 
         Map<Integer, Long> auxv = new LinkedHashMap<>();
+        if (options.vdso() != null) {
+            // Linux maps the vDSO after the interpreter (arch_setup_additional_pages) and puts
+            // AT_SYSINFO_EHDR first in the vector (ARCH_DLINFO).
+            auxv.put(Auxv.AT_SYSINFO_EHDR, options.vdso().map(space, options.mmapBase()));
+        }
         auxv.put(Auxv.AT_MINSIGSTKSZ, 2048L);
         auxv.put(Auxv.AT_HWCAP, options.hwcap());
         auxv.put(Auxv.AT_PAGESZ, AddressSpace.PAGE_SIZE);

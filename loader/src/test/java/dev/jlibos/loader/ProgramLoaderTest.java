@@ -42,6 +42,24 @@ class ProgramLoaderTest {
         return space.readCString(address, 4096, Errno.ENAMETOOLONG);
     }
 
+    /** A vDSO mapper's address goes first into auxv as AT_SYSINFO_EHDR (ARCH_DLINFO), none without one. */
+    @Test
+    void vdsoIsPassedAsSysinfoEhdrFirst() throws Exception {
+        files.put("/bin/busybox", busybox());
+        LoadOptions withVdso = OPTIONS.withVdso((s, below) -> {
+            long at = s.findFree(AddressSpace.PAGE_SIZE, below);
+            s.map(at, AddressSpace.PAGE_SIZE, Cpu.PROT_READ | Cpu.PROT_EXEC, "[vdso]");
+            return at;
+        });
+        LoadedProgram p = loader.load(space, "/bin/busybox", List.of("busybox"), List.of(), withVdso);
+        Map.Entry<Integer, Long> first = p.auxv().entrySet().iterator().next();
+        assertEquals(Auxv.AT_SYSINFO_EHDR, first.getKey());
+        assertEquals("[vdso]", space.find(first.getValue()).name());
+        AddressSpace plain = new AddressSpace(new HeapHostMemory());
+        LoadedProgram q = loader.load(plain, "/bin/busybox", List.of("busybox"), List.of(), OPTIONS);
+        assertTrue(!q.auxv().containsKey(Auxv.AT_SYSINFO_EHDR));
+    }
+
     @Test
     void staticProgramStackFollowsTheAbi() throws Exception {
         files.put("/bin/busybox", busybox());

@@ -64,11 +64,33 @@ public final class SignalState {
         return set;
     }
 
-    /** Whether the current disposition discards {@code sig} (explicit SIG_IGN or an ignoring default). */
+    /**
+     * Whether the current disposition discards {@code sig} (explicit SIG_IGN or an ignoring default).
+     * SIGCONT's default counts as ignoring (Linux's sig_kernel_ignore): continuing happens when it is
+     * generated, so nothing is left to deliver.
+     */
     public synchronized boolean ignored(int sig) {
         SigAction a = actions[sig];
         return a.handler() == SigAction.SIG_IGN
-                || (a.handler() == SigAction.SIG_DFL && Signal.defaultAction(sig) == Signal.DefaultAction.IGNORE);
+                || (a.handler() == SigAction.SIG_DFL && (Signal.defaultAction(sig) == Signal.DefaultAction.IGNORE
+                    || sig == Signal.SIGCONT));
+    }
+
+    /** Whether this very siginfo (by identity) is still queued, process-directed (POSIX timer overruns). */
+    public synchronized boolean holds(byte[] info) {
+        for (byte[] b : pending) if (b == info) return true;
+        return false;
+    }
+
+    /** Discards the pending signals in {@code set}, process-directed and every thread's (SIGCONT vs stops). */
+    public synchronized void discardPending(long set) {
+        pending.removeIf(info -> (Signal.bit(SigInfo.signo(info)) & set) != 0);
+        anyPending = !pending.isEmpty();
+        for (ThreadSignals t : threads) {
+            for (int sig = 1; sig <= Signal.COUNT; sig++) {
+                if ((Signal.bit(sig) & set) != 0) t.discard(sig);
+            }
+        }
     }
 
     /** Whether every live thread blocks {@code sig} (then an ignored signal still stays pending). */

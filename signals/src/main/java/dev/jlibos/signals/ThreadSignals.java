@@ -89,6 +89,14 @@ public final class ThreadSignals {
         }
     }
 
+    /** Whether this very siginfo (by identity) is still queued for this thread (POSIX timer overruns). */
+    public boolean holds(byte[] info) {
+        synchronized (process) {
+            for (byte[] b : pending) if (b == info) return true;
+            return false;
+        }
+    }
+
     void discard(int sig) {
         SignalState.discard(pending, sig);
         anyPending = !pending.isEmpty();

@@ -79,6 +79,11 @@ public abstract class FileDescription {
         return false;
     }
 
+    /** Bytes written but not yet taken by the receiver, for SIOCOUTQ/TIOCOUTQ (sockets only). */
+    public int outputQueued() {
+        throw Errno.ENOTTY.fail();
+    }
+
     /** Bytes that can be read without blocking, for FIONREAD. */
     public int available() {
         throw Errno.ENOTTY.fail();

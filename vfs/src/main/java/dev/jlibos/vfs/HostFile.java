@@ -87,6 +87,28 @@ public final class HostFile extends FileDescription {
         return dev.jlibos.vfs.event.HostPoll.now(fs, fd, 0xffff);
     }
 
+    /** -1 unknown, 0 may block, 1 never blocks: see {@link #neverBlocks()}. */
+    private volatile int quiet = -1;
+
+    /**
+     * True for regular files, directories and the memory devices (character major 1: null, zero, full,
+     * random, urandom...), on which a host read or write never waits: those are the descriptions whose
+     * calls may be forwarded to the host as they are (a host call that waited could not be interrupted
+     * by a guest signal).
+     */
+    public boolean neverBlocks() {
+        int q = quiet;
+        if (q < 0) {
+            byte[] st = stat();
+            int t = StatLayout.mode(st) & StatLayout.S_IFMT;
+            long rdev = java.nio.ByteBuffer.wrap(st).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(40);
+            long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
+            q = t == StatLayout.S_IFREG || t == StatLayout.S_IFDIR || (t == StatLayout.S_IFCHR && major == 1) ? 1 : 0;
+            quiet = q;
+        }
+        return q == 1;
+    }
+
     @Override
     public int available() {
         byte[] n = fs.ioctlBuffer(fd, 0x541B /* FIONREAD */, new byte[4]);

@@ -74,7 +74,7 @@ public final class AddressSpace implements AutoCloseable {
         for (Vma v : areas.values()) {
             HostBlock source = v.block().block();
             Vma copy;
-            if (source.sharedWithFile()) {
+            if (source.sharedOnFork()) {
                 copy = v;
             } else {
                 // Copy the whole backing block once, however many areas share it after splits.

@@ -43,6 +43,14 @@ public interface HostBlock {
     }
 
     /**
+     * True when fork gives the child this very block instead of a copy: shared file mappings, and
+     * pages the libOS keeps current for every process (the vDSO's vvar page).
+     */
+    default boolean sharedOnFork() {
+        return sharedWithFile();
+    }
+
+    /**
      * Copies the whole block into {@code target} (same size, freshly zeroed). Implementations may skip
      * pages the host never committed: they read as zero on both sides.
      */

@@ -52,10 +52,18 @@ public final class UnicornCpu implements Cpu {
     private long blockHook;
     private boolean countingBlocks;
 
+    /** Engines opened and not yet closed in this JVM (leak checks in tests). */
+    private static final java.util.concurrent.atomic.AtomicInteger LIVE = new java.util.concurrent.atomic.AtomicInteger();
+
+    public static int liveEngines() {
+        return LIVE.get();
+    }
+
     public UnicornCpu() {
         PointerByReference ref = new PointerByReference();
         check(uc.uc_open(UnicornLibrary.UC_ARCH_X86, UnicornLibrary.UC_MODE_64, ref), "uc_open");
         engine = ref.getValue();
+        LIVE.incrementAndGet();
         scratch = Memory.allocateDirect(runtime, 16);
         batchIds = Memory.allocateDirect(runtime, 4 * SYSCALL_REGS.length);
         batchValues = Memory.allocateDirect(runtime, 8 * SYSCALL_REGS.length);
@@ -280,6 +288,7 @@ public final class UnicornCpu implements Cpu {
         if (!closed) {
             closed = true;
             uc.uc_close(engine);
+            LIVE.decrementAndGet();
         }
     }
 }

@@ -215,6 +215,12 @@ public final class SignalCalls implements SyscallFamily {
                 break;
             }
         }
+        if (JobControl.onGenerate(target, sig, chosen != null)) return;
+        if (target.stopped && sig != Signal.SIGKILL) {
+            // No thread of a stopped process wants a signal (wants_signal): it waits for SIGCONT.
+            target.signals.post(info);
+            return;
+        }
         if (chosen != null && fatal(target.signals, sig)) {
             // Like Linux's fatal-signal shortcut: the process dies even if it is blocked in a wait.
             target.exit(dev.jlibos.kernel.ExitStatus.killed(sig, -1));
@@ -235,6 +241,11 @@ public final class SignalCalls implements SyscallFamily {
     static void sendToThread(GuestThread target, byte[] info) {
         int sig = SigInfo.signo(info);
         boolean blocked = sig != Signal.SIGKILL && (target.signals.blocked() & Signal.bit(sig)) != 0;
+        if (JobControl.onGenerate(target.process, sig, !blocked)) return;
+        if (target.process.stopped && sig != Signal.SIGKILL) {
+            target.signals.post(info); // delivered once the process is continued
+            return;
+        }
         if (!blocked && fatal(target.process.signals, sig)) {
             target.process.exit(dev.jlibos.kernel.ExitStatus.killed(sig, -1)); // fatal to the whole group
             return;
@@ -356,5 +367,6 @@ public final class SignalCalls implements SyscallFamily {
     public static synchronized void release(GuestProcess p) {
         IntervalTimer timer = TIMERS.remove(p);
         if (timer != null) timer.cancel();
+        TimerCalls.release(p);
     }
 }

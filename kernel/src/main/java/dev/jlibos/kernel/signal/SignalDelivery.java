@@ -33,10 +33,12 @@ public final class SignalDelivery implements SignalHooks {
     public static void deliverPending(GuestThread thread) {
         GuestProcess p = thread.process;
         ThreadSignals s = thread.signals;
+        if (p.stopped) JobControl.park(thread); // a volatile read: the return path stays lock-free
         if (!s.anyPending()) return;
         byte[] info;
         while (!p.exited() && (info = s.take(s.blocked())) != null) {
             deliver(thread, info, s.blocked(), -1, 0);
+            if (p.stopped) JobControl.park(thread);
         }
     }
 
@@ -48,6 +50,10 @@ public final class SignalDelivery implements SignalHooks {
         GuestProcess p = thread.process;
         ThreadSignals s = thread.signals;
         int sig = SigInfo.signo(info);
+        // A thread of a stopped process that took a signal in a wait (sigsuspend) acts on it only once
+        // continued, as Linux's get_signal stops before dequeuing.
+        if (p.stopped) JobControl.park(thread);
+        if (p.exited()) return false;
         SigAction action = s.action(sig);
         if (action.handler() == SigAction.SIG_IGN) return false;
         if (action.handler() == SigAction.SIG_DFL) {
@@ -78,8 +84,7 @@ public final class SignalDelivery implements SignalHooks {
         switch (Signal.defaultAction(sig)) {
             case TERMINATE, CORE -> thread.process.exit(ExitStatus.killed(sig, faultAddress));
             case IGNORE, CONTINUE -> { }
-            case STOP -> thread.kernel().log().once("job control stop (" + Signal.name(sig)
-                    + ") is not supported yet; the signal is ignored");
+            case STOP -> JobControl.stop(thread.process, sig); // the caller parks the thread
         }
     }
 

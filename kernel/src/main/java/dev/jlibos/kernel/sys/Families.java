@@ -28,6 +28,7 @@ public final class Families {
                 new PollCalls(),
                 new EventCalls(),
                 new XattrCalls(),
-                new dev.jlibos.kernel.signal.SignalCalls());
+                new dev.jlibos.kernel.signal.SignalCalls(),
+                new dev.jlibos.kernel.signal.TimerCalls());
     }
 }

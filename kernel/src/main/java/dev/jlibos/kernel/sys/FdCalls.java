@@ -22,7 +22,7 @@ public final class FdCalls implements SyscallFamily {
     /** struct flock on x86-64. */
     private static final int FLOCK_SIZE = 32;
     private static final int TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404,
-            TIOCGPGRP = 0x540f, TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414, FIONREAD = 0x541b, FIONBIO = 0x5421,
+            TIOCGPGRP = 0x540f, TIOCSPGRP = 0x5410, TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414, FIONREAD = 0x541b, SIOCOUTQ = 0x5411, FIONBIO = 0x5421,
             FIONCLEX = 0x5450, FIOCLEX = 0x5451;
     /** The kernel's struct termios (not glibc's larger one) and struct winsize. */
     private static final int TERMIOS_SIZE = 36, WINSIZE_SIZE = 8;
@@ -40,7 +40,8 @@ public final class FdCalls implements SyscallFamily {
         r.full(Sysno.DUP3, this::dup3);
         r.partial(Sysno.FCNTL, "record locks are the host's (taken by the JVM process); F_SETOWN, leases,"
                 + " notify and seals: EINVAL", this::fcntl);
-        r.partial(Sysno.IOCTL, "terminal requests TCGETS/TCSETS*/TIOCGWINSZ/TIOCSWINSZ/TIOCGPGRP, FIONREAD,"
+        r.partial(Sysno.IOCTL, "terminal requests TCGETS/TCSETS*/TIOCGWINSZ/TIOCSWINSZ/TIOCGPGRP/TIOCSPGRP (one"
+                + " foreground group per machine), FIONREAD, SIOCOUTQ,"
                 + " FIONBIO, FIOCLEX/FIONCLEX; other requests ENOTTY", this::ioctl);
         r.full(Sysno.PIPE, (t, a) -> pipe(t, a.get(0), 0));
         r.partial(Sysno.PIPE2, "O_DIRECT (packet mode): EINVAL", (t, a) -> pipe(t, a.get(0), a.i32(1)));
@@ -141,6 +142,10 @@ public final class FdCalls implements SyscallFamily {
                 m.writeInt(arg, file.available());
                 return 0;
             }
+            case SIOCOUTQ -> {
+                m.writeInt(arg, file.outputQueued());
+                return 0;
+            }
             case TCGETS, TIOCGWINSZ -> {
                 int size = request == TCGETS ? TERMIOS_SIZE : WINSIZE_SIZE;
                 m.requireAccess(arg, size, true);
@@ -153,9 +158,24 @@ public final class FdCalls implements SyscallFamily {
                 return 0;
             }
             case TIOCGPGRP -> {
-                // The terminal's foreground group is the guest's own process group (jlibos's pid namespace).
+                // The foreground group is the guest's (jlibos's pid namespace), not the host terminal's.
                 terminal(t, file).ioctlBuffer(file.hostFd(), TCGETS, new byte[TERMIOS_SIZE]);
-                m.writeInt(arg, t.process.pid);
+                m.writeInt(arg, t.kernel().foregroundGroup());
+                return 0;
+            }
+            case TIOCSPGRP -> {
+                terminal(t, file).ioctlBuffer(file.hostFd(), TCGETS, new byte[TERMIOS_SIZE]);
+                int pgid = m.readInt(arg);
+                if (pgid < 0) throw Errno.EINVAL.fail();
+                boolean exists = false, sameSession = false;
+                for (var p : t.kernel().processes()) {
+                    if (p.pgid != pgid || p.finished()) continue;
+                    exists = true;
+                    sameSession |= p.sid == t.process.sid;
+                }
+                if (!exists) throw Errno.ESRCH.fail();
+                if (!sameSession) throw Errno.EPERM.fail();
+                t.kernel().setForegroundGroup(pgid);
                 return 0;
             }
             default -> {

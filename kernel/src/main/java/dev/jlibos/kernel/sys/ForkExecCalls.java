@@ -9,6 +9,7 @@ import dev.jlibos.kernel.GuestProcess;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.Kernel;
 import dev.jlibos.kernel.Launch;
+import dev.jlibos.kernel.signal.JobControl;
 import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
@@ -53,9 +54,12 @@ public final class ForkExecCalls implements SyscallFamily {
                 + " without CLONE_THREAD only with CLONE_VFORK, then as a copy; namespaces: EINVAL", this::clone);
         r.errno(Sysno.CLONE3, Errno.ENOSYS, "libc falls back to clone");
         r.partial(Sysno.EXECVE, "executables are read from the host file tree", this::execve);
-        r.partial(Sysno.WAITID, "P_ALL, P_PID, P_PGID with WEXITED (WNOWAIT keeps the zombie); no stopped or"
-                + " continued children", this::waitid);
-        r.partial(Sysno.WAIT4, "exit and death by signal; no stopped/continued children; rusage zero",
+        r.partial(Sysno.EXECVEAT, "AT_EMPTY_PATH and dirfd-relative paths, named by the path recorded at open;"
+                + " AT_SYMLINK_NOFOLLOW: EINVAL",
+                this::execveat);
+        r.partial(Sysno.WAITID, "P_ALL, P_PID, P_PGID with WEXITED, WSTOPPED, WCONTINUED (WNOWAIT keeps the"
+                + " state); P_PIDFD: EINVAL; rusage zero", this::waitid);
+        r.partial(Sysno.WAIT4, "exit, death by signal, WUNTRACED and WCONTINUED; rusage zero",
                 (t, a) -> wait4(t, a.i32(0), a.get(1), a.i32(2), a.get(3)));
     }
 
@@ -151,6 +155,15 @@ public final class ForkExecCalls implements SyscallFamily {
         child.brk = parent.brk;
         child.mmapBase = parent.mmapBase;
         child.parent = parent;
+        if ((flags & CLONE_VFORK) != 0) {
+            long sp = t.cpu.get(Reg.RSP);
+            var stackArea = parent.memory.find(sp);
+            if (stackArea != null) {
+                child.vforkParent = parent;
+                child.vforkStackFrom = sp;
+                child.vforkStackTo = stackArea.end();
+            }
+        }
         GuestThread thread = new GuestThread(child, pid, cpu); // only the calling thread is copied
         thread.name = t.name;
         thread.signals.inheritFrom(t.signals);
@@ -218,8 +231,40 @@ public final class ForkExecCalls implements SyscallFamily {
         // busybox re-executes itself through /proc/self/exe: that must be the guest's program, not the JVM.
         String entry = p.fs.sandboxed() ? null : OpenCalls.procEntry(t, GuestPaths.AT_FDCWD, rawPath);
         if ("exe".equals(entry)) path = p.executable;
-        List<String> argv = strings(p.memory, a.get(1));
-        List<String> envp = strings(p.memory, a.get(2));
+        return exec(t, path, a.get(1), a.get(2));
+    }
+
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_EMPTY_PATH = 0x1000;
+
+    /**
+     * execveat(dirfd, path, argv, envp, flags): a path relative to {@code dirfd}, or with AT_EMPTY_PATH
+     * and an empty path the file {@code dirfd} itself (fexecve). Both are named by the path jlibos recorded
+     * when the descriptor was opened.
+     */
+    private long execveat(GuestThread t, SyscallArgs a) {
+        int dirfd = a.i32(0), flags = a.i32(4);
+        if ((flags & AT_SYMLINK_NOFOLLOW) != 0) {
+            t.kernel().log().once("execveat: AT_SYMLINK_NOFOLLOW is not supported (EINVAL)");
+            throw Errno.EINVAL.fail();
+        }
+        if ((flags & ~AT_EMPTY_PATH) != 0) throw Errno.EINVAL.fail();
+        byte[] rawPath = GuestPaths.pathOrEmpty(t, a.get(1));
+        String path = GuestPaths.string(rawPath);
+        if (path.isEmpty()) {
+            if ((flags & AT_EMPTY_PATH) == 0) throw Errno.ENOENT.fail();
+            path = t.process.files.get(dirfd).path(); // EBADF for a bad fd
+        } else if (!path.startsWith("/") && dirfd != GuestPaths.AT_FDCWD) {
+            String dir = t.process.files.get(dirfd).path();
+            path = (dir.endsWith("/") ? dir : dir + "/") + path;
+        }
+        if (path == null || !path.startsWith("/") && dirfd != GuestPaths.AT_FDCWD) throw Errno.ENOENT.fail();
+        return exec(t, path, a.get(2), a.get(3));
+    }
+
+    private long exec(GuestThread t, String path, long argvAddress, long envpAddress) {
+        GuestProcess p = t.process;
+        List<String> argv = strings(p.memory, argvAddress);
+        List<String> envp = strings(p.memory, envpAddress);
         AddressSpace old = p.memory;
         AddressSpace fresh = new AddressSpace(t.kernel().hostMemory());
         LoadedProgram program;
@@ -250,6 +295,7 @@ public final class ForkExecCalls implements SyscallFamily {
         old.close();
         fresh.attach(t.cpu);
         p.files.closeOnExecve();
+        dev.jlibos.kernel.signal.TimerCalls.release(p); // POSIX timers do not survive execve
         p.signals.resetForExec();
         t.signals.resetForExec();
         t.name = lastComponent(program.execFn());
@@ -307,18 +353,48 @@ public final class ForkExecCalls implements SyscallFamily {
 
     private long wait4(GuestThread t, int pid, long statusAddress, int options, long rusage) {
         if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WALL | WCLONE | WNOTHREAD)) != 0) throw Errno.EINVAL.fail();
-        GuestProcess zombie = reap(t, pid, options, true);
-        if (zombie == null) return 0; // WNOHANG and nobody has exited
-        if (statusAddress != 0) t.process.memory.writeInt(statusAddress, waitStatus(zombie.exitStatus()));
+        // wait4's WUNTRACED is waitid's WSTOPPED (the same bit); exits are always reported.
+        Report r = reap(t, pid, options | WEXITED, true);
+        if (r == null) return 0; // WNOHANG and no child has changed state
+        if (statusAddress != 0) t.process.memory.writeInt(statusAddress, r.waitStatus());
         if (rusage != 0) t.process.memory.write(rusage, new byte[144]);
-        return zombie.pid;
+        return r.child.pid;
+    }
+
+    /** What wait reports about a child: its end, a stop (by signal {@code signal}) or a continuation. */
+    private record Report(GuestProcess child, int kind, int signal) {
+        static final int EXITED = 0, STOPPED = 1, CONTINUED = 2;
+
+        /** The wait status word: exit, death by signal, (sig << 8) | 0x7f for stopped, 0xffff for continued. */
+        int waitStatus() {
+            return switch (kind) {
+                case STOPPED -> (signal & 0xff) << 8 | 0x7f;
+                case CONTINUED -> 0xffff;
+                default -> ForkExecCalls.waitStatus(child.exitStatus());
+            };
+        }
+
+        /** The siginfo waitid fills (and SIGCHLD carries). */
+        byte[] info() {
+            if (kind == EXITED) {
+                ExitStatus s = child.exitStatus();
+                return dev.jlibos.signals.SigInfo.childEnded(child.pid, child.credentials.ruid, s.signalled(),
+                        s.signalled() ? s.signal() : s.code());
+            }
+            byte[] info = dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGCHLD,
+                    kind == STOPPED ? JobControl.CLD_STOPPED : JobControl.CLD_CONTINUED, child.pid, child.credentials.ruid);
+            dev.jlibos.core.mem.Longs.put(info, 24, signal, 4);
+            return info;
+        }
     }
 
     /**
-     * Waits for a matching child to end and returns it (removed from the table when {@code remove});
-     * null with WNOHANG when none has ended. ECHILD without matching children, EINTR on a signal.
+     * Waits for a matching child to change state as {@code options} asks (WEXITED: end; WSTOPPED: a stop
+     * not yet reported; WCONTINUED: a continuation not yet reported) and reports it; {@code consume}
+     * removes an ended child from the table and clears a reported stop or continuation (not WNOWAIT).
+     * Null with WNOHANG when nothing changed. ECHILD without matching children, EINTR on a signal.
      */
-    private static GuestProcess reap(GuestThread t, int pid, int options, boolean remove) {
+    private static Report reap(GuestThread t, int pid, int options, boolean consume) {
         GuestProcess p = t.process;
         Kernel kernel = t.kernel();
         while (true) {
@@ -328,14 +404,17 @@ public final class ForkExecCalls implements SyscallFamily {
                     if (!matches(c, pid, p)) continue;
                     any = true;
                     if (c.finished()) {
+                        if ((options & WEXITED) == 0) continue;
                         // Deterministic mode: waiting for a child takes as long as the child ran.
                         if (p.determinism != null && c.determinism != null) p.determinism.advanceTo(c.determinism.elapsed());
-                        if (remove) {
+                        if (consume) {
                             p.children.remove(c);
                             kernel.forget(c);
                         }
-                        return c;
+                        return new Report(c, Report.EXITED, 0);
                     }
+                    Report r = jobReport(c, options, consume);
+                    if (r != null) return r;
                 }
                 if (!any) throw Errno.ECHILD.fail();
             }
@@ -351,6 +430,23 @@ public final class ForkExecCalls implements SyscallFamily {
                 throw Errno.EINTR.fail();
             }
         }
+    }
+
+    /** A stop or continuation of live child {@code c} that wait has not reported yet, or null. */
+    private static Report jobReport(GuestProcess c, int options, boolean consume) {
+        synchronized (c.jobControl) {
+            // A dying process (SIGKILL while stopped) is not stopped any more: its end is what counts.
+            if ((options & WSTOPPED) != 0 && c.stopped && c.stopReport != 0 && !c.exited()) {
+                int sig = c.stopReport;
+                if (consume) c.stopReport = 0;
+                return new Report(c, Report.STOPPED, sig);
+            }
+            if ((options & WCONTINUED) != 0 && c.continuedReport) {
+                if (consume) c.continuedReport = false;
+                return new Report(c, Report.CONTINUED, dev.jlibos.signals.Signal.SIGCONT);
+            }
+        }
+        return null;
     }
 
     /** waitid(idtype, id, siginfo, options, rusage): like wait4, reporting through a siginfo. */
@@ -370,17 +466,8 @@ public final class ForkExecCalls implements SyscallFamily {
             case P_PGID -> id == 0 ? 0 : -id;
             default -> throw Errno.EINVAL.fail();
         };
-        if ((options & WEXITED) == 0) { // only stopped/continued children asked for: none ever are
-            if ((options & WNOHANG) != 0) return 0;
-            throw Errno.ECHILD.fail();
-        }
-        GuestProcess zombie = reap(t, pid, options, (options & WNOWAIT) == 0);
-        byte[] info = new byte[dev.jlibos.signals.SigInfo.SIZE];
-        if (zombie != null) {
-            ExitStatus s = zombie.exitStatus();
-            info = dev.jlibos.signals.SigInfo.childEnded(zombie.pid, zombie.credentials.ruid, s.signalled(),
-                    s.signalled() ? s.signal() : s.code());
-        }
+        Report r = reap(t, pid, options, (options & WNOWAIT) == 0);
+        byte[] info = r != null ? r.info() : new byte[dev.jlibos.signals.SigInfo.SIZE];
         if (infoAddress != 0) t.process.memory.write(infoAddress, info);
         if (a.get(4) != 0) t.process.memory.write(a.get(4), new byte[144]);
         return 0;

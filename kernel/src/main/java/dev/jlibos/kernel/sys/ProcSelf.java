@@ -88,13 +88,16 @@ final class ProcSelf {
         return null;
     }
 
-    /** /proc/PID/stat: the 52 fields of Linux 6.x, with what the libOS knows filled in and the rest 0. */
-    static String stat(GuestThread t) {
+    /**
+     * /proc/PID/stat (or /proc/PID/task/TID/stat when {@code task}: the thread's id and name): the 52
+     * fields of Linux 6.x, with what the libOS knows filled in and the rest 0.
+     */
+    static String stat(GuestThread t, boolean task) {
         GuestProcess p = t.process;
         long vsize = 0;
         for (Vma v : p.memory.areas()) vsize += v.end() - v.start();
         StringBuilder sb = new StringBuilder();
-        sb.append(p.pid).append(" (").append(t.name).append(") R ").append(p.ppid).append(' ')
+        sb.append(task ? t.tid : p.pid).append(" (").append(t.name).append(") ").append(p.stopped ? 'T' : 'R').append(' ').append(p.ppid).append(' ')
                 .append(p.pgid).append(' ').append(p.sid).append(" 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 ")
                 .append(p.threads.size()).append(" 0 0 ").append(vsize).append(" 0 18446744073709551615");
         for (int i = 26; i <= 52; i++) sb.append(" 0");
@@ -134,7 +137,7 @@ final class ProcSelf {
         var c = p.credentials;
         return "Name:\t" + t.name + "\n"
                 + String.format("Umask:\t%04o%n", p.fs.umask)
-                + "State:\tR (running)\n"
+                + (p.stopped ? "State:\tT (stopped)\n" : "State:\tR (running)\n")
                 + "Tgid:\t" + p.pid + "\nNgid:\t0\nPid:\t" + t.tid + "\nPPid:\t" + p.ppid + "\nTracerPid:\t0\n"
                 + "Uid:\t" + c.ruid + "\t" + c.euid + "\t" + c.suid + "\t" + c.fsuid + "\n"
                 + "Gid:\t" + c.rgid + "\t" + c.egid + "\t" + c.sgid + "\t" + c.fsgid + "\n"

@@ -21,7 +21,9 @@ import java.util.List;
  */
 public final class ProcTree implements SyntheticTree {
     private static final List<String> PROCESS_FILES = List.of("auxv", "cmdline", "comm", "cwd", "environ", "exe",
-            "fd", "maps", "mounts", "root", "stat", "statm", "status");
+            "fd", "maps", "mounts", "root", "stat", "statm", "status", "task");
+    /** What /proc/PID/task/TID holds: the per-thread files. */
+    private static final List<String> TASK_FILES = List.of("comm", "stat", "status");
     private static final List<String> HOST_COPIES = List.of("meminfo", "uptime", "loadavg", "version");
     private static final List<String> KERNEL_FILES = List.of("hostname", "osrelease", "ostype", "pid_max");
     private final MountTable mounts;
@@ -76,6 +78,13 @@ public final class ProcTree implements SyntheticTree {
             FileDescription f = fileOf(owner, path.get(2));
             return f == null ? null : new Symlink(f.path());
         }
+        if (entry.equals("task")) {
+            if (path.size() == 2) return new Directory(owner.process.threads.stream().map(th -> Integer.toString(th.tid)).toList());
+            GuestThread task = taskOf(owner, path.get(2));
+            if (task == null) return null;
+            if (path.size() == 3) return new Directory(TASK_FILES);
+            return path.size() == 4 && TASK_FILES.contains(path.get(3)) ? new File() : null;
+        }
         if (path.size() != 2 || !PROCESS_FILES.contains(entry)) return null;
         return switch (entry) {
             case "exe" -> new Symlink(owner.process.executable);
@@ -107,10 +116,19 @@ public final class ProcTree implements SyntheticTree {
             };
         }
         GuestThread owner = processThread(t, path.get(0));
+        if (owner != null && path.size() == 4 && path.get(1).equals("task")) {
+            GuestThread task = taskOf(owner, path.get(2));
+            if (task == null) return null;
+            return switch (path.get(3)) {
+                case "stat" -> ProcSelf.stat(task, true).getBytes(StandardCharsets.UTF_8);
+                case "comm", "status" -> ProcSelf.contents(task, path.get(3));
+                default -> null;
+            };
+        }
         if (owner == null || path.size() != 2) return null;
         return switch (path.get(1)) {
             case "mounts" -> mountsFile();
-            case "stat" -> ProcSelf.stat(owner).getBytes(StandardCharsets.UTF_8);
+            case "stat" -> ProcSelf.stat(owner, false).getBytes(StandardCharsets.UTF_8);
             case "statm" -> line("0 0 0 0 0 0 0");
             default -> ProcSelf.contents(owner, path.get(1));
         };
@@ -139,6 +157,14 @@ public final class ProcTree implements SyntheticTree {
         GuestProcess p = t.kernel().process(n);
         if (p == null || p.finished() || p.threads.isEmpty()) return null;
         return p.threads.get(0);
+    }
+
+    /** A live thread of {@code owner}'s process by its tid (a /proc/PID/task entry), or null. */
+    private static GuestThread taskOf(GuestThread owner, String tid) {
+        for (GuestThread th : owner.process.threads) {
+            if (Integer.toString(th.tid).equals(tid) && !th.exiting()) return th;
+        }
+        return null;
     }
 
     private static FileDescription fileOf(GuestThread owner, String fd) {

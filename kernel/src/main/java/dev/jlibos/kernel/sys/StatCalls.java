@@ -43,11 +43,7 @@ public final class StatCalls implements SyscallFamily {
         r.full(Sysno.FSTATFS, (t, a) -> {
             FileDescription d = t.process.files.get(a.i32(0));
             if (d.hostFd() < 0) { // pipes and streams live on pipefs
-                byte[] b = new byte[STATFS_SIZE];
-                dev.jlibos.core.mem.Longs.put(b, 0, PIPEFS_MAGIC, 8);
-                dev.jlibos.core.mem.Longs.put(b, 8, 4096, 8);
-                dev.jlibos.core.mem.Longs.put(b, 64, 255, 8);
-                t.process.memory.write(a.get(1), b);
+                t.process.memory.write(a.get(1), pseudoStatfs(PIPEFS_MAGIC));
                 return 0;
             }
             t.process.memory.write(a.get(1), t.process.fs.host.fstatfs(d.hostFd()));
@@ -162,6 +158,15 @@ public final class StatCalls implements SyscallFamily {
     private static final int STATFS_SIZE = 120;
     private static final long PIPEFS_MAGIC = 0x50495045L, PROC_SUPER_MAGIC = 0x9fa0;
 
+    /** struct statfs of a filesystem that lives in the kernel (pipefs, procfs): type, 4 KiB blocks, NAME_MAX. */
+    private static byte[] pseudoStatfs(long magic) {
+        byte[] b = new byte[STATFS_SIZE];
+        dev.jlibos.core.mem.Longs.put(b, 0, magic, 8);
+        dev.jlibos.core.mem.Longs.put(b, 8, 4096, 8);
+        dev.jlibos.core.mem.Longs.put(b, 64, 255, 8);
+        return b;
+    }
+
     /** struct stat of a /proc, /sys or /dev-link node: what procfs reports for its kind. */
     private static byte[] syntheticStat(Location l) {
         int mode = l.synthetic instanceof SyntheticTree.Directory ? StatLayout.S_IFDIR | 0555
@@ -178,11 +183,7 @@ public final class StatCalls implements SyscallFamily {
         try (Location l = GuestPaths.locate(t, AT_FDCWD, path, true)) {
             l.requireExists();
             if (l.synthetic != null && !(l.synthetic instanceof SyntheticTree.HostDevice)) {
-                byte[] b = new byte[STATFS_SIZE];
-                dev.jlibos.core.mem.Longs.put(b, 0, PROC_SUPER_MAGIC, 8);
-                dev.jlibos.core.mem.Longs.put(b, 8, 4096, 8);
-                dev.jlibos.core.mem.Longs.put(b, 64, 255, 8);
-                t.process.memory.write(a.get(1), b);
+                t.process.memory.write(a.get(1), pseudoStatfs(PROC_SUPER_MAGIC));
                 return 0;
             }
             fd = host.openat(l.dirFd(), l.name(), 0x200000 | 0x80000 /* O_PATH|O_CLOEXEC */, 0, 0);

@@ -49,16 +49,29 @@ public final class TimeCalls implements SyscallFamily {
         }
     }
 
-    /** Nanoseconds of {@code clock}, or EINVAL for an unknown clock id. */
-    static long now(GuestThread t, int clock) {
+    /** The host's CLOCK_MONOTONIC as guests see it (the hook path's clock, and what the vDSO line follows). */
+    public static long hostMonotonic() {
+        return System.nanoTime() + MONOTONIC_OFFSET;
+    }
+
+    /** The host's CLOCK_REALTIME in ns since the epoch. */
+    public static long hostRealtime() {
+        Instant i = Instant.now();
+        return i.getEpochSecond() * NANOS + i.getNano();
+    }
+
+    /**
+     * Nanoseconds of {@code clock}, or EINVAL for an unknown clock id. With the vDSO on, the clocks it
+     * serves come from its line here too, so a guest mixing vDSO calls and raw syscalls sees one clock.
+     */
+    public static long now(GuestThread t, int clock) {
         if (t.process.determinism != null) return virtualNow(t, clock);
+        dev.jlibos.kml.VdsoClock line = t.kernel().vdsoClock();
         return switch (clock) {
-            case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI -> {
-                Instant i = Instant.now();
-                yield i.getEpochSecond() * NANOS + i.getNano();
-            }
+            case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI ->
+                    line != null ? line.realtime() : hostRealtime();
             case CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM ->
-                    System.nanoTime() + MONOTONIC_OFFSET;
+                    line != null ? line.monotonic() : hostMonotonic();
             // One thread per process today, so the process's CPU time is the thread's.
             case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> THREADS.getCurrentThreadCpuTime();
             default -> throw Errno.EINVAL.fail();

@@ -7,6 +7,12 @@ package dev.jlibos.kernel.syscall;
 public final class SyscallArgs {
     /** [0] = syscall number, [1..6] = rdi, rsi, rdx, r10, r8, r9. */
     final long[] raw = new long[7];
+    /** Whether the current call was forwarded to the host kernel (shown by --strace as " [host]"). */
+    boolean forwarded;
+
+    public boolean forwarded() {
+        return forwarded;
+    }
 
     public int number() {
         return (int) raw[0];

@@ -9,6 +9,10 @@ import dev.jlibos.kernel.trace.SyscallListener;
 import dev.jlibos.kernel.trace.SyscallRecord;
 import dev.jlibos.syscalls.StraceFormatter;
 import dev.jlibos.syscalls.SyscallTable;
+import dev.jlibos.syscalls.offload.OffloadAllowlist;
+import dev.jlibos.syscalls.offload.OffloadPolicy;
+import dev.jlibos.syscalls.offload.OffloadSpec;
+import dev.jlibos.kernel.sys.HostOffload;
 
 import java.io.PrintStream;
 
@@ -92,6 +96,25 @@ public final class SyscallDispatcher {
     }
 
     private long invoke(GuestThread thread, SyscallRegistry.Entry entry, SyscallArgs args) {
+        args.forwarded = false;
+        OffloadPolicy policy = kernel.offloadPolicy();
+        if (policy != OffloadPolicy.NONE) {
+            OffloadSpec spec = OffloadAllowlist.get(args.number());
+            if (spec != null && (policy == OffloadPolicy.ALL || entry == null)) {
+                long r = offload(thread, spec, args);
+                if (!HostOffload.declined(r)) {
+                    args.forwarded = true;
+                    return r;
+                }
+                // Unimplemented here, and the host cannot take it as asked: EBADF for an fd without a host
+                // fd (as the brief of the offload says), ENOSYS otherwise. Implemented: jlibos serves it.
+                if (entry == null) {
+                    if (r == HostOffload.DECLINED_BADF) return Errno.EBADF.negated();
+                    kernel.log().once("syscall " + spec.number() + " not forwarded (sandbox or guest path): returning ENOSYS");
+                    return Errno.ENOSYS.negated();
+                }
+            }
+        }
         if (entry == null) {
             String name = SyscallTable.getOrUnknown(args.number()).name();
             kernel.log().once("unimplemented syscall " + name + " (" + args.number() + "): returning ENOSYS");
@@ -104,6 +127,17 @@ public final class SyscallDispatcher {
             return e.errno().negated();
         } catch (RuntimeException | StackOverflowError e) {
             kernel.log().error("internal error in " + entry.def().name() + ": " + e + " (returning EIO)", e);
+            return Errno.EIO.negated();
+        }
+    }
+
+    private long offload(GuestThread thread, OffloadSpec spec, SyscallArgs args) {
+        try {
+            return kernel.offload().forward(thread, spec, args);
+        } catch (LinuxException e) {
+            return e.errno().negated();
+        } catch (RuntimeException e) {
+            kernel.log().error("internal error forwarding syscall " + spec.number() + ": " + e + " (returning EIO)", e);
             return Errno.EIO.negated();
         }
     }
@@ -152,7 +186,8 @@ public final class SyscallDispatcher {
         int number = args.number();
         String line = afterExec(before, number, result, StraceFormatter.DEFAULT_ALIGN_COLUMN);
         // exit and exit_group have no result; the table's ResultKind.NONE prints strace's "= ?".
-        out.println(line != null ? line : format(formatter, thread, number, args.arguments(), result));
+        if (line == null) line = format(formatter, thread, number, args.arguments(), result);
+        out.println(args.forwarded ? line + " [host]" : line);
     }
 
     private static String format(StraceFormatter f, GuestThread thread, int number, long[] values, long result) {

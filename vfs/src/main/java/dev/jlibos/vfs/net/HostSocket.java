@@ -209,6 +209,12 @@ public final class HostSocket extends Socket {
     }
 
     @Override
+    public int outputQueued() {
+        byte[] n = host.ioctlBuffer(fd, 0x5411 /* SIOCOUTQ */, new byte[4]);
+        return (int) dev.jlibos.core.mem.Longs.fromBytes(n, 0, 4);
+    }
+
+    @Override
     protected void release() {
         host.closeFd(fd);
     }

@@ -346,6 +346,24 @@ public final class UnixSocket extends Socket {
         }
     }
 
+    /**
+     * SIOCOUTQ: what this socket sent that its peer has not read yet (Linux counts the send buffer's
+     * allocated bytes, which for a connected AF_UNIX socket are the peer's unread data from it).
+     */
+    @Override
+    public int outputQueued() {
+        synchronized (LOCK) {
+            if (state == State.LISTENING) throw Errno.EINVAL.fail();
+            if (peer == null || !connectionOriented()) return 0;
+            if (type != SOCK_STREAM) {
+                int n = 0;
+                for (var s : peer.received) n += s.data.length;
+                return n;
+            }
+            return peer.receivedBytes;
+        }
+    }
+
     @Override
     public byte[] localAddress() {
         synchronized (LOCK) {
