@@ -42,6 +42,11 @@ final class RunCommand implements Callable<Integer> {
             + "% of time, seconds, usecs/call, calls, errors; sorted by time.")
     boolean stats;
 
+    @Option(names = "--deterministic", paramLabel = "SEED", description = "Deterministic mode: a virtual clock"
+            + " (starts at 2024-01-01T00:00:00Z, advances with guest work and sleeps), randomness from SEED, fixed"
+            + " uid/gid/hostname/uname, thread turns in a guest-defined order: the same run gives the same output.")
+    Long deterministic;
+
     @Option(names = "--syscall-path", paramLabel = "hook|shim", description = "hook: every syscall traps into Java;"
             + " shim: a vDSO serves clock_gettime, clock_getres, gettimeofday, time and getcpu as guest code (default: shim).")
     String syscallPath = dev.jlibos.kernel.SyscallPath.defaultPath().name().toLowerCase(java.util.Locale.ROOT);
@@ -109,6 +114,7 @@ final class RunCommand implements Callable<Integer> {
                 .strace(strace ? System.err : null)
                 .syscallPath(syscalls)
                 .debug(debug);
+        if (deterministic != null) builder.deterministic(deterministic);
         boolean sandboxed = sandbox || !mounts.isEmpty() || !tmpfs.isEmpty();
         if (offload != null) {
             try {

@@ -73,6 +73,8 @@ class CProgramsTest {
         }
         c.add(new Case("limits", "limits cpu", List.of("cpu"), NO_ENV, NO_INPUT, Signals.killedBy(9 /* SIGKILL */), true));
         c.add(new Case("cpuid", "cpuid", List.of(), NO_ENV, NO_INPUT, 0, false));
+        // Prints clocks and random bytes: only its status is compared natively (DeterminismTest compares runs).
+        c.add(new Case("determinism", "determinism", List.of(), NO_ENV, NO_INPUT, 0, false));
         for (int code : new int[] {0, 1, 42, 255}) {
             c.add(new Case("faults", "exit " + code, List.of("exit", Integer.toString(code)), NO_ENV, NO_INPUT, code, true));
         }

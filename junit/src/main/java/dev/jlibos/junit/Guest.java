@@ -2,10 +2,12 @@ package dev.jlibos.junit;
 
 import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.Snapshot;
 import dev.jlibos.loader.LoadException;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,6 +59,7 @@ public final class Guest {
     private long memoryLimit = DEFAULT_MEMORY_LIMIT;
     private int maxOpenFiles, maxProcesses;
     private Duration cpuTimeLimit;
+    private Long seed;
     private boolean hostFilesystem;
     private final List<Mount> mounts = new ArrayList<>();
     private final Map<String, byte[]> files = new LinkedHashMap<>();
@@ -98,6 +101,7 @@ public final class Guest {
         g.maxOpenFiles = maxOpenFiles;
         g.maxProcesses = maxProcesses;
         g.cpuTimeLimit = cpuTimeLimit;
+        g.seed = seed;
         g.observer = observer;
         g.hostFilesystem = hostFilesystem;
         g.mounts.addAll(mounts);
@@ -280,6 +284,17 @@ public final class Guest {
         return this;
     }
 
+    /**
+     * Deterministic mode ({@link Machine.Builder#deterministic}): a virtual clock starting at
+     * 2024-01-01T00:00:00Z that advances with guest work and sleeps, seeded AT_RANDOM, getrandom and
+     * /dev/urandom, fixed uid/gid/hostname/uname, and thread turns in a guest-defined order, so two runs of
+     * the same guest give the same stdout and syscall trace.
+     */
+    public Guest deterministic(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
     /** At most {@code n} descriptors per process, stdio included (EMFILE beyond; Limit.OPEN_FILES). */
     public Guest maxOpenFiles(int n) {
         if (n < 3) throw new IllegalArgumentException("at least 3 descriptors (stdio) are needed");
@@ -321,11 +336,55 @@ public final class Guest {
      */
     public GuestResult run() {
         List<String> argv = argv();
-        List<String> envp = new ArrayList<>();
-        env.forEach((k, v) -> envp.add(k + "=" + v));
         CappedOutput out = new CappedOutput(maxOutput), err = new CappedOutput(maxOutput);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         TraceRecorder trace = traceAll || traceTail > 0 ? new TraceRecorder(traceAll ? -1 : traceTail) : null;
+        Machine machine = builder(argv, out, err, log, trace).build();
+        long start = System.nanoTime();
+        ExitStatus status;
+        try {
+            status = machine.run();
+        } catch (LoadException | RuntimeException e) {
+            machine.close();
+            if (e instanceof LoadException le) throw new GuestLaunchException(le.getMessage(), le);
+            throw (RuntimeException) e;
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        GuestResult result = new GuestResult(argv, status, machine.exceededLimits(), out.bytes(), out.dropped(),
+                err.bytes(), err.dropped(), trace == null ? List.of() : trace.records(), trace == null ? 0 : trace.total(),
+                traceAll, log.toString(StandardCharsets.UTF_8), elapsed, hostFilesystem ? null : machine);
+        if (observer != null) observer.accept(result);
+        return result;
+    }
+
+    /**
+     * Runs the program up to {@code at} (typically {@link Snapshot.Point#firstReadOfStdin()}: initialised and
+     * waiting for input) and returns a snapshot from which {@link GuestSnapshot#run} starts runs cheaply, each
+     * with its own stdin (a fork server for test suites and fuzzing; see {@link Snapshot} for what runs share).
+     * Output before the point is discarded.
+     *
+     * @throws GuestLaunchException when the program cannot be started at all
+     * @throws IllegalStateException when it ends before the point
+     */
+    public GuestSnapshot snapshot(Snapshot.Point at) {
+        List<String> argv = argv();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Machine machine = builder(argv, OutputStream.nullOutputStream(), OutputStream.nullOutputStream(), log, null).build();
+        try {
+            return new GuestSnapshot(argv, machine.snapshot(at), machine, maxOutput);
+        } catch (LoadException e) {
+            machine.close();
+            throw new GuestLaunchException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            machine.close();
+            throw e;
+        }
+    }
+
+    private Machine.Builder builder(List<String> argv, OutputStream out, OutputStream err, ByteArrayOutputStream log,
+                                    TraceRecorder trace) {
+        List<String> envp = new ArrayList<>();
+        env.forEach((k, v) -> envp.add(k + "=" + v));
         Machine.Builder builder = Machine.builder()
                 .program(program)
                 .args(argv)
@@ -338,6 +397,7 @@ public final class Guest {
                 .memoryLimit(memoryLimit)
                 .cpuTimeLimit(cpuTimeLimit);
         if (maxOpenFiles > 0) builder.maxOpenFiles(maxOpenFiles);
+        if (seed != null) builder.deterministic(seed);
         if (maxProcesses > 0) builder.maxProcesses(maxProcesses);
         if (hostFilesystem) {
             if (!mounts.isEmpty() || !files.isEmpty()) {
@@ -356,22 +416,7 @@ public final class Guest {
             builder.cwd(cwd != null ? cwd : workDir != null ? GuestRunner.WORK_DIR : "/");
         }
         if (trace != null) builder.traceListener(trace);
-        Machine machine = builder.build();
-        long start = System.nanoTime();
-        ExitStatus status;
-        try {
-            status = machine.run();
-        } catch (LoadException | RuntimeException e) {
-            machine.close();
-            if (e instanceof LoadException le) throw new GuestLaunchException(le.getMessage(), le);
-            throw (RuntimeException) e;
-        }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        GuestResult result = new GuestResult(argv, status, machine.exceededLimits(), out.bytes(), out.dropped(),
-                err.bytes(), err.dropped(), trace == null ? List.of() : trace.records(), trace == null ? 0 : trace.total(),
-                traceAll, log.toString(StandardCharsets.UTF_8), elapsed, hostFilesystem ? null : machine);
-        if (observer != null) observer.accept(result);
-        return result;
+        return builder;
     }
 
     @Override

@@ -37,6 +37,33 @@ class GuestTest {
     }
 
     @Test
+    void deterministicGuestsSeeAVirtualClockAndSeededRandomness() {
+        java.util.function.LongFunction<GuestResult> run = seed -> Guest.program(BUSYBOX)
+                .args("sh", "-c", "date -u; hostname; id -u; head -c 8 /dev/urandom | od -An -tx1; sleep 5; date -u +%s")
+                .deterministic(seed).run();
+        GuestResult a = run.apply(1), b = run.apply(1), c = run.apply(2);
+        assertEquals(0, a.exitCode(), a.describe());
+        List<String> lines = a.stdoutText().lines().toList();
+        assertEquals("Mon Jan  1 00:00:00 UTC 2024", lines.get(0), a.describe());
+        assertEquals(List.of("jlibos", "1000"), lines.subList(1, 3));
+        assertEquals("1704067205", lines.get(4), "sleep 5 advanced the virtual clock by 5 s");
+        assertEquals(a.stdoutText(), b.stdoutText());
+        assertFalse(a.stdoutText().equals(c.stdoutText()), "another seed, other random bytes");
+    }
+
+    @Test
+    void runsFromASnapshotEachGetTheirOwnInput() {
+        try (GuestSnapshot s = Guest.program(BUSYBOX).args("sh", "-c", "read line; echo \"got $line\"; x=$line; echo ${#x}")
+                .snapshot(dev.jlibos.kernel.Snapshot.Point.firstReadOfStdin())) {
+            for (String input : List.of("one", "three", "seventeen")) {
+                GuestResult r = s.run(input + "\n");
+                assertEquals(0, r.exitCode(), r.describe());
+                assertEquals("got " + input + "\n" + input.length() + "\n", r.stdoutText());
+            }
+        }
+    }
+
+    @Test
     void sha256sumOfStdin() throws Exception {
         byte[] input = new byte[100_000];
         new java.util.Random(42).nextBytes(input);

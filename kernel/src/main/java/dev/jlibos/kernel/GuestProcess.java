@@ -43,6 +43,16 @@ public final class GuestProcess {
      * being served. Fair, so a preempted thread queues behind the ones waiting.
      */
     private final java.util.concurrent.Semaphore execution = new java.util.concurrent.Semaphore(1, true);
+    /** Deterministic mode's replacement for {@link #execution} (null otherwise): turns in guest-defined order. */
+    private final DeterministicBaton baton;
+    /**
+     * A snapshot run's pooled engine and address space: not closed when the process ends, the snapshot
+     * resets and reuses them (null otherwise).
+     */
+    public dev.jlibos.core.cpu.Cpu retainedEngine;
+    public AddressSpace retainedMemory;
+    /** Deterministic mode's virtual clock and seeded random generator (null otherwise). */
+    public Determinism.ProcessState determinism;
     /** The thread holding {@link #execution} and how many times it changed hands (for preemption). */
     private volatile GuestThread running;
     private volatile long turns;
@@ -111,6 +121,12 @@ public final class GuestProcess {
         this.memory = memory;
         this.files = files;
         this.credentials = credentials;
+        this.baton = kernel.determinism() != null ? new DeterministicBaton() : null;
+    }
+
+    /** Whether this process runs in deterministic mode (see {@link Determinism}). */
+    public boolean deterministic() {
+        return baton != null;
     }
 
     public boolean exited() {
@@ -135,6 +151,13 @@ public final class GuestProcess {
     }
 
     void onCpu(GuestThread t) {
+        if (baton != null) {
+            baton.acquire(t);
+            running = t;
+            turns++;
+            startTurn(t);
+            return;
+        }
         execution.acquireUninterruptibly();
         running = t;
         turns++;
@@ -143,11 +166,13 @@ public final class GuestProcess {
 
     void offCpu(GuestThread t) {
         if (running == t) running = null;
-        execution.release();
+        if (baton != null) baton.release(t);
+        else execution.release();
     }
 
     /** Whether other threads wait for the execution lock (the holder should hand it over). */
     boolean othersWaiting() {
+        if (baton != null) return baton.othersReady();
         return execution.hasQueuedThreads();
     }
 
@@ -186,16 +211,48 @@ public final class GuestProcess {
     private int slicesHeld;
 
     /** At the end of a syscall (inside the engine's hook, where pausing is safe): let waiting threads run. */
-    public void yieldIfRequested() {
+    public void yieldIfRequested(GuestThread t) {
+        if (baton != null) {
+            if (t.turnSyscalls >= Determinism.SYSCALLS_PER_TURN) yieldTurn(t);
+            return;
+        }
         if (!yieldRequested) return;
         dev.jlibos.core.Blocking.run(() -> null);
+    }
+
+    /**
+     * sched_yield, a sleep in deterministic mode, a preempted thread: lets the threads waiting to run go
+     * first. The calling thread holds the execution lock (its own host thread).
+     */
+    public void yieldTurn(GuestThread t) {
+        if (baton == null) {
+            dev.jlibos.core.Blocking.run(() -> {
+                Thread.yield();
+                return null;
+            });
+            return;
+        }
+        if (baton.yieldTurn(t)) running = t;
+        startTurn(t);
+    }
+
+    /** Deterministic mode: a new turn's budgets (syscalls, and blocks for code that makes none). */
+    void startTurn(GuestThread t) {
+        t.turnSyscalls = 0;
+        t.cpu.setBlockBudget(Determinism.BLOCKS_PER_TURN);
+    }
+
+    /** A guest thread made {@code t} runnable (futex wake): in deterministic mode it is queued now. */
+    public void madeReady(GuestThread t) {
+        if (baton != null) baton.makeReady(t);
     }
 
 
     /** A new thread (clone with CLONE_THREAD), added by a thread holding the execution lock. */
     public void addThread(GuestThread t) {
         threads.add(t);
-        if (threads.size() == 2) Scheduler.watch(this);
+        if (baton != null) baton.makeReady(t); // never wall-clock slices: the scheduler does not watch it
+        else if (threads.size() == 2) Scheduler.watch(this);
     }
 
     /** exit(2) of the leader records its code: the process's status if the others end by exit(2) too. */
@@ -216,7 +273,14 @@ public final class GuestProcess {
         if (last) {
             if (!exited()) exit(ExitStatus.exited(leaderExitCode)); // every thread ended by exit(2)
             Scheduler.forget(this);
-            t.cpu.close();
+            if (t.cpu == retainedEngine) {
+                t.cpu.setEvents(null);
+            } else {
+                if (memory == retainedMemory) memory.detach(t.cpu); // the pooled memory outlives the process
+                t.cpu.close();
+            }
+        } else if (t.cpu == retainedEngine) {
+            t.cpu.setEvents(null);
         } else if (spareEngines.size() < MAX_SPARE_ENGINES) {
             t.cpu.setEvents(null);
             spareEngines.push(t.cpu);
@@ -244,12 +308,15 @@ public final class GuestProcess {
     /** Returns every resource to the host: called once, by the last thread's host thread, after it stopped. */
     void release() {
         if (vforkParent != null && vforkDone.getCount() > 0 && !vforkParent.exited()) copyStackToVforkParent();
-        for (dev.jlibos.core.cpu.Cpu cpu : spareEngines) cpu.close();
+        for (dev.jlibos.core.cpu.Cpu cpu : spareEngines) {
+            if (memory == retainedMemory) memory.detach(cpu);
+            cpu.close();
+        }
         spareEngines.clear();
         dev.jlibos.kernel.signal.SignalCalls.release(this);
         files.closeAll();
         if (fs != null) fs.close();
-        memory.close();
+        if (memory != retainedMemory) memory.close();
         vforkDone.countDown();
     }
 

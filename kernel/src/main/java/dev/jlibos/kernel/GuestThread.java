@@ -30,6 +30,9 @@ public final class GuestThread implements Blocking.Gate {
     public long robustListHead, robustListLength;
     /** Scratch for the syscall being served; each thread has its own so dispatch is thread-safe. */
     public final dev.jlibos.kernel.syscall.SyscallArgs syscallArgs = new dev.jlibos.kernel.syscall.SyscallArgs();
+    /** Deterministic mode: the engine's block count at the last syscall, and syscalls in this turn. */
+    public long blocksSeen;
+    public int turnSyscalls;
     /** exit(2) of this thread alone: its run loop ends at the next boundary. */
     private volatile boolean exiting;
     /** Whether this thread holds its process's execution lock (only its own host thread changes it). */
@@ -40,6 +43,8 @@ public final class GuestThread implements Blocking.Gate {
         this.tid = tid;
         this.cpu = cpu;
         this.signals = new ThreadSignals(process.signals);
+        if (process.deterministic()) cpu.countBlocks();
+        this.blocksSeen = cpu.blocksExecuted();
     }
 
     public Kernel kernel() {
@@ -104,11 +109,17 @@ public final class GuestThread implements Blocking.Gate {
                 }
                 if (done()) break;
                 if (process.othersWaiting()) { // preempted: the fair lock hands over to the next thread
-                    leave();
-                    enter();
+                    if (process.deterministic()) {
+                        process.yieldTurn(this);
+                    } else {
+                        leave();
+                        enter();
+                    }
                     // Signals sent to this thread while it waited: its engine was not running to be stopped.
                     if (!done()) kernel().signals().onInterrupted(this);
                     if (done()) break;
+                } else if (process.deterministic()) {
+                    process.startTurn(this); // the block budget ran out with nobody else to run
                 }
                 pc = cpu.get(Reg.RIP);
             }

@@ -34,6 +34,33 @@ public final class Kernel {
      */
     private volatile boolean hostNetwork = true;
 
+    /** Deterministic mode's settings, or null (set before the first process is created). */
+    private volatile Determinism determinism;
+
+    /** Machine.snapshot's watch on the first process's syscalls, or null. */
+    private volatile Snapshot.Capture capture;
+
+    void capture(Snapshot.Capture c) {
+        this.capture = c;
+    }
+
+    /**
+     * At a syscall's entry: takes the snapshot Machine.snapshot asked for if this is its point, then ends
+     * the process (the syscall is not served); true if it did.
+     */
+    public boolean captureSnapshot(GuestThread t, dev.jlibos.kernel.syscall.SyscallArgs args) {
+        Snapshot.Capture c = capture;
+        return c != null && c.check(t, args);
+    }
+
+    public Determinism determinism() {
+        return determinism;
+    }
+
+    public void deterministic(Determinism d) {
+        this.determinism = d;
+    }
+
     private volatile dev.jlibos.syscalls.offload.OffloadPolicy offloadPolicy = dev.jlibos.syscalls.offload.OffloadPolicy.NONE;
     private final dev.jlibos.kernel.sys.HostOffload offload =
             new dev.jlibos.kernel.sys.HostOffload(dev.jlibos.host.syscall.LibcHostSyscalls.INSTANCE);

@@ -54,8 +54,10 @@ public final class Launch {
             files.install(new StreamFile(null, orNull(config.stdout), "/dev/stdout"), false);
             files.install(new StreamFile(null, orNull(config.stderr), "/dev/stderr"), false);
         }
-        int[] ids = hostIds();
+        Determinism determinism = kernel.determinism();
+        int[] ids = determinism != null ? new int[] {Determinism.UID, Determinism.GID} : hostIds();
         GuestProcess p = new GuestProcess(kernel, kernel.allocatePid(), 1, memory, files, new Credentials(ids[0], ids[1]));
+        if (determinism != null) p.determinism = determinism.firstProcess();
         p.fs = config.sandbox ? null : FsContext.open(host, config.cwd); // a sandbox's is set once a thread exists
         p.argv = config.argv;
         p.envp = config.envp;
@@ -77,7 +79,8 @@ public final class Launch {
         long hwcap = cpu.cpuid(1, 0)[3] & 0xffffffffL;
         LoadOptions options = LoadOptions.defaults(hwcap, process.credentials.ruid, process.credentials.rgid, () -> {
             byte[] b = new byte[16];
-            RANDOM.nextBytes(b);
+            if (process.determinism != null) process.determinism.nextBytes(b, b.length);
+            else RANDOM.nextBytes(b);
             return b;
         });
         if (process.kernel.vdso() != null) options = options.withVdso(process.kernel.vdso()::map);

@@ -12,6 +12,7 @@ import dev.jlibos.kernel.sys.DevTree;
 import dev.jlibos.kernel.sys.ProcTree;
 import dev.jlibos.kernel.sys.SysTree;
 import dev.jlibos.loader.LoadException;
+import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.FsContext;
 import dev.jlibos.vfs.mount.MountTable;
 import dev.jlibos.loader.LoadedProgram;
@@ -52,12 +53,6 @@ public final class Machine implements AutoCloseable {
         return new Builder();
     }
 
-    /**
-     * Loads the program and runs it until its process exits.
-     *
-     * @throws LoadException when the program cannot be executed (missing, not an x86-64 ELF, malformed,
-     *                       missing interpreter); the message is one line meant for users
-     */
     /** The kernel of the current (or last) run, for {@link #signalForeground}. */
     private volatile Kernel running;
 
@@ -70,19 +65,63 @@ public final class Machine implements AutoCloseable {
         return k != null && k.signalProcessGroup(k.foregroundGroup(), sig) > 0;
     }
 
+    /**
+     * Loads the program and runs it until its process exits.
+     *
+     * @throws LoadException when the program cannot be executed (missing, not an x86-64 ELF, malformed,
+     *                       missing interpreter); the message is one line meant for users
+     */
     public ExitStatus run() throws LoadException {
+        return run(null);
+    }
+
+    /**
+     * Runs the program until it reaches {@code at} and returns a {@link Snapshot} of its process there, from
+     * which {@link Snapshot#run} starts many runs cheaply (a fork server). The first run's stdin, stdout and
+     * stderr are this builder's; each snapshot run has its own. Close the snapshot when done.
+     *
+     * @throws IllegalStateException when the program ended (or became multi-threaded) before the point
+     */
+    public Snapshot snapshot(Snapshot.Point at) throws LoadException {
+        Snapshot.Capture[] capture = new Snapshot.Capture[1];
+        ExitStatus status = run(at == null ? null : (kernel, process, release) -> {
+            FileDescription[] stdio = {process.files.get(0), process.files.get(1), process.files.get(2)};
+            capture[0] = new Snapshot.Capture(at, process.pid, stdio, config, release);
+            kernel.capture(capture[0]);
+            return capture[0];
+        });
+        Snapshot s = capture[0] == null ? null : capture[0].snapshot;
+        if (s == null) throw new IllegalStateException("the program ended (" + status + ") before the snapshot point");
+        return s;
+    }
+
+    /** How snapshot() hooks into a run: it gets the host resources to release when the snapshot closes. */
+    private interface CaptureFactory {
+        Snapshot.Capture install(Kernel kernel, GuestProcess process, Runnable releaseHost);
+    }
+
+    /** A kernel configured as the builder says (engines, log, trace, determinism). */
+    static Kernel newKernel(Builder config) {
         KernelLog log = new KernelLog(config.diagnostics, config.debug);
         Kernel kernel = new Kernel(UnicornCpu::new, new MmapHostMemory(), log, config.strace,
-                SyscallListener.all(config.traceListeners), config.syscallPath);
-        running = kernel;
-        HostFs host = new HostFs(LibcHostSyscalls.INSTANCE, kernel.hostMemory);
+                SyscallListener.all(config.traceListeners),
+                // The vDSO's clocks are the host's: deterministic mode keeps every clock read in the hook.
+                config.seed != null ? SyscallPath.HOOK : config.syscallPath);
+        if (config.seed != null) kernel.deterministic(new Determinism(config.seed));
         kernel.offloadPolicy(config.offload != null ? config.offload
                 : dev.jlibos.syscalls.offload.OffloadPolicy.defaultFor(config.sandbox));
+        return kernel;
+    }
+
+    private ExitStatus run(CaptureFactory captureFactory) throws LoadException {
+        Kernel kernel = newKernel(config);
+        running = kernel;
+        HostFs host = new HostFs(LibcHostSyscalls.INSTANCE, kernel.hostMemory);
         Cpu cpu = kernel.cpus.create();
         AddressSpace memory = new AddressSpace(kernel.hostMemory);
         memory.attach(cpu);
         GuestProcess process = Launch.createProcess(kernel, memory, host, config);
-        applyLimits(kernel, process);
+        applyLimits(config, kernel, process);
         GuestThread thread = new GuestThread(process, process.pid, cpu);
         process.threads.add(thread);
         kernel.register(process);
@@ -109,6 +148,11 @@ public final class Machine implements AutoCloseable {
             throw e;
         }
         cpu.set(Reg.RSP, program.stackPointer());
+        MountTable view = hostView;
+        Snapshot.Capture capture = captureFactory == null ? null : captureFactory.install(kernel, process, () -> {
+            if (view != null) view.close();
+            host.close();
+        });
         Watchdog watchdog = config.timeout == null ? null : Watchdog.start(kernel, config.timeout);
         Watchdog cpuBudget = config.cpuTimeLimit == null ? null : Watchdog.cpuBudget(kernel, config.cpuTimeLimit);
         try {
@@ -118,8 +162,11 @@ public final class Machine implements AutoCloseable {
             if (cpuBudget != null) cpuBudget.cancel();
             // Processes still running when the first one ends are killed, as when a container's init exits.
             for (GuestProcess p : kernel.processes()) p.exit(ExitStatus.killed(9, -1));
-            if (hostView != null) hostView.close();
-            host.close();
+            // A snapshot keeps the file view its copies of the fd table and cwd refer to, until it closes.
+            if (capture == null || capture.snapshot == null) {
+                if (hostView != null) hostView.close();
+                host.close();
+            }
             exceeded = kernel.exceededLimits();
         }
         if (config.strace != null) config.strace.println(describe(process.exitStatus()));
@@ -127,7 +174,7 @@ public final class Machine implements AutoCloseable {
     }
 
     /** The embedder's limits: machine-wide in the kernel, and as the first process's rlimits (inherited by fork). */
-    private void applyLimits(Kernel kernel, GuestProcess process) {
+    static void applyLimits(Builder config, Kernel kernel, GuestProcess process) {
         kernel.setLimits(config.memoryLimit, config.maxOpenFiles, config.maxProcesses);
         if (config.memoryLimit > 0) process.limits.restrict(ResourceLimits.AS, config.memoryLimit);
         if (config.maxOpenFiles > 0) {
@@ -233,6 +280,7 @@ public final class Machine implements AutoCloseable {
         java.time.Duration cpuTimeLimit;
         int maxOpenFiles, maxProcesses;
         boolean sandbox;
+        Long seed;
         dev.jlibos.syscalls.offload.OffloadPolicy offload;
         boolean hostNetwork;
         SyscallPath syscallPath = SyscallPath.defaultPath();
@@ -293,6 +341,17 @@ public final class Machine implements AutoCloseable {
         private static String guestPath(String p) {
             if (!p.startsWith("/")) throw new IllegalArgumentException("guest paths are absolute: " + p);
             return p;
+        }
+
+        /**
+         * Deterministic mode: time, randomness, identity and thread scheduling come from {@code seed} and the
+         * guest's own work instead of the host (see {@link Determinism}), so the same program with the same
+         * input gives the same output and syscall trace every run. The clock starts at 2024-01-01T00:00:00Z
+         * and advances with syscalls, executed blocks and sleeps (which return at once).
+         */
+        public Builder deterministic(long seed) {
+            this.seed = seed;
+            return this;
         }
 
         /** Path of the executable; the host file tree is visible at / (as with qemu-user). */

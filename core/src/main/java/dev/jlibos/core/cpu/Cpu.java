@@ -73,6 +73,25 @@ public interface Cpu extends AutoCloseable {
      */
     void requestStop();
 
+    /**
+     * Makes the engine count the basic blocks it starts and honour {@link #setBlockBudget} (deterministic
+     * mode; it costs ~5% of user time, so engines do not by default). Call before the engine first runs.
+     */
+    default void countBlocks() {
+    }
+
+    /** Basic blocks this engine has started so far (its deterministic measure of guest work); 0 if not counted. */
+    default long blocksExecuted() {
+        return 0;
+    }
+
+    /**
+     * Makes {@link #run} return (as if {@link #requestStop} had been called) once {@code blocks} more basic
+     * blocks have started; {@link Long#MAX_VALUE} removes the budget. Called by the thread running the engine.
+     */
+    default void setBlockBudget(long blocks) {
+    }
+
     @Override
     void close();
 }

@@ -90,6 +90,77 @@ public final class AddressSpace implements AutoCloseable {
         return child;
     }
 
+    /**
+     * For a copy made by {@link #resettableCopy}: each private block of the image and this space's copy of
+     * it; null for ordinary spaces.
+     */
+    private java.util.Map<Vma.Shared, Vma.Shared> copiesOfImage;
+
+    /**
+     * A copy of {@code image} (as {@link #copyForFork}) that {@link #resetTo} can later make equal to the
+     * image again without remapping the areas the run left in place.
+     */
+    public static AddressSpace resettableCopy(AddressSpace image) {
+        AddressSpace live = new AddressSpace(image.host);
+        live.copiesOfImage = new java.util.IdentityHashMap<>();
+        for (Vma v : image.areas.values()) live.insert(live.copyOfImageArea(v));
+        return live;
+    }
+
+    private Vma copyOfImageArea(Vma v) {
+        if (v.block().block().sharedWithFile()) return v;
+        Vma.Shared copied = copiesOfImage.computeIfAbsent(v.block(), shared -> {
+            HostBlock block = host.allocate(shared.block().size());
+            shared.block().copyAllTo(block);
+            return new Vma.Shared(block);
+        });
+        return new Vma(v.start(), v.end(), v.prot(), copied, v.blockOffset(), v.name(), v.fileOffset());
+    }
+
+    /**
+     * A snapshot's reset: makes this space (from {@link #resettableCopy} of {@code image}) equal to the
+     * image again. Areas still where the image has them, with the same protection and backing, stay
+     * mapped in the attached engines, so the code the engines translated from them stays valid: only
+     * their bytes are copied back. Everything else is unmapped, and the image's missing areas are mapped
+     * again. Code the run wrote into a writable+executable area (a JIT) is invalidated; code in read-only
+     * executable areas cannot have changed.
+     */
+    public void resetTo(AddressSpace image) {
+        if (copiesOfImage == null) throw new IllegalStateException("not a resettable copy");
+        java.util.Set<Vma> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Vma iv : image.areas.values()) {
+            Vma lv = areas.get(iv.start());
+            Vma.Shared expected = iv.block().block().sharedWithFile() ? iv.block() : copiesOfImage.get(iv.block());
+            if (lv != null && lv.end() == iv.end() && lv.prot() == iv.prot() && lv.block() == expected
+                    && lv.blockOffset() == iv.blockOffset()) {
+                kept.add(lv);
+            }
+        }
+        for (Vma lv : new ArrayList<>(areas.values())) {
+            if (kept.contains(lv)) continue;
+            remove(lv);
+            for (Cpu cpu : engines) cpu.unmap(lv.start(), lv.length());
+            release(lv.block());
+        }
+        copiesOfImage.values().removeIf(copy -> copy.references.get() == 0);
+        for (var e : copiesOfImage.entrySet()) e.getValue().block().restoreFrom(e.getKey().block());
+        for (Vma iv : image.areas.values()) {
+            Vma lv = areas.get(iv.start());
+            if (lv != null && kept.contains(lv)) {
+                boolean jit = (lv.prot() & Cpu.PROT_EXEC) != 0 && (lv.prot() & Cpu.PROT_WRITE) != 0;
+                if (jit) for (Cpu cpu : engines) cpu.invalidateCode(lv.start(), lv.length());
+                continue;
+            }
+            Vma copy = copyOfImageArea(iv);
+            insert(copy);
+            for (Cpu cpu : engines) {
+                cpu.map(copy.start(), copy.length(), engineProt(copy.prot()), copy.block().block().address() + copy.blockOffset());
+                if ((copy.prot() & Cpu.PROT_EXEC) != 0) cpu.invalidateCode(copy.start(), copy.length());
+            }
+        }
+        lastHit = null;
+    }
+
     // ---------------------------------------------------------------------------------------------
     // The map
 

@@ -58,6 +58,14 @@ public interface HostBlock {
         copyTo(0, target, 0, size());
     }
 
+    /**
+     * Makes this block's bytes equal to {@code source}'s (same size) again after they were changed: a
+     * snapshot's reset. Implementations may skip pages neither block has committed.
+     */
+    default void restoreFrom(HostBlock source) {
+        source.copyTo(0, this, 0, size());
+    }
+
     /** Returns the memory to the host. The block must no longer be mapped into any engine. */
     void free();
 }

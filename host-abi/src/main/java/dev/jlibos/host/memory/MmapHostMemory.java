@@ -98,6 +98,29 @@ public final class MmapHostMemory implements HostMemory {
             }
         }
 
+        /** Pages committed in either block are copied; pages untouched in both read as zero already. */
+        @Override
+        public void restoreFrom(HostBlock source) {
+            long pages = size / 4096;
+            byte[] here = new byte[(int) pages], there = new byte[(int) pages];
+            if (fileBacked || source.sharedWithFile() || libc.mincore(address, size, here) != 0
+                    || libc.mincore(source.address(), size, there) != 0) {
+                source.copyTo(0, this, 0, size);
+                return;
+            }
+            long page = 0;
+            while (page < pages) {
+                if (((here[(int) page] | there[(int) page]) & 1) == 0) {
+                    page++;
+                    continue;
+                }
+                long run = page;
+                while (run < pages && ((here[(int) run] | there[(int) run]) & 1) != 0) run++;
+                source.copyTo(page * 4096, this, page * 4096, (run - page) * 4096);
+                page = run;
+            }
+        }
+
         @Override
         public void free() {
             if (!freed) {

@@ -48,6 +48,9 @@ public final class UnicornCpu implements Cpu {
     private volatile boolean closed;
     /** Read by the native block hook: non-zero asks the engine to stop at the next block (requestStop). */
     private final Pointer stopFlag;
+    /** The UC_HOOK_BLOCK hook's handle, and whether it is the counting variant. */
+    private long blockHook;
+    private boolean countingBlocks;
 
     /** Engines opened and not yet closed in this JVM (leak checks in tests). */
     private static final java.util.concurrent.atomic.AtomicInteger LIVE = new java.util.concurrent.atomic.AtomicInteger();
@@ -79,10 +82,13 @@ public final class UnicornCpu implements Cpu {
                 "hook invalid memory");
         check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_INTR, interruptHook, null, 1, 0, 0),
                 "hook interrupts");
-        stopFlag = Memory.allocateDirect(runtime, 8);
-        stopFlag.putInt(0, 0);
+        stopFlag = Memory.allocateDirect(runtime, StopAtBlockHook.STATE_SIZE);
+        stopFlag.putInt(StopAtBlockHook.FLAG, 0);
+        stopFlag.putLong(StopAtBlockHook.BLOCKS, 0);
+        stopFlag.putLong(StopAtBlockHook.BUDGET, Long.MAX_VALUE);
         check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_BLOCK,
                 Pointer.wrap(runtime, StopAtBlockHook.address()), stopFlag, 1, 0, 0), "hook blocks");
+        blockHook = handle.getValue();
     }
 
     /**
@@ -210,7 +216,30 @@ public final class UnicornCpu implements Cpu {
 
     @Override
     public void requestStop() {
-        stopFlag.putInt(0, 1);
+        stopFlag.putInt(StopAtBlockHook.FLAG, 1);
+    }
+
+    /** Swaps in the counting block hook; before the engine first runs, so no block was translated without it. */
+    @Override
+    public void countBlocks() {
+        if (countingBlocks) return;
+        check(uc.uc_hook_del(engine, blockHook), "remove block hook");
+        LongLongByReference handle = new LongLongByReference();
+        check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_BLOCK,
+                Pointer.wrap(runtime, StopAtBlockHook.countingAddress()), stopFlag, 1, 0, 0), "hook blocks");
+        blockHook = handle.getValue();
+        countingBlocks = true;
+    }
+
+    @Override
+    public long blocksExecuted() {
+        return stopFlag.getLong(StopAtBlockHook.BLOCKS);
+    }
+
+    @Override
+    public void setBlockBudget(long blocks) {
+        long now = blocksExecuted();
+        stopFlag.putLong(StopAtBlockHook.BUDGET, blocks == Long.MAX_VALUE || now + blocks < 0 ? Long.MAX_VALUE : now + blocks);
     }
 
     private void onSyscall(Pointer engine, Pointer userData) {

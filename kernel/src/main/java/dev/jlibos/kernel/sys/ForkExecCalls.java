@@ -144,6 +144,7 @@ public final class ForkExecCalls implements SyscallFamily {
         GuestProcess child = new GuestProcess(kernel, pid, parent.pid, memory, parent.files.copyForFork(),
                 parent.credentials.copy());
         child.limits.copyFrom(parent.limits);
+        if (parent.determinism != null) child.determinism = parent.determinism.fork();
         child.fs = parent.fs.copyForFork();
         child.signals = parent.signals.copyForFork();
         child.pgid = parent.pgid;
@@ -225,7 +226,8 @@ public final class ForkExecCalls implements SyscallFamily {
         if (Long.compareUnsigned(tasks, limit) >= 0) throw Errno.EAGAIN.fail();
     }
 
-    private static void copyRegisters(Cpu from, Cpu to) {
+    /** The registers fork copies (general, flags, FS/GS bases, SSE, x87 control word). */
+    public static void copyRegisters(Cpu from, Cpu to) {
         to.setFpuControlWord(from.getFpuControlWord());
         for (Reg r : Reg.GPRS) to.set(r, from.get(r));
         for (Reg r : new Reg[] {Reg.EFLAGS, Reg.FS_BASE, Reg.GS_BASE}) to.set(r, from.get(r));
@@ -418,6 +420,8 @@ public final class ForkExecCalls implements SyscallFamily {
                     any = true;
                     if (c.finished()) {
                         if ((options & WEXITED) == 0) continue;
+                        // Deterministic mode: waiting for a child takes as long as the child ran.
+                        if (p.determinism != null && c.determinism != null) p.determinism.advanceTo(c.determinism.elapsed());
                         if (consume) {
                             p.children.remove(c);
                             kernel.forget(c);

@@ -91,6 +91,7 @@ public final class FutexTable {
             if ((w.bitset & bitset) == 0) continue;
             it.remove();
             w.wake();
+            w.thread.process.madeReady(w.thread); // deterministic mode: its turn comes in wake order
             n++;
         }
         if (q.isEmpty()) queues.remove(key);

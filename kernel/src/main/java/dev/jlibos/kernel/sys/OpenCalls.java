@@ -72,6 +72,12 @@ public final class OpenCalls implements SyscallFamily {
 
     static long open(GuestThread t, int dirfd, long pathAddress, int flags, int mode) {
         byte[] path = GuestPaths.path(t, pathAddress);
+        if (t.process.determinism != null && isRandomDevice(path)) {
+            // Deterministic mode: the seeded generator, not the host's (or the sandbox's allowlisted) device.
+            return t.process.files.install(new dev.jlibos.vfs.StreamFile(
+                    dev.jlibos.kernel.Determinism.randomStream(t.process.determinism), null, GuestPaths.string(path)),
+                    (flags & O_CLOEXEC) != 0);
+        }
         // A sandbox walks every path; passthrough walks only paths about guest processes (the host's
         // /proc would describe the JVM).
         if (t.process.fs.sandboxed()) return openSandboxed(t, dirfd, path, flags, mode);
@@ -154,6 +160,11 @@ public final class OpenCalls implements SyscallFamily {
             t.process.fs.host.closeFd(fd);
             throw e;
         }
+    }
+
+    private static boolean isRandomDevice(byte[] path) {
+        String p = GuestPaths.string(path);
+        return p.equals("/dev/urandom") || p.equals("/dev/random");
     }
 
     /** The /proc/self entry a path names, or null. */

@@ -106,8 +106,10 @@ public final class ProcTree implements SyntheticTree {
         }
         if (path.get(0).equals("sys") && path.size() == 3) {
             return switch (path.get(2)) {
-                case "hostname" -> line(SystemInfoCalls.hostname());
-                case "osrelease" -> line(SystemInfoCalls.osRelease());
+                case "hostname" -> line(t.process.determinism != null ? dev.jlibos.kernel.Determinism.HOSTNAME
+                        : SystemInfoCalls.hostname());
+                case "osrelease" -> line(t.process.determinism != null ? dev.jlibos.kernel.Determinism.RELEASE
+                        : SystemInfoCalls.osRelease());
                 case "ostype" -> line("Linux");
                 case "pid_max" -> line("4194304");
                 default -> null;

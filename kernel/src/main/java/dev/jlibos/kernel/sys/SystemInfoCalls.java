@@ -2,6 +2,7 @@ package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.kernel.Determinism;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
@@ -31,17 +32,16 @@ public final class SystemInfoCalls implements SyscallFamily {
         r.partial(Sysno.SCHED_SETAFFINITY, "accepted and ignored: the host schedules guest threads", this::schedSetaffinity);
         r.full(Sysno.SCHED_YIELD, (t, a) -> {
             // Leaving the (fair) execution lock lets a waiting thread of this process run first.
-            dev.jlibos.core.Blocking.run(() -> {
-                Thread.yield();
-                return null;
-            });
+            t.process.yieldTurn(t);
             return 0;
         });
         r.partial(Sysno.GETCPU, "always CPU 0, node 0", this::getcpu);
     }
 
     private long uname(GuestThread t, SyscallArgs a) {
-        String[] fields = {"Linux", hostname(), osRelease(), kernelVersion(), "x86_64", "(none)"};
+        String[] fields = t.process.determinism != null
+                ? new String[] {"Linux", Determinism.HOSTNAME, Determinism.RELEASE, Determinism.VERSION, "x86_64", "(none)"}
+                : new String[] {"Linux", hostname(), osRelease(), kernelVersion(), "x86_64", "(none)"};
         byte[] buf = new byte[UTS_FIELD * fields.length];
         for (int i = 0; i < fields.length; i++) {
             byte[] f = fields[i].getBytes(StandardCharsets.UTF_8);
@@ -76,7 +76,9 @@ public final class SystemInfoCalls implements SyscallFamily {
         byte[] b = new byte[112];
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         String uptime = readProc("/proc/uptime", "0 0").split("\\s+")[0];
-        buf.putLong(0, (long) Double.parseDouble(uptime));
+        buf.putLong(0, t.process.determinism != null
+                ? (Determinism.BOOT_NANOS + t.process.determinism.elapsed()) / 1_000_000_000L
+                : (long) Double.parseDouble(uptime));
         String[] load = readProc("/proc/loadavg", "0 0 0").split("\\s+");
         for (int i = 0; i < 3; i++) buf.putLong(8 + 8 * i, (long) (Double.parseDouble(load[i]) * 65536));
         buf.putLong(32, meminfo("MemTotal"));
@@ -110,7 +112,8 @@ public final class SystemInfoCalls implements SyscallFamily {
         long done = 0;
         while (done < length) {
             int n = (int) Math.min(bytes.length, length - done);
-            RANDOM.nextBytes(bytes);
+            if (t.process.determinism != null) t.process.determinism.nextBytes(bytes, n);
+            else RANDOM.nextBytes(bytes);
             t.process.memory.write(a.get(0) + done, bytes, 0, n);
             done += n;
         }

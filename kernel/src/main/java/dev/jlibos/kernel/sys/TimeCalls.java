@@ -65,6 +65,7 @@ public final class TimeCalls implements SyscallFamily {
      * serves come from its line here too, so a guest mixing vDSO calls and raw syscalls sees one clock.
      */
     public static long now(GuestThread t, int clock) {
+        if (t.process.determinism != null) return virtualNow(t, clock);
         dev.jlibos.kml.VdsoClock line = t.kernel().vdsoClock();
         return switch (clock) {
             case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI ->
@@ -75,6 +76,24 @@ public final class TimeCalls implements SyscallFamily {
             case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> THREADS.getCurrentThreadCpuTime();
             default -> throw Errno.EINVAL.fail();
         };
+    }
+
+    /** Deterministic mode: every clock reads the process's virtual time (CPU clocks: all of it is work). */
+    private static long virtualNow(GuestThread t, int clock) {
+        long elapsed = t.process.determinism.elapsed();
+        return switch (clock) {
+            case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI ->
+                    dev.jlibos.kernel.Determinism.EPOCH_SECONDS * NANOS + elapsed;
+            case CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM ->
+                    dev.jlibos.kernel.Determinism.BOOT_NANOS + elapsed;
+            case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> elapsed;
+            default -> throw Errno.EINVAL.fail();
+        };
+    }
+
+    /** CPU time of the calling thread: the host thread's, or in deterministic mode the virtual time. */
+    private static long cpuTime(GuestThread t) {
+        return t.process.determinism != null ? t.process.determinism.elapsed() : THREADS.getCurrentThreadCpuTime();
     }
 
     private static void writeTimespec(AddressSpace m, long address, long nanos) {
@@ -99,7 +118,7 @@ public final class TimeCalls implements SyscallFamily {
         if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD) throw Errno.EINVAL.fail();
         byte[] usage = new byte[144]; // struct rusage
         if (who != RUSAGE_CHILDREN) {
-            long cpu = THREADS.getCurrentThreadCpuTime();
+            long cpu = cpuTime(t);
             dev.jlibos.core.mem.Longs.put(usage, 0, cpu / NANOS, 8);
             dev.jlibos.core.mem.Longs.put(usage, 8, (cpu % NANOS) / 1000, 8);
         }
@@ -111,7 +130,7 @@ public final class TimeCalls implements SyscallFamily {
     private long times(GuestThread t, SyscallArgs a) {
         if (a.get(0) != 0) {
             byte[] tms = new byte[32];
-            dev.jlibos.core.mem.Longs.put(tms, 0, THREADS.getCurrentThreadCpuTime() / (NANOS / CLOCK_TICKS), 8);
+            dev.jlibos.core.mem.Longs.put(tms, 0, cpuTime(t) / (NANOS / CLOCK_TICKS), 8);
             t.process.memory.write(a.get(0), tms);
         }
         return now(t, CLOCK_MONOTONIC) / (NANOS / CLOCK_TICKS);
@@ -180,6 +199,12 @@ public final class TimeCalls implements SyscallFamily {
      * nanoseconds left (0 when the sleep completed), so the caller can fail with EINTR like Linux.
      */
     static long sleep(GuestThread t, long nanos) {
+        if (t.process.determinism != null) {
+            // Virtual time: the sleep passes at once, and the other threads get their turn first.
+            t.process.determinism.advance(nanos);
+            t.process.yieldTurn(t);
+            return 0;
+        }
         long deadline = System.nanoTime() + Math.max(0, nanos);
         try {
             var signals = t.signals;

@@ -64,17 +64,19 @@ public final class SyscallDispatcher {
         thread.cpu.readSyscallRegisters(args.raw);
         int number = args.number();
         SyscallRegistry.Entry entry = registry.get(number);
+        if (thread.process.determinism != null) dev.jlibos.kernel.Determinism.onSyscall(thread);
+        if (kernel.captureSnapshot(thread, args)) return;
         PrintStream strace = kernel.strace();
         SyscallListener listener = kernel.traceListener();
         // Without a listener the hot path reads no clock and allocates nothing.
-        long start = listener != null ? System.nanoTime() : 0L;
+        long start = listener != null ? now(thread) : 0L;
         // A successful execve frees the memory holding its arguments: describe the call before it runs.
         String before = (strace != null || listener != null && listener.wantsText()) && replacesImage(number)
                 ? entryText(thread, args) : null;
         long result = invoke(thread, entry, args);
         long served = result;
         if (result == TOO_MANY_FILES && kernel.maxOpenFiles() > 0) kernel.limitExceeded(dev.jlibos.kernel.Limit.OPEN_FILES);
-        long end = listener != null ? System.nanoTime() : 0L;
+        long end = listener != null ? now(thread) : 0L;
         if (result == INTERRUPTED && RESTARTABLE.contains(number) && restartsAfterSignal(thread)) {
             // Linux's ERESTARTSYS: re-execute the syscall after the signal (SA_RESTART, or no handler runs).
             thread.cpu.set(Reg.RIP, thread.cpu.get(Reg.RIP) - SYSCALL_LENGTH);
@@ -85,8 +87,13 @@ public final class SyscallDispatcher {
         if (!thread.process.exited()) {
             thread.cpu.set(Reg.RAX, result);
             kernel.signals().afterSyscall(thread);
-            thread.process.yieldIfRequested();
+            thread.process.yieldIfRequested(thread);
         }
+    }
+
+    /** The trace's clock: the host's, or in deterministic mode the process's virtual time (so traces compare whole). */
+    private static long now(GuestThread thread) {
+        return thread.process.determinism != null ? thread.process.determinism.elapsed() : System.nanoTime();
     }
 
     private long invoke(GuestThread thread, SyscallRegistry.Entry entry, SyscallArgs args) {
@@ -197,7 +204,7 @@ public final class SyscallDispatcher {
         }
         SyscallRecord r = new SyscallRecord(thread.process.pid, thread.tid, number,
                 SyscallTable.getOrUnknown(number).name(), values, result, SyscallRecord.errnoOf(result),
-                start - kernel.bootNanos(), end - start, text);
+                start - (thread.process.determinism != null ? 0 : kernel.bootNanos()), end - start, text);
         try {
             listener.onSyscall(r);
         } catch (RuntimeException e) {

@@ -1,0 +1,92 @@
+package dev.jlibos.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.jlibos.compat.GuestPrograms.Flavour;
+import dev.jlibos.kernel.ExitStatus;
+import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.trace.SyscallListener;
+import dev.jlibos.kernel.trace.SyscallRecord;
+
+/**
+ * Deterministic mode: two runs of determinism.c (clocks, random bytes, identity, 3 threads taking a
+ * mutex with sched_yield) with the same seed give byte-identical stdout and the same syscall trace
+ * (every field but the host timings); another seed changes the random bytes.
+ */
+class DeterminismTest {
+    /** A run's stdout and its trace (start and duration are virtual time in deterministic mode). */
+    record Run(String stdout, List<String> trace, ExitStatus status, Duration wall) {
+    }
+
+    private static Run run(Path bin, long seed, String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<String> trace = new ArrayList<>();
+        List<String> argv = new ArrayList<>(List.of(bin.toString()));
+        argv.addAll(List.of(args));
+        long start = System.nanoTime();
+        ExitStatus status = Machine.builder().program(bin.toString()).args(argv).stdout(out).stderr(System.err)
+                .deterministic(seed).timeout(Duration.ofSeconds(60))
+                .traceListener(SyscallListener.withText(r -> {
+                    synchronized (trace) {
+                        trace.add(describe(r));
+                    }
+                }))
+                .build().run();
+        return new Run(out.toString(StandardCharsets.UTF_8), trace, status, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static String describe(SyscallRecord r) {
+        return r.pid() + " " + r.tid() + " " + r.number() + " " + r.name() + " " + Arrays.toString(r.args()) + " = "
+                + r.result() + " " + r.errno() + " @" + r.startNanos() + "+" + r.durationNanos() + " | " + r.text();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void sameSeedSameOutputAndTrace(Flavour flavour) throws Exception {
+        Path bin = GuestPrograms.binary(flavour, "determinism");
+        Run a = run(bin, 42), b = run(bin, 42);
+        assertEquals(0, a.status().code(), a.stdout());
+        assertEquals(a.stdout(), b.stdout());
+        assertEquals(a.trace().size(), b.trace().size(), "syscall counts");
+        for (int i = 0; i < a.trace().size(); i++) assertEquals(a.trace().get(i), b.trace().get(i), "syscall #" + i);
+        String out = a.stdout();
+        assertTrue(out.startsWith("realtime 1704067200."), out);
+        assertTrue(out.contains("\nslept at least 250 ms: yes\n"), out);
+        assertTrue(out.contains("\npid 1000 uid 1000 gid 1000 host jlibos release 6.1.0-jlibos\n"), out);
+        String log = out.lines().filter(l -> l.startsWith("log ")).findFirst().orElseThrow().substring(4);
+        assertEquals(24, log.length(), out);
+        for (char c : "012".toCharArray()) assertEquals(8, log.chars().filter(x -> x == c).count(), log);
+        // Three threads were created and each made syscalls of its own.
+        assertTrue(a.trace().stream().map(s -> s.split(" ")[1]).distinct().count() >= 4, "threads in the trace");
+
+        Run other = run(bin, 7);
+        assertNotEquals(line(a.stdout(), "getrandom"), line(other.stdout(), "getrandom"));
+        assertNotEquals(line(a.stdout(), "urandom"), line(other.stdout(), "urandom"));
+        assertNotEquals(line(a.stdout(), "at_random"), line(other.stdout(), "at_random"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void sleepsAdvanceTheVirtualClockWithoutWaiting(Flavour flavour) throws Exception {
+        Run r = run(GuestPrograms.binary(flavour, "determinism"), 1, "sleep");
+        assertEquals("slept 60 s\n", r.stdout());
+        assertTrue(r.wall().toSeconds() < 20, "a virtual minute took " + r.wall());
+    }
+
+    private static String line(String out, String prefix) {
+        return out.lines().filter(l -> l.startsWith(prefix + " ")).findFirst().orElseThrow();
+    }
+}

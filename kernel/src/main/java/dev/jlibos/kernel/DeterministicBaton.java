@@ -1,0 +1,68 @@
+package dev.jlibos.kernel;
+
+import java.util.ArrayDeque;
+
+/**
+ * Deterministic mode's execution lock for the threads of one process. Unlike a fair lock, whose next
+ * owner is whichever host thread queued first (host timing), the baton goes to threads in the order they
+ * became ready <em>in guest terms</em>: a thread yielding its turn goes to the back of the queue; a
+ * thread woken by another (futex wake, thread creation) is queued by the waker, at that point of the
+ * waker's execution, even if its host thread has not run yet; the baton then waits for that host thread.
+ * Only a thread coming back from a wait that no guest thread ended (the host: stdin, a child process, a
+ * timeout) queues itself when its host thread arrives.
+ */
+final class DeterministicBaton {
+    /** The thread whose turn it is (its host thread may still be on its way), or null when all wait. */
+    private GuestThread holder;
+    private final ArrayDeque<GuestThread> ready = new ArrayDeque<>();
+
+    /** Waits for {@code t}'s turn, queueing it if nobody did. */
+    synchronized void acquire(GuestThread t) {
+        if (holder == null) holder = t;
+        else if (holder != t && !ready.contains(t)) ready.add(t);
+        awaitTurn(t);
+    }
+
+    /** {@code t} leaves for a wait: the next ready thread's turn. */
+    synchronized void release(GuestThread t) {
+        if (holder != t) return;
+        holder = ready.poll();
+        notifyAll();
+    }
+
+    /** Another thread has made {@code t} runnable (called by the holder, at a deterministic point). */
+    synchronized void makeReady(GuestThread t) {
+        if (holder == null) {
+            holder = t;
+            notifyAll();
+        } else if (holder != t && !ready.contains(t)) {
+            ready.add(t);
+        }
+    }
+
+    synchronized boolean othersReady() {
+        return !ready.isEmpty();
+    }
+
+    /** Ends {@code t}'s turn if others are ready and waits for its next one; false if it kept the baton. */
+    synchronized boolean yieldTurn(GuestThread t) {
+        if (ready.isEmpty() || holder != t) return false;
+        ready.add(t);
+        holder = ready.poll();
+        notifyAll();
+        awaitTurn(t);
+        return true;
+    }
+
+    private void awaitTurn(GuestThread t) {
+        boolean interrupted = false;
+        while (holder != t) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true; // as acquireUninterruptibly: the interrupt is for the guest's next wait
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+}
