@@ -31,7 +31,7 @@ final class BenchReport {
                     ratio(r.jlibosValue(), r.nativeValue()), ratio(r.offloadValue(), r.jlibosValue())));
         }
         sb.append("jlibos = default path (shim: the vDSO serves the clock calls; every other syscall traps into a Java handler\n")
-        sb.append("called as a function from the engine's hook); offload=all = every allowlisted\n")
+                .append("called as a function from the engine's hook); offload=all = every allowlisted\n")
                 .append("syscall forwarded to the host kernel. getpid/getppid, pipes and fork are never forwarded.\n")
                 .append("sha256sum times are whole runs; jlibos runs in-process, so JVM start-up is excluded.\n");
         return sb.toString();
