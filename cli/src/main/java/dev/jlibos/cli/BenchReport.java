@@ -51,7 +51,7 @@ final class BenchReport {
                 .append(System.getProperty("os.version")).append(", Java ").append(System.getProperty("java.version"))
                 .append(haveQemu ? ", qemu-x86_64 installed" : ", no qemu-x86_64").append(", load average ")
                 .append(loadAverage()).append(" when it ended.\n\n");
-        sb.append("| benchmark | unit | native | qemu-x86_64 | jlibos (hook) | jlibos offload=all | jlibos/native | offload/jlibos |\n");
+        sb.append("| benchmark | unit | native | qemu-x86_64 | jlibos (default) | jlibos offload=all | jlibos/native | offload/jlibos |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (BenchCommand.Row r : rows) {
             sb.append("| ").append(r.name()).append(" | ").append(r.unit()).append(" | ").append(num(r.nativeValue()))
@@ -64,7 +64,7 @@ final class BenchReport {
                 ![time relative to native, log scale](chart.svg)
 
                 - **native**: the static binary on the host kernel (a real trap). **qemu-x86_64**: the same binary
-                  under qemu-user. **jlibos (hook)**: the default path, every `syscall` served by a Java handler
+                  under qemu-user. **jlibos (default)**: the default path: the clock calls served by jlibos's vDSO in guest code, every other `syscall` by a Java handler
                   called from the engine's syscall hook (calls jlibos does not implement but the offload allowlist
                   has are forwarded: `--offload=auto`). **offload=all**: every allowlisted call is forwarded to the
                   host kernel through its marshalling spec (copies through a scratch block), even those jlibos serves.
@@ -97,7 +97,7 @@ final class BenchReport {
         return "unknown CPU";
     }
 
-    private static final String[] SERIES = {"qemu-x86_64", "jlibos (hook)", "jlibos offload=all"};
+    private static final String[] SERIES = {"qemu-x86_64", "jlibos (default)", "jlibos offload=all"};
     private static final String[] COLORS = {"#9e9e9e", "#1f77b4", "#ff7f0e"};
 
     /** Horizontal grouped bars: each column's time divided by native, on a log10 axis (native = 1). */
