@@ -51,8 +51,7 @@ class MachineLifecycleTest {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith("jlibos-")
                         && !t.getName().equals("jlibos-scheduler") && !t.getName().equals("jlibos-watchdog")
-                        && !t.getName().equals("jlibos-itimer") && !t.getName().equals("jlibos-vvar")
-                        && !t.getName().equals("jlibos-posix-timers"))
+                        && !t.getName().equals("jlibos-timers") && !t.getName().equals("jlibos-vvar"))
                 .count();
     }
 

@@ -13,7 +13,6 @@ import java.lang.management.ThreadMXBean;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,11 +29,6 @@ public final class CpuTimeLimits {
     private static final long CHECK_MILLIS = 20;
     private static final long NANOS = 1_000_000_000L;
     private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
-    private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "jlibos-rlimit-cpu");
-        t.setDaemon(true);
-        return t;
-    });
     private static final Map<Kernel, CpuTimeLimits> WATCHED = new ConcurrentHashMap<>();
 
     private final Kernel kernel;
@@ -57,7 +51,7 @@ public final class CpuTimeLimits {
         }
         CpuTimeLimits w = WATCHED.computeIfAbsent(caller.kernel(), k -> {
             CpuTimeLimits fresh = new CpuTimeLimits(k);
-            fresh.task = TIMER.scheduleWithFixedDelay(fresh::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            fresh.task = dev.jlibos.core.HostTimers.SCHEDULER.scheduleWithFixedDelay(fresh::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
             return fresh;
         });
         w.baseline.putIfAbsent(p, used(p));

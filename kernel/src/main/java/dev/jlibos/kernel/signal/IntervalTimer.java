@@ -5,7 +5,6 @@ import dev.jlibos.signals.SigInfo;
 import dev.jlibos.signals.Signal;
 
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,16 +12,6 @@ import java.util.concurrent.TimeUnit;
  * signal is delivered even while the guest runs user code without making syscalls.
  */
 final class IntervalTimer {
-    private static final ScheduledThreadPoolExecutor TIMERS = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "jlibos-itimer");
-        t.setDaemon(true);
-        return t;
-    });
-
-    static {
-        TIMERS.setRemoveOnCancelPolicy(true);
-    }
-
     private ScheduledFuture<?> next;
     private long deadline;
     private long interval;
@@ -45,7 +34,7 @@ final class IntervalTimer {
 
     private void schedule(GuestThread thread, long delay) {
         deadline = System.nanoTime() + delay;
-        next = TIMERS.schedule(() -> fire(thread), delay, TimeUnit.NANOSECONDS);
+        next = dev.jlibos.core.HostTimers.SCHEDULER.schedule(() -> fire(thread), delay, TimeUnit.NANOSECONDS);
     }
 
     private synchronized void fire(GuestThread thread) {

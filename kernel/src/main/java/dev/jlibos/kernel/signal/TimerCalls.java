@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,16 +39,6 @@ public final class TimerCalls implements SyscallFamily {
     private static final long NANOS = 1_000_000_000L;
     /** Linux's per-process timer ids are small ints; the limit here is a sanity bound (EAGAIN past it). */
     private static final int MAX_TIMERS = 4096;
-
-    private static final ScheduledThreadPoolExecutor SCHEDULER = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "jlibos-posix-timers");
-        t.setDaemon(true);
-        return t;
-    });
-
-    static {
-        SCHEDULER.setRemoveOnCancelPolicy(true);
-    }
 
     /** How often a CPU-time timer samples its clock: bounds how late it fires. */
     private static final long CPU_POLL_NANOS = 1_000_000;
@@ -115,7 +104,7 @@ public final class TimerCalls implements SyscallFamily {
         private void schedule(long at) {
             deadline = at;
             armed = true;
-            next = SCHEDULER.schedule(this::fire, delayFor(at - clockNow()), TimeUnit.NANOSECONDS);
+            next = dev.jlibos.core.HostTimers.SCHEDULER.schedule(this::fire, delayFor(at - clockNow()), TimeUnit.NANOSECONDS);
         }
 
         private boolean cpuClock() {
@@ -153,7 +142,7 @@ public final class TimerCalls implements SyscallFamily {
             // Expirations missed because this thread ran late count as overruns too (Linux's hrtimer_forward).
             long now = clockNow();
             if (now < deadline) { // a CPU-time sample before the deadline (or an early wake-up)
-                next = SCHEDULER.schedule(this::fire, delayFor(deadline - now), TimeUnit.NANOSECONDS);
+                next = dev.jlibos.core.HostTimers.SCHEDULER.schedule(this::fire, delayFor(deadline - now), TimeUnit.NANOSECONDS);
                 return;
             }
             int missed = interval > 0 && now - deadline >= interval ? (int) Math.min(Integer.MAX_VALUE, (now - deadline) / interval) : 0;
@@ -290,12 +279,12 @@ public final class TimerCalls implements SyscallFamily {
             delay = Math.max(1, value - now);
         }
         long[] old = timer.set(delay, interval);
-        if (a.get(3) != 0) writeItimerspec(m, a.get(3), old);
+        if (a.get(3) != 0) TimeCalls.writeItimerspec(m, a.get(3), old);
         return 0;
     }
 
     private long gettime(GuestThread t, SyscallArgs a) {
-        writeItimerspec(t.process.memory, a.get(1), timer(t, a.i32(0)).get());
+        TimeCalls.writeItimerspec(t.process.memory, a.get(1), timer(t, a.i32(0)).get());
         return 0;
     }
 
@@ -317,13 +306,6 @@ public final class TimerCalls implements SyscallFamily {
         return sec > Long.MAX_VALUE / NANOS - 1 ? Long.MAX_VALUE / 2 : sec * NANOS + nsec;
     }
 
-    private static void writeItimerspec(AddressSpace m, long address, long[] valueAndInterval) {
-        long value = valueAndInterval[0], interval = valueAndInterval[1];
-        m.writeLong(address, interval / NANOS);
-        m.writeLong(address + 8, interval % NANOS);
-        m.writeLong(address + 16, value / NANOS);
-        m.writeLong(address + 24, value % NANOS);
-    }
 
     /** Deletes every timer of {@code p}: it exits or execs (POSIX timers do not survive execve). */
     public static void release(GuestProcess p) {

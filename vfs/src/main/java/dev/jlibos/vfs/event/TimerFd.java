@@ -4,7 +4,6 @@ import dev.jlibos.core.Errno;
 import dev.jlibos.core.mem.Longs;
 
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,16 +13,6 @@ import java.util.concurrent.TimeUnit;
  * CLOCK_REALTIME settings are converted once, so later changes of the wall clock are not followed).
  */
 public final class TimerFd extends AnonFile {
-    private static final ScheduledThreadPoolExecutor WAKERS = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "jlibos-timerfd");
-        t.setDaemon(true);
-        return t;
-    });
-
-    static {
-        WAKERS.setRemoveOnCancelPolicy(true);
-    }
-
     public final int clock;
     /** Next expiry (nanoTime), 0 when disarmed; the interval, 0 for one-shot. */
     private long next, interval;
@@ -73,7 +62,7 @@ public final class TimerFd extends AnonFile {
     }
 
     private void schedule() {
-        wake = WAKERS.schedule(this::fire, Math.max(0, next - System.nanoTime()), TimeUnit.NANOSECONDS);
+        wake = dev.jlibos.core.HostTimers.SCHEDULER.schedule(this::fire, Math.max(0, next - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     private void fire() {
