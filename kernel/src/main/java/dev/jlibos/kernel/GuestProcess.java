@@ -305,6 +305,22 @@ public final class GuestProcess {
         spareEngines.clear();
     }
 
+    /**
+     * fork (and a run started from a snapshot): the child's program image is the same as {@code from}'s —
+     * resource limits, session, executable, argv/envp/auxv for /proc, and the heap and mmap bases.
+     */
+    public void inheritImageFrom(GuestProcess from) {
+        limits.copyFrom(from.limits);
+        sid = from.sid;
+        executable = from.executable;
+        argv = from.argv;
+        envp = from.envp;
+        auxv = from.auxv;
+        brkStart = from.brkStart;
+        brk = from.brk;
+        mmapBase = from.mmapBase;
+    }
+
     /** Returns every resource to the host: called once, by the last thread's host thread, after it stopped. */
     void release() {
         if (vforkParent != null && vforkDone.getCount() > 0 && !vforkParent.exited()) copyStackToVforkParent();

@@ -110,23 +110,13 @@ public final class EventCalls implements SyscallFamily {
             delay = Math.max(1, value - TimeCalls.now(t, timer.clock)); // already passed: expires at once
         }
         long[] old = timer.set(delay, interval);
-        if (a.get(3) != 0) writeItimerspec(m, a.get(3), old);
+        if (a.get(3) != 0) TimeCalls.writeItimerspec(m, a.get(3), old);
         return 0;
     }
 
     private long timerfdGettime(GuestThread t, SyscallArgs a) {
-        writeItimerspec(t.process.memory, a.get(1), timerfd(t, a.i32(0)).get());
+        TimeCalls.writeItimerspec(t.process.memory, a.get(1), timerfd(t, a.i32(0)).get());
         return 0;
-    }
-
-    /** struct itimerspec: it_interval then it_value, each a timespec. */
-    private static void writeItimerspec(AddressSpace m, long address, long[] remainingAndInterval) {
-        byte[] b = new byte[32];
-        Longs.put(b, 0, remainingAndInterval[1] / NANOS, 8);
-        Longs.put(b, 8, remainingAndInterval[1] % NANOS, 8);
-        Longs.put(b, 16, remainingAndInterval[0] / NANOS, 8);
-        Longs.put(b, 24, remainingAndInterval[0] % NANOS, 8);
-        m.write(address, b);
     }
 
     private static Epoll epoll(GuestThread t, int fd) {

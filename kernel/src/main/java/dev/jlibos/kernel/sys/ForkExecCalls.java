@@ -143,19 +143,11 @@ public final class ForkExecCalls implements SyscallFamily {
 
         GuestProcess child = new GuestProcess(kernel, pid, parent.pid, memory, parent.files.copyForFork(),
                 parent.credentials.copy());
-        child.limits.copyFrom(parent.limits);
+        child.inheritImageFrom(parent);
         if (parent.determinism != null) child.determinism = parent.determinism.fork();
         child.fs = parent.fs.copyForFork();
         child.signals = parent.signals.copyForFork();
         child.pgid = parent.pgid;
-        child.sid = parent.sid;
-        child.executable = parent.executable;
-        child.argv = parent.argv;
-        child.envp = parent.envp;
-        child.auxv = parent.auxv;
-        child.brkStart = parent.brkStart;
-        child.brk = parent.brk;
-        child.mmapBase = parent.mmapBase;
         child.parent = parent;
         if ((flags & CLONE_VFORK) != 0) {
             long sp = t.cpu.get(Reg.RSP);

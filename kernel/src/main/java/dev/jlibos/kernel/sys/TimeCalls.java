@@ -101,6 +101,19 @@ public final class TimeCalls implements SyscallFamily {
         m.writeLong(address + 8, Math.floorMod(nanos, NANOS));
     }
 
+    /**
+     * struct itimerspec (it_interval, then it_value) from {value, interval} in ns, written in one piece
+     * (EFAULT before any byte changes): timer_settime/gettime and timerfd_settime/gettime share it.
+     */
+    public static void writeItimerspec(AddressSpace m, long address, long[] valueAndInterval) {
+        byte[] b = new byte[32];
+        dev.jlibos.core.mem.Longs.put(b, 0, valueAndInterval[1] / NANOS, 8);
+        dev.jlibos.core.mem.Longs.put(b, 8, valueAndInterval[1] % NANOS, 8);
+        dev.jlibos.core.mem.Longs.put(b, 16, valueAndInterval[0] / NANOS, 8);
+        dev.jlibos.core.mem.Longs.put(b, 24, valueAndInterval[0] % NANOS, 8);
+        m.write(address, b);
+    }
+
     /** Reads a struct timespec, EINVAL if tv_nsec is out of range or tv_sec negative (as nanosleep). */
     public static long readTimespec(AddressSpace m, long address) {
         long sec = m.readLong(address), nsec = m.readLong(address + 8);
