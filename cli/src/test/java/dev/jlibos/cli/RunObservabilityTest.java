@@ -5,9 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,24 +24,12 @@ class RunObservabilityTest {
         Assumptions.assumeTrue(Files.isExecutable(BUSYBOX), "/bin/busybox not installed");
     }
 
-    /** Runs the CLI, returning its status and what it printed on System.err. */
-    private static Object[] run(String... args) {
-        PrintStream saved = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int status = Main.commandLine().execute(args);
-            return new Object[] {status, err.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setErr(saved);
-        }
-    }
 
     @Test
     void traceJsonHasOneObjectPerSyscallWithErrnoAndText(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("trace.jsonl");
-        Object[] r = run("run", "--trace-json", trace.toString(), BUSYBOX.toString(), "test", "-e", "/nonexistent/x");
-        assertEquals(1, r[0], "busybox test -e on a missing file exits 1; stderr: " + r[1]);
+        InProcessCli r = InProcessCli.run("run", "--trace-json", trace.toString(), BUSYBOX.toString(), "test", "-e", "/nonexistent/x");
+        assertEquals(1, r.status(), "busybox test -e on a missing file exits 1; stderr: " + r.stderr());
         List<String> lines = Files.readAllLines(trace);
         assertTrue(lines.size() >= 2, "too few records: " + lines);
         for (String line : lines) {
@@ -59,8 +44,8 @@ class RunObservabilityTest {
 
     @Test
     void statsPrintsAStraceCTableSortedByTime() {
-        Object[] r = run("run", "--stats", BUSYBOX.toString(), "test", "-e", "/nonexistent/x");
-        String err = (String) r[1];
+        InProcessCli r = InProcessCli.run("run", "--stats", BUSYBOX.toString(), "test", "-e", "/nonexistent/x");
+        String err = r.stderr();
         List<String> lines = err.lines().toList();
         int header = lines.indexOf("% time     seconds  usecs/call     calls    errors syscall");
         assertTrue(header >= 0, "no table header in:\n" + err);

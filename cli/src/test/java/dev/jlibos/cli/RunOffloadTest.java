@@ -4,9 +4,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -23,24 +20,13 @@ class RunOffloadTest {
         Assumptions.assumeTrue(Files.isExecutable(BUSYBOX), "/bin/busybox not installed");
     }
 
-    private static Object[] run(String... args) {
-        PrintStream saved = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int status = Main.commandLine().execute(args);
-            return new Object[] {status, err.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setErr(saved);
-        }
-    }
 
     @Test
     void straceMarksForwardedCallsOnly() {
         // Prints nothing: a file is not newer than itself.
-        Object[] r = run("run", "--offload=all", "--strace", BUSYBOX.toString(), "find", "/etc/passwd", "-newer", "/etc/passwd");
-        assertEquals(0, r[0], (String) r[1]);
-        String trace = (String) r[1];
+        InProcessCli r = InProcessCli.run("run", "--offload=all", "--strace", BUSYBOX.toString(), "find", "/etc/passwd", "-newer", "/etc/passwd");
+        assertEquals(0, r.status(), r.stderr());
+        String trace = r.stderr();
         boolean stat = false;
         for (String line : trace.split("\n")) {
             if (line.startsWith("newfstatat(AT_FDCWD, \"/etc/passwd\"")) {
@@ -57,15 +43,15 @@ class RunOffloadTest {
 
     @Test
     void noneForwardsNothing() {
-        Object[] r = run("run", "--offload=none", "--strace", BUSYBOX.toString(), "find", "/etc/passwd", "-newer", "/etc/passwd");
-        assertEquals(0, r[0], (String) r[1]);
-        assertFalse(((String) r[1]).contains("[host]"), (String) r[1]);
+        InProcessCli r = InProcessCli.run("run", "--offload=none", "--strace", BUSYBOX.toString(), "find", "/etc/passwd", "-newer", "/etc/passwd");
+        assertEquals(0, r.status(), r.stderr());
+        assertFalse(r.stderr().contains("[host]"), r.stderr());
     }
 
     @Test
     void badPolicyIsAUsageError() {
-        Object[] r = run("run", "--offload=some", BUSYBOX.toString(), "true");
-        assertEquals(2, r[0]);
-        assertTrue(((String) r[1]).contains("--offload must be none, auto or all"), (String) r[1]);
+        InProcessCli r = InProcessCli.run("run", "--offload=some", BUSYBOX.toString(), "true");
+        assertEquals(2, r.status());
+        assertTrue(r.stderr().contains("--offload must be none, auto or all"), r.stderr());
     }
 }

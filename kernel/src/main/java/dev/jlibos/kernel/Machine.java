@@ -215,14 +215,12 @@ public final class Machine implements AutoCloseable {
         String program = config.program;
         if (program.contains("/") && !config.files.containsKey(program)) {
             String hostPath = Path.of(program).toAbsolutePath().normalize().toString();
-            FsContext probe = FsContext.sandbox(host, table, "/", thread);
             boolean visible;
-            try (var l = probe.locateFromCwd(hostPath.getBytes(java.nio.charset.StandardCharsets.UTF_8), true, thread)) {
+            try (var l = new dev.jlibos.vfs.mount.PathWalker(host, table)
+                    .resolve(java.util.List.of(), -1, hostPath.getBytes(java.nio.charset.StandardCharsets.UTF_8), true, thread)) {
                 visible = l.exists;
             } catch (RuntimeException e) {
                 visible = false;
-            } finally {
-                probe.close();
             }
             if (!visible && java.nio.file.Files.isRegularFile(Path.of(hostPath))) table.mountHost(hostPath, hostPath, true);
             program = hostPath;

@@ -10,6 +10,8 @@ public final class StatLayout {
             S_IFLNK = 0120000, S_IFMT = 0170000;
     /** st_dev of pipes (pipefs, device 0:12 on Linux), also used for stream stdio that stands for a pipe. */
     public static final long PIPEFS_DEV = 0xc;
+    /** st_dev of the kernel's own files (/proc, /sys, /dev links; procfs is device 0:22 on Linux). */
+    public static final long PROC_DEV = 0x16;
     /** STATX_BASIC_STATS: every field struct stat also has. */
     public static final int STATX_BASIC_STATS = 0x7ff;
 

@@ -13,7 +13,6 @@ import java.util.List;
  * linux_dirent64 records with "." and ".." first, as procfs does.
  */
 public final class SyntheticDirectory extends FileDescription {
-    private static final long PROC_DEV = 0x16;
     private static final int DT_DIR = 4, DT_UNKNOWN = 0;
     private final String path;
     private final java.util.function.Supplier<List<String>> lister;
@@ -76,7 +75,7 @@ public final class SyntheticDirectory extends FileDescription {
 
     @Override
     public byte[] stat() {
-        return StatLayout.synthetic(PROC_DEV, Math.abs(path.hashCode()) + 1L, StatLayout.S_IFDIR | 0555, 0, 0, 0, 0,
+        return StatLayout.synthetic(StatLayout.PROC_DEV, Math.abs(path.hashCode()) + 1L, StatLayout.S_IFDIR | 0555, 0, 0, 0, 0,
                 System.currentTimeMillis() * 1_000_000L);
     }
 }

@@ -7,7 +7,6 @@ import dev.jlibos.core.Errno;
  * Linux's seq_file buffers for a reader that reads from the start.
  */
 public final class SyntheticFile extends FileDescription {
-    private static final long PROC_DEV = 0x16;
     private final byte[] content;
     private final String path;
     private long position;
@@ -61,7 +60,7 @@ public final class SyntheticFile extends FileDescription {
     /** Like procfs: a regular file of size 0, readable by everyone. */
     @Override
     public byte[] stat() {
-        return StatLayout.synthetic(PROC_DEV, Math.abs(path.hashCode()), StatLayout.S_IFREG | 0444, 0, 0, 0, 0,
+        return StatLayout.synthetic(StatLayout.PROC_DEV, Math.abs(path.hashCode()), StatLayout.S_IFREG | 0444, 0, 0, 0, 0,
                 System.currentTimeMillis() * 1_000_000L);
     }
 }

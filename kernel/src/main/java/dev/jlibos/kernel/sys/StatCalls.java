@@ -171,7 +171,7 @@ public final class StatCalls implements SyscallFamily {
     private static byte[] syntheticStat(Location l) {
         int mode = l.synthetic instanceof SyntheticTree.Directory ? StatLayout.S_IFDIR | 0555
                 : l.synthetic instanceof SyntheticTree.Symlink ? StatLayout.S_IFLNK | 0777 : StatLayout.S_IFREG | 0444;
-        return StatLayout.synthetic(0x16, Math.abs(l.guestPath().hashCode()) + 1L, mode, 0, 0, 0, 0,
+        return StatLayout.synthetic(StatLayout.PROC_DEV, Math.abs(l.guestPath().hashCode()) + 1L, mode, 0, 0, 0, 0,
                 System.currentTimeMillis() * 1_000_000L);
     }
 

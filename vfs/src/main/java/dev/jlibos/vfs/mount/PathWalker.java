@@ -125,7 +125,7 @@ public final class PathWalker {
                     // A synthetic link may have no target yet (/proc/self/exe while the first program loads).
                     if (target == null || target.isEmpty()) throw Errno.ENOENT.fail();
                     Deque<String> spliced = split(target);
-                    if (target.endsWith("/") && spliced.isEmpty() == false) trailingSlash |= last;
+                    if (target.endsWith("/") && last) trailingSlash = true; // the link's target must be a directory
                     while (!spliced.isEmpty()) todo.addFirst(spliced.pollLast());
                     if (target.startsWith("/")) {
                         if (beneath) throw Errno.EXDEV.fail();
