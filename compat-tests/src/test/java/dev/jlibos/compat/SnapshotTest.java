@@ -61,6 +61,29 @@ class SnapshotTest {
         }
     }
 
+    /**
+     * Each run is a new process, also where the kml-shim answers getpid in guest code: the wrapper was
+     * rewritten before the snapshot and the image's data page was filled for the first process; each run
+     * refreshes it. The answer is compared with /proc/self/stat, which the Java side serves.
+     */
+    @Test
+    void eachRunAnswersGetpidAsTheKernelDoes() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(PYTHON), "python3 not installed");
+        String script = "import os, sys\n"
+                + "[os.getpid() for _ in range(100)]\n"
+                + "sys.stdin.read()\n"
+                + "print(str(os.getpid()) == open('/proc/self/stat').read().split()[0])\n";
+        Machine.Builder b = Machine.builder().program(PYTHON.toString()).args(List.of("python3", "-c", script))
+                .env(List.of("LC_ALL=C")).cwd("/tmp").stderr(System.err).timeout(Duration.ofSeconds(120));
+        try (Snapshot s = b.build().snapshot(Snapshot.Point.firstReadOfStdin())) {
+            for (int run = 0; run < 3; run++) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                assertEquals(0, s.run(new ByteArrayInputStream(new byte[0]), out, System.err).code());
+                assertEquals("True\n", out.toString(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     @Test
     void snapshotRunsMayStartThreads() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(PYTHON), "python3 not installed");
