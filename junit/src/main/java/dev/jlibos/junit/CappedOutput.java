@@ -1,6 +1,8 @@
 package dev.jlibos.junit;
 
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
@@ -10,12 +12,19 @@ import java.util.Arrays;
  */
 final class CappedOutput extends OutputStream {
     private final long cap;
+    /** Also gets the kept bytes as they come (an isolated run's file, which outlives a crashing JVM), or null. */
+    private final OutputStream copy;
     private byte[] buffer = new byte[256];
     private int size;
     private long dropped;
 
     CappedOutput(long cap) {
+        this(cap, null);
+    }
+
+    CappedOutput(long cap, OutputStream copy) {
         this.cap = cap;
+        this.copy = copy;
     }
 
     @Override
@@ -33,6 +42,13 @@ final class CappedOutput extends OutputStream {
         System.arraycopy(b, off, buffer, size, keep);
         size += keep;
         dropped += len - keep;
+        if (copy != null && keep > 0) {
+            try {
+                copy.write(b, off, keep);
+            } catch (IOException e) {
+                throw new UncheckedIOException("copying guest output", e);
+            }
+        }
     }
 
     synchronized byte[] bytes() {

@@ -39,12 +39,19 @@ import java.util.Objects;
  * <p>Defaults: an empty environment, cwd "/", empty stdin, a 60 s timeout, output captured up to 16 MiB
  * per stream, and the last {@value #DEFAULT_TRACE_TAIL} syscalls kept for failure messages.
  */
-public final class Guest {
+public final class Guest implements java.io.Serializable {
+    /**
+     * An {@link #isolated} run carries the whole builder to the child JVM by serialization: a new field must
+     * be serializable, or transient and refused (or handled) in {@link #run} when isolated.
+     */
+    private static final long serialVersionUID = 1L;
     public static final int DEFAULT_TRACE_TAIL = 20;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final long DEFAULT_MAX_OUTPUT = 16L << 20;
     /** A guest that allocates without end stops here instead of eating the host's memory. */
     public static final long DEFAULT_MEMORY_LIMIT = 1L << 30;
+    /** An isolated JVM gets this long beyond the guest's timeout to start and report before it is killed. */
+    static final Duration DEFAULT_ISOLATION_GRACE = Duration.ofSeconds(30);
 
     private final String program;
     private String argv0;
@@ -64,14 +71,16 @@ public final class Guest {
     private final List<Mount> mounts = new ArrayList<>();
     private final Map<String, byte[]> files = new LinkedHashMap<>();
     /** A host directory the runner gives each test: mounted at {@link GuestRunner#WORK_DIR} (or the cwd on the host view). */
-    private java.nio.file.Path workDir;
+    private String workDir;
+    private boolean isolated;
+    private Duration isolationGrace = DEFAULT_ISOLATION_GRACE;
 
-    /** A host path (null for tmpfs) shown at a guest path. */
-    private record Mount(java.nio.file.Path host, String guest, boolean readOnly) {
+    /** A host path (null for tmpfs) shown at a guest path; a String because an isolated run serialises it. */
+    private record Mount(String host, String guest, boolean readOnly) implements java.io.Serializable {
     }
 
-    /** Told about every result (the JUnit extension keeps them for failure reports). */
-    private java.util.function.Consumer<GuestResult> observer;
+    /** Told about every result (the JUnit extension keeps them for failure reports); it stays in this JVM. */
+    private transient java.util.function.Consumer<GuestResult> observer;
 
     private Guest(String program) {
         this.program = Objects.requireNonNull(program, "program");
@@ -107,6 +116,8 @@ public final class Guest {
         g.mounts.addAll(mounts);
         g.files.putAll(files);
         g.workDir = workDir;
+        g.isolated = isolated;
+        g.isolationGrace = isolationGrace;
         return g;
     }
 
@@ -149,12 +160,12 @@ public final class Guest {
 
     /** Shows host directory (or file) {@code host} at {@code guestPath}, writable. */
     public Guest mount(java.nio.file.Path host, String guestPath) {
-        return addMount(new Mount(host, guestPath, false));
+        return addMount(new Mount(host.toString(), guestPath, false));
     }
 
     /** Shows host directory (or file) {@code host} at {@code guestPath}, read-only (EROFS on writes). */
     public Guest mountReadOnly(java.nio.file.Path host, String guestPath) {
-        return addMount(new Mount(host, guestPath, true));
+        return addMount(new Mount(host.toString(), guestPath, true));
     }
 
     /** An empty in-memory directory at {@code guestPath}; read its files from {@link GuestResult#file}. */
@@ -223,7 +234,34 @@ public final class Guest {
     }
 
     Guest workDir(java.nio.file.Path dir) {
-        this.workDir = dir;
+        this.workDir = dir.toString();
+        return this;
+    }
+
+    /**
+     * Runs the guest in a child JVM (same java, same class path), so that an engine bug the guest triggers
+     * cannot take this JVM down: Unicorn 2.0.1 aborts its whole process on some invalid instructions
+     * (unicorn-engine/unicorn#1716), before jlibos can turn them into SIGILL. Costs a JVM start (about a
+     * second) per run. Use it for untrusted or fuzzed programs, or any guest that crashed the test JVM.
+     *
+     * <p>Everything set on this builder is carried to the child; the result is the same as in-process except
+     * that {@link GuestResult#file} returns null (the sandbox is gone with the child: use a {@link #mount} or
+     * the runner's work directory for output files), and {@link #snapshot} is refused. When the child JVM
+     * dies (engine abort, JVM crash) or overruns the guest's {@link #timeout} by 30 s and is killed, the result
+     * says so: {@link GuestResult#isolatedJvmFailure()} is one line such as "the engine aborted the isolated
+     * JVM (exit 134, SIGABRT): ./qemu/tcg/tcg.c:3073: tcg fatal error", {@link GuestResult#statusText()} shows
+     * it, and the guest counts as killed by the signal that killed the JVM (SIGKILL, and
+     * {@link GuestResult#timedOut()}, for the timeout); the guest's output up to that moment is kept. With no
+     * timeout the parent waits as long as the child runs.
+     */
+    public Guest isolated() {
+        this.isolated = true;
+        return this;
+    }
+
+    /** How long past the guest's timeout an isolated JVM may take before it is killed (tests shorten it). */
+    Guest isolationGrace(Duration grace) {
+        this.isolationGrace = Objects.requireNonNull(grace);
         return this;
     }
 
@@ -335,8 +373,18 @@ public final class Guest {
      * @throws GuestLaunchException when the program cannot be started at all
      */
     public GuestResult run() {
+        GuestResult result = isolated ? Isolation.run(this, argv(), timeout, isolationGrace, maxOutput) : runHere(null, null);
+        if (observer != null) observer.accept(result);
+        return result;
+    }
+
+    /**
+     * Runs in this JVM; an isolated child passes {@code outCopy}/{@code errCopy} (files) so that the output
+     * kept so far survives the child dying.
+     */
+    GuestResult runHere(OutputStream outCopy, OutputStream errCopy) {
         List<String> argv = argv();
-        CappedOutput out = new CappedOutput(maxOutput), err = new CappedOutput(maxOutput);
+        CappedOutput out = new CappedOutput(maxOutput, outCopy), err = new CappedOutput(maxOutput, errCopy);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         TraceRecorder trace = traceAll || traceTail > 0 ? new TraceRecorder(traceAll ? -1 : traceTail) : null;
         Machine machine = builder(argv, out, err, log, trace).build();
@@ -350,11 +398,9 @@ public final class Guest {
             throw (RuntimeException) e;
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        GuestResult result = new GuestResult(argv, status, machine.exceededLimits(), out.bytes(), out.dropped(),
+        return new GuestResult(argv, status, machine.exceededLimits(), out.bytes(), out.dropped(),
                 err.bytes(), err.dropped(), trace == null ? List.of() : trace.records(), trace == null ? 0 : trace.total(),
                 traceAll, log.toString(StandardCharsets.UTF_8), elapsed, hostFilesystem ? null : machine);
-        if (observer != null) observer.accept(result);
-        return result;
     }
 
     /**
@@ -364,9 +410,10 @@ public final class Guest {
      * Output before the point is discarded.
      *
      * @throws GuestLaunchException when the program cannot be started at all
-     * @throws IllegalStateException when it ends before the point
+     * @throws IllegalStateException when it ends before the point, or the guest is {@link #isolated}
      */
     public GuestSnapshot snapshot(Snapshot.Point at) {
+        if (isolated) throw new IllegalStateException("an isolated guest cannot be snapshotted: the snapshot would live in the child JVM");
         List<String> argv = argv();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Machine machine = builder(argv, OutputStream.nullOutputStream(), OutputStream.nullOutputStream(), log, null).build();
@@ -404,13 +451,13 @@ public final class Guest {
                 throw new IllegalStateException("mounts and in-memory files need the sandbox, not hostFilesystem()");
             }
             if (cwd != null) builder.cwd(cwd);
-            else if (workDir != null) builder.cwd(workDir.toString());
+            else if (workDir != null) builder.cwd(workDir);
         } else {
             builder.sandbox();
-            if (workDir != null) builder.mount(workDir, GuestRunner.WORK_DIR, false);
+            if (workDir != null) builder.mount(java.nio.file.Path.of(workDir), GuestRunner.WORK_DIR, false);
             for (Mount m : mounts) {
                 if (m.host() == null) builder.tmpfs(m.guest());
-                else builder.mount(m.host(), m.guest(), m.readOnly());
+                else builder.mount(java.nio.file.Path.of(m.host()), m.guest(), m.readOnly());
             }
             files.forEach(builder::file);
             builder.cwd(cwd != null ? cwd : workDir != null ? GuestRunner.WORK_DIR : "/");

@@ -36,6 +36,7 @@ public final class GuestAssertions {
 
         /** "exited with 1" or "was killed by SIGSEGV at 0x0", to follow "but it". */
         private String outcome() {
+            if (result.isolatedJvmFailure() != null) return "was lost with its JVM: " + result.isolatedJvmFailure();
             return (result.signalled() ? "was " : "") + result.statusText();
         }
 

@@ -50,10 +50,19 @@ public final class GuestResult implements AutoCloseable {
     private final Duration elapsed;
     private final dev.jlibos.kernel.Machine machine;
     private final java.lang.ref.Cleaner.Cleanable cleanup;
+    private final String isolatedJvmFailure;
 
     GuestResult(List<String> argv, ExitStatus status, Set<Limit> limits, byte[] stdout, long stdoutDropped,
                 byte[] stderr, long stderrDropped, List<SyscallRecord> trace, long syscallCount, boolean traceComplete,
                 String diagnostics, Duration elapsed, dev.jlibos.kernel.Machine machine) {
+        this(argv, status, limits, stdout, stdoutDropped, stderr, stderrDropped, trace, syscallCount, traceComplete,
+                diagnostics, elapsed, machine, null);
+    }
+
+    GuestResult(List<String> argv, ExitStatus status, Set<Limit> limits, byte[] stdout, long stdoutDropped,
+                byte[] stderr, long stderrDropped, List<SyscallRecord> trace, long syscallCount, boolean traceComplete,
+                String diagnostics, Duration elapsed, dev.jlibos.kernel.Machine machine, String isolatedJvmFailure) {
+        this.isolatedJvmFailure = isolatedJvmFailure;
         this.argv = List.copyOf(argv);
         this.status = status;
         this.limits = Set.copyOf(limits);
@@ -192,13 +201,26 @@ public final class GuestResult implements AutoCloseable {
         return diagnostics;
     }
 
+    /**
+     * For a {@link Guest#isolated} run whose child JVM died or was killed before reporting, why, in one line
+     * ("the engine aborted the isolated JVM (exit 134, SIGABRT): tcg fatal error"); null otherwise. The
+     * status then counts the guest as killed by the signal that ended the JVM.
+     */
+    public String isolatedJvmFailure() {
+        return isolatedJvmFailure;
+    }
+
     /** Wall-clock time of the run, loading included. */
     public Duration elapsed() {
         return elapsed;
     }
 
-    /** "exited with 0", "killed by SIGSEGV at 0x0", "killed by SIGKILL (wall-clock timeout reached...)". */
+    /**
+     * "exited with 0", "killed by SIGSEGV at 0x0", "killed by SIGKILL (wall-clock timeout reached...)", or the
+     * {@link #isolatedJvmFailure()} line.
+     */
     public String statusText() {
+        if (isolatedJvmFailure != null) return isolatedJvmFailure;
         if (!status.signalled()) return "exited with " + status.code();
         String s = "killed by " + Signal.name(status.signal());
         if (status.faultAddress() >= 0) s += " at 0x" + Long.toHexString(status.faultAddress());

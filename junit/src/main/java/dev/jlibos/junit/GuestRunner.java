@@ -33,17 +33,28 @@ public final class GuestRunner implements ExtensionContext.Store.CloseableResour
 
     private final Path workDir;
     private final Duration timeout;
+    private final boolean isolated;
     private final List<GuestResult> results = Collections.synchronizedList(new ArrayList<>());
 
     /** A runner outside JUnit: guests start in a new temporary directory, removed by {@link #close()}. */
     public GuestRunner(Duration timeout) throws IOException {
-        this.workDir = Files.createTempDirectory("jlibos-test-");
-        this.timeout = timeout;
+        this(timeout, false);
     }
 
-    /** A guest running {@code path} (a host path), in {@value #WORK_DIR}, with this test's timeout. */
+    /** @param isolated whether its guests run {@link Guest#isolated} ({@link JlibosTest#isolated()}) */
+    GuestRunner(Duration timeout, boolean isolated) throws IOException {
+        this.workDir = Files.createTempDirectory("jlibos-test-");
+        this.timeout = timeout;
+        this.isolated = isolated;
+    }
+
+    /**
+     * A guest running {@code path} (a host path), in {@value #WORK_DIR}, with this test's timeout (and
+     * {@link Guest#isolated} when the test is).
+     */
     public Guest program(String path) {
-        return Guest.program(path).workDir(workDir).timeout(timeout).observer(results::add);
+        Guest g = Guest.program(path).workDir(workDir).timeout(timeout).observer(results::add);
+        return isolated ? g.isolated() : g;
     }
 
     /** {@code busybox APPLET ARGS...} from busybox-static. */

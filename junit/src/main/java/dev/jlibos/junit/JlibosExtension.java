@@ -40,11 +40,10 @@ public final class JlibosExtension implements ParameterResolver, TestExecutionEx
 
     private static GuestRunner runner(ExtensionContext context) {
         return context.getStore(NAMESPACE).getOrComputeIfAbsent(GuestRunner.class, k -> {
-            long seconds = context.getTestMethod()
-                    .flatMap(m -> AnnotationSupport.findAnnotation(m, JlibosTest.class))
-                    .map(JlibosTest::timeoutSeconds).orElse(Guest.DEFAULT_TIMEOUT.toSeconds());
+            var annotation = context.getTestMethod().flatMap(m -> AnnotationSupport.findAnnotation(m, JlibosTest.class));
+            long seconds = annotation.map(JlibosTest::timeoutSeconds).orElse(Guest.DEFAULT_TIMEOUT.toSeconds());
             try {
-                return new GuestRunner(Duration.ofSeconds(seconds));
+                return new GuestRunner(Duration.ofSeconds(seconds), annotation.map(JlibosTest::isolated).orElse(false));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the test's work directory", e);
             }

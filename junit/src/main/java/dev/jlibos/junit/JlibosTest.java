@@ -29,4 +29,10 @@ import java.lang.annotation.Target;
 public @interface JlibosTest {
     /** The default timeout of this test's guests, in seconds (each guest may set its own). */
     long timeoutSeconds() default 60;
+
+    /**
+     * Runs each of this test's guests in a child JVM ({@link Guest#isolated}), so that a guest that makes the
+     * engine abort fails only its own run, not the test JVM.
+     */
+    boolean isolated() default false;
 }

@@ -13,6 +13,7 @@
  * </ul>
  *
  * Guests are hermetic by default (an empty sandbox root), independent (one machine per run: processes, pid
- * namespace, memory, descriptors) and may run concurrently.
+ * namespace, memory, descriptors) and may run concurrently; {@code Guest.isolated()} runs one in a child JVM,
+ * so that an engine abort cannot take the calling JVM down.
  */
 package dev.jlibos.junit;

@@ -11,6 +11,17 @@ public record FaultSignals(int signal, int code, long address) {
             TRAP_BRKPT = 1;
 
     public static FaultSignals of(CpuExit exit) {
+        // Below mmap_min_addr nothing of the guest's is mapped: a data access there faults as unmapped
+        // even where the kml-shim's execute-only entry page lies, and the entry page's int3 filler is
+        // reached only by jumping to a wild low address (a NULL function pointer), which Linux reports
+        // as a fetch from an unmapped page.
+        if (exit.address() < dev.jlibos.core.mem.AddressSpace.MIN_ADDRESS && exit.kind() == CpuExit.Kind.PROTECTION) {
+            return new FaultSignals(Signal.SIGSEGV, SEGV_MAPERR, exit.address());
+        }
+        if (exit.kind() == CpuExit.Kind.EXCEPTION && exit.vector() == 3
+                && dev.jlibos.kml.SyscallShim.inEntryPage(exit.address() - 1)) {
+            return new FaultSignals(Signal.SIGSEGV, SEGV_MAPERR, exit.address() - 1);
+        }
         return switch (exit.kind()) {
             case UNMAPPED -> new FaultSignals(Signal.SIGSEGV, SEGV_MAPERR, exit.address());
             case PROTECTION -> new FaultSignals(Signal.SIGSEGV, SEGV_ACCERR, exit.address());

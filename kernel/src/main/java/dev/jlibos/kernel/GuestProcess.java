@@ -99,6 +99,8 @@ public final class GuestProcess {
     public long brkStart, brk;
     /** Top of the region searched downwards for mmap without a hint. */
     public long mmapBase = 0x7ffff7fff000L;
+    /** Where the kml-shim's data page is in this image ({@link KmlShim}), or 0 when sites are not rewritten. */
+    public long shimData;
 
     private volatile ExitStatus exitStatus;
 
@@ -319,6 +321,7 @@ public final class GuestProcess {
         brkStart = from.brkStart;
         brk = from.brk;
         mmapBase = from.mmapBase;
+        shimData = from.shimData;
     }
 
     /** Returns every resource to the host: called once, by the last thread's host thread, after it stopped. */

@@ -116,6 +116,14 @@ public final class Kernel {
         this.signals = new dev.jlibos.kernel.signal.SignalDelivery();
     }
 
+    /**
+     * Whether new images get the kml-shim's rewritable syscall sites: on the shim path, unless every call
+     * must be seen (--strace, a trace listener), since a rewritten call never reaches the dispatcher.
+     */
+    public boolean rewritesSyscallSites() {
+        return vdso != null && strace == null && traceListener == null;
+    }
+
     /** The vDSO mapped into every address space (shim path), or null (hook and trap paths). */
     public dev.jlibos.kml.Vdso vdso() {
         return vdso;

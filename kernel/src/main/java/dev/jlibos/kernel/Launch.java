@@ -93,6 +93,8 @@ public final class Launch {
         process.envp = java.util.List.copyOf(envp);
         process.auxv = program.auxv();
         process.brkStart = process.brk = program.brkStart();
+        process.shimData = 0;
+        if (process.kernel.rewritesSyscallSites()) KmlShim.install(caller);
         return program;
     }
 

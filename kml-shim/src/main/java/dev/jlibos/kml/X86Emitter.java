@@ -178,6 +178,66 @@ final class X86Emitter {
         u32(imm);
     }
 
+    /** mov r64, imm64 — REX.W B8+rd io ("movabs"): a full 64-bit address without a base register. */
+    void movImm64(R dst, long imm) {
+        rex(true, 0, dst.ordinal());
+        u8(0xb8 + dst.low());
+        u32((int) imm);
+        u32((int) (imm >>> 32));
+    }
+
+    /** mov r32, r32 — 89 /r; writing the 32-bit register clears the upper half (zero-extension). */
+    void mov32(R dst, R src) {
+        rex(false, src.ordinal(), dst.ordinal());
+        u8(0x89);
+        modrmReg(src.ordinal(), dst);
+    }
+
+    /** mov r32, [base + index*4 + disp32] — 8B /r; zero-extends into the 64-bit register. */
+    void movLoadIndexed32(R dst, R base, R index, int disp) {
+        indexedOp(0x8b, false, dst, base, index, 2, disp);
+    }
+
+    /** add r64, [base + index*8 + disp32] — REX.W 03 /r. */
+    void addLoadIndexed64(R dst, R base, R index, int disp) {
+        indexedOp(0x03, true, dst, base, index, 3, disp);
+    }
+
+    /**
+     * op reg, [base + index*2^scale + disp32]: ModRM mod=10 rm=100 and a SIB byte. RSP/R12 cannot be an
+     * index and RBP/R13 as base would change meaning with mod=00; neither is needed, so neither is encoded.
+     */
+    private void indexedOp(int opcode, boolean w, R reg, R base, R index, int scale, int disp) {
+        if (index.low() == 4 || base.low() == 5) throw new IllegalArgumentException("unsupported SIB registers");
+        int rex = 0x40 | (w ? 8 : 0) | (reg.high() << 2) | (index.high() << 1) | base.high(); // REX.W R X B
+        if (rex != 0x40) u8(rex);
+        u8(opcode);
+        u8(0x80 | (reg.low() << 3) | 4);
+        u8((scale << 6) | (index.low() << 3) | base.low());
+        u32(disp);
+    }
+
+    /** cmp r32, imm32 — 81 /7 id. */
+    void cmpImm32_32(R r, int imm) {
+        rex(false, 0, r.ordinal());
+        u8(0x81);
+        modrmReg(7, r);
+        u32(imm);
+    }
+
+    /** cmova r32, r32 — 0F 47 /r: dst = src if the last compare was unsigned "above". */
+    void cmovA32(R dst, R src) {
+        rex(false, dst.ordinal(), src.ordinal());
+        u8(0x0f);
+        u8(0x47);
+        modrmReg(dst.ordinal(), src);
+    }
+
+    /** nop — 90. */
+    void nop() {
+        u8(0x90);
+    }
+
     /** lea r64, [rip + (target - next instruction)] — REX.W 8D /r with mod=00 rm=101. */
     void leaRip(R dst, long target) {
         rex(true, dst.ordinal(), 0);

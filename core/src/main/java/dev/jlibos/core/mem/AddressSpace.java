@@ -50,7 +50,7 @@ public final class AddressSpace implements AutoCloseable {
     public void attach(Cpu cpu) {
         engines.add(cpu);
         for (Vma v : areas.values()) {
-            cpu.map(v.start(), v.length(), engineProt(v.prot()), v.block().block().address() + v.blockOffset());
+            cpu.map(v.start(), v.length(), engineProt(v.start(), v.prot()), v.block().block().address() + v.blockOffset());
             // An engine reused by execve still holds code translated from the old image; when the new
             // image has code at the same addresses (two PIE programs both at 0x555555554000), those
             // stale blocks would run instead of the new bytes.
@@ -154,7 +154,7 @@ public final class AddressSpace implements AutoCloseable {
             Vma copy = copyOfImageArea(iv);
             insert(copy);
             for (Cpu cpu : engines) {
-                cpu.map(copy.start(), copy.length(), engineProt(copy.prot()), copy.block().block().address() + copy.blockOffset());
+                cpu.map(copy.start(), copy.length(), engineProt(copy.start(), copy.prot()), copy.block().block().address() + copy.blockOffset());
                 if ((copy.prot() & Cpu.PROT_EXEC) != 0) cpu.invalidateCode(copy.start(), copy.length());
             }
         }
@@ -177,6 +177,27 @@ public final class AddressSpace implements AutoCloseable {
         return mapBlock(start, length, prot, name, fileOffset, host.allocate(length));
     }
 
+    /**
+     * Maps the libOS's own code below {@link #MIN_ADDRESS}, where no guest mapping can be (the syscall
+     * entry page of the kml-shim, at 0). The engine gets exactly {@code prot}; the checked accessors never
+     * let a syscall read or write it, as if nothing were mapped there.
+     */
+    public Vma mapReserved(long start, byte[] contents, int prot, String name) {
+        long length = pageUp(contents.length);
+        if ((start & (PAGE_SIZE - 1)) != 0 || start < 0 || start + length > MIN_ADDRESS) throw Errno.EINVAL.fail();
+        HostBlock block = host.allocate(length);
+        block.put(0, contents, 0, contents.length);
+        unmap(start, length);
+        Vma.Shared shared = new Vma.Shared(block);
+        Vma vma = new Vma(start, start + length, prot, shared, 0, name, 0);
+        insert(vma);
+        for (Cpu cpu : engines) {
+            cpu.map(start, length, engineProt(start, prot), block.address());
+            cpu.invalidateCode(start, length);
+        }
+        return vma;
+    }
+
     /** Maps an existing host block (a shared file mapping) at [start, start+length), replacing what was there. */
     public Vma mapBlock(long start, long length, int prot, String name, long fileOffset, HostBlock block) {
         checkRange(start, length);
@@ -186,7 +207,7 @@ public final class AddressSpace implements AutoCloseable {
         Vma vma = new Vma(start, start + length, prot, shared, 0, name, fileOffset);
         insert(vma);
         for (Cpu cpu : engines) {
-            cpu.map(start, length, engineProt(prot), shared.block.address());
+            cpu.map(start, length, engineProt(start, prot), shared.block.address());
             if ((prot & Cpu.PROT_EXEC) != 0) cpu.invalidateCode(start, length);
         }
         return vma;
@@ -226,7 +247,7 @@ public final class AddressSpace implements AutoCloseable {
                 // TLB entries, so a page made PROT_NONE stayed readable (compat-tests' mmap probe, musl);
                 // unmapping flushes them.
                 cpu.unmap(a, b - a);
-                cpu.map(a, b - a, engineProt(prot), hostAddress);
+                cpu.map(a, b - a, engineProt(a, prot), hostAddress);
                 if ((prot & Cpu.PROT_EXEC) != 0 && (v.prot() & Cpu.PROT_EXEC) == 0) cpu.invalidateCode(a, b - a);
             }
         }
@@ -321,8 +342,13 @@ public final class AddressSpace implements AutoCloseable {
         }
     }
 
-    /** x86 page tables cannot express write-only or execute-only: any access right implies read. */
-    private static int engineProt(int prot) {
+    /**
+     * x86 page tables cannot express write-only or execute-only: any access right implies read. The
+     * libOS's own area below {@link #MIN_ADDRESS} is the exception: the engine enforces exactly what it
+     * asks (the syscall entry page is execute-only, so a NULL dereference still faults).
+     */
+    private static int engineProt(long start, int prot) {
+        if (start < MIN_ADDRESS) return prot;
         return prot == Cpu.PROT_NONE ? Cpu.PROT_NONE : prot | Cpu.PROT_READ;
     }
 
@@ -435,6 +461,7 @@ public final class AddressSpace implements AutoCloseable {
     }
 
     private static boolean permits(Vma v, boolean forWrite) {
+        if (v.start() < MIN_ADDRESS) return false; // the libOS's reserved area: a NULL pointer is EFAULT
         return forWrite ? (v.prot() & Cpu.PROT_WRITE) != 0 : v.prot() != Cpu.PROT_NONE;
     }
 

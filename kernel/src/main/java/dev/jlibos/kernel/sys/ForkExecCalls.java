@@ -162,6 +162,7 @@ public final class ForkExecCalls implements SyscallFamily {
         thread.name = t.name;
         thread.signals.inheritFrom(t.signals);
         child.threads.add(thread);
+        dev.jlibos.kernel.KmlShim.refresh(thread); // the copied data page still answers with the parent's pid
         if ((flags & CLONE_CHILD_SETTID) != 0) memory.writeInt(childTid, pid);
         if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.clearChildTid = childTid;
         if ((flags & CLONE_PARENT_SETTID) != 0) parent.memory.writeInt(parentTid, pid);

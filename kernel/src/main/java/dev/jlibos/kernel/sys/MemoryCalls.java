@@ -177,7 +177,10 @@ public final class MemoryCalls implements SyscallFamily {
         if ((addr & (PAGE_SIZE - 1)) != 0 || length == 0) throw Errno.EINVAL.fail();
         long len = pageUp(length);
         if (addr + len > AddressSpace.USER_END || addr + len < addr) throw Errno.EINVAL.fail();
-        t.process.memory.unmap(addr, len);
+        // Nothing of the guest's lies below mmap_min_addr (munmap of unmapped pages succeeds); the
+        // kml-shim's entry page there is the libOS's and stays.
+        long from = Math.max(addr, AddressSpace.MIN_ADDRESS);
+        if (from < addr + len) t.process.memory.unmap(from, addr + len - from);
         return 0;
     }
 
@@ -187,7 +190,7 @@ public final class MemoryCalls implements SyscallFamily {
         if ((addr & (PAGE_SIZE - 1)) != 0 || (prot & ~PROT_ALL) != 0) throw Errno.EINVAL.fail();
         if (length == 0) return 0;
         long len = pageUp(length);
-        if (addr + len < addr) throw Errno.ENOMEM.fail();
+        if (addr + len < addr || addr < AddressSpace.MIN_ADDRESS) throw Errno.ENOMEM.fail(); // unmapped, to the guest
         t.process.memory.protect(addr, len, prot);
         return 0;
     }
@@ -205,7 +208,7 @@ public final class MemoryCalls implements SyscallFamily {
         }
         if (newLen == 0 || oldLen == 0) throw Errno.EINVAL.fail();
         // Linux needs the old range inside one VMA; ours are not merged, so any fully mapped range will do.
-        Vma area = m.find(oldAddr);
+        Vma area = oldAddr >= AddressSpace.MIN_ADDRESS ? m.find(oldAddr) : null;
         if (area == null || !m.isFullyMapped(oldAddr, oldAddr + oldLen)) throw Errno.EFAULT.fail();
         if (newLen > oldLen) reserve(t.process, newLen - oldLen);
         if ((flags & MREMAP_FIXED) == 0) {
@@ -274,7 +277,9 @@ public final class MemoryCalls implements SyscallFamily {
         long len = pageUp(length);
         switch (advice) {
             case MADV_DONTNEED, MADV_FREE -> {
-                if (!t.process.memory.isFullyMapped(addr, addr + len)) throw Errno.ENOMEM.fail();
+                if (addr < AddressSpace.MIN_ADDRESS || !t.process.memory.isFullyMapped(addr, addr + len)) {
+                    throw Errno.ENOMEM.fail();
+                }
                 // Private anonymous pages read back as zero after DONTNEED; FREE may do the same.
                 t.process.memory.initZero(addr, len);
             }

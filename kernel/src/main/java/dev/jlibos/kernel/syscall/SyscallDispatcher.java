@@ -66,6 +66,7 @@ public final class SyscallDispatcher {
         SyscallRegistry.Entry entry = registry.get(number);
         if (thread.process.determinism != null) dev.jlibos.kernel.Determinism.onSyscall(thread);
         if (kernel.captureSnapshot(thread, args)) return;
+        if (dev.jlibos.kernel.KmlShim.serves(number)) dev.jlibos.kernel.KmlShim.rewriteSite(thread, number);
         PrintStream strace = kernel.strace();
         SyscallListener listener = kernel.traceListener();
         // Without a listener the hot path reads no clock and allocates nothing.
@@ -75,6 +76,7 @@ public final class SyscallDispatcher {
                 ? entryText(thread, args) : null;
         long result = invoke(thread, entry, args);
         long served = result;
+        dev.jlibos.kernel.KmlShim.afterSyscall(thread, number);
         if (result == TOO_MANY_FILES && kernel.maxOpenFiles() > 0) kernel.limitExceeded(dev.jlibos.kernel.Limit.OPEN_FILES);
         long end = listener != null ? now(thread) : 0L;
         if (result == INTERRUPTED && RESTARTABLE.contains(number) && restartsAfterSignal(thread)) {
