@@ -1,4 +1,5 @@
-/* signals to self: signal(), SA_SIGINFO, fault siginfo, masking + sigpending, sigaltstack, SA_RESETHAND, kill, timers. */
+/* signals to self: signal(), SA_SIGINFO, fault siginfo, masking + sigpending, sigaltstack, SA_RESETHAND, kill, timers,
+ * and a blocking read interrupted by a handler with and without SA_RESTART. */
 #define _GNU_SOURCE
 #include "guest.h"
 #include <setjmp.h>
@@ -6,6 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t usr1_count, usr2_count, alrm_count, reset_count;
@@ -53,6 +56,42 @@ static const char *code_name(int c) {
     case SEGV_ACCERR: return "SEGV_ACCERR";
     default: return "other";
     }
+}
+
+/*
+ * A handler interrupts a read blocked on an empty pipe (a child writes long after the timer fires): with
+ * SA_RESTART the read resumes and returns the byte, the kernel re-running the syscall (ERESTARTSYS);
+ * without it the read fails with EINTR.
+ */
+static void blocked_read_after_handler(int restart) {
+    int p[2];
+    CHECK(pipe(p) == 0);
+    pid_t c = fork();
+    if (c == 0) {
+        close(p[0]);
+        struct timespec ts = {0, 250000000};
+        nanosleep(&ts, NULL);
+        _exit(write(p[1], "x", 1) == 1 ? 0 : 1);
+    }
+    close(p[1]);
+    struct sigaction sa = {0};
+    sa.sa_handler = on_alrm;
+    sa.sa_flags = restart ? SA_RESTART : 0;
+    CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
+    int before = alrm_count;
+    struct itimerval it = {.it_value = {.tv_sec = 0, .tv_usec = 20000}};
+    CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
+    char x = 0;
+    if (restart) {
+        CHECK(read(p[0], &x, 1) == 1 && x == 'x');
+    } else {
+        CHECK_ERRNO(read(p[0], &x, 1), EINTR);
+        CHECK(read(p[0], &x, 1) == 1 && x == 'x');
+    }
+    CHECK(alrm_count == before + 1);
+    close(p[0]);
+    int status;
+    CHECK(waitpid(c, &status, 0) == c && WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 int main(void) {
@@ -162,5 +201,8 @@ int main(void) {
     CHECK_ERRNO(pause(), EINTR);
     CHECK(alrm_count == 1);
     CHECK(alarm(0) == 0);
+
+    blocked_read_after_handler(1);
+    blocked_read_after_handler(0);
     return guest_finish();
 }

@@ -30,10 +30,13 @@ final class BenchReport {
                     haveQemu ? num(r.qemuValue()) : "n/a", num(r.jlibosValue()), num(r.offloadValue()),
                     ratio(r.jlibosValue(), r.nativeValue()), ratio(r.offloadValue(), r.jlibosValue())));
         }
-        sb.append("jlibos = default path (shim: the vDSO serves the clock calls; every other syscall traps into a Java handler\n")
-                .append("called as a function from the engine's hook); offload=all = every allowlisted\n")
-                .append("syscall forwarded to the host kernel. getpid/getppid, pipes and fork are never forwarded.\n")
-                .append("sha256sum times are whole runs; jlibos runs in-process, so JVM start-up is excluded.\n");
+        sb.append("jlibos = the syscall path the row names, else the default (shim: the vDSO serves the clock calls; every\n")
+                .append("other syscall traps into a Java handler called as a function from the engine's hook). hook = that\n")
+                .append("handler with no vDSO; trap = the engine stops at every syscall and restarts after the handler (the\n")
+                .append("analogue of a trap). offload=all = the default path with every allowlisted syscall forwarded to the\n")
+                .append("host kernel; getpid/getppid, pipes and fork are never forwarded. The getpid rows share one native\n")
+                .append("and one qemu measurement. sha256sum times are whole runs; jlibos runs in-process, so JVM start-up\n")
+                .append("is excluded.\n");
         return sb.toString();
     }
 
@@ -51,7 +54,7 @@ final class BenchReport {
                 .append(System.getProperty("os.version")).append(", Java ").append(System.getProperty("java.version"))
                 .append(haveQemu ? ", qemu-x86_64 installed" : ", no qemu-x86_64").append(", load average ")
                 .append(loadAverage()).append(" when it ended.\n\n");
-        sb.append("| benchmark | unit | native | qemu-x86_64 | jlibos (default) | jlibos offload=all | jlibos/native | offload/jlibos |\n");
+        sb.append("| benchmark | unit | native | qemu-x86_64 | jlibos | jlibos offload=all | jlibos/native | offload/jlibos |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (BenchCommand.Row r : rows) {
             sb.append("| ").append(r.name()).append(" | ").append(r.unit()).append(" | ").append(num(r.nativeValue()))
@@ -64,14 +67,21 @@ final class BenchReport {
                 ![time relative to native, log scale](chart.svg)
 
                 - **native**: the static binary on the host kernel (a real trap). **qemu-x86_64**: the same binary
-                  under qemu-user. **jlibos (default)**: the default path: the clock calls served by jlibos's vDSO in guest code, every other `syscall` by a Java handler
-                  called from the engine's syscall hook (calls jlibos does not implement but the offload allowlist
-                  has are forwarded: `--offload=auto`). **offload=all**: every allowlisted call is forwarded to the
-                  host kernel through its marshalling spec (copies through a scratch block), even those jlibos serves.
+                  under qemu-user. **jlibos**: the `--syscall-path` the row names, else the default, **shim**: the
+                  clock calls served by jlibos's vDSO in guest code, every other `syscall` by a Java handler called
+                  as a function from the engine's syscall hook (calls jlibos does not implement but the offload
+                  allowlist has are forwarded: `--offload=auto`). **hook**: the same handler, no vDSO. **trap**: every
+                  `syscall` stops the engine, the thread's run loop serves it and starts the engine again at the
+                  next instruction, the analogue of a trap out of user mode. **offload=all**: the default path with
+                  every allowlisted call forwarded to the host kernel through its marshalling spec (copies through
+                  a scratch block), even those jlibos serves.
+                - The getpid rows (after Azalea's fig. 7) time `--calls` calls of libc's `getpid()` (glibc's is
+                  `mov $39,%eax; syscall; ret`), one row per jlibos path, from one run: they share one native and one
+                  qemu-x86_64 measurement, and offload=all is measured on the default path's row.
                 - getpid/getppid, pipes (jlibos's own) and fork are never forwarded, so their two jlibos columns
                   measure the same path; read/write/open/stat and the sha256sum reads differ only by the path.
                 - Micro rows time a loop inside the guest with CLOCK_MONOTONIC (start-up excluded); each column is
-                  the best of two runs (the jlibos paths alternate). The sha256sum row is a whole run (4 KiB reads),
+                  the best of two runs (the jlibos columns alternate). The sha256sum row is a whole run (4 KiB reads),
                   best of two per jlibos column; jlibos runs in-process, so JVM start-up is excluded.
                 """);
         return sb.toString();
@@ -97,7 +107,8 @@ final class BenchReport {
         return "unknown CPU";
     }
 
-    private static final String[] SERIES = {"qemu-x86_64", "jlibos (default)", "jlibos offload=all"};
+    /** The chart's bars per row; "jlibos" is the path the row names, else the default one. */
+    private static final String[] SERIES = {"qemu-x86_64", "jlibos (row's path)", "jlibos offload=all"};
     private static final String[] COLORS = {"#9e9e9e", "#1f77b4", "#ff7f0e"};
 
     /** Horizontal grouped bars: each column's time divided by native, on a log10 axis (native = 1). */

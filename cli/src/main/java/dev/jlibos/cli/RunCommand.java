@@ -39,7 +39,7 @@ final class RunCommand implements Callable<Integer> {
     Path traceJson;
 
     @Option(names = "--stats", description = "After the run, print a per-syscall table on stderr like strace -c -w: "
-            + "% of time, seconds, usecs/call, calls, errors; sorted by time.")
+            + "%% of time, seconds, usecs/call, calls, errors; sorted by time.")
     boolean stats;
 
     @Option(names = "--deterministic", paramLabel = "SEED", description = "Deterministic mode: a virtual clock"
@@ -47,8 +47,9 @@ final class RunCommand implements Callable<Integer> {
             + " uid/gid/hostname/uname, thread turns in a guest-defined order: the same run gives the same output.")
     Long deterministic;
 
-    @Option(names = "--syscall-path", paramLabel = "hook|shim", description = "hook: every syscall traps into Java;"
-            + " shim: a vDSO serves clock_gettime, clock_getres, gettimeofday, time and getcpu as guest code (default: shim).")
+    @Option(names = "--syscall-path", paramLabel = "hook|shim|trap", description = "hook: every syscall traps into Java;"
+            + " shim: a vDSO serves clock_gettime, clock_getres, gettimeofday, time and getcpu as guest code (default: shim);"
+            + " trap: every syscall stops the emulator and restarts it after the Java handler (slow; for comparison).")
     String syscallPath = dev.jlibos.kernel.SyscallPath.defaultPath().name().toLowerCase(java.util.Locale.ROOT);
 
     @Option(names = "--debug", description = "Show Java stack traces of internal errors, and send the guest SIGSYS when a syscall handler fails.")

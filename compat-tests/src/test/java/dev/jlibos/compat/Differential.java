@@ -22,11 +22,16 @@ public final class Differential {
     record Side(String name, List<RunResult> results, DirSnapshot files) {}
 
     public static void check(Scenario s) throws IOException {
+        check(s, null);
+    }
+
+    /** As {@link #check(Scenario)}, with a given jlibos runner (a non-default syscall path); null: the usual one. */
+    public static void check(Scenario s, GuestRunner jlibosRunner) throws IOException {
         Path work = GuestPrograms.moduleDir().resolve("target/compat-work").resolve(s.id());
         Side nat = runSide(Runners.host(), s, work.resolve("native"));
         checkNativeExpectations(s, nat);
         if (Runners.nativeOnly()) return; // the oracle side alone passed: the test itself is sound
-        GuestRunner jlibos = Runners.requireJlibos();
+        GuestRunner jlibos = jlibosRunner != null ? jlibosRunner : Runners.requireJlibos();
         Side jl = runSide(jlibos, s, work.resolve("jlibos"));
         String knownGap = KnownGaps.reason(s.id());
         if (knownGap == null) {

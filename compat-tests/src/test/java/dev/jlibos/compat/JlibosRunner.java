@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.SyscallPath;
 import dev.jlibos.loader.LoadException;
 import dev.jlibos.syscalls.offload.OffloadPolicy;
 
@@ -36,13 +37,20 @@ public final class JlibosRunner implements GuestRunner {
             : OffloadPolicy.parse(System.getProperty("jlibos.offload"));
 
     private final Duration timeout;
+    /** The syscall path of every run, or null for the machine's default ({@code -Djlibos.syscall-path}). */
+    private final SyscallPath syscallPath;
 
     public JlibosRunner() {
         this(Duration.ofSeconds(60));
     }
 
     public JlibosRunner(Duration timeout) {
+        this(timeout, null);
+    }
+
+    public JlibosRunner(Duration timeout, SyscallPath syscallPath) {
         this.timeout = timeout;
+        this.syscallPath = syscallPath;
     }
 
     @Override
@@ -70,6 +78,7 @@ public final class JlibosRunner implements GuestRunner {
                     .stderr(err)
                     .timeout(timeout)
                     .offload(OFFLOAD)
+                    .syscallPath(syscallPath != null ? syscallPath : SyscallPath.defaultPath())
                     .build()
                     .run());
             ExitStatus s = f.get(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS); // the watchdog fires first

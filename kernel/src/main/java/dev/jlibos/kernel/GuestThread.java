@@ -101,6 +101,15 @@ public final class GuestThread implements Blocking.Gate {
             while (!done()) {
                 CpuExit exit = cpu.run(pc);
                 if (done()) break;
+                if (exit.kind() == CpuExit.Kind.SYSCALL) {
+                    // Trap path: the call the hook would have served, now outside the engine. The dispatcher
+                    // also delivers signals and yields when asked, as it does in the hook; RIP is the next
+                    // instruction unless the call moved it (execve, a signal handler, a restart).
+                    kernel().dispatcher().dispatch(this);
+                    if (done()) break;
+                    pc = cpu.get(Reg.RIP);
+                    continue;
+                }
                 if (exit.kind() == CpuExit.Kind.STOPPED) {
                     // A signal, an exec, or preemption: deliver what is pending (often nothing).
                     kernel().signals().onInterrupted(this);

@@ -86,8 +86,10 @@ public final class Kernel {
         this.hostNetwork = allowed;
     }
 
-    /** The vDSO every address space gets on the shim path; null on the hook path. */
+    /** The vDSO every address space gets on the shim path; null on the hook and trap paths. */
     private final dev.jlibos.kml.Vdso vdso;
+    /** TRAP: engines leave guest code at every syscall and the thread's run loop serves it (see bind). */
+    private final boolean syscallExits;
     /** Guards the process tree (parents, children, the table). */
     public final Object processLock = new Object();
     private final java.util.Map<Integer, GuestProcess> processes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -98,11 +100,13 @@ public final class Kernel {
 
     /**
      * @param traceListener receives every syscall of every process of this machine, or null
-     * @param path          HOOK: every syscall traps into Java; SHIM: the vDSO serves the clock calls
+     * @param path          HOOK: every syscall traps into Java; SHIM: the vDSO serves the clock calls;
+     *                      TRAP: every syscall stops and restarts the engine
      */
     public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace,
                   dev.jlibos.kernel.trace.SyscallListener traceListener, SyscallPath path) {
         this.vdso = path == SyscallPath.SHIM ? VdsoSupport.get() : null;
+        this.syscallExits = path == SyscallPath.TRAP;
         this.cpus = cpus;
         this.hostMemory = hostMemory;
         this.log = log;
@@ -120,7 +124,7 @@ public final class Kernel {
         return vdso != null && strace == null && traceListener == null;
     }
 
-    /** The vDSO mapped into every address space (shim path), or null (hook path). */
+    /** The vDSO mapped into every address space (shim path), or null (hook and trap paths). */
     public dev.jlibos.kml.Vdso vdso() {
         return vdso;
     }
@@ -222,9 +226,13 @@ public final class Kernel {
         processes.put(p.pid, p);
     }
 
-    /** Wires a thread's CPU to the syscall dispatcher. */
+    /**
+     * Wires a thread's CPU to the syscall dispatcher: called from the engine's hook, or on the trap path
+     * from {@link GuestThread}'s run loop after the engine stopped at the syscall.
+     */
     public void bind(GuestThread thread) {
         thread.cpu.setEvents(c -> dispatcher.dispatch(thread));
+        thread.cpu.setSyscallExits(syscallExits);
     }
 
     public dev.jlibos.core.cpu.CpuFactory cpus() {

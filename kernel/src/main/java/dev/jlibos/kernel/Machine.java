@@ -434,8 +434,9 @@ public final class Machine implements AutoCloseable {
         }
 
         /**
-         * How syscalls reach the libOS: {@link SyscallPath#HOOK} (no vDSO) or {@link SyscallPath#SHIM}
-         * (a vDSO serves the clock calls in guest code). Default: {@link SyscallPath#defaultPath()}.
+         * How syscalls reach the libOS: {@link SyscallPath#HOOK} (no vDSO), {@link SyscallPath#SHIM}
+         * (a vDSO serves the clock calls in guest code) or {@link SyscallPath#TRAP} (no vDSO; every syscall
+         * stops and restarts the engine, for comparison). Default: {@link SyscallPath#defaultPath()}.
          */
         public Builder syscallPath(SyscallPath path) {
             this.syscallPath = Objects.requireNonNull(path);

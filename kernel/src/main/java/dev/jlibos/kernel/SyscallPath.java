@@ -10,10 +10,13 @@ import java.util.Locale;
  *       hook; no vDSO, so libc makes clock_gettime/gettimeofday/time/getcpu syscalls too.</li>
  *   <li>{@link #SHIM}: the kml-shim is on: a vDSO (AT_SYSINFO_EHDR) serves those four calls as guest code
  *       from a shared data page, without leaving translated code; everything else takes the hook.</li>
+ *   <li>{@link #TRAP}: the analogue of a hardware trap, for comparison (issue 5's getpid rows): every
+ *       {@code syscall} stops the engine, the thread's run loop serves the call with the same dispatcher
+ *       and starts the engine again at the next instruction. No vDSO, as with HOOK.</li>
  * </ul>
  */
 public enum SyscallPath {
-    HOOK, SHIM;
+    HOOK, SHIM, TRAP;
 
     /**
      * The path a Machine uses unless told otherwise: SHIM, because Linux always gives programs a vDSO
@@ -31,7 +34,7 @@ public enum SyscallPath {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown syscall path '" + name + "' (hook or shim)");
+            throw new IllegalArgumentException("unknown syscall path '" + name + "' (hook, shim or trap)");
         }
     }
 }

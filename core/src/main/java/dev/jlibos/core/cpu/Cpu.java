@@ -11,6 +11,11 @@ package dev.jlibos.core.cpu;
  * particular setting {@link Reg#RIP} there redirects execution to exactly that address (the binding
  * hides the engine's own "advance past syscall" step), and reading RIP there gives the address of the
  * instruction after {@code syscall}, as the kernel sees it in {@code pt_regs}.
+ *
+ * <p>With {@link #setSyscallExits syscall exits} on, a syscall ends {@link #run} instead (a
+ * {@link CpuExit.Kind#SYSCALL} exit) and the call is served between runs. Outside a hook RIP is simply
+ * the next instruction to run, which after a syscall exit is again the address after {@code syscall}: the
+ * same handler code works both ways, and a RIP it sets is where the next {@link #run} should start.
  */
 public interface Cpu extends AutoCloseable {
     /** Linux/engine protection bits (identical values in both). */
@@ -59,6 +64,13 @@ public interface Cpu extends AutoCloseable {
     void invalidateCode(long guestAddress, long size);
 
     void setEvents(CpuEvents events);
+
+    /**
+     * On: every {@code syscall} instruction stops the engine and {@link #run} returns a
+     * {@link CpuExit.Kind#SYSCALL} exit, like a trap leaving user mode, instead of calling
+     * {@link CpuEvents#onSyscall} inside the engine (off, the default).
+     */
+    void setSyscallExits(boolean on);
 
     /** Runs from {@code pc} until {@link #stop()} is called or the guest faults. */
     CpuExit run(long pc);

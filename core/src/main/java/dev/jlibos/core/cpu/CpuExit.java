@@ -14,6 +14,12 @@ public record CpuExit(Kind kind, long address, Access access, int vector, String
     public enum Kind {
         /** {@link Cpu#stop()} was called, normally by a syscall handler (exit, execve, signal death). */
         STOPPED,
+        /**
+         * The guest executed {@code syscall} while {@link Cpu#setSyscallExits syscall exits} are on: the
+         * engine left guest code instead of calling {@link CpuEvents#onSyscall}. {@link Reg#RIP} is the
+         * address after {@code syscall}; serve the call, then {@link Cpu#run} from RIP.
+         */
+        SYSCALL,
         /** The guest touched an address with no mapping. */
         UNMAPPED,
         /** The guest touched a mapping whose protection forbids the access. */
@@ -29,4 +35,6 @@ public record CpuExit(Kind kind, long address, Access access, int vector, String
     public enum Access { READ, WRITE, FETCH, NONE }
 
     public static final CpuExit STOPPED = new CpuExit(Kind.STOPPED, 0, Access.NONE, -1, null);
+    /** Shared: a syscall exit carries nothing RIP does not already say, and it is on every call's path. */
+    public static final CpuExit SYSCALL = new CpuExit(Kind.SYSCALL, 0, Access.NONE, -1, null);
 }

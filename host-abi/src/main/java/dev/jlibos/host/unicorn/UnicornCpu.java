@@ -17,7 +17,10 @@ import jnr.ffi.byref.PointerByReference;
  * <ul>
  *   <li>Inside the syscall hook RIP still points at the {@code syscall} instruction and the engine adds
  *   the instruction length (2) after the hook returns. We present and accept RIP as the kernel does
- *   (the address after {@code syscall}) and compensate on each side.</li>
+ *   (the address after {@code syscall}) and compensate on each side. A uc_emu_stop requested in that hook
+ *   takes effect after the engine has added the 2 (the instruction ends its translation block), so with
+ *   syscall exits on, RIP after uc_emu_start returns is already the address after {@code syscall} and
+ *   needs no compensation (measured by UnicornCpuTest).</li>
  *   <li>The engine's own CPUID disagrees with what it executes (it reports no POPCNT but SSE4.2, and
  *   several bits of instructions that fault). A CPUID hook serves {@link CpuidModel}'s consistent view.</li>
  *   <li>jnr-ffi callbacks are only kept alive while Java references them: the hook objects are fields.</li>
@@ -44,6 +47,8 @@ public final class UnicornCpu implements Cpu {
 
     private CpuEvents events;
     private boolean inSyscallHook;
+    /** setSyscallExits: the syscall hook only stops the engine (trap path) instead of serving the call. */
+    private boolean syscallExits;
     private CpuExit pendingExit;
     private volatile boolean closed;
     /** Read by the native block hook: non-zero asks the engine to stop at the next block (requestStop). */
@@ -189,6 +194,11 @@ public final class UnicornCpu implements Cpu {
     }
 
     @Override
+    public void setSyscallExits(boolean on) {
+        syscallExits = on;
+    }
+
+    @Override
     public CpuExit run(long pc) {
         pendingExit = null;
         // "until" is an address no guest can map, so only stop() or a fault ends the run.
@@ -243,6 +253,11 @@ public final class UnicornCpu implements Cpu {
     }
 
     private void onSyscall(Pointer engine, Pointer userData) {
+        if (syscallExits) {
+            pendingExit = CpuExit.SYSCALL;
+            uc.uc_emu_stop(engine);
+            return;
+        }
         inSyscallHook = true;
         try {
             events.onSyscall(this);

@@ -48,6 +48,35 @@ class UnicornCpuTest {
     }
 
     @Test
+    void syscallExitsLeaveRipAfterSyscallAndResumeWhereRipSays() {
+        try (UnicornCpu cpu = new UnicornCpu(); AddressSpace space = new AddressSpace(new MmapHostMemory())) {
+            space.attach(cpu);
+            space.map(CODE, 4096, Cpu.PROT_READ | Cpu.PROT_EXEC, "code");
+            // mov eax,39; syscall; mov eax,60; syscall  | at +0x20: mov eax,61; syscall
+            space.initWrite(CODE, bytes(0xb8, 39, 0, 0, 0, 0x0f, 0x05, 0xb8, 60, 0, 0, 0, 0x0f, 0x05));
+            space.initWrite(CODE + 0x20, bytes(0xb8, 61, 0, 0, 0, 0x0f, 0x05));
+            cpu.setEvents(c -> {
+                throw new AssertionError("the hook must not serve calls when syscall exits are on");
+            });
+            cpu.setSyscallExits(true);
+            CpuExit exit = cpu.run(CODE);
+            assertEquals(CpuExit.Kind.SYSCALL, exit.kind());
+            assertEquals(39, cpu.get(Reg.RAX));
+            assertEquals(CODE + 7, cpu.get(Reg.RIP), "RIP is the address after syscall");
+            exit = cpu.run(cpu.get(Reg.RIP)); // resume: the next instruction, not the syscall again
+            assertEquals(CpuExit.Kind.SYSCALL, exit.kind());
+            assertEquals(60, cpu.get(Reg.RAX));
+            assertEquals(CODE + 14, cpu.get(Reg.RIP));
+            exit = cpu.run(CODE + 0x20); // a handler's redirect (execve, signal delivery)
+            assertEquals(61, cpu.get(Reg.RAX));
+            assertEquals(CODE + 0x27, cpu.get(Reg.RIP));
+            exit = cpu.run(CODE + 0x27 - 2); // ERESTARTSYS: back onto the syscall, which runs again
+            assertEquals(CpuExit.Kind.SYSCALL, exit.kind());
+            assertEquals(CODE + 0x27, cpu.get(Reg.RIP));
+        }
+    }
+
+    @Test
     void faultsReportKindAddressAndFaultingInstruction() {
         try (UnicornCpu cpu = new UnicornCpu(); AddressSpace space = new AddressSpace(new MmapHostMemory())) {
             space.attach(cpu);
