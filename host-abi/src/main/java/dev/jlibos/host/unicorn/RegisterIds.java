@@ -7,6 +7,7 @@ final class RegisterIds {
     static final int XMM0 = 122;
     static final int MXCSR = 249;
     static final int FPCW = 246;
+    static final int CR4 = 54;
 
     private static final int[] IDS = new int[Reg.values().length];
 

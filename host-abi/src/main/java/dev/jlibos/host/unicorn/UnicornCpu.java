@@ -96,13 +96,26 @@ public final class UnicornCpu implements Cpu {
         blockHook = handle.getValue();
     }
 
+    private static final long CR4_OSFXSR = 1L << 9;
+    private static final long CR4_OSXMMEXCPT = 1L << 10;
+
     /**
      * The FPU state Linux gives a new process (fpstate_init: FNINIT's control word 0x37f, i.e. 64-bit
      * x87 precision with all exceptions masked, and MXCSR 0x1f80). The engine starts with a zero
      * control word, which means 24-bit x87 precision: musl's printf, which formats doubles with long
-     * double arithmetic, then prints 3.141592 for pi.
+     * double arithmetic, then prints 3.141592 for pi. Plus the CR4 bits that make FXSAVE/FXRSTOR
+     * cover SSE state.
      */
     private void initialiseFpu() {
+        // CR4.OSFXSR | CR4.OSXMMEXCPT, as Linux sets them on every x86-64 CPU. The engine starts with
+        // CR4 = 0, and QEMU's FXSAVE/FXRSTOR then skip MXCSR and XMM0-15 (do_fxsave/do_fxrstor test
+        // CR4.OSFXSR): the image keeps whatever was in memory and FXRSTOR leaves the XMM registers as
+        // they are. glibc's ld.so saves the argument registers across lazy PLT binding with
+        // _dl_runtime_resolve_fxsave (we report no XSAVE), so the first call of every lazily bound
+        // function taking a double got a clobbered xmm0: python3's first log(10.0) returned -inf,
+        // and int('7') failed with "Exceeds the limit (4300 digits)". Pinned by compat-tests' fxsave.c.
+        scratch.putLong(0, CR4_OSFXSR | CR4_OSXMMEXCPT);
+        check(uc.uc_reg_write(engine, RegisterIds.CR4, scratch), "write CR4");
         scratch.putLong(0, 0x37f);
         uc.uc_reg_write(engine, RegisterIds.FPCW, scratch);
         setMxcsr(0x1f80);
