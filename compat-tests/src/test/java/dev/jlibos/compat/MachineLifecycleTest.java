@@ -65,6 +65,7 @@ class MachineLifecycleTest {
     void threadedRunsLeakNoHostThreadsOrFds() throws Exception {
         runThreads("tids", Duration.ofSeconds(30));
         long fds = openHostFds();
+        long blocks = dev.jlibos.host.memory.MmapHostMemory.liveBlocks();
         for (int i = 0; i < 5; i++) {
             // 80 guest threads per run, each with its own engine and host thread.
             assertEquals(0, runThreads("many", Duration.ofSeconds(60)).code());
@@ -73,15 +74,17 @@ class MachineLifecycleTest {
         Thread.sleep(200);
         assertEquals(0, guestThreadsAlive(), "guest host threads left running");
         assertEquals(fds, openHostFds(), "host fds leaked");
+        assertEquals(blocks, dev.jlibos.host.memory.MmapHostMemory.liveBlocks(), "host memory blocks leaked");
     }
 
-    /** Issue 4's stress test: 200 fork/exec/wait cycles and 50+ threads leave no engine, thread or fd behind. */
+    /** Issue 4's stress test: 200 fork/exec/wait cycles and 50+ threads leave no engine, host memory, thread or fd behind. */
     @Test
     void forkExecCyclesAndThreadsLeakNoEnginesThreadsOrFds() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(BUSYBOX));
         run(List.of("busybox", "true"), new ByteArrayOutputStream()); // warm up lazily created threads
         long fds = openHostFds();
         int engines = dev.jlibos.host.unicorn.UnicornCpu.liveEngines();
+        long blocks = dev.jlibos.host.memory.MmapHostMemory.liveBlocks();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ExitStatus s = Machine.builder().program(BUSYBOX.toString())
                 .args(List.of("busybox", "sh", "-c", "i=0; while [ $i -lt 200 ]; do /bin/busybox true || exit 1; i=$((i+1)); done; echo $i"))
@@ -91,6 +94,9 @@ class MachineLifecycleTest {
         assertEquals(0, runThreads("many", Duration.ofSeconds(120)).code()); // 80 threads created and joined
         Thread.sleep(200);
         assertEquals(engines, dev.jlibos.host.unicorn.UnicornCpu.liveEngines(), "Unicorn engines leaked");
+        // Guest memory and each process's and thread's HostFs marshalling block (1 MiB of host mmap):
+        // the forked processes' blocks were once never unmapped.
+        assertEquals(blocks, dev.jlibos.host.memory.MmapHostMemory.liveBlocks(), "host memory blocks leaked");
         assertEquals(0, guestThreadsAlive(), "guest host threads left running");
         assertEquals(fds, openHostFds(), "host fds leaked");
     }

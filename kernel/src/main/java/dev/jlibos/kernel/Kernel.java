@@ -277,6 +277,9 @@ public final class Kernel {
                 finish(p);
                 p.markEnded();
             }
+            // This host thread's HostFs marshalling block (host memory, not heap): forked processes and
+            // guest threads each run on a host thread of their own that ends here.
+            if (p.fs != null) p.fs.host.close();
         }
     }
 

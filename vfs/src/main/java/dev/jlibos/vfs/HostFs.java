@@ -26,21 +26,30 @@ public final class HostFs {
     public static final int CHUNK = 1 << 20;
 
     private final HostSyscalls sys;
+    private final HostMemory memory;
     /**
      * Marshalling buffers, one per host thread: every guest process runs on its own thread, and open
-     * file descriptions are shared across fork, so a shared buffer would be raced.
+     * file descriptions are shared across fork, so a shared buffer would be raced. Host memory outside
+     * the Java heap: nothing frees it when its thread ends, {@link #close()} must.
      */
-    private final ThreadLocal<HostBlock> scratchPerThread;
+    private final ThreadLocal<HostBlock> scratchPerThread = new ThreadLocal<>();
 
     public HostFs(HostSyscalls sys, HostMemory memory) {
         this.sys = sys;
-        this.scratchPerThread = ThreadLocal.withInitial(() -> memory.allocate(2L * PATH_SLOT + CHUNK));
+        this.memory = memory;
     }
 
-    /** Frees the calling thread's buffer; called when a guest process's thread ends. */
+    /**
+     * Frees the calling thread's buffer, if it has one (the next call on this thread takes a new one).
+     * Every host thread that ran guest code calls it as it ends (Kernel.runThread): a forked process's
+     * or a guest thread's host thread that did not would keep its 1 MiB block mapped for the JVM's life.
+     */
     public void close() {
-        scratchPerThread.get().free();
-        scratchPerThread.remove();
+        HostBlock b = scratchPerThread.get();
+        if (b != null) {
+            scratchPerThread.remove();
+            b.free();
+        }
     }
 
     /**
@@ -48,7 +57,12 @@ public final class HostFs {
      * class (host poll, host sockets); no HostFs method may run while a caller uses it.
      */
     public HostBlock scratch() {
-        return scratchPerThread.get();
+        HostBlock b = scratchPerThread.get();
+        if (b == null) {
+            b = memory.allocate(2L * PATH_SLOT + CHUNK);
+            scratchPerThread.set(b);
+        }
+        return b;
     }
 
     private long data() {

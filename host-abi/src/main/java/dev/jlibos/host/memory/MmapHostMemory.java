@@ -16,6 +16,18 @@ public final class MmapHostMemory implements HostMemory {
     private final HostLibc libc = HostLibc.get();
     private final Runtime runtime = Runtime.getRuntime(libc);
 
+    /** Blocks mapped and not yet freed in this JVM, and their bytes (leak checks in tests). */
+    private static final java.util.concurrent.atomic.AtomicLong LIVE_BLOCKS = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong LIVE_BYTES = new java.util.concurrent.atomic.AtomicLong();
+
+    public static long liveBlocks() {
+        return LIVE_BLOCKS.get();
+    }
+
+    public static long liveBytes() {
+        return LIVE_BYTES.get();
+    }
+
     @Override
     public HostBlock allocate(long size) {
         long address = libc.mmap(null, size, HostLibc.PROT_READ | HostLibc.PROT_WRITE,
@@ -46,6 +58,8 @@ public final class MmapHostMemory implements HostMemory {
             this.address = address;
             this.size = size;
             this.writable = writable;
+            LIVE_BLOCKS.incrementAndGet();
+            LIVE_BYTES.addAndGet(size);
         }
 
         @Override public boolean writable() { return writable; }
@@ -126,6 +140,8 @@ public final class MmapHostMemory implements HostMemory {
             if (!freed) {
                 freed = true;
                 libc.munmap(address, size);
+                LIVE_BLOCKS.decrementAndGet();
+                LIVE_BYTES.addAndGet(-size);
             }
         }
     }
