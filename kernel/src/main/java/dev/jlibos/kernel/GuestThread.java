@@ -24,6 +24,21 @@ public final class GuestThread implements Blocking.Gate {
     public volatile Thread hostThread;
     /** The thread's name (comm): the program's file name until PR_SET_NAME changes it. */
     public String name = "";
+    /**
+     * Scheduling attributes, per thread as in Linux and copied to threads and processes it creates:
+     * the nice value (-20..19, setpriority), the I/O priority as ioprio_set stored it (0: none set) and
+     * the CPU affinity mask (sched_setaffinity; null: every CPU). They are bookkeeping only: the host
+     * schedules the guest's threads.
+     */
+    public volatile int nice, ioprio;
+    public volatile byte[] cpuMask;
+
+    /** Takes the scheduling attributes of the thread that created this one (clone, fork). */
+    public void inheritSchedulingFrom(GuestThread creator) {
+        nice = creator.nice;
+        ioprio = creator.ioprio;
+        cpuMask = creator.cpuMask;
+    }
     /** set_tid_address: cleared and futex-woken when the thread exits (CLONE_CHILD_CLEARTID). */
     public long clearChildTid;
     /** set_robust_list head and length, walked on thread death. */

@@ -44,7 +44,7 @@ final class CpuInfo {
             };
             if ((reg >>> (Integer) f[1] & 1) != 0) flags.append(flags.length() == 0 ? "" : " ").append(f[2]);
         }
-        int cpus = Runtime.getRuntime().availableProcessors();
+        int cpus = Cpus.count();
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < cpus; i++) {
             out.append("processor\t: ").append(i).append('\n')

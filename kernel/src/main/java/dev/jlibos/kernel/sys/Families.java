@@ -16,6 +16,7 @@ public final class Families {
                 new MemoryCalls(),
                 new TimeCalls(),
                 new SystemInfoCalls(),
+                new SchedulingCalls(),
                 new FileIoCalls(),
                 new FileRangeCalls(),
                 new FdCalls(),

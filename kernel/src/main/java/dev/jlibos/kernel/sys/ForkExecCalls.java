@@ -111,6 +111,7 @@ public final class ForkExecCalls implements SyscallFamily {
         if ((flags & CLONE_SETTLS) != 0) cpu.set(Reg.FS_BASE, tls);
         GuestThread thread = new GuestThread(p, tid, cpu);
         thread.name = t.name;
+        thread.inheritSchedulingFrom(t);
         thread.signals.inheritFrom(t.signals);
         // A thread on a new stack does not inherit the alternate signal stack (copy_process: sas_ss_reset).
         thread.signals.resetForExec();
@@ -160,6 +161,7 @@ public final class ForkExecCalls implements SyscallFamily {
         }
         GuestThread thread = new GuestThread(child, pid, cpu); // only the calling thread is copied
         thread.name = t.name;
+        thread.inheritSchedulingFrom(t);
         thread.signals.inheritFrom(t.signals);
         child.threads.add(thread);
         dev.jlibos.kernel.KmlShim.refresh(thread); // the copied data page still answers with the parent's pid

@@ -98,7 +98,8 @@ final class ProcSelf {
         for (Vma v : p.memory.areas()) vsize += v.end() - v.start();
         StringBuilder sb = new StringBuilder();
         sb.append(task ? t.tid : p.pid).append(" (").append(t.name).append(") ").append(p.stopped ? 'T' : 'R').append(' ').append(p.ppid).append(' ')
-                .append(p.pgid).append(' ').append(p.sid).append(" 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 ")
+                .append(p.pgid).append(' ').append(p.sid).append(" 0 -1 4194304 0 0 0 0 0 0 0 0 ")
+                .append(20 + t.nice).append(' ').append(t.nice).append(' ')
                 .append(p.threads.size()).append(" 0 0 ").append(vsize).append(" 0 18446744073709551615");
         for (int i = 26; i <= 52; i++) sb.append(" 0");
         return sb.append('\n').toString();

@@ -26,7 +26,6 @@ public final class SysTree implements SyntheticTree {
 
     @Override
     public byte[] contents(Object caller, List<String> path) {
-        int cpus = Runtime.getRuntime().availableProcessors();
-        return ((cpus == 1 ? "0" : "0-" + (cpus - 1)) + "\n").getBytes(StandardCharsets.UTF_8);
+        return (Cpus.list() + "\n").getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 
-/** Facts about the (virtual) machine: uname, sysinfo, randomness, CPU placement. */
+/** Facts about the (virtual) machine: uname, sysinfo, randomness, which CPU a thread is on (affinity: SchedulingCalls). */
 public final class SystemInfoCalls implements SyscallFamily {
     /** struct utsname: six fields of 65 bytes. */
     private static final int UTS_FIELD = 65;
@@ -28,8 +28,6 @@ public final class SystemInfoCalls implements SyscallFamily {
         r.full(Sysno.UNAME, this::uname);
         r.partial(Sysno.SYSINFO, "memory and load figures are the host's; procs counts guest processes", this::sysinfo);
         r.full(Sysno.GETRANDOM, this::getrandom);
-        r.partial(Sysno.SCHED_GETAFFINITY, "every host CPU is reported as allowed", this::schedGetaffinity);
-        r.partial(Sysno.SCHED_SETAFFINITY, "accepted and ignored: the host schedules guest threads", this::schedSetaffinity);
         r.full(Sysno.SCHED_YIELD, (t, a) -> {
             // Leaving the (fair) execution lock lets a waiting thread of this process run first.
             t.process.yieldTurn(t);
@@ -118,27 +116,6 @@ public final class SystemInfoCalls implements SyscallFamily {
             done += n;
         }
         return length;
-    }
-
-    private long schedGetaffinity(GuestThread t, SyscallArgs a) {
-        int pid = a.i32(0);
-        if (pid != 0 && pid != t.tid && pid != t.process.pid) throw Errno.ESRCH.fail();
-        long size = a.get(1);
-        int cpus = Runtime.getRuntime().availableProcessors();
-        // The kernel's cpumask is a multiple of sizeof(long); the user buffer must hold it.
-        int maskBytes = Math.max(8, ((cpus + 63) / 64) * 8);
-        if (size < maskBytes || (size & 7) != 0) throw Errno.EINVAL.fail();
-        byte[] mask = new byte[maskBytes];
-        for (int c = 0; c < cpus; c++) mask[c / 8] |= (byte) (1 << (c % 8));
-        t.process.memory.write(a.get(2), mask);
-        return maskBytes;
-    }
-
-    private long schedSetaffinity(GuestThread t, SyscallArgs a) {
-        int pid = a.i32(0);
-        if (pid != 0 && pid != t.tid && pid != t.process.pid) throw Errno.ESRCH.fail();
-        t.process.memory.read(a.get(2), (int) Math.min(a.get(1), 128));
-        return 0;
     }
 
     private long getcpu(GuestThread t, SyscallArgs a) {
