@@ -23,7 +23,8 @@ import jnr.ffi.byref.PointerByReference;
  *   needs no compensation (measured by UnicornCpuTest).</li>
  *   <li>The engine's own CPUID disagrees with what it executes (it reports no POPCNT but SSE4.2, and
  *   several bits of instructions that fault). A CPUID hook serves {@link CpuidModel}'s consistent view.</li>
- *   <li>jnr-ffi callbacks are only kept alive while Java references them: the hook objects are fields.</li>
+ *   <li>jnr-ffi callbacks are only kept alive while Java references them: the hook objects are fields (the
+ *   syscall hook's is held by its {@link SyscallHookBinding}).</li>
  * </ul>
  * An instance is used by one host thread at a time.
  */
@@ -35,12 +36,10 @@ public final class UnicornCpu implements Cpu {
     private final Runtime runtime = Unicorn.runtime();
     private final Pointer engine;
     private final Pointer scratch;
-    private final Pointer batchIds;
-    private final Pointer batchValues;
-    private final Pointer batchPointers;
+    /** The syscall hook and the general-purpose register accesses (jnr-ffi, or FFM on JDK 22+). */
+    private final SyscallHookBinding registers;
 
     // Strong references: the engine holds only raw function pointers to these.
-    private final UnicornLibrary.SyscallHook syscallHook = this::onSyscall;
     private final UnicornLibrary.CpuidHook cpuidHook = this::onCpuid;
     private final UnicornLibrary.InvalidMemoryHook memoryHook = this::onInvalidMemory;
     private final UnicornLibrary.InterruptHook interruptHook = this::onInterrupt;
@@ -70,17 +69,10 @@ public final class UnicornCpu implements Cpu {
         engine = ref.getValue();
         LIVE.incrementAndGet();
         scratch = Memory.allocateDirect(runtime, 16);
-        batchIds = Memory.allocateDirect(runtime, 4 * SYSCALL_REGS.length);
-        batchValues = Memory.allocateDirect(runtime, 8 * SYSCALL_REGS.length);
-        batchPointers = Memory.allocateDirect(runtime, 8 * SYSCALL_REGS.length);
-        for (int i = 0; i < SYSCALL_REGS.length; i++) {
-            batchIds.putInt(4L * i, SYSCALL_REGS[i]);
-            batchPointers.putAddress(8L * i, batchValues.address() + 8L * i);
-        }
+        registers = SyscallHookBinding.factory().create(engine.address(), SYSCALL_REGS);
         initialiseFpu();
         LongLongByReference handle = new LongLongByReference();
-        check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_INSN, syscallHook, null, 1, 0,
-                UnicornLibrary.UC_X86_INS_SYSCALL), "hook syscall");
+        check(registers.addSyscallHook(this::onSyscall), "hook syscall");
         check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_INSN, cpuidHook, null, 1, 0,
                 UnicornLibrary.UC_X86_INS_CPUID), "hook cpuid");
         check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_MEM_INVALID, memoryHook, null, 1, 0, 0),
@@ -127,10 +119,14 @@ public final class UnicornCpu implements Cpu {
         }
     }
 
+    /** The binding in use: "jnr" or "ffm" (see {@link SyscallHookBinding}). */
+    public static String bindingName() {
+        return SyscallHookBinding.factory().name();
+    }
+
     @Override
     public long get(Reg reg) {
-        uc.uc_reg_read(engine, RegisterIds.of(reg), scratch);
-        long value = scratch.getLong(0);
+        long value = registers.read(RegisterIds.of(reg));
         if (reg == Reg.RIP && inSyscallHook) value += SYSCALL_INSN_LENGTH;
         if (reg == Reg.EFLAGS) value &= 0xffffffffL;
         return value;
@@ -139,14 +135,12 @@ public final class UnicornCpu implements Cpu {
     @Override
     public void set(Reg reg, long value) {
         if (reg == Reg.RIP && inSyscallHook) value -= SYSCALL_INSN_LENGTH;
-        scratch.putLong(0, value);
-        uc.uc_reg_write(engine, RegisterIds.of(reg), scratch);
+        registers.write(RegisterIds.of(reg), value);
     }
 
     @Override
     public void readSyscallRegisters(long[] out) {
-        uc.uc_reg_read_batch(engine, batchIds, batchPointers, SYSCALL_REGS.length);
-        batchValues.get(0, out, 0, SYSCALL_REGS.length);
+        registers.readBatch(out);
     }
 
     @Override
@@ -265,7 +259,7 @@ public final class UnicornCpu implements Cpu {
         stopFlag.putLong(StopAtBlockHook.BUDGET, blocks == Long.MAX_VALUE || now + blocks < 0 ? Long.MAX_VALUE : now + blocks);
     }
 
-    private void onSyscall(Pointer engine, Pointer userData) {
+    private void onSyscall() {
         if (syscallExits) {
             pendingExit = CpuExit.SYSCALL;
             uc.uc_emu_stop(engine);
@@ -316,6 +310,7 @@ public final class UnicornCpu implements Cpu {
         if (!closed) {
             closed = true;
             uc.uc_close(engine);
+            registers.close();
             LIVE.decrementAndGet();
         }
     }
