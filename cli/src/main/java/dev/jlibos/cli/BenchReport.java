@@ -22,7 +22,7 @@ final class BenchReport {
 
     static String table(List<BenchCommand.Row> rows, boolean haveQemu) {
         StringBuilder sb = new StringBuilder();
-        String fmt = "%-30s %-6s %10s %12s %10s %13s %14s %15s%n";
+        String fmt = "%-46s %-6s %10s %12s %10s %13s %14s %15s%n";
         sb.append(String.format(Locale.ROOT, fmt, "benchmark", "unit", "native", "qemu-x86_64", "jlibos", "offload=all",
                 "jlibos/native", "offload/jlibos"));
         for (BenchCommand.Row r : rows) {
@@ -30,9 +30,10 @@ final class BenchReport {
                     haveQemu ? num(r.qemuValue()) : "n/a", num(r.jlibosValue()), num(r.offloadValue()),
                     ratio(r.jlibosValue(), r.nativeValue()), ratio(r.offloadValue(), r.jlibosValue())));
         }
-        sb.append("jlibos = the syscall path the row names, else the default (shim: the vDSO serves the clock calls; every\n")
-                .append("other syscall traps into a Java handler called as a function from the engine's hook). hook = that\n")
-                .append("handler with no vDSO; trap = the engine stops at every syscall and restarts after the handler (the\n")
+        sb.append("jlibos = the syscall path the row names, else the default (shim: the vDSO serves the clock calls and\n")
+                .append("rewritten libc wrappers answer getpid and the uid/gid calls in guest code; every other syscall traps\n")
+                .append("into a Java handler called as a function from the engine's hook). hook = that handler for every\n")
+                .append("call, no vDSO, no rewriting; trap = the engine stops at every syscall and restarts after the handler (the\n")
                 .append("analogue of a trap). offload=all = the default path with every allowlisted syscall forwarded to the\n")
                 .append("host kernel; getpid/getppid, pipes and fork are never forwarded. The getpid rows share one native\n")
                 .append("and one qemu measurement. sha256sum times are whole runs; jlibos runs in-process, so JVM start-up\n")
@@ -68,9 +69,11 @@ final class BenchReport {
 
                 - **native**: the static binary on the host kernel (a real trap). **qemu-x86_64**: the same binary
                   under qemu-user. **jlibos**: the `--syscall-path` the row names, else the default, **shim**: the
-                  clock calls served by jlibos's vDSO in guest code, every other `syscall` by a Java handler called
-                  as a function from the engine's syscall hook (calls jlibos does not implement but the offload
-                  allowlist has are forwarded: `--offload=auto`). **hook**: the same handler, no vDSO. **trap**: every
+                  clock calls served by jlibos's vDSO in guest code, libc's getpid/getuid/geteuid/getgid/getegid
+                  wrappers rewritten after their first call into a jump to an in-guest stub (no exit from translated
+                  code), every other `syscall` by a Java handler called as a function from the engine's syscall hook
+                  (calls jlibos does not implement but the offload allowlist has are forwarded: `--offload=auto`).
+                  **hook**: the same handler for every call, no vDSO, no rewriting. **trap**: every
                   `syscall` stops the engine, the thread's run loop serves it and starts the engine again at the
                   next instruction, the analogue of a trap out of user mode. **offload=all**: the default path with
                   every allowlisted call forwarded to the host kernel through its marshalling spec (copies through
@@ -81,8 +84,9 @@ final class BenchReport {
                 - getpid/getppid, pipes (jlibos's own) and fork are never forwarded, so their two jlibos columns
                   measure the same path; read/write/open/stat and the sha256sum reads differ only by the path.
                 - Micro rows time a loop inside the guest with CLOCK_MONOTONIC (start-up excluded); each column is
-                  the best of two runs (the jlibos columns alternate). The sha256sum row is a whole run (4 KiB reads),
-                  best of two per jlibos column; jlibos runs in-process, so JVM start-up is excluded.
+                  the best of two runs (the jlibos columns alternate). The sha256sum rows are whole runs (4 KiB reads),
+                  best of two per jlibos column, on the hook and the default path and with offload=all, alternating;
+                  jlibos runs in-process, so JVM start-up is excluded.
                 """);
         return sb.toString();
     }
