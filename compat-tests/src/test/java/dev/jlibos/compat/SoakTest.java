@@ -102,6 +102,9 @@ class SoakTest {
         assertEquals(0, s.shellStatus(), "run " + i + ": " + out.toString(StandardCharsets.UTF_8));
     }
 
+    /** Host fds the JVM itself may hold open at the moment of a sample. */
+    private static final int TRANSIENT_FDS = 3;
+
     @Test
     void thousandsOfRunsLeaveHeapNativeMemoryThreadsAndFdsFlat() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/busybox")));
@@ -132,8 +135,10 @@ class SoakTest {
         System.out.println(report);
         Files.writeString(GuestPrograms.moduleDir().resolve("target/soak-summary.txt"), report);
         for (Sample x : samples) {
-            // Fewer is fine: the baseline may include an fd an earlier test had not closed yet.
-            assertTrue(x.fds() <= first.fds(), "host fds leaked: " + report);
+            // Fewer is fine: the baseline may include an fd an earlier test had not closed yet. A few more
+            // at one sample are the JVM's own (seen once: 47 against 46 at run 150 of 300, back to 46
+            // after); a leak of even one fd per run would show tens between two samples.
+            assertTrue(x.fds() <= first.fds() + TRANSIENT_FDS, "host fds leaked: " + report);
             // Exact: every engine is closed and every host block (guest memory, per-thread marshalling
             // buffers) unmapped once a run has ended; only the JVM-wide vvar page stays.
             assertTrue(x.engines() <= first.engines(), "engines leaked: " + report);
