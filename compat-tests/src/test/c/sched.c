@@ -148,6 +148,21 @@ static void *thread_main(void *arg) {
     return NULL;
 }
 
+/* Starts thread_main and waits until it has recorded what it saw; stop_thread lets it end. */
+static pthread_t start_thread(void) {
+    thread_may_exit = 0;
+    thread_tid = 0;
+    pthread_t th;
+    pthread_create(&th, NULL, thread_main, NULL);
+    while (!thread_tid) sched_yield();
+    return th;
+}
+
+static void stop_thread(pthread_t th) {
+    thread_may_exit = 1;
+    pthread_join(th, NULL);
+}
+
 /* ---- the sections ----------------------------------------------------------------------------- */
 
 static void niceness(int base, pid_t dead) {
@@ -181,18 +196,13 @@ static void niceness(int base, pid_t dead) {
     end_child(&c);
 
     /* Per thread: a new thread starts with its creator's value and changes only its own. */
-    thread_may_exit = 0;
-    thread_tid = 0;
-    pthread_t th;
-    pthread_create(&th, NULL, thread_main, NULL);
-    while (!thread_tid) sched_yield();
+    pthread_t th = start_thread();
     CHECK(thread_nice_seen == base + 6);
     CHECK(thread_nice_after == base + 7);
     CHECK(nice_of(thread_tid) == base + 7);
     CHECK(nice_of(0) == base + 6);
     CHECK(getpriority(PRIO_PROCESS, getpid()) == base + 6);
-    thread_may_exit = 1;
-    pthread_join(th, NULL);
+    stop_thread(th);
 
     /* Clamped to 19. */
     CHECK(setpriority(PRIO_PROCESS, 0, 100) == 0);
@@ -240,16 +250,11 @@ static void io_priority(pid_t dead) {
     end_child(&c);
 
     /* A thread inherits its creator's value; its own change stays its own. */
-    thread_may_exit = 0;
-    thread_tid = 0;
-    pthread_t th;
-    pthread_create(&th, NULL, thread_main, NULL);
-    while (!thread_tid) sched_yield();
+    pthread_t th = start_thread();
     CHECK(thread_ioprio_seen == IOPRIO(IOPRIO_CLASS_BE, 6));
     CHECK(ioprio_get(IOPRIO_WHO_PROCESS, thread_tid) == IOPRIO(IOPRIO_CLASS_IDLE, 0));
     CHECK(ioprio_get(IOPRIO_WHO_PROCESS, 0) == IOPRIO(IOPRIO_CLASS_BE, 6));
-    thread_may_exit = 1;
-    pthread_join(th, NULL);
+    stop_thread(th);
     CHECK(ioprio_set(IOPRIO_WHO_PROCESS, 0, 0) == 0);
     CHECK(ioprio_get(IOPRIO_WHO_PROCESS, 0) == 0);
 }
@@ -303,17 +308,12 @@ static void affinity(long ncpu, pid_t dead) {
     end_child(&c);
 
     /* A thread inherits its creator's mask and changes only its own. */
-    thread_may_exit = 0;
-    thread_tid = 0;
     thread_ncpu = ncpu;
-    pthread_t th;
-    pthread_create(&th, NULL, thread_main, NULL);
-    while (!thread_tid) sched_yield();
+    pthread_t th = start_thread();
     CHECK(thread_cpu0_seen);
     CHECK(affinity_count(thread_tid) == ncpu);
     CHECK(affinity_is_cpu0(0));
-    thread_may_exit = 1;
-    pthread_join(th, NULL);
+    stop_thread(th);
 
     set_all_cpus(ncpu);
     CHECK(affinity_count(0) == ncpu);

@@ -141,14 +141,19 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < paths.length; i++) {
             SyscallPath path = GETPID_PATHS.get(i);
             boolean isDefault = path == SyscallPath.defaultPath();
-            rows.add(new Row("getpid, " + pathName(path) + " path" + (isDefault ? " (default)" : ""),
-                    "ns/call", host[0], host[1], paths[i], isDefault ? offloaded : Double.NaN));
+            rows.add(new Row("getpid, " + pathLabel(path), "ns/call", host[0], host[1], paths[i],
+                    isDefault ? offloaded : Double.NaN));
         }
         return rows;
     }
 
     private static String pathName(SyscallPath path) {
         return path.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** "hook path", or "shim path (default)" for the path a plain run takes. */
+    private static String pathLabel(SyscallPath path) {
+        return pathName(path) + " path" + (path == SyscallPath.defaultPath() ? " (default)" : "");
     }
 
     /**
@@ -292,8 +297,8 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         String name = "busybox sha256sum " + megabytes + " MiB";
-        return List.of(new Row(name + ", hook path", "ms", nat, q, jlibos[2], Double.NaN),
-                new Row(name + ", " + pathName(SyscallPath.defaultPath()) + " path (default)", "ms", nat, q, jlibos[0], jlibos[1]));
+        return List.of(new Row(name + ", " + pathLabel(paths[2]), "ms", nat, q, jlibos[2], Double.NaN),
+                new Row(name + ", " + pathLabel(paths[0]), "ms", nat, q, jlibos[0], jlibos[1]));
     }
 
     private static String host(List<String> command, Path cwd) throws IOException, InterruptedException {

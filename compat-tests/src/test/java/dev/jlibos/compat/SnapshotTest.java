@@ -34,9 +34,14 @@ class SnapshotTest {
             + "print(json.dumps({'n': len(data), 'upper': data.upper(), 'runs_seen': counter[0]}))\n";
 
     private static Machine.Builder python(byte[] stdin, ByteArrayOutputStream out) {
-        return Machine.builder().program(PYTHON.toString()).args(List.of("python3", "-c", SCRIPT))
-                .env(List.of("LC_ALL=C", "PATH=/usr/bin:/bin")).cwd("/tmp")
-                .stdin(new ByteArrayInputStream(stdin)).stdout(out).stderr(System.err).timeout(Duration.ofSeconds(120));
+        return pythonScript(SCRIPT).env(List.of("LC_ALL=C", "PATH=/usr/bin:/bin"))
+                .stdin(new ByteArrayInputStream(stdin)).stdout(out);
+    }
+
+    /** python3 -c SCRIPT in /tmp, stderr to the test's. */
+    private static Machine.Builder pythonScript(String script) {
+        return Machine.builder().program(PYTHON.toString()).args(List.of("python3", "-c", script))
+                .env(List.of("LC_ALL=C")).cwd("/tmp").stderr(System.err).timeout(Duration.ofSeconds(120));
     }
 
     private static String expected(String input) {
@@ -73,8 +78,7 @@ class SnapshotTest {
                 + "[os.getpid() for _ in range(100)]\n"
                 + "sys.stdin.read()\n"
                 + "print(str(os.getpid()) == open('/proc/self/stat').read().split()[0])\n";
-        Machine.Builder b = Machine.builder().program(PYTHON.toString()).args(List.of("python3", "-c", script))
-                .env(List.of("LC_ALL=C")).cwd("/tmp").stderr(System.err).timeout(Duration.ofSeconds(120));
+        Machine.Builder b = pythonScript(script);
         try (Snapshot s = b.build().snapshot(Snapshot.Point.firstReadOfStdin())) {
             for (int run = 0; run < 3; run++) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -93,8 +97,7 @@ class SnapshotTest {
                 + "ts = [threading.Thread(target=lambda i=i: out.append(i * len(data))) for i in range(3)]\n"
                 + "[t.start() for t in ts]; [t.join() for t in ts]\n"
                 + "print(sorted(out))\n";
-        Machine.Builder b = Machine.builder().program(PYTHON.toString()).args(List.of("python3", "-c", script))
-                .env(List.of("LC_ALL=C")).cwd("/tmp").stderr(System.err).timeout(Duration.ofSeconds(120));
+        Machine.Builder b = pythonScript(script);
         try (Snapshot s = b.build().snapshot(Snapshot.Point.firstReadOfStdin())) {
             for (String input : List.of("ab", "abcde", "a", "abcdefgh")) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -24,13 +24,16 @@ public final class KmlShim {
     /** The calls the in-guest stub answers from the data page. */
     static final int[] SERVED = {Sysno.GETPID, Sysno.GETUID, Sysno.GETGID, Sysno.GETEUID, Sysno.GETEGID};
     /** Calls after which the served answers may differ. */
-    private static final java.util.Set<Integer> CHANGES_ANSWERS = java.util.Set.of(Sysno.SETUID, Sysno.SETGID,
-            Sysno.SETREUID, Sysno.SETREGID, Sysno.SETRESUID, Sysno.SETRESGID);
+    private static final int[] CHANGES_ANSWERS = {Sysno.SETUID, Sysno.SETGID, Sysno.SETREUID, Sysno.SETREGID,
+            Sysno.SETRESUID, Sysno.SETRESGID};
+    // Looked up on every syscall: arrays indexed by number, not boxed set lookups.
     private static final boolean[] IS_SERVED = new boolean[SyscallShim.TABLE_ENTRIES];
+    private static final boolean[] CHANGES = new boolean[SyscallShim.TABLE_ENTRIES];
     static final String DATA_NAME = "[kml-data]", ENTRY_NAME = "[kml]";
 
     static {
         for (int n : SERVED) IS_SERVED[n] = true;
+        for (int n : CHANGES_ANSWERS) CHANGES[n] = true;
     }
 
     private KmlShim() {
@@ -63,21 +66,19 @@ public final class KmlShim {
         if (area == null || !DATA_NAME.equals(area.name()) || area.start() != p.shimData) return;
         SyscallRegistry registry = Kernel.registry();
         SyscallArgs none = new SyscallArgs();
-        byte[] value = new byte[4];
         for (int n : SERVED) {
             long answer = registry.get(n).handler().call(thread, none);
-            writeInt(p.memory, p.shimData + SyscallShim.VALUES + 4L * n, (int) answer, value);
+            p.memory.initWriteInt(p.shimData + SyscallShim.VALUES + 4L * n, (int) answer);
         }
-    }
-
-    private static void writeInt(AddressSpace memory, long address, int v, byte[] scratch) {
-        for (int i = 0; i < 4; i++) scratch[i] = (byte) (v >> (8 * i));
-        memory.initWrite(address, scratch);
     }
 
     /** True when a syscall with this number, from a wrapper, would be served by the stub. */
     public static boolean serves(int number) {
-        return number >= 0 && number < IS_SERVED.length && IS_SERVED[number];
+        return is(IS_SERVED, number);
+    }
+
+    private static boolean is(boolean[] table, int number) {
+        return number >= 0 && number < table.length && table[number];
     }
 
     /**
@@ -107,6 +108,6 @@ public final class KmlShim {
 
     /** After a call is served by Java: refresh the answers it may have changed. */
     public static void afterSyscall(GuestThread thread, int number) {
-        if (thread.process.shimData != 0 && CHANGES_ANSWERS.contains(number)) refresh(thread);
+        if (thread.process.shimData != 0 && is(CHANGES, number)) refresh(thread);
     }
 }

@@ -187,27 +187,23 @@ public final class AddressSpace implements AutoCloseable {
         if ((start & (PAGE_SIZE - 1)) != 0 || start < 0 || start + length > MIN_ADDRESS) throw Errno.EINVAL.fail();
         HostBlock block = host.allocate(length);
         block.put(0, contents, 0, contents.length);
-        unmap(start, length);
-        Vma.Shared shared = new Vma.Shared(block);
-        Vma vma = new Vma(start, start + length, prot, shared, 0, name, 0);
-        insert(vma);
-        for (Cpu cpu : engines) {
-            cpu.map(start, length, engineProt(start, prot), block.address());
-            cpu.invalidateCode(start, length);
-        }
-        return vma;
+        return install(start, length, prot, name, 0, block);
     }
 
     /** Maps an existing host block (a shared file mapping) at [start, start+length), replacing what was there. */
     public Vma mapBlock(long start, long length, int prot, String name, long fileOffset, HostBlock block) {
         checkRange(start, length);
         if ((prot & Cpu.PROT_WRITE) != 0 && !block.writable()) throw Errno.EACCES.fail();
+        return install(start, length, prot, name, fileOffset, block);
+    }
+
+    /** Replaces whatever was at [start, start+length) with {@code block}, in the map and in every engine. */
+    private Vma install(long start, long length, int prot, String name, long fileOffset, HostBlock block) {
         unmap(start, length);
-        Vma.Shared shared = new Vma.Shared(block);
-        Vma vma = new Vma(start, start + length, prot, shared, 0, name, fileOffset);
+        Vma vma = new Vma(start, start + length, prot, new Vma.Shared(block), 0, name, fileOffset);
         insert(vma);
         for (Cpu cpu : engines) {
-            cpu.map(start, length, engineProt(start, prot), shared.block.address());
+            cpu.map(start, length, engineProt(start, prot), block.address());
             if ((prot & Cpu.PROT_EXEC) != 0) cpu.invalidateCode(start, length);
         }
         return vma;
@@ -517,6 +513,10 @@ public final class AddressSpace implements AutoCloseable {
 
     public void initWriteLong(long address, long value) {
         initWrite(address, Longs.toBytes(value, 8));
+    }
+
+    public void initWriteInt(long address, int value) {
+        initWrite(address, Longs.toBytes(value, 4));
     }
 
     public long initReadLong(long address) {

@@ -105,7 +105,7 @@ public final class UnicornCpu implements Cpu {
         // they are. glibc's ld.so saves the argument registers across lazy PLT binding with
         // _dl_runtime_resolve_fxsave (we report no XSAVE), so the first call of every lazily bound
         // function taking a double got a clobbered xmm0: python3's first log(10.0) returned -inf,
-        // and int('7') failed with "Exceeds the limit (4300 digits)". Pinned by compat-tests' fxsave.c.
+        // and int('7') failed with "Exceeds the limit (4300 digits)". Pinned by compat-tests' fpustate.c.
         scratch.putLong(0, CR4_OSFXSR | CR4_OSXMMEXCPT);
         check(uc.uc_reg_write(engine, RegisterIds.CR4, scratch), "write CR4");
         scratch.putLong(0, 0x37f);
