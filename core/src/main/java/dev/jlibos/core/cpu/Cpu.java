@@ -58,6 +58,27 @@ public interface Cpu extends AutoCloseable {
     void unmap(long guestAddress, long size);
 
     /**
+     * True when the engine asks {@link PageProtections} for each page's rights as it fills its TLB (Unicorn
+     * 2.1's virtual TLB), so {@link #map} takes every mapping with all rights and a protection change
+     * costs a TLB flush instead of splitting engine regions. False (Unicorn 2.0): the engine holds one
+     * region per protection, given to {@link #map}.
+     */
+    default boolean pagedProtection() {
+        return false;
+    }
+
+    /** With {@link #pagedProtection}: the address space the engine asks; set before the engine first runs. */
+    default void setPageProtections(PageProtections protections) {
+    }
+
+    /**
+     * With {@link #pagedProtection}: the rights of some pages changed, so what the engine cached is stale.
+     * Safe from any thread; an engine running on another thread drops its cache before its next block.
+     */
+    default void protectionsChanged() {
+    }
+
+    /**
      * Drops translated code for a range whose bytes were changed from outside the guest (loader, read()
      * into an executable page, a new executable mapping at a reused address).
      */

@@ -28,6 +28,21 @@ public final class AddressSpace implements AutoCloseable {
     public static final long USER_END = 0x7ffffffff000L;
     /** Linux's default vm.mmap_min_addr: the guest can never map page 0, so NULL dereferences fault. */
     public static final long MIN_ADDRESS = 0x10000;
+    /** Linux's default vm.max_map_count: one more area than this and mmap, mprotect or munmap fail with ENOMEM. */
+    public static final int MAX_MAP_COUNT = 65530;
+    /**
+     * Unicorn keeps an engine region per mapping in one table of fewer than 4096 sections (QEMU's
+     * phys_section_add asserts, which aborts the JVM). Past this many engine regions a mapping fails with
+     * ENOMEM instead. With paged protection (Unicorn 2.1) engine regions are backing runs, not areas, so
+     * only guests with thousands of separate mappings come near it.
+     */
+    public static final int ENGINE_REGION_LIMIT = 3800;
+
+    /**
+     * With paged protection: what the engines have mapped, start -> {end, host address}. A run of areas
+     * that are contiguous in one host block is one engine region however often mprotect splits it.
+     */
+    private final TreeMap<Long, long[]> engineRegions = new TreeMap<>();
 
     private final TreeMap<Long, Vma> areas = new TreeMap<>();
     private final HostMemory host;
@@ -47,8 +62,18 @@ public final class AddressSpace implements AutoCloseable {
     }
 
     /** Makes {@code cpu} see every current and future mapping of this space. */
-    public void attach(Cpu cpu) {
+    public synchronized void attach(Cpu cpu) {
         engines.add(cpu);
+        if (cpu.pagedProtection()) {
+            cpu.setPageProtections(this::protectionAt);
+            if (engineRegions.isEmpty() && !areas.isEmpty()) rebuildEngineRegions();
+            for (var e : engineRegions.entrySet()) {
+                long start = e.getKey(), end = e.getValue()[0];
+                cpu.map(start, end - start, Cpu.PROT_READ | Cpu.PROT_WRITE | Cpu.PROT_EXEC, e.getValue()[1]);
+                cpu.invalidateCode(start, end - start);
+            }
+            return;
+        }
         for (Vma v : areas.values()) {
             cpu.map(v.start(), v.length(), engineProt(v.start(), v.prot()), v.block().block().address() + v.blockOffset());
             // An engine reused by execve still holds code translated from the old image; when the new
@@ -59,9 +84,64 @@ public final class AddressSpace implements AutoCloseable {
     }
 
     /** Stops mirroring into {@code cpu} and removes every mapping from it (execve's old image). */
-    public void detach(Cpu cpu) {
+    public synchronized void detach(Cpu cpu) {
         engines.remove(cpu);
+        if (cpu.pagedProtection()) {
+            for (var e : engineRegions.entrySet()) cpu.unmap(e.getKey(), e.getValue()[0] - e.getKey());
+            cpu.setPageProtections(null);
+            return;
+        }
         for (Vma v : areas.values()) cpu.unmap(v.start(), v.length());
+    }
+
+    /** Paged protection: the engine protection of the page at {@code address}, or -1 where nothing is mapped. */
+    public synchronized int protectionAt(long address) {
+        Map.Entry<Long, Vma> e = areas.floorEntry(address);
+        if (e == null || !e.getValue().contains(address)) return -1;
+        return engineProt(e.getKey(), e.getValue().prot());
+    }
+
+    /** Engine regions from the areas: maximal runs that are contiguous both in the guest and in one host block. */
+    private void rebuildEngineRegions() {
+        engineRegions.clear();
+        long[] run = null;
+        Vma last = null;
+        for (Vma v : areas.values()) {
+            long host = v.block().block().address() + v.blockOffset();
+            if (run != null && last.end() == v.start() && last.block() == v.block()
+                    && last.blockOffset() + last.length() == v.blockOffset()) {
+                run[0] = v.end();
+            } else {
+                run = new long[] {v.end(), host};
+                engineRegions.put(v.start(), run);
+            }
+            last = v;
+        }
+    }
+
+    /** Paged protection: removes [start, end) from the engine regions (the engines are told by the caller). */
+    private void cutEngineRegions(long start, long end) {
+        Map.Entry<Long, long[]> first = engineRegions.lowerEntry(start);
+        List<Map.Entry<Long, long[]>> hit = new ArrayList<>();
+        if (first != null && first.getValue()[0] > start) hit.add(first);
+        hit.addAll(engineRegions.subMap(start, true, end, false).entrySet());
+        for (var e : hit) {
+            long rs = e.getKey(), re = e.getValue()[0], host = e.getValue()[1];
+            engineRegions.remove(rs);
+            if (rs < start) engineRegions.put(rs, new long[] {start, host});
+            if (end < re) engineRegions.put(end, new long[] {re, host + (end - rs)});
+        }
+    }
+
+    private boolean pagedEngines() {
+        return !engines.isEmpty() && engines.get(0).pagedProtection();
+    }
+
+    /** ENOMEM when {@code more} areas (and as many engine regions) would pass Linux's or the engine's limit. */
+    private void checkCounts(int more) {
+        if (areas.size() + more > MAX_MAP_COUNT) throw Errno.ENOMEM.fail();
+        int regions = pagedEngines() ? engineRegions.size() : areas.size();
+        if (regions + more > ENGINE_REGION_LIMIT && (pagedEngines() || !engines.isEmpty())) throw Errno.ENOMEM.fail();
     }
 
     /**
@@ -125,7 +205,7 @@ public final class AddressSpace implements AutoCloseable {
      * again. Code the run wrote into a writable+executable area (a JIT) is invalidated; code in read-only
      * executable areas cannot have changed.
      */
-    public void resetTo(AddressSpace image) {
+    public synchronized void resetTo(AddressSpace image) {
         if (copiesOfImage == null) throw new IllegalStateException("not a resettable copy");
         java.util.Set<Vma> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Vma iv : image.areas.values()) {
@@ -139,6 +219,7 @@ public final class AddressSpace implements AutoCloseable {
         for (Vma lv : new ArrayList<>(areas.values())) {
             if (kept.contains(lv)) continue;
             remove(lv);
+            cutEngineRegions(lv.start(), lv.end());
             for (Cpu cpu : engines) cpu.unmap(lv.start(), lv.length());
             release(lv.block());
         }
@@ -153,11 +234,15 @@ public final class AddressSpace implements AutoCloseable {
             }
             Vma copy = copyOfImageArea(iv);
             insert(copy);
+            long host = copy.block().block().address() + copy.blockOffset();
+            engineRegions.put(copy.start(), new long[] {copy.end(), host});
             for (Cpu cpu : engines) {
-                cpu.map(copy.start(), copy.length(), engineProt(copy.start(), copy.prot()), copy.block().block().address() + copy.blockOffset());
+                cpu.map(copy.start(), copy.length(), cpu.pagedProtection() ? Cpu.PROT_READ | Cpu.PROT_WRITE | Cpu.PROT_EXEC
+                        : engineProt(copy.start(), copy.prot()), host);
                 if ((copy.prot() & Cpu.PROT_EXEC) != 0) cpu.invalidateCode(copy.start(), copy.length());
             }
         }
+        for (Cpu cpu : engines) cpu.protectionsChanged();
         lastHit = null;
     }
 
@@ -198,21 +283,32 @@ public final class AddressSpace implements AutoCloseable {
     }
 
     /** Replaces whatever was at [start, start+length) with {@code block}, in the map and in every engine. */
-    private Vma install(long start, long length, int prot, String name, long fileOffset, HostBlock block) {
+    private synchronized Vma install(long start, long length, int prot, String name, long fileOffset, HostBlock block) {
+        try {
+            checkCounts(2); // the new area, and one more if it splits an area in two
+        } catch (RuntimeException e) {
+            block.free();
+            throw e;
+        }
         unmap(start, length);
         Vma vma = new Vma(start, start + length, prot, new Vma.Shared(block), 0, name, fileOffset);
         insert(vma);
+        engineRegions.put(start, new long[] {start + length, block.address()});
         for (Cpu cpu : engines) {
-            cpu.map(start, length, engineProt(start, prot), block.address());
+            cpu.map(start, length, cpu.pagedProtection() ? Cpu.PROT_READ | Cpu.PROT_WRITE | Cpu.PROT_EXEC
+                    : engineProt(start, prot), block.address());
             if ((prot & Cpu.PROT_EXEC) != 0) cpu.invalidateCode(start, length);
         }
         return vma;
     }
 
     /** Removes all mappings in the range; pages that were not mapped are ignored, as munmap does. */
-    public void unmap(long start, long length) {
+    public synchronized void unmap(long start, long length) {
         long end = start + length;
-        for (Vma v : overlapping(start, end)) {
+        List<Vma> hit = overlapping(start, end);
+        if (hit.size() == 1 && hit.get(0).start() < start && hit.get(0).end() > end) checkCounts(1);
+        cutEngineRegions(start, end);
+        for (Vma v : hit) {
             remove(v);
             long cutStart = Math.max(v.start(), start), cutEnd = Math.min(v.end(), end);
             if (v.start() < cutStart) insert(v.slice(v.start(), cutStart));
@@ -224,13 +320,16 @@ public final class AddressSpace implements AutoCloseable {
     }
 
     /** Changes protection of a fully mapped range; ENOMEM if any page in it is unmapped (as mprotect). */
-    public void protect(long start, long length, int prot) {
+    public synchronized void protect(long start, long length, int prot) {
         long end = start + length;
         if (!isFullyMapped(start, end)) throw Errno.ENOMEM.fail();
+        List<Vma> hit = overlapping(start, end);
         if ((prot & Cpu.PROT_WRITE) != 0) {
-            for (Vma v : overlapping(start, end)) if (!v.block().block().writable()) throw Errno.EACCES.fail();
+            for (Vma v : hit) if (!v.block().block().writable()) throw Errno.EACCES.fail();
         }
-        for (Vma v : overlapping(start, end)) {
+        int splits = (hit.get(0).start() < start ? 1 : 0) + (hit.get(hit.size() - 1).end() > end ? 1 : 0);
+        if (splits > 0) checkCounts(splits);
+        for (Vma v : hit) {
             remove(v);
             long a = Math.max(v.start(), start), b = Math.min(v.end(), end);
             if (v.start() < a) insert(v.slice(v.start(), a));
@@ -239,6 +338,10 @@ public final class AddressSpace implements AutoCloseable {
             release(v.block());
             long hostAddress = v.block().block().address() + v.blockOffset() + (a - v.start());
             for (Cpu cpu : engines) {
+                if (cpu.pagedProtection()) {
+                    if ((prot & Cpu.PROT_EXEC) != 0 && (v.prot() & Cpu.PROT_EXEC) == 0) cpu.invalidateCode(a, b - a);
+                    continue;
+                }
                 // Unmap and map again instead of cpu.protect: Unicorn 2.0.1's uc_mem_protect leaves stale
                 // TLB entries, so a page made PROT_NONE stayed readable (compat-tests' mmap probe, musl);
                 // unmapping flushes them.
@@ -247,7 +350,36 @@ public final class AddressSpace implements AutoCloseable {
                 if ((prot & Cpu.PROT_EXEC) != 0 && (v.prot() & Cpu.PROT_EXEC) == 0) cpu.invalidateCode(a, b - a);
             }
         }
+        mergeAround(start, end);
+        for (Cpu cpu : engines) cpu.protectionsChanged();
         lastHit = null;
+    }
+
+    /**
+     * Joins the areas in and next to [start, end) with neighbours that now agree in everything (Linux's
+     * vma_merge after mprotect), so a page-by-page mprotect does not leave one area per page.
+     */
+    private void mergeAround(long start, long end) {
+        Map.Entry<Long, Vma> e = areas.lowerEntry(start);
+        if (e == null) e = areas.ceilingEntry(start);
+        while (e != null && e.getKey() <= end) {
+            Vma a = e.getValue();
+            Map.Entry<Long, Vma> next = areas.higherEntry(a.start());
+            if (next == null) break;
+            Vma b = next.getValue();
+            if (a.end() == b.start() && a.block() == b.block() && a.prot() == b.prot()
+                    && a.blockOffset() + a.length() == b.blockOffset() && a.name().equals(b.name())
+                    && a.fileOffset() + a.length() == b.fileOffset()) {
+                Vma joined = new Vma(a.start(), b.end(), a.prot(), a.block(), a.blockOffset(), a.name(), a.fileOffset());
+                insert(joined); // replaces a: the block's count goes up before the two old areas give theirs back
+                areas.remove(b.start());
+                release(a.block());
+                release(b.block());
+                e = areas.floorEntry(joined.start());
+            } else {
+                e = next;
+            }
+        }
     }
 
     public boolean isFullyMapped(long start, long end) {

@@ -49,7 +49,7 @@ final class FfmSyscallHookBinding implements SyscallHookBinding {
         static final MethodHandle ON_HOOK;
 
         static {
-            SymbolLookup unicorn = SymbolLookup.libraryLookup("libunicorn.so.2", Arena.global());
+            SymbolLookup unicorn = SymbolLookup.libraryLookup(Unicorn.libraryPath(), Arena.global());
             Linker.Option critical = Linker.Option.critical(false);
             REG_READ = LINKER.downcallHandle(unicorn.find("uc_reg_read").orElseThrow(),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), critical);

@@ -69,9 +69,9 @@ final class StopAtBlockHook {
     }
 
     private static long build(boolean counting) {
-        long stop = com.kenai.jffi.Library.getCachedInstance("libunicorn.so.2", com.kenai.jffi.Library.LAZY)
+        long stop = com.kenai.jffi.Library.getCachedInstance(Unicorn.libraryPath(), com.kenai.jffi.Library.LAZY)
                 .getSymbolAddress("uc_emu_stop");
-        if (stop == 0) throw new IllegalStateException("uc_emu_stop not found in libunicorn.so.2");
+        if (stop == 0) throw new IllegalStateException("uc_emu_stop not found in " + Unicorn.libraryPath());
         if (!counting) {
             byte[] code = new byte[25];
             int i = 0;

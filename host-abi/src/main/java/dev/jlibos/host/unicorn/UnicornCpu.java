@@ -3,6 +3,7 @@ package dev.jlibos.host.unicorn;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.cpu.CpuEvents;
 import dev.jlibos.core.cpu.CpuExit;
+import dev.jlibos.core.cpu.PageProtections;
 import dev.jlibos.core.cpu.Reg;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
@@ -43,6 +44,23 @@ public final class UnicornCpu implements Cpu {
     private final UnicornLibrary.CpuidHook cpuidHook = this::onCpuid;
     private final UnicornLibrary.InvalidMemoryHook memoryHook = this::onInvalidMemory;
     private final UnicornLibrary.InterruptHook interruptHook = this::onInterrupt;
+    private final UnicornLibrary.TlbFillHook tlbFillHook = this::onTlbFill;
+
+    /**
+     * Paged protection (Unicorn 2.1+): every region is mapped with all rights and the TLB fill hook asks
+     * {@link #protections} what the guest page allows. A denied access is pointed at the same address
+     * with {@link #HOLE} set, where no region is, so the engine's unmapped-access hook reports it with
+     * the exact faulting address (the fill hook only sees the page); the TLB is then flushed, since that
+     * entry granted everything.
+     */
+    private final boolean paged;
+    private volatile PageProtections protections;
+    /** Set by another thread's protection change; this engine's owner flushes before it runs again. */
+    private volatile boolean tlbStale;
+    /** The host thread inside {@link #run}, or null. */
+    private volatile Thread runner;
+    private static final long HOLE = 1L << 50;
+    private static final long VADDR_BITS = (1L << 48) - 1;
 
     private CpuEvents events;
     private boolean inSyscallHook;
@@ -68,6 +86,11 @@ public final class UnicornCpu implements Cpu {
         check(uc.uc_open(UnicornLibrary.UC_ARCH_X86, UnicornLibrary.UC_MODE_64, ref), "uc_open");
         engine = ref.getValue();
         LIVE.incrementAndGet();
+        paged = Unicorn.pagedTlb();
+        // The CPU model decides which instructions TCG decodes (a model without POPCNT raises #UD for it).
+        // Named explicitly so an engine whose default changed (2.1.3 moved to Haswell) cannot surprise us.
+        check(uc.uc_ctl(engine, UnicornLibrary.UC_CTL_CPU_MODEL_WRITE, paged ? UnicornLibrary.UC_CPU_X86_HASWELL
+                : UnicornLibrary.UC_CPU_X86_QEMU64, 0), "set CPU model");
         scratch = Memory.allocateDirect(runtime, 16);
         registers = SyscallHookBinding.factory().create(engine.address(), SYSCALL_REGS);
         initialiseFpu();
@@ -75,10 +98,19 @@ public final class UnicornCpu implements Cpu {
         check(registers.addSyscallHook(this::onSyscall), "hook syscall");
         check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_INSN, cpuidHook, null, 1, 0,
                 UnicornLibrary.UC_X86_INS_CPUID), "hook cpuid");
-        check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_MEM_INVALID, memoryHook, null, 1, 0, 0),
-                "hook invalid memory");
+        // Any unmapped- or protection-fault hook whose range covers a page keeps that page's stores on TCG's
+        // slow path for good (cputlb's uc_mem_hook_installed stops the TLB entry from ever becoming dirty):
+        // a third of busybox sha256sum's time. With paged protection every fault is an access to the hole,
+        // so the hook covers only the hole and guest pages get the fast path.
+        check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_MEM_INVALID, memoryHook, null,
+                paged ? HOLE : 1, paged ? HOLE | VADDR_BITS : 0, 0), "hook invalid memory");
         check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_INTR, interruptHook, null, 1, 0, 0),
                 "hook interrupts");
+        if (paged) {
+            check(uc.uc_ctl(engine, UnicornLibrary.UC_CTL_TLB_TYPE_WRITE, UnicornLibrary.UC_TLB_VIRTUAL, 0), "virtual TLB");
+            check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_TLB_FILL, tlbFillHook, null, 1, 0, 0),
+                    "hook TLB fill");
+        }
         stopFlag = Memory.allocateDirect(runtime, StopAtBlockHook.STATE_SIZE);
         stopFlag.putInt(StopAtBlockHook.FLAG, 0);
         stopFlag.putLong(StopAtBlockHook.BLOCKS, 0);
@@ -208,11 +240,25 @@ public final class UnicornCpu implements Cpu {
     @Override
     public CpuExit run(long pc) {
         pendingExit = null;
+        synchronized (this) {
+            runner = Thread.currentThread();
+            if (tlbStale) flushTlb();
+        }
         // "until" is an address no guest can map, so only stop() or a fault ends the run.
-        int err = uc.uc_emu_start(engine, pc, -1L, 0, 0);
+        int err;
+        try {
+            err = uc.uc_emu_start(engine, pc, -1L, 0, 0);
+        } finally {
+            synchronized (this) {
+                runner = null;
+            }
+        }
         CpuExit exit = pendingExit;
         pendingExit = null;
-        if (exit != null) return exit;
+        if (exit != null) {
+            if (paged && (exit.kind() == CpuExit.Kind.UNMAPPED || exit.kind() == CpuExit.Kind.PROTECTION)) flushTlb();
+            return exit;
+        }
         if (err == UnicornLibrary.UC_ERR_OK) return CpuExit.STOPPED;
         long rip = get(Reg.RIP);
         if (err == UnicornLibrary.UC_ERR_INSN_INVALID) {
@@ -286,6 +332,11 @@ public final class UnicornCpu implements Cpu {
 
     private boolean onInvalidMemory(Pointer engine, int type, long address, int size, long value, Pointer userData) {
         CpuExit.Kind kind = type >= UnicornLibrary.UC_MEM_WRITE_PROT ? CpuExit.Kind.PROTECTION : CpuExit.Kind.UNMAPPED;
+        if (paged && (address & HOLE) != 0) {
+            address = (address & VADDR_BITS) << 16 >> 16; // the guest address, sign-extended from bit 47
+            PageProtections p = protections;
+            if (p != null && p.protectionAt(address) >= 0) kind = CpuExit.Kind.PROTECTION;
+        }
         CpuExit.Access access = switch (type) {
             case UnicornLibrary.UC_MEM_WRITE_UNMAPPED, UnicornLibrary.UC_MEM_WRITE_PROT -> CpuExit.Access.WRITE;
             case UnicornLibrary.UC_MEM_FETCH_UNMAPPED, UnicornLibrary.UC_MEM_FETCH_PROT -> CpuExit.Access.FETCH;
@@ -293,6 +344,54 @@ public final class UnicornCpu implements Cpu {
         };
         pendingExit = new CpuExit(kind, address, access, 14, null);
         return false; // stop emulation with the fault
+    }
+
+    /** UC_HOOK_TLB_FILL: the page's rights from the address space; denied accesses go to the hole. */
+    private boolean onTlbFill(Pointer engine, long vaddr, int type, Pointer result, Pointer userData) {
+        PageProtections p = protections;
+        int prot = p == null ? -1 : p.protectionAt(vaddr);
+        int needed = switch (type) {
+            case UnicornLibrary.UC_MEM_WRITE -> Cpu.PROT_WRITE;
+            case UnicornLibrary.UC_MEM_FETCH -> Cpu.PROT_EXEC;
+            default -> Cpu.PROT_READ;
+        };
+        if (prot >= 0 && (prot & needed) != 0) {
+            result.putLong(0, vaddr);
+            result.putInt(8, prot);
+        } else {
+            result.putLong(0, HOLE | (vaddr & VADDR_BITS));
+            result.putInt(8, Cpu.PROT_READ | Cpu.PROT_WRITE | Cpu.PROT_EXEC);
+        }
+        return true;
+    }
+
+    @Override
+    public boolean pagedProtection() {
+        return paged;
+    }
+
+    @Override
+    public void setPageProtections(PageProtections protections) {
+        this.protections = protections;
+    }
+
+    @Override
+    public void protectionsChanged() {
+        if (!paged) return;
+        boolean elsewhere;
+        synchronized (this) {
+            tlbStale = true;
+            Thread r = runner;
+            elsewhere = r != null && r != Thread.currentThread();
+            // The engine's TLB belongs to the thread running it: never flushed under its feet.
+            if (!elsewhere) flushTlb();
+        }
+        if (elsewhere) requestStop();
+    }
+
+    private synchronized void flushTlb() {
+        tlbStale = false;
+        if (!closed) uc.uc_ctl(engine, UnicornLibrary.UC_CTL_TLB_FLUSH_WRITE, 0, 0);
     }
 
     private void onInterrupt(Pointer engine, int intno, Pointer userData) {

@@ -25,6 +25,7 @@ public interface UnicornLibrary {
     int UC_X86_INS_SYSCALL = 699;
     int UC_X86_INS_CPUID = 113;
 
+    int UC_MEM_READ = 16, UC_MEM_WRITE = 17, UC_MEM_FETCH = 18;
     int UC_MEM_READ_UNMAPPED = 19, UC_MEM_WRITE_UNMAPPED = 20, UC_MEM_FETCH_UNMAPPED = 21;
     int UC_MEM_WRITE_PROT = 22, UC_MEM_READ_PROT = 23, UC_MEM_FETCH_PROT = 24;
 
@@ -34,6 +35,24 @@ public interface UnicornLibrary {
 
     /** UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2). */
     int UC_CTL_TB_REMOVE_CACHE_WRITE = 1207959561;
+    /** UC_CTL_WRITE(UC_CTL_CPU_MODEL, 1): before the engine is first used. */
+    int UC_CTL_CPU_MODEL_WRITE = 1140850695;
+    /** UC_CTL_WRITE(UC_CTL_TLB_FLUSH, 0), 2.1+: drops every TLB entry (not translated code). */
+    int UC_CTL_TLB_FLUSH_WRITE = 1073741835;
+    /** UC_CTL_WRITE(UC_CTL_TLB_TYPE, 1), 2.1+. */
+    int UC_CTL_TLB_TYPE_WRITE = 1140850700;
+    /** uc_tlb_type: UC_TLB_VIRTUAL, the TLB is filled by UC_HOOK_TLB_FILL hooks. */
+    int UC_TLB_VIRTUAL = 1;
+    /** UC_HOOK_TLB_FILL (1 << 17), 2.1+. */
+    int UC_HOOK_TLB_FILL = 1 << 17;
+
+    /** uc_cpu_x86: the 2.0 default (and what CpuidModel's allow-lists were measured on). */
+    int UC_CPU_X86_QEMU64 = 0;
+    /** uc_cpu_x86: the default from 2.1.3 on; it executes POPCNT, MOVBE, BMI2 and PCLMULQDQ. */
+    int UC_CPU_X86_HASWELL = 19;
+
+    /** major << 24 | minor << 16 | patch << 8 | extra; both pointers may be null. */
+    int uc_version(Pointer major, Pointer minor);
 
     int uc_open(int arch, int mode, PointerByReference uc);
 
@@ -70,6 +89,9 @@ public interface UnicornLibrary {
     int uc_hook_add(Pointer uc, LongLongByReference handle, int type, InterruptHook callback, Pointer userData,
                     long begin, long end, int unused);
 
+    int uc_hook_add(Pointer uc, LongLongByReference handle, int type, TlbFillHook callback, Pointer userData,
+                    long begin, long end, int unused);
+
     /** A native callback by address (see StopAtBlockHook). */
     int uc_hook_add(Pointer uc, LongLongByReference handle, int type, Pointer callback, Pointer userData,
                     long begin, long end, int unused);
@@ -95,6 +117,15 @@ public interface UnicornLibrary {
     interface InvalidMemoryHook {
         @Delegate
         boolean invoke(Pointer uc, int type, long address, int size, long value, Pointer userData);
+    }
+
+    /**
+     * bool (*)(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry *result, void *user_data):
+     * fills {@code result} ({@code uint64_t paddr; uc_prot perms;}) for the page at {@code vaddr}.
+     */
+    interface TlbFillHook {
+        @Delegate
+        boolean invoke(Pointer uc, long vaddr, int type, Pointer result, Pointer userData);
     }
 
     /** void (*)(uc_engine *uc, uint32_t intno, void *user_data). */
