@@ -20,7 +20,7 @@ final class CpuidModel {
     // Leaf 1 EDX: FPU TSC CX8 CMOV CLFSH MMX FXSR SSE SSE2 (x86-64 baseline, all executed by TCG).
     private static final int LEAF1_EDX = bit(0) | bit(4) | bit(8) | bit(15) | bit(19) | bit(23) | bit(24) | bit(25) | bit(26);
     // Leaf 1 ECX allowed if the engine reports them: SSE3 SSSE3 CX16 SSE4.1 SSE4.2 AES.
-    // Not POPCNT(23) MOVBE(22) PCLMULQDQ(1) XSAVE(26) OSXSAVE(27) AVX(28) RDRAND(30) F16C(29) FMA(12).
+    // POPCNT(23) only where it runs (see popcnt). Not MOVBE(22) PCLMULQDQ(1) XSAVE(26) OSXSAVE(27) AVX(28) RDRAND(30) F16C(29) FMA(12).
     private static final int LEAF1_ECX_ALLOWED = bit(0) | bit(9) | bit(13) | bit(19) | bit(20) | bit(25);
     // Leaf 7.0 EBX allowed: BMI1 ERMS ADX. Not FSGSBASE(0) AVX2(5) SHA(29) AVX-512, and not BMI2(8):
     // the engine executes SHLX/SARX/BZHI/MULX/RORX correctly but PDEP/PEXT give wrong results
@@ -63,17 +63,25 @@ final class CpuidModel {
             int[] e0 = raw.query(0x80000000, 0);
             maxExtended = Math.min(e0[0], 0x80000008);
             for (int leaf = 0x80000000; leaf <= maxExtended && leaf < 0; leaf++) leaves.put(key(leaf, 0), raw.query(leaf, 0));
+            popcnt = raw.popcntWorks();
         } finally {
             raw.close();
         }
         normalise();
     }
 
+    /**
+     * POPCNT is what separates the x86-64-v2 level (glibc refuses to start a v2 binary without it) from the
+     * baseline. Unicorn 2.0's default model raises #UD for it; 2.1's Haswell model runs it. Reported only
+     * when it runs here and counts right.
+     */
+    private final boolean popcnt;
+
     private void normalise() {
         int[] l1 = leaves.get(key(1, 0));
         for (int sub = 0; sub < 4; sub++) {
             int[] r = leaves.get(key(1, sub));
-            r[2] = l1[2] & LEAF1_ECX_ALLOWED;
+            r[2] = l1[2] & (LEAF1_ECX_ALLOWED | (popcnt ? bit(23) : 0));
             r[3] = LEAF1_EDX;
         }
         if (maxBasic >= 7) {
@@ -114,23 +122,35 @@ final class CpuidModel {
         private final Pointer engine;
         private final Pointer page;
         private final Pointer scratch;
+        private final long codePage;
 
         RawCpuid() {
             PointerByReference ref = new PointerByReference();
             uc.uc_open(UnicornLibrary.UC_ARCH_X86, UnicornLibrary.UC_MODE_64, ref);
             engine = ref.getValue();
+            uc.uc_ctl(engine, UnicornLibrary.UC_CTL_CPU_MODEL_WRITE, UnicornCpu.cpuModel(), 0);
             page = Memory.allocateDirect(Unicorn.runtime(), 8192);
             long aligned = (page.address() + 4095) & -4096L;
             scratch = Memory.allocateDirect(Unicorn.runtime(), 8);
+            codePage = aligned;
             uc.uc_mem_map_ptr(engine, CODE, 4096, 7, Pointer.wrap(Unicorn.runtime(), aligned));
-            Pointer.wrap(Unicorn.runtime(), aligned).put(0, new byte[] {0x0f, (byte) 0xa2}, 0, 2); // cpuid
         }
 
         int[] query(int leaf, int subleaf) {
+            Pointer.wrap(Unicorn.runtime(), codePage).put(0, new byte[] {0x0f, (byte) 0xa2}, 0, 2); // cpuid
             write(35, leaf & 0xffffffffL);    // rax
             write(38, subleaf & 0xffffffffL); // rcx
             uc.uc_emu_start(engine, CODE, CODE + 2, 0, 0);
             return new int[] {(int) read(35), (int) read(37), (int) read(38), (int) read(40)};
+        }
+
+        /** popcnt rax, rbx with rbx = 0xf0f0: runs, and gives 8. */
+        boolean popcntWorks() {
+            Pointer.wrap(Unicorn.runtime(), codePage).put(0, new byte[] {(byte) 0xf3, 0x48, 0x0f, (byte) 0xb8, (byte) 0xc3}, 0, 5);
+            write(35, 0);      // rax
+            write(37, 0xf0f0); // rbx
+            int err = uc.uc_emu_start(engine, CODE, CODE + 5, 0, 0);
+            return err == UnicornLibrary.UC_ERR_OK && read(35) == 8;
         }
 
         private void write(int reg, long v) {

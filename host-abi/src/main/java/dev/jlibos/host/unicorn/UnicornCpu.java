@@ -89,8 +89,7 @@ public final class UnicornCpu implements Cpu {
         paged = Unicorn.pagedTlb();
         // The CPU model decides which instructions TCG decodes (a model without POPCNT raises #UD for it).
         // Named explicitly so an engine whose default changed (2.1.3 moved to Haswell) cannot surprise us.
-        check(uc.uc_ctl(engine, UnicornLibrary.UC_CTL_CPU_MODEL_WRITE, paged ? UnicornLibrary.UC_CPU_X86_HASWELL
-                : UnicornLibrary.UC_CPU_X86_QEMU64, 0), "set CPU model");
+        check(uc.uc_ctl(engine, UnicornLibrary.UC_CTL_CPU_MODEL_WRITE, cpuModel(), 0), "set CPU model");
         scratch = Memory.allocateDirect(runtime, 16);
         registers = SyscallHookBinding.factory().create(engine.address(), SYSCALL_REGS);
         initialiseFpu();
@@ -143,6 +142,14 @@ public final class UnicornCpu implements Cpu {
         scratch.putLong(0, 0x37f);
         uc.uc_reg_write(engine, RegisterIds.FPCW, scratch);
         setMxcsr(0x1f80);
+    }
+
+    /**
+     * Haswell on 2.1 (its own default since 2.1.3: it decodes POPCNT, which the x86-64-v2 level needs); the
+     * 2.0 default, QEMU64, on 2.0, whose allow-lists in {@link CpuidModel} were measured on it.
+     */
+    static int cpuModel() {
+        return Unicorn.pagedTlb() ? UnicornLibrary.UC_CPU_X86_HASWELL : UnicornLibrary.UC_CPU_X86_QEMU64;
     }
 
     private void check(int err, String what) {
