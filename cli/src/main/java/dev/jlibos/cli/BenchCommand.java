@@ -49,6 +49,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-report", description = "Print the table only.")
     boolean noReport;
 
+    @Option(names = "--engines", description = {"Only the engine table: a compute guest, busybox sha256sum 32 MiB,",
+            "a gcc compile and python3 -c pass natively, under qemu-x86_64, on the engine floor and under",
+            "./jlibos run on Unicorn 2.1.4 and Debian's 2.0.1 (whichever are installed). Writes engines.md."})
+    boolean enginesOnly;
+
     /** One measurement; NaN where a column was not measured (no qemu, or offload irrelevant). */
     record Row(String name, String unit, double nativeValue, double qemuValue, double jlibosValue, double offloadValue) {
     }
@@ -64,6 +69,7 @@ final class BenchCommand implements Callable<Integer> {
         work = Files.createTempDirectory("jlibos-bench");
         try {
             qemu = RunCommand.resolve("qemu-x86_64");
+            if (enginesOnly) return engineTable();
             if (quick) {
                 calls /= 10;
                 megabytes = Math.max(1, megabytes / 8);
@@ -94,6 +100,24 @@ final class BenchCommand implements Callable<Integer> {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** The engines found: the provisioned 2.1.4 (or JLIBOS_UNICORN) and Debian's 2.0.1. */
+    private int engineTable() throws Exception {
+        java.util.Map<String, String> engines = new java.util.LinkedHashMap<>();
+        String chosen = dev.jlibos.host.unicorn.Unicorn.libraryPath();
+        engines.put("Unicorn " + dev.jlibos.host.unicorn.Unicorn.versionString(), chosen);
+        Path debian = Path.of("/usr/lib/x86_64-linux-gnu/libunicorn.so.2");
+        if (Files.isRegularFile(debian) && !debian.toString().equals(chosen)) engines.put("Debian 2.0.1", debian.toString());
+        String table = new EngineBench(work, qemu, engines).run(busybox);
+        if (!noReport) {
+            Path dir = out != null ? out : Path.of(System.getProperty("jlibos.repo", "."), "docs", "bench");
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("engines.md"), "# Engine table (`./jlibos bench --engines`)\n\n" + table
+                    + "\nEngines:\n\n```\n" + EngineBench.describe(engines) + "```\n");
+            System.out.println("report: " + dir.resolve("engines.md"));
+        }
+        return 0;
     }
 
     /**
