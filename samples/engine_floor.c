@@ -120,7 +120,7 @@ static int on_cpuid(uc_engine *uc, void *user) {
     if (leaf == 0) r[0] = r[0] < 0xd ? r[0] : 0xd;
     else if (leaf == 1) { r[2] &= 1u | 1u << 9 | 1u << 13 | 1u << 19 | 1u << 20 | 1u << 25 | popcnt << 23;
                           r[3] = 1u | 1u << 4 | 1u << 8 | 1u << 15 | 1u << 19 | 1u << 23 | 1u << 24 | 1u << 25 | 1u << 26; }
-    else if (leaf == 7) { r[1] &= 1u << 3 | 1u << 9 | 1u << 19; r[2] = r[3] = 0; r[0] = 0; }
+    else if (leaf == 7) { r[1] &= 1u << 3 | 1u << 19; r[2] = r[3] = 0; r[0] = 0; }
     else if (leaf == 0xd) r[0] = r[1] = r[2] = r[3] = 0;
     else if (leaf == 0x80000001) { r[2] &= 1u | 1u << 5 | 1u << 8; r[3] &= 1u << 11 | 1u << 20 | 1u << 27 | 1u << 29; }
     set(uc, RAX, r[0]); set(uc, RBX, r[1]); set(uc, RCX, r[2]); set(uc, RDX, r[3]);

@@ -34,7 +34,7 @@ class CProgramsTest {
     static List<Case> cases() {
         List<Case> c = new ArrayList<>();
         for (String p : List.of("stdio", "malloc", "files", "dirs", "pipe", "mmap", "signals", "time", "uname",
-                "getrandom", "strings", "process", "paths", "fileops", "vdso", "kmlsites", "fpustate", "sched")) {
+                "getrandom", "strings", "process", "paths", "fileops", "vdso", "kmlsites", "fpustate", "sched", "manymaps")) {
             c.add(new Case(p, p, List.of(), NO_ENV, NO_INPUT, 0, true));
         }
         byte[] input = new byte[10_000];
@@ -104,6 +104,10 @@ class CProgramsTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("programs")
     void matchesLinux(Flavour flavour, Case c) throws IOException {
+        // Unicorn 2.0 keeps one engine region per protection change, quadratic in their number and capped
+        // below 4,096 (README, Quirks): 12,000 areas are out of its reach. CI runs this suite on 2.0 too.
+        org.junit.jupiter.api.Assumptions.assumeTrue(!c.program().equals("manymaps")
+                || dev.jlibos.host.unicorn.Unicorn.pagedTlb(), "needs Unicorn 2.1's paged protection");
         Path bin = GuestPrograms.binary(flavour, c.program());
         Scenario.Builder b = new Scenario.Builder("c-" + flavour + "-" + c.label())
                 // A pre-existing file, so that "files left behind" also covers what was there before.

@@ -66,7 +66,6 @@ public final class AddressSpace implements AutoCloseable {
         engines.add(cpu);
         if (cpu.pagedProtection()) {
             cpu.setPageProtections(this::protectionAt);
-            if (engineRegions.isEmpty() && !areas.isEmpty()) rebuildEngineRegions();
             for (var e : engineRegions.entrySet()) {
                 long start = e.getKey(), end = e.getValue()[0];
                 cpu.map(start, end - start, Cpu.PROT_READ | Cpu.PROT_WRITE | Cpu.PROT_EXEC, e.getValue()[1]);
@@ -119,17 +118,25 @@ public final class AddressSpace implements AutoCloseable {
         }
     }
 
-    /** Paged protection: removes [start, end) from the engine regions (the engines are told by the caller). */
+    /**
+     * Removes [start, end) from the engine regions, and from every engine with paged protection: one
+     * uc_mem_unmap per engine region it cuts, however many areas lie there (an unmap per area would split
+     * the engine's region once per area, quadratic in Unicorn). Engines without paged protection are
+     * told per area by the caller.
+     */
     private void cutEngineRegions(long start, long end) {
+        if (end <= start) return;
         Map.Entry<Long, long[]> first = engineRegions.lowerEntry(start);
         List<Map.Entry<Long, long[]>> hit = new ArrayList<>();
         if (first != null && first.getValue()[0] > start) hit.add(first);
-        hit.addAll(engineRegions.subMap(start, true, end, false).entrySet());
+        hit.addAll(new ArrayList<>(engineRegions.subMap(start, true, end, false).entrySet()));
         for (var e : hit) {
             long rs = e.getKey(), re = e.getValue()[0], host = e.getValue()[1];
             engineRegions.remove(rs);
             if (rs < start) engineRegions.put(rs, new long[] {start, host});
             if (end < re) engineRegions.put(end, new long[] {re, host + (end - rs)});
+            long cutStart = Math.max(rs, start), cutEnd = Math.min(re, end);
+            for (Cpu cpu : engines) if (cpu.pagedProtection()) cpu.unmap(cutStart, cutEnd - cutStart);
         }
     }
 
@@ -167,6 +174,7 @@ public final class AddressSpace implements AutoCloseable {
             }
             child.insert(copy);
         }
+        child.rebuildEngineRegions();
         return child;
     }
 
@@ -184,6 +192,7 @@ public final class AddressSpace implements AutoCloseable {
         AddressSpace live = new AddressSpace(image.host);
         live.copiesOfImage = new java.util.IdentityHashMap<>();
         for (Vma v : image.areas.values()) live.insert(live.copyOfImageArea(v));
+        live.rebuildEngineRegions();
         return live;
     }
 
@@ -220,7 +229,7 @@ public final class AddressSpace implements AutoCloseable {
             if (kept.contains(lv)) continue;
             remove(lv);
             cutEngineRegions(lv.start(), lv.end());
-            for (Cpu cpu : engines) cpu.unmap(lv.start(), lv.length());
+            for (Cpu cpu : engines) if (!cpu.pagedProtection()) cpu.unmap(lv.start(), lv.length());
             release(lv.block());
         }
         copiesOfImage.values().removeIf(copy -> copy.references.get() == 0);
@@ -313,7 +322,7 @@ public final class AddressSpace implements AutoCloseable {
             long cutStart = Math.max(v.start(), start), cutEnd = Math.min(v.end(), end);
             if (v.start() < cutStart) insert(v.slice(v.start(), cutStart));
             if (cutEnd < v.end()) insert(v.slice(cutEnd, v.end()));
-            for (Cpu cpu : engines) cpu.unmap(cutStart, cutEnd - cutStart);
+            for (Cpu cpu : engines) if (!cpu.pagedProtection()) cpu.unmap(cutStart, cutEnd - cutStart);
             release(v.block());
         }
         lastHit = null;
@@ -383,6 +392,7 @@ public final class AddressSpace implements AutoCloseable {
     }
 
     public boolean isFullyMapped(long start, long end) {
+        if (end < start) return false; // a range that wraps: never mapped
         long cursor = start;
         for (Vma v : overlapping(start, end)) {
             if (v.start() > cursor) return false;
@@ -443,6 +453,7 @@ public final class AddressSpace implements AutoCloseable {
 
     private List<Vma> overlapping(long start, long end) {
         List<Vma> out = new ArrayList<>();
+        if (end <= start) return out; // guest lengths can wrap; TreeMap.subMap would throw
         Map.Entry<Long, Vma> first = areas.lowerEntry(start);
         if (first != null && first.getValue().end() > start) out.add(first.getValue());
         out.addAll(areas.subMap(start, true, end, false).values());

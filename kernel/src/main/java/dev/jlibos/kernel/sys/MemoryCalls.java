@@ -258,6 +258,9 @@ public final class MemoryCalls implements SyscallFamily {
                 || (flags & (msAsync | msSync)) == (msAsync | msSync)) {
             throw Errno.EINVAL.fail();
         }
+        // Linux: a length that wraps past the end of the address space is ENOMEM (found by the syscall
+        // fuzzer: the range used to reach the area map reversed, an internal error).
+        if (addr + len < addr) throw Errno.ENOMEM.fail();
         if (!t.process.memory.isFullyMapped(addr, addr + len)) throw Errno.ENOMEM.fail();
         if ((flags & msSync) != 0) {
             for (Vma v : t.process.memory.areas()) {
