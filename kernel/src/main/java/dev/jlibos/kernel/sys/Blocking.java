@@ -126,9 +126,20 @@ public final class Blocking {
         }
     }
 
-    /** {@link #retrying} for read/write: waits unless the description has O_NONBLOCK. */
+    /**
+     * {@link #retrying} for read/write: waits unless the description has O_NONBLOCK. The flag is read only
+     * once the operation would block: for a host fd it is an F_GETFL, which used to double the host
+     * calls of every read and write.
+     */
     static int retrying(GuestThread t, FileDescription file, int events, IntSupplier op) {
-        return retrying(t, file, events, -1, file.nonBlocking(), op::getAsInt);
+        while (true) {
+            try {
+                return op.getAsInt();
+            } catch (LinuxException e) {
+                if (e.errno() != Errno.EAGAIN || file.nonBlocking()) throw e;
+            }
+            if (!awaitReady(t, file, events, deadline(-1))) throw Errno.EAGAIN.fail();
+        }
     }
 
     /**
