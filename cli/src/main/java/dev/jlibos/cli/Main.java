@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code ./jlibos} command. */
 @Command(name = "jlibos", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = "Runs unmodified Linux x86-64 programs inside the JVM (a library OS on the Unicorn engine).",
-        subcommands = {RunCommand.class, BenchCommand.class, SyscallsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, BatchCommand.class, BenchCommand.class, SyscallsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
