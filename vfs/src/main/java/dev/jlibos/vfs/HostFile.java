@@ -39,22 +39,72 @@ public final class HostFile extends FileDescription {
 
     @Override
     public int read(byte[] buffer, int offset, int length) {
-        return fs.read(fd, buffer, offset, length);
+        int served = readMemoryDevice(buffer, offset, length);
+        return served >= 0 ? served : fs.read(fd, buffer, offset, length);
     }
 
     @Override
     public int write(byte[] buffer, int offset, int length) {
-        return fs.write(fd, buffer, offset, length);
+        int served = writeMemoryDevice(length);
+        return served >= 0 ? served : fs.write(fd, buffer, offset, length);
     }
 
     @Override
     public int pread(byte[] buffer, int offset, int length, long position) {
-        return fs.pread(fd, buffer, offset, length, position);
+        int served = readMemoryDevice(buffer, offset, length);
+        return served >= 0 ? served : fs.pread(fd, buffer, offset, length, position);
     }
 
     @Override
     public int pwrite(byte[] buffer, int offset, int length, long position) {
-        return fs.pwrite(fd, buffer, offset, length, position);
+        int served = writeMemoryDevice(length);
+        return served >= 0 ? served : fs.pwrite(fd, buffer, offset, length, position);
+    }
+
+    /**
+     * /dev/null, /dev/zero and /dev/full (character devices 1:3, 1:5, 1:7) have no state the host must
+     * keep, so their reads and writes are answered here without a host call, as drivers/char/mem.c would
+     * answer them; fstat, mmap, lseek and /proc/self/fd still see the host fd. -1: not such a device yet
+     * known, 0: some other file. (The random devices stay the host's.)
+     */
+    private volatile int memoryDevice = -1;
+    private static final int DEV_NULL = 3, DEV_ZERO = 5, DEV_FULL = 7;
+
+    private int memoryDevice() {
+        int d = memoryDevice;
+        if (d < 0) {
+            d = 0;
+            try {
+                byte[] st = stat();
+                if ((StatLayout.mode(st) & StatLayout.S_IFMT) == StatLayout.S_IFCHR) {
+                    long rdev = java.nio.ByteBuffer.wrap(st).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(40);
+                    long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
+                    long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
+                    if (major == 1 && (minor == DEV_NULL || minor == DEV_ZERO || minor == DEV_FULL)) d = (int) minor;
+                }
+            } catch (RuntimeException e) {
+                d = 0; // fstat failed: leave every call to the host, which reports the error itself
+            }
+            memoryDevice = d;
+        }
+        return d;
+    }
+
+    /** Bytes read from a memory device, or -1 to ask the host. */
+    private int readMemoryDevice(byte[] buffer, int offset, int length) {
+        int d = memoryDevice();
+        if (d == 0 || !readable()) return -1;
+        if (d == DEV_NULL) return 0;
+        java.util.Arrays.fill(buffer, offset, offset + length, (byte) 0);
+        return length;
+    }
+
+    /** Bytes written to a memory device, or -1 to ask the host. */
+    private int writeMemoryDevice(int length) {
+        int d = memoryDevice();
+        if (d == 0 || !writable()) return -1;
+        if (d == DEV_FULL) throw Errno.ENOSPC.fail();
+        return length;
     }
 
     @Override
