@@ -27,6 +27,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+import static dev.jlibos.core.abi.Fcntl.F_DUPFD_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.F_GETFL;
+
 /** Creating the first process of a machine: credentials, stdio, and loading the program. */
 public final class Launch {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -34,7 +38,6 @@ public final class Launch {
     private Launch() {
     }
 
-    private static final int F_DUPFD_CLOEXEC = 1030, F_GETFL = 3;
 
     static GuestProcess createProcess(Kernel kernel, AddressSpace memory, HostFs host, Machine.Builder config) {
         FdTable files = new FdTable();
@@ -44,7 +47,7 @@ public final class Launch {
                 int copy = (int) host.simple(HostFs.FCNTL, fd, F_DUPFD_CLOEXEC, 3);
                 int flags = (int) host.simple(HostFs.FCNTL, copy, F_GETFL, 0);
                 // What the JVM's fd is (/dev/pts/0, pipe:[N], a file) is what the guest's link shows.
-                String target = new String(host.readlinkat(HostFs.AT_FDCWD,
+                String target = new String(host.readlinkat(AT_FDCWD,
                         ("/proc/self/fd/" + fd).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
                 files.install(new HostFile(host, copy, target, flags), false);
             }

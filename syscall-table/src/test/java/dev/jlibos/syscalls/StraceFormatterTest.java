@@ -6,12 +6,13 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+
 /**
  * Expected lines are what strace 6.1 printed on Linux x86-64 for the same calls (only guest addresses,
  * which differ from run to run, were replaced by addresses of this test's memory).
  */
 class StraceFormatterTest {
-    private static final long AT_FDCWD = -100;
     private final TestGuest g = new TestGuest();
     private final StraceFormatter f = new StraceFormatter();
 

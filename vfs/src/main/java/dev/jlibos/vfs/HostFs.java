@@ -14,13 +14,14 @@ import dev.jlibos.core.mem.HostMemory;
  * guest's own directory fds (its cwd, or the dirfd it passed), never the JVM's working directory.
  */
 public final class HostFs {
+    /** Kept for callers outside vfs (bench/HotPaths); new code reads {@link dev.jlibos.core.abi.At#AT_FDCWD}. */
+    public static final int AT_FDCWD = dev.jlibos.core.abi.At.AT_FDCWD;
     /** Host x86-64 syscall numbers used here. */
     public static final int READ = 0, WRITE = 1, CLOSE = 3, FSTAT = 5, LSEEK = 8, IOCTL = 16, PREAD64 = 17, PWRITE64 = 18,
             FCNTL = 72, FSYNC = 74, FDATASYNC = 75, TRUNCATE = 76, FTRUNCATE = 77, FCHMOD = 91, FCHOWN = 93,
             UMASK = 95, GETDENTS64 = 217, OPENAT = 257, MKDIRAT = 258, MKNODAT = 259, FCHOWNAT = 260,
             NEWFSTATAT = 262, UNLINKAT = 263, LINKAT = 265, SYMLINKAT = 266, READLINKAT = 267, FCHMODAT = 268,
             UTIMENSAT = 280, FALLOCATE = 285, RENAMEAT2 = 316, STATX = 332, FACCESSAT2 = 439;
-    public static final int AT_FDCWD = -100;
     private static final int PATH_SLOT = 8192;
     /** Largest single transfer; callers loop for more. */
     public static final int CHUNK = 1 << 20;

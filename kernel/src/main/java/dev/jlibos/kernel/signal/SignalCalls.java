@@ -1,6 +1,7 @@
 package dev.jlibos.kernel.signal;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.abi.Timespec;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.core.mem.Longs;
 import dev.jlibos.kernel.GuestProcess;
@@ -23,7 +24,7 @@ public final class SignalCalls implements SyscallFamily {
     private static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
     private static final int SIGSET_SIZE = 8;
     private static final int ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
-    private static final long MICROS = 1000, SECOND = 1_000_000_000L;
+    private static final long SECOND = 1_000_000_000L;
     private static final Map<GuestProcess, IntervalTimer> TIMERS = new WeakHashMap<>();
 
     @Override
@@ -299,7 +300,7 @@ public final class SignalCalls implements SyscallFamily {
     private long sigtimedwait(GuestThread t, SyscallArgs a) {
         if (a.get(3) != SIGSET_SIZE) throw Errno.EINVAL.fail();
         long wanted = t.process.memory.readLong(a.get(0)) & ~Signal.UNBLOCKABLE;
-        long timeout = a.get(2) == 0 ? Long.MAX_VALUE : dev.jlibos.kernel.sys.TimeCalls.readTimespec(t.process.memory, a.get(2));
+        long timeout = a.get(2) == 0 ? Long.MAX_VALUE : Timespec.read(t.process.memory, a.get(2));
         ThreadSignals s = t.signals;
         try {
             if (!dev.jlibos.core.Blocking.run(() -> s.awaitDeliverable(~wanted, timeout))) throw Errno.EAGAIN.fail();
@@ -335,32 +336,18 @@ public final class SignalCalls implements SyscallFamily {
         AddressSpace m = t.process.memory;
         long interval = 0, value = 0;
         if (a.get(1) != 0) {
-            interval = timeval(m, a.get(1));
-            value = timeval(m, a.get(1) + 16);
+            interval = Timespec.readTimeval(m, a.get(1));
+            value = Timespec.readTimeval(m, a.get(1) + 16);
         }
         long[] old = timer(t.process).set(t, value, interval);
-        if (a.get(2) != 0) writeItimerval(m, a.get(2), old);
+        if (a.get(2) != 0) Timespec.writeItimerval(m, a.get(2), old);
         return 0;
     }
 
     private long getitimer(GuestThread t, SyscallArgs a) {
         if (a.i32(0) != ITIMER_REAL) throw Errno.EINVAL.fail();
-        writeItimerval(t.process.memory, a.get(1), timer(t.process).get());
+        Timespec.writeItimerval(t.process.memory, a.get(1), timer(t.process).get());
         return 0;
-    }
-
-    private static long timeval(AddressSpace m, long address) {
-        long sec = m.readLong(address), usec = m.readLong(address + 8);
-        if (sec < 0 || usec < 0 || usec >= 1_000_000) throw Errno.EINVAL.fail();
-        return sec * SECOND + usec * MICROS;
-    }
-
-    private static void writeItimerval(AddressSpace m, long address, long[] valueAndInterval) {
-        long value = valueAndInterval[0], interval = valueAndInterval[1];
-        m.writeLong(address, interval / SECOND);
-        m.writeLong(address + 8, (interval % SECOND) / MICROS);
-        m.writeLong(address + 16, value / SECOND);
-        m.writeLong(address + 24, (value % SECOND) / MICROS);
     }
 
     /** Stops the process's timer when it exits. */

@@ -1,6 +1,7 @@
 package dev.jlibos.kernel.signal;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.abi.Timespec;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.core.mem.Longs;
 import dev.jlibos.kernel.GuestProcess;
@@ -19,6 +20,16 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.jlibos.core.abi.Clocks.CLOCK_BOOTTIME;
+import static dev.jlibos.core.abi.Clocks.CLOCK_BOOTTIME_ALARM;
+import static dev.jlibos.core.abi.Clocks.CLOCK_MONOTONIC;
+import static dev.jlibos.core.abi.Clocks.CLOCK_PROCESS_CPUTIME_ID;
+import static dev.jlibos.core.abi.Clocks.CLOCK_REALTIME;
+import static dev.jlibos.core.abi.Clocks.CLOCK_REALTIME_ALARM;
+import static dev.jlibos.core.abi.Clocks.CLOCK_TAI;
+import static dev.jlibos.core.abi.Clocks.CLOCK_THREAD_CPUTIME_ID;
+import static dev.jlibos.core.abi.Clocks.TIMER_ABSTIME;
+
 /**
  * POSIX per-process timers (timer_create and friends). Each armed timer is a task on one JVM-wide
  * scheduler thread that posts its signal and stops the receiving thread's engine at a block boundary
@@ -30,10 +41,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TimerCalls implements SyscallFamily {
     private static final int SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD = 2, SIGEV_THREAD_ID = 4;
-    private static final int TIMER_ABSTIME = 1;
-    private static final int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2,
-            CLOCK_THREAD_CPUTIME_ID = 3, CLOCK_BOOTTIME = 7, CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9,
-            CLOCK_TAI = 11;
     /** sizeof(struct sigevent) read by timer_create: value, signo, notify, then the tid union member. */
     private static final int SIGEVENT_SIZE = 20;
     private static final long NANOS = 1_000_000_000L;
@@ -267,7 +274,7 @@ public final class TimerCalls implements SyscallFamily {
         int flags = a.i32(1);
         AddressSpace m = t.process.memory;
         if (a.get(2) == 0) throw Errno.EFAULT.fail();
-        long interval = itimerspecPart(m, a.get(2)), value = itimerspecPart(m, a.get(2) + 16);
+        long interval = Timespec.readItimerspecPart(m, a.get(2)), value = Timespec.readItimerspecPart(m, a.get(2) + 16);
         if ((flags & ~TIMER_ABSTIME) != 0) {
             t.kernel().log().once("timer_settime: flags 0x" + Integer.toHexString(flags & ~TIMER_ABSTIME) + " are not supported (EINVAL)");
             throw Errno.EINVAL.fail();
@@ -279,12 +286,12 @@ public final class TimerCalls implements SyscallFamily {
             delay = Math.max(1, value - now);
         }
         long[] old = timer.set(delay, interval);
-        if (a.get(3) != 0) TimeCalls.writeItimerspec(m, a.get(3), old);
+        if (a.get(3) != 0) Timespec.writeItimerspec(m, a.get(3), old);
         return 0;
     }
 
     private long gettime(GuestThread t, SyscallArgs a) {
-        TimeCalls.writeItimerspec(t.process.memory, a.get(1), timer(t, a.i32(0)).get());
+        Timespec.writeItimerspec(t.process.memory, a.get(1), timer(t, a.i32(0)).get());
         return 0;
     }
 
@@ -297,13 +304,6 @@ public final class TimerCalls implements SyscallFamily {
         if (timer == null) throw Errno.EINVAL.fail();
         timer.cancel();
         return 0;
-    }
-
-    /** One timespec of a struct itimerspec: EINVAL for a negative or out-of-range value. */
-    private static long itimerspecPart(AddressSpace m, long address) {
-        long sec = m.readLong(address), nsec = m.readLong(address + 8);
-        if (sec < 0 || nsec < 0 || nsec >= NANOS) throw Errno.EINVAL.fail();
-        return sec > Long.MAX_VALUE / NANOS - 1 ? Long.MAX_VALUE / 2 : sec * NANOS + nsec;
     }
 
 

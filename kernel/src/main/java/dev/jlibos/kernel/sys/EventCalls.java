@@ -1,6 +1,7 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.abi.Timespec;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.core.mem.Longs;
 import dev.jlibos.kernel.GuestThread;
@@ -17,9 +18,16 @@ import dev.jlibos.vfs.event.TimerFd;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.jlibos.core.abi.Clocks.CLOCK_BOOTTIME;
+import static dev.jlibos.core.abi.Clocks.CLOCK_BOOTTIME_ALARM;
+import static dev.jlibos.core.abi.Clocks.CLOCK_MONOTONIC;
+import static dev.jlibos.core.abi.Clocks.CLOCK_REALTIME;
+import static dev.jlibos.core.abi.Clocks.CLOCK_REALTIME_ALARM;
+import static dev.jlibos.core.abi.Fcntl.O_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.O_NONBLOCK;
+
 /** Event file descriptors: eventfd, timerfd and epoll. */
 public final class EventCalls implements SyscallFamily {
-    private static final int O_CLOEXEC = FdCalls.O_CLOEXEC, O_NONBLOCK = FdCalls.O_NONBLOCK;
     private static final int EFD_SEMAPHORE = 1, TFD_TIMER_ABSTIME = 1, TFD_TIMER_CANCEL_ON_SET = 2;
     /** struct epoll_event is packed on x86-64: u32 events, u64 data. */
     private static final int EPOLL_EVENT_SIZE = 12;
@@ -55,7 +63,7 @@ public final class EventCalls implements SyscallFamily {
             return Blocking.withSigmask(t, mask, () -> epollWait(t, a, millis(a.i32(3)), mask));
         });
         r.full(Sysno.EPOLL_PWAIT2, (t, a) -> {
-            long timeout = a.get(3) == 0 ? -1 : TimeCalls.readTimespec(t.process.memory, a.get(3));
+            long timeout = a.get(3) == 0 ? -1 : Timespec.read(t.process.memory, a.get(3));
             long mask = PollCalls.sigmask(t, a.get(4), a.get(5));
             return Blocking.withSigmask(t, mask, () -> epollWait(t, a, timeout, mask));
         });
@@ -86,8 +94,8 @@ public final class EventCalls implements SyscallFamily {
     private long timerfdCreate(GuestThread t, SyscallArgs a) {
         int clock = a.i32(0), flags = a.i32(1);
         switch (clock) {
-            case TimeCalls.CLOCK_REALTIME, TimeCalls.CLOCK_MONOTONIC, TimeCalls.CLOCK_BOOTTIME,
-                    TimeCalls.CLOCK_REALTIME_ALARM, TimeCalls.CLOCK_BOOTTIME_ALARM -> { }
+            case CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME,
+                    CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM -> { }
             default -> throw Errno.EINVAL.fail();
         }
         if ((flags & ~(O_CLOEXEC | O_NONBLOCK)) != 0) throw Errno.EINVAL.fail();
@@ -104,18 +112,18 @@ public final class EventCalls implements SyscallFamily {
         int flags = a.i32(1);
         if ((flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) != 0) throw Errno.EINVAL.fail();
         AddressSpace m = t.process.memory;
-        long interval = TimeCalls.readTimespec(m, a.get(2)), value = TimeCalls.readTimespec(m, a.get(2) + 16);
+        long interval = Timespec.read(m, a.get(2)), value = Timespec.read(m, a.get(2) + 16);
         long delay = value;
         if (value != 0 && (flags & TFD_TIMER_ABSTIME) != 0) {
             delay = Math.max(1, value - TimeCalls.now(t, timer.clock)); // already passed: expires at once
         }
         long[] old = timer.set(delay, interval);
-        if (a.get(3) != 0) TimeCalls.writeItimerspec(m, a.get(3), old);
+        if (a.get(3) != 0) Timespec.writeItimerspec(m, a.get(3), old);
         return 0;
     }
 
     private long timerfdGettime(GuestThread t, SyscallArgs a) {
-        TimeCalls.writeItimerspec(t.process.memory, a.get(1), timerfd(t, a.i32(0)).get());
+        Timespec.writeItimerspec(t.process.memory, a.get(1), timerfd(t, a.i32(0)).get());
         return 0;
     }
 

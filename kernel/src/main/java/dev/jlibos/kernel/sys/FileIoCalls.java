@@ -11,6 +11,12 @@ import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.HostFile;
 import dev.jlibos.vfs.event.Poll;
 
+import static dev.jlibos.core.abi.Fcntl.O_APPEND;
+import static dev.jlibos.core.abi.Fcntl.SEEK_CUR;
+import static dev.jlibos.core.abi.Fcntl.SEEK_END;
+import static dev.jlibos.core.abi.Fcntl.SEEK_HOLE;
+import static dev.jlibos.core.abi.Fcntl.SEEK_SET;
+
 /** Moving bytes between files and guest memory: read/write and their vectored and positioned forms. */
 public final class FileIoCalls implements SyscallFamily {
     /** One transfer's Java-side chunk; larger requests loop, so no guest length sizes an allocation. */
@@ -18,7 +24,6 @@ public final class FileIoCalls implements SyscallFamily {
     private static final int IOV_MAX = 1024;
     /** Linux's MAX_RW_COUNT: one call never moves more than 2 GiB - 4 KiB. */
     private static final long MAX_RW_COUNT = 0x7ffff000L;
-    private static final int SEEK_SET = 0, SEEK_HOLE = 4;
 
     @Override
     public void register(SyscallRegistry r) {
@@ -70,7 +75,6 @@ public final class FileIoCalls implements SyscallFamily {
         return done;
     }
 
-    private static final int O_APPEND = 02000, SEEK_CUR = 1, SEEK_END = 2;
 
     /**
      * RLIMIT_FSIZE on a regular file (generic_write_check_limits): a write starting at or past the limit

@@ -11,9 +11,10 @@ import dev.jlibos.vfs.HostFile;
 import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.StatLayout;
 
+import static dev.jlibos.core.abi.Fcntl.O_APPEND;
+
 /** Calls on byte ranges of regular files: fallocate and copy_file_range. */
 public final class FileRangeCalls implements SyscallFamily {
-    private static final int O_APPEND = 0x400;
     private static final long MAX_RW_COUNT = 0x7ffff000L;
     private static final int CHUNK = HostFs.CHUNK;
 

@@ -21,6 +21,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.jlibos.core.abi.At.AT_EMPTY_PATH;
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+import static dev.jlibos.core.abi.At.AT_SYMLINK_NOFOLLOW;
+
 /**
  * Processes inside one JVM (Graphene-style): fork copies the address space into a new engine that runs
  * on its own host thread; execve loads a new image into a fresh address space; wait4 reaps children.
@@ -239,12 +243,11 @@ public final class ForkExecCalls implements SyscallFamily {
         byte[] rawPath = GuestPaths.path(t, a.get(0));
         String path = GuestPaths.string(rawPath);
         // busybox re-executes itself through /proc/self/exe: that must be the guest's program, not the JVM.
-        String entry = p.fs.sandboxed() ? null : OpenCalls.procEntry(t, GuestPaths.AT_FDCWD, rawPath);
+        String entry = p.fs.sandboxed() ? null : OpenCalls.procEntry(t, AT_FDCWD, rawPath);
         if ("exe".equals(entry)) path = p.executable;
         return exec(t, path, a.get(1), a.get(2));
     }
 
-    private static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_EMPTY_PATH = 0x1000;
 
     /**
      * execveat(dirfd, path, argv, envp, flags): a path relative to {@code dirfd}, or with AT_EMPTY_PATH
@@ -263,11 +266,11 @@ public final class ForkExecCalls implements SyscallFamily {
         if (path.isEmpty()) {
             if ((flags & AT_EMPTY_PATH) == 0) throw Errno.ENOENT.fail();
             path = t.process.files.get(dirfd).path(); // EBADF for a bad fd
-        } else if (!path.startsWith("/") && dirfd != GuestPaths.AT_FDCWD) {
+        } else if (!path.startsWith("/") && dirfd != AT_FDCWD) {
             String dir = t.process.files.get(dirfd).path();
             path = (dir.endsWith("/") ? dir : dir + "/") + path;
         }
-        if (path == null || !path.startsWith("/") && dirfd != GuestPaths.AT_FDCWD) throw Errno.ENOENT.fail();
+        if (path == null || !path.startsWith("/") && dirfd != AT_FDCWD) throw Errno.ENOENT.fail();
         return exec(t, path, a.get(2), a.get(3));
     }
 

@@ -10,9 +10,10 @@ import dev.jlibos.vfs.mount.MountTable;
 
 import java.util.List;
 
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+
 /** Reading path arguments and turning a guest dirfd into the host directory fd it stands for. */
 final class GuestPaths {
-    static final int AT_FDCWD = -100;
     /** PATH_MAX counts the terminating NUL. */
     private static final int PATH_MAX = 4096;
 
@@ -86,7 +87,7 @@ final class GuestPaths {
 
     /** The host fd a relative path is resolved against: the cwd, or the directory {@code dirfd} refers to. */
     static int dirfd(GuestThread t, int dirfd, byte[] path) {
-        if (absolute(path)) return HostFs.AT_FDCWD; // ignored by the host for absolute paths
+        if (absolute(path)) return AT_FDCWD; // ignored by the host for absolute paths
         if (dirfd == AT_FDCWD) return t.process.fs.cwdFd();
         FileDescription d = t.process.files.get(dirfd);
         if (d.hostFd() < 0) throw Errno.ENOTDIR.fail();

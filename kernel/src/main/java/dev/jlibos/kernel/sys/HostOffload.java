@@ -16,6 +16,9 @@ import dev.jlibos.vfs.HostFs;
 
 import java.nio.charset.StandardCharsets;
 
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+import static dev.jlibos.core.abi.Fcntl.O_RDWR;
+
 /**
  * Forwards one allowlisted syscall to the host kernel following its {@link OffloadSpec}: guest fds become
  * host fds, and every guest buffer, struct and string is copied through the calling thread's scratch
@@ -32,7 +35,6 @@ public final class HostOffload {
     public static final long DECLINED = Long.MIN_VALUE + 1;
 
     private static final int PATH_MAX = 4096;
-    private static final int AT_FDCWD = -100;
     /** The status flags a description keeps (as {@code OpenCalls}). */
     private static final int STATUS_FLAGS = 0x3 | 0x400 | 0x800 | 0x1000 | 0x2000 | 0x4000 | 0x40000 | 0x8000 | 0x200000;
     private static final int ALIGN = 16;
@@ -180,7 +182,7 @@ public final class HostOffload {
 
     private static long install(GuestThread t, OffloadSpec spec, SyscallArgs a, int hostFd, String path) {
         long flags = a.get(spec.flagsArg());
-        int status = spec.number() == dev.jlibos.syscalls.Sysno.MEMFD_CREATE ? FileDescription.O_RDWR : (int) flags & STATUS_FLAGS;
+        int status = spec.number() == dev.jlibos.syscalls.Sysno.MEMFD_CREATE ? O_RDWR : (int) flags & STATUS_FLAGS;
         try {
             return t.process.files.install(new HostFile(t.process.fs.host, hostFd, path, status),
                     (flags & spec.cloexecBit()) != 0);

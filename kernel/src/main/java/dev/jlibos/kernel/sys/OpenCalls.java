@@ -17,13 +17,20 @@ import dev.jlibos.vfs.mount.SyntheticTree;
 
 import java.util.List;
 
-import static dev.jlibos.kernel.sys.GuestPaths.AT_FDCWD;
+
+import static dev.jlibos.core.abi.Fcntl.O_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.O_CREAT;
+import static dev.jlibos.core.abi.Fcntl.O_DIRECTORY;
+import static dev.jlibos.core.abi.Fcntl.O_EXCL;
+import static dev.jlibos.core.abi.Fcntl.O_NOFOLLOW;
+import static dev.jlibos.core.abi.Fcntl.O_NONBLOCK;
+import static dev.jlibos.core.abi.Fcntl.O_TRUNC;
+import static dev.jlibos.core.abi.Fcntl.O_WRONLY;
+
+import static dev.jlibos.core.abi.At.AT_FDCWD;
 
 /** Opening files: open, openat, creat. The host file tree is visible at "/" (passthrough, like qemu-user). */
 public final class OpenCalls implements SyscallFamily {
-    private static final int O_NONBLOCK = 0x800;
-    private static final int O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80, O_TRUNC = 0x200, O_DIRECTORY = 0x10000,
-            O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000;
     /** Flags the kernel keeps as file status flags (visible to F_GETFL). */
     private static final int STATUS_FLAGS = 0x3 | 0x400 | 0x800 | 0x1000 | 0x2000 | 0x4000 | 0x40000 | 0x8000 | 0x200000;
 

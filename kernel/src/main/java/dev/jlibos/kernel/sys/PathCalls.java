@@ -15,14 +15,19 @@ import dev.jlibos.vfs.mount.Location;
 
 import java.nio.charset.StandardCharsets;
 
-import static dev.jlibos.kernel.sys.GuestPaths.AT_FDCWD;
+
+import static dev.jlibos.core.abi.At.AT_EMPTY_PATH;
+import static dev.jlibos.core.abi.At.AT_REMOVEDIR;
+import static dev.jlibos.core.abi.At.AT_SYMLINK_FOLLOW;
+import static dev.jlibos.core.abi.At.AT_SYMLINK_NOFOLLOW;
+import static dev.jlibos.core.abi.Fcntl.O_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.O_WRONLY;
+
+import static dev.jlibos.core.abi.At.AT_FDCWD;
 
 /** Changing the file tree and its metadata: cwd, mkdir, unlink, rename, links, modes, owners, times, sizes. */
 public final class PathCalls implements SyscallFamily {
-    private static final int AT_REMOVEDIR = 0x200, AT_SYMLINK_NOFOLLOW = 0x100, AT_SYMLINK_FOLLOW = 0x400,
-            AT_EMPTY_PATH = 0x1000;
     private static final int RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
-    private static final int O_WRONLY = 1, O_CLOEXEC = 0x80000;
     private static final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
 
     @Override
@@ -193,7 +198,7 @@ public final class PathCalls implements SyscallFamily {
                 throw Errno.EXDEV.fail();
             }
             // A "/proc/self/fd/N" pair is linked by following it, as the walker already chose what to link.
-            int hostFlags = a.sandboxed() && a.dirFd() == HostFs.AT_FDCWD ? (flags | AT_SYMLINK_FOLLOW) : flags;
+            int hostFlags = a.sandboxed() && a.dirFd() == AT_FDCWD ? (flags | AT_SYMLINK_FOLLOW) : flags;
             host(t).linkat(a.dirFd(), a.name(), b.dirFd(), b.name(), hostFlags);
         }
         return 0;

@@ -1,6 +1,7 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.abi.Timespec;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.ResourceLimits;
@@ -50,7 +51,7 @@ public final class PollCalls implements SyscallFamily {
     private long ppoll(GuestThread t, SyscallArgs a) {
         AddressSpace m = t.process.memory;
         long tsp = a.get(2);
-        long deadline = tsp == 0 ? Blocking.FOREVER : Blocking.deadline(TimeCalls.readTimespec(m, tsp));
+        long deadline = tsp == 0 ? Blocking.FOREVER : Blocking.deadline(Timespec.read(m, tsp));
         long mask = sigmask(t, a.get(3), a.get(4));
         try {
             return Blocking.withSigmask(t, mask, () -> poll(t, a.get(0), a.get(1), deadline, mask));
@@ -133,7 +134,7 @@ public final class PollCalls implements SyscallFamily {
     private long pselect6(GuestThread t, SyscallArgs a) {
         AddressSpace m = t.process.memory;
         long tsp = a.get(4);
-        long deadline = tsp == 0 ? Blocking.FOREVER : Blocking.deadline(TimeCalls.readTimespec(m, tsp));
+        long deadline = tsp == 0 ? Blocking.FOREVER : Blocking.deadline(Timespec.read(m, tsp));
         long mask = t.signals.blocked();
         if (a.get(5) != 0) mask = sigmask(t, m.readLong(a.get(5)), m.readLong(a.get(5) + 8));
         long effective = mask;

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+
 /**
  * The guest's own /proc/self (and /proc/PID) entries, generated from libOS state. The host's /proc
  * would describe the JVM. Only these names are synthetic today; the rest of /proc is the host's.
@@ -80,7 +82,7 @@ final class ProcSelf {
             // A host file's real path is what the host's /proc says about our host fd; in a sandbox the
             // guest path recorded at open time is all the guest may know.
             if (file.hostFd() >= 0 && !p.fs.sandboxed()) {
-                return new String(p.fs.host.readlinkat(GuestPaths.AT_FDCWD,
+                return new String(p.fs.host.readlinkat(AT_FDCWD,
                         ("/proc/self/fd/" + file.hostFd()).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
             }
             return file.path();

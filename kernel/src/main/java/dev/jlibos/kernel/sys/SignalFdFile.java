@@ -8,6 +8,8 @@ import dev.jlibos.signals.ThreadSignals;
 import dev.jlibos.vfs.event.AnonFile;
 import dev.jlibos.vfs.event.Poll;
 
+import static dev.jlibos.core.abi.Fcntl.O_RDWR;
+
 /**
  * signalfd(2): reading dequeues pending signals of the mask as 128-byte signalfd_siginfo records.
  * It reports the signals of the process that created it (Linux: of the reader; they differ only when

@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+import static dev.jlibos.core.abi.At.AT_SYMLINK_NOFOLLOW;
+
 /**
  * The socket syscalls. AF_UNIX sockets live in the JVM ({@link UnixSocket}); AF_INET and AF_INET6 are
  * offloaded to the host's network stack ({@link HostSocket}). Every call that can wait goes through
@@ -45,7 +48,7 @@ public final class SocketCalls implements SyscallFamily {
     private static final int SCM_RIGHTS = 1, SCM_CREDENTIALS = 2;
     /** SCM_MAX_FD: files one message may carry. */
     private static final int SCM_MAX_FD = 253;
-    private static final int S_IFSOCK = 0140000, AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final int S_IFSOCK = 0140000;
     private static final int IOV_MAX = 1024, CHUNK = HostFs.CHUNK;
     private static final Map<Kernel, UnixNamespace> NAMESPACES = new WeakHashMap<>();
 
@@ -206,7 +209,7 @@ public final class SocketCalls implements SyscallFamily {
         if (name.path() != null) {
             HostFs host = t.process.fs.host;
             // The socket file is created where the guest's path leads (in a sandbox: by the walker).
-            try (Location l = GuestPaths.locate(t, GuestPaths.AT_FDCWD, name.path(), false)) {
+            try (Location l = GuestPaths.locate(t, AT_FDCWD, name.path(), false)) {
                 if (l.sandboxed() && l.exists) throw Errno.EADDRINUSE.fail();
                 l.requireWritable();
                 try {
@@ -252,7 +255,7 @@ public final class SocketCalls implements SyscallFamily {
         if (name.path() == null || name.path().length == 0) throw Errno.EINVAL.fail();
         HostFs host = t.process.fs.host;
         byte[] stat;
-        try (Location l = GuestPaths.locate(t, GuestPaths.AT_FDCWD, name.path(), true)) {
+        try (Location l = GuestPaths.locate(t, AT_FDCWD, name.path(), true)) {
             l.requireExists();
             if (l.synthetic != null) throw Errno.ECONNREFUSED.fail();
             stat = host.fstatat(l.dirFd(), l.name(), l.hostFlags(0, AT_SYMLINK_NOFOLLOW));

@@ -14,12 +14,17 @@ import dev.jlibos.vfs.mount.SyntheticTree;
 
 import java.nio.charset.StandardCharsets;
 
-import static dev.jlibos.kernel.sys.GuestPaths.AT_FDCWD;
+
+import static dev.jlibos.core.abi.At.AT_EACCESS;
+import static dev.jlibos.core.abi.At.AT_EMPTY_PATH;
+import static dev.jlibos.core.abi.At.AT_NO_AUTOMOUNT;
+import static dev.jlibos.core.abi.At.AT_STATX_SYNC_TYPE;
+import static dev.jlibos.core.abi.At.AT_SYMLINK_NOFOLLOW;
+
+import static dev.jlibos.core.abi.At.AT_FDCWD;
 
 /** Reading metadata: the stat family, statx, access checks, readlink, directory listing. */
 public final class StatCalls implements SyscallFamily {
-    static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_EACCESS = 0x200, AT_NO_AUTOMOUNT = 0x800,
-            AT_EMPTY_PATH = 0x1000, AT_STATX_SYNC_TYPE = 0x6000;
     private static final int CHUNK = 1 << 20;
 
     @Override

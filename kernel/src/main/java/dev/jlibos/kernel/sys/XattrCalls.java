@@ -10,6 +10,8 @@ import dev.jlibos.vfs.mount.Location;
 
 import java.nio.charset.StandardCharsets;
 
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+
 /**
  * Extended attributes, offloaded to the host files they belong to (ls -l asks for ACLs and SELinux
  * labels; cp -a and tar copy user.* attributes). The path forms have no *at variant, so a relative path
@@ -52,11 +54,11 @@ public final class XattrCalls implements SyscallFamily {
     private static long withPath(GuestThread t, long address, boolean follow, boolean writes,
                                  java.util.function.ToLongFunction<Object> call) {
         if (!t.process.fs.sandboxed()) return call.applyAsLong(hostPath(t, address));
-        try (Location l = GuestPaths.locate(t, GuestPaths.AT_FDCWD, GuestPaths.path(t, address), follow)) {
+        try (Location l = GuestPaths.locate(t, AT_FDCWD, GuestPaths.path(t, address), follow)) {
             l.requireExists();
             if (writes) l.requireWritable();
             if (l.synthetic != null) throw Errno.ENODATA.fail();
-            String p = l.dirFd() == GuestPaths.AT_FDCWD ? l.nameString() : "/proc/self/fd/" + l.dirFd() + "/" + l.nameString();
+            String p = l.dirFd() == AT_FDCWD ? l.nameString() : "/proc/self/fd/" + l.dirFd() + "/" + l.nameString();
             return call.applyAsLong(p.getBytes(StandardCharsets.UTF_8));
         }
     }
