@@ -1,7 +1,7 @@
 package dev.jlibos.junit;
 
 import dev.jlibos.kernel.Limit;
-import dev.jlibos.kernel.trace.SyscallRecord;
+import dev.jlibos.syscalls.trace.SyscallRecord;
 import dev.jlibos.signals.Signal;
 
 import java.util.Arrays;

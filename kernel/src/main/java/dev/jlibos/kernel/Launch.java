@@ -97,7 +97,7 @@ public final class Launch {
         process.auxv = program.auxv();
         process.brkStart = process.brk = program.brkStart();
         process.shimData = 0;
-        if (process.kernel.rewritesSyscallSites()) KmlShim.install(caller);
+        if (process.kernel.rewritesSyscallSites()) ShimSupport.install(caller);
         return program;
     }
 

@@ -192,7 +192,7 @@ public final class Snapshot implements AutoCloseable {
         thread.name = threadName;
         thread.signals.setBlocked(signalMask);
         p.threads.add(thread);
-        KmlShim.refresh(thread); // the image's data page answers getpid with the frozen process's pid
+        ShimSupport.refresh(thread); // the image's data page answers getpid with the frozen process's pid
         kernel.register(p);
         kernel.bind(thread);
         Watchdog watchdog = config.timeout == null ? null : Watchdog.start(kernel, config.timeout);

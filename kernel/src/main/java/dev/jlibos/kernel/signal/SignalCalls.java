@@ -10,14 +10,14 @@ import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.signals.SigAction;
+import dev.jlibos.signals.SignalDelivery;
+import dev.jlibos.signals.SignalFrame;
+import dev.jlibos.signals.SignalSender;
 import dev.jlibos.signals.SigInfo;
 import dev.jlibos.signals.Signal;
 import dev.jlibos.signals.SignalState;
 import dev.jlibos.signals.ThreadSignals;
 import dev.jlibos.syscalls.Sysno;
-
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /** Signal syscalls of a single-process guest: dispositions, masks, handlers' return, sending, waiting, timers. */
 public final class SignalCalls implements SyscallFamily {
@@ -25,29 +25,31 @@ public final class SignalCalls implements SyscallFamily {
     private static final int SIGSET_SIZE = 8;
     private static final int ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
     private static final long SECOND = 1_000_000_000L;
-    private static final Map<GuestProcess, IntervalTimer> TIMERS = new WeakHashMap<>();
 
     @Override
     public void register(SyscallRegistry r) {
-        r.full(Sysno.RT_SIGACTION, this::sigaction);
-        r.full(Sysno.RT_SIGPROCMASK, this::sigprocmask);
-        r.full(Sysno.RT_SIGRETURN, this::sigreturn);
-        r.full(Sysno.SIGALTSTACK, this::sigaltstack);
+        r.full(Sysno.RT_SIGACTION, this::sigaction).coveredBy("CProgramsTest[signals]");
+        r.full(Sysno.RT_SIGPROCMASK, this::sigprocmask).coveredBy("CProgramsTest[signals]");
+        r.full(Sysno.RT_SIGRETURN, this::sigreturn).coveredBy("CProgramsTest[signals]");
+        r.full(Sysno.SIGALTSTACK, this::sigaltstack).coveredBy("CProgramsTest[signals]");
         r.full(Sysno.RT_SIGPENDING, (t, a) -> {
             if (a.get(1) > SIGSET_SIZE) throw Errno.EINVAL.fail();
             t.process.memory.writeLong(a.get(0), t.signals.pendingSet());
             return 0;
-        });
+        }).coveredBy("CProgramsTest[signals]");
         r.full(Sysno.RT_SIGSUSPEND, this::sigsuspend);
-        r.full(Sysno.PAUSE, (t, a) -> suspend(t, t.signals.blocked()));
-        r.full(Sysno.KILL, this::kill);
-        r.full(Sysno.TGKILL, (t, a) -> threadKill(t, a.i32(0), a.i32(1), a.i32(2), null));
+        r.full(Sysno.PAUSE, (t, a) -> suspend(t, t.signals.blocked())).coveredBy("CProgramsTest[signals]");
+        r.full(Sysno.KILL, this::kill).coveredBy("CProgramsTest[signals]");
+        r.full(Sysno.TGKILL, (t, a) -> threadKill(t, a.i32(0), a.i32(1), a.i32(2), null))
+                .coveredBy("CProgramsTest[signals]");
         r.full(Sysno.TKILL, (t, a) -> threadKill(t, -1, a.i32(0), a.i32(1), null));
-        r.partial(Sysno.RT_SIGQUEUEINFO, "within this process only", (t, a) -> queueInfo(t, a.i32(0), a.i32(1), a.get(2)));
+        r.partial(Sysno.RT_SIGQUEUEINFO, "within this process only", (t, a) -> queueInfo(t, a.i32(0), a.i32(1), a.get(2)))
+                .coveredBy("CProgramsTest[signals]");
         r.partial(Sysno.RT_TGSIGQUEUEINFO, "threads of this process only", this::tgQueueInfo);
-        r.full(Sysno.RT_SIGTIMEDWAIT, this::sigtimedwait);
-        r.full(Sysno.ALARM, this::alarm);
-        r.partial(Sysno.SETITIMER, "ITIMER_REAL only; ITIMER_VIRTUAL/ITIMER_PROF: EINVAL", this::setitimer);
+        r.full(Sysno.RT_SIGTIMEDWAIT, this::sigtimedwait).coveredBy("CProgramsTest[threads pthread-kill]");
+        r.full(Sysno.ALARM, this::alarm).coveredBy("CProgramsTest[signals]");
+        r.partial(Sysno.SETITIMER, "ITIMER_REAL only; ITIMER_VIRTUAL/ITIMER_PROF: EINVAL", this::setitimer)
+                .coveredBy("CProgramsTest[signals]");
         r.partial(Sysno.GETITIMER, "ITIMER_REAL only", this::getitimer);
     }
 
@@ -100,7 +102,7 @@ public final class SignalCalls implements SyscallFamily {
         try {
             r = SignalFrame.pop(t.cpu, t.process.memory);
         } catch (RuntimeException e) {
-            t.process.exit(dev.jlibos.kernel.ExitStatus.killed(Signal.SIGSEGV, -1));
+            t.process.killedBy(Signal.SIGSEGV, -1);
             return 0;
         }
         t.signals.setBlocked(r.mask());
@@ -189,71 +191,8 @@ public final class SignalCalls implements SyscallFamily {
             throw Errno.ESRCH.fail();
         }
         if (sig == 0) return 0;
-        for (GuestProcess p : targets) send(p, SigInfo.fromProcess(sig, SigInfo.SI_USER, self.pid, self.credentials.ruid));
+        for (GuestProcess p : targets) SignalSender.send(p, SigInfo.fromProcess(sig, SigInfo.SI_USER, self.pid, self.credentials.ruid));
         return 0;
-    }
-
-    /**
-     * Sends a process-directed signal (kill, timers, PR_SET_PDEATHSIG) and interrupts a thread that does
-     * not block it, so it is delivered even mid-computation or in a wait.
-     */
-    public static void send(GuestProcess target, byte[] info) {
-        post(target, info, true);
-    }
-
-    /**
-     * Posts a process-directed signal. As Linux's complete_signal, the first thread (oldest first, the
-     * leader before the others) that does not block it is chosen to take it; a default-fatal signal
-     * kills the whole process at once, even in a wait. {@code wakeWaits}: also interrupt the chosen
-     * thread's host thread (a wait then fails with EINTR or restarts), not only its engine.
-     */
-    static void post(GuestProcess target, byte[] info, boolean wakeWaits) {
-        int sig = SigInfo.signo(info);
-        GuestThread chosen = null;
-        for (GuestThread th : target.threads) {
-            if (sig == Signal.SIGKILL || (th.signals.blocked() & Signal.bit(sig)) == 0) {
-                chosen = th;
-                break;
-            }
-        }
-        if (JobControl.onGenerate(target, sig, chosen != null)) return;
-        if (target.stopped && sig != Signal.SIGKILL) {
-            // No thread of a stopped process wants a signal (wants_signal): it waits for SIGCONT.
-            target.signals.post(info);
-            return;
-        }
-        if (chosen != null && fatal(target.signals, sig)) {
-            // Like Linux's fatal-signal shortcut: the process dies even if it is blocked in a wait.
-            target.exit(dev.jlibos.kernel.ExitStatus.killed(sig, -1));
-            return;
-        }
-        target.signals.post(info);
-        if (chosen == null) return; // pending until some thread unblocks it
-        if (wakeWaits) chosen.interrupt(); else chosen.cpu.requestStop();
-    }
-
-    private static boolean fatal(SignalState s, int sig) {
-        return sig == Signal.SIGKILL || (s.action(sig).handler() == SigAction.SIG_DFL
-                && (Signal.defaultAction(sig) == Signal.DefaultAction.TERMINATE
-                    || Signal.defaultAction(sig) == Signal.DefaultAction.CORE));
-    }
-
-    /** Sends a thread-directed signal (tgkill, tkill): only {@code target} may take it. */
-    static void sendToThread(GuestThread target, byte[] info) {
-        int sig = SigInfo.signo(info);
-        boolean blocked = sig != Signal.SIGKILL && (target.signals.blocked() & Signal.bit(sig)) != 0;
-        if (JobControl.onGenerate(target.process, sig, !blocked)) return;
-        if (target.process.stopped && sig != Signal.SIGKILL) {
-            target.signals.post(info); // delivered once the process is continued
-            return;
-        }
-        if (!blocked && fatal(target.process.signals, sig)) {
-            target.process.exit(dev.jlibos.kernel.ExitStatus.killed(sig, -1)); // fatal to the whole group
-            return;
-        }
-        target.signals.post(info);
-        // The sender itself takes it on its way back from this syscall; others are stopped and woken.
-        if (!blocked && target.hostThread != Thread.currentThread()) target.interrupt();
     }
 
     /** tgkill(tgid, tid, sig), and tkill(tid, sig) with {@code tgid} -1; {@code info} null builds SI_TKILL. */
@@ -263,7 +202,7 @@ public final class SignalCalls implements SyscallFamily {
         GuestThread target = findThread(t, tgid, tid);
         if (sig == 0) return 0;
         GuestProcess self = t.process;
-        sendToThread(target, info != null ? info : SigInfo.fromProcess(sig, SigInfo.SI_TKILL, self.pid, self.credentials.ruid));
+        SignalSender.sendToThread(target, info != null ? info : SigInfo.fromProcess(sig, SigInfo.SI_TKILL, self.pid, self.credentials.ruid));
         return 0;
     }
 
@@ -283,7 +222,7 @@ public final class SignalCalls implements SyscallFamily {
         byte[] info = t.process.memory.read(infoAddress, SigInfo.SIZE);
         if (pid != t.process.pid) throw Errno.ESRCH.fail();
         Longs.put(info, 0, sig, 4); // the kernel trusts the signal argument, not si_signo
-        post(t.process, info, true);
+        SignalSender.post(t.process, info, true);
         return 0;
     }
 
@@ -314,13 +253,9 @@ public final class SignalCalls implements SyscallFamily {
         return SigInfo.signo(info);
     }
 
-    private static synchronized IntervalTimer timer(GuestProcess p) {
-        return TIMERS.computeIfAbsent(p, k -> new IntervalTimer());
-    }
-
     private long alarm(GuestThread t, SyscallArgs a) {
         long seconds = a.get(0) & 0xffffffffL;
-        long[] old = timer(t.process).set(t, seconds * SECOND, 0);
+        long[] old = t.process.timers().real().set(t.process, seconds * SECOND, 0);
         // alarm(2) reports whole seconds, rounding a partial second up.
         return (old[0] + SECOND - 1) / SECOND;
     }
@@ -339,21 +274,14 @@ public final class SignalCalls implements SyscallFamily {
             interval = Timespec.readTimeval(m, a.get(1));
             value = Timespec.readTimeval(m, a.get(1) + 16);
         }
-        long[] old = timer(t.process).set(t, value, interval);
+        long[] old = t.process.timers().real().set(t.process, value, interval);
         if (a.get(2) != 0) Timespec.writeItimerval(m, a.get(2), old);
         return 0;
     }
 
     private long getitimer(GuestThread t, SyscallArgs a) {
         if (a.i32(0) != ITIMER_REAL) throw Errno.EINVAL.fail();
-        Timespec.writeItimerval(t.process.memory, a.get(1), timer(t.process).get());
+        Timespec.writeItimerval(t.process.memory, a.get(1), t.process.timers().real().get());
         return 0;
-    }
-
-    /** Stops the process's timer when it exits. */
-    public static synchronized void release(GuestProcess p) {
-        IntervalTimer timer = TIMERS.remove(p);
-        if (timer != null) timer.cancel();
-        TimerCalls.release(p);
     }
 }

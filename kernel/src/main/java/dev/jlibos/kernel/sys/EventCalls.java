@@ -8,6 +8,8 @@ import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.signals.InterruptibleSleep;
+import dev.jlibos.signals.SignalFdFile;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.StatLayout;
@@ -37,16 +39,17 @@ public final class EventCalls implements SyscallFamily {
     @Override
     public void register(SyscallRegistry r) {
         r.full(Sysno.EVENTFD, (t, a) -> eventfd(t, a.i32(0), 0));
-        r.full(Sysno.EVENTFD2, (t, a) -> eventfd(t, a.i32(0), a.i32(1)));
+        r.full(Sysno.EVENTFD2, (t, a) -> eventfd(t, a.i32(0), a.i32(1))).coveredBy("CProgramsTest[events eventfd]");
         r.partial(Sysno.TIMERFD_CREATE, "expirations follow the host's monotonic time: an absolute CLOCK_REALTIME"
                 + " timer does not follow later wall-clock changes (TFD_TIMER_CANCEL_ON_SET is accepted, never fires)",
-                this::timerfdCreate);
-        r.full(Sysno.TIMERFD_SETTIME, this::timerfdSettime);
-        r.full(Sysno.TIMERFD_GETTIME, this::timerfdGettime);
+                this::timerfdCreate).coveredBy("CProgramsTest[events timerfd]");
+        r.full(Sysno.TIMERFD_SETTIME, this::timerfdSettime).coveredBy("CProgramsTest[events timerfd]");
+        r.full(Sysno.TIMERFD_GETTIME, this::timerfdGettime).coveredBy("CProgramsTest[events timerfd]");
         r.partial(Sysno.SIGNALFD, "reports the creating process's signals (Linux: the reader's)",
                 (t, a) -> signalfd(t, a.i32(0), a.get(1), a.get(2), 0));
         r.partial(Sysno.SIGNALFD4, "reports the creating process's signals (Linux: the reader's)",
-                (t, a) -> signalfd(t, a.i32(0), a.get(1), a.get(2), a.i32(3)));
+                (t, a) -> signalfd(t, a.i32(0), a.get(1), a.get(2), a.i32(3)))
+                        .coveredBy("CProgramsTest[events signalfd]");
         r.full(Sysno.EPOLL_CREATE, (t, a) -> {
             if (a.i32(0) <= 0) throw Errno.EINVAL.fail();
             return t.process.files.install(new Epoll(0), false);
@@ -54,18 +57,20 @@ public final class EventCalls implements SyscallFamily {
         r.full(Sysno.EPOLL_CREATE1, (t, a) -> {
             if ((a.i32(0) & ~O_CLOEXEC) != 0) throw Errno.EINVAL.fail();
             return t.process.files.install(new Epoll(0), (a.i32(0) & O_CLOEXEC) != 0);
-        });
+        }).coveredBy("CProgramsTest[events epoll]");
         r.partial(Sysno.EPOLL_CTL, "edge-triggered entries on host fds (terminals, TCP/UDP sockets) see an edge"
-                + " only when readiness rises; EPOLLEXCLUSIVE and EPOLLWAKEUP are accepted without effect", this::epollCtl);
-        r.full(Sysno.EPOLL_WAIT, (t, a) -> epollWait(t, a, millis(a.i32(3)), t.signals.blocked()));
+                + " only when readiness rises; EPOLLEXCLUSIVE and EPOLLWAKEUP are accepted without effect", this::epollCtl)
+                        .coveredBy("CProgramsTest[events epoll]");
+        r.full(Sysno.EPOLL_WAIT, (t, a) -> epollWait(t, a, millis(a.i32(3)), t.signals.blocked()))
+                .coveredBy("CProgramsTest[events epoll]");
         r.full(Sysno.EPOLL_PWAIT, (t, a) -> {
             long mask = PollCalls.sigmask(t, a.get(4), a.get(5));
-            return Blocking.withSigmask(t, mask, () -> epollWait(t, a, millis(a.i32(3)), mask));
-        });
+            return InterruptibleSleep.withSigmask(t, mask, () -> epollWait(t, a, millis(a.i32(3)), mask));
+        }).coveredBy("CProgramsTest[events epoll]");
         r.full(Sysno.EPOLL_PWAIT2, (t, a) -> {
             long timeout = a.get(3) == 0 ? -1 : Timespec.read(t.process.memory, a.get(3));
             long mask = PollCalls.sigmask(t, a.get(4), a.get(5));
-            return Blocking.withSigmask(t, mask, () -> epollWait(t, a, timeout, mask));
+            return InterruptibleSleep.withSigmask(t, mask, () -> epollWait(t, a, timeout, mask));
         });
     }
 
@@ -163,7 +168,7 @@ public final class EventCalls implements SyscallFamily {
         List<FileDescription> sources = new ArrayList<>(ep.unannouncedTargets());
         sources.add(ep);
         List<List<Epoll.Event>> got = new ArrayList<>(List.of(List.of()));
-        int n = Blocking.awaitAny(t, sources, Blocking.deadline(timeoutNanos), mask, () -> {
+        int n = InterruptibleSleep.awaitAny(t, sources, InterruptibleSleep.deadline(timeoutNanos), mask, () -> {
             got.set(0, ep.collect(max, true));
             return got.get(0).size();
         });

@@ -46,18 +46,21 @@ public final class FdCalls implements SyscallFamily {
         r.full(Sysno.CLOSE, (t, a) -> {
             t.process.files.close(a.i32(0));
             return 0;
-        });
-        r.full(Sysno.CLOSE_RANGE, this::closeRange);
-        r.full(Sysno.DUP, (t, a) -> t.process.files.install(t.process.files.get(a.i32(0)), false));
-        r.full(Sysno.DUP2, this::dup2);
+        }).coveredBy("CProgramsTest[files]");
+        r.full(Sysno.CLOSE_RANGE, this::closeRange).coveredBy("CProgramsTest[fileops]");
+        r.full(Sysno.DUP, (t, a) -> t.process.files.install(t.process.files.get(a.i32(0)), false))
+                .coveredBy("CProgramsTest[files]");
+        r.full(Sysno.DUP2, this::dup2).coveredBy("CProgramsTest[files]");
         r.full(Sysno.DUP3, this::dup3);
         r.partial(Sysno.FCNTL, "record locks are the host's (taken by the JVM process); F_SETOWN, leases,"
-                + " notify and seals: EINVAL", this::fcntl);
+                + " notify and seals: EINVAL", this::fcntl).coveredBy("CProgramsTest[files]");
         r.partial(Sysno.IOCTL, "terminal requests TCGETS/TCSETS*/TIOCGWINSZ/TIOCSWINSZ/TIOCGPGRP/TIOCSPGRP (one"
                 + " foreground group per machine), FIONREAD, SIOCOUTQ,"
-                + " FIONBIO, FIOCLEX/FIONCLEX; other requests ENOTTY", this::ioctl);
+                + " FIONBIO, FIOCLEX/FIONCLEX; other requests ENOTTY", this::ioctl)
+                        .coveredBy("CProgramsTest[sockets socketpair]");
         r.full(Sysno.PIPE, (t, a) -> pipe(t, a.get(0), 0));
-        r.partial(Sysno.PIPE2, "O_DIRECT (packet mode): EINVAL", (t, a) -> pipe(t, a.get(0), a.i32(1)));
+        r.partial(Sysno.PIPE2, "O_DIRECT (packet mode): EINVAL", (t, a) -> pipe(t, a.get(0), a.i32(1)))
+                .coveredBy("CProgramsTest[pipe]");
     }
 
     private long dup2(GuestThread t, SyscallArgs a) {

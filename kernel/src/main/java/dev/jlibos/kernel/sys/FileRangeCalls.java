@@ -12,6 +12,7 @@ import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.StatLayout;
 
 import static dev.jlibos.core.abi.Fcntl.O_APPEND;
+import static dev.jlibos.kernel.syscall.Trait.GROWS_FILES;
 
 /** Calls on byte ranges of regular files: fallocate and copy_file_range. */
 public final class FileRangeCalls implements SyscallFamily {
@@ -20,8 +21,8 @@ public final class FileRangeCalls implements SyscallFamily {
 
     @Override
     public void register(SyscallRegistry r) {
-        r.full(Sysno.FALLOCATE, this::fallocate);
-        r.full(Sysno.COPY_FILE_RANGE, this::copyFileRange);
+        r.full(Sysno.FALLOCATE, this::fallocate).traits(GROWS_FILES).coveredBy("CProgramsTest[fileops]");
+        r.full(Sysno.COPY_FILE_RANGE, this::copyFileRange).coveredBy("CProgramsTest[fileops]");
     }
 
     /** Host files go to the host (which checks mode bits, access and space); pipes cannot be allocated. */

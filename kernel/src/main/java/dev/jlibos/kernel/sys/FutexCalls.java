@@ -12,6 +12,7 @@ import dev.jlibos.syscalls.Sysno;
 
 import static dev.jlibos.core.abi.Clocks.CLOCK_MONOTONIC;
 import static dev.jlibos.core.abi.Clocks.CLOCK_REALTIME;
+import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
 
 /**
  * futex(2) with real wait queues ({@link FutexTable}). Every operation runs under the process's
@@ -31,7 +32,9 @@ public final class FutexCalls implements SyscallFamily {
     @Override
     public void register(SyscallRegistry r) {
         r.partial(Sysno.FUTEX, "WAIT/WAIT_BITSET (timeouts, CLOCK_REALTIME), WAKE/WAKE_BITSET, REQUEUE, CMP_REQUEUE,"
-                + " WAKE_OP; shared futexes only between threads of one process; PI ops: ENOSYS", this::futex);
+                + " WAKE_OP; shared futexes only between threads of one process; PI ops: ENOSYS", this::futex)
+                        .traits(RESTARTABLE)
+                        .coveredBy("CProgramsTest[threads mutex]");
     }
 
     private long futex(GuestThread t, SyscallArgs a) {

@@ -6,11 +6,13 @@ import dev.jlibos.core.host.HostSyscalls;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.core.mem.HostBlock;
 import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.syscall.Offloader;
 import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.syscalls.offload.Marshal;
 import dev.jlibos.syscalls.offload.OffloadSpec;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.FsContext;
+import dev.jlibos.vfs.GuestPaths;
 import dev.jlibos.vfs.HostFile;
 import dev.jlibos.vfs.HostFs;
 
@@ -28,11 +30,7 @@ import static dev.jlibos.core.abi.Fcntl.O_RDWR;
  * description has no host fd or could block on the host (a pipe, a terminal, a Java stream), a path
  * about a guest process (/proc/self, /dev/fd: the host would describe the JVM), any path in a sandbox.
  */
-public final class HostOffload {
-    /** Not forwarded: an fd argument has no (non-blocking) host fd. An unimplemented call then gets EBADF. */
-    public static final long DECLINED_BADF = Long.MIN_VALUE;
-    /** Not forwarded for another reason (sandbox path, guest /proc path, flags jlibos must see). */
-    public static final long DECLINED = Long.MIN_VALUE + 1;
+public final class HostOffload implements Offloader {
 
     private static final int PATH_MAX = 4096;
     /** The status flags a description keeps (as {@code OpenCalls}). */
@@ -46,10 +44,11 @@ public final class HostOffload {
     }
 
     public static boolean declined(long result) {
-        return result == DECLINED || result == DECLINED_BADF;
+        return Offloader.declined(result);
     }
 
     /** Runs {@code spec}'s call on the host; the result is Linux's (a value or -errno), or a DECLINED value. */
+    @Override
     public long forward(GuestThread t, OffloadSpec spec, SyscallArgs a) {
         FsContext fs = t.process.fs;
         if (spec.takesPath() && fs.sandboxed()) return DECLINED;

@@ -6,6 +6,7 @@ import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FileDescription;
+import dev.jlibos.vfs.GuestPaths;
 import dev.jlibos.vfs.HostFile;
 import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.StatLayout;
@@ -14,6 +15,7 @@ import dev.jlibos.vfs.SyntheticFile;
 import dev.jlibos.vfs.mount.Location;
 import dev.jlibos.vfs.mount.PathWalker;
 import dev.jlibos.vfs.mount.SyntheticTree;
+import dev.jlibos.vfs.proc.ProcSelf;
 
 import java.util.List;
 
@@ -37,9 +39,10 @@ public final class OpenCalls implements SyscallFamily {
     @Override
     public void register(SyscallRegistry r) {
         r.full(Sysno.OPEN, (t, a) -> open(t, AT_FDCWD, a.get(0), a.i32(1), a.i32(2)));
-        r.full(Sysno.OPENAT, (t, a) -> open(t, a.i32(0), a.get(1), a.i32(2), a.i32(3)));
+        r.full(Sysno.OPENAT, (t, a) -> open(t, a.i32(0), a.get(1), a.i32(2), a.i32(3)))
+                .coveredBy("CProgramsTest[files]");
         r.full(Sysno.CREAT, (t, a) -> open(t, AT_FDCWD, a.get(0), O_CREAT | O_WRONLY | O_TRUNC, a.i32(1)));
-        r.full(Sysno.OPENAT2, this::openat2);
+        r.full(Sysno.OPENAT2, this::openat2).coveredBy("CProgramsTest[fileops]");
         r.errno(Sysno.NAME_TO_HANDLE_AT, Errno.ENOSYS, "file handles are not offered (callers fall back to paths)");
         r.errno(Sysno.OPEN_BY_HANDLE_AT, Errno.ENOSYS, "file handles are not offered");
     }

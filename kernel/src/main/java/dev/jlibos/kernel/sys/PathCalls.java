@@ -10,6 +10,7 @@ import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.FsContext;
+import dev.jlibos.vfs.GuestPaths;
 import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.mount.Location;
 
@@ -22,6 +23,7 @@ import static dev.jlibos.core.abi.At.AT_SYMLINK_FOLLOW;
 import static dev.jlibos.core.abi.At.AT_SYMLINK_NOFOLLOW;
 import static dev.jlibos.core.abi.Fcntl.O_CLOEXEC;
 import static dev.jlibos.core.abi.Fcntl.O_WRONLY;
+import static dev.jlibos.kernel.syscall.Trait.GROWS_FILES;
 
 import static dev.jlibos.core.abi.At.AT_FDCWD;
 
@@ -32,7 +34,7 @@ public final class PathCalls implements SyscallFamily {
 
     @Override
     public void register(SyscallRegistry r) {
-        r.full(Sysno.GETCWD, this::getcwd);
+        r.full(Sysno.GETCWD, this::getcwd).coveredBy("CProgramsTest[dirs]");
         r.full(Sysno.CHDIR, (t, a) -> {
             byte[] p = GuestPaths.path(t, a.get(0));
             if (fs(t).sandboxed()) {
@@ -44,7 +46,7 @@ public final class PathCalls implements SyscallFamily {
                 fs(t).changeDirectory(l.dirFd(), l.name());
             }
             return 0;
-        });
+        }).coveredBy("CProgramsTest[dirs]");
         r.full(Sysno.FCHDIR, (t, a) -> {
             FileDescription d = t.process.files.get(a.i32(0));
             if (fs(t).sandboxed()) {
@@ -54,22 +56,26 @@ public final class PathCalls implements SyscallFamily {
             if (d.hostFd() < 0) throw Errno.ENOTDIR.fail();
             fs(t).changeDirectory(d.hostFd(), ".".getBytes(StandardCharsets.UTF_8));
             return 0;
-        });
-        r.full(Sysno.MKDIR, (t, a) -> mkdir(t, AT_FDCWD, a.get(0), a.i32(1)));
-        r.full(Sysno.MKDIRAT, (t, a) -> mkdir(t, a.i32(0), a.get(1), a.i32(2)));
+        }).coveredBy("CProgramsTest[paths]");
+        r.full(Sysno.MKDIR, (t, a) -> mkdir(t, AT_FDCWD, a.get(0), a.i32(1))).coveredBy("CProgramsTest[files]");
+        r.full(Sysno.MKDIRAT, (t, a) -> mkdir(t, a.i32(0), a.get(1), a.i32(2))).coveredBy("CProgramsTest[dirs]");
         r.full(Sysno.MKNOD, (t, a) -> mknod(t, AT_FDCWD, a.get(0), a.i32(1), a.get(2)));
         r.full(Sysno.MKNODAT, (t, a) -> mknod(t, a.i32(0), a.get(1), a.i32(2), a.get(3)));
-        r.full(Sysno.RMDIR, (t, a) -> unlink(t, AT_FDCWD, a.get(0), AT_REMOVEDIR));
-        r.full(Sysno.UNLINK, (t, a) -> unlink(t, AT_FDCWD, a.get(0), 0));
-        r.full(Sysno.UNLINKAT, (t, a) -> unlink(t, a.i32(0), a.get(1), a.i32(2)));
-        r.full(Sysno.RENAME, (t, a) -> rename(t, AT_FDCWD, a.get(0), AT_FDCWD, a.get(1), 0));
-        r.full(Sysno.RENAMEAT, (t, a) -> rename(t, a.i32(0), a.get(1), a.i32(2), a.get(3), 0));
-        r.full(Sysno.RENAMEAT2, (t, a) -> rename(t, a.i32(0), a.get(1), a.i32(2), a.get(3), a.i32(4)));
-        r.full(Sysno.SYMLINK, (t, a) -> symlink(t, a.get(0), AT_FDCWD, a.get(1)));
+        r.full(Sysno.RMDIR, (t, a) -> unlink(t, AT_FDCWD, a.get(0), AT_REMOVEDIR)).coveredBy("CProgramsTest[dirs]");
+        r.full(Sysno.UNLINK, (t, a) -> unlink(t, AT_FDCWD, a.get(0), 0)).coveredBy("CProgramsTest[files]");
+        r.full(Sysno.UNLINKAT, (t, a) -> unlink(t, a.i32(0), a.get(1), a.i32(2))).coveredBy("CProgramsTest[dirs]");
+        r.full(Sysno.RENAME, (t, a) -> rename(t, AT_FDCWD, a.get(0), AT_FDCWD, a.get(1), 0))
+                .coveredBy("CProgramsTest[files]");
+        r.full(Sysno.RENAMEAT, (t, a) -> rename(t, a.i32(0), a.get(1), a.i32(2), a.get(3), 0))
+                .coveredBy("CProgramsTest[dirs]");
+        r.full(Sysno.RENAMEAT2, (t, a) -> rename(t, a.i32(0), a.get(1), a.i32(2), a.get(3), a.i32(4)))
+                .coveredBy("CProgramsTest[paths]");
+        r.full(Sysno.SYMLINK, (t, a) -> symlink(t, a.get(0), AT_FDCWD, a.get(1))).coveredBy("CProgramsTest[files]");
         r.full(Sysno.SYMLINKAT, (t, a) -> symlink(t, a.get(0), a.i32(1), a.get(2)));
-        r.full(Sysno.LINK, (t, a) -> link(t, AT_FDCWD, a.get(0), AT_FDCWD, a.get(1), 0));
+        r.full(Sysno.LINK, (t, a) -> link(t, AT_FDCWD, a.get(0), AT_FDCWD, a.get(1), 0))
+                .coveredBy("CProgramsTest[files]");
         r.full(Sysno.LINKAT, (t, a) -> link(t, a.i32(0), a.get(1), a.i32(2), a.get(3), a.i32(4)));
-        r.full(Sysno.CHMOD, (t, a) -> chmod(t, AT_FDCWD, a.get(0), a.i32(1)));
+        r.full(Sysno.CHMOD, (t, a) -> chmod(t, AT_FDCWD, a.get(0), a.i32(1))).coveredBy("CProgramsTest[files]");
         r.full(Sysno.FCHMODAT, (t, a) -> chmod(t, a.i32(0), a.get(1), a.i32(2)));
         r.full(Sysno.FCHMOD, (t, a) -> host(t).simple(HostFs.FCHMOD, writableFd(t, a.i32(0)), a.i32(1) & 07777, 0));
         r.full(Sysno.CHOWN, (t, a) -> chown(t, AT_FDCWD, a.get(0), a.i32(1), a.i32(2), 0));
@@ -79,11 +85,11 @@ public final class PathCalls implements SyscallFamily {
         r.full(Sysno.UTIMENSAT, this::utimensat);
         r.full(Sysno.UTIMES, (t, a) -> utimes(t, a.get(0), a.get(1), 8, 1000));
         r.full(Sysno.UTIME, (t, a) -> utimes(t, a.get(0), a.get(1), 0, 0));
-        r.full(Sysno.TRUNCATE, this::truncate);
+        r.full(Sysno.TRUNCATE, this::truncate).traits(GROWS_FILES).coveredBy("CProgramsTest[files]");
         r.full(Sysno.FTRUNCATE, (t, a) -> {
             if (a.get(1) < 0) throw Errno.EINVAL.fail();
             return host(t).simple(HostFs.FTRUNCATE, hostFd(t, a.i32(0), Errno.EINVAL), a.get(1), 0);
-        });
+        }).traits(GROWS_FILES).coveredBy("CProgramsTest[files]");
         r.full(Sysno.FSYNC, (t, a) -> host(t).simple(HostFs.FSYNC, hostFd(t, a.i32(0), Errno.EINVAL), 0, 0));
         r.full(Sysno.FDATASYNC, (t, a) -> host(t).simple(HostFs.FDATASYNC, hostFd(t, a.i32(0), Errno.EINVAL), 0, 0));
         r.partial(Sysno.SYNC, "returns at once: guest writes already reach the host page cache", (t, a) -> 0);

@@ -5,19 +5,20 @@ import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.core.mem.Longs;
 import dev.jlibos.kernel.GuestThread;
-import dev.jlibos.kernel.Kernel;
 import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.signals.InterruptibleSleep;
 import dev.jlibos.signals.SigInfo;
 import dev.jlibos.signals.Signal;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FdTable;
 import dev.jlibos.vfs.FileDescription;
+import dev.jlibos.vfs.GuestPaths;
 import dev.jlibos.vfs.HostFs;
-import dev.jlibos.vfs.mount.Location;
 import dev.jlibos.vfs.StatLayout;
 import dev.jlibos.vfs.event.Poll;
+import dev.jlibos.vfs.mount.Location;
 import dev.jlibos.vfs.net.HostSocket;
 import dev.jlibos.vfs.net.Socket;
 import dev.jlibos.vfs.net.UnixNamespace;
@@ -26,11 +27,10 @@ import dev.jlibos.vfs.net.UnixSocket;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 import static dev.jlibos.core.abi.At.AT_FDCWD;
 import static dev.jlibos.core.abi.At.AT_SYMLINK_NOFOLLOW;
+import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
 
 /**
  * The socket syscalls. AF_UNIX sockets live in the JVM ({@link UnixSocket}); AF_INET and AF_INET6 are
@@ -50,47 +50,51 @@ public final class SocketCalls implements SyscallFamily {
     private static final int SCM_MAX_FD = 253;
     private static final int S_IFSOCK = 0140000;
     private static final int IOV_MAX = 1024, CHUNK = HostFs.CHUNK;
-    private static final Map<Kernel, UnixNamespace> NAMESPACES = new WeakHashMap<>();
 
     @Override
     public void register(SyscallRegistry r) {
         r.partial(Sysno.SOCKET, "AF_UNIX (in the JVM), AF_INET and AF_INET6 (host sockets); other families EAFNOSUPPORT",
-                this::socket);
-        r.partial(Sysno.SOCKETPAIR, "AF_UNIX only, as Linux", this::socketpair);
-        r.full(Sysno.BIND, this::bind);
+                this::socket).coveredBy("CProgramsTest[sockets unix-path]");
+        r.partial(Sysno.SOCKETPAIR, "AF_UNIX only, as Linux", this::socketpair)
+                .coveredBy("CProgramsTest[sockets socketpair]");
+        r.full(Sysno.BIND, this::bind).coveredBy("CProgramsTest[sockets unix-path]");
         r.full(Sysno.LISTEN, (t, a) -> {
             socket(t, a.i32(0)).listen(Math.min(Math.max(a.i32(1), 0), 4096));
             return 0;
-        });
-        r.full(Sysno.ACCEPT, (t, a) -> accept(t, a.i32(0), a.get(1), a.get(2), 0));
-        r.full(Sysno.ACCEPT4, (t, a) -> accept(t, a.i32(0), a.get(1), a.get(2), a.i32(3)));
-        r.full(Sysno.CONNECT, this::connect);
-        r.full(Sysno.SENDTO, this::sendto);
-        r.full(Sysno.RECVFROM, this::recvfrom);
+        }).coveredBy("CProgramsTest[sockets unix-path]");
+        r.full(Sysno.ACCEPT, (t, a) -> accept(t, a.i32(0), a.get(1), a.get(2), 0))
+                .traits(RESTARTABLE)
+                .coveredBy("CProgramsTest[sockets unix-path]");
+        r.full(Sysno.ACCEPT4, (t, a) -> accept(t, a.i32(0), a.get(1), a.get(2), a.i32(3)))
+                .traits(RESTARTABLE)
+                .coveredBy("CProgramsTest[sockets tcp]");
+        r.full(Sysno.CONNECT, this::connect).coveredBy("CProgramsTest[sockets unix-path]");
+        r.full(Sysno.SENDTO, this::sendto).traits(RESTARTABLE).coveredBy("CProgramsTest[sockets socketpair]");
+        r.full(Sysno.RECVFROM, this::recvfrom).traits(RESTARTABLE).coveredBy("CProgramsTest[sockets socketpair]");
         r.partial(Sysno.SENDMSG, "control messages: SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX; none on host sockets",
-                this::sendmsg);
+                this::sendmsg).traits(RESTARTABLE).coveredBy("CProgramsTest[sockets scm-rights]");
         r.partial(Sysno.RECVMSG, "control messages: SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX; none from host sockets",
-                this::recvmsg);
+                this::recvmsg).traits(RESTARTABLE).coveredBy("CProgramsTest[sockets scm-rights]");
         r.full(Sysno.SHUTDOWN, (t, a) -> {
             socket(t, a.i32(0)).shutdown(a.i32(1));
             return 0;
-        });
+        }).coveredBy("CProgramsTest[sockets socketpair]");
         r.full(Sysno.GETSOCKNAME, (t, a) -> {
             writeAddress(t, a.get(1), a.get(2), socket(t, a.i32(0)).localAddress());
             return 0;
-        });
+        }).coveredBy("CProgramsTest[sockets socketpair]");
         r.full(Sysno.GETPEERNAME, (t, a) -> {
             writeAddress(t, a.get(1), a.get(2), socket(t, a.i32(0)).peerAddress());
             return 0;
-        });
-        r.partial(Sysno.GETSOCKOPT, "AF_UNIX: the SOL_SOCKET options; host sockets: all, from the host", this::getsockopt);
-        r.partial(Sysno.SETSOCKOPT, "AF_UNIX: the SOL_SOCKET options; host sockets: all, on the host", this::setsockopt);
+        }).coveredBy("CProgramsTest[sockets tcp]");
+        r.partial(Sysno.GETSOCKOPT, "AF_UNIX: the SOL_SOCKET options; host sockets: all, from the host", this::getsockopt)
+                .coveredBy("CProgramsTest[sockets socketpair]");
+        r.partial(Sysno.SETSOCKOPT, "AF_UNIX: the SOL_SOCKET options; host sockets: all, on the host", this::setsockopt)
+                .coveredBy("CProgramsTest[sockets tcp]");
     }
 
     static UnixNamespace namespace(GuestThread t) {
-        synchronized (NAMESPACES) {
-            return NAMESPACES.computeIfAbsent(t.kernel(), k -> new UnixNamespace());
-        }
+        return t.kernel().machineState(UnixNamespace.class, UnixNamespace::new);
     }
 
     private static Socket socket(GuestThread t, int fd) {
@@ -279,7 +283,7 @@ public final class SocketCalls implements SyscallFamily {
         }
         // A blocking connect waits for the handshake; a signal leaves it going on (EINTR), as on Linux.
         long timeout = s.timeout(true);
-        if (!Blocking.awaitReady(t, s, Poll.OUT, Blocking.deadline(timeout))) throw Errno.EINPROGRESS.fail();
+        if (!InterruptibleSleep.awaitReady(t, s, Poll.OUT, InterruptibleSleep.deadline(timeout))) throw Errno.EINPROGRESS.fail();
         s.finishConnect();
         return 0;
     }
@@ -287,7 +291,7 @@ public final class SocketCalls implements SyscallFamily {
     private long accept(GuestThread t, int fd, long address, long lengthAddress, int flags) {
         if ((flags & ~(Socket.SOCK_NONBLOCK | Socket.SOCK_CLOEXEC)) != 0) throw Errno.EINVAL.fail();
         Socket s = socket(t, fd);
-        Socket accepted = Blocking.retrying(t, s, Poll.IN, s.timeout(false), s.nonBlocking(), () -> s.accept(flags));
+        Socket accepted = InterruptibleSleep.retrying(t, s, Poll.IN, s.timeout(false), s.nonBlocking(), () -> s.accept(flags));
         int newFd = install(t, accepted, flags);
         if (address != 0) {
             try {
@@ -371,7 +375,7 @@ public final class SocketCalls implements SyscallFamily {
             do {
                 int from = done;
                 List<FileDescription> passed = from == 0 ? rights : List.of();
-                done += Blocking.retrying(t, s, Poll.OUT, timeout, nonBlocking, () -> target != null
+                done += InterruptibleSleep.retrying(t, s, Poll.OUT, timeout, nonBlocking, () -> target != null
                         ? ((UnixSocket) s).sendTo(target, data, from, data.length - from, passed, creds)
                         : s.send(data, from, data.length - from, flags & ~Socket.MSG_DONTWAIT, to, passed, creds));
             } while (done < data.length && s.type() == Socket.SOCK_STREAM && !nonBlocking);
@@ -393,7 +397,7 @@ public final class SocketCalls implements SyscallFamily {
         boolean nonBlocking = s.nonBlocking() || (flags & Socket.MSG_DONTWAIT) != 0;
         long timeout = s.timeout(false);
         int f = flags & ~(Socket.MSG_DONTWAIT | Socket.MSG_WAITALL);
-        Socket.Message m = Blocking.retrying(t, s, Poll.IN, timeout, nonBlocking, () -> s.receive(max, f));
+        Socket.Message m = InterruptibleSleep.retrying(t, s, Poll.IN, timeout, nonBlocking, () -> s.receive(max, f));
         if ((flags & Socket.MSG_WAITALL) == 0 || s.type() != Socket.SOCK_STREAM || (flags & Socket.MSG_PEEK) != 0) {
             return m;
         }
@@ -402,7 +406,7 @@ public final class SocketCalls implements SyscallFamily {
         while (all.size() < max && m.data().length > 0 && m.rights().isEmpty()) {
             int want = max - all.size();
             try {
-                m = Blocking.retrying(t, s, Poll.IN, timeout, nonBlocking, () -> s.receive(want, f));
+                m = InterruptibleSleep.retrying(t, s, Poll.IN, timeout, nonBlocking, () -> s.receive(want, f));
             } catch (LinuxException e) {
                 break;
             }

@@ -7,10 +7,12 @@ import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FileDescription;
+import dev.jlibos.vfs.GuestPaths;
 import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.StatLayout;
 import dev.jlibos.vfs.mount.Location;
 import dev.jlibos.vfs.mount.SyntheticTree;
+import dev.jlibos.vfs.proc.ProcSelf;
 
 import java.nio.charset.StandardCharsets;
 
@@ -35,15 +37,18 @@ public final class StatCalls implements SyscallFamily {
             t.process.memory.write(a.get(1), t.process.files.get(a.i32(0)).stat());
             return 0;
         });
-        r.full(Sysno.NEWFSTATAT, (t, a) -> stat(t, a.i32(0), a.get(1), a.get(2), a.i32(3)));
+        r.full(Sysno.NEWFSTATAT, (t, a) -> stat(t, a.i32(0), a.get(1), a.get(2), a.i32(3)))
+                .coveredBy("CProgramsTest[malloc]");
         r.full(Sysno.STATX, this::statx);
-        r.full(Sysno.ACCESS, (t, a) -> access(t, AT_FDCWD, a.get(0), a.i32(1), 0));
+        r.full(Sysno.ACCESS, (t, a) -> access(t, AT_FDCWD, a.get(0), a.i32(1), 0)).coveredBy("CProgramsTest[files]");
         r.full(Sysno.FACCESSAT, (t, a) -> access(t, a.i32(0), a.get(1), a.i32(2), 0));
-        r.full(Sysno.FACCESSAT2, (t, a) -> access(t, a.i32(0), a.get(1), a.i32(2), a.i32(3)));
+        r.full(Sysno.FACCESSAT2, (t, a) -> access(t, a.i32(0), a.get(1), a.i32(2), a.i32(3)))
+                .coveredBy("CProgramsTest[paths]");
         r.partial(Sysno.READLINK, "/proc/self/{exe,cwd,root,fd/N} are the guest's; the rest of /proc is the"
-                + " host's (issue 3)", (t, a) -> readlink(t, AT_FDCWD, a.get(0), a.get(1), a.get(2)));
+                + " host's (issue 3)", (t, a) -> readlink(t, AT_FDCWD, a.get(0), a.get(1), a.get(2)))
+                        .coveredBy("CProgramsTest[stdio]");
         r.partial(Sysno.READLINKAT, "as readlink", (t, a) -> readlink(t, a.i32(0), a.get(1), a.get(2), a.get(3)));
-        r.full(Sysno.GETDENTS64, this::getdents64);
+        r.full(Sysno.GETDENTS64, this::getdents64).coveredBy("CProgramsTest[dirs]");
         r.full(Sysno.STATFS, this::statfs);
         r.full(Sysno.FSTATFS, (t, a) -> {
             FileDescription d = t.process.files.get(a.i32(0));

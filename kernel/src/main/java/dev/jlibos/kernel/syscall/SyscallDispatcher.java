@@ -5,15 +5,13 @@ import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.Kernel;
-import dev.jlibos.kernel.trace.SyscallListener;
-import dev.jlibos.kernel.trace.SyscallRecord;
+import dev.jlibos.syscalls.trace.SyscallListener;
+import dev.jlibos.syscalls.trace.SyscallRecord;
 import dev.jlibos.syscalls.StraceFormatter;
 import dev.jlibos.syscalls.SyscallTable;
-import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.syscalls.offload.OffloadAllowlist;
 import dev.jlibos.syscalls.offload.OffloadPolicy;
 import dev.jlibos.syscalls.offload.OffloadSpec;
-import dev.jlibos.kernel.sys.HostOffload;
 
 import java.io.PrintStream;
 
@@ -26,6 +24,7 @@ import java.io.PrintStream;
 public final class SyscallDispatcher {
     private final Kernel kernel;
     private final SyscallRegistry registry;
+    private final Offloader offloader;
     private final StraceFormatter formatter = new StraceFormatter();
     /** For {@link SyscallRecord#text()}: strace's text without the column alignment. */
     private final StraceFormatter recordFormatter = new StraceFormatter(StraceFormatter.DEFAULT_STRING_LIMIT, 0);
@@ -33,12 +32,6 @@ public final class SyscallDispatcher {
     private static final long INTERRUPTED = Errno.EINTR.negated();
     private static final long TOO_MANY_FILES = Errno.EMFILE.negated();
     private static final int SYSCALL_LENGTH = 2;
-    /** Calls that sleep with ERESTARTSYS semantics in Linux: a signal either restarts them or yields EINTR. */
-    private static final java.util.Set<Integer> RESTARTABLE = java.util.Set.of(dev.jlibos.syscalls.Sysno.READ,
-            dev.jlibos.syscalls.Sysno.READV, dev.jlibos.syscalls.Sysno.WRITE, dev.jlibos.syscalls.Sysno.WRITEV,
-            dev.jlibos.syscalls.Sysno.WAIT4, dev.jlibos.syscalls.Sysno.WAITID, dev.jlibos.syscalls.Sysno.FUTEX,
-            dev.jlibos.syscalls.Sysno.ACCEPT, dev.jlibos.syscalls.Sysno.ACCEPT4, dev.jlibos.syscalls.Sysno.RECVFROM,
-            dev.jlibos.syscalls.Sysno.RECVMSG, dev.jlibos.syscalls.Sysno.SENDTO, dev.jlibos.syscalls.Sysno.SENDMSG);
 
     /** True unless the signal about to be delivered runs a handler installed without SA_RESTART. */
     private static boolean restartsAfterSignal(GuestThread thread) {
@@ -51,9 +44,10 @@ public final class SyscallDispatcher {
         return !handler || action.has(dev.jlibos.signals.SigAction.SA_RESTART);
     }
 
-    public SyscallDispatcher(Kernel kernel, SyscallRegistry registry) {
+    public SyscallDispatcher(Kernel kernel, SyscallRegistry registry, Offloader offloader) {
         this.kernel = kernel;
         this.registry = registry;
+        this.offloader = offloader;
     }
 
     public void dispatch(GuestThread thread) {
@@ -66,20 +60,20 @@ public final class SyscallDispatcher {
         SyscallRegistry.Entry entry = registry.get(number);
         if (thread.process.determinism != null) dev.jlibos.kernel.Determinism.onSyscall(thread);
         if (kernel.captureSnapshot(thread, args)) return;
-        if (dev.jlibos.kernel.KmlShim.serves(number)) dev.jlibos.kernel.KmlShim.rewriteSite(thread, number);
+        dev.jlibos.kernel.ShimSupport.beforeSyscall(thread, number);
         PrintStream strace = kernel.strace();
         SyscallListener listener = kernel.traceListener();
         // Without a listener the hot path reads no clock and allocates nothing.
         long start = listener != null ? now(thread) : 0L;
         // A successful execve frees the memory holding its arguments: describe the call before it runs.
-        String before = (strace != null || listener != null && listener.wantsText()) && replacesImage(number)
+        String before = (strace != null || listener != null && listener.wantsText()) && registry.has(number, Trait.REPLACES_IMAGE)
                 ? entryText(thread, args) : null;
         long result = invoke(thread, entry, args);
         long served = result;
-        dev.jlibos.kernel.KmlShim.afterSyscall(thread, number);
+        dev.jlibos.kernel.ShimSupport.afterSyscall(thread, number);
         if (result == TOO_MANY_FILES && kernel.maxOpenFiles() > 0) kernel.limitExceeded(dev.jlibos.kernel.Limit.OPEN_FILES);
         long end = listener != null ? now(thread) : 0L;
-        if (result == INTERRUPTED && RESTARTABLE.contains(number) && restartsAfterSignal(thread)) {
+        if (result == INTERRUPTED && registry.has(number, Trait.RESTARTABLE) && restartsAfterSignal(thread)) {
             // Linux's ERESTARTSYS: re-execute the syscall after the signal (SA_RESTART, or no handler runs).
             thread.cpu.set(Reg.RIP, thread.cpu.get(Reg.RIP) - SYSCALL_LENGTH);
             result = number;
@@ -107,14 +101,14 @@ public final class SyscallDispatcher {
             OffloadSpec spec = OffloadAllowlist.get(args.number());
             if (spec != null && (policy == OffloadPolicy.ALL || entry == null) && !keptLocal(thread, args.number())) {
                 long r = offload(thread, spec, args);
-                if (!HostOffload.declined(r)) {
+                if (!Offloader.declined(r)) {
                     args.forwarded = true;
                     return r;
                 }
                 // Unimplemented here, and the host cannot take it as asked: EBADF for an fd without a host
                 // fd (as the brief of the offload says), ENOSYS otherwise. Implemented: jlibos serves it.
                 if (entry == null) {
-                    if (r == HostOffload.DECLINED_BADF) return Errno.EBADF.negated();
+                    if (r == Offloader.DECLINED_BADF) return Errno.EBADF.negated();
                     kernel.log().once("syscall " + spec.number() + " not forwarded (sandbox or guest path): returning ENOSYS");
                     return Errno.ENOSYS.negated();
                 }
@@ -130,11 +124,8 @@ public final class SyscallDispatcher {
     }
 
     /** Calls that grow files stay with jlibos while the process has an RLIMIT_FSIZE (the JVM's is unlimited). */
-    private static final java.util.Set<Integer> GROWS_FILES = java.util.Set.of(Sysno.WRITE, Sysno.PWRITE64, Sysno.WRITEV,
-            Sysno.PWRITEV, Sysno.PWRITEV2, Sysno.FTRUNCATE, Sysno.TRUNCATE, Sysno.FALLOCATE);
-
-    private static boolean keptLocal(GuestThread thread, int number) {
-        return GROWS_FILES.contains(number)
+    private boolean keptLocal(GuestThread thread, int number) {
+        return registry.has(number, Trait.GROWS_FILES)
                 && thread.process.limits.soft(dev.jlibos.kernel.ResourceLimits.FSIZE) != dev.jlibos.kernel.ResourceLimits.INFINITY;
     }
 
@@ -165,17 +156,13 @@ public final class SyscallDispatcher {
 
     private long offload(GuestThread thread, OffloadSpec spec, SyscallArgs args) {
         try {
-            return kernel.offload().forward(thread, spec, args);
+            return offloader.forward(thread, spec, args);
         } catch (LinuxException e) {
             return e.errno().negated();
         } catch (RuntimeException e) {
             kernel.log().error("internal error forwarding syscall " + spec.number() + ": " + e + " (returning EIO)", e);
             return Errno.EIO.negated();
         }
-    }
-
-    private static boolean replacesImage(int number) {
-        return number == dev.jlibos.syscalls.Sysno.EXECVE || number == dev.jlibos.syscalls.Sysno.EXECVEAT;
     }
 
     private String entryText(GuestThread thread, SyscallArgs args) {
