@@ -1,5 +1,7 @@
 package dev.jlibos.kernel;
 
+import dev.jlibos.kernel.signal.SignalCalls;
+import dev.jlibos.kernel.signal.TimerCalls;
 import dev.jlibos.kernel.sys.EventCalls;
 import dev.jlibos.kernel.sys.FdCalls;
 import dev.jlibos.kernel.sys.FileIoCalls;
@@ -18,8 +20,6 @@ import dev.jlibos.kernel.sys.StatCalls;
 import dev.jlibos.kernel.sys.SystemInfoCalls;
 import dev.jlibos.kernel.sys.TimeCalls;
 import dev.jlibos.kernel.sys.XattrCalls;
-import dev.jlibos.kernel.signal.SignalCalls;
-import dev.jlibos.kernel.signal.TimerCalls;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 
 import java.util.List;

@@ -244,7 +244,6 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
         if (baton != null) baton.makeReady(t);
     }
 
-
     /** A new thread (clone with CLONE_THREAD), added by a thread holding the execution lock. */
     public void addThread(GuestThread t) {
         threads.add(t);

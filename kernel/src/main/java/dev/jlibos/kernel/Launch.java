@@ -1,6 +1,7 @@
 package dev.jlibos.kernel;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.loader.LoadException;
@@ -14,13 +15,11 @@ import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.StatLayout;
 import dev.jlibos.vfs.StreamFile;
 import dev.jlibos.vfs.mount.Location;
-import dev.jlibos.core.LinuxException;
-
-import java.nio.charset.StandardCharsets;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,7 +36,6 @@ public final class Launch {
 
     private Launch() {
     }
-
 
     static GuestProcess createProcess(Kernel kernel, AddressSpace memory, HostFs host, Machine.Builder config) {
         FdTable files = new FdTable();

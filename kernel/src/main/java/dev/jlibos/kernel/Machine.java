@@ -1,27 +1,27 @@
 package dev.jlibos.kernel;
 
+import dev.jlibos.core.Errno;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.host.memory.MmapHostMemory;
 import dev.jlibos.host.syscall.LibcHostSyscalls;
-import dev.jlibos.vfs.HostFs;
 import dev.jlibos.host.unicorn.UnicornCpu;
-import dev.jlibos.core.Errno;
+import dev.jlibos.loader.LoadException;
+import dev.jlibos.loader.LoadedProgram;
+import dev.jlibos.syscalls.trace.SyscallListener;
+import dev.jlibos.vfs.FileDescription;
+import dev.jlibos.vfs.FsContext;
+import dev.jlibos.vfs.HostFs;
+import dev.jlibos.vfs.mount.MountTable;
 import dev.jlibos.vfs.proc.DevTree;
 import dev.jlibos.vfs.proc.ProcTree;
 import dev.jlibos.vfs.proc.SysTree;
-import dev.jlibos.loader.LoadException;
-import dev.jlibos.vfs.FileDescription;
-import dev.jlibos.vfs.FsContext;
-import dev.jlibos.vfs.mount.MountTable;
-import dev.jlibos.loader.LoadedProgram;
-import dev.jlibos.syscalls.trace.SyscallListener;
 
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

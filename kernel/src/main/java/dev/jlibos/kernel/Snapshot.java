@@ -14,7 +14,6 @@ import dev.jlibos.vfs.StreamFile;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A guest process frozen at a syscall ({@link Machine#snapshot}), from which many runs start cheaply — a

@@ -5,8 +5,8 @@ import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.event.Poll;
-import dev.jlibos.vfs.event.Waiter;
 import dev.jlibos.vfs.event.WaitQueue;
+import dev.jlibos.vfs.event.Waiter;
 
 import java.util.List;
 import java.util.function.IntSupplier;

@@ -1,7 +1,5 @@
 package dev.jlibos.syscalls;
 
-import static dev.jlibos.syscalls.LinuxNames.*;
-
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.mem.AddressSpace;
@@ -21,6 +19,7 @@ import static dev.jlibos.core.abi.Fcntl.F_SETOWN;
 import static dev.jlibos.core.abi.Fcntl.F_SETPIPE_SZ;
 import static dev.jlibos.core.abi.Fcntl.O_ACCMODE;
 import static dev.jlibos.core.abi.Fcntl.O_CREAT;
+import static dev.jlibos.syscalls.LinuxNames.*;
 
 /**
  * Turns one raw argument register into strace text, reading guest memory where the kind says so.

@@ -1,12 +1,11 @@
 package dev.jlibos.syscalls;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 
 import static dev.jlibos.core.abi.At.AT_FDCWD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Expected lines are what strace 6.1 printed on Linux x86-64 for the same calls (only guest addresses,

@@ -1,7 +1,6 @@
 package dev.jlibos.vfs;
 
 import dev.jlibos.core.Errno;
-
 import dev.jlibos.vfs.mount.Location;
 import dev.jlibos.vfs.mount.MountTable;
 import dev.jlibos.vfs.mount.PathWalker;

@@ -3,6 +3,7 @@ package dev.jlibos.vfs;
 import dev.jlibos.core.Errno;
 import dev.jlibos.vfs.mount.Location;
 import dev.jlibos.vfs.mount.MountTable;
+import dev.jlibos.vfs.proc.ProcSelf;
 import dev.jlibos.vfs.proc.ProcTask;
 
 import java.util.List;
@@ -116,5 +117,12 @@ public final class GuestPaths {
 
     public static String string(byte[] path) {
         return new String(path, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The /proc/self entry a path names, or null. */
+    public static String procEntry(ProcTask t, int dirfd, byte[] path) {
+        if (!string(path).contains("proc")) return null; // fast path: no cwd lookup
+        String absolute = lexical(t, dirfd, path);
+        return absolute == null ? null : ProcSelf.entry(t, absolute);
     }
 }

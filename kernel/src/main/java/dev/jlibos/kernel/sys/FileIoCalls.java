@@ -87,7 +87,6 @@ public final class FileIoCalls implements SyscallFamily {
         return done;
     }
 
-
     /**
      * RLIMIT_FSIZE on a regular file (generic_write_check_limits): a write starting at or past the limit
      * raises SIGXFSZ and fails with EFBIG (the status a process that ignores SIGXFSZ sees); one that

@@ -18,7 +18,6 @@ import dev.jlibos.signals.JobControl;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.GuestPaths;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -253,11 +252,10 @@ public final class ForkExecCalls implements SyscallFamily {
         byte[] rawPath = GuestPaths.path(t, a.get(0));
         String path = GuestPaths.string(rawPath);
         // busybox re-executes itself through /proc/self/exe: that must be the guest's program, not the JVM.
-        String entry = p.fs.sandboxed() ? null : OpenCalls.procEntry(t, AT_FDCWD, rawPath);
+        String entry = p.fs.sandboxed() ? null : GuestPaths.procEntry(t, AT_FDCWD, rawPath);
         if ("exe".equals(entry)) path = p.executable;
         return exec(t, path, a.get(1), a.get(2));
     }
-
 
     /**
      * execveat(dirfd, path, argv, envp, flags): a path relative to {@code dirfd}, or with AT_EMPTY_PATH

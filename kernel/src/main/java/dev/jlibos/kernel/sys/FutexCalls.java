@@ -1,8 +1,8 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
-import dev.jlibos.core.abi.Timespec;
 import dev.jlibos.core.LinuxException;
+import dev.jlibos.core.abi.Timespec;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.syscall.SyscallArgs;

@@ -33,8 +33,8 @@ import static dev.jlibos.core.abi.Fcntl.O_RDWR;
 public final class HostOffload implements Offloader {
 
     private static final int PATH_MAX = 4096;
-    /** The status flags a description keeps (as {@code OpenCalls}). */
-    private static final int STATUS_FLAGS = 0x3 | 0x400 | 0x800 | 0x1000 | 0x2000 | 0x4000 | 0x40000 | 0x8000 | 0x200000;
+    /** The status flags a description keeps, as an open through vfs keeps them. */
+    private static final int STATUS_FLAGS = dev.jlibos.vfs.Opener.STATUS_FLAGS;
     private static final int ALIGN = 16;
 
     private final HostSyscalls sys;

@@ -5,13 +5,13 @@ import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.Kernel;
-import dev.jlibos.syscalls.trace.SyscallListener;
-import dev.jlibos.syscalls.trace.SyscallRecord;
 import dev.jlibos.syscalls.StraceFormatter;
 import dev.jlibos.syscalls.SyscallTable;
 import dev.jlibos.syscalls.offload.OffloadAllowlist;
 import dev.jlibos.syscalls.offload.OffloadPolicy;
 import dev.jlibos.syscalls.offload.OffloadSpec;
+import dev.jlibos.syscalls.trace.SyscallListener;
+import dev.jlibos.syscalls.trace.SyscallRecord;
 
 import java.io.PrintStream;
 

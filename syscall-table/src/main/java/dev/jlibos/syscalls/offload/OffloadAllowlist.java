@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import static dev.jlibos.core.abi.Fcntl.O_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.O_CREAT;
 import static dev.jlibos.syscalls.offload.Marshal.DIRFD;
 import static dev.jlibos.syscalls.offload.Marshal.FD;
 import static dev.jlibos.syscalls.offload.Marshal.PATH;
@@ -18,9 +20,6 @@ import static dev.jlibos.syscalls.offload.Marshal.inStruct;
 import static dev.jlibos.syscalls.offload.Marshal.out;
 import static dev.jlibos.syscalls.offload.Marshal.outStruct;
 import static dev.jlibos.syscalls.offload.Marshal.string;
-
-import static dev.jlibos.core.abi.Fcntl.O_CLOEXEC;
-import static dev.jlibos.core.abi.Fcntl.O_CREAT;
 
 /**
  * The syscalls jlibos may forward to the host kernel, each with its marshalling, as data.
