@@ -50,14 +50,18 @@ public final class SyscallDispatcher {
         this.offloader = offloader;
     }
 
+    /**
+     * Serves the call in the thread's registers. The side jobs run as ordered steps, each a method
+     * below: (1) enter: registers in, a stale interrupt dropped; (2) determinism: the call is a point of
+     * virtual time; (3) snapshot: Machine.snapshot's capture point ends the process here; (4) rewriting:
+     * the kml-shim rewrites a served call's site; (5) trace entry; (6) serve: fault injection, host
+     * offload, or the handler; (7) rewriting after: the shim's answers refreshed; (8) limits: EMFILE
+     * under --max-open-files is reported; (9) restart: ERESTARTSYS; (10) trace exit; (11) leave: RAX,
+     * signal delivery, preemption. The order is Linux's where it has one (restart before signals).
+     */
     public void dispatch(GuestThread thread) {
-        // A stale interrupt (a signal that arrived while the guest ran user code, already pending) must
-        // not fail this call's waits: only an interrupt during the call means "interrupted".
-        Thread.interrupted();
-        SyscallArgs args = thread.syscallArgs;
-        thread.cpu.readSyscallRegisters(args.raw);
+        SyscallArgs args = enter(thread);
         int number = args.number();
-        SyscallRegistry.Entry entry = registry.get(number);
         if (thread.process.determinism != null) dev.jlibos.kernel.Determinism.onSyscall(thread);
         if (kernel.captureSnapshot(thread, args)) return;
         dev.jlibos.kernel.ShimSupport.beforeSyscall(thread, number);
@@ -65,26 +69,56 @@ public final class SyscallDispatcher {
         SyscallListener listener = kernel.traceListener();
         // Without a listener the hot path reads no clock and allocates nothing.
         long start = listener != null ? now(thread) : 0L;
-        // A successful execve frees the memory holding its arguments: describe the call before it runs.
-        String before = (strace != null || listener != null && listener.wantsText()) && registry.has(number, Trait.REPLACES_IMAGE)
-                ? entryText(thread, args) : null;
-        long result = invoke(thread, entry, args);
-        long served = result;
+        String before = describeBeforeExec(strace, listener, thread, args);
+        long served = invoke(thread, registry.get(number), args);
         dev.jlibos.kernel.ShimSupport.afterSyscall(thread, number);
-        if (result == TOO_MANY_FILES && kernel.maxOpenFiles() > 0) kernel.limitExceeded(dev.jlibos.kernel.Limit.OPEN_FILES);
+        noteLimits(served);
         long end = listener != null ? now(thread) : 0L;
-        if (result == INTERRUPTED && registry.has(number, Trait.RESTARTABLE) && restartsAfterSignal(thread)) {
-            // Linux's ERESTARTSYS: re-execute the syscall after the signal (SA_RESTART, or no handler runs).
-            thread.cpu.set(Reg.RIP, thread.cpu.get(Reg.RIP) - SYSCALL_LENGTH);
-            result = number;
-        }
+        long result = restart(thread, number, served);
         if (strace != null) trace(strace, thread, args, result, before);
         if (listener != null) record(listener, thread, args, served, start, end, before);
-        if (!thread.process.exited()) {
-            thread.cpu.set(Reg.RAX, result);
-            kernel.signals().afterSyscall(thread);
-            thread.process.yieldIfRequested(thread);
+        leave(thread, result);
+    }
+
+    /** Step 1: the registers in; a stale interrupt dropped. */
+    private static SyscallArgs enter(GuestThread thread) {
+        // A stale interrupt (a signal that arrived while the guest ran user code, already pending) must
+        // not fail this call's waits: only an interrupt during the call means "interrupted".
+        Thread.interrupted();
+        SyscallArgs args = thread.syscallArgs;
+        thread.cpu.readSyscallRegisters(args.raw);
+        return args;
+    }
+
+    /** Step 5: a successful execve frees the memory holding its arguments, so it is described before it runs. */
+    private String describeBeforeExec(PrintStream strace, SyscallListener listener, GuestThread thread, SyscallArgs args) {
+        boolean wantsText = strace != null || listener != null && listener.wantsText();
+        return wantsText && registry.has(args.number(), Trait.REPLACES_IMAGE) ? entryText(thread, args) : null;
+    }
+
+    /** Step 8: an EMFILE while --max-open-files is set is the machine's limit at work: reported. */
+    private void noteLimits(long result) {
+        if (result == TOO_MANY_FILES && kernel.maxOpenFiles() > 0) kernel.limitExceeded(dev.jlibos.kernel.Limit.OPEN_FILES);
+    }
+
+    /**
+     * Step 9: Linux's ERESTARTSYS. An interrupted restartable call whose signal runs no handler, or one
+     * installed with SA_RESTART, is re-executed after the signal: RIP back on the syscall, RAX its number.
+     */
+    private long restart(GuestThread thread, int number, long result) {
+        if (result == INTERRUPTED && registry.has(number, Trait.RESTARTABLE) && restartsAfterSignal(thread)) {
+            thread.cpu.set(Reg.RIP, thread.cpu.get(Reg.RIP) - SYSCALL_LENGTH);
+            return number;
         }
+        return result;
+    }
+
+    /** Step 11: the result in RAX, pending signals delivered on the way back to user mode, then a requested yield. */
+    private void leave(GuestThread thread, long result) {
+        if (thread.process.exited()) return;
+        thread.cpu.set(Reg.RAX, result);
+        kernel.signals().afterSyscall(thread);
+        thread.process.yieldIfRequested(thread);
     }
 
     /** The trace's clock: the host's, or in deterministic mode the process's virtual time (so traces compare whole). */
@@ -92,6 +126,10 @@ public final class SyscallDispatcher {
         return thread.process.determinism != null ? thread.process.determinism.elapsed() : System.nanoTime();
     }
 
+    /**
+     * Step 6: an injected fault (tests), else the host when the offload policy forwards this call and
+     * the host can take it as asked, else the registry's handler or fixed errno, else ENOSYS logged once.
+     */
     private long invoke(GuestThread thread, SyscallRegistry.Entry entry, SyscallArgs args) {
         SyscallHandler injected = FaultInjection.handler(args.number());
         if (injected != null) return contained(thread, injected, SyscallTable.getOrUnknown(args.number()).name(), args);
@@ -182,6 +220,7 @@ public final class SyscallDispatcher {
                 .toString();
     }
 
+    /** Step 10, structured: one record for the listener ({@code --trace-json}, {@code --stats}, tests). */
     private void record(SyscallListener listener, GuestThread thread, SyscallArgs args, long result, long start, long end,
                         String before) {
         int number = args.number();
@@ -201,6 +240,7 @@ public final class SyscallDispatcher {
         }
     }
 
+    /** Step 10, text: the strace line ({@code --strace}). */
     private void trace(PrintStream out, GuestThread thread, SyscallArgs args, long result, String before) {
         int number = args.number();
         String line = afterExec(before, number, result, StraceFormatter.DEFAULT_ALIGN_COLUMN);
