@@ -177,4 +177,45 @@ public final class InterruptibleSleep {
             if (!handled) s.setBlocked(original);
         }
     }
+
+    /**
+     * sigsuspend and pause: waits with {@code mask} in force until a signal arrives, delivers it with the
+     * original mask saved in the frame (so the handler's return restores it), and fails with EINTR.
+     */
+    public static long suspend(SignalThread t, long mask) {
+        ThreadSignals s = t.signals();
+        long original = s.blocked();
+        try {
+            dev.jlibos.core.Blocking.run(() -> {
+                s.awaitDeliverable(mask);
+                return null;
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errno.EINTR.fail();
+        }
+        t.cpu().set(Reg.RAX, Errno.EINTR.negated()); // the value the frame saves
+        byte[] info = s.take(mask);
+        boolean handled = info != null && SignalDelivery.deliver(t, info, original, -1, 0);
+        // Without a handler frame to restore it on return, the old mask comes back now.
+        if (!handled) s.setBlocked(original);
+        throw Errno.EINTR.fail();
+    }
+
+    /**
+     * rt_sigtimedwait: the siginfo of the first of the {@code wanted} signals to be pending, dequeued
+     * without running a handler; EAGAIN after {@code timeoutNanos}, EINTR if another signal interrupts.
+     */
+    public static byte[] awaitSignal(SignalThread t, long wanted, long timeoutNanos) {
+        ThreadSignals s = t.signals();
+        try {
+            if (!dev.jlibos.core.Blocking.run(() -> s.awaitDeliverable(~wanted, timeoutNanos))) throw Errno.EAGAIN.fail();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errno.EINTR.fail();
+        }
+        byte[] info = s.take(~wanted);
+        if (info == null) throw Errno.EINTR.fail();
+        return info;
+    }
 }

@@ -9,13 +9,12 @@ import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.signals.InterruptibleSleep;
 import dev.jlibos.signals.SigAction;
 import dev.jlibos.signals.SigInfo;
 import dev.jlibos.signals.Signal;
-import dev.jlibos.signals.SignalDelivery;
 import dev.jlibos.signals.SignalFrame;
 import dev.jlibos.signals.SignalSender;
-import dev.jlibos.signals.SignalState;
 import dev.jlibos.signals.ThreadSignals;
 import dev.jlibos.syscalls.Sysno;
 
@@ -38,7 +37,7 @@ public final class SignalCalls implements SyscallFamily {
             return 0;
         }).coveredBy("CProgramsTest[signals]");
         r.full(Sysno.RT_SIGSUSPEND, this::sigsuspend);
-        r.full(Sysno.PAUSE, (t, a) -> suspend(t, t.signals.blocked())).coveredBy("CProgramsTest[signals]");
+        r.full(Sysno.PAUSE, (t, a) -> InterruptibleSleep.suspend(t, t.signals.blocked())).coveredBy("CProgramsTest[signals]");
         r.full(Sysno.KILL, this::kill).coveredBy("CProgramsTest[signals]");
         r.full(Sysno.TGKILL, (t, a) -> threadKill(t, a.i32(0), a.i32(1), a.i32(2), null))
                 .coveredBy("CProgramsTest[signals]");
@@ -111,65 +110,18 @@ public final class SignalCalls implements SyscallFamily {
     }
 
     private long sigaltstack(GuestThread t, SyscallArgs a) {
-        ThreadSignals s = t.signals;
         AddressSpace m = t.process.memory;
         long ss = a.get(0), oldss = a.get(1);
         long sp = t.cpu.get(dev.jlibos.core.cpu.Reg.RSP);
         byte[] next = ss != 0 ? m.read(ss, 24) : null;
-        if (oldss != 0) {
-            byte[] old = new byte[24];
-            Longs.put(old, 0, s.altBase, 8);
-            Longs.put(old, 8, s.onAltStack(sp) ? SignalState.SS_ONSTACK : s.altFlags, 4);
-            Longs.put(old, 16, s.altSize, 8);
-            m.write(oldss, old);
-        }
-        if (next != null) {
-            long base = Longs.fromBytes(next, 0), size = Longs.fromBytes(next, 16);
-            int flags = (int) Longs.fromBytes(next, 8, 4);
-            if (s.onAltStack(sp)) throw Errno.EPERM.fail();
-            int mode = flags & ~(int) SignalState.SS_AUTODISARM;
-            if (mode != 0 && mode != SignalState.SS_DISABLE && mode != SignalState.SS_ONSTACK) throw Errno.EINVAL.fail();
-            if (mode == SignalState.SS_DISABLE) {
-                s.altBase = 0;
-                s.altSize = 0;
-                s.altFlags = SignalState.SS_DISABLE;
-            } else {
-                if (size < SignalState.MINSIGSTKSZ) throw Errno.ENOMEM.fail();
-                s.altBase = base;
-                s.altSize = size;
-                s.altFlags = 0;
-            }
-        }
+        if (oldss != 0) m.write(oldss, t.signals.altStack(sp));
+        if (next != null) t.signals.setAltStack(next, sp);
         return 0;
     }
 
     private long sigsuspend(GuestThread t, SyscallArgs a) {
         if (a.get(1) != SIGSET_SIZE) throw Errno.EINVAL.fail();
-        return suspend(t, t.process.memory.readLong(a.get(0)) & ~Signal.UNBLOCKABLE);
-    }
-
-    /**
-     * Waits with {@code mask} in force until a signal arrives, delivers it with the original mask saved
-     * in the frame (so the handler's return restores it), and fails with EINTR.
-     */
-    private long suspend(GuestThread t, long mask) {
-        ThreadSignals s = t.signals;
-        long original = s.blocked();
-        try {
-            dev.jlibos.core.Blocking.run(() -> {
-                s.awaitDeliverable(mask);
-                return null;
-            });
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Errno.EINTR.fail();
-        }
-        t.cpu.set(dev.jlibos.core.cpu.Reg.RAX, Errno.EINTR.negated()); // the value the frame saves
-        byte[] info = s.take(mask);
-        boolean handled = info != null && SignalDelivery.deliver(t, info, original, -1, 0);
-        // Without a handler frame to restore it on return, the old mask comes back now.
-        if (!handled) s.setBlocked(original);
-        throw Errno.EINTR.fail();
+        return InterruptibleSleep.suspend(t, t.process.memory.readLong(a.get(0)) & ~Signal.UNBLOCKABLE);
     }
 
     private long kill(GuestThread t, SyscallArgs a) {
@@ -240,15 +192,7 @@ public final class SignalCalls implements SyscallFamily {
         if (a.get(3) != SIGSET_SIZE) throw Errno.EINVAL.fail();
         long wanted = t.process.memory.readLong(a.get(0)) & ~Signal.UNBLOCKABLE;
         long timeout = a.get(2) == 0 ? Long.MAX_VALUE : Timespec.read(t.process.memory, a.get(2));
-        ThreadSignals s = t.signals;
-        try {
-            if (!dev.jlibos.core.Blocking.run(() -> s.awaitDeliverable(~wanted, timeout))) throw Errno.EAGAIN.fail();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Errno.EINTR.fail();
-        }
-        byte[] info = s.take(~wanted);
-        if (info == null) throw Errno.EINTR.fail();
+        byte[] info = InterruptibleSleep.awaitSignal(t, wanted, timeout);
         if (a.get(1) != 0) t.process.memory.write(a.get(1), info);
         return SigInfo.signo(info);
     }

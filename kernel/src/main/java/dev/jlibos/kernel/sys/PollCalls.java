@@ -20,7 +20,7 @@ import java.util.List;
 
 /**
  * Waiting for readiness of many fds: poll, ppoll, select, pselect6. All of them ask every description
- * its {@link FileDescription#pollEvents()} and sleep in {@link Blocking} until one changes.
+ * its {@link FileDescription#pollEvents()} and sleep in {@link InterruptibleSleep} until one changes.
  */
 public final class PollCalls implements SyscallFamily {
     private static final int POLLFD_SIZE = 8, SIGSET_SIZE = 8;

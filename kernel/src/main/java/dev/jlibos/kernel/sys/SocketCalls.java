@@ -14,13 +14,11 @@ import dev.jlibos.signals.Signal;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FdTable;
 import dev.jlibos.vfs.FileDescription;
-import dev.jlibos.vfs.GuestPaths;
 import dev.jlibos.vfs.HostFs;
-import dev.jlibos.vfs.StatLayout;
 import dev.jlibos.vfs.event.Poll;
-import dev.jlibos.vfs.mount.Location;
 import dev.jlibos.vfs.net.HostSocket;
 import dev.jlibos.vfs.net.Socket;
+import dev.jlibos.vfs.net.UnixNames;
 import dev.jlibos.vfs.net.UnixNamespace;
 import dev.jlibos.vfs.net.UnixSocket;
 
@@ -28,27 +26,23 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.jlibos.core.abi.At.AT_FDCWD;
-import static dev.jlibos.core.abi.At.AT_SYMLINK_NOFOLLOW;
 import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
 
 /**
  * The socket syscalls. AF_UNIX sockets live in the JVM ({@link UnixSocket}); AF_INET and AF_INET6 are
  * offloaded to the host's network stack ({@link HostSocket}). Every call that can wait goes through
- * {@link Blocking}, honouring O_NONBLOCK, MSG_DONTWAIT and SO_RCVTIMEO/SO_SNDTIMEO.
+ * {@link InterruptibleSleep}, honouring O_NONBLOCK, MSG_DONTWAIT and SO_RCVTIMEO/SO_SNDTIMEO.
  *
- * <p>AF_UNIX path names: bind creates the socket file on the host (mknod S_IFSOCK, so it shows in
- * listings and bind on an existing path fails with EADDRINUSE), and the machine-wide
+ * <p>AF_UNIX path names ({@link UnixNames}): bind creates the socket file on the host (mknod S_IFSOCK, so
+ * it shows in listings and bind on an existing path fails with EADDRINUSE), and the machine-wide
  * {@link UnixNamespace} maps the file's (device, inode) to the bound socket; connect stats the path
  * and looks the inode up, as Linux does.
  */
 public final class SocketCalls implements SyscallFamily {
-    private static final int SOCKADDR_UN_SIZE = 110, SUN_PATH = 2;
     private static final int MSGHDR_SIZE = 56, CMSG_HEADER = 16;
     private static final int SCM_RIGHTS = 1, SCM_CREDENTIALS = 2;
     /** SCM_MAX_FD: files one message may carry. */
     private static final int SCM_MAX_FD = 253;
-    private static final int S_IFSOCK = 0140000;
     private static final int IOV_MAX = 1024, CHUNK = HostFs.CHUNK;
 
     @Override
@@ -180,99 +174,19 @@ public final class SocketCalls implements SyscallFamily {
     }
 
     /** An AF_UNIX name: the abstract name or path, and the address getsockname will show. */
-    private record UnixName(byte[] abstractName, byte[] path, byte[] address) {
-    }
-
-    private static UnixName unixName(byte[] raw) {
-        if (raw.length < SUN_PATH || (raw[0] | raw[1] << 8) != Socket.AF_UNIX) throw Errno.EINVAL.fail();
-        if (raw.length > SOCKADDR_UN_SIZE) throw Errno.EINVAL.fail();
-        if (raw.length == SUN_PATH) return new UnixName(null, null, raw);
-        if (raw[SUN_PATH] == 0) {
-            return new UnixName(java.util.Arrays.copyOfRange(raw, SUN_PATH + 1, raw.length), null, raw);
-        }
-        int end = SUN_PATH;
-        while (end < raw.length && raw[end] != 0) end++;
-        byte[] path = java.util.Arrays.copyOfRange(raw, SUN_PATH, end);
-        byte[] address = java.util.Arrays.copyOf(raw, end + 1); // with its NUL, as unix_getname reports
-        return new UnixName(null, path, address);
-    }
-
-    private static Object fileKey(byte[] stat) {
-        return UnixNamespace.fileKey(Longs.fromBytes(stat, 0), Longs.fromBytes(stat, 8));
-    }
-
     private long bind(GuestThread t, SyscallArgs a) {
         Socket s = socket(t, a.i32(0));
         byte[] raw = readAddress(t, a.get(1), a.i32(2));
-        if (!(s instanceof UnixSocket u)) {
-            s.bind(raw);
-            return 0;
-        }
-        UnixName name = unixName(raw);
-        if (u.bound()) throw Errno.EINVAL.fail();
-        if (name.path() != null) {
-            HostFs host = t.process.fs.host;
-            // The socket file is created where the guest's path leads (in a sandbox: by the walker).
-            try (Location l = GuestPaths.locate(t, AT_FDCWD, name.path(), false)) {
-                if (l.sandboxed() && l.exists) throw Errno.EADDRINUSE.fail();
-                l.requireWritable();
-                try {
-                    host.mknodat(l.dirFd(), l.name(), S_IFSOCK | 0777, 0, t.process.fs.umask);
-                } catch (LinuxException e) {
-                    throw e.errno() == Errno.EEXIST ? Errno.EADDRINUSE.fail() : e;
-                }
-                u.bind(fileKey(host.fstatat(l.dirFd(), l.name(), AT_SYMLINK_NOFOLLOW)), name.address());
-            }
-        } else if (name.abstractName() != null) {
-            u.bind(UnixNamespace.abstractKey(name.abstractName()), name.address());
-        } else {
-            autobind(t, u);
-        }
+        if (s instanceof UnixSocket u) UnixNames.bind(t, namespace(t), u, raw);
+        else s.bind(raw);
         return 0;
-    }
-
-    /** Binding to an empty name picks an unused abstract name of five hex digits (unix_autobind). */
-    private static void autobind(GuestThread t, UnixSocket u) {
-        UnixNamespace ns = namespace(t);
-        for (int i = 0; i < 0x100000; i++) {
-            byte[] name = String.format("%05x", (int) (Math.random() * 0x100000)).getBytes();
-            Object key = UnixNamespace.abstractKey(name);
-            if (ns.contains(key)) continue;
-            byte[] address = new byte[SUN_PATH + 1 + name.length];
-            address[0] = Socket.AF_UNIX;
-            System.arraycopy(name, 0, address, SUN_PATH + 1, name.length);
-            try {
-                u.bind(key, address);
-                return;
-            } catch (LinuxException e) {
-                if (e.errno() != Errno.EADDRINUSE) throw e;
-            }
-        }
-        throw Errno.ENOSPC.fail();
-    }
-
-    /** The socket an AF_UNIX address names: ENOENT for a missing path, ECONNREFUSED if nobody listens. */
-    private static UnixSocket resolve(GuestThread t, byte[] raw) {
-        UnixName name = unixName(raw);
-        UnixNamespace ns = namespace(t);
-        if (name.abstractName() != null) return ns.lookup(UnixNamespace.abstractKey(name.abstractName()));
-        if (name.path() == null || name.path().length == 0) throw Errno.EINVAL.fail();
-        HostFs host = t.process.fs.host;
-        byte[] stat;
-        try (Location l = GuestPaths.locate(t, AT_FDCWD, name.path(), true)) {
-            l.requireExists();
-            if (l.synthetic != null) throw Errno.ECONNREFUSED.fail();
-            stat = host.fstatat(l.dirFd(), l.name(), l.hostFlags(0, AT_SYMLINK_NOFOLLOW));
-        }
-        if ((StatLayout.mode(stat) & StatLayout.S_IFMT) != S_IFSOCK) throw Errno.ECONNREFUSED.fail();
-        return ns.lookup(fileKey(stat));
     }
 
     private long connect(GuestThread t, SyscallArgs a) {
         Socket s = socket(t, a.i32(0));
         byte[] raw = readAddress(t, a.get(1), a.i32(2));
         if (s instanceof UnixSocket u) {
-            u.connect(resolve(t, raw));
+            u.connect(UnixNames.resolve(t, namespace(t), raw));
             return 0;
         }
         try {
@@ -367,7 +281,7 @@ public final class SocketCalls implements SyscallFamily {
      */
     private long send(GuestThread t, Socket s, byte[] data, int flags, byte[] to, List<FileDescription> rights) {
         boolean nonBlocking = s.nonBlocking() || (flags & Socket.MSG_DONTWAIT) != 0;
-        UnixSocket target = s instanceof UnixSocket && to != null && s.type() == Socket.SOCK_DGRAM ? resolve(t, to) : null;
+        UnixSocket target = s instanceof UnixSocket && to != null && s.type() == Socket.SOCK_DGRAM ? UnixNames.resolve(t, namespace(t), to) : null;
         Socket.Credentials creds = credentials(t);
         long timeout = s.timeout(true);
         int done = 0;
