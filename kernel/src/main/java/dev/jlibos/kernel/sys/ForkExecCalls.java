@@ -118,7 +118,7 @@ public final class ForkExecCalls implements SyscallFamily {
             cpu = kernel.cpus().create();
             p.memory.attach(cpu);
         }
-        copyRegisters(t.cpu, cpu);
+        Cpu.copyRegisters(t.cpu, cpu);
         cpu.set(Reg.RAX, 0);
         if (stack != 0) cpu.set(Reg.RSP, stack);
         if ((flags & CLONE_SETTLS) != 0) cpu.set(Reg.FS_BASE, tls);
@@ -150,7 +150,7 @@ public final class ForkExecCalls implements SyscallFamily {
         AddressSpace memory = parent.memory.copyForFork();
         Cpu cpu = kernel.cpus().create();
         memory.attach(cpu);
-        copyRegisters(t.cpu, cpu);
+        Cpu.copyRegisters(t.cpu, cpu);
         cpu.set(Reg.RAX, 0);
         if (stack != 0) cpu.set(Reg.RSP, stack);
         if ((flags & CLONE_SETTLS) != 0) cpu.set(Reg.FS_BASE, tls);
@@ -232,19 +232,6 @@ public final class ForkExecCalls implements SyscallFamily {
         long tasks = 0;
         for (GuestProcess p : t.kernel().processes()) tasks += Math.max(1, p.threads.size());
         if (Long.compareUnsigned(tasks, limit) >= 0) throw Errno.EAGAIN.fail();
-    }
-
-    /** The registers fork copies (general, flags, FS/GS bases, SSE, x87 control word). */
-    public static void copyRegisters(Cpu from, Cpu to) {
-        to.setFpuControlWord(from.getFpuControlWord());
-        for (Reg r : Reg.GPRS) to.set(r, from.get(r));
-        for (Reg r : new Reg[] {Reg.EFLAGS, Reg.FS_BASE, Reg.GS_BASE}) to.set(r, from.get(r));
-        byte[] xmm = new byte[16];
-        for (int i = 0; i < 16; i++) {
-            from.getXmm(i, xmm);
-            to.setXmm(i, xmm);
-        }
-        to.setMxcsr(from.getMxcsr());
     }
 
     private long execve(GuestThread t, SyscallArgs a) {

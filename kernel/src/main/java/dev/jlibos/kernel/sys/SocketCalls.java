@@ -12,10 +12,10 @@ import dev.jlibos.signals.InterruptibleSleep;
 import dev.jlibos.signals.SigInfo;
 import dev.jlibos.signals.Signal;
 import dev.jlibos.syscalls.Sysno;
-import dev.jlibos.vfs.FdTable;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.event.Poll;
+import dev.jlibos.vfs.net.ControlMessages;
 import dev.jlibos.vfs.net.HostSocket;
 import dev.jlibos.vfs.net.Socket;
 import dev.jlibos.vfs.net.UnixNames;
@@ -23,7 +23,6 @@ import dev.jlibos.vfs.net.UnixNamespace;
 import dev.jlibos.vfs.net.UnixSocket;
 
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
 import java.util.List;
 
 import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
@@ -39,10 +38,7 @@ import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
  * and looks the inode up, as Linux does.
  */
 public final class SocketCalls implements SyscallFamily {
-    private static final int MSGHDR_SIZE = 56, CMSG_HEADER = 16;
-    private static final int SCM_RIGHTS = 1, SCM_CREDENTIALS = 2;
-    /** SCM_MAX_FD: files one message may carry. */
-    private static final int SCM_MAX_FD = 253;
+    private static final int MSGHDR_SIZE = 56;
     private static final int IOV_MAX = 1024, CHUNK = HostFs.CHUNK;
 
     @Override
@@ -238,27 +234,11 @@ public final class SocketCalls implements SyscallFamily {
         long iovLength = Longs.fromBytes(hdr, 24), controlLength = Longs.fromBytes(hdr, 40);
         byte[] to = name != 0 && nameLength > 0 ? readAddress(t, name, nameLength) : null;
         byte[] data = gather(m, iov, iovLength);
-        List<FileDescription> rights = new ArrayList<>();
+        List<FileDescription> rights = List.of();
         if (control != 0 && controlLength > 0) {
             if (!(s instanceof UnixSocket)) throw Errno.EINVAL.fail();
             if (controlLength > 65536) throw Errno.ENOBUFS.fail();
-            byte[] c = m.read(control, (int) controlLength);
-            for (int off = 0; off + CMSG_HEADER <= c.length; ) {
-                long len = Longs.fromBytes(c, off);
-                int level = (int) Longs.fromBytes(c, off + 8, 4), type = (int) Longs.fromBytes(c, off + 12, 4);
-                if (len < CMSG_HEADER || off + len > c.length) throw Errno.EINVAL.fail();
-                if (level != Socket.SOL_SOCKET) throw Errno.EINVAL.fail();
-                if (type == SCM_RIGHTS) {
-                    int count = (int) (len - CMSG_HEADER) / 4;
-                    if (count + rights.size() > SCM_MAX_FD) throw Errno.EINVAL.fail();
-                    for (int i = 0; i < count; i++) {
-                        rights.add(t.process.files.get((int) Longs.fromBytes(c, off + CMSG_HEADER + 4 * i, 4)));
-                    }
-                } else if (type != SCM_CREDENTIALS) {
-                    throw Errno.EINVAL.fail();
-                }
-                off += (int) ((len + 7) & ~7L);
-            }
+            rights = ControlMessages.rights(m.read(control, (int) controlLength), t.process.files);
         }
         return send(t, s, data, a.i32(2), to, rights);
     }
@@ -377,37 +357,11 @@ public final class SocketCalls implements SyscallFamily {
             m.write(name, from, 0, Math.min(Math.max(room, 0), from.length));
             m.writeInt(msg + 8, from.length);
         }
-        ByteArrayOutputStream cmsgs = new ByteArrayOutputStream();
-        if (s instanceof UnixSocket u && u.passCredentials()) {
-            Socket.Credentials c = got.credentials() != null ? got.credentials() : new Socket.Credentials(0, 65534, 65534);
-            byte[] cm = new byte[32];
-            Longs.put(cm, 0, CMSG_HEADER + 12, 8);
-            Longs.put(cm, 8, Socket.SOL_SOCKET, 4);
-            Longs.put(cm, 12, SCM_CREDENTIALS, 4);
-            Longs.put(cm, 16, c.pid(), 4);
-            Longs.put(cm, 20, c.uid(), 4);
-            Longs.put(cm, 24, c.gid(), 4);
-            if (cmsgs.size() + 28 <= controlLength) cmsgs.write(cm, 0, (int) Math.min(32, controlLength - cmsgs.size()));
-            else msgFlags |= Socket.MSG_CTRUNC;
-        }
-        if (!got.rights().isEmpty()) {
-            long room = control == 0 ? 0 : controlLength - cmsgs.size();
-            int fit = (int) Math.max(0, Math.min(got.rights().size(), (room - CMSG_HEADER) / 4));
-            if (fit < got.rights().size()) msgFlags |= Socket.MSG_CTRUNC;
-            boolean cloexec = (flags & Socket.MSG_CMSG_CLOEXEC) != 0;
-            FdTable files = t.process.files;
-            if (fit > 0) {
-                byte[] cm = new byte[CMSG_HEADER + 4 * fit];
-                Longs.put(cm, 0, cm.length, 8);
-                Longs.put(cm, 8, Socket.SOL_SOCKET, 4);
-                Longs.put(cm, 12, SCM_RIGHTS, 4);
-                for (int i = 0; i < fit; i++) Longs.put(cm, CMSG_HEADER + 4 * i, files.install(got.rights().get(i), cloexec), 4);
-                cmsgs.writeBytes(cm);
-                while (cmsgs.size() % 8 != 0 && cmsgs.size() < room + (controlLength - room)) cmsgs.write(0);
-            }
-            dropRights(got.rights());
-        }
-        byte[] c = cmsgs.toByteArray();
+        ControlMessages.Encoded cmsgs = ControlMessages.encode(got, s instanceof UnixSocket u && u.passCredentials(),
+                control == 0, controlLength, (flags & Socket.MSG_CMSG_CLOEXEC) != 0, t.process.files);
+        dropRights(got.rights());
+        if (cmsgs.truncated()) msgFlags |= Socket.MSG_CTRUNC;
+        byte[] c = cmsgs.bytes();
         int written = (int) Math.min(c.length, controlLength);
         if (control != 0 && written > 0) m.write(control, c, 0, written);
         m.writeLong(msg + 40, written);
