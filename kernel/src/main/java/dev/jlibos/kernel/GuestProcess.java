@@ -49,8 +49,8 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
      * A snapshot run's pooled engine and address space: not closed when the process ends, the snapshot
      * resets and reuses them (null otherwise).
      */
-    public dev.jlibos.core.cpu.Cpu retainedEngine;
-    public AddressSpace retainedMemory;
+    dev.jlibos.core.cpu.Cpu retainedEngine;
+    AddressSpace retainedMemory;
     /** Deterministic mode's virtual clock and seeded random generator (null otherwise). */
     public Determinism.ProcessState determinism;
     /** The thread holding {@link #execution} and how many times it changed hands (for preemption). */
@@ -100,7 +100,7 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     /** Top of the region searched downwards for mmap without a hint. */
     public long mmapBase = 0x7ffff7fff000L;
     /** Where the kml-shim's data page is in this image ({@link ShimSupport}), or 0 when sites are not rewritten. */
-    public long shimData;
+    long shimData;
 
     private volatile ExitStatus exitStatus;
 
@@ -204,7 +204,7 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     }
 
     /** Set by the scheduler: the thread holding the execution lock should hand it over at its next syscall. */
-    public volatile boolean yieldRequested;
+    volatile boolean yieldRequested;
     private int slicesHeld;
 
     /** At the end of a syscall (inside the engine's hook, where pausing is safe): let waiting threads run. */
