@@ -2,9 +2,9 @@ package dev.jlibos.cli;
 
 import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Machine;
-import dev.jlibos.kernel.trace.JsonLinesTrace;
-import dev.jlibos.kernel.trace.SyscallStats;
 import dev.jlibos.loader.LoadException;
+import dev.jlibos.syscalls.trace.JsonLinesTrace;
+import dev.jlibos.syscalls.trace.SyscallStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -25,6 +25,7 @@ import dev.jlibos.compat.GuestPrograms.Flavour;
 import dev.jlibos.kernel.Kernel;
 import dev.jlibos.kernel.syscall.Support;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.kernel.syscall.SyscallTableView;
 
 /**
  * Generates the compatibility matrix under {@code docs/compat/} (README.md, index.html, chart.svg): the
@@ -217,10 +218,6 @@ class CompatMatrix {
         return m;
     }
 
-    private static String note(SyscallRegistry.Entry e) {
-        return e.support() == Support.ERRNO ? e.errno().name() + ": " + e.note() : e.note();
-    }
-
     private static String external(String suite) {
         for (String p : EXTERNAL.get(suite)) if (Files.exists(Path.of(p))) return null;
         return "not installed on this machine (looked in " + String.join(", ", EXTERNAL.get(suite)) + ")";
@@ -311,16 +308,8 @@ class CompatMatrix {
                         .append(" |\n");
             }
         }
-        Map<Support, Integer> counts = supportCounts(syscalls);
-        s.append("\n## Syscalls\n\n");
-        for (Support k : Support.values()) s.append(k.name().toLowerCase(Locale.ROOT)).append(" ").append(counts.get(k)).append(" · ");
-        s.setLength(s.length() - 3);
-        s.append(" (of ").append(syscalls.size()).append(")\n\n| nr | name | support | notes |\n|---:|---|---|---|\n");
-        for (SyscallRegistry.Entry e : syscalls) {
-            s.append("| ").append(e.def().number()).append(" | ").append(e.def().name()).append(" | ")
-                    .append(e.support().name().toLowerCase(Locale.ROOT)).append(" | ").append(md(note(e))).append(" |\n");
-        }
-        return s.toString();
+        s.append("\n## Syscalls\n\n").append(SyscallTableView.summary(syscalls)).append("\n\n");
+        return s.append(SyscallTableView.markdown(syscalls)).toString();
     }
 
     private static String md(String s) {
@@ -365,14 +354,8 @@ class CompatMatrix {
             }
             s.append("</table>\n");
         }
-        s.append("<h2>Syscalls</h2>\n<table><tr><th>nr</th><th>name</th><th>support</th><th>notes</th></tr>\n");
-        for (SyscallRegistry.Entry e : syscalls) {
-            String k = e.support().name().toLowerCase(Locale.ROOT);
-            s.append("<tr class=").append(k).append("><td class=n>").append(e.def().number()).append("</td><td>")
-                    .append(xml(e.def().name())).append("</td><td>").append(k).append("</td><td>").append(xml(note(e)))
-                    .append("</td></tr>\n");
-        }
-        return s.append("</table>\n</body></html>\n").toString();
+        s.append("<h2>Syscalls</h2>\n").append(SyscallTableView.html(syscalls, CompatMatrix::xml));
+        return s.append("</body></html>\n").toString();
     }
 
     static String xml(String s) {

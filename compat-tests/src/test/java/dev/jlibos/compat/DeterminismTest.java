@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import dev.jlibos.compat.GuestPrograms.Flavour;
 import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Machine;
-import dev.jlibos.kernel.trace.SyscallListener;
-import dev.jlibos.kernel.trace.SyscallRecord;
+import dev.jlibos.syscalls.trace.SyscallListener;
+import dev.jlibos.syscalls.trace.SyscallRecord;
 
 /**
  * Deterministic mode: two runs of determinism.c (clocks, random bytes, identity, 3 threads taking a

@@ -1,8 +1,8 @@
 package dev.jlibos.junit;
 
 import dev.jlibos.kernel.Limit;
-import dev.jlibos.kernel.trace.SyscallRecord;
 import dev.jlibos.signals.Signal;
+import dev.jlibos.syscalls.trace.SyscallRecord;
 
 import java.util.Arrays;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.jlibos.junit;
 
 import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Limit;
-import dev.jlibos.kernel.trace.SyscallRecord;
 import dev.jlibos.signals.Signal;
+import dev.jlibos.syscalls.trace.SyscallRecord;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

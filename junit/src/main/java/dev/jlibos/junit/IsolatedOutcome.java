@@ -2,7 +2,7 @@ package dev.jlibos.junit;
 
 import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Limit;
-import dev.jlibos.kernel.trace.SyscallRecord;
+import dev.jlibos.syscalls.trace.SyscallRecord;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

@@ -1,7 +1,7 @@
 package dev.jlibos.junit;
 
-import dev.jlibos.kernel.trace.SyscallListener;
-import dev.jlibos.kernel.trace.SyscallRecord;
+import dev.jlibos.syscalls.trace.SyscallListener;
+import dev.jlibos.syscalls.trace.SyscallRecord;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.jlibos.junit;
 
-import dev.jlibos.kernel.trace.SyscallRecord;
+import dev.jlibos.syscalls.trace.SyscallRecord;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -16,7 +16,7 @@ import java.util.List;
  * runs guest code and its syscalls only while holding {@link #execution}, a fair lock it gives up in
  * blocking waits and when the {@link Scheduler} preempts it because others are waiting.
  */
-public final class GuestProcess {
+public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev.jlibos.vfs.proc.ProcProcess {
     public final Kernel kernel;
     public final int pid;
     public volatile int ppid;
@@ -49,8 +49,8 @@ public final class GuestProcess {
      * A snapshot run's pooled engine and address space: not closed when the process ends, the snapshot
      * resets and reuses them (null otherwise).
      */
-    public dev.jlibos.core.cpu.Cpu retainedEngine;
-    public AddressSpace retainedMemory;
+    dev.jlibos.core.cpu.Cpu retainedEngine;
+    AddressSpace retainedMemory;
     /** Deterministic mode's virtual clock and seeded random generator (null otherwise). */
     public Determinism.ProcessState determinism;
     /** The thread holding {@link #execution} and how many times it changed hands (for preemption). */
@@ -99,20 +99,15 @@ public final class GuestProcess {
     public long brkStart, brk;
     /** Top of the region searched downwards for mmap without a hint. */
     public long mmapBase = 0x7ffff7fff000L;
-    /** Where the kml-shim's data page is in this image ({@link KmlShim}), or 0 when sites are not rewritten. */
-    public long shimData;
+    /** Where the kml-shim's data page is in this image ({@link ShimSupport}), or 0 when sites are not rewritten. */
+    long shimData;
 
     private volatile ExitStatus exitStatus;
 
-    /**
-     * Job control (see signal.JobControl), guarded by this monitor, on which stopped threads park:
-     * whether the process is stopped, the stop signal not yet reported to wait (0: none), and whether a
-     * continuation is waiting to be reported (WCONTINUED).
-     */
-    public final Object jobControl = new Object();
-    public volatile boolean stopped;
-    public int stopReport;
-    public boolean continuedReport;
+    /** Job control: stopped or not, and the stop/continue reports wait owes the parent. */
+    private final dev.jlibos.signals.JobState job = new dev.jlibos.signals.JobState();
+    /** ITIMER_REAL and the POSIX timers; they end with the process. */
+    private final dev.jlibos.signals.ProcessTimers timers = new dev.jlibos.signals.ProcessTimers();
 
     public GuestProcess(Kernel kernel, int pid, int ppid, AddressSpace memory, FdTable files, Credentials credentials) {
         this.kernel = kernel;
@@ -209,7 +204,7 @@ public final class GuestProcess {
     }
 
     /** Set by the scheduler: the thread holding the execution lock should hand it over at its next syscall. */
-    public volatile boolean yieldRequested;
+    volatile boolean yieldRequested;
     private int slicesHeld;
 
     /** At the end of a syscall (inside the engine's hook, where pausing is safe): let waiting threads run. */
@@ -248,7 +243,6 @@ public final class GuestProcess {
     public void madeReady(GuestThread t) {
         if (baton != null) baton.makeReady(t);
     }
-
 
     /** A new thread (clone with CLONE_THREAD), added by a thread holding the execution lock. */
     public void addThread(GuestThread t) {
@@ -332,7 +326,7 @@ public final class GuestProcess {
             cpu.close();
         }
         spareEngines.clear();
-        dev.jlibos.kernel.signal.SignalCalls.release(this);
+        timers.releaseAll();
         files.closeAll();
         if (fs != null) fs.close();
         if (memory != retainedMemory) memory.close();
@@ -362,8 +356,122 @@ public final class GuestProcess {
     public void exit(ExitStatus status) {
         if (exitStatus == null) exitStatus = status;
         for (GuestThread t : threads) t.interrupt();
-        synchronized (jobControl) { // stopped threads wake up to die (SIGKILL)
-            jobControl.notifyAll();
+        job.wakeParked(); // stopped threads wake up to die (SIGKILL)
+    }
+
+    // The signal model's view of this process (SignalProcess).
+
+    @Override
+    public int pid() {
+        return pid;
+    }
+
+    @Override
+    public int ruid() {
+        return credentials.ruid;
+    }
+
+    @Override
+    public dev.jlibos.signals.SignalState signals() {
+        return signals;
+    }
+
+    @Override
+    public AddressSpace memory() {
+        return memory;
+    }
+
+    @Override
+    public List<GuestThread> threads() {
+        return threads;
+    }
+
+    @Override
+    public void killedBy(int sig, long faultAddress) {
+        exit(ExitStatus.killed(sig, faultAddress));
+    }
+
+    @Override
+    public dev.jlibos.signals.JobState job() {
+        return job;
+    }
+
+    @Override
+    public GuestProcess parentProcess() {
+        synchronized (kernel.processLock) {
+            return parent;
         }
+    }
+
+    @Override
+    public dev.jlibos.signals.ProcessTimers timers() {
+        return timers;
+    }
+
+    // The /proc view of this process (ProcProcess).
+
+    @Override
+    public int ppid() {
+        return ppid;
+    }
+
+    @Override
+    public int pgid() {
+        return pgid;
+    }
+
+    @Override
+    public int sid() {
+        return sid;
+    }
+
+    @Override
+    public FdTable files() {
+        return files;
+    }
+
+    @Override
+    public FsContext fs() {
+        return fs;
+    }
+
+    @Override
+    public String executable() {
+        return executable;
+    }
+
+    @Override
+    public List<String> argv() {
+        return argv;
+    }
+
+    @Override
+    public List<String> envp() {
+        return envp;
+    }
+
+    @Override
+    public java.util.Map<Integer, Long> auxv() {
+        return auxv;
+    }
+
+    @Override
+    public int[] uids() {
+        return new int[] {credentials.ruid, credentials.euid, credentials.suid, credentials.fsuid};
+    }
+
+    @Override
+    public int[] gids() {
+        return new int[] {credentials.rgid, credentials.egid, credentials.sgid, credentials.fsgid};
+    }
+
+    @Override
+    public boolean stopped() {
+        return job.stopped();
+    }
+
+    @Override
+    public long sharedPendingSignals() {
+        return signals.pendingSet();
     }
 }

@@ -4,7 +4,10 @@ import dev.jlibos.core.Blocking;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.cpu.CpuExit;
 import dev.jlibos.core.cpu.Reg;
+import dev.jlibos.signals.SignalThread;
 import dev.jlibos.signals.ThreadSignals;
+import dev.jlibos.vfs.proc.ProcSystem;
+import dev.jlibos.vfs.proc.ProcTask;
 
 /**
  * One guest thread: its own CPU engine, attached to the process's address space, driven by its own host
@@ -12,7 +15,7 @@ import dev.jlibos.signals.ThreadSignals;
  * {@link GuestProcess#execution}): a thread holds it while its engine runs guest code and while its
  * syscalls are served, and gives it up only in blocking waits ({@link Blocking}) and when preempted.
  */
-public final class GuestThread implements Blocking.Gate {
+public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask {
     public final GuestProcess process;
     /** The thread id; a thread that execs becomes the group leader and takes the pid (de_thread). */
     public volatile int tid;
@@ -66,10 +69,65 @@ public final class GuestThread implements Blocking.Gate {
         return process.kernel;
     }
 
+    // The signal model's view of this thread (SignalThread).
+
+    @Override
+    public GuestProcess process() {
+        return process;
+    }
+
+    @Override
+    public ThreadSignals signals() {
+        return signals;
+    }
+
+    @Override
+    public Cpu cpu() {
+        return cpu;
+    }
+
+    @Override
+    public Thread hostThread() {
+        return hostThread;
+    }
+
+    // The /proc view of this thread (ProcTask).
+
+    @Override
+    public int tid() {
+        return tid;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int nice() {
+        return nice;
+    }
+
+    @Override
+    public long pendingSignals() {
+        return signals.privatePendingSet();
+    }
+
+    @Override
+    public long blockedSignals() {
+        return signals.blocked();
+    }
+
+    @Override
+    public ProcSystem system() {
+        return process.kernel;
+    }
+
     /**
      * Stops the engine at its next block boundary and wakes the host thread if it is blocked in a wait
      * (pipe, sleep, wait4, futex). Safe from any thread.
      */
+    @Override
     public void interrupt() {
         cpu.requestStop();
         Thread host = hostThread;
@@ -83,6 +141,7 @@ public final class GuestThread implements Blocking.Gate {
         else cpu.requestStop();
     }
 
+    @Override
     public boolean exiting() {
         return exiting;
     }
@@ -103,6 +162,18 @@ public final class GuestThread implements Blocking.Gate {
     public void enter() {
         process.onCpu(this);
         onCpu = true;
+    }
+
+    /** Engine errors are jlibos's or Unicorn's, always logged; guest faults only with --debug. */
+    private void logFault(CpuExit fault) {
+        KernelLog log = kernel().log();
+        if (fault.kind() == CpuExit.Kind.ENGINE_ERROR) {
+            log.error("engine error at 0x" + Long.toHexString(fault.address()) + ": " + fault.detail(), null);
+        }
+        if (log.debug()) {
+            log.once("fault in tid " + tid + ": " + fault.kind() + " at 0x" + Long.toHexString(fault.address())
+                    + ", rip 0x" + Long.toHexString(cpu.get(Reg.RIP)));
+        }
     }
 
     /**
@@ -129,6 +200,7 @@ public final class GuestThread implements Blocking.Gate {
                     // A signal, an exec, or preemption: deliver what is pending (often nothing).
                     kernel().signals().onInterrupted(this);
                 } else {
+                    logFault(exit);
                     kernel().signals().onFault(this, exit);
                 }
                 if (done()) break;

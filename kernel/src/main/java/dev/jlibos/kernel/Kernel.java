@@ -4,7 +4,7 @@ import dev.jlibos.core.cpu.CpuFactory;
 import dev.jlibos.core.mem.HostMemory;
 import dev.jlibos.kernel.syscall.SyscallDispatcher;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
-import dev.jlibos.kernel.sys.Families;
+import dev.jlibos.signals.SignalHooks;
 
 import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The state one guest "machine" shares across its processes: pid namespace, syscall table, engine and
  * memory factories, logging and tracing. Independent machines may run in one JVM at the same time.
  */
-public final class Kernel {
+public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
     /** The first pid of the guest's own pid namespace (see README Quirks: not the host's pids). */
     public static final int FIRST_PID = 1000;
 
@@ -23,7 +23,7 @@ public final class Kernel {
     final HostMemory hostMemory;
     private final KernelLog log;
     private final PrintStream strace;
-    private final dev.jlibos.kernel.trace.SyscallListener traceListener;
+    private final dev.jlibos.syscalls.trace.SyscallListener traceListener;
     private final AtomicInteger nextPid = new AtomicInteger(FIRST_PID);
     private final SyscallDispatcher dispatcher;
     private final SignalHooks signals;
@@ -104,7 +104,7 @@ public final class Kernel {
      *                      TRAP: every syscall stops and restarts the engine
      */
     public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace,
-                  dev.jlibos.kernel.trace.SyscallListener traceListener, SyscallPath path) {
+                  dev.jlibos.syscalls.trace.SyscallListener traceListener, SyscallPath path) {
         this.vdso = path == SyscallPath.SHIM ? VdsoSupport.get() : null;
         this.syscallExits = path == SyscallPath.TRAP;
         this.cpus = cpus;
@@ -112,8 +112,8 @@ public final class Kernel {
         this.log = log;
         this.strace = strace;
         this.traceListener = traceListener;
-        this.dispatcher = new SyscallDispatcher(this, REGISTRY);
-        this.signals = new dev.jlibos.kernel.signal.SignalDelivery();
+        this.dispatcher = new SyscallDispatcher(this, REGISTRY, offload);
+        this.signals = new dev.jlibos.signals.SignalDelivery(dev.jlibos.kml.SyscallShim::inEntryPage);
     }
 
     /**
@@ -193,7 +193,7 @@ public final class Kernel {
     }
 
     /** The structured trace sink, or null when nobody listens. */
-    public dev.jlibos.kernel.trace.SyscallListener traceListener() {
+    public dev.jlibos.syscalls.trace.SyscallListener traceListener() {
         return traceListener;
     }
 
@@ -206,6 +206,29 @@ public final class Kernel {
         return signals;
     }
 
+    @Override
+    public String hostname(dev.jlibos.vfs.proc.ProcTask caller) {
+        return ((GuestThread) caller).process.determinism != null ? Determinism.HOSTNAME
+                : dev.jlibos.kernel.sys.SystemInfoCalls.hostname();
+    }
+
+    @Override
+    public String osRelease(dev.jlibos.vfs.proc.ProcTask caller) {
+        return ((GuestThread) caller).process.determinism != null ? Determinism.RELEASE
+                : dev.jlibos.kernel.sys.SystemInfoCalls.osRelease();
+    }
+
+    /** State a family keeps per machine (the AF_UNIX namespace, the RLIMIT_CPU sampler), by type. */
+    private final java.util.Map<Class<?>, Object> machineState = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The machine's one instance of {@code type}, created on first use: families keep machine-wide state
+     * here rather than in static maps keyed by kernel, so it ends with the machine.
+     */
+    public <T> T machineState(Class<T> type, java.util.function.Supplier<T> create) {
+        return type.cast(machineState.computeIfAbsent(type, k -> create.get()));
+    }
+
     SyscallDispatcher dispatcher() {
         return dispatcher;
     }
@@ -214,10 +237,12 @@ public final class Kernel {
         return nextPid.getAndIncrement();
     }
 
+    @Override
     public java.util.Collection<GuestProcess> processes() {
         return processes.values();
     }
 
+    @Override
     public GuestProcess process(int pid) {
         return processes.get(pid);
     }
@@ -291,7 +316,7 @@ public final class Kernel {
                 child.parent = null;
                 child.ppid = 1;
                 if (child.parentDeathSignal != 0) { // PR_SET_PDEATHSIG
-                    dev.jlibos.kernel.signal.SignalCalls.send(child,
+                    dev.jlibos.signals.SignalSender.send(child,
                             dev.jlibos.signals.SigInfo.fromProcess(child.parentDeathSignal, 0, p.pid, 0));
                 }
             }
@@ -336,7 +361,7 @@ public final class Kernel {
         int n = 0;
         for (GuestProcess p : processes.values()) {
             if (p.pgid != pgid || p.exited()) continue;
-            dev.jlibos.kernel.signal.SignalCalls.send(p, dev.jlibos.signals.SigInfo.basic(sig, dev.jlibos.signals.SigInfo.SI_KERNEL));
+            dev.jlibos.signals.SignalSender.send(p, dev.jlibos.signals.SigInfo.basic(sig, dev.jlibos.signals.SigInfo.SI_KERNEL));
             n++;
         }
         return n;

@@ -1,6 +1,7 @@
 package dev.jlibos.kernel;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.loader.LoadException;
@@ -14,18 +15,20 @@ import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.StatLayout;
 import dev.jlibos.vfs.StreamFile;
 import dev.jlibos.vfs.mount.Location;
-import dev.jlibos.core.LinuxException;
-
-import java.nio.charset.StandardCharsets;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+import static dev.jlibos.core.abi.Fcntl.F_DUPFD_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.F_GETFL;
 
 /** Creating the first process of a machine: credentials, stdio, and loading the program. */
 public final class Launch {
@@ -33,8 +36,6 @@ public final class Launch {
 
     private Launch() {
     }
-
-    private static final int F_DUPFD_CLOEXEC = 1030, F_GETFL = 3;
 
     static GuestProcess createProcess(Kernel kernel, AddressSpace memory, HostFs host, Machine.Builder config) {
         FdTable files = new FdTable();
@@ -44,7 +45,7 @@ public final class Launch {
                 int copy = (int) host.simple(HostFs.FCNTL, fd, F_DUPFD_CLOEXEC, 3);
                 int flags = (int) host.simple(HostFs.FCNTL, copy, F_GETFL, 0);
                 // What the JVM's fd is (/dev/pts/0, pipe:[N], a file) is what the guest's link shows.
-                String target = new String(host.readlinkat(HostFs.AT_FDCWD,
+                String target = new String(host.readlinkat(AT_FDCWD,
                         ("/proc/self/fd/" + fd).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
                 files.install(new HostFile(host, copy, target, flags), false);
             }
@@ -94,7 +95,7 @@ public final class Launch {
         process.auxv = program.auxv();
         process.brkStart = process.brk = program.brkStart();
         process.shimData = 0;
-        if (process.kernel.rewritesSyscallSites()) KmlShim.install(caller);
+        if (process.kernel.rewritesSyscallSites()) ShimSupport.install(caller);
         return program;
     }
 

@@ -1,27 +1,27 @@
 package dev.jlibos.kernel;
 
+import dev.jlibos.core.Errno;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.host.memory.MmapHostMemory;
 import dev.jlibos.host.syscall.LibcHostSyscalls;
-import dev.jlibos.vfs.HostFs;
 import dev.jlibos.host.unicorn.UnicornCpu;
-import dev.jlibos.core.Errno;
-import dev.jlibos.kernel.sys.DevTree;
-import dev.jlibos.kernel.sys.ProcTree;
-import dev.jlibos.kernel.sys.SysTree;
 import dev.jlibos.loader.LoadException;
+import dev.jlibos.loader.LoadedProgram;
+import dev.jlibos.syscalls.trace.SyscallListener;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.FsContext;
+import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.mount.MountTable;
-import dev.jlibos.loader.LoadedProgram;
-import dev.jlibos.kernel.trace.SyscallListener;
+import dev.jlibos.vfs.proc.DevTree;
+import dev.jlibos.vfs.proc.ProcTree;
+import dev.jlibos.vfs.proc.SysTree;
 
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -418,7 +418,7 @@ public final class Machine implements AutoCloseable {
         }
 
         /**
-         * Delivers a {@link dev.jlibos.kernel.trace.SyscallRecord} for every syscall of every process of the
+         * Delivers a {@link dev.jlibos.syscalls.trace.SyscallRecord} for every syscall of every process of the
          * run to {@code listener} (called on the guests' threads: see {@link SyscallListener}). May be called
          * several times; listeners are called in the order they were added. Without one, tracing costs nothing.
          */

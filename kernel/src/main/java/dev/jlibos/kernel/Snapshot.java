@@ -14,7 +14,6 @@ import dev.jlibos.vfs.StreamFile;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A guest process frozen at a syscall ({@link Machine#snapshot}), from which many runs start cheaply — a
@@ -126,7 +125,7 @@ public final class Snapshot implements AutoCloseable {
         this.stdio = stdio;
         // A spare engine only holds the registers; each run gets its own engine.
         this.registers = t.kernel().cpus().create();
-        dev.jlibos.kernel.sys.ForkExecCalls.copyRegisters(t.cpu, registers);
+        dev.jlibos.core.cpu.Cpu.copyRegisters(t.cpu, registers);
         this.rip = t.cpu.get(Reg.RIP) - 2; // back onto the syscall instruction, to run it again
         this.memory = p.memory.copyForFork();
         this.files = p.files.copyForFork();
@@ -177,7 +176,7 @@ public final class Snapshot implements AutoCloseable {
                 if (f == stdio[k]) table.installAt(fd, fresh[k], table.closeOnExec(fd));
             }
         }
-        dev.jlibos.kernel.sys.ForkExecCalls.copyRegisters(registers, cpu);
+        dev.jlibos.core.cpu.Cpu.copyRegisters(registers, cpu);
         cpu.set(Reg.RAX, syscallNumber);
         GuestProcess p = new GuestProcess(kernel, kernel.allocatePid(), frozen.ppid, copy, table, frozen.credentials.copy());
         p.inheritImageFrom(frozen);
@@ -192,7 +191,7 @@ public final class Snapshot implements AutoCloseable {
         thread.name = threadName;
         thread.signals.setBlocked(signalMask);
         p.threads.add(thread);
-        KmlShim.refresh(thread); // the image's data page answers getpid with the frozen process's pid
+        ShimSupport.refresh(thread); // the image's data page answers getpid with the frozen process's pid
         kernel.register(p);
         kernel.bind(thread);
         Watchdog watchdog = config.timeout == null ? null : Watchdog.start(kernel, config.timeout);

@@ -1,5 +1,8 @@
 package dev.jlibos.signals;
 
+import dev.jlibos.core.Errno;
+import dev.jlibos.core.mem.Longs;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -182,5 +185,38 @@ public final class ThreadSignals {
 
     public boolean onAltStack(long sp) {
         return altFlags != SignalState.SS_DISABLE && sp > altBase && sp - altBase <= altSize;
+    }
+
+    /** The current alternate stack as a 24-byte stack_t (ss_sp, ss_flags, ss_size) seen from {@code sp}. */
+    public byte[] altStack(long sp) {
+        byte[] old = new byte[24];
+        Longs.put(old, 0, altBase, 8);
+        Longs.put(old, 8, onAltStack(sp) ? SignalState.SS_ONSTACK : altFlags, 4);
+        Longs.put(old, 16, altSize, 8);
+        return old;
+    }
+
+    /**
+     * sigaltstack's rules for a new stack_t: EPERM while running on the current one, EINVAL for an unknown
+     * mode (SS_AUTODISARM is accepted and ignored), ENOMEM below MINSIGSTKSZ; SS_DISABLE turns it off.
+     */
+    public void setAltStack(byte[] stack, long sp) {
+        long base = Longs.fromBytes(stack, 0), size = Longs.fromBytes(stack, 16);
+        int flags = (int) Longs.fromBytes(stack, 8, 4);
+        if (onAltStack(sp)) throw Errno.EPERM.fail();
+        int mode = flags & ~(int) SignalState.SS_AUTODISARM;
+        if (mode != 0 && mode != SignalState.SS_DISABLE && mode != SignalState.SS_ONSTACK) {
+            throw Errno.EINVAL.fail();
+        }
+        if (mode == SignalState.SS_DISABLE) {
+            altBase = 0;
+            altSize = 0;
+            altFlags = SignalState.SS_DISABLE;
+        } else {
+            if (size < SignalState.MINSIGSTKSZ) throw Errno.ENOMEM.fail();
+            altBase = base;
+            altSize = size;
+            altFlags = 0;
+        }
     }
 }

@@ -1,12 +1,25 @@
 package dev.jlibos.syscalls;
 
-import static dev.jlibos.syscalls.LinuxNames.*;
-
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.mem.AddressSpace;
 
 import java.util.List;
+
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+import static dev.jlibos.core.abi.Fcntl.F_DUPFD;
+import static dev.jlibos.core.abi.Fcntl.F_DUPFD_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.F_GETFD;
+import static dev.jlibos.core.abi.Fcntl.F_GETFL;
+import static dev.jlibos.core.abi.Fcntl.F_GETOWN;
+import static dev.jlibos.core.abi.Fcntl.F_GETPIPE_SZ;
+import static dev.jlibos.core.abi.Fcntl.F_SETFD;
+import static dev.jlibos.core.abi.Fcntl.F_SETFL;
+import static dev.jlibos.core.abi.Fcntl.F_SETOWN;
+import static dev.jlibos.core.abi.Fcntl.F_SETPIPE_SZ;
+import static dev.jlibos.core.abi.Fcntl.O_ACCMODE;
+import static dev.jlibos.core.abi.Fcntl.O_CREAT;
+import static dev.jlibos.syscalls.LinuxNames.*;
 
 /**
  * Turns one raw argument register into strace text, reading guest memory where the kind says so.

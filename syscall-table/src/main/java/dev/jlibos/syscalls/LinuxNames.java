@@ -1,5 +1,16 @@
 package dev.jlibos.syscalls;
 
+import static dev.jlibos.core.abi.Fcntl.F_DUPFD;
+import static dev.jlibos.core.abi.Fcntl.F_DUPFD_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.F_GETFD;
+import static dev.jlibos.core.abi.Fcntl.F_GETFL;
+import static dev.jlibos.core.abi.Fcntl.F_GETOWN;
+import static dev.jlibos.core.abi.Fcntl.F_GETPIPE_SZ;
+import static dev.jlibos.core.abi.Fcntl.F_SETFD;
+import static dev.jlibos.core.abi.Fcntl.F_SETFL;
+import static dev.jlibos.core.abi.Fcntl.F_SETOWN;
+import static dev.jlibos.core.abi.Fcntl.F_SETPIPE_SZ;
+
 /**
  * Names of the Linux x86-64 constants the formatter decodes. Values are the guest's (generic Linux/x86
  * ABI), written in the radix the kernel headers use so they can be checked by eye.
@@ -10,11 +21,8 @@ final class LinuxNames {
     private LinuxNames() {
     }
 
-    static final int O_ACCMODE = 3;
-    static final int O_CREAT = 0100;
     /** O_TMPFILE without its O_DIRECTORY part: the bit that alone makes open take a mode. */
     static final int O_TMPFILE_BIT = 020000000;
-    static final int AT_FDCWD = -100;
 
     static final String[] ACCESS_MODES = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"};
 
@@ -69,10 +77,7 @@ final class LinuxNames {
             .add(6, "CLOCK_MONOTONIC_COARSE").add(7, "CLOCK_BOOTTIME").add(8, "CLOCK_REALTIME_ALARM")
             .add(9, "CLOCK_BOOTTIME_ALARM").add(11, "CLOCK_TAI");
 
-    static final int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_SETOWN = 8,
-            F_GETOWN = 9, F_SETSIG = 10, F_GETSIG = 11, F_SETLEASE = 1024, F_GETLEASE = 1025,
-            F_NOTIFY = 1026, F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032,
-            F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
+    static final int F_SETSIG = 10, F_GETSIG = 11, F_SETLEASE = 1024, F_GETLEASE = 1025, F_NOTIFY = 1026, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
 
     static final SymbolTable FCNTL = new SymbolTable("F_")
             .add(F_DUPFD, "F_DUPFD").add(F_GETFD, "F_GETFD").add(F_SETFD, "F_SETFD").add(F_GETFL, "F_GETFL")

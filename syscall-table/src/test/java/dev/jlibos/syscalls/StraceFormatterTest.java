@@ -1,17 +1,17 @@
 package dev.jlibos.syscalls;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Expected lines are what strace 6.1 printed on Linux x86-64 for the same calls (only guest addresses,
  * which differ from run to run, were replaced by addresses of this test's memory).
  */
 class StraceFormatterTest {
-    private static final long AT_FDCWD = -100;
     private final TestGuest g = new TestGuest();
     private final StraceFormatter f = new StraceFormatter();
 

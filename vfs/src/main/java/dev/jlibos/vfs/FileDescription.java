@@ -2,6 +2,13 @@ package dev.jlibos.vfs;
 
 import dev.jlibos.core.Errno;
 
+import static dev.jlibos.core.abi.Fcntl.O_ACCMODE;
+import static dev.jlibos.core.abi.Fcntl.O_APPEND;
+import static dev.jlibos.core.abi.Fcntl.O_NONBLOCK;
+import static dev.jlibos.core.abi.Fcntl.O_RDONLY;
+import static dev.jlibos.core.abi.Fcntl.O_RDWR;
+import static dev.jlibos.core.abi.Fcntl.O_WRONLY;
+
 /**
  * An open file description (Linux's {@code struct file}): what an fd refers to, shared by dup'ed fds.
  *
@@ -10,8 +17,6 @@ import dev.jlibos.core.Errno;
  */
 public abstract class FileDescription {
     /** O_ACCMODE values. */
-    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3;
-    public static final int O_APPEND = 0x400, O_NONBLOCK = 0x800;
 
     /** fd table slots referring to this description, in any process (fork shares descriptions). */
     final java.util.concurrent.atomic.AtomicInteger references = new java.util.concurrent.atomic.AtomicInteger();

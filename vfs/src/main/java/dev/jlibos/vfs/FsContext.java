@@ -1,7 +1,6 @@
 package dev.jlibos.vfs;
 
 import dev.jlibos.core.Errno;
-
 import dev.jlibos.vfs.mount.Location;
 import dev.jlibos.vfs.mount.MountTable;
 import dev.jlibos.vfs.mount.PathWalker;
@@ -9,13 +8,17 @@ import dev.jlibos.vfs.mount.PathWalker;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+import static dev.jlibos.core.abi.Fcntl.O_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.O_DIRECTORY;
+import static dev.jlibos.core.abi.Fcntl.O_PATH;
+
 /**
  * A process's filesystem state: its working directory (held as a host O_PATH fd, so relative paths
  * resolve against the guest's cwd, never the JVM's) and its umask; in a sandbox also the path walker
  * over its mount table and the cwd's canonical guest path.
  */
 public final class FsContext {
-    private static final int O_PATH = 0x200000, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
     public final HostFs host;
     /** The sandbox's walker, or null for host passthrough. */
     public final PathWalker walker;
@@ -35,7 +38,7 @@ public final class FsContext {
 
     /** A context whose cwd is the host directory {@code dir}. */
     public static FsContext open(HostFs host, String dir) {
-        int fd = host.openat(HostFs.AT_FDCWD, dir.getBytes(StandardCharsets.UTF_8), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, 0);
+        int fd = host.openat(AT_FDCWD, dir.getBytes(StandardCharsets.UTF_8), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, 0);
         return new FsContext(host, null, fd, null, host.hostUmask());
     }
 
@@ -120,7 +123,7 @@ public final class FsContext {
     /** The absolute path of the cwd: the guest path in a sandbox, else what the host's /proc says of our fd. */
     public String cwdPath() {
         if (walker != null) return MountTable.join(cwdComponents);
-        String p = new String(host.readlinkat(HostFs.AT_FDCWD,
+        String p = new String(host.readlinkat(AT_FDCWD,
                 ("/proc/self/fd/" + cwdFd).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
         if (p.endsWith(" (deleted)")) throw Errno.ENOENT.fail();
         return p;

@@ -4,6 +4,7 @@ import dev.jlibos.core.Errno;
 import dev.jlibos.core.host.HostSyscalls;
 import dev.jlibos.core.mem.HostBlock;
 import dev.jlibos.core.mem.HostMemory;
+import dev.jlibos.syscalls.Sysno;
 
 /**
  * The host file tree passed through at "/": file operations forwarded to the host kernel on host fds,
@@ -14,13 +15,14 @@ import dev.jlibos.core.mem.HostMemory;
  * guest's own directory fds (its cwd, or the dirfd it passed), never the JVM's working directory.
  */
 public final class HostFs {
-    /** Host x86-64 syscall numbers used here. */
-    public static final int READ = 0, WRITE = 1, CLOSE = 3, FSTAT = 5, LSEEK = 8, IOCTL = 16, PREAD64 = 17, PWRITE64 = 18,
-            FCNTL = 72, FSYNC = 74, FDATASYNC = 75, TRUNCATE = 76, FTRUNCATE = 77, FCHMOD = 91, FCHOWN = 93,
-            UMASK = 95, GETDENTS64 = 217, OPENAT = 257, MKDIRAT = 258, MKNODAT = 259, FCHOWNAT = 260,
-            NEWFSTATAT = 262, UNLINKAT = 263, LINKAT = 265, SYMLINKAT = 266, READLINKAT = 267, FCHMODAT = 268,
-            UTIMENSAT = 280, FALLOCATE = 285, RENAMEAT2 = 316, STATX = 332, FACCESSAT2 = 439;
-    public static final int AT_FDCWD = -100;
+    /** Kept for callers outside vfs (bench/HotPaths); new code reads {@link dev.jlibos.core.abi.At#AT_FDCWD}. */
+    public static final int AT_FDCWD = dev.jlibos.core.abi.At.AT_FDCWD;
+    /**
+     * Host x86-64 syscall numbers: the host is x86-64 Linux too, so they are the guest's ({@link Sysno}).
+     * Kept as names here for HostFs's callers.
+     */
+    public static final int FCNTL = Sysno.FCNTL, FSYNC = Sysno.FSYNC, FDATASYNC = Sysno.FDATASYNC,
+            FTRUNCATE = Sysno.FTRUNCATE, FCHMOD = Sysno.FCHMOD, FCHOWN = Sysno.FCHOWN, FALLOCATE = Sysno.FALLOCATE;
     private static final int PATH_SLOT = 8192;
     /** Largest single transfer; callers loop for more. */
     public static final int CHUNK = 1 << 20;
@@ -88,7 +90,7 @@ public final class HostFs {
     }
 
     public int openat(int dirfd, byte[] path, int flags, int mode, int umask) {
-        long r = withUmask(umask, () -> sys.call(OPENAT, dirfd, path(path, 0), flags, mode, 0, 0));
+        long r = withUmask(umask, () -> sys.call(Sysno.OPENAT, dirfd, path(path, 0), flags, mode, 0, 0));
         return (int) check(r);
     }
 
@@ -97,18 +99,18 @@ public final class HostFs {
         java.nio.ByteBuffer how = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         how.putLong(flags).putLong(mode).putLong(resolve);
         scratch().put(2L * PATH_SLOT, how.array(), 0, 24);
-        long r = withUmask(umask, () -> sys.call(437, dirfd, path(path, 0), data(), 24, 0, 0));
+        long r = withUmask(umask, () -> sys.call(Sysno.OPENAT2, dirfd, path(path, 0), data(), 24, 0, 0));
         return (int) check(r);
     }
 
     public int read(int fd, byte[] b, int off, int len) {
-        int n = (int) check(sys.call(READ, fd, data(), Math.min(len, CHUNK)));
+        int n = (int) check(sys.call(Sysno.READ, fd, data(), Math.min(len, CHUNK)));
         scratch().get(2L * PATH_SLOT, b, off, n);
         return n;
     }
 
     public int pread(int fd, byte[] b, int off, int len, long pos) {
-        int n = (int) check(sys.call(PREAD64, fd, data(), Math.min(len, CHUNK), pos, 0, 0));
+        int n = (int) check(sys.call(Sysno.PREAD64, fd, data(), Math.min(len, CHUNK), pos, 0, 0));
         scratch().get(2L * PATH_SLOT, b, off, n);
         return n;
     }
@@ -116,25 +118,25 @@ public final class HostFs {
     public int write(int fd, byte[] b, int off, int len) {
         int n = Math.min(len, CHUNK);
         scratch().put(2L * PATH_SLOT, b, off, n);
-        return (int) check(sys.call(WRITE, fd, data(), n));
+        return (int) check(sys.call(Sysno.WRITE, fd, data(), n));
     }
 
     public int pwrite(int fd, byte[] b, int off, int len, long pos) {
         int n = Math.min(len, CHUNK);
         scratch().put(2L * PATH_SLOT, b, off, n);
-        return (int) check(sys.call(PWRITE64, fd, data(), n, pos, 0, 0));
+        return (int) check(sys.call(Sysno.PWRITE64, fd, data(), n, pos, 0, 0));
     }
 
     public long lseek(int fd, long offset, int whence) {
-        return check(sys.call(LSEEK, fd, offset, whence));
+        return check(sys.call(Sysno.LSEEK, fd, offset, whence));
     }
 
     public void closeFd(int fd) {
-        sys.call(CLOSE, fd, 0, 0);
+        sys.call(Sysno.CLOSE, fd, 0, 0);
     }
 
     public byte[] fstat(int fd) {
-        check(sys.call(FSTAT, fd, data(), 0));
+        check(sys.call(Sysno.FSTAT, fd, data(), 0));
         return bytes(StatLayout.STAT_SIZE);
     }
 
@@ -175,60 +177,60 @@ public final class HostFs {
     }
 
     public byte[] fstatat(int dirfd, byte[] path, int flags) {
-        check(sys.call(NEWFSTATAT, dirfd, path(path, 0), data(), flags, 0, 0));
+        check(sys.call(Sysno.NEWFSTATAT, dirfd, path(path, 0), data(), flags, 0, 0));
         return bytes(StatLayout.STAT_SIZE);
     }
 
     public byte[] statx(int dirfd, byte[] path, int flags, int mask) {
-        check(sys.call(STATX, dirfd, path(path, 0), flags, mask, data(), 0));
+        check(sys.call(Sysno.STATX, dirfd, path(path, 0), flags, mask, data(), 0));
         return bytes(StatLayout.STATX_SIZE);
     }
 
     public int getdents64(int fd, byte[] b) {
-        int n = (int) check(sys.call(GETDENTS64, fd, data(), Math.min(b.length, CHUNK)));
+        int n = (int) check(sys.call(Sysno.GETDENTS64, fd, data(), Math.min(b.length, CHUNK)));
         scratch().get(2L * PATH_SLOT, b, 0, n);
         return n;
     }
 
     public byte[] readlinkat(int dirfd, byte[] path) {
-        int n = (int) check(sys.call(READLINKAT, dirfd, path(path, 0), data(), 4096, 0, 0));
+        int n = (int) check(sys.call(Sysno.READLINKAT, dirfd, path(path, 0), data(), 4096, 0, 0));
         return bytes(n);
     }
 
     public void mkdirat(int dirfd, byte[] path, int mode, int umask) {
-        check(withUmask(umask, () -> sys.call(MKDIRAT, dirfd, path(path, 0), mode)));
+        check(withUmask(umask, () -> sys.call(Sysno.MKDIRAT, dirfd, path(path, 0), mode)));
     }
 
     public void mknodat(int dirfd, byte[] path, int mode, long dev, int umask) {
-        check(withUmask(umask, () -> sys.call(MKNODAT, dirfd, path(path, 0), mode, dev, 0, 0)));
+        check(withUmask(umask, () -> sys.call(Sysno.MKNODAT, dirfd, path(path, 0), mode, dev, 0, 0)));
     }
 
     public void unlinkat(int dirfd, byte[] path, int flags) {
-        check(sys.call(UNLINKAT, dirfd, path(path, 0), flags));
+        check(sys.call(Sysno.UNLINKAT, dirfd, path(path, 0), flags));
     }
 
     public void renameat2(int olddir, byte[] oldPath, int newdir, byte[] newPath, int flags) {
-        check(sys.call(RENAMEAT2, olddir, path(oldPath, 0), newdir, path(newPath, 1), flags, 0));
+        check(sys.call(Sysno.RENAMEAT2, olddir, path(oldPath, 0), newdir, path(newPath, 1), flags, 0));
     }
 
     public void linkat(int olddir, byte[] oldPath, int newdir, byte[] newPath, int flags) {
-        check(sys.call(LINKAT, olddir, path(oldPath, 0), newdir, path(newPath, 1), flags, 0));
+        check(sys.call(Sysno.LINKAT, olddir, path(oldPath, 0), newdir, path(newPath, 1), flags, 0));
     }
 
     public void symlinkat(byte[] target, int newdir, byte[] linkPath) {
-        check(sys.call(SYMLINKAT, path(target, 0), newdir, path(linkPath, 1)));
+        check(sys.call(Sysno.SYMLINKAT, path(target, 0), newdir, path(linkPath, 1)));
     }
 
     public void fchmodat(int dirfd, byte[] path, int mode) {
-        check(sys.call(FCHMODAT, dirfd, path(path, 0), mode));
+        check(sys.call(Sysno.FCHMODAT, dirfd, path(path, 0), mode));
     }
 
     public void fchownat(int dirfd, byte[] path, int uid, int gid, int flags) {
-        check(sys.call(FCHOWNAT, dirfd, path(path, 0), uid, gid, flags, 0));
+        check(sys.call(Sysno.FCHOWNAT, dirfd, path(path, 0), uid, gid, flags, 0));
     }
 
     public void faccessat2(int dirfd, byte[] path, int mode, int flags) {
-        check(sys.call(FACCESSAT2, dirfd, path(path, 0), mode, flags, 0, 0));
+        check(sys.call(Sysno.FACCESSAT2, dirfd, path(path, 0), mode, flags, 0, 0));
     }
 
     /** utimensat with {@code times} = two struct timespec (32 bytes) or null for "now". */
@@ -238,7 +240,7 @@ public final class HostFs {
             scratch().put(2L * PATH_SLOT, times, 0, times.length);
             t = data();
         }
-        check(sys.call(UTIMENSAT, dirfd, path == null ? 0 : path(path, 0), t, flags, 0, 0));
+        check(sys.call(Sysno.UTIMENSAT, dirfd, path == null ? 0 : path(path, 0), t, flags, 0, 0));
     }
 
     public long simple(int nr, long a1, long a2, long a3) {
@@ -246,13 +248,13 @@ public final class HostFs {
     }
 
     public void truncate(byte[] path, long length) {
-        check(sys.call(TRUNCATE, path(path, 0), length, 0));
+        check(sys.call(Sysno.TRUNCATE, path(path, 0), length, 0));
     }
 
     /** An ioctl whose argument is a buffer of {@code in.length} bytes, copied in and back out. */
     public byte[] ioctlBuffer(int fd, long request, byte[] in) {
         scratch().put(2L * PATH_SLOT, in, 0, in.length);
-        check(sys.call(IOCTL, fd, request, data()));
+        check(sys.call(Sysno.IOCTL, fd, request, data()));
         return bytes(in.length);
     }
 
@@ -279,11 +281,11 @@ public final class HostFs {
      */
     private long withUmask(int umask, java.util.function.LongSupplier call) {
         synchronized (UMASK_LOCK) {
-            long old = sys.call(UMASK, umask, 0, 0);
+            long old = sys.call(Sysno.UMASK, umask, 0, 0);
             try {
                 return call.getAsLong();
             } finally {
-                sys.call(UMASK, old, 0, 0);
+                sys.call(Sysno.UMASK, old, 0, 0);
             }
         }
     }
@@ -291,8 +293,8 @@ public final class HostFs {
     /** The host's current umask, read without changing it (for the first guest process). */
     public int hostUmask() {
         synchronized (UMASK_LOCK) {
-            long old = sys.call(UMASK, 022, 0, 0);
-            sys.call(UMASK, old, 0, 0);
+            long old = sys.call(Sysno.UMASK, 022, 0, 0);
+            sys.call(Sysno.UMASK, old, 0, 0);
             return (int) old;
         }
     }

@@ -2,6 +2,10 @@ package dev.jlibos.vfs;
 
 import dev.jlibos.core.Errno;
 
+import static dev.jlibos.core.abi.Fcntl.O_NONBLOCK;
+import static dev.jlibos.core.abi.Fcntl.O_RDONLY;
+import static dev.jlibos.core.abi.Fcntl.O_WRONLY;
+
 /** One end of a pipe; the buffer is shared by both ends and every fd that refers to them. */
 public final class PipeEnd extends FileDescription {
     private final PipeBuffer pipe;

@@ -7,6 +7,9 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 
+import static dev.jlibos.core.abi.Fcntl.O_RDONLY;
+import static dev.jlibos.core.abi.Fcntl.O_WRONLY;
+
 /**
  * A guest fd over Java streams: how tests and embedders give a guest its stdio. It presents itself as a
  * FIFO, which is what a program sees when a parent process captures its output through a pipe, so libc

@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static dev.jlibos.core.abi.Fcntl.O_RDONLY;
+
 /**
  * An open directory of a synthetic tree (/proc, /dev, /sys): its entries are a snapshot taken at the
  * first getdents64 (so /proc/self/fd lists the descriptor reading it, as on Linux), returned as

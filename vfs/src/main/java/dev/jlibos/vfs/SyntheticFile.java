@@ -2,6 +2,8 @@ package dev.jlibos.vfs;
 
 import dev.jlibos.core.Errno;
 
+import static dev.jlibos.core.abi.Fcntl.O_RDONLY;
+
 /**
  * A read-only file whose bytes the libOS generates when it is opened (procfs-style): a snapshot, like
  * Linux's seq_file buffers for a reader that reads from the start.

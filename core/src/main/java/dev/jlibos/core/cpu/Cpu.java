@@ -127,4 +127,17 @@ public interface Cpu extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Copies the registers fork and snapshots carry (general, flags, FS/GS bases, SSE, x87 control word). */
+    static void copyRegisters(Cpu from, Cpu to) {
+        to.setFpuControlWord(from.getFpuControlWord());
+        for (Reg r : Reg.GPRS) to.set(r, from.get(r));
+        for (Reg r : new Reg[] {Reg.EFLAGS, Reg.FS_BASE, Reg.GS_BASE}) to.set(r, from.get(r));
+        byte[] xmm = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            from.getXmm(i, xmm);
+            to.setXmm(i, xmm);
+        }
+        to.setMxcsr(from.getMxcsr());
+    }
 }

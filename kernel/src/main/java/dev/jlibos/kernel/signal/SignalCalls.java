@@ -1,6 +1,7 @@
 package dev.jlibos.kernel.signal;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.abi.Timespec;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.core.mem.Longs;
 import dev.jlibos.kernel.GuestProcess;
@@ -8,45 +9,46 @@ import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.signals.InterruptibleSleep;
 import dev.jlibos.signals.SigAction;
 import dev.jlibos.signals.SigInfo;
 import dev.jlibos.signals.Signal;
-import dev.jlibos.signals.SignalState;
+import dev.jlibos.signals.SignalFrame;
+import dev.jlibos.signals.SignalSender;
 import dev.jlibos.signals.ThreadSignals;
 import dev.jlibos.syscalls.Sysno;
-
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /** Signal syscalls of a single-process guest: dispositions, masks, handlers' return, sending, waiting, timers. */
 public final class SignalCalls implements SyscallFamily {
     private static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
     private static final int SIGSET_SIZE = 8;
     private static final int ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
-    private static final long MICROS = 1000, SECOND = 1_000_000_000L;
-    private static final Map<GuestProcess, IntervalTimer> TIMERS = new WeakHashMap<>();
+    private static final long SECOND = 1_000_000_000L;
 
     @Override
     public void register(SyscallRegistry r) {
-        r.full(Sysno.RT_SIGACTION, this::sigaction);
-        r.full(Sysno.RT_SIGPROCMASK, this::sigprocmask);
-        r.full(Sysno.RT_SIGRETURN, this::sigreturn);
-        r.full(Sysno.SIGALTSTACK, this::sigaltstack);
+        r.full(Sysno.RT_SIGACTION, this::sigaction).coveredBy("CProgramsTest[signals]");
+        r.full(Sysno.RT_SIGPROCMASK, this::sigprocmask).coveredBy("CProgramsTest[signals]");
+        r.full(Sysno.RT_SIGRETURN, this::sigreturn).coveredBy("CProgramsTest[signals]");
+        r.full(Sysno.SIGALTSTACK, this::sigaltstack).coveredBy("CProgramsTest[signals]");
         r.full(Sysno.RT_SIGPENDING, (t, a) -> {
             if (a.get(1) > SIGSET_SIZE) throw Errno.EINVAL.fail();
             t.process.memory.writeLong(a.get(0), t.signals.pendingSet());
             return 0;
-        });
+        }).coveredBy("CProgramsTest[signals]");
         r.full(Sysno.RT_SIGSUSPEND, this::sigsuspend);
-        r.full(Sysno.PAUSE, (t, a) -> suspend(t, t.signals.blocked()));
-        r.full(Sysno.KILL, this::kill);
-        r.full(Sysno.TGKILL, (t, a) -> threadKill(t, a.i32(0), a.i32(1), a.i32(2), null));
+        r.full(Sysno.PAUSE, (t, a) -> InterruptibleSleep.suspend(t, t.signals.blocked())).coveredBy("CProgramsTest[signals]");
+        r.full(Sysno.KILL, this::kill).coveredBy("CProgramsTest[signals]");
+        r.full(Sysno.TGKILL, (t, a) -> threadKill(t, a.i32(0), a.i32(1), a.i32(2), null))
+                .coveredBy("CProgramsTest[signals]");
         r.full(Sysno.TKILL, (t, a) -> threadKill(t, -1, a.i32(0), a.i32(1), null));
-        r.partial(Sysno.RT_SIGQUEUEINFO, "within this process only", (t, a) -> queueInfo(t, a.i32(0), a.i32(1), a.get(2)));
+        r.partial(Sysno.RT_SIGQUEUEINFO, "within this process only", (t, a) -> queueInfo(t, a.i32(0), a.i32(1), a.get(2)))
+                .coveredBy("CProgramsTest[signals]");
         r.partial(Sysno.RT_TGSIGQUEUEINFO, "threads of this process only", this::tgQueueInfo);
-        r.full(Sysno.RT_SIGTIMEDWAIT, this::sigtimedwait);
-        r.full(Sysno.ALARM, this::alarm);
-        r.partial(Sysno.SETITIMER, "ITIMER_REAL only; ITIMER_VIRTUAL/ITIMER_PROF: EINVAL", this::setitimer);
+        r.full(Sysno.RT_SIGTIMEDWAIT, this::sigtimedwait).coveredBy("CProgramsTest[threads pthread-kill]");
+        r.full(Sysno.ALARM, this::alarm).coveredBy("CProgramsTest[signals]");
+        r.partial(Sysno.SETITIMER, "ITIMER_REAL only; ITIMER_VIRTUAL/ITIMER_PROF: EINVAL", this::setitimer)
+                .coveredBy("CProgramsTest[signals]");
         r.partial(Sysno.GETITIMER, "ITIMER_REAL only", this::getitimer);
     }
 
@@ -99,7 +101,7 @@ public final class SignalCalls implements SyscallFamily {
         try {
             r = SignalFrame.pop(t.cpu, t.process.memory);
         } catch (RuntimeException e) {
-            t.process.exit(dev.jlibos.kernel.ExitStatus.killed(Signal.SIGSEGV, -1));
+            t.process.killedBy(Signal.SIGSEGV, -1);
             return 0;
         }
         t.signals.setBlocked(r.mask());
@@ -108,65 +110,18 @@ public final class SignalCalls implements SyscallFamily {
     }
 
     private long sigaltstack(GuestThread t, SyscallArgs a) {
-        ThreadSignals s = t.signals;
         AddressSpace m = t.process.memory;
         long ss = a.get(0), oldss = a.get(1);
         long sp = t.cpu.get(dev.jlibos.core.cpu.Reg.RSP);
         byte[] next = ss != 0 ? m.read(ss, 24) : null;
-        if (oldss != 0) {
-            byte[] old = new byte[24];
-            Longs.put(old, 0, s.altBase, 8);
-            Longs.put(old, 8, s.onAltStack(sp) ? SignalState.SS_ONSTACK : s.altFlags, 4);
-            Longs.put(old, 16, s.altSize, 8);
-            m.write(oldss, old);
-        }
-        if (next != null) {
-            long base = Longs.fromBytes(next, 0), size = Longs.fromBytes(next, 16);
-            int flags = (int) Longs.fromBytes(next, 8, 4);
-            if (s.onAltStack(sp)) throw Errno.EPERM.fail();
-            int mode = flags & ~(int) SignalState.SS_AUTODISARM;
-            if (mode != 0 && mode != SignalState.SS_DISABLE && mode != SignalState.SS_ONSTACK) throw Errno.EINVAL.fail();
-            if (mode == SignalState.SS_DISABLE) {
-                s.altBase = 0;
-                s.altSize = 0;
-                s.altFlags = SignalState.SS_DISABLE;
-            } else {
-                if (size < SignalState.MINSIGSTKSZ) throw Errno.ENOMEM.fail();
-                s.altBase = base;
-                s.altSize = size;
-                s.altFlags = 0;
-            }
-        }
+        if (oldss != 0) m.write(oldss, t.signals.altStack(sp));
+        if (next != null) t.signals.setAltStack(next, sp);
         return 0;
     }
 
     private long sigsuspend(GuestThread t, SyscallArgs a) {
         if (a.get(1) != SIGSET_SIZE) throw Errno.EINVAL.fail();
-        return suspend(t, t.process.memory.readLong(a.get(0)) & ~Signal.UNBLOCKABLE);
-    }
-
-    /**
-     * Waits with {@code mask} in force until a signal arrives, delivers it with the original mask saved
-     * in the frame (so the handler's return restores it), and fails with EINTR.
-     */
-    private long suspend(GuestThread t, long mask) {
-        ThreadSignals s = t.signals;
-        long original = s.blocked();
-        try {
-            dev.jlibos.core.Blocking.run(() -> {
-                s.awaitDeliverable(mask);
-                return null;
-            });
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Errno.EINTR.fail();
-        }
-        t.cpu.set(dev.jlibos.core.cpu.Reg.RAX, Errno.EINTR.negated()); // the value the frame saves
-        byte[] info = s.take(mask);
-        boolean handled = info != null && SignalDelivery.deliver(t, info, original, -1, 0);
-        // Without a handler frame to restore it on return, the old mask comes back now.
-        if (!handled) s.setBlocked(original);
-        throw Errno.EINTR.fail();
+        return InterruptibleSleep.suspend(t, t.process.memory.readLong(a.get(0)) & ~Signal.UNBLOCKABLE);
     }
 
     private long kill(GuestThread t, SyscallArgs a) {
@@ -188,71 +143,8 @@ public final class SignalCalls implements SyscallFamily {
             throw Errno.ESRCH.fail();
         }
         if (sig == 0) return 0;
-        for (GuestProcess p : targets) send(p, SigInfo.fromProcess(sig, SigInfo.SI_USER, self.pid, self.credentials.ruid));
+        for (GuestProcess p : targets) SignalSender.send(p, SigInfo.fromProcess(sig, SigInfo.SI_USER, self.pid, self.credentials.ruid));
         return 0;
-    }
-
-    /**
-     * Sends a process-directed signal (kill, timers, PR_SET_PDEATHSIG) and interrupts a thread that does
-     * not block it, so it is delivered even mid-computation or in a wait.
-     */
-    public static void send(GuestProcess target, byte[] info) {
-        post(target, info, true);
-    }
-
-    /**
-     * Posts a process-directed signal. As Linux's complete_signal, the first thread (oldest first, the
-     * leader before the others) that does not block it is chosen to take it; a default-fatal signal
-     * kills the whole process at once, even in a wait. {@code wakeWaits}: also interrupt the chosen
-     * thread's host thread (a wait then fails with EINTR or restarts), not only its engine.
-     */
-    static void post(GuestProcess target, byte[] info, boolean wakeWaits) {
-        int sig = SigInfo.signo(info);
-        GuestThread chosen = null;
-        for (GuestThread th : target.threads) {
-            if (sig == Signal.SIGKILL || (th.signals.blocked() & Signal.bit(sig)) == 0) {
-                chosen = th;
-                break;
-            }
-        }
-        if (JobControl.onGenerate(target, sig, chosen != null)) return;
-        if (target.stopped && sig != Signal.SIGKILL) {
-            // No thread of a stopped process wants a signal (wants_signal): it waits for SIGCONT.
-            target.signals.post(info);
-            return;
-        }
-        if (chosen != null && fatal(target.signals, sig)) {
-            // Like Linux's fatal-signal shortcut: the process dies even if it is blocked in a wait.
-            target.exit(dev.jlibos.kernel.ExitStatus.killed(sig, -1));
-            return;
-        }
-        target.signals.post(info);
-        if (chosen == null) return; // pending until some thread unblocks it
-        if (wakeWaits) chosen.interrupt(); else chosen.cpu.requestStop();
-    }
-
-    private static boolean fatal(SignalState s, int sig) {
-        return sig == Signal.SIGKILL || (s.action(sig).handler() == SigAction.SIG_DFL
-                && (Signal.defaultAction(sig) == Signal.DefaultAction.TERMINATE
-                    || Signal.defaultAction(sig) == Signal.DefaultAction.CORE));
-    }
-
-    /** Sends a thread-directed signal (tgkill, tkill): only {@code target} may take it. */
-    static void sendToThread(GuestThread target, byte[] info) {
-        int sig = SigInfo.signo(info);
-        boolean blocked = sig != Signal.SIGKILL && (target.signals.blocked() & Signal.bit(sig)) != 0;
-        if (JobControl.onGenerate(target.process, sig, !blocked)) return;
-        if (target.process.stopped && sig != Signal.SIGKILL) {
-            target.signals.post(info); // delivered once the process is continued
-            return;
-        }
-        if (!blocked && fatal(target.process.signals, sig)) {
-            target.process.exit(dev.jlibos.kernel.ExitStatus.killed(sig, -1)); // fatal to the whole group
-            return;
-        }
-        target.signals.post(info);
-        // The sender itself takes it on its way back from this syscall; others are stopped and woken.
-        if (!blocked && target.hostThread != Thread.currentThread()) target.interrupt();
     }
 
     /** tgkill(tgid, tid, sig), and tkill(tid, sig) with {@code tgid} -1; {@code info} null builds SI_TKILL. */
@@ -262,7 +154,7 @@ public final class SignalCalls implements SyscallFamily {
         GuestThread target = findThread(t, tgid, tid);
         if (sig == 0) return 0;
         GuestProcess self = t.process;
-        sendToThread(target, info != null ? info : SigInfo.fromProcess(sig, SigInfo.SI_TKILL, self.pid, self.credentials.ruid));
+        SignalSender.sendToThread(target, info != null ? info : SigInfo.fromProcess(sig, SigInfo.SI_TKILL, self.pid, self.credentials.ruid));
         return 0;
     }
 
@@ -282,7 +174,7 @@ public final class SignalCalls implements SyscallFamily {
         byte[] info = t.process.memory.read(infoAddress, SigInfo.SIZE);
         if (pid != t.process.pid) throw Errno.ESRCH.fail();
         Longs.put(info, 0, sig, 4); // the kernel trusts the signal argument, not si_signo
-        post(t.process, info, true);
+        SignalSender.post(t.process, info, true);
         return 0;
     }
 
@@ -299,27 +191,15 @@ public final class SignalCalls implements SyscallFamily {
     private long sigtimedwait(GuestThread t, SyscallArgs a) {
         if (a.get(3) != SIGSET_SIZE) throw Errno.EINVAL.fail();
         long wanted = t.process.memory.readLong(a.get(0)) & ~Signal.UNBLOCKABLE;
-        long timeout = a.get(2) == 0 ? Long.MAX_VALUE : dev.jlibos.kernel.sys.TimeCalls.readTimespec(t.process.memory, a.get(2));
-        ThreadSignals s = t.signals;
-        try {
-            if (!dev.jlibos.core.Blocking.run(() -> s.awaitDeliverable(~wanted, timeout))) throw Errno.EAGAIN.fail();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Errno.EINTR.fail();
-        }
-        byte[] info = s.take(~wanted);
-        if (info == null) throw Errno.EINTR.fail();
+        long timeout = a.get(2) == 0 ? Long.MAX_VALUE : Timespec.read(t.process.memory, a.get(2));
+        byte[] info = InterruptibleSleep.awaitSignal(t, wanted, timeout);
         if (a.get(1) != 0) t.process.memory.write(a.get(1), info);
         return SigInfo.signo(info);
     }
 
-    private static synchronized IntervalTimer timer(GuestProcess p) {
-        return TIMERS.computeIfAbsent(p, k -> new IntervalTimer());
-    }
-
     private long alarm(GuestThread t, SyscallArgs a) {
         long seconds = a.get(0) & 0xffffffffL;
-        long[] old = timer(t.process).set(t, seconds * SECOND, 0);
+        long[] old = t.process.timers().real().set(t.process, seconds * SECOND, 0);
         // alarm(2) reports whole seconds, rounding a partial second up.
         return (old[0] + SECOND - 1) / SECOND;
     }
@@ -335,38 +215,17 @@ public final class SignalCalls implements SyscallFamily {
         AddressSpace m = t.process.memory;
         long interval = 0, value = 0;
         if (a.get(1) != 0) {
-            interval = timeval(m, a.get(1));
-            value = timeval(m, a.get(1) + 16);
+            interval = Timespec.readTimeval(m, a.get(1));
+            value = Timespec.readTimeval(m, a.get(1) + 16);
         }
-        long[] old = timer(t.process).set(t, value, interval);
-        if (a.get(2) != 0) writeItimerval(m, a.get(2), old);
+        long[] old = t.process.timers().real().set(t.process, value, interval);
+        if (a.get(2) != 0) Timespec.writeItimerval(m, a.get(2), old);
         return 0;
     }
 
     private long getitimer(GuestThread t, SyscallArgs a) {
         if (a.i32(0) != ITIMER_REAL) throw Errno.EINVAL.fail();
-        writeItimerval(t.process.memory, a.get(1), timer(t.process).get());
+        Timespec.writeItimerval(t.process.memory, a.get(1), t.process.timers().real().get());
         return 0;
-    }
-
-    private static long timeval(AddressSpace m, long address) {
-        long sec = m.readLong(address), usec = m.readLong(address + 8);
-        if (sec < 0 || usec < 0 || usec >= 1_000_000) throw Errno.EINVAL.fail();
-        return sec * SECOND + usec * MICROS;
-    }
-
-    private static void writeItimerval(AddressSpace m, long address, long[] valueAndInterval) {
-        long value = valueAndInterval[0], interval = valueAndInterval[1];
-        m.writeLong(address, interval / SECOND);
-        m.writeLong(address + 8, (interval % SECOND) / MICROS);
-        m.writeLong(address + 16, value / SECOND);
-        m.writeLong(address + 24, (value % SECOND) / MICROS);
-    }
-
-    /** Stops the process's timer when it exits. */
-    public static synchronized void release(GuestProcess p) {
-        IntervalTimer timer = TIMERS.remove(p);
-        if (timer != null) timer.cancel();
-        TimerCalls.release(p);
     }
 }

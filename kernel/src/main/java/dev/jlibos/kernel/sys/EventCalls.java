@@ -1,12 +1,15 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.abi.Timespec;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.core.mem.Longs;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.signals.InterruptibleSleep;
+import dev.jlibos.signals.SignalFdFile;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.StatLayout;
@@ -17,9 +20,16 @@ import dev.jlibos.vfs.event.TimerFd;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.jlibos.core.abi.Clocks.CLOCK_BOOTTIME;
+import static dev.jlibos.core.abi.Clocks.CLOCK_BOOTTIME_ALARM;
+import static dev.jlibos.core.abi.Clocks.CLOCK_MONOTONIC;
+import static dev.jlibos.core.abi.Clocks.CLOCK_REALTIME;
+import static dev.jlibos.core.abi.Clocks.CLOCK_REALTIME_ALARM;
+import static dev.jlibos.core.abi.Fcntl.O_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.O_NONBLOCK;
+
 /** Event file descriptors: eventfd, timerfd and epoll. */
 public final class EventCalls implements SyscallFamily {
-    private static final int O_CLOEXEC = FdCalls.O_CLOEXEC, O_NONBLOCK = FdCalls.O_NONBLOCK;
     private static final int EFD_SEMAPHORE = 1, TFD_TIMER_ABSTIME = 1, TFD_TIMER_CANCEL_ON_SET = 2;
     /** struct epoll_event is packed on x86-64: u32 events, u64 data. */
     private static final int EPOLL_EVENT_SIZE = 12;
@@ -29,16 +39,17 @@ public final class EventCalls implements SyscallFamily {
     @Override
     public void register(SyscallRegistry r) {
         r.full(Sysno.EVENTFD, (t, a) -> eventfd(t, a.i32(0), 0));
-        r.full(Sysno.EVENTFD2, (t, a) -> eventfd(t, a.i32(0), a.i32(1)));
+        r.full(Sysno.EVENTFD2, (t, a) -> eventfd(t, a.i32(0), a.i32(1))).coveredBy("CProgramsTest[events eventfd]");
         r.partial(Sysno.TIMERFD_CREATE, "expirations follow the host's monotonic time: an absolute CLOCK_REALTIME"
                 + " timer does not follow later wall-clock changes (TFD_TIMER_CANCEL_ON_SET is accepted, never fires)",
-                this::timerfdCreate);
-        r.full(Sysno.TIMERFD_SETTIME, this::timerfdSettime);
-        r.full(Sysno.TIMERFD_GETTIME, this::timerfdGettime);
+                this::timerfdCreate).coveredBy("CProgramsTest[events timerfd]");
+        r.full(Sysno.TIMERFD_SETTIME, this::timerfdSettime).coveredBy("CProgramsTest[events timerfd]");
+        r.full(Sysno.TIMERFD_GETTIME, this::timerfdGettime).coveredBy("CProgramsTest[events timerfd]");
         r.partial(Sysno.SIGNALFD, "reports the creating process's signals (Linux: the reader's)",
                 (t, a) -> signalfd(t, a.i32(0), a.get(1), a.get(2), 0));
         r.partial(Sysno.SIGNALFD4, "reports the creating process's signals (Linux: the reader's)",
-                (t, a) -> signalfd(t, a.i32(0), a.get(1), a.get(2), a.i32(3)));
+                (t, a) -> signalfd(t, a.i32(0), a.get(1), a.get(2), a.i32(3)))
+                        .coveredBy("CProgramsTest[events signalfd]");
         r.full(Sysno.EPOLL_CREATE, (t, a) -> {
             if (a.i32(0) <= 0) throw Errno.EINVAL.fail();
             return t.process.files.install(new Epoll(0), false);
@@ -46,18 +57,20 @@ public final class EventCalls implements SyscallFamily {
         r.full(Sysno.EPOLL_CREATE1, (t, a) -> {
             if ((a.i32(0) & ~O_CLOEXEC) != 0) throw Errno.EINVAL.fail();
             return t.process.files.install(new Epoll(0), (a.i32(0) & O_CLOEXEC) != 0);
-        });
+        }).coveredBy("CProgramsTest[events epoll]");
         r.partial(Sysno.EPOLL_CTL, "edge-triggered entries on host fds (terminals, TCP/UDP sockets) see an edge"
-                + " only when readiness rises; EPOLLEXCLUSIVE and EPOLLWAKEUP are accepted without effect", this::epollCtl);
-        r.full(Sysno.EPOLL_WAIT, (t, a) -> epollWait(t, a, millis(a.i32(3)), t.signals.blocked()));
+                + " only when readiness rises; EPOLLEXCLUSIVE and EPOLLWAKEUP are accepted without effect", this::epollCtl)
+                        .coveredBy("CProgramsTest[events epoll]");
+        r.full(Sysno.EPOLL_WAIT, (t, a) -> epollWait(t, a, millis(a.i32(3)), t.signals.blocked()))
+                .coveredBy("CProgramsTest[events epoll]");
         r.full(Sysno.EPOLL_PWAIT, (t, a) -> {
             long mask = PollCalls.sigmask(t, a.get(4), a.get(5));
-            return Blocking.withSigmask(t, mask, () -> epollWait(t, a, millis(a.i32(3)), mask));
-        });
+            return InterruptibleSleep.withSigmask(t, mask, () -> epollWait(t, a, millis(a.i32(3)), mask));
+        }).coveredBy("CProgramsTest[events epoll]");
         r.full(Sysno.EPOLL_PWAIT2, (t, a) -> {
-            long timeout = a.get(3) == 0 ? -1 : TimeCalls.readTimespec(t.process.memory, a.get(3));
+            long timeout = a.get(3) == 0 ? -1 : Timespec.read(t.process.memory, a.get(3));
             long mask = PollCalls.sigmask(t, a.get(4), a.get(5));
-            return Blocking.withSigmask(t, mask, () -> epollWait(t, a, timeout, mask));
+            return InterruptibleSleep.withSigmask(t, mask, () -> epollWait(t, a, timeout, mask));
         });
     }
 
@@ -86,8 +99,8 @@ public final class EventCalls implements SyscallFamily {
     private long timerfdCreate(GuestThread t, SyscallArgs a) {
         int clock = a.i32(0), flags = a.i32(1);
         switch (clock) {
-            case TimeCalls.CLOCK_REALTIME, TimeCalls.CLOCK_MONOTONIC, TimeCalls.CLOCK_BOOTTIME,
-                    TimeCalls.CLOCK_REALTIME_ALARM, TimeCalls.CLOCK_BOOTTIME_ALARM -> { }
+            case CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME,
+                    CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM -> { }
             default -> throw Errno.EINVAL.fail();
         }
         if ((flags & ~(O_CLOEXEC | O_NONBLOCK)) != 0) throw Errno.EINVAL.fail();
@@ -104,18 +117,18 @@ public final class EventCalls implements SyscallFamily {
         int flags = a.i32(1);
         if ((flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) != 0) throw Errno.EINVAL.fail();
         AddressSpace m = t.process.memory;
-        long interval = TimeCalls.readTimespec(m, a.get(2)), value = TimeCalls.readTimespec(m, a.get(2) + 16);
+        long interval = Timespec.read(m, a.get(2)), value = Timespec.read(m, a.get(2) + 16);
         long delay = value;
         if (value != 0 && (flags & TFD_TIMER_ABSTIME) != 0) {
             delay = Math.max(1, value - TimeCalls.now(t, timer.clock)); // already passed: expires at once
         }
         long[] old = timer.set(delay, interval);
-        if (a.get(3) != 0) TimeCalls.writeItimerspec(m, a.get(3), old);
+        if (a.get(3) != 0) Timespec.writeItimerspec(m, a.get(3), old);
         return 0;
     }
 
     private long timerfdGettime(GuestThread t, SyscallArgs a) {
-        TimeCalls.writeItimerspec(t.process.memory, a.get(1), timerfd(t, a.i32(0)).get());
+        Timespec.writeItimerspec(t.process.memory, a.get(1), timerfd(t, a.i32(0)).get());
         return 0;
     }
 
@@ -155,7 +168,7 @@ public final class EventCalls implements SyscallFamily {
         List<FileDescription> sources = new ArrayList<>(ep.unannouncedTargets());
         sources.add(ep);
         List<List<Epoll.Event>> got = new ArrayList<>(List.of(List.of()));
-        int n = Blocking.awaitAny(t, sources, Blocking.deadline(timeoutNanos), mask, () -> {
+        int n = InterruptibleSleep.awaitAny(t, sources, InterruptibleSleep.deadline(timeoutNanos), mask, () -> {
             got.set(0, ep.collect(max, true));
             return got.get(0).size();
         });

@@ -12,13 +12,26 @@ import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.PipeBuffer;
 
+import static dev.jlibos.core.abi.Fcntl.FD_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.F_DUPFD;
+import static dev.jlibos.core.abi.Fcntl.F_DUPFD_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.F_GETFD;
+import static dev.jlibos.core.abi.Fcntl.F_GETFL;
+import static dev.jlibos.core.abi.Fcntl.F_GETLK;
+import static dev.jlibos.core.abi.Fcntl.F_GETPIPE_SZ;
+import static dev.jlibos.core.abi.Fcntl.F_OFD_GETLK;
+import static dev.jlibos.core.abi.Fcntl.F_OFD_SETLK;
+import static dev.jlibos.core.abi.Fcntl.F_OFD_SETLKW;
+import static dev.jlibos.core.abi.Fcntl.F_SETFD;
+import static dev.jlibos.core.abi.Fcntl.F_SETFL;
+import static dev.jlibos.core.abi.Fcntl.F_SETLK;
+import static dev.jlibos.core.abi.Fcntl.F_SETLKW;
+import static dev.jlibos.core.abi.Fcntl.O_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.O_DIRECT;
+import static dev.jlibos.core.abi.Fcntl.O_NONBLOCK;
+
 /** The descriptor table: close, dup family, fcntl, ioctl, pipes. */
 public final class FdCalls implements SyscallFamily {
-    static final int O_CLOEXEC = 0x80000, O_NONBLOCK = 0x800, O_DIRECT = 0x4000;
-    private static final int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5,
-            F_SETLK = 6, F_SETLKW = 7, F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38,
-            F_DUPFD_CLOEXEC = 1030, F_GETPIPE_SZ = 1032;
-    private static final int FD_CLOEXEC = 1;
     /** struct flock on x86-64. */
     private static final int FLOCK_SIZE = 32;
     private static final int TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404,
@@ -33,18 +46,21 @@ public final class FdCalls implements SyscallFamily {
         r.full(Sysno.CLOSE, (t, a) -> {
             t.process.files.close(a.i32(0));
             return 0;
-        });
-        r.full(Sysno.CLOSE_RANGE, this::closeRange);
-        r.full(Sysno.DUP, (t, a) -> t.process.files.install(t.process.files.get(a.i32(0)), false));
-        r.full(Sysno.DUP2, this::dup2);
+        }).coveredBy("CProgramsTest[files]");
+        r.full(Sysno.CLOSE_RANGE, this::closeRange).coveredBy("CProgramsTest[fileops]");
+        r.full(Sysno.DUP, (t, a) -> t.process.files.install(t.process.files.get(a.i32(0)), false))
+                .coveredBy("CProgramsTest[files]");
+        r.full(Sysno.DUP2, this::dup2).coveredBy("CProgramsTest[files]");
         r.full(Sysno.DUP3, this::dup3);
         r.partial(Sysno.FCNTL, "record locks are the host's (taken by the JVM process); F_SETOWN, leases,"
-                + " notify and seals: EINVAL", this::fcntl);
+                + " notify and seals: EINVAL", this::fcntl).coveredBy("CProgramsTest[files]");
         r.partial(Sysno.IOCTL, "terminal requests TCGETS/TCSETS*/TIOCGWINSZ/TIOCSWINSZ/TIOCGPGRP/TIOCSPGRP (one"
                 + " foreground group per machine), FIONREAD, SIOCOUTQ,"
-                + " FIONBIO, FIOCLEX/FIONCLEX; other requests ENOTTY", this::ioctl);
+                + " FIONBIO, FIOCLEX/FIONCLEX; other requests ENOTTY", this::ioctl)
+                        .coveredBy("CProgramsTest[sockets socketpair]");
         r.full(Sysno.PIPE, (t, a) -> pipe(t, a.get(0), 0));
-        r.partial(Sysno.PIPE2, "O_DIRECT (packet mode): EINVAL", (t, a) -> pipe(t, a.get(0), a.i32(1)));
+        r.partial(Sysno.PIPE2, "O_DIRECT (packet mode): EINVAL", (t, a) -> pipe(t, a.get(0), a.i32(1)))
+                .coveredBy("CProgramsTest[pipe]");
     }
 
     private long dup2(GuestThread t, SyscallArgs a) {

@@ -6,10 +6,19 @@ import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.signals.InterruptibleSleep;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.HostFile;
 import dev.jlibos.vfs.event.Poll;
+
+import static dev.jlibos.core.abi.Fcntl.O_APPEND;
+import static dev.jlibos.core.abi.Fcntl.SEEK_CUR;
+import static dev.jlibos.core.abi.Fcntl.SEEK_END;
+import static dev.jlibos.core.abi.Fcntl.SEEK_HOLE;
+import static dev.jlibos.core.abi.Fcntl.SEEK_SET;
+import static dev.jlibos.kernel.syscall.Trait.GROWS_FILES;
+import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
 
 /** Moving bytes between files and guest memory: read/write and their vectored and positioned forms. */
 public final class FileIoCalls implements SyscallFamily {
@@ -18,19 +27,27 @@ public final class FileIoCalls implements SyscallFamily {
     private static final int IOV_MAX = 1024;
     /** Linux's MAX_RW_COUNT: one call never moves more than 2 GiB - 4 KiB. */
     private static final long MAX_RW_COUNT = 0x7ffff000L;
-    private static final int SEEK_SET = 0, SEEK_HOLE = 4;
 
     @Override
     public void register(SyscallRegistry r) {
-        r.full(Sysno.READ, (t, a) -> read(t, a.i32(0), a.get(1), a.get(2), -1));
-        r.full(Sysno.WRITE, (t, a) -> write(t, a.i32(0), a.get(1), a.get(2), -1));
-        r.full(Sysno.PREAD64, (t, a) -> read(t, a.i32(0), a.get(1), a.get(2), positioned(a.get(3))));
-        r.full(Sysno.PWRITE64, (t, a) -> write(t, a.i32(0), a.get(1), a.get(2), positioned(a.get(3))));
-        r.full(Sysno.READV, (t, a) -> vectored(t, a, false, -1));
-        r.full(Sysno.WRITEV, (t, a) -> vectored(t, a, true, -1));
+        r.full(Sysno.READ, (t, a) -> read(t, a.i32(0), a.get(1), a.get(2), -1))
+                .traits(RESTARTABLE)
+                .coveredBy("CProgramsTest[files]");
+        r.full(Sysno.WRITE, (t, a) -> write(t, a.i32(0), a.get(1), a.get(2), -1))
+                .traits(RESTARTABLE, GROWS_FILES)
+                .coveredBy("CProgramsTest[stdio]");
+        r.full(Sysno.PREAD64, (t, a) -> read(t, a.i32(0), a.get(1), a.get(2), positioned(a.get(3))))
+                .coveredBy("CProgramsTest[files]");
+        r.full(Sysno.PWRITE64, (t, a) -> write(t, a.i32(0), a.get(1), a.get(2), positioned(a.get(3))))
+                .traits(GROWS_FILES)
+                .coveredBy("CProgramsTest[files]");
+        r.full(Sysno.READV, (t, a) -> vectored(t, a, false, -1)).traits(RESTARTABLE);
+        r.full(Sysno.WRITEV, (t, a) -> vectored(t, a, true, -1)).traits(RESTARTABLE, GROWS_FILES);
         r.full(Sysno.PREADV, (t, a) -> vectored(t, a, false, positioned(a.get(3))));
-        r.full(Sysno.PWRITEV, (t, a) -> vectored(t, a, true, positioned(a.get(3))));
-        r.full(Sysno.LSEEK, this::lseek);
+        r.full(Sysno.PWRITEV, (t, a) -> vectored(t, a, true, positioned(a.get(3))))
+                .traits(GROWS_FILES)
+                .coveredBy("CProgramsTest[limits fsize]");
+        r.full(Sysno.LSEEK, this::lseek).coveredBy("CProgramsTest[files]");
         r.full(Sysno.SENDFILE, this::sendfile);
         r.full(Sysno.FADVISE64, this::fadvise);
     }
@@ -56,7 +73,7 @@ public final class FileIoCalls implements SyscallFamily {
             int n;
             try {
                 n = position >= 0 ? file.pread(chunk, 0, want, position + done)
-                        : Blocking.retrying(t, file, Poll.IN, () -> file.read(chunk, 0, want));
+                        : InterruptibleSleep.retrying(t, file, Poll.IN, () -> file.read(chunk, 0, want));
             } catch (RuntimeException e) {
                 if (done > 0) break;
                 throw e;
@@ -69,8 +86,6 @@ public final class FileIoCalls implements SyscallFamily {
         }
         return done;
     }
-
-    private static final int O_APPEND = 02000, SEEK_CUR = 1, SEEK_END = 2;
 
     /**
      * RLIMIT_FSIZE on a regular file (generic_write_check_limits): a write starting at or past the limit
@@ -119,7 +134,7 @@ public final class FileIoCalls implements SyscallFamily {
                     // signal or error ends it with what was written so far (pipe_write).
                     do {
                         int from = n;
-                        n += Blocking.retrying(t, file, Poll.OUT, () -> file.write(chunk, from, want - from));
+                        n += InterruptibleSleep.retrying(t, file, Poll.OUT, () -> file.write(chunk, from, want - from));
                     } while (n < want && file.waitQueue() != null && !file.nonBlocking());
                 }
             } catch (dev.jlibos.core.LinuxException e) {
@@ -184,13 +199,13 @@ public final class FileIoCalls implements SyscallFamily {
         long done = 0;
         while (done < count) {
             int want = (int) Math.min(chunk.length, count - done);
-            int n = position < 0 ? Blocking.retrying(t, in, Poll.IN, () -> in.read(chunk, 0, want))
+            int n = position < 0 ? InterruptibleSleep.retrying(t, in, Poll.IN, () -> in.read(chunk, 0, want))
                     : in.pread(chunk, 0, want, position + done);
             if (n <= 0) break;
             int written = 0;
             while (written < n) {
                 int from = written;
-                written += Blocking.retrying(t, out, Poll.OUT, () -> out.write(chunk, from, n - from));
+                written += InterruptibleSleep.retrying(t, out, Poll.OUT, () -> out.write(chunk, from, n - from));
             }
             done += n;
             if (n < want) break;

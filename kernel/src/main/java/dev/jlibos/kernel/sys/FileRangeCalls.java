@@ -11,16 +11,18 @@ import dev.jlibos.vfs.HostFile;
 import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.StatLayout;
 
+import static dev.jlibos.core.abi.Fcntl.O_APPEND;
+import static dev.jlibos.kernel.syscall.Trait.GROWS_FILES;
+
 /** Calls on byte ranges of regular files: fallocate and copy_file_range. */
 public final class FileRangeCalls implements SyscallFamily {
-    private static final int O_APPEND = 0x400;
     private static final long MAX_RW_COUNT = 0x7ffff000L;
     private static final int CHUNK = HostFs.CHUNK;
 
     @Override
     public void register(SyscallRegistry r) {
-        r.full(Sysno.FALLOCATE, this::fallocate);
-        r.full(Sysno.COPY_FILE_RANGE, this::copyFileRange);
+        r.full(Sysno.FALLOCATE, this::fallocate).traits(GROWS_FILES).coveredBy("CProgramsTest[fileops]");
+        r.full(Sysno.COPY_FILE_RANGE, this::copyFileRange).coveredBy("CProgramsTest[fileops]");
     }
 
     /** Host files go to the host (which checks mode bits, access and space); pipes cannot be allocated. */

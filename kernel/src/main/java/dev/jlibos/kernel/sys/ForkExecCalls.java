@@ -9,17 +9,23 @@ import dev.jlibos.kernel.GuestProcess;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.Kernel;
 import dev.jlibos.kernel.Launch;
-import dev.jlibos.kernel.signal.JobControl;
 import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.loader.LoadException;
 import dev.jlibos.loader.LoadedProgram;
+import dev.jlibos.signals.JobControl;
 import dev.jlibos.syscalls.Sysno;
+import dev.jlibos.vfs.GuestPaths;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+
+import static dev.jlibos.core.abi.At.AT_EMPTY_PATH;
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+import static dev.jlibos.core.abi.At.AT_SYMLINK_NOFOLLOW;
+import static dev.jlibos.kernel.syscall.Trait.REPLACES_IMAGE;
+import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
 
 /**
  * Processes inside one JVM (Graphene-style): fork copies the address space into a new engine that runs
@@ -51,16 +57,23 @@ public final class ForkExecCalls implements SyscallFamily {
         r.partial(Sysno.VFORK, "the child gets a copy of the address space (not the parent's)",
                 (t, a) -> fork(t, CLONE_VM | CLONE_VFORK, 0, 0, 0, 0));
         r.partial(Sysno.CLONE, "processes and threads (CLONE_THREAD with CLONE_VM|FS|FILES|SIGHAND); CLONE_VM"
-                + " without CLONE_THREAD only with CLONE_VFORK, then as a copy; namespaces: EINVAL", this::clone);
-        r.errno(Sysno.CLONE3, Errno.ENOSYS, "libc falls back to clone");
-        r.partial(Sysno.EXECVE, "executables are read from the host file tree", this::execve);
+                + " without CLONE_THREAD only with CLONE_VFORK, then as a copy; namespaces: EINVAL", this::clone)
+                        .coveredBy("CProgramsTest[process]");
+        r.errno(Sysno.CLONE3, Errno.ENOSYS, "libc falls back to clone").coveredBy("CProgramsTest[threads mutex]");
+        r.partial(Sysno.EXECVE, "executables are read from the host file tree", this::execve)
+                .traits(REPLACES_IMAGE)
+                .coveredBy("CProgramsTest[process]");
         r.partial(Sysno.EXECVEAT, "AT_EMPTY_PATH and dirfd-relative paths, named by the path recorded at open;"
                 + " AT_SYMLINK_NOFOLLOW: EINVAL",
-                this::execveat);
+                this::execveat).traits(REPLACES_IMAGE).coveredBy("CProgramsTest[spawn execveat]");
         r.partial(Sysno.WAITID, "P_ALL, P_PID, P_PGID with WEXITED, WSTOPPED, WCONTINUED (WNOWAIT keeps the"
-                + " state); P_PIDFD: EINVAL; rusage zero", this::waitid);
+                + " state); P_PIDFD: EINVAL; rusage zero", this::waitid)
+                        .traits(RESTARTABLE)
+                        .coveredBy("CProgramsTest[jobctl waitid]");
         r.partial(Sysno.WAIT4, "exit, death by signal, WUNTRACED and WCONTINUED; rusage zero",
-                (t, a) -> wait4(t, a.i32(0), a.get(1), a.i32(2), a.get(3)));
+                (t, a) -> wait4(t, a.i32(0), a.get(1), a.i32(2), a.get(3)))
+                        .traits(RESTARTABLE)
+                        .coveredBy("CProgramsTest[jobctl spin]");
     }
 
     private long clone(GuestThread t, SyscallArgs a) {
@@ -105,7 +118,7 @@ public final class ForkExecCalls implements SyscallFamily {
             cpu = kernel.cpus().create();
             p.memory.attach(cpu);
         }
-        copyRegisters(t.cpu, cpu);
+        Cpu.copyRegisters(t.cpu, cpu);
         cpu.set(Reg.RAX, 0);
         if (stack != 0) cpu.set(Reg.RSP, stack);
         if ((flags & CLONE_SETTLS) != 0) cpu.set(Reg.FS_BASE, tls);
@@ -137,7 +150,7 @@ public final class ForkExecCalls implements SyscallFamily {
         AddressSpace memory = parent.memory.copyForFork();
         Cpu cpu = kernel.cpus().create();
         memory.attach(cpu);
-        copyRegisters(t.cpu, cpu);
+        Cpu.copyRegisters(t.cpu, cpu);
         cpu.set(Reg.RAX, 0);
         if (stack != 0) cpu.set(Reg.RSP, stack);
         if ((flags & CLONE_SETTLS) != 0) cpu.set(Reg.FS_BASE, tls);
@@ -164,7 +177,7 @@ public final class ForkExecCalls implements SyscallFamily {
         thread.inheritSchedulingFrom(t);
         thread.signals.inheritFrom(t.signals);
         child.threads.add(thread);
-        dev.jlibos.kernel.KmlShim.refresh(thread); // the copied data page still answers with the parent's pid
+        dev.jlibos.kernel.ShimSupport.refresh(thread); // the copied data page still answers with the parent's pid
         if ((flags & CLONE_CHILD_SETTID) != 0) memory.writeInt(childTid, pid);
         if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.clearChildTid = childTid;
         if ((flags & CLONE_PARENT_SETTID) != 0) parent.memory.writeInt(parentTid, pid);
@@ -221,30 +234,15 @@ public final class ForkExecCalls implements SyscallFamily {
         if (Long.compareUnsigned(tasks, limit) >= 0) throw Errno.EAGAIN.fail();
     }
 
-    /** The registers fork copies (general, flags, FS/GS bases, SSE, x87 control word). */
-    public static void copyRegisters(Cpu from, Cpu to) {
-        to.setFpuControlWord(from.getFpuControlWord());
-        for (Reg r : Reg.GPRS) to.set(r, from.get(r));
-        for (Reg r : new Reg[] {Reg.EFLAGS, Reg.FS_BASE, Reg.GS_BASE}) to.set(r, from.get(r));
-        byte[] xmm = new byte[16];
-        for (int i = 0; i < 16; i++) {
-            from.getXmm(i, xmm);
-            to.setXmm(i, xmm);
-        }
-        to.setMxcsr(from.getMxcsr());
-    }
-
     private long execve(GuestThread t, SyscallArgs a) {
         GuestProcess p = t.process;
         byte[] rawPath = GuestPaths.path(t, a.get(0));
         String path = GuestPaths.string(rawPath);
         // busybox re-executes itself through /proc/self/exe: that must be the guest's program, not the JVM.
-        String entry = p.fs.sandboxed() ? null : OpenCalls.procEntry(t, GuestPaths.AT_FDCWD, rawPath);
+        String entry = p.fs.sandboxed() ? null : GuestPaths.procEntry(t, AT_FDCWD, rawPath);
         if ("exe".equals(entry)) path = p.executable;
         return exec(t, path, a.get(1), a.get(2));
     }
-
-    private static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_EMPTY_PATH = 0x1000;
 
     /**
      * execveat(dirfd, path, argv, envp, flags): a path relative to {@code dirfd}, or with AT_EMPTY_PATH
@@ -263,11 +261,11 @@ public final class ForkExecCalls implements SyscallFamily {
         if (path.isEmpty()) {
             if ((flags & AT_EMPTY_PATH) == 0) throw Errno.ENOENT.fail();
             path = t.process.files.get(dirfd).path(); // EBADF for a bad fd
-        } else if (!path.startsWith("/") && dirfd != GuestPaths.AT_FDCWD) {
+        } else if (!path.startsWith("/") && dirfd != AT_FDCWD) {
             String dir = t.process.files.get(dirfd).path();
             path = (dir.endsWith("/") ? dir : dir + "/") + path;
         }
-        if (path == null || !path.startsWith("/") && dirfd != GuestPaths.AT_FDCWD) throw Errno.ENOENT.fail();
+        if (path == null || !path.startsWith("/") && dirfd != AT_FDCWD) throw Errno.ENOENT.fail();
         return exec(t, path, a.get(2), a.get(3));
     }
 
@@ -305,7 +303,7 @@ public final class ForkExecCalls implements SyscallFamily {
         old.close();
         fresh.attach(t.cpu);
         p.files.closeOnExecve();
-        dev.jlibos.kernel.signal.TimerCalls.release(p); // POSIX timers do not survive execve
+        p.timers().releasePosix(); // POSIX timers do not survive execve
         p.signals.resetForExec();
         t.signals.resetForExec();
         t.name = lastComponent(program.execFn());
@@ -444,17 +442,11 @@ public final class ForkExecCalls implements SyscallFamily {
 
     /** A stop or continuation of live child {@code c} that wait has not reported yet, or null. */
     private static Report jobReport(GuestProcess c, int options, boolean consume) {
-        synchronized (c.jobControl) {
-            // A dying process (SIGKILL while stopped) is not stopped any more: its end is what counts.
-            if ((options & WSTOPPED) != 0 && c.stopped && c.stopReport != 0 && !c.exited()) {
-                int sig = c.stopReport;
-                if (consume) c.stopReport = 0;
-                return new Report(c, Report.STOPPED, sig);
-            }
-            if ((options & WCONTINUED) != 0 && c.continuedReport) {
-                if (consume) c.continuedReport = false;
-                return new Report(c, Report.CONTINUED, dev.jlibos.signals.Signal.SIGCONT);
-            }
+        // A dying process (SIGKILL while stopped) is not stopped any more: its end is what counts.
+        int sig = (options & WSTOPPED) != 0 ? c.job().stopReport(c.exited(), consume) : 0;
+        if (sig != 0) return new Report(c, Report.STOPPED, sig);
+        if ((options & WCONTINUED) != 0 && c.job().continuedReport(consume)) {
+            return new Report(c, Report.CONTINUED, dev.jlibos.signals.Signal.SIGCONT);
         }
         return null;
     }

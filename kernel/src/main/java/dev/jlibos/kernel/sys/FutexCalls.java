@@ -2,12 +2,17 @@ package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.LinuxException;
+import dev.jlibos.core.abi.Timespec;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
+
+import static dev.jlibos.core.abi.Clocks.CLOCK_MONOTONIC;
+import static dev.jlibos.core.abi.Clocks.CLOCK_REALTIME;
+import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
 
 /**
  * futex(2) with real wait queues ({@link FutexTable}). Every operation runs under the process's
@@ -27,7 +32,9 @@ public final class FutexCalls implements SyscallFamily {
     @Override
     public void register(SyscallRegistry r) {
         r.partial(Sysno.FUTEX, "WAIT/WAIT_BITSET (timeouts, CLOCK_REALTIME), WAKE/WAKE_BITSET, REQUEUE, CMP_REQUEUE,"
-                + " WAKE_OP; shared futexes only between threads of one process; PI ops: ENOSYS", this::futex);
+                + " WAKE_OP; shared futexes only between threads of one process; PI ops: ENOSYS", this::futex)
+                        .traits(RESTARTABLE)
+                        .coveredBy("CProgramsTest[threads timedwait]"); // a mutex may never be contended
     }
 
     private long futex(GuestThread t, SyscallArgs a) {
@@ -85,9 +92,9 @@ public final class FutexCalls implements SyscallFamily {
     /** Relative timeout for FUTEX_WAIT, absolute deadline for FUTEX_WAIT_BITSET; NULL waits forever. */
     private static long waitTime(GuestThread t, int cmd, int op, long timeout) {
         if (timeout == 0) return Long.MAX_VALUE;
-        long value = TimeCalls.readTimespec(t.process.memory, timeout);
+        long value = Timespec.read(t.process.memory, timeout);
         if (cmd == FUTEX_WAIT) return value;
-        int clock = (op & FUTEX_CLOCK_REALTIME) != 0 ? TimeCalls.CLOCK_REALTIME : TimeCalls.CLOCK_MONOTONIC;
+        int clock = (op & FUTEX_CLOCK_REALTIME) != 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC;
         return Math.max(0, value - TimeCalls.now(t, clock));
     }
 

@@ -9,6 +9,9 @@ import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 
+import static dev.jlibos.kernel.syscall.Trait.SHIM_REFRESH;
+import static dev.jlibos.kernel.syscall.Trait.SHIM_SERVED;
+
 /** User and group identity (the get/set uid/gid family), with Linux's permission rules. */
 public final class IdentityCalls implements SyscallFamily {
     /** NGROUPS_MAX. */
@@ -16,18 +19,24 @@ public final class IdentityCalls implements SyscallFamily {
 
     @Override
     public void register(SyscallRegistry r) {
-        r.full(Sysno.GETUID, (t, a) -> creds(t).ruid);
-        r.full(Sysno.GETEUID, (t, a) -> creds(t).euid);
-        r.full(Sysno.GETGID, (t, a) -> creds(t).rgid);
-        r.full(Sysno.GETEGID, (t, a) -> creds(t).egid);
+        r.full(Sysno.GETUID, (t, a) -> creds(t).ruid).traits(SHIM_SERVED).coveredBy("CProgramsTest[signals]");
+        r.full(Sysno.GETEUID, (t, a) -> creds(t).euid).traits(SHIM_SERVED).coveredBy("CProgramsTest[process]");
+        r.full(Sysno.GETGID, (t, a) -> creds(t).rgid).traits(SHIM_SERVED).coveredBy("CProgramsTest[process]");
+        r.full(Sysno.GETEGID, (t, a) -> creds(t).egid).traits(SHIM_SERVED).coveredBy("CProgramsTest[process]");
         r.full(Sysno.GETRESUID, (t, a) -> writeTriple(t, a, creds(t).ruid, creds(t).euid, creds(t).suid));
         r.full(Sysno.GETRESGID, (t, a) -> writeTriple(t, a, creds(t).rgid, creds(t).egid, creds(t).sgid));
-        r.full(Sysno.SETUID, (t, a) -> { creds(t).setUid(a.i32(0)); return 0; });
-        r.full(Sysno.SETGID, (t, a) -> { creds(t).setGid(a.i32(0)); return 0; });
-        r.full(Sysno.SETREUID, (t, a) -> { creds(t).setResUid(a.i32(0), a.i32(1), -1); return 0; });
-        r.full(Sysno.SETREGID, (t, a) -> { creds(t).setResGid(a.i32(0), a.i32(1), -1); return 0; });
-        r.full(Sysno.SETRESUID, (t, a) -> { creds(t).setResUid(a.i32(0), a.i32(1), a.i32(2)); return 0; });
-        r.full(Sysno.SETRESGID, (t, a) -> { creds(t).setResGid(a.i32(0), a.i32(1), a.i32(2)); return 0; });
+        r.full(Sysno.SETUID, (t, a) -> { creds(t).setUid(a.i32(0)); return 0; }).traits(SHIM_REFRESH);
+        r.full(Sysno.SETGID, (t, a) -> { creds(t).setGid(a.i32(0)); return 0; }).traits(SHIM_REFRESH);
+        r.full(Sysno.SETREUID, (t, a) -> { creds(t).setResUid(a.i32(0), a.i32(1), -1); return 0; })
+                .traits(SHIM_REFRESH);
+        r.full(Sysno.SETREGID, (t, a) -> { creds(t).setResGid(a.i32(0), a.i32(1), -1); return 0; })
+                .traits(SHIM_REFRESH);
+        r.full(Sysno.SETRESUID, (t, a) -> { creds(t).setResUid(a.i32(0), a.i32(1), a.i32(2)); return 0; })
+                .traits(SHIM_REFRESH)
+                .coveredBy("CProgramsTest[kmlsites]");
+        r.full(Sysno.SETRESGID, (t, a) -> { creds(t).setResGid(a.i32(0), a.i32(1), a.i32(2)); return 0; })
+                .traits(SHIM_REFRESH)
+                .coveredBy("CProgramsTest[kmlsites]");
         r.full(Sysno.SETFSUID, this::setfsuid);
         r.full(Sysno.SETFSGID, this::setfsgid);
         r.full(Sysno.GETGROUPS, this::getgroups);

@@ -1,12 +1,14 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.abi.Timespec;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.ResourceLimits;
 import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.signals.InterruptibleSleep;
 import dev.jlibos.signals.Signal;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FdTable;
@@ -18,7 +20,7 @@ import java.util.List;
 
 /**
  * Waiting for readiness of many fds: poll, ppoll, select, pselect6. All of them ask every description
- * its {@link FileDescription#pollEvents()} and sleep in {@link Blocking} until one changes.
+ * its {@link FileDescription#pollEvents()} and sleep in {@link InterruptibleSleep} until one changes.
  */
 public final class PollCalls implements SyscallFamily {
     private static final int POLLFD_SIZE = 8, SIGSET_SIZE = 8;
@@ -33,11 +35,11 @@ public final class PollCalls implements SyscallFamily {
     public void register(SyscallRegistry r) {
         r.full(Sysno.POLL, (t, a) -> {
             int ms = a.i32(2);
-            return poll(t, a.get(0), a.get(1), Blocking.deadline(ms < 0 ? -1 : ms * 1_000_000L), t.signals.blocked());
-        });
-        r.full(Sysno.PPOLL, this::ppoll);
+            return poll(t, a.get(0), a.get(1), InterruptibleSleep.deadline(ms < 0 ? -1 : ms * 1_000_000L), t.signals.blocked());
+        }).coveredBy("CProgramsTest[events poll]");
+        r.full(Sysno.PPOLL, this::ppoll).coveredBy("CProgramsTest[events ppoll-signal]");
         r.full(Sysno.SELECT, this::select);
-        r.full(Sysno.PSELECT6, this::pselect6);
+        r.full(Sysno.PSELECT6, this::pselect6).coveredBy("CProgramsTest[events select]");
     }
 
     /** A temporary signal mask argument: null pointer means "keep the current mask". */
@@ -50,10 +52,10 @@ public final class PollCalls implements SyscallFamily {
     private long ppoll(GuestThread t, SyscallArgs a) {
         AddressSpace m = t.process.memory;
         long tsp = a.get(2);
-        long deadline = tsp == 0 ? Blocking.FOREVER : Blocking.deadline(TimeCalls.readTimespec(m, tsp));
+        long deadline = tsp == 0 ? InterruptibleSleep.FOREVER : InterruptibleSleep.deadline(Timespec.read(m, tsp));
         long mask = sigmask(t, a.get(3), a.get(4));
         try {
-            return Blocking.withSigmask(t, mask, () -> poll(t, a.get(0), a.get(1), deadline, mask));
+            return InterruptibleSleep.withSigmask(t, mask, () -> poll(t, a.get(0), a.get(1), deadline, mask));
         } finally {
             writeRemaining(m, tsp, deadline, NANOS);
         }
@@ -61,8 +63,8 @@ public final class PollCalls implements SyscallFamily {
 
     /** Linux's poll_select_finish: the timeout is updated with the time left (ppoll, select, pselect6). */
     private static void writeRemaining(AddressSpace m, long address, long deadline, long unitsPerSecond) {
-        if (address == 0 || deadline == Blocking.FOREVER) return;
-        long left = Blocking.remaining(deadline);
+        if (address == 0 || deadline == InterruptibleSleep.FOREVER) return;
+        long left = InterruptibleSleep.remaining(deadline);
         try {
             m.writeLong(address, left / NANOS);
             m.writeLong(address + 8, (left % NANOS) / (NANOS / unitsPerSecond));
@@ -92,7 +94,7 @@ public final class PollCalls implements SyscallFamily {
                 files[i] = null; // POLLNVAL
             }
         }
-        int ready = Blocking.awaitAny(t, distinct, deadline, mask, () -> {
+        int ready = InterruptibleSleep.awaitAny(t, distinct, deadline, mask, () -> {
             int count = 0;
             for (int i = 0; i < n; i++) {
                 int r = 0;
@@ -116,11 +118,11 @@ public final class PollCalls implements SyscallFamily {
     private long select(GuestThread t, SyscallArgs a) {
         AddressSpace m = t.process.memory;
         long tvp = a.get(4);
-        long deadline = Blocking.FOREVER;
+        long deadline = InterruptibleSleep.FOREVER;
         if (tvp != 0) {
             long sec = m.readLong(tvp), usec = m.readLong(tvp + 8);
             if (sec < 0 || usec < 0 || usec >= 1_000_000) throw Errno.EINVAL.fail();
-            deadline = Blocking.deadline(sec > Long.MAX_VALUE / NANOS - 1 ? -1 : sec * NANOS + usec * 1000);
+            deadline = InterruptibleSleep.deadline(sec > Long.MAX_VALUE / NANOS - 1 ? -1 : sec * NANOS + usec * 1000);
         }
         long d = deadline;
         try {
@@ -133,12 +135,12 @@ public final class PollCalls implements SyscallFamily {
     private long pselect6(GuestThread t, SyscallArgs a) {
         AddressSpace m = t.process.memory;
         long tsp = a.get(4);
-        long deadline = tsp == 0 ? Blocking.FOREVER : Blocking.deadline(TimeCalls.readTimespec(m, tsp));
+        long deadline = tsp == 0 ? InterruptibleSleep.FOREVER : InterruptibleSleep.deadline(Timespec.read(m, tsp));
         long mask = t.signals.blocked();
         if (a.get(5) != 0) mask = sigmask(t, m.readLong(a.get(5)), m.readLong(a.get(5) + 8));
         long effective = mask;
         try {
-            return Blocking.withSigmask(t, effective,
+            return InterruptibleSleep.withSigmask(t, effective,
                     () -> select(t, a.i32(0), a.get(1), a.get(2), a.get(3), deadline, effective));
         } finally {
             writeRemaining(m, tsp, deadline, NANOS);
@@ -167,7 +169,7 @@ public final class PollCalls implements SyscallFamily {
         }
         long[][] out = new long[3][words];
         int[] sets = {POLLIN_SET, POLLOUT_SET, POLLEX_SET};
-        int ready = Blocking.awaitAny(t, distinct, deadline, mask, () -> {
+        int ready = InterruptibleSleep.awaitAny(t, distinct, deadline, mask, () -> {
             int count = 0;
             for (int s = 0; s < 3; s++) java.util.Arrays.fill(out[s], 0);
             for (int fd = 0; fd < n; fd++) {

@@ -10,6 +10,8 @@ import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 
+import static dev.jlibos.kernel.syscall.Trait.SHIM_SERVED;
+
 /** Process lifetime and per-process state: exit, pids, TLS base, rlimits, thread bookkeeping. */
 public final class ProcessCalls implements SyscallFamily {
     private static final int ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004;
@@ -19,23 +21,25 @@ public final class ProcessCalls implements SyscallFamily {
 
     @Override
     public void register(SyscallRegistry r) {
-        r.full(Sysno.EXIT, this::exit);
-        r.full(Sysno.EXIT_GROUP, this::exitGroup);
-        r.full(Sysno.GETPID, (t, a) -> t.process.pid);
-        r.full(Sysno.GETPPID, (t, a) -> t.process.ppid);
-        r.full(Sysno.GETTID, (t, a) -> t.tid);
-        r.full(Sysno.SET_TID_ADDRESS, this::setTidAddress);
-        r.full(Sysno.SET_ROBUST_LIST, this::setRobustList);
+        r.full(Sysno.EXIT, this::exit).coveredBy("CProgramsTest[threads mutex]");
+        r.full(Sysno.EXIT_GROUP, this::exitGroup).coveredBy("CProgramsTest[stdio]");
+        r.full(Sysno.GETPID, (t, a) -> t.process.pid).traits(SHIM_SERVED).coveredBy("CProgramsTest[signals]");
+        r.full(Sysno.GETPPID, (t, a) -> t.process.ppid).coveredBy("CProgramsTest[process]");
+        r.full(Sysno.GETTID, (t, a) -> t.tid).coveredBy("CProgramsTest[signals]");
+        r.full(Sysno.SET_TID_ADDRESS, this::setTidAddress).coveredBy("CProgramsTest[stdio]");
+        r.full(Sysno.SET_ROBUST_LIST, this::setRobustList).coveredBy("CProgramsTest[stdio]");
         r.full(Sysno.GET_ROBUST_LIST, this::getRobustList);
-        r.errno(Sysno.RSEQ, Errno.ENOSYS, "restartable sequences are not offered; glibc runs without them");
-        r.partial(Sysno.ARCH_PRCTL, "FS/GS base and CPUID faulting query; ARCH_SET_CPUID is EINVAL", this::archPrctl);
+        r.errno(Sysno.RSEQ, Errno.ENOSYS, "restartable sequences are not offered; glibc runs without them")
+                .coveredBy("CProgramsTest[stdio]");
+        r.partial(Sysno.ARCH_PRCTL, "FS/GS base and CPUID faulting query; ARCH_SET_CPUID is EINVAL", this::archPrctl)
+                .coveredBy("CProgramsTest[stdio]");
         r.partial(Sysno.PRCTL, "PR_SET/GET_NAME, PDEATHSIG, DUMPABLE, NO_NEW_PRIVS, CHILD_SUBREAPER,"
-                + " GET_SECCOMP; other options EINVAL", this::prctl);
-        r.full(Sysno.PRLIMIT64, this::prlimit64);
-        r.full(Sysno.GETPGRP, (t, a) -> t.process.pgid);
+                + " GET_SECCOMP; other options EINVAL", this::prctl).coveredBy("CProgramsTest[process]");
+        r.full(Sysno.PRLIMIT64, this::prlimit64).coveredBy("CProgramsTest[stdio]");
+        r.full(Sysno.GETPGRP, (t, a) -> t.process.pgid).coveredBy("CProgramsTest[sched]");
         r.partial(Sysno.GETPGID, "this process only", (t, a) -> self(t, a.i32(0)).pgid);
         r.partial(Sysno.GETSID, "this process only", (t, a) -> self(t, a.i32(0)).sid);
-        r.partial(Sysno.SETPGID, "this process only", this::setpgid);
+        r.partial(Sysno.SETPGID, "this process only", this::setpgid).coveredBy("CProgramsTest[jobctl tstp]");
         r.full(Sysno.SETSID, this::setsid);
         r.full(Sysno.GETRLIMIT, this::getrlimit);
         r.full(Sysno.SETRLIMIT, this::setrlimit);
@@ -188,7 +192,7 @@ public final class ProcessCalls implements SyscallFamily {
             long hard = t.process.memory.readLong(newLimit + 8);
             limits.update(resource, soft, hard, t.process.credentials.euid == 0);
             applyFileLimit(t.process, resource);
-            if (resource == ResourceLimits.CPU) dev.jlibos.kernel.signal.CpuTimeLimits.limitChanged(t);
+            if (resource == ResourceLimits.CPU) CpuTimeLimits.limitChanged(t);
         }
         if (oldLimit != 0) {
             t.process.memory.writeLong(oldLimit, oldSoft);
@@ -212,7 +216,7 @@ public final class ProcessCalls implements SyscallFamily {
         long hard = t.process.memory.readLong(a.get(1) + 8);
         t.process.limits.update(resource, soft, hard, t.process.credentials.euid == 0);
         applyFileLimit(t.process, resource);
-        if (resource == ResourceLimits.CPU) dev.jlibos.kernel.signal.CpuTimeLimits.limitChanged(t);
+        if (resource == ResourceLimits.CPU) CpuTimeLimits.limitChanged(t);
         return 0;
     }
 

@@ -8,6 +8,7 @@ import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
+import dev.jlibos.vfs.proc.Cpus;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,16 +30,18 @@ public final class SchedulingCalls implements SyscallFamily {
 
     @Override
     public void register(SyscallRegistry r) {
-        r.partial(Sysno.GETPRIORITY, "nice values of guest threads (PRIO_USER sees guest processes only)", this::getpriority);
+        r.partial(Sysno.GETPRIORITY, "nice values of guest threads (PRIO_USER sees guest processes only)", this::getpriority)
+                .coveredBy("CProgramsTest[sched]");
         r.partial(Sysno.SETPRIORITY, "recorded per thread with Linux's EPERM/EACCES/RLIMIT_NICE rules; the host"
                 + " does not schedule by them", this::setpriority);
-        r.partial(Sysno.IOPRIO_GET, "values of guest threads (WHO_USER sees guest processes only)", this::ioprioGet);
+        r.partial(Sysno.IOPRIO_GET, "values of guest threads (WHO_USER sees guest processes only)", this::ioprioGet)
+                .coveredBy("CProgramsTest[sched]");
         r.partial(Sysno.IOPRIO_SET, "recorded per thread with Linux's checks; host I/O is not prioritised",
-                this::ioprioSet);
+                this::ioprioSet).coveredBy("CProgramsTest[sched]");
         r.partial(Sysno.SCHED_GETAFFINITY, "the thread's mask over the CPUs jlibos reports (0..N-1, N as the JVM's)",
-                this::schedGetaffinity);
+                this::schedGetaffinity).coveredBy("CProgramsTest[sched]");
         r.partial(Sysno.SCHED_SETAFFINITY, "recorded per thread, validated against the reported CPUs; the host"
-                + " does not pin guest threads", this::schedSetaffinity);
+                + " does not pin guest threads", this::schedSetaffinity).coveredBy("CProgramsTest[sched]");
     }
 
     // ---- targets -------------------------------------------------------------------------------------

@@ -5,89 +5,86 @@ import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.core.mem.Longs;
 import dev.jlibos.kernel.GuestThread;
-import dev.jlibos.kernel.Kernel;
 import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.signals.InterruptibleSleep;
 import dev.jlibos.signals.SigInfo;
 import dev.jlibos.signals.Signal;
 import dev.jlibos.syscalls.Sysno;
-import dev.jlibos.vfs.FdTable;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.HostFs;
-import dev.jlibos.vfs.mount.Location;
-import dev.jlibos.vfs.StatLayout;
 import dev.jlibos.vfs.event.Poll;
+import dev.jlibos.vfs.net.ControlMessages;
 import dev.jlibos.vfs.net.HostSocket;
 import dev.jlibos.vfs.net.Socket;
+import dev.jlibos.vfs.net.UnixNames;
 import dev.jlibos.vfs.net.UnixNamespace;
 import dev.jlibos.vfs.net.UnixSocket;
 
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
+
+import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
 
 /**
  * The socket syscalls. AF_UNIX sockets live in the JVM ({@link UnixSocket}); AF_INET and AF_INET6 are
  * offloaded to the host's network stack ({@link HostSocket}). Every call that can wait goes through
- * {@link Blocking}, honouring O_NONBLOCK, MSG_DONTWAIT and SO_RCVTIMEO/SO_SNDTIMEO.
+ * {@link InterruptibleSleep}, honouring O_NONBLOCK, MSG_DONTWAIT and SO_RCVTIMEO/SO_SNDTIMEO.
  *
- * <p>AF_UNIX path names: bind creates the socket file on the host (mknod S_IFSOCK, so it shows in
- * listings and bind on an existing path fails with EADDRINUSE), and the machine-wide
+ * <p>AF_UNIX path names ({@link UnixNames}): bind creates the socket file on the host (mknod S_IFSOCK, so
+ * it shows in listings and bind on an existing path fails with EADDRINUSE), and the machine-wide
  * {@link UnixNamespace} maps the file's (device, inode) to the bound socket; connect stats the path
  * and looks the inode up, as Linux does.
  */
 public final class SocketCalls implements SyscallFamily {
-    private static final int SOCKADDR_UN_SIZE = 110, SUN_PATH = 2;
-    private static final int MSGHDR_SIZE = 56, CMSG_HEADER = 16;
-    private static final int SCM_RIGHTS = 1, SCM_CREDENTIALS = 2;
-    /** SCM_MAX_FD: files one message may carry. */
-    private static final int SCM_MAX_FD = 253;
-    private static final int S_IFSOCK = 0140000, AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final int MSGHDR_SIZE = 56;
     private static final int IOV_MAX = 1024, CHUNK = HostFs.CHUNK;
-    private static final Map<Kernel, UnixNamespace> NAMESPACES = new WeakHashMap<>();
 
     @Override
     public void register(SyscallRegistry r) {
         r.partial(Sysno.SOCKET, "AF_UNIX (in the JVM), AF_INET and AF_INET6 (host sockets); other families EAFNOSUPPORT",
-                this::socket);
-        r.partial(Sysno.SOCKETPAIR, "AF_UNIX only, as Linux", this::socketpair);
-        r.full(Sysno.BIND, this::bind);
+                this::socket).coveredBy("CProgramsTest[sockets unix-path]");
+        r.partial(Sysno.SOCKETPAIR, "AF_UNIX only, as Linux", this::socketpair)
+                .coveredBy("CProgramsTest[sockets socketpair]");
+        r.full(Sysno.BIND, this::bind).coveredBy("CProgramsTest[sockets unix-path]");
         r.full(Sysno.LISTEN, (t, a) -> {
             socket(t, a.i32(0)).listen(Math.min(Math.max(a.i32(1), 0), 4096));
             return 0;
-        });
-        r.full(Sysno.ACCEPT, (t, a) -> accept(t, a.i32(0), a.get(1), a.get(2), 0));
-        r.full(Sysno.ACCEPT4, (t, a) -> accept(t, a.i32(0), a.get(1), a.get(2), a.i32(3)));
-        r.full(Sysno.CONNECT, this::connect);
-        r.full(Sysno.SENDTO, this::sendto);
-        r.full(Sysno.RECVFROM, this::recvfrom);
+        }).coveredBy("CProgramsTest[sockets unix-path]");
+        r.full(Sysno.ACCEPT, (t, a) -> accept(t, a.i32(0), a.get(1), a.get(2), 0))
+                .traits(RESTARTABLE)
+                .coveredBy("CProgramsTest[sockets unix-path]");
+        r.full(Sysno.ACCEPT4, (t, a) -> accept(t, a.i32(0), a.get(1), a.get(2), a.i32(3)))
+                .traits(RESTARTABLE)
+                .coveredBy("CProgramsTest[sockets tcp]");
+        r.full(Sysno.CONNECT, this::connect).coveredBy("CProgramsTest[sockets unix-path]");
+        r.full(Sysno.SENDTO, this::sendto).traits(RESTARTABLE).coveredBy("CProgramsTest[sockets socketpair]");
+        r.full(Sysno.RECVFROM, this::recvfrom).traits(RESTARTABLE).coveredBy("CProgramsTest[sockets socketpair]");
         r.partial(Sysno.SENDMSG, "control messages: SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX; none on host sockets",
-                this::sendmsg);
+                this::sendmsg).traits(RESTARTABLE).coveredBy("CProgramsTest[sockets scm-rights]");
         r.partial(Sysno.RECVMSG, "control messages: SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX; none from host sockets",
-                this::recvmsg);
+                this::recvmsg).traits(RESTARTABLE).coveredBy("CProgramsTest[sockets scm-rights]");
         r.full(Sysno.SHUTDOWN, (t, a) -> {
             socket(t, a.i32(0)).shutdown(a.i32(1));
             return 0;
-        });
+        }).coveredBy("CProgramsTest[sockets socketpair]");
         r.full(Sysno.GETSOCKNAME, (t, a) -> {
             writeAddress(t, a.get(1), a.get(2), socket(t, a.i32(0)).localAddress());
             return 0;
-        });
+        }).coveredBy("CProgramsTest[sockets socketpair]");
         r.full(Sysno.GETPEERNAME, (t, a) -> {
             writeAddress(t, a.get(1), a.get(2), socket(t, a.i32(0)).peerAddress());
             return 0;
-        });
-        r.partial(Sysno.GETSOCKOPT, "AF_UNIX: the SOL_SOCKET options; host sockets: all, from the host", this::getsockopt);
-        r.partial(Sysno.SETSOCKOPT, "AF_UNIX: the SOL_SOCKET options; host sockets: all, on the host", this::setsockopt);
+        }).coveredBy("CProgramsTest[sockets tcp]");
+        r.partial(Sysno.GETSOCKOPT, "AF_UNIX: the SOL_SOCKET options; host sockets: all, from the host", this::getsockopt)
+                .coveredBy("CProgramsTest[sockets socketpair]");
+        r.partial(Sysno.SETSOCKOPT, "AF_UNIX: the SOL_SOCKET options; host sockets: all, on the host", this::setsockopt)
+                .coveredBy("CProgramsTest[sockets tcp]");
     }
 
     static UnixNamespace namespace(GuestThread t) {
-        synchronized (NAMESPACES) {
-            return NAMESPACES.computeIfAbsent(t.kernel(), k -> new UnixNamespace());
-        }
+        return t.kernel().machineState(UnixNamespace.class, UnixNamespace::new);
     }
 
     private static Socket socket(GuestThread t, int fd) {
@@ -173,99 +170,19 @@ public final class SocketCalls implements SyscallFamily {
     }
 
     /** An AF_UNIX name: the abstract name or path, and the address getsockname will show. */
-    private record UnixName(byte[] abstractName, byte[] path, byte[] address) {
-    }
-
-    private static UnixName unixName(byte[] raw) {
-        if (raw.length < SUN_PATH || (raw[0] | raw[1] << 8) != Socket.AF_UNIX) throw Errno.EINVAL.fail();
-        if (raw.length > SOCKADDR_UN_SIZE) throw Errno.EINVAL.fail();
-        if (raw.length == SUN_PATH) return new UnixName(null, null, raw);
-        if (raw[SUN_PATH] == 0) {
-            return new UnixName(java.util.Arrays.copyOfRange(raw, SUN_PATH + 1, raw.length), null, raw);
-        }
-        int end = SUN_PATH;
-        while (end < raw.length && raw[end] != 0) end++;
-        byte[] path = java.util.Arrays.copyOfRange(raw, SUN_PATH, end);
-        byte[] address = java.util.Arrays.copyOf(raw, end + 1); // with its NUL, as unix_getname reports
-        return new UnixName(null, path, address);
-    }
-
-    private static Object fileKey(byte[] stat) {
-        return UnixNamespace.fileKey(Longs.fromBytes(stat, 0), Longs.fromBytes(stat, 8));
-    }
-
     private long bind(GuestThread t, SyscallArgs a) {
         Socket s = socket(t, a.i32(0));
         byte[] raw = readAddress(t, a.get(1), a.i32(2));
-        if (!(s instanceof UnixSocket u)) {
-            s.bind(raw);
-            return 0;
-        }
-        UnixName name = unixName(raw);
-        if (u.bound()) throw Errno.EINVAL.fail();
-        if (name.path() != null) {
-            HostFs host = t.process.fs.host;
-            // The socket file is created where the guest's path leads (in a sandbox: by the walker).
-            try (Location l = GuestPaths.locate(t, GuestPaths.AT_FDCWD, name.path(), false)) {
-                if (l.sandboxed() && l.exists) throw Errno.EADDRINUSE.fail();
-                l.requireWritable();
-                try {
-                    host.mknodat(l.dirFd(), l.name(), S_IFSOCK | 0777, 0, t.process.fs.umask);
-                } catch (LinuxException e) {
-                    throw e.errno() == Errno.EEXIST ? Errno.EADDRINUSE.fail() : e;
-                }
-                u.bind(fileKey(host.fstatat(l.dirFd(), l.name(), AT_SYMLINK_NOFOLLOW)), name.address());
-            }
-        } else if (name.abstractName() != null) {
-            u.bind(UnixNamespace.abstractKey(name.abstractName()), name.address());
-        } else {
-            autobind(t, u);
-        }
+        if (s instanceof UnixSocket u) UnixNames.bind(t, namespace(t), u, raw);
+        else s.bind(raw);
         return 0;
-    }
-
-    /** Binding to an empty name picks an unused abstract name of five hex digits (unix_autobind). */
-    private static void autobind(GuestThread t, UnixSocket u) {
-        UnixNamespace ns = namespace(t);
-        for (int i = 0; i < 0x100000; i++) {
-            byte[] name = String.format("%05x", (int) (Math.random() * 0x100000)).getBytes();
-            Object key = UnixNamespace.abstractKey(name);
-            if (ns.contains(key)) continue;
-            byte[] address = new byte[SUN_PATH + 1 + name.length];
-            address[0] = Socket.AF_UNIX;
-            System.arraycopy(name, 0, address, SUN_PATH + 1, name.length);
-            try {
-                u.bind(key, address);
-                return;
-            } catch (LinuxException e) {
-                if (e.errno() != Errno.EADDRINUSE) throw e;
-            }
-        }
-        throw Errno.ENOSPC.fail();
-    }
-
-    /** The socket an AF_UNIX address names: ENOENT for a missing path, ECONNREFUSED if nobody listens. */
-    private static UnixSocket resolve(GuestThread t, byte[] raw) {
-        UnixName name = unixName(raw);
-        UnixNamespace ns = namespace(t);
-        if (name.abstractName() != null) return ns.lookup(UnixNamespace.abstractKey(name.abstractName()));
-        if (name.path() == null || name.path().length == 0) throw Errno.EINVAL.fail();
-        HostFs host = t.process.fs.host;
-        byte[] stat;
-        try (Location l = GuestPaths.locate(t, GuestPaths.AT_FDCWD, name.path(), true)) {
-            l.requireExists();
-            if (l.synthetic != null) throw Errno.ECONNREFUSED.fail();
-            stat = host.fstatat(l.dirFd(), l.name(), l.hostFlags(0, AT_SYMLINK_NOFOLLOW));
-        }
-        if ((StatLayout.mode(stat) & StatLayout.S_IFMT) != S_IFSOCK) throw Errno.ECONNREFUSED.fail();
-        return ns.lookup(fileKey(stat));
     }
 
     private long connect(GuestThread t, SyscallArgs a) {
         Socket s = socket(t, a.i32(0));
         byte[] raw = readAddress(t, a.get(1), a.i32(2));
         if (s instanceof UnixSocket u) {
-            u.connect(resolve(t, raw));
+            u.connect(UnixNames.resolve(t, namespace(t), raw));
             return 0;
         }
         try {
@@ -276,7 +193,7 @@ public final class SocketCalls implements SyscallFamily {
         }
         // A blocking connect waits for the handshake; a signal leaves it going on (EINTR), as on Linux.
         long timeout = s.timeout(true);
-        if (!Blocking.awaitReady(t, s, Poll.OUT, Blocking.deadline(timeout))) throw Errno.EINPROGRESS.fail();
+        if (!InterruptibleSleep.awaitReady(t, s, Poll.OUT, InterruptibleSleep.deadline(timeout))) throw Errno.EINPROGRESS.fail();
         s.finishConnect();
         return 0;
     }
@@ -284,7 +201,7 @@ public final class SocketCalls implements SyscallFamily {
     private long accept(GuestThread t, int fd, long address, long lengthAddress, int flags) {
         if ((flags & ~(Socket.SOCK_NONBLOCK | Socket.SOCK_CLOEXEC)) != 0) throw Errno.EINVAL.fail();
         Socket s = socket(t, fd);
-        Socket accepted = Blocking.retrying(t, s, Poll.IN, s.timeout(false), s.nonBlocking(), () -> s.accept(flags));
+        Socket accepted = InterruptibleSleep.retrying(t, s, Poll.IN, s.timeout(false), s.nonBlocking(), () -> s.accept(flags));
         int newFd = install(t, accepted, flags);
         if (address != 0) {
             try {
@@ -317,27 +234,11 @@ public final class SocketCalls implements SyscallFamily {
         long iovLength = Longs.fromBytes(hdr, 24), controlLength = Longs.fromBytes(hdr, 40);
         byte[] to = name != 0 && nameLength > 0 ? readAddress(t, name, nameLength) : null;
         byte[] data = gather(m, iov, iovLength);
-        List<FileDescription> rights = new ArrayList<>();
+        List<FileDescription> rights = List.of();
         if (control != 0 && controlLength > 0) {
             if (!(s instanceof UnixSocket)) throw Errno.EINVAL.fail();
             if (controlLength > 65536) throw Errno.ENOBUFS.fail();
-            byte[] c = m.read(control, (int) controlLength);
-            for (int off = 0; off + CMSG_HEADER <= c.length; ) {
-                long len = Longs.fromBytes(c, off);
-                int level = (int) Longs.fromBytes(c, off + 8, 4), type = (int) Longs.fromBytes(c, off + 12, 4);
-                if (len < CMSG_HEADER || off + len > c.length) throw Errno.EINVAL.fail();
-                if (level != Socket.SOL_SOCKET) throw Errno.EINVAL.fail();
-                if (type == SCM_RIGHTS) {
-                    int count = (int) (len - CMSG_HEADER) / 4;
-                    if (count + rights.size() > SCM_MAX_FD) throw Errno.EINVAL.fail();
-                    for (int i = 0; i < count; i++) {
-                        rights.add(t.process.files.get((int) Longs.fromBytes(c, off + CMSG_HEADER + 4 * i, 4)));
-                    }
-                } else if (type != SCM_CREDENTIALS) {
-                    throw Errno.EINVAL.fail();
-                }
-                off += (int) ((len + 7) & ~7L);
-            }
+            rights = ControlMessages.rights(m.read(control, (int) controlLength), t.process.files);
         }
         return send(t, s, data, a.i32(2), to, rights);
     }
@@ -360,7 +261,7 @@ public final class SocketCalls implements SyscallFamily {
      */
     private long send(GuestThread t, Socket s, byte[] data, int flags, byte[] to, List<FileDescription> rights) {
         boolean nonBlocking = s.nonBlocking() || (flags & Socket.MSG_DONTWAIT) != 0;
-        UnixSocket target = s instanceof UnixSocket && to != null && s.type() == Socket.SOCK_DGRAM ? resolve(t, to) : null;
+        UnixSocket target = s instanceof UnixSocket && to != null && s.type() == Socket.SOCK_DGRAM ? UnixNames.resolve(t, namespace(t), to) : null;
         Socket.Credentials creds = credentials(t);
         long timeout = s.timeout(true);
         int done = 0;
@@ -368,7 +269,7 @@ public final class SocketCalls implements SyscallFamily {
             do {
                 int from = done;
                 List<FileDescription> passed = from == 0 ? rights : List.of();
-                done += Blocking.retrying(t, s, Poll.OUT, timeout, nonBlocking, () -> target != null
+                done += InterruptibleSleep.retrying(t, s, Poll.OUT, timeout, nonBlocking, () -> target != null
                         ? ((UnixSocket) s).sendTo(target, data, from, data.length - from, passed, creds)
                         : s.send(data, from, data.length - from, flags & ~Socket.MSG_DONTWAIT, to, passed, creds));
             } while (done < data.length && s.type() == Socket.SOCK_STREAM && !nonBlocking);
@@ -390,7 +291,7 @@ public final class SocketCalls implements SyscallFamily {
         boolean nonBlocking = s.nonBlocking() || (flags & Socket.MSG_DONTWAIT) != 0;
         long timeout = s.timeout(false);
         int f = flags & ~(Socket.MSG_DONTWAIT | Socket.MSG_WAITALL);
-        Socket.Message m = Blocking.retrying(t, s, Poll.IN, timeout, nonBlocking, () -> s.receive(max, f));
+        Socket.Message m = InterruptibleSleep.retrying(t, s, Poll.IN, timeout, nonBlocking, () -> s.receive(max, f));
         if ((flags & Socket.MSG_WAITALL) == 0 || s.type() != Socket.SOCK_STREAM || (flags & Socket.MSG_PEEK) != 0) {
             return m;
         }
@@ -399,7 +300,7 @@ public final class SocketCalls implements SyscallFamily {
         while (all.size() < max && m.data().length > 0 && m.rights().isEmpty()) {
             int want = max - all.size();
             try {
-                m = Blocking.retrying(t, s, Poll.IN, timeout, nonBlocking, () -> s.receive(want, f));
+                m = InterruptibleSleep.retrying(t, s, Poll.IN, timeout, nonBlocking, () -> s.receive(want, f));
             } catch (LinuxException e) {
                 break;
             }
@@ -456,37 +357,11 @@ public final class SocketCalls implements SyscallFamily {
             m.write(name, from, 0, Math.min(Math.max(room, 0), from.length));
             m.writeInt(msg + 8, from.length);
         }
-        ByteArrayOutputStream cmsgs = new ByteArrayOutputStream();
-        if (s instanceof UnixSocket u && u.passCredentials()) {
-            Socket.Credentials c = got.credentials() != null ? got.credentials() : new Socket.Credentials(0, 65534, 65534);
-            byte[] cm = new byte[32];
-            Longs.put(cm, 0, CMSG_HEADER + 12, 8);
-            Longs.put(cm, 8, Socket.SOL_SOCKET, 4);
-            Longs.put(cm, 12, SCM_CREDENTIALS, 4);
-            Longs.put(cm, 16, c.pid(), 4);
-            Longs.put(cm, 20, c.uid(), 4);
-            Longs.put(cm, 24, c.gid(), 4);
-            if (cmsgs.size() + 28 <= controlLength) cmsgs.write(cm, 0, (int) Math.min(32, controlLength - cmsgs.size()));
-            else msgFlags |= Socket.MSG_CTRUNC;
-        }
-        if (!got.rights().isEmpty()) {
-            long room = control == 0 ? 0 : controlLength - cmsgs.size();
-            int fit = (int) Math.max(0, Math.min(got.rights().size(), (room - CMSG_HEADER) / 4));
-            if (fit < got.rights().size()) msgFlags |= Socket.MSG_CTRUNC;
-            boolean cloexec = (flags & Socket.MSG_CMSG_CLOEXEC) != 0;
-            FdTable files = t.process.files;
-            if (fit > 0) {
-                byte[] cm = new byte[CMSG_HEADER + 4 * fit];
-                Longs.put(cm, 0, cm.length, 8);
-                Longs.put(cm, 8, Socket.SOL_SOCKET, 4);
-                Longs.put(cm, 12, SCM_RIGHTS, 4);
-                for (int i = 0; i < fit; i++) Longs.put(cm, CMSG_HEADER + 4 * i, files.install(got.rights().get(i), cloexec), 4);
-                cmsgs.writeBytes(cm);
-                while (cmsgs.size() % 8 != 0 && cmsgs.size() < room + (controlLength - room)) cmsgs.write(0);
-            }
-            dropRights(got.rights());
-        }
-        byte[] c = cmsgs.toByteArray();
+        ControlMessages.Encoded cmsgs = ControlMessages.encode(got, s instanceof UnixSocket u && u.passCredentials(),
+                control == 0, controlLength, (flags & Socket.MSG_CMSG_CLOEXEC) != 0, t.process.files);
+        dropRights(got.rights());
+        if (cmsgs.truncated()) msgFlags |= Socket.MSG_CTRUNC;
+        byte[] c = cmsgs.bytes();
         int written = (int) Math.min(c.length, controlLength);
         if (control != 0 && written > 0) m.write(control, c, 0, written);
         m.writeLong(msg + 40, written);

@@ -1,6 +1,7 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.abi.Timespec;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.syscall.SyscallArgs;
@@ -12,12 +13,21 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 
+import static dev.jlibos.core.abi.Clocks.CLOCK_BOOTTIME;
+import static dev.jlibos.core.abi.Clocks.CLOCK_BOOTTIME_ALARM;
+import static dev.jlibos.core.abi.Clocks.CLOCK_MONOTONIC;
+import static dev.jlibos.core.abi.Clocks.CLOCK_MONOTONIC_COARSE;
+import static dev.jlibos.core.abi.Clocks.CLOCK_MONOTONIC_RAW;
+import static dev.jlibos.core.abi.Clocks.CLOCK_PROCESS_CPUTIME_ID;
+import static dev.jlibos.core.abi.Clocks.CLOCK_REALTIME;
+import static dev.jlibos.core.abi.Clocks.CLOCK_REALTIME_ALARM;
+import static dev.jlibos.core.abi.Clocks.CLOCK_REALTIME_COARSE;
+import static dev.jlibos.core.abi.Clocks.CLOCK_TAI;
+import static dev.jlibos.core.abi.Clocks.CLOCK_THREAD_CPUTIME_ID;
+import static dev.jlibos.core.abi.Clocks.TIMER_ABSTIME;
+
 /** Clocks and sleeping: clock_gettime/getres, gettimeofday, time, nanosleep, clock_nanosleep. */
 public final class TimeCalls implements SyscallFamily {
-    static final int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3,
-            CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7,
-            CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11;
-    private static final int TIMER_ABSTIME = 1;
     private static final long NANOS = 1_000_000_000L;
     /** Linux's coarse clocks tick with the scheduler (CONFIG_HZ=250 on Debian): 4 ms resolution. */
     private static final long COARSE_RESOLUTION = 4_000_000L;
@@ -96,32 +106,6 @@ public final class TimeCalls implements SyscallFamily {
         return t.process.determinism != null ? t.process.determinism.elapsed() : THREADS.getCurrentThreadCpuTime();
     }
 
-    private static void writeTimespec(AddressSpace m, long address, long nanos) {
-        m.writeLong(address, Math.floorDiv(nanos, NANOS));
-        m.writeLong(address + 8, Math.floorMod(nanos, NANOS));
-    }
-
-    /**
-     * struct itimerspec (it_interval, then it_value) from {value, interval} in ns, written in one piece
-     * (EFAULT before any byte changes): timer_settime/gettime and timerfd_settime/gettime share it.
-     */
-    public static void writeItimerspec(AddressSpace m, long address, long[] valueAndInterval) {
-        byte[] b = new byte[32];
-        dev.jlibos.core.mem.Longs.put(b, 0, valueAndInterval[1] / NANOS, 8);
-        dev.jlibos.core.mem.Longs.put(b, 8, valueAndInterval[1] % NANOS, 8);
-        dev.jlibos.core.mem.Longs.put(b, 16, valueAndInterval[0] / NANOS, 8);
-        dev.jlibos.core.mem.Longs.put(b, 24, valueAndInterval[0] % NANOS, 8);
-        m.write(address, b);
-    }
-
-    /** Reads a struct timespec, EINVAL if tv_nsec is out of range or tv_sec negative (as nanosleep). */
-    public static long readTimespec(AddressSpace m, long address) {
-        long sec = m.readLong(address), nsec = m.readLong(address + 8);
-        if (nsec < 0 || nsec >= NANOS || sec < 0) throw Errno.EINVAL.fail();
-        if (sec > Long.MAX_VALUE / NANOS - 1) return Long.MAX_VALUE;
-        return sec * NANOS + nsec;
-    }
-
     private static final int RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
     /** USER_HZ: the unit of times(2). */
     private static final long CLOCK_TICKS = 100;
@@ -151,7 +135,7 @@ public final class TimeCalls implements SyscallFamily {
 
     private long clockGettime(GuestThread t, SyscallArgs a) {
         long nanos = now(t, a.i32(0));
-        writeTimespec(t.process.memory, a.get(1), nanos);
+        Timespec.write(t.process.memory, a.get(1), nanos);
         return 0;
     }
 
@@ -159,7 +143,7 @@ public final class TimeCalls implements SyscallFamily {
         int clock = a.i32(0);
         now(t, clock); // validates the id
         long res = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE ? COARSE_RESOLUTION : 1;
-        if (a.get(1) != 0) writeTimespec(t.process.memory, a.get(1), res);
+        if (a.get(1) != 0) Timespec.write(t.process.memory, a.get(1), res);
         return 0;
     }
 
@@ -184,10 +168,10 @@ public final class TimeCalls implements SyscallFamily {
     }
 
     private long nanosleep(GuestThread t, SyscallArgs a) {
-        long duration = readTimespec(t.process.memory, a.get(0));
+        long duration = Timespec.read(t.process.memory, a.get(0));
         long left = sleep(t, duration);
         if (left > 0) {
-            if (a.get(1) != 0) writeTimespec(t.process.memory, a.get(1), left);
+            if (a.get(1) != 0) Timespec.write(t.process.memory, a.get(1), left);
             throw Errno.EINTR.fail();
         }
         return 0;
@@ -197,11 +181,11 @@ public final class TimeCalls implements SyscallFamily {
         int clock = a.i32(0), flags = a.i32(1);
         if (clock == CLOCK_THREAD_CPUTIME_ID) throw Errno.EINVAL.fail();
         long now = now(t, clock);
-        long value = readTimespec(t.process.memory, a.get(2));
+        long value = Timespec.read(t.process.memory, a.get(2));
         boolean absolute = (flags & TIMER_ABSTIME) != 0;
         long left = sleep(t, absolute ? value - now : value);
         if (left > 0) {
-            if (!absolute && a.get(3) != 0) writeTimespec(t.process.memory, a.get(3), left);
+            if (!absolute && a.get(3) != 0) Timespec.write(t.process.memory, a.get(3), left);
             throw Errno.EINTR.fail();
         }
         return 0;

@@ -6,9 +6,12 @@ import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FileDescription;
+import dev.jlibos.vfs.GuestPaths;
 import dev.jlibos.vfs.mount.Location;
 
 import java.nio.charset.StandardCharsets;
+
+import static dev.jlibos.core.abi.At.AT_FDCWD;
 
 /**
  * Extended attributes, offloaded to the host files they belong to (ls -l asks for ACLs and SELinux
@@ -26,13 +29,17 @@ public final class XattrCalls implements SyscallFamily {
 
     @Override
     public void register(SyscallRegistry r) {
-        r.full(Sysno.SETXATTR, (t, a) -> withPath(t, a.get(0), true, true, p -> set(t, SETXATTR, p, a)));
-        r.full(Sysno.LSETXATTR, (t, a) -> withPath(t, a.get(0), false, true, p -> set(t, LSETXATTR, p, a)));
+        r.full(Sysno.SETXATTR, (t, a) -> withPath(t, a.get(0), true, true, p -> set(t, SETXATTR, p, a)))
+                .coveredBy("CProgramsTest[fileops]");
+        r.full(Sysno.LSETXATTR, (t, a) -> withPath(t, a.get(0), false, true, p -> set(t, LSETXATTR, p, a)))
+                .coveredBy("CProgramsTest[fileops]");
         r.full(Sysno.FSETXATTR, (t, a) -> set(t, FSETXATTR, writableFd(t, a.i32(0)), a));
-        r.full(Sysno.REMOVEXATTR, (t, a) -> withPath(t, a.get(0), true, true, p -> remove(t, REMOVEXATTR, p, a.get(1))));
+        r.full(Sysno.REMOVEXATTR, (t, a) -> withPath(t, a.get(0), true, true, p -> remove(t, REMOVEXATTR, p, a.get(1))))
+                .coveredBy("CProgramsTest[fileops]");
         r.full(Sysno.LREMOVEXATTR, (t, a) -> withPath(t, a.get(0), false, true, p -> remove(t, LREMOVEXATTR, p, a.get(1))));
         r.full(Sysno.FREMOVEXATTR, (t, a) -> remove(t, FREMOVEXATTR, writableFd(t, a.i32(0)), a.get(1)));
-        r.full(Sysno.GETXATTR, (t, a) -> withPath(t, a.get(0), true, p -> get(t, GETXATTR, p, a.get(1), a.get(2), a.get(3))));
+        r.full(Sysno.GETXATTR, (t, a) -> withPath(t, a.get(0), true, p -> get(t, GETXATTR, p, a.get(1), a.get(2), a.get(3))))
+                .coveredBy("CProgramsTest[fileops]");
         r.full(Sysno.LGETXATTR, (t, a) -> withPath(t, a.get(0), false, p -> get(t, LGETXATTR, p, a.get(1), a.get(2), a.get(3))));
         r.full(Sysno.FGETXATTR, (t, a) -> get(t, FGETXATTR, hostFd(t, a.i32(0)), a.get(1), a.get(2), a.get(3)));
         r.full(Sysno.LISTXATTR, (t, a) -> withPath(t, a.get(0), true, p -> list(t, LISTXATTR, p, a.get(1), a.get(2))));
@@ -52,11 +59,11 @@ public final class XattrCalls implements SyscallFamily {
     private static long withPath(GuestThread t, long address, boolean follow, boolean writes,
                                  java.util.function.ToLongFunction<Object> call) {
         if (!t.process.fs.sandboxed()) return call.applyAsLong(hostPath(t, address));
-        try (Location l = GuestPaths.locate(t, GuestPaths.AT_FDCWD, GuestPaths.path(t, address), follow)) {
+        try (Location l = GuestPaths.locate(t, AT_FDCWD, GuestPaths.path(t, address), follow)) {
             l.requireExists();
             if (writes) l.requireWritable();
             if (l.synthetic != null) throw Errno.ENODATA.fail();
-            String p = l.dirFd() == GuestPaths.AT_FDCWD ? l.nameString() : "/proc/self/fd/" + l.dirFd() + "/" + l.nameString();
+            String p = l.dirFd() == AT_FDCWD ? l.nameString() : "/proc/self/fd/" + l.dirFd() + "/" + l.nameString();
             return call.applyAsLong(p.getBytes(StandardCharsets.UTF_8));
         }
     }

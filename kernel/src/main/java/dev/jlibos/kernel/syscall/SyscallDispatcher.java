@@ -5,15 +5,13 @@ import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.kernel.GuestThread;
 import dev.jlibos.kernel.Kernel;
-import dev.jlibos.kernel.trace.SyscallListener;
-import dev.jlibos.kernel.trace.SyscallRecord;
 import dev.jlibos.syscalls.StraceFormatter;
 import dev.jlibos.syscalls.SyscallTable;
-import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.syscalls.offload.OffloadAllowlist;
 import dev.jlibos.syscalls.offload.OffloadPolicy;
 import dev.jlibos.syscalls.offload.OffloadSpec;
-import dev.jlibos.kernel.sys.HostOffload;
+import dev.jlibos.syscalls.trace.SyscallListener;
+import dev.jlibos.syscalls.trace.SyscallRecord;
 
 import java.io.PrintStream;
 
@@ -26,6 +24,7 @@ import java.io.PrintStream;
 public final class SyscallDispatcher {
     private final Kernel kernel;
     private final SyscallRegistry registry;
+    private final Offloader offloader;
     private final StraceFormatter formatter = new StraceFormatter();
     /** For {@link SyscallRecord#text()}: strace's text without the column alignment. */
     private final StraceFormatter recordFormatter = new StraceFormatter(StraceFormatter.DEFAULT_STRING_LIMIT, 0);
@@ -33,12 +32,6 @@ public final class SyscallDispatcher {
     private static final long INTERRUPTED = Errno.EINTR.negated();
     private static final long TOO_MANY_FILES = Errno.EMFILE.negated();
     private static final int SYSCALL_LENGTH = 2;
-    /** Calls that sleep with ERESTARTSYS semantics in Linux: a signal either restarts them or yields EINTR. */
-    private static final java.util.Set<Integer> RESTARTABLE = java.util.Set.of(dev.jlibos.syscalls.Sysno.READ,
-            dev.jlibos.syscalls.Sysno.READV, dev.jlibos.syscalls.Sysno.WRITE, dev.jlibos.syscalls.Sysno.WRITEV,
-            dev.jlibos.syscalls.Sysno.WAIT4, dev.jlibos.syscalls.Sysno.WAITID, dev.jlibos.syscalls.Sysno.FUTEX,
-            dev.jlibos.syscalls.Sysno.ACCEPT, dev.jlibos.syscalls.Sysno.ACCEPT4, dev.jlibos.syscalls.Sysno.RECVFROM,
-            dev.jlibos.syscalls.Sysno.RECVMSG, dev.jlibos.syscalls.Sysno.SENDTO, dev.jlibos.syscalls.Sysno.SENDMSG);
 
     /** True unless the signal about to be delivered runs a handler installed without SA_RESTART. */
     private static boolean restartsAfterSignal(GuestThread thread) {
@@ -51,46 +44,81 @@ public final class SyscallDispatcher {
         return !handler || action.has(dev.jlibos.signals.SigAction.SA_RESTART);
     }
 
-    public SyscallDispatcher(Kernel kernel, SyscallRegistry registry) {
+    public SyscallDispatcher(Kernel kernel, SyscallRegistry registry, Offloader offloader) {
         this.kernel = kernel;
         this.registry = registry;
+        this.offloader = offloader;
     }
 
+    /**
+     * Serves the call in the thread's registers. The side jobs run as ordered steps, each a method
+     * below: (1) enter: registers in, a stale interrupt dropped; (2) determinism: the call is a point of
+     * virtual time; (3) snapshot: Machine.snapshot's capture point ends the process here; (4) rewriting:
+     * the kml-shim rewrites a served call's site; (5) trace entry; (6) serve: fault injection, host
+     * offload, or the handler; (7) rewriting after: the shim's answers refreshed; (8) limits: EMFILE
+     * under --max-open-files is reported; (9) restart: ERESTARTSYS; (10) trace exit; (11) leave: RAX,
+     * signal delivery, preemption. The order is Linux's where it has one (restart before signals).
+     */
     public void dispatch(GuestThread thread) {
+        SyscallArgs args = enter(thread);
+        int number = args.number();
+        if (thread.process.determinism != null) dev.jlibos.kernel.Determinism.onSyscall(thread);
+        if (kernel.captureSnapshot(thread, args)) return;
+        dev.jlibos.kernel.ShimSupport.beforeSyscall(thread, number);
+        PrintStream strace = kernel.strace();
+        SyscallListener listener = kernel.traceListener();
+        // Without a listener the hot path reads no clock and allocates nothing.
+        long start = listener != null ? now(thread) : 0L;
+        String before = describeBeforeExec(strace, listener, thread, args);
+        long served = invoke(thread, registry.get(number), args);
+        dev.jlibos.kernel.ShimSupport.afterSyscall(thread, number);
+        noteLimits(served);
+        long end = listener != null ? now(thread) : 0L;
+        long result = restart(thread, number, served);
+        if (strace != null) trace(strace, thread, args, result, before);
+        if (listener != null) record(listener, thread, args, served, start, end, before);
+        leave(thread, result);
+    }
+
+    /** Step 1: the registers in; a stale interrupt dropped. */
+    private static SyscallArgs enter(GuestThread thread) {
         // A stale interrupt (a signal that arrived while the guest ran user code, already pending) must
         // not fail this call's waits: only an interrupt during the call means "interrupted".
         Thread.interrupted();
         SyscallArgs args = thread.syscallArgs;
         thread.cpu.readSyscallRegisters(args.raw);
-        int number = args.number();
-        SyscallRegistry.Entry entry = registry.get(number);
-        if (thread.process.determinism != null) dev.jlibos.kernel.Determinism.onSyscall(thread);
-        if (kernel.captureSnapshot(thread, args)) return;
-        if (dev.jlibos.kernel.KmlShim.serves(number)) dev.jlibos.kernel.KmlShim.rewriteSite(thread, number);
-        PrintStream strace = kernel.strace();
-        SyscallListener listener = kernel.traceListener();
-        // Without a listener the hot path reads no clock and allocates nothing.
-        long start = listener != null ? now(thread) : 0L;
-        // A successful execve frees the memory holding its arguments: describe the call before it runs.
-        String before = (strace != null || listener != null && listener.wantsText()) && replacesImage(number)
-                ? entryText(thread, args) : null;
-        long result = invoke(thread, entry, args);
-        long served = result;
-        dev.jlibos.kernel.KmlShim.afterSyscall(thread, number);
+        return args;
+    }
+
+    /** Step 5: a successful execve frees the memory holding its arguments, so it is described before it runs. */
+    private String describeBeforeExec(PrintStream strace, SyscallListener listener, GuestThread thread, SyscallArgs args) {
+        boolean wantsText = strace != null || listener != null && listener.wantsText();
+        return wantsText && registry.has(args.number(), Trait.REPLACES_IMAGE) ? entryText(thread, args) : null;
+    }
+
+    /** Step 8: an EMFILE while --max-open-files is set is the machine's limit at work: reported. */
+    private void noteLimits(long result) {
         if (result == TOO_MANY_FILES && kernel.maxOpenFiles() > 0) kernel.limitExceeded(dev.jlibos.kernel.Limit.OPEN_FILES);
-        long end = listener != null ? now(thread) : 0L;
-        if (result == INTERRUPTED && RESTARTABLE.contains(number) && restartsAfterSignal(thread)) {
-            // Linux's ERESTARTSYS: re-execute the syscall after the signal (SA_RESTART, or no handler runs).
+    }
+
+    /**
+     * Step 9: Linux's ERESTARTSYS. An interrupted restartable call whose signal runs no handler, or one
+     * installed with SA_RESTART, is re-executed after the signal: RIP back on the syscall, RAX its number.
+     */
+    private long restart(GuestThread thread, int number, long result) {
+        if (result == INTERRUPTED && registry.has(number, Trait.RESTARTABLE) && restartsAfterSignal(thread)) {
             thread.cpu.set(Reg.RIP, thread.cpu.get(Reg.RIP) - SYSCALL_LENGTH);
-            result = number;
+            return number;
         }
-        if (strace != null) trace(strace, thread, args, result, before);
-        if (listener != null) record(listener, thread, args, served, start, end, before);
-        if (!thread.process.exited()) {
-            thread.cpu.set(Reg.RAX, result);
-            kernel.signals().afterSyscall(thread);
-            thread.process.yieldIfRequested(thread);
-        }
+        return result;
+    }
+
+    /** Step 11: the result in RAX, pending signals delivered on the way back to user mode, then a requested yield. */
+    private void leave(GuestThread thread, long result) {
+        if (thread.process.exited()) return;
+        thread.cpu.set(Reg.RAX, result);
+        kernel.signals().afterSyscall(thread);
+        thread.process.yieldIfRequested(thread);
     }
 
     /** The trace's clock: the host's, or in deterministic mode the process's virtual time (so traces compare whole). */
@@ -98,6 +126,10 @@ public final class SyscallDispatcher {
         return thread.process.determinism != null ? thread.process.determinism.elapsed() : System.nanoTime();
     }
 
+    /**
+     * Step 6: an injected fault (tests), else the host when the offload policy forwards this call and
+     * the host can take it as asked, else the registry's handler or fixed errno, else ENOSYS logged once.
+     */
     private long invoke(GuestThread thread, SyscallRegistry.Entry entry, SyscallArgs args) {
         SyscallHandler injected = FaultInjection.handler(args.number());
         if (injected != null) return contained(thread, injected, SyscallTable.getOrUnknown(args.number()).name(), args);
@@ -107,14 +139,14 @@ public final class SyscallDispatcher {
             OffloadSpec spec = OffloadAllowlist.get(args.number());
             if (spec != null && (policy == OffloadPolicy.ALL || entry == null) && !keptLocal(thread, args.number())) {
                 long r = offload(thread, spec, args);
-                if (!HostOffload.declined(r)) {
+                if (!Offloader.declined(r)) {
                     args.forwarded = true;
                     return r;
                 }
                 // Unimplemented here, and the host cannot take it as asked: EBADF for an fd without a host
                 // fd (as the brief of the offload says), ENOSYS otherwise. Implemented: jlibos serves it.
                 if (entry == null) {
-                    if (r == HostOffload.DECLINED_BADF) return Errno.EBADF.negated();
+                    if (r == Offloader.DECLINED_BADF) return Errno.EBADF.negated();
                     kernel.log().once("syscall " + spec.number() + " not forwarded (sandbox or guest path): returning ENOSYS");
                     return Errno.ENOSYS.negated();
                 }
@@ -130,11 +162,8 @@ public final class SyscallDispatcher {
     }
 
     /** Calls that grow files stay with jlibos while the process has an RLIMIT_FSIZE (the JVM's is unlimited). */
-    private static final java.util.Set<Integer> GROWS_FILES = java.util.Set.of(Sysno.WRITE, Sysno.PWRITE64, Sysno.WRITEV,
-            Sysno.PWRITEV, Sysno.PWRITEV2, Sysno.FTRUNCATE, Sysno.TRUNCATE, Sysno.FALLOCATE);
-
-    private static boolean keptLocal(GuestThread thread, int number) {
-        return GROWS_FILES.contains(number)
+    private boolean keptLocal(GuestThread thread, int number) {
+        return registry.has(number, Trait.GROWS_FILES)
                 && thread.process.limits.soft(dev.jlibos.kernel.ResourceLimits.FSIZE) != dev.jlibos.kernel.ResourceLimits.INFINITY;
     }
 
@@ -165,17 +194,13 @@ public final class SyscallDispatcher {
 
     private long offload(GuestThread thread, OffloadSpec spec, SyscallArgs args) {
         try {
-            return kernel.offload().forward(thread, spec, args);
+            return offloader.forward(thread, spec, args);
         } catch (LinuxException e) {
             return e.errno().negated();
         } catch (RuntimeException e) {
             kernel.log().error("internal error forwarding syscall " + spec.number() + ": " + e + " (returning EIO)", e);
             return Errno.EIO.negated();
         }
-    }
-
-    private static boolean replacesImage(int number) {
-        return number == dev.jlibos.syscalls.Sysno.EXECVE || number == dev.jlibos.syscalls.Sysno.EXECVEAT;
     }
 
     private String entryText(GuestThread thread, SyscallArgs args) {
@@ -195,6 +220,7 @@ public final class SyscallDispatcher {
                 .toString();
     }
 
+    /** Step 10, structured: one record for the listener ({@code --trace-json}, {@code --stats}, tests). */
     private void record(SyscallListener listener, GuestThread thread, SyscallArgs args, long result, long start, long end,
                         String before) {
         int number = args.number();
@@ -214,6 +240,7 @@ public final class SyscallDispatcher {
         }
     }
 
+    /** Step 10, text: the strace line ({@code --strace}). */
     private void trace(PrintStream out, GuestThread thread, SyscallArgs args, long result, String before) {
         int number = args.number();
         String line = afterExec(before, number, result, StraceFormatter.DEFAULT_ALIGN_COLUMN);

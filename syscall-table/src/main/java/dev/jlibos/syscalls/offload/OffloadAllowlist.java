@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import static dev.jlibos.core.abi.Fcntl.O_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.O_CREAT;
 import static dev.jlibos.syscalls.offload.Marshal.DIRFD;
 import static dev.jlibos.syscalls.offload.Marshal.FD;
 import static dev.jlibos.syscalls.offload.Marshal.PATH;
@@ -30,7 +32,7 @@ import static dev.jlibos.syscalls.offload.Marshal.string;
  * host system (mount, sethostname, settimeofday...).
  */
 public final class OffloadAllowlist {
-    private static final int O_CLOEXEC = 0x80000, O_CREAT = 0x40, O_TMPFILE_ONLY = 0x400000, MFD_CLOEXEC = 1;
+    private static final int O_TMPFILE_ONLY = 0x400000, MFD_CLOEXEC = 1;
     /** struct stat, statfs, statx, utsname; two struct timespec (utimensat), two struct timeval (futimesat). */
     public static final int STAT = 144, STATFS = 120, STATX = 256, UTSNAME = 390, TIMESPEC_PAIR = 32, TIMEVAL_PAIR = 32;
     /** memfd_create's name limit: 249 bytes (NAME_MAX minus "memfd:"). */

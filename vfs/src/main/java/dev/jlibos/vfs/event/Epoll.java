@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.jlibos.core.abi.Fcntl.O_RDWR;
+
 /**
  * An epoll instance (epoll(7)): interest entries keyed by (fd, description) as Linux keys them.
  *

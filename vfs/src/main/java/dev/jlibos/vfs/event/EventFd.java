@@ -3,6 +3,8 @@ package dev.jlibos.vfs.event;
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.mem.Longs;
 
+import static dev.jlibos.core.abi.Fcntl.O_RDWR;
+
 /**
  * eventfd(2): a 64-bit counter. Reads take the whole count (or 1 with EFD_SEMAPHORE) and fail with
  * EAGAIN at zero; writes add and fail with EAGAIN when the sum would pass 0xfffffffffffffffe.

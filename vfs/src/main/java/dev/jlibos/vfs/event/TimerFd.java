@@ -6,6 +6,8 @@ import dev.jlibos.core.mem.Longs;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.jlibos.core.abi.Fcntl.O_RDWR;
+
 /**
  * timerfd_create(2): expirations are counted from the host's monotonic time when asked (read, poll),
  * so the count is exact however late the reader is; a host timer only wakes waiters at each expiry.

@@ -6,6 +6,8 @@ import dev.jlibos.vfs.HostFs;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+
 /**
  * Where a guest path led: the host (directory fd, name) pair a host *at call should be given, plus what
  * the libOS needs to know about it (its mount, whether it exists, its canonical guest path).
@@ -125,5 +127,4 @@ public final class Location implements AutoCloseable {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static final int AT_FDCWD = HostFs.AT_FDCWD;
 }

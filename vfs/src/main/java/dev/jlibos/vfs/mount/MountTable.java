@@ -15,6 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+import static dev.jlibos.core.abi.Fcntl.O_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.O_PATH;
+
 /**
  * A sandbox's file tree: an empty in-memory root with mounts on it. The root is a fresh directory on the
  * host's tmpfs (/dev/shm), deleted when the table is closed; mount points are created in it as
@@ -25,7 +29,6 @@ import java.util.Map;
  * the host kernel's, with no second implementation of file semantics to keep faithful.
  */
 public final class MountTable implements AutoCloseable {
-    private static final int O_PATH = 0x200000, O_CLOEXEC = 0x80000, O_NOFOLLOW = 0x20000;
 
     private final HostFs host;
     private final Map<List<String>, Mount> mounts = new HashMap<>();
@@ -118,7 +121,7 @@ public final class MountTable implements AutoCloseable {
     }
 
     private String hostRootOf(Mount m) {
-        return new String(host.readlinkat(HostFs.AT_FDCWD, Location.bytes("/proc/self/fd/" + m.rootFd)),
+        return new String(host.readlinkat(AT_FDCWD, Location.bytes("/proc/self/fd/" + m.rootFd)),
                 StandardCharsets.UTF_8);
     }
 
@@ -169,7 +172,7 @@ public final class MountTable implements AutoCloseable {
     private Mount openHost(List<String> at, String hostPath, boolean readOnly, String source) {
         int fd;
         try {
-            fd = host.openat(HostFs.AT_FDCWD, Location.bytes(hostPath), O_PATH | O_CLOEXEC, 0, 0);
+            fd = host.openat(AT_FDCWD, Location.bytes(hostPath), O_PATH | O_CLOEXEC, 0, 0);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(hostPath + ": cannot mount: " + e.getMessage());
         }

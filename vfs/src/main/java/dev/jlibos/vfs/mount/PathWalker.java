@@ -10,6 +10,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
+import static dev.jlibos.core.abi.At.AT_FDCWD;
+import static dev.jlibos.core.abi.Fcntl.F_DUPFD_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.O_CLOEXEC;
+import static dev.jlibos.core.abi.Fcntl.O_NOFOLLOW;
+import static dev.jlibos.core.abi.Fcntl.O_PATH;
+
 /**
  * Resolves guest paths in a sandbox's namespace, one component at a time, the way Linux's path walk
  * does: symlinks (at most 40 per walk), "." and "..", mount points, trailing slashes.
@@ -22,8 +28,6 @@ import java.util.List;
  */
 public final class PathWalker {
     private static final int MAX_SYMLINKS = 40, NAME_MAX = 255;
-    private static final int O_PATH = 0x200000, O_CLOEXEC = 0x80000, O_NOFOLLOW = 0x20000;
-    private static final int F_DUPFD_CLOEXEC = 1030;
 
     private final HostFs host;
     private final MountTable mounts;
@@ -231,7 +235,7 @@ public final class PathWalker {
             return new Location(host, -1, new byte[0], new int[0], cur.mount, List.copyOf(cur.path), true,
                     StatLayout.S_IFDIR, syntheticNode(cur), root);
         }
-        return new Location(host, HostFs.AT_FDCWD, Location.bytes("/proc/self/fd/" + cur.fd), new int[] {cur.fd},
+        return new Location(host, AT_FDCWD, Location.bytes("/proc/self/fd/" + cur.fd), new int[] {cur.fd},
                 cur.mount, List.copyOf(cur.path), true, cur.type, null, root);
     }
 
@@ -253,7 +257,7 @@ public final class PathWalker {
             release(parent);
             SyntheticTree.Node node = syntheticNode(target);
             if (node instanceof SyntheticTree.HostDevice d) {
-                return new Location(host, HostFs.AT_FDCWD, Location.bytes(d.hostPath()), new int[0], target.mount,
+                return new Location(host, AT_FDCWD, Location.bytes(d.hostPath()), new int[0], target.mount,
                         target.path, true, StatLayout.S_IFCHR, node, false);
             }
             return new Location(host, -1, new byte[0], new int[0], target.mount, target.path, true, target.type, node, root);
@@ -261,7 +265,7 @@ public final class PathWalker {
         if (follow || root) {
             // The host reopens the inode the walker holds: nothing can be swapped in between.
             release(parent);
-            return new Location(host, HostFs.AT_FDCWD, Location.bytes("/proc/self/fd/" + target.fd),
+            return new Location(host, AT_FDCWD, Location.bytes("/proc/self/fd/" + target.fd),
                     new int[] {target.fd}, target.mount, target.path, true, target.type, null, root);
         }
         return new Location(host, parent.fd, Location.bytes(name), new int[] {parent.fd, target.fd}, target.mount,

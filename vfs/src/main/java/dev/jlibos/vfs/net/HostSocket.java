@@ -9,6 +9,8 @@ import dev.jlibos.vfs.event.Poll;
 
 import java.util.List;
 
+import static dev.jlibos.core.abi.Fcntl.O_NONBLOCK;
+
 /**
  * An AF_INET/AF_INET6 socket offloaded to the host kernel on a host fd.
  *

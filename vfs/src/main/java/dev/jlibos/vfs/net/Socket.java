@@ -7,6 +7,8 @@ import dev.jlibos.vfs.StatLayout;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static dev.jlibos.core.abi.Fcntl.O_RDWR;
+
 /**
  * A socket's open file description. Operations never block: when they would, they fail with EAGAIN
  * (EINPROGRESS for a connect under way) and the syscall layer waits for readiness unless the caller

@@ -9,6 +9,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.jlibos.core.abi.Fcntl.O_NONBLOCK;
+import static dev.jlibos.core.abi.Fcntl.O_RDWR;
+
 /**
  * An AF_UNIX socket living in the JVM (stream, datagram or seqpacket), following net/unix/af_unix.c:
  * a connected pair shares nothing but pointers to each other; each side's receive queue holds

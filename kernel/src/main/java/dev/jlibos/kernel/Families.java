@@ -1,0 +1,58 @@
+package dev.jlibos.kernel;
+
+import dev.jlibos.kernel.signal.SignalCalls;
+import dev.jlibos.kernel.signal.TimerCalls;
+import dev.jlibos.kernel.sys.EventCalls;
+import dev.jlibos.kernel.sys.FdCalls;
+import dev.jlibos.kernel.sys.FileIoCalls;
+import dev.jlibos.kernel.sys.FileRangeCalls;
+import dev.jlibos.kernel.sys.ForkExecCalls;
+import dev.jlibos.kernel.sys.FutexCalls;
+import dev.jlibos.kernel.sys.IdentityCalls;
+import dev.jlibos.kernel.sys.MemoryCalls;
+import dev.jlibos.kernel.sys.OpenCalls;
+import dev.jlibos.kernel.sys.PathCalls;
+import dev.jlibos.kernel.sys.PollCalls;
+import dev.jlibos.kernel.sys.ProcessCalls;
+import dev.jlibos.kernel.sys.SchedulingCalls;
+import dev.jlibos.kernel.sys.SocketCalls;
+import dev.jlibos.kernel.sys.StatCalls;
+import dev.jlibos.kernel.sys.SystemInfoCalls;
+import dev.jlibos.kernel.sys.TimeCalls;
+import dev.jlibos.kernel.sys.XattrCalls;
+import dev.jlibos.kernel.syscall.SyscallFamily;
+
+import java.util.List;
+
+/**
+ * Every syscall family, one class each. Adding a family is one line here. It lives with the kernel (the
+ * wiring), not with the families, so that the family packages do not depend on one another.
+ */
+public final class Families {
+    private Families() {
+    }
+
+    public static List<SyscallFamily> all() {
+        return List.of(
+                new ProcessCalls(),
+                new IdentityCalls(),
+                new MemoryCalls(),
+                new TimeCalls(),
+                new SystemInfoCalls(),
+                new SchedulingCalls(),
+                new FileIoCalls(),
+                new FileRangeCalls(),
+                new FdCalls(),
+                new OpenCalls(),
+                new StatCalls(),
+                new PathCalls(),
+                new FutexCalls(),
+                new ForkExecCalls(),
+                new SocketCalls(),
+                new PollCalls(),
+                new EventCalls(),
+                new XattrCalls(),
+                new SignalCalls(),
+                new TimerCalls());
+    }
+}

@@ -1,0 +1,23 @@
+package dev.jlibos.signals;
+
+import dev.jlibos.core.cpu.Cpu;
+
+/** A guest thread as the signal model sees it (see {@link SignalProcess}). */
+public interface SignalThread {
+    SignalProcess process();
+
+    /** Mask, thread-directed pending signals, alternate stack. */
+    ThreadSignals signals();
+
+    /** The engine: its registers get the handler frame, and it is asked to stop to take a signal. */
+    Cpu cpu();
+
+    /** The host thread emulating it (null before it starts): timers charge its CPU time. */
+    Thread hostThread();
+
+    /** exit(2) of this thread alone is under way. */
+    boolean exiting();
+
+    /** Stops the engine at its next block boundary and wakes the host thread from a blocking wait. */
+    void interrupt();
+}

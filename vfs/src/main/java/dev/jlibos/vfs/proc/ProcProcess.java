@@ -1,0 +1,54 @@
+package dev.jlibos.vfs.proc;
+
+import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.vfs.FdTable;
+import dev.jlibos.vfs.FsContext;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A guest process as /proc describes it: the read-only view the synthetic trees need, implemented by the
+ * kernel's process so that /proc lives with the rest of "path -> file" in vfs.
+ */
+public interface ProcProcess {
+    int pid();
+
+    int ppid();
+
+    int pgid();
+
+    int sid();
+
+    /** Live threads, oldest first; the first is the one /proc/PID describes. */
+    List<? extends ProcTask> threads();
+
+    /** Every thread has ended (a zombie): it has no /proc entry. */
+    boolean finished();
+
+    AddressSpace memory();
+
+    FdTable files();
+
+    FsContext fs();
+
+    String executable();
+
+    List<String> argv();
+
+    List<String> envp();
+
+    Map<Integer, Long> auxv();
+
+    /** Real, effective, saved and filesystem uid, in /proc/PID/status order. */
+    int[] uids();
+
+    /** Real, effective, saved and filesystem gid. */
+    int[] gids();
+
+    /** Stopped by job control ('T' in stat and status). */
+    boolean stopped();
+
+    /** The process-directed pending signals (ShdPnd). */
+    long sharedPendingSignals();
+}

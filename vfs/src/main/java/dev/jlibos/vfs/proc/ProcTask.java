@@ -1,0 +1,31 @@
+package dev.jlibos.vfs.proc;
+
+import dev.jlibos.core.cpu.Cpu;
+
+/**
+ * A guest thread as vfs sees it (see {@link ProcProcess}): the caller of path lookups ({@code GuestPaths},
+ * the sandbox walk) and of the synthetic trees, which /proc describes.
+ */
+public interface ProcTask {
+    int tid();
+
+    /** comm: the program's file name until PR_SET_NAME changes it. */
+    String name();
+
+    int nice();
+
+    ProcProcess process();
+
+    /** Its engine: /proc/cpuinfo reports the CPUID the guest sees. */
+    Cpu cpu();
+
+    boolean exiting();
+
+    /** Thread-directed pending signals (SigPnd) and the mask (SigBlk). */
+    long pendingSignals();
+
+    long blockedSignals();
+
+    /** The machine this thread runs in: the other processes /proc lists. */
+    ProcSystem system();
+}
