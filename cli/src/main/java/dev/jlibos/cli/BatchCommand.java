@@ -25,8 +25,9 @@ import java.util.concurrent.Callable;
  * on code the JIT has already compiled.
  */
 @Command(name = "batch", mixinStandardHelpOptions = true, description = {
-        "Run the command lines of FILE (one per line; '#' comments and blank lines skipped; words split as a",
-        "shell splits them, with '...' and \"...\" quoting) in this JVM, one after another. Each gets an empty",
+        "Run many command lines in one JVM, one after another.",
+        "FILE has one command line per line ('#' comments and blank lines skipped; words split as a",
+        "shell splits them, with '...' and \"...\" quoting). Each gets an empty",
         "stdin, the launcher's environment and cwd, and its own output files with --out (else the launcher's",
         "stdout and stderr). A summary goes to stderr; the status is 0 when every command exited with 0."})
 final class BatchCommand implements Callable<Integer> {
