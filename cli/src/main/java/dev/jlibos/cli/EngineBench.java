@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * {@code ./jlibos bench --engines}: where the time of CPU-bound and real guests goes, one run, whole
  * processes. Columns: native, qemu-x86_64, the engine floor (samples/engine_floor.c: the same static guest
  * on the same libunicorn with only a syscall and a CPUID hook, built here with gcc), and {@code ./jlibos run}
- * on each engine found (Unicorn 2.1.4 as provisioned, Debian's 2.0.1), each a fresh JVM as a user runs it.
+ * on each engine found (Unicorn 2.1.4 as provisioned, Debian's 2.0.1), each through the {@code jlibos}
+ * launcher, a fresh JVM as a user runs it.
  * The compute and sha256sum rows exclude start-up: T(full) - T(empty) of the same command (the empty
  * guest, samples/exit_only.c; an empty input file).
  */
@@ -72,9 +73,8 @@ final class EngineBench {
         String floorEngine = engines.values().iterator().next();
         t.append(" | ").append(staticGuest ? fmt(time(cmd, emptyCmd, List.of(floor.toString(), floorEngine))) : "-");
         for (String lib : engines.values()) {
-            List<String> launcher = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC", "-Xss8m", "-Djlibos.repo=" + repo, "-Djlibos.unicorn.path=" + lib,
-                    "-cp", System.getProperty("java.class.path"), "dev.jlibos.cli.Main", "run");
+            // The launcher as a user runs it (its JVM, flags and class archive), on the engine of the column.
+            List<String> launcher = List.of("env", "JLIBOS_UNICORN=" + lib, repo.resolve("jlibos").toString(), "run");
             t.append(" | ").append(fmt(time(cmd, emptyCmd, launcher)));
         }
         t.append(" |\n");
