@@ -29,6 +29,7 @@ public final class Families {
                 new PollCalls(),
                 new EventCalls(),
                 new XattrCalls(),
+                new IpcCalls(),
                 new dev.jlibos.kernel.signal.SignalCalls(),
                 new dev.jlibos.kernel.signal.TimerCalls());
     }
