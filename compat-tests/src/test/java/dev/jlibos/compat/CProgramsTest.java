@@ -34,7 +34,7 @@ class CProgramsTest {
     static List<Case> cases() {
         List<Case> c = new ArrayList<>();
         for (String p : List.of("stdio", "malloc", "files", "dirs", "pipe", "mmap", "signals", "time", "uname",
-                "getrandom", "strings", "process", "paths", "fileops", "vdso", "kmlsites", "fpustate", "sched", "reclocks", "pimutex")) {
+                "getrandom", "strings", "process", "paths", "fileops", "vdso", "kmlsites", "fpustate", "sched", "reclocks", "pimutex", "procexe")) {
             c.add(new Case(p, p, List.of(), NO_ENV, NO_INPUT, 0, true));
         }
         byte[] input = new byte[10_000];
