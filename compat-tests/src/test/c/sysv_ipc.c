@@ -1,13 +1,15 @@
 /*
  * sysv_ipc: System V message queues, semaphores and shared memory, within a process and between a
  * parent and a forked child (IPC_PRIVATE objects only, each removed at the end, so nothing is left
- * on the host). Usage: sysv_ipc msg|sem|shm. Children report through their exit status.
+ * on the host); "anon" is the same sharing through mmap(MAP_SHARED|MAP_ANONYMOUS).
+ * Usage: sysv_ipc msg|sem|shm|anon. Children report through their exit status.
  */
 #define _GNU_SOURCE
 #include "guest.h"
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -190,11 +192,53 @@ static void shm_case(void) {
     CHECK_ERRNO(shmget(key, 0, 0), ENOENT);
 }
 
+/* MAP_SHARED|MAP_ANONYMOUS memory is the same pages in parent and children; MAP_PRIVATE is copied. */
+static void anon_case(void) {
+    long *shared = mmap(0, 3 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    long *private = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(shared != MAP_FAILED && private != MAP_FAILED);
+    shared[0] = 1;
+    private[0] = 1;
+    fflush(stdout);
+    enum { CHILDREN = 3, ADDS = 100000 };
+    pid_t pids[CHILDREN];
+    for (int c = 0; c < CHILDREN; c++) {
+        pids[c] = fork();
+        if (pids[c] == 0) {
+            for (int i = 0; i < ADDS; i++) __sync_fetch_and_add(&shared[1024], 1);
+            shared[1500 + c] = 100 + c;
+            private[0] = 7;
+            _exit(0);
+        }
+    }
+    for (int i = 0; i < ADDS; i++) __sync_fetch_and_add(&shared[1024], 1);
+    for (int c = 0; c < CHILDREN; c++) CHECK(child_status(pids[c]) == 0);
+    CHECK(shared[1024] == (CHILDREN + 1) * ADDS);
+    CHECK(shared[1500] == 100 && shared[1501] == 101 && shared[1502] == 102);
+    CHECK(private[0] == 1);
+    /* A grandchild too, after the parent wrote. */
+    shared[0] = 5;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        pid_t g = fork();
+        if (g == 0) {
+            shared[0] *= 3;
+            _exit(0);
+        }
+        _exit(child_status(g) == 0 && shared[0] == 15 ? 0 : 1);
+    }
+    CHECK(child_status(pid) == 0);
+    CHECK(shared[0] == 15);
+    CHECK(munmap(shared, 3 * 4096) == 0 && munmap(private, 4096) == 0);
+}
+
 int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
     if (strcmp(mode, "msg") == 0) msg_case();
     else if (strcmp(mode, "sem") == 0) sem_case();
     else if (strcmp(mode, "shm") == 0) shm_case();
-    else { printf("usage: sysv_ipc msg|sem|shm\n"); return 2; }
+    else if (strcmp(mode, "anon") == 0) anon_case();
+    else { printf("usage: sysv_ipc msg|sem|shm|anon\n"); return 2; }
     return guest_finish();
 }

@@ -54,8 +54,9 @@ class CProgramsTest {
                 "fork", "timedwait", "exec", "robust", "proc-task")) {
             c.add(new Case("threads", "threads " + t, List.of(t), NO_ENV, NO_INPUT, 0, true));
         }
-        // System V IPC: message queues, semaphores and shared memory, within a process and across fork.
-        for (String m : List.of("msg", "sem", "shm")) {
+        // System V IPC: message queues, semaphores and shared memory, within a process and across fork;
+        // MAP_SHARED|MAP_ANONYMOUS memory across fork.
+        for (String m : List.of("msg", "sem", "shm", "anon")) {
             c.add(new Case("sysv_ipc", "sysv_ipc " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
         }
         // Job control: stop signals, SIGCONT, WUNTRACED/WCONTINUED/WSTOPPED, SIGKILL of a stopped child.

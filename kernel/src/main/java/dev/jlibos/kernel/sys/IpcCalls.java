@@ -601,36 +601,15 @@ public final class IpcCalls implements SyscallFamily {
      * (both processes map the same pages); when the last area using it goes (shmdt, munmap, exit, exec)
      * the address space frees it, which detaches, and a removed segment without attachments is freed.
      */
-    static final class Attachment implements HostBlock {
+    static final class Attachment extends ForkSharedBlock {
         final Segment segment;
         final Namespace ns;
         private boolean detached;
 
         Attachment(Segment segment, Namespace ns) {
+            super(segment.block);
             this.segment = segment;
             this.ns = ns;
-        }
-
-        private HostBlock b() {
-            return segment.block;
-        }
-
-        @Override public long address() { return b().address(); }
-        @Override public long size() { return b().size(); }
-        @Override public byte getByte(long o) { return b().getByte(o); }
-        @Override public void putByte(long o, byte v) { b().putByte(o, v); }
-        @Override public int getInt(long o) { return b().getInt(o); }
-        @Override public void putInt(long o, int v) { b().putInt(o, v); }
-        @Override public long getLong(long o) { return b().getLong(o); }
-        @Override public void putLong(long o, long v) { b().putLong(o, v); }
-        @Override public void get(long o, byte[] d, int i, int n) { b().get(o, d, i, n); }
-        @Override public void put(long o, byte[] s, int i, int n) { b().put(o, s, i, n); }
-        @Override public void zero(long o, long n) { b().zero(o, n); }
-        @Override public void copyTo(long o, HostBlock target, long to, long n) { b().copyTo(o, target, to, n); }
-
-        @Override
-        public boolean sharedOnFork() {
-            return true;
         }
 
         /** Under the segment's own lock (never the namespace's): the address space calls this holding its lock. */
