@@ -93,7 +93,7 @@ final class RecordLocks {
             if (type == F_UNLCK) throw Errno.EINVAL.fail();
             Lock c;
             synchronized (FILES) {
-                c = conflict(locks(k), owner, type, from, to);
+                c = FILES.containsKey(k) ? conflict(locks(k), owner, type, from, to) : null;
             }
             ByteBuffer out = ByteBuffer.allocate(FLOCK_SIZE).order(ByteOrder.LITTLE_ENDIAN);
             if (c != null) {
@@ -125,6 +125,8 @@ final class RecordLocks {
                             set(f, owner, type, from, to);
                             syncHost(t, file, f, from, to);
                             f.waiters.wakeAll();
+                            // A file nobody locks is forgotten (its waiters, if any, re-check every slice).
+                            if (f.locks.isEmpty()) FILES.remove(k);
                             return 0;
                         }
                     }
