@@ -35,7 +35,7 @@ class CProgramsTest {
         List<Case> c = new ArrayList<>();
         for (String p : List.of("stdio", "malloc", "files", "dirs", "pipe", "mmap", "signals", "time", "uname",
                 "getrandom", "strings", "process", "paths", "fileops", "vdso", "kmlsites", "fpustate", "sched", "manymaps",
-                "devmem")) {
+                "devmem", "reclocks", "pimutex", "procexe")) {
             c.add(new Case(p, p, List.of(), NO_ENV, NO_INPUT, 0, true));
         }
         byte[] input = new byte[10_000];
@@ -54,6 +54,11 @@ class CProgramsTest {
         for (String t : List.of("mutex", "condvar", "join-tls", "pthread-exit", "tids", "pthread-kill", "spin", "many",
                 "fork", "timedwait", "exec", "robust", "proc-task")) {
             c.add(new Case("threads", "threads " + t, List.of(t), NO_ENV, NO_INPUT, 0, true));
+        }
+        // System V IPC: message queues, semaphores and shared memory, within a process and across fork;
+        // MAP_SHARED|MAP_ANONYMOUS memory across fork.
+        for (String m : List.of("msg", "sem", "shm", "anon")) {
+            c.add(new Case("sysv_ipc", "sysv_ipc " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
         }
         // Job control: stop signals, SIGCONT, WUNTRACED/WCONTINUED/WSTOPPED, SIGKILL of a stopped child.
         for (String m : List.of("stop-self", "no-untraced", "tstp", "kill-stopped", "spin", "waitid", "nocldstop")) {

@@ -259,8 +259,12 @@ public final class Guest implements java.io.Serializable {
         return this;
     }
 
-    /** How long past the guest's timeout an isolated JVM may take before it is killed (tests shorten it). */
-    Guest isolationGrace(Duration grace) {
+    /**
+     * How long past the guest's timeout an isolated JVM may take before it is killed (30 s by default). A
+     * guest stuck inside the engine (where the timeout cannot stop it) costs timeout + grace; suites that run
+     * such a guest on purpose shorten it.
+     */
+    public Guest isolationGrace(Duration grace) {
         this.isolationGrace = Objects.requireNonNull(grace);
         return this;
     }

@@ -1,6 +1,7 @@
 package dev.jlibos.kernel;
 
 import dev.jlibos.kernel.signal.SignalCalls;
+import dev.jlibos.kernel.sys.IpcCalls;
 import dev.jlibos.kernel.signal.TimerCalls;
 import dev.jlibos.kernel.sys.EventCalls;
 import dev.jlibos.kernel.sys.FdCalls;
@@ -52,6 +53,7 @@ public final class Families {
                 new PollCalls(),
                 new EventCalls(),
                 new XattrCalls(),
+                new IpcCalls(),
                 new SignalCalls(),
                 new TimerCalls());
     }

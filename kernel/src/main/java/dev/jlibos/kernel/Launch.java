@@ -87,7 +87,7 @@ public final class Launch {
         if (process.kernel.vdso() != null) options = options.withVdso(process.kernel.vdso()::map);
         LoadedProgram program = loader.load(process.memory, path, argv, envp, options);
         process.executable = fs.sandboxed() ? guestPath(caller, program.executable())
-                : cwd.resolve(program.executable()).normalize().toString();
+                : realPath(cwd.resolve(program.executable()));
         String base = Path.of(program.execFn()).getFileName().toString();
         for (GuestThread t : process.threads) t.name = base.length() > 15 ? base.substring(0, 15) : base;
         process.argv = program.argv();
@@ -97,6 +97,18 @@ public final class Launch {
         process.shimData = 0;
         if (process.kernel.rewritesSyscallSites()) ShimSupport.install(caller);
         return program;
+    }
+
+    /**
+     * /proc/self/exe names the file itself, symlinks resolved, as Linux does (ld.so's $ORIGIN and programs
+     * that find their files next to themselves, such as the JDK's launcher, rely on it).
+     */
+    private static String realPath(Path p) {
+        try {
+            return p.toRealPath().toString();
+        } catch (java.io.IOException e) {
+            return p.normalize().toString();
+        }
     }
 
     /** Reads an executable (or interpreter) through the sandbox's walker: only what the guest can see. */

@@ -44,6 +44,7 @@ public final class FdCalls implements SyscallFamily {
     @Override
     public void register(SyscallRegistry r) {
         r.full(Sysno.CLOSE, (t, a) -> {
+            RecordLocks.closing(t, t.process.files.get(a.i32(0)));
             t.process.files.close(a.i32(0));
             return 0;
         }).coveredBy("CProgramsTest[files]");
@@ -52,8 +53,9 @@ public final class FdCalls implements SyscallFamily {
                 .coveredBy("CProgramsTest[files]");
         r.full(Sysno.DUP2, this::dup2).coveredBy("CProgramsTest[files]");
         r.full(Sysno.DUP3, this::dup3);
-        r.partial(Sysno.FCNTL, "record locks are the host's (taken by the JVM process); F_SETOWN, leases,"
-                + " notify and seals: EINVAL", this::fcntl).coveredBy("CProgramsTest[files]");
+        r.partial(Sysno.FCNTL, "POSIX record locks per guest process (also taken on the host); OFD locks are"
+                + " the host's; F_SETOWN, leases, notify and seals: EINVAL", this::fcntl)
+                .coveredBy("CProgramsTest[files]", "CProgramsTest[reclocks]");
         r.partial(Sysno.IOCTL, "terminal requests TCGETS/TCSETS*/TIOCGWINSZ/TIOCSWINSZ/TIOCGPGRP/TIOCSPGRP (one"
                 + " foreground group per machine), FIONREAD, SIOCOUTQ,"
                 + " FIONBIO, FIOCLEX/FIONCLEX; other requests ENOTTY", this::ioctl)
@@ -67,6 +69,7 @@ public final class FdCalls implements SyscallFamily {
         int oldFd = a.i32(0), newFd = a.i32(1);
         FileDescription file = t.process.files.get(oldFd);
         if (oldFd == newFd) return newFd;
+        closingIfOpen(t, newFd);
         t.process.files.installAt(newFd, file, false);
         return newFd;
     }
@@ -74,6 +77,8 @@ public final class FdCalls implements SyscallFamily {
     private long dup3(GuestThread t, SyscallArgs a) {
         int oldFd = a.i32(0), newFd = a.i32(1), flags = a.i32(2);
         if ((flags & ~O_CLOEXEC) != 0 || oldFd == newFd) throw Errno.EINVAL.fail();
+        t.process.files.get(oldFd);
+        closingIfOpen(t, newFd);
         t.process.files.installAt(newFd, t.process.files.get(oldFd), (flags & O_CLOEXEC) != 0);
         return newFd;
     }
@@ -85,9 +90,23 @@ public final class FdCalls implements SyscallFamily {
         FdTable files = t.process.files;
         for (int fd : files.openDescriptors()) {
             if (fd < first || fd > last) continue;
-            if ((flags & CLOSE_RANGE_CLOEXEC) != 0) files.setCloseOnExec(fd, true); else files.close(fd);
+            if ((flags & CLOSE_RANGE_CLOEXEC) != 0) {
+                files.setCloseOnExec(fd, true);
+            } else {
+                closingIfOpen(t, fd);
+                files.close(fd);
+            }
         }
         return 0;
+    }
+
+    /** Closing a descriptor drops the process's record locks on its file (POSIX). */
+    private static void closingIfOpen(GuestThread t, int fd) {
+        try {
+            RecordLocks.closing(t, t.process.files.get(fd));
+        } catch (dev.jlibos.core.LinuxException notOpen) {
+            // nothing to release
+        }
     }
 
     private long fcntl(GuestThread t, SyscallArgs a) {
@@ -112,7 +131,11 @@ public final class FdCalls implements SyscallFamily {
                 file.setStatusFlags(a.i32(2));
                 return 0;
             }
-            case F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW -> {
+            case F_GETLK, F_SETLK, F_SETLKW -> {
+                // Process-owned locks are served here: to the host, every guest process is the JVM.
+                return RecordLocks.fcntl(t, file, cmd, a.get(2), cmd == F_SETLKW);
+            }
+            case F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW -> {
                 return lock(t, file, cmd, a.get(2));
             }
             case F_GETPIPE_SZ -> {

@@ -21,7 +21,8 @@ import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
  */
 public final class FutexCalls implements SyscallFamily {
     private static final int FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4,
-            FUTEX_WAKE_OP = 5, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
+            FUTEX_WAKE_OP = 5, FUTEX_LOCK_PI = 6, FUTEX_UNLOCK_PI = 7, FUTEX_TRYLOCK_PI = 8, FUTEX_WAIT_BITSET = 9,
+            FUTEX_WAKE_BITSET = 10, FUTEX_LOCK_PI2 = 13;
     private static final int FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256, FUTEX_CMD_MASK = ~(128 | 256);
     private static final int MATCH_ANY = -1;
     /** Robust futex word bits (linux/futex.h). */
@@ -32,9 +33,10 @@ public final class FutexCalls implements SyscallFamily {
     @Override
     public void register(SyscallRegistry r) {
         r.partial(Sysno.FUTEX, "WAIT/WAIT_BITSET (timeouts, CLOCK_REALTIME), WAKE/WAKE_BITSET, REQUEUE, CMP_REQUEUE,"
-                + " WAKE_OP; shared futexes only between threads of one process; PI ops: ENOSYS", this::futex)
+                + " WAKE_OP, LOCK_PI/LOCK_PI2/TRYLOCK_PI/UNLOCK_PI (ownership hand-off, no priority boosting);"
+                + " shared futexes only between threads of one process; requeue-PI ops: ENOSYS", this::futex)
                         .traits(RESTARTABLE)
-                        .coveredBy("CProgramsTest[threads timedwait]"); // a mutex may never be contended
+                        .coveredBy("CProgramsTest[threads timedwait]", "CProgramsTest[pimutex]");
     }
 
     private long futex(GuestThread t, SyscallArgs a) {
@@ -46,7 +48,9 @@ public final class FutexCalls implements SyscallFamily {
         AddressSpace m = t.process.memory;
         FutexTable table = t.process.futexes;
         if ((uaddr & 3) != 0) throw Errno.EINVAL.fail();
-        if ((op & FUTEX_CLOCK_REALTIME) != 0 && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT) throw Errno.ENOSYS.fail();
+        if ((op & FUTEX_CLOCK_REALTIME) != 0 && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT && cmd != FUTEX_LOCK_PI2) {
+            throw Errno.ENOSYS.fail();
+        }
         switch (cmd) {
             case FUTEX_WAIT, FUTEX_WAIT_BITSET -> {
                 int bitset = cmd == FUTEX_WAIT ? MATCH_ANY : val3;
@@ -82,10 +86,64 @@ public final class FutexCalls implements SyscallFamily {
                 if (second) n += table.wake(uaddr2, (int) timeout, MATCH_ANY);
                 return n;
             }
+            case FUTEX_LOCK_PI, FUTEX_LOCK_PI2, FUTEX_TRYLOCK_PI -> {
+                return lockPi(t, uaddr, cmd, op, timeout);
+            }
+            case FUTEX_UNLOCK_PI -> {
+                int v = m.readInt(uaddr);
+                if ((v & FUTEX_TID_MASK) != t.tid) throw Errno.EPERM.fail();
+                // Hand the lock to the first waiter (it wakes owning it), or free it.
+                GuestThread next = table.wakeFirst(uaddr);
+                m.writeInt(uaddr, next == null ? 0 : next.tid | (table.hasWaiters(uaddr) ? FUTEX_WAITERS : 0));
+                return 0;
+            }
             default -> {
                 t.kernel().log().once("futex operation " + cmd + " is not supported (ENOSYS)");
                 throw Errno.ENOSYS.fail();
             }
+        }
+    }
+
+    /**
+     * FUTEX_LOCK_PI (absolute CLOCK_REALTIME timeout), LOCK_PI2 (absolute, CLOCK_MONOTONIC unless
+     * FUTEX_CLOCK_REALTIME) and TRYLOCK_PI: a free word (no owner tid) is taken, keeping FUTEX_OWNER_DIED
+     * for the robust-mutex code to see; a held one gets FUTEX_WAITERS and the caller sleeps until
+     * UNLOCK_PI hands it over (or a robust owner's death frees it). Priorities are not boosted.
+     */
+    private static long lockPi(GuestThread t, long uaddr, int cmd, int op, long timeout) {
+        AddressSpace m = t.process.memory;
+        FutexTable table = t.process.futexes;
+        long deadline = Long.MAX_VALUE;
+        if (cmd != FUTEX_TRYLOCK_PI && timeout != 0) {
+            int clock = cmd == FUTEX_LOCK_PI || (op & FUTEX_CLOCK_REALTIME) != 0 ? CLOCK_REALTIME
+                    : CLOCK_MONOTONIC;
+            long left = Math.max(0, Timespec.read(m, timeout) - TimeCalls.now(t, clock));
+            deadline = System.nanoTime() + left;
+        }
+        boolean handedOver = false;
+        while (true) {
+            int v = m.readInt(uaddr);
+            int owner = v & FUTEX_TID_MASK;
+            if (owner == t.tid) {
+                if (handedOver) return 0;
+                throw Errno.EDEADLK.fail();
+            }
+            if (owner == 0) {
+                m.writeInt(uaddr, t.tid | (v & FUTEX_OWNER_DIED) | (table.hasWaiters(uaddr) ? FUTEX_WAITERS : 0));
+                return 0;
+            }
+            if (cmd == FUTEX_TRYLOCK_PI) throw Errno.EAGAIN.fail();
+            if (t.signals.hasDeliverable(t.signals.blocked())) throw Errno.EINTR.fail();
+            long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+            if (left <= 0) throw Errno.ETIMEDOUT.fail();
+            m.writeInt(uaddr, v | FUTEX_WAITERS);
+            FutexTable.Waiter w = table.enqueue(t, uaddr, MATCH_ANY);
+            try {
+                if (!table.sleep(w, left)) throw Errno.ETIMEDOUT.fail();
+            } catch (InterruptedException e) {
+                if (!w.woken()) throw Errno.EINTR.fail();
+            }
+            handedOver = true;
         }
     }
 

@@ -98,6 +98,22 @@ public final class FutexTable {
         return n;
     }
 
+    /** Whether any thread sleeps on {@code key} (PI futexes keep FUTEX_WAITERS set while one does). */
+    boolean hasWaiters(long key) {
+        return queues.containsKey(key);
+    }
+
+    /** FUTEX_UNLOCK_PI's hand-off: dequeues and wakes the first waiter on {@code key}; null if none. */
+    GuestThread wakeFirst(long key) {
+        List<Waiter> q = queues.get(key);
+        if (q == null) return null;
+        Waiter w = q.remove(0);
+        if (q.isEmpty()) queues.remove(key);
+        w.wake();
+        w.thread.process.madeReady(w.thread);
+        return w.thread;
+    }
+
     /** Wakes up to {@code wake} waiters on {@code from} and moves up to {@code move} others to {@code to}. */
     int requeue(long from, long to, int wake, int move) {
         int n = wake(from, wake, -1);

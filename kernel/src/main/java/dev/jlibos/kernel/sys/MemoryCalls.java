@@ -115,6 +115,11 @@ public final class MemoryCalls implements SyscallFamily {
             mapShared(p, file, start, len, prot, name, offset);
             return start;
         }
+        if (anonymous && type != MAP_PRIVATE) {
+            // Shared anonymous memory stays shared with the children forked later (fork copies the rest).
+            p.memory.mapBlock(start, len, prot, name, 0, new ForkSharedBlock(p.kernel.hostMemory().allocate(len)));
+            return start;
+        }
         p.memory.map(start, len, prot, name, anonymous ? 0 : offset);
         if (!anonymous) {
             try {
