@@ -121,7 +121,9 @@ final class EngineBench {
 
     static String describe(Map<String, String> engines) {
         StringBuilder s = new StringBuilder();
-        engines.forEach((k, v) -> s.append(k).append(" = ").append(v).append('\n'));
+        String home = System.getProperty("user.home");
+        engines.forEach((k, v) -> s.append(k).append(" = ").append(v.startsWith(home + "/") ? "~" + v.substring(home.length()) : v)
+                .append('\n'));
         return s.toString();
     }
 }
