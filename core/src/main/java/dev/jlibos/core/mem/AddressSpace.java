@@ -101,11 +101,78 @@ public final class AddressSpace implements AutoCloseable {
     }
 
     /** Engine regions from the areas: maximal runs that are contiguous both in the guest and in one host block. */
+    /**
+     * Paged protection: whether an area needs an engine region. A PROT_NONE area does not (the TLB fill
+     * denies it either way), and leaving it out matters: Unicorn's uc_mem_unmap flushes the TLB one page at
+     * a time, so reserving and releasing terabytes of PROT_NONE (musl's libc-test -oom tests fill the
+     * address space that way) took hours. It gets a region when mprotect first gives it a right.
+     */
+    private static boolean inEngine(Vma v) {
+        return v.prot() != Cpu.PROT_NONE;
+    }
+
+    /**
+     * Paged protection: gives engine regions to the areas in [start, end) that have rights but none yet.
+     * The hull of the range and the engine regions touching it is mapped again as maximal runs, so guard
+     * pages given back their rights join their neighbours in one region instead of one region each.
+     */
+    private void coverEngineRegions(long start, long end) {
+        if (!hasEngineGap(start, end)) return;
+        long lo = start, hi = end;
+        Map.Entry<Long, long[]> left = engineRegions.floorEntry(start);
+        if (left != null && left.getValue()[0] >= start) lo = left.getKey();
+        Map.Entry<Long, long[]> right = engineRegions.floorEntry(end);
+        if (right != null && right.getKey() <= end && right.getValue()[0] > end) hi = right.getValue()[0];
+        cutEngineRegions(lo, hi);
+        long[] run = null;
+        Vma last = null;
+        List<long[]> runs = new ArrayList<>(); // {start, end, host}
+        for (Vma v : overlapping(lo, hi)) {
+            long a = Math.max(v.start(), lo), b = Math.min(v.end(), hi);
+            if (!inEngine(v)) {
+                run = null;
+                continue;
+            }
+            long host = v.block().block().address() + v.blockOffset() + (a - v.start());
+            if (run != null && last.end() == a && last.block() == v.block() && run[2] + (run[1] - run[0]) == host) {
+                run[1] = b;
+            } else {
+                run = new long[] {a, b, host};
+                runs.add(run);
+            }
+            last = v;
+        }
+        if (engineRegions.size() + runs.size() > ENGINE_REGION_LIMIT) throw Errno.ENOMEM.fail();
+        for (long[] r : runs) {
+            engineRegions.put(r[0], new long[] {r[1], r[2]});
+            for (Cpu cpu : engines) {
+                if (!cpu.pagedProtection()) continue;
+                cpu.map(r[0], r[1] - r[0], Cpu.PROT_READ | Cpu.PROT_WRITE | Cpu.PROT_EXEC, r[2]);
+                cpu.invalidateCode(r[0], r[1] - r[0]);
+            }
+        }
+    }
+
+    /** Whether some area with rights in [start, end) has no engine region. */
+    private boolean hasEngineGap(long start, long end) {
+        for (Vma v : overlapping(start, end)) {
+            if (!inEngine(v)) continue;
+            long a = Math.max(v.start(), start), b = Math.min(v.end(), end);
+            Map.Entry<Long, long[]> r = engineRegions.floorEntry(a);
+            if (r == null || r.getValue()[0] < b) return true; // not one region covering [a, b)
+        }
+        return false;
+    }
+
     private void rebuildEngineRegions() {
         engineRegions.clear();
         long[] run = null;
         Vma last = null;
         for (Vma v : areas.values()) {
+            if (!inEngine(v)) {
+                run = null;
+                continue;
+            }
             long host = v.block().block().address() + v.blockOffset();
             if (run != null && last.end() == v.start() && last.block() == v.block()
                     && last.blockOffset() + last.length() == v.blockOffset()) {
@@ -244,8 +311,9 @@ public final class AddressSpace implements AutoCloseable {
             Vma copy = copyOfImageArea(iv);
             insert(copy);
             long host = copy.block().block().address() + copy.blockOffset();
-            engineRegions.put(copy.start(), new long[] {copy.end(), host});
+            if (inEngine(copy)) engineRegions.put(copy.start(), new long[] {copy.end(), host});
             for (Cpu cpu : engines) {
+                if (cpu.pagedProtection() && !inEngine(copy)) continue;
                 cpu.map(copy.start(), copy.length(), cpu.pagedProtection() ? Cpu.PROT_READ | Cpu.PROT_WRITE | Cpu.PROT_EXEC
                         : engineProt(copy.start(), copy.prot()), host);
                 if ((copy.prot() & Cpu.PROT_EXEC) != 0) cpu.invalidateCode(copy.start(), copy.length());
@@ -302,8 +370,9 @@ public final class AddressSpace implements AutoCloseable {
         unmap(start, length);
         Vma vma = new Vma(start, start + length, prot, new Vma.Shared(block), 0, name, fileOffset);
         insert(vma);
-        engineRegions.put(start, new long[] {start + length, block.address()});
+        if (inEngine(vma)) engineRegions.put(start, new long[] {start + length, block.address()});
         for (Cpu cpu : engines) {
+            if (cpu.pagedProtection() && !inEngine(vma)) continue;
             cpu.map(start, length, cpu.pagedProtection() ? Cpu.PROT_READ | Cpu.PROT_WRITE | Cpu.PROT_EXEC
                     : engineProt(start, prot), block.address());
             if ((prot & Cpu.PROT_EXEC) != 0) cpu.invalidateCode(start, length);
@@ -360,6 +429,7 @@ public final class AddressSpace implements AutoCloseable {
             }
         }
         mergeAround(start, end);
+        if (prot != Cpu.PROT_NONE) coverEngineRegions(start, end);
         for (Cpu cpu : engines) cpu.protectionsChanged();
         lastHit = null;
     }
