@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * fixed gap fails the build until its line is removed: nothing is silently skipped.
  */
 final class KnownGaps {
-    private static final Map<String, String> GAPS = load();
+    private static final Map<String, String> GAPS = load("/known-gaps.txt");
 
     private KnownGaps() {
     }
@@ -24,18 +24,19 @@ final class KnownGaps {
         return GAPS.get(caseId);
     }
 
-    private static Map<String, String> load() {
+    /** A sorted "id: reason" resource (blank lines and # comments skipped); also libc-test's gap list. */
+    static Map<String, String> load(String resource) {
         Map<String, String> gaps = new TreeMap<>();
-        try (InputStream in = KnownGaps.class.getResourceAsStream("/known-gaps.txt")) {
+        try (InputStream in = KnownGaps.class.getResourceAsStream(resource)) {
             if (in == null) return gaps;
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             String previous = "";
             for (String line; (line = r.readLine()) != null; ) {
                 if (line.isBlank() || line.startsWith("#")) continue;
                 int colon = line.indexOf(':');
-                if (colon < 0) throw new IllegalStateException("known-gaps.txt: no reason in: " + line);
+                if (colon < 0) throw new IllegalStateException(resource + ": no reason in: " + line);
                 String id = line.substring(0, colon).trim();
-                if (id.compareTo(previous) <= 0) throw new IllegalStateException("known-gaps.txt is not sorted at " + id);
+                if (id.compareTo(previous) <= 0) throw new IllegalStateException(resource + " is not sorted at " + id);
                 previous = id;
                 gaps.put(id, line.substring(colon + 1).trim());
             }

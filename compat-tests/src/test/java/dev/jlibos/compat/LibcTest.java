@@ -1,10 +1,6 @@
 package dev.jlibos.compat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -297,25 +293,8 @@ class LibcTest {
         }
     }
 
-    /** The known gaps, "name: reason", sorted, no duplicates. */
+    /** The known gaps, "name: reason", sorted, no duplicates (the same format as known-gaps.txt). */
     static Map<String, String> knownGaps() {
-        Map<String, String> gaps = new TreeMap<>();
-        try (InputStream in = LibcTest.class.getResourceAsStream(GAPS)) {
-            if (in == null) return gaps;
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            String previous = "";
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.isBlank() || line.startsWith("#")) continue;
-                int colon = line.indexOf(':');
-                if (colon < 0) throw new IllegalStateException(GAPS + ": no reason in: " + line);
-                String id = line.substring(0, colon).trim();
-                if (id.compareTo(previous) <= 0) throw new IllegalStateException(GAPS + " is not sorted at " + id);
-                previous = id;
-                gaps.put(id, line.substring(colon + 1).trim());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return gaps;
+        return KnownGaps.load(GAPS);
     }
 }
