@@ -4,13 +4,15 @@ import dev.jlibos.core.host.HostSyscalls;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.host.memory.MmapHostMemory;
 import dev.jlibos.host.syscall.LibcHostSyscalls;
-import dev.jlibos.kernel.Credentials;
-import dev.jlibos.kernel.GuestProcess;
-import dev.jlibos.kernel.GuestThread;
-import dev.jlibos.kernel.Kernel;
-import dev.jlibos.kernel.KernelLog;
+import dev.jlibos.kernel.Families;
+import dev.jlibos.kernel.Kernels;
+import dev.jlibos.kernel.process.Credentials;
+import dev.jlibos.kernel.process.GuestProcess;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.Kernel;
+import dev.jlibos.kernel.process.KernelLog;
+import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.sys.HostOffload;
-import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallHandler;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.syscalls.offload.OffloadAllowlist;
@@ -32,8 +34,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -67,7 +69,7 @@ public class HotPaths {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         MmapHostMemory hostMemory = new MmapHostMemory();
-        Kernel kernel = new Kernel(() -> null, hostMemory, new KernelLog(new PrintStream(OutputStream.nullOutputStream()), false), null);
+        Kernel kernel = Kernels.create(() -> null, hostMemory, new KernelLog(new PrintStream(OutputStream.nullOutputStream()), false), null);
         memory = new AddressSpace(hostMemory);
         memory.map(BUFFER, 1 << 16, 3, "bench");
         GuestProcess process = new GuestProcess(kernel, Kernel.FIRST_PID, 1, memory, new FdTable(), new Credentials(0, 0));
@@ -75,8 +77,8 @@ public class HotPaths {
         process.fs = FsContext.open(hostFs, "/tmp");
         thread = new GuestThread(process, process.pid, null);
         args = thread.syscallArgs;
-        getpid = Kernel.registry().get(Sysno.GETPID).handler();
-        offload = kernel.offload();
+        getpid = Families.registry().get(Sysno.GETPID).handler();
+        offload = new HostOffload(host);
         uname = OffloadAllowlist.get(Sysno.UNAME);
         pread = OffloadAllowlist.get(Sysno.PREAD64);
         fstat = OffloadAllowlist.get(Sysno.FSTAT);
@@ -102,7 +104,7 @@ public class HotPaths {
     @Benchmark
     public long dispatchGetpid() throws Exception {
         set(Sysno.GETPID, 0, 0, 0, 0);
-        return Kernel.registry().get(args.number()).handler().call(thread, args);
+        return Families.registry().get(args.number()).handler().call(thread, args);
     }
 
     /** The handler alone, already looked up. */

@@ -1,8 +1,8 @@
 package dev.jlibos.cli;
 
-import dev.jlibos.kernel.ExitStatus;
-import dev.jlibos.loader.LoadException;
 import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.process.ExitStatus;
+import dev.jlibos.loader.LoadException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,8 +1,8 @@
 package dev.jlibos.cli;
 
-import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Machine;
 import dev.jlibos.kernel.SyscallPath;
+import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.syscalls.offload.OffloadPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package dev.jlibos.cli;
 
-import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.loader.LoadException;
 import dev.jlibos.syscalls.trace.JsonLinesTrace;
 import dev.jlibos.syscalls.trace.SyscallStats;

@@ -1,6 +1,6 @@
 package dev.jlibos.cli;
 
-import dev.jlibos.kernel.Kernel;
+import dev.jlibos.kernel.Families;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.kernel.syscall.SyscallTableView;
 import picocli.CommandLine.Command;
@@ -22,7 +22,7 @@ final class SyscallsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<SyscallRegistry.Entry> entries = Kernel.registry().describeAll();
+        List<SyscallRegistry.Entry> entries = Families.registry().describeAll();
         System.out.print(markdown ? SyscallTableView.markdown(entries) : SyscallTableView.text(entries));
         System.out.println((markdown ? "\n" : "") + SyscallTableView.summary(entries));
         return 0;

@@ -1,6 +1,14 @@
 package dev.jlibos.compat;
 
-import java.io.IOException;
+import dev.jlibos.compat.GuestPrograms.Flavour;
+import dev.jlibos.kernel.Families;
+import dev.jlibos.kernel.syscall.Support;
+import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.kernel.syscall.SyscallTableView;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,16 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.opentest4j.TestAbortedException;
-
-import dev.jlibos.compat.GuestPrograms.Flavour;
-import dev.jlibos.kernel.Kernel;
-import dev.jlibos.kernel.syscall.Support;
-import dev.jlibos.kernel.syscall.SyscallRegistry;
-import dev.jlibos.kernel.syscall.SyscallTableView;
 
 /**
  * Generates the compatibility matrix under {@code docs/compat/} (README.md, index.html, chart.svg): the
@@ -74,7 +72,7 @@ class CompatMatrix {
 
         Path dir = Path.of(out);
         Files.createDirectories(dir);
-        List<SyscallRegistry.Entry> syscalls = Kernel.registry().describeAll();
+        List<SyscallRegistry.Entry> syscalls = Families.registry().describeAll();
         String svg = chart(syscalls, outcomes);
         Files.writeString(dir.resolve("chart.svg"), svg);
         Files.writeString(dir.resolve("README.md"), markdown(syscalls, outcomes, seconds));

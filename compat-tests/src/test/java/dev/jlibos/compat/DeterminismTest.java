@@ -1,8 +1,12 @@
 package dev.jlibos.compat;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.jlibos.compat.GuestPrograms.Flavour;
+import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.process.ExitStatus;
+import dev.jlibos.syscalls.trace.SyscallListener;
+import dev.jlibos.syscalls.trace.SyscallRecord;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +16,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
-import dev.jlibos.compat.GuestPrograms.Flavour;
-import dev.jlibos.kernel.ExitStatus;
-import dev.jlibos.kernel.Machine;
-import dev.jlibos.syscalls.trace.SyscallListener;
-import dev.jlibos.syscalls.trace.SyscallRecord;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Deterministic mode: two runs of determinism.c (clocks, random bytes, identity, 3 threads taking a

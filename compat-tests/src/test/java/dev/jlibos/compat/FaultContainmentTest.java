@@ -1,7 +1,7 @@
 package dev.jlibos.compat;
 
-import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.kernel.syscall.FaultInjection;
 import dev.jlibos.syscalls.Sysno;
 import org.junit.jupiter.api.Assumptions;

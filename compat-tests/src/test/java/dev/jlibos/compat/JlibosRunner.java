@@ -1,5 +1,11 @@
 package dev.jlibos.compat;
 
+import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.SyscallPath;
+import dev.jlibos.kernel.process.ExitStatus;
+import dev.jlibos.loader.LoadException;
+import dev.jlibos.syscalls.offload.OffloadPolicy;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,12 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import dev.jlibos.kernel.ExitStatus;
-import dev.jlibos.kernel.Machine;
-import dev.jlibos.kernel.SyscallPath;
-import dev.jlibos.loader.LoadException;
-import dev.jlibos.syscalls.offload.OffloadPolicy;
 
 /**
  * Runs the guest under jlibos through the kernel's launcher API. PENDING: this file lives in

@@ -1,8 +1,8 @@
 package dev.jlibos.compat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.process.ExitStatus;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

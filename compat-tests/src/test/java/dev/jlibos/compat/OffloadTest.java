@@ -1,8 +1,8 @@
 package dev.jlibos.compat;
 
 import dev.jlibos.compat.GuestPrograms.Flavour;
-import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.syscalls.offload.OffloadPolicy;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,10 @@
 package dev.jlibos.compat;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.Snapshot;
+import dev.jlibos.kernel.process.ExitStatus;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,12 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-
-import dev.jlibos.kernel.ExitStatus;
-import dev.jlibos.kernel.Machine;
-import dev.jlibos.kernel.Snapshot;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Snapshot / fork server: python3 run up to its first read of stdin, then many runs from there, each

@@ -1,9 +1,9 @@
 package dev.jlibos.compat;
 
-import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.host.memory.MmapHostMemory;
 import dev.jlibos.host.unicorn.UnicornCpu;
 import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.process.ExitStatus;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 

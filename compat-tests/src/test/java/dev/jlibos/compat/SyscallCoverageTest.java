@@ -1,9 +1,9 @@
 package dev.jlibos.compat;
 
 import dev.jlibos.compat.GuestPrograms.Flavour;
-import dev.jlibos.kernel.ExitStatus;
-import dev.jlibos.kernel.Kernel;
+import dev.jlibos.kernel.Families;
 import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +37,7 @@ class SyscallCoverageTest {
     /** Covering test name to the syscalls that name it. */
     static Map<String, List<SyscallRegistry.Entry>> covered() {
         Map<String, List<SyscallRegistry.Entry>> byTest = new TreeMap<>();
-        for (SyscallRegistry.Entry e : Kernel.registry().describeAll()) {
+        for (SyscallRegistry.Entry e : Families.registry().describeAll()) {
             for (String t : e.tests()) byTest.computeIfAbsent(t, k -> new ArrayList<>()).add(e);
         }
         return byTest;

@@ -1,8 +1,8 @@
 package dev.jlibos.junit;
 
-import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Machine;
 import dev.jlibos.kernel.Snapshot;
+import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.loader.LoadException;
 
 import java.io.ByteArrayInputStream;
@@ -309,7 +309,7 @@ public final class Guest implements java.io.Serializable {
     /**
      * Address space per guest process ({@value #DEFAULT_MEMORY_LIMIT} bytes by default; the 8 MiB stack and
      * the executable count): mmap/brk beyond it fail with ENOMEM and the result reports
-     * {@link dev.jlibos.kernel.Limit#MEMORY}.
+     * {@link dev.jlibos.kernel.process.Limit#MEMORY}.
      */
     public Guest memoryLimit(long bytes) {
         if (bytes <= 0) throw new IllegalArgumentException("memory limit must be positive");
@@ -319,7 +319,7 @@ public final class Guest implements java.io.Serializable {
 
     /**
      * CPU time per guest process (sleeping and blocking do not count): past it the process is killed with
-     * SIGKILL and the result reports {@link dev.jlibos.kernel.Limit#CPU_TIME}; null for none (the default).
+     * SIGKILL and the result reports {@link dev.jlibos.kernel.process.Limit#CPU_TIME}; null for none (the default).
      */
     public Guest cpuTimeLimit(Duration limit) {
         this.cpuTimeLimit = limit;

@@ -1,6 +1,6 @@
 package dev.jlibos.junit;
 
-import dev.jlibos.kernel.Limit;
+import dev.jlibos.kernel.process.Limit;
 import dev.jlibos.signals.Signal;
 import dev.jlibos.syscalls.trace.SyscallRecord;
 

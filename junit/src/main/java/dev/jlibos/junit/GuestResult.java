@@ -1,7 +1,7 @@
 package dev.jlibos.junit;
 
-import dev.jlibos.kernel.ExitStatus;
-import dev.jlibos.kernel.Limit;
+import dev.jlibos.kernel.process.ExitStatus;
+import dev.jlibos.kernel.process.Limit;
 import dev.jlibos.signals.Signal;
 import dev.jlibos.syscalls.trace.SyscallRecord;
 

@@ -1,8 +1,8 @@
 package dev.jlibos.junit;
 
-import dev.jlibos.kernel.ExitStatus;
 import dev.jlibos.kernel.Machine;
 import dev.jlibos.kernel.Snapshot;
+import dev.jlibos.kernel.process.ExitStatus;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

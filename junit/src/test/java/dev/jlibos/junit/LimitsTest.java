@@ -1,6 +1,6 @@
 package dev.jlibos.junit;
 
-import dev.jlibos.kernel.Limit;
+import dev.jlibos.kernel.process.Limit;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,6 @@
 package dev.jlibos.kernel;
 
 import dev.jlibos.kernel.signal.SignalCalls;
-import dev.jlibos.kernel.sys.IpcCalls;
 import dev.jlibos.kernel.signal.TimerCalls;
 import dev.jlibos.kernel.sys.EventCalls;
 import dev.jlibos.kernel.sys.FdCalls;
@@ -10,6 +9,7 @@ import dev.jlibos.kernel.sys.FileRangeCalls;
 import dev.jlibos.kernel.sys.ForkExecCalls;
 import dev.jlibos.kernel.sys.FutexCalls;
 import dev.jlibos.kernel.sys.IdentityCalls;
+import dev.jlibos.kernel.sys.IpcCalls;
 import dev.jlibos.kernel.sys.MemoryCalls;
 import dev.jlibos.kernel.sys.OpenCalls;
 import dev.jlibos.kernel.sys.PathCalls;
@@ -22,6 +22,7 @@ import dev.jlibos.kernel.sys.SystemInfoCalls;
 import dev.jlibos.kernel.sys.TimeCalls;
 import dev.jlibos.kernel.sys.XattrCalls;
 import dev.jlibos.kernel.syscall.SyscallFamily;
+import dev.jlibos.kernel.syscall.SyscallRegistry;
 
 import java.util.List;
 
@@ -30,7 +31,15 @@ import java.util.List;
  * wiring), not with the families, so that the family packages do not depend on one another.
  */
 public final class Families {
+    /** Built once per JVM: the entries are immutable and shared by every machine. */
+    private static final SyscallRegistry REGISTRY = new SyscallRegistry(all());
+
     private Families() {
+    }
+
+    /** Every syscall entry: the dispatcher's table, and what {@code ./jlibos syscalls} and docs/compat print. */
+    public static SyscallRegistry registry() {
+        return REGISTRY;
     }
 
     public static List<SyscallFamily> all() {

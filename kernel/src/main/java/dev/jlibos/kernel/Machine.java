@@ -7,6 +7,15 @@ import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.host.memory.MmapHostMemory;
 import dev.jlibos.host.syscall.LibcHostSyscalls;
 import dev.jlibos.host.unicorn.UnicornCpu;
+import dev.jlibos.kernel.process.Determinism;
+import dev.jlibos.kernel.process.ExitStatus;
+import dev.jlibos.kernel.process.GuestProcess;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.Kernel;
+import dev.jlibos.kernel.process.KernelLog;
+import dev.jlibos.kernel.process.Limit;
+import dev.jlibos.kernel.process.ResourceLimits;
+import dev.jlibos.kernel.sys.ProgramImage;
 import dev.jlibos.loader.LoadException;
 import dev.jlibos.loader.LoadedProgram;
 import dev.jlibos.syscalls.trace.SyscallListener;
@@ -87,7 +96,7 @@ public final class Machine implements AutoCloseable {
         ExitStatus status = run(at == null ? null : (kernel, process, release) -> {
             FileDescription[] stdio = {process.files.get(0), process.files.get(1), process.files.get(2)};
             capture[0] = new Snapshot.Capture(at, process.pid, stdio, config, release);
-            kernel.capture(capture[0]);
+            kernel.captureSnapshotWith(capture[0]::check);
             return capture[0];
         });
         Snapshot s = capture[0] == null ? null : capture[0].snapshot;
@@ -103,7 +112,7 @@ public final class Machine implements AutoCloseable {
     /** A kernel configured as the builder says (engines, log, trace, determinism). */
     static Kernel newKernel(Builder config) {
         KernelLog log = new KernelLog(config.diagnostics, config.debug);
-        Kernel kernel = new Kernel(UnicornCpu::new, new MmapHostMemory(), log, config.strace,
+        Kernel kernel = Kernels.create(UnicornCpu::new, new MmapHostMemory(), log, config.strace,
                 SyscallListener.all(config.traceListeners),
                 // The vDSO's clocks are the host's: deterministic mode keeps every clock read in the hook.
                 config.seed != null ? SyscallPath.HOOK : config.syscallPath);
@@ -116,9 +125,9 @@ public final class Machine implements AutoCloseable {
     private ExitStatus run(CaptureFactory captureFactory) throws LoadException {
         Kernel kernel = newKernel(config);
         running = kernel;
-        HostFs host = new HostFs(LibcHostSyscalls.INSTANCE, kernel.hostMemory);
-        Cpu cpu = kernel.cpus.create();
-        AddressSpace memory = new AddressSpace(kernel.hostMemory);
+        HostFs host = new HostFs(LibcHostSyscalls.INSTANCE, kernel.hostMemory());
+        Cpu cpu = kernel.cpus().create();
+        AddressSpace memory = new AddressSpace(kernel.hostMemory());
         memory.attach(cpu);
         GuestProcess process = Launch.createProcess(kernel, memory, host, config);
         applyLimits(config, kernel, process);
@@ -139,7 +148,7 @@ public final class Machine implements AutoCloseable {
                 process.fs.useGuestProc(table);
                 hostView = table;
             }
-            program = Launch.load(thread, path, config.argv, config.envp);
+            program = ProgramImage.load(thread, path, config.argv, config.envp);
         } catch (LoadException | RuntimeException e) {
             process.exit(ExitStatus.killed(9, -1));
             kernel.runProcess(thread, 0);

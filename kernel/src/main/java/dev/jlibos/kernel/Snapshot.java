@@ -3,7 +3,12 @@ package dev.jlibos.kernel;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.core.mem.AddressSpace;
-import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.process.Determinism;
+import dev.jlibos.kernel.process.ExitStatus;
+import dev.jlibos.kernel.process.GuestProcess;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.Kernel;
+import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.signals.SignalState;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FdTable;
@@ -184,14 +189,13 @@ public final class Snapshot implements AutoCloseable {
         p.signals = signals.copyForFork();
         p.determinism = determinism != null ? determinism.fork() : null;
         p.pgid = p.pid;
-        p.retainedEngine = cpu;
-        p.retainedMemory = copy;
+        p.retainForSnapshot(cpu, copy);
         Machine.applyLimits(config, kernel, p);
         GuestThread thread = new GuestThread(p, p.pid, cpu);
         thread.name = threadName;
         thread.signals.setBlocked(signalMask);
         p.threads.add(thread);
-        ShimSupport.refresh(thread); // the image's data page answers getpid with the frozen process's pid
+        thread.kernel().syscalls().imageCopied(thread); // the image's data page answers getpid with the frozen process's pid
         kernel.register(p);
         kernel.bind(thread);
         Watchdog watchdog = config.timeout == null ? null : Watchdog.start(kernel, config.timeout);

@@ -1,5 +1,11 @@
 package dev.jlibos.kernel;
 
+import dev.jlibos.kernel.process.ExitStatus;
+import dev.jlibos.kernel.process.GuestProcess;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.Kernel;
+import dev.jlibos.kernel.process.Limit;
+
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;

@@ -1,10 +1,10 @@
 package dev.jlibos.kernel.sys;
 
-import dev.jlibos.kernel.ExitStatus;
-import dev.jlibos.kernel.GuestProcess;
-import dev.jlibos.kernel.GuestThread;
-import dev.jlibos.kernel.Kernel;
-import dev.jlibos.kernel.ResourceLimits;
+import dev.jlibos.kernel.process.ExitStatus;
+import dev.jlibos.kernel.process.GuestProcess;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.Kernel;
+import dev.jlibos.kernel.process.ResourceLimits;
 import dev.jlibos.signals.SigInfo;
 import dev.jlibos.signals.Signal;
 

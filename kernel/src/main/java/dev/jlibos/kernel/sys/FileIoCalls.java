@@ -2,8 +2,8 @@ package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.mem.AddressSpace;
-import dev.jlibos.kernel.GuestThread;
-import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.signals.InterruptibleSleep;
@@ -93,8 +93,8 @@ public final class FileIoCalls implements SyscallFamily {
      * would cross it is cut short at the limit.
      */
     static long withinFileSizeLimit(GuestThread t, FileDescription file, long count, long position) {
-        long limit = t.process.limits.soft(dev.jlibos.kernel.ResourceLimits.FSIZE);
-        if (limit == dev.jlibos.kernel.ResourceLimits.INFINITY || !(file instanceof dev.jlibos.vfs.HostFile)) return count;
+        long limit = t.process.limits.soft(dev.jlibos.kernel.process.ResourceLimits.FSIZE);
+        if (limit == dev.jlibos.kernel.process.ResourceLimits.INFINITY || !(file instanceof dev.jlibos.vfs.HostFile)) return count;
         if ((dev.jlibos.vfs.StatLayout.mode(file.stat()) & dev.jlibos.vfs.StatLayout.S_IFMT) != dev.jlibos.vfs.StatLayout.S_IFREG) {
             return count;
         }

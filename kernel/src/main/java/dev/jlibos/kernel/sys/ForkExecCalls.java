@@ -4,12 +4,11 @@ import dev.jlibos.core.Errno;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.core.mem.AddressSpace;
-import dev.jlibos.kernel.ExitStatus;
-import dev.jlibos.kernel.GuestProcess;
-import dev.jlibos.kernel.GuestThread;
-import dev.jlibos.kernel.Kernel;
-import dev.jlibos.kernel.Launch;
-import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.process.ExitStatus;
+import dev.jlibos.kernel.process.GuestProcess;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.Kernel;
+import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.loader.LoadException;
@@ -177,7 +176,7 @@ public final class ForkExecCalls implements SyscallFamily {
         thread.inheritSchedulingFrom(t);
         thread.signals.inheritFrom(t.signals);
         child.threads.add(thread);
-        dev.jlibos.kernel.ShimSupport.refresh(thread); // the copied data page still answers with the parent's pid
+        thread.kernel().syscalls().imageCopied(thread); // the copied data page still answers with the parent's pid
         if ((flags & CLONE_CHILD_SETTID) != 0) memory.writeInt(childTid, pid);
         if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.clearChildTid = childTid;
         if ((flags & CLONE_PARENT_SETTID) != 0) parent.memory.writeInt(parentTid, pid);
@@ -216,7 +215,7 @@ public final class ForkExecCalls implements SyscallFamily {
             live = kernel.processes().size();
         }
         if (live >= max) {
-            kernel.limitExceeded(dev.jlibos.kernel.Limit.PROCESSES);
+            kernel.limitExceeded(dev.jlibos.kernel.process.Limit.PROCESSES);
             throw Errno.EAGAIN.fail();
         }
     }
@@ -227,8 +226,8 @@ public final class ForkExecCalls implements SyscallFamily {
      * pthread_create get EAGAIN. Unlike Linux, root is not exempt: the limit is what stops a fork bomb.
      */
     private static void checkTaskLimit(GuestThread t) {
-        long limit = t.process.limits.soft(dev.jlibos.kernel.ResourceLimits.NPROC);
-        if (limit == dev.jlibos.kernel.ResourceLimits.INFINITY) return;
+        long limit = t.process.limits.soft(dev.jlibos.kernel.process.ResourceLimits.NPROC);
+        if (limit == dev.jlibos.kernel.process.ResourceLimits.INFINITY) return;
         long tasks = 0;
         for (GuestProcess p : t.kernel().processes()) tasks += Math.max(1, p.threads.size());
         if (Long.compareUnsigned(tasks, limit) >= 0) throw Errno.EAGAIN.fail();
@@ -278,7 +277,7 @@ public final class ForkExecCalls implements SyscallFamily {
         LoadedProgram program;
         try {
             p.memory = fresh;
-            program = Launch.load(t, path, argv, envp);
+            program = ProgramImage.load(t, path, argv, envp);
         } catch (LoadException e) {
             p.memory = old;
             fresh.close();

@@ -1,17 +1,18 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
-import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.abi.Timespec;
 import dev.jlibos.core.mem.AddressSpace;
-import dev.jlibos.kernel.GuestThread;
-import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.process.FutexTable;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 
 import static dev.jlibos.core.abi.Clocks.CLOCK_MONOTONIC;
 import static dev.jlibos.core.abi.Clocks.CLOCK_REALTIME;
+import static dev.jlibos.core.abi.Futex.*;
 import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
 
 /**
@@ -20,15 +21,6 @@ import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
  * code, as the kernel's futex hash-bucket lock makes it; a waiter sleeps with the lock released.
  */
 public final class FutexCalls implements SyscallFamily {
-    private static final int FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4,
-            FUTEX_WAKE_OP = 5, FUTEX_LOCK_PI = 6, FUTEX_UNLOCK_PI = 7, FUTEX_TRYLOCK_PI = 8, FUTEX_WAIT_BITSET = 9,
-            FUTEX_WAKE_BITSET = 10, FUTEX_LOCK_PI2 = 13;
-    private static final int FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256, FUTEX_CMD_MASK = ~(128 | 256);
-    private static final int MATCH_ANY = -1;
-    /** Robust futex word bits (linux/futex.h). */
-    private static final int FUTEX_WAITERS = 0x80000000, FUTEX_OWNER_DIED = 0x40000000, FUTEX_TID_MASK = 0x3fffffff;
-    /** ROBUST_LIST_LIMIT: a corrupt (cyclic) list is walked at most this far. */
-    private static final int ROBUST_LIST_LIMIT = 2048;
 
     @Override
     public void register(SyscallRegistry r) {
@@ -53,7 +45,7 @@ public final class FutexCalls implements SyscallFamily {
         }
         switch (cmd) {
             case FUTEX_WAIT, FUTEX_WAIT_BITSET -> {
-                int bitset = cmd == FUTEX_WAIT ? MATCH_ANY : val3;
+                int bitset = cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3;
                 if (bitset == 0) throw Errno.EINVAL.fail();
                 long nanos = waitTime(t, cmd, op, timeout);
                 if (m.readInt(uaddr) != val) throw Errno.EAGAIN.fail();
@@ -69,7 +61,7 @@ public final class FutexCalls implements SyscallFamily {
                 throw Errno.ETIMEDOUT.fail();
             }
             case FUTEX_WAKE, FUTEX_WAKE_BITSET -> {
-                int bitset = cmd == FUTEX_WAKE ? MATCH_ANY : val3;
+                int bitset = cmd == FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY : val3;
                 if (bitset == 0) throw Errno.EINVAL.fail();
                 return table.wake(uaddr, val, bitset);
             }
@@ -82,8 +74,8 @@ public final class FutexCalls implements SyscallFamily {
             case FUTEX_WAKE_OP -> {
                 if ((uaddr2 & 3) != 0) throw Errno.EINVAL.fail();
                 boolean second = wakeOp(m, uaddr2, val3);
-                int n = table.wake(uaddr, val, MATCH_ANY);
-                if (second) n += table.wake(uaddr2, (int) timeout, MATCH_ANY);
+                int n = table.wake(uaddr, val, FUTEX_BITSET_MATCH_ANY);
+                if (second) n += table.wake(uaddr2, (int) timeout, FUTEX_BITSET_MATCH_ANY);
                 return n;
             }
             case FUTEX_LOCK_PI, FUTEX_LOCK_PI2, FUTEX_TRYLOCK_PI -> {
@@ -137,7 +129,7 @@ public final class FutexCalls implements SyscallFamily {
             long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
             if (left <= 0) throw Errno.ETIMEDOUT.fail();
             m.writeInt(uaddr, v | FUTEX_WAITERS);
-            FutexTable.Waiter w = table.enqueue(t, uaddr, MATCH_ANY);
+            FutexTable.Waiter w = table.enqueue(t, uaddr, FUTEX_BITSET_MATCH_ANY);
             try {
                 if (!table.sleep(w, left)) throw Errno.ETIMEDOUT.fail();
             } catch (InterruptedException e) {
@@ -180,51 +172,5 @@ public final class FutexCalls implements SyscallFamily {
             case 4 -> old > cmparg;
             default -> old >= cmparg;
         };
-    }
-
-    /**
-     * A thread is ending while its process lives on (mm_release): robust futexes it holds are marked
-     * FUTEX_OWNER_DIED and one waiter woken; then its clear_child_tid word is zeroed and woken, which is
-     * how pthread_join learns that the thread is gone. Bad pointers are ignored, as Linux does.
-     */
-    public static void threadExited(GuestThread t) {
-        AddressSpace m = t.process.memory;
-        if (t.robustListHead != 0) {
-            try {
-                walkRobustList(t, m);
-            } catch (LinuxException ignored) {
-                // a corrupt list: Linux stops walking
-            }
-        }
-        if (t.clearChildTid != 0) {
-            try {
-                m.writeInt(t.clearChildTid, 0);
-                t.process.futexes.wake(t.clearChildTid, 1, MATCH_ANY);
-            } catch (LinuxException ignored) {
-                // unmapped: nothing to clear
-            }
-        }
-    }
-
-    /** struct robust_list_head { list.next; long futex_offset; list_op_pending }; entries link by next. */
-    private static void walkRobustList(GuestThread t, AddressSpace m) {
-        long head = t.robustListHead;
-        long offset = m.readLong(head + 8);
-        long pending = m.readLong(head + 16) & ~1L; // bit 0 marks a PI futex
-        long entry = m.readLong(head) & ~1L;
-        for (int i = 0; entry != head && entry != 0 && i < ROBUST_LIST_LIMIT; i++) {
-            long next = m.readLong(entry) & ~1L;
-            if (entry != pending) handleDeath(t, m, entry + offset);
-            entry = next;
-        }
-        if (pending != 0) handleDeath(t, m, pending + offset);
-    }
-
-    private static void handleDeath(GuestThread t, AddressSpace m, long word) {
-        if ((word & 3) != 0) return;
-        int value = m.readInt(word);
-        if ((value & FUTEX_TID_MASK) != t.tid) return;
-        m.writeInt(word, (value & FUTEX_WAITERS) | FUTEX_OWNER_DIED);
-        if ((value & FUTEX_WAITERS) != 0) t.process.futexes.wake(word, 1, MATCH_ANY);
     }
 }

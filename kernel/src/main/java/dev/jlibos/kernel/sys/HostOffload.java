@@ -1,9 +1,9 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.host.HostSyscalls;
-import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.Offloader;
-import dev.jlibos.kernel.syscall.SyscallArgs;
 import dev.jlibos.syscalls.offload.OffloadSpec;
 import dev.jlibos.vfs.HostForwarder;
 

@@ -4,9 +4,9 @@ import dev.jlibos.core.Errno;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.core.mem.Vma;
-import dev.jlibos.kernel.GuestProcess;
-import dev.jlibos.kernel.GuestThread;
-import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.process.GuestProcess;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
@@ -74,14 +74,14 @@ public final class MemoryCalls implements SyscallFamily {
      * A MAP_FIXED mapping over existing ones is counted in full, so the check errs on the strict side.
      */
     private static void reserve(GuestProcess p, long more) {
-        long rlimit = p.limits.soft(dev.jlibos.kernel.ResourceLimits.AS);
+        long rlimit = p.limits.soft(dev.jlibos.kernel.process.ResourceLimits.AS);
         long machine = p.kernel.memoryLimit();
-        if (rlimit == dev.jlibos.kernel.ResourceLimits.INFINITY && machine <= 0) return;
+        if (rlimit == dev.jlibos.kernel.process.ResourceLimits.INFINITY && machine <= 0) return;
         long mapped = 0;
         for (Vma v : p.memory.areas()) mapped += v.end() - v.start();
         boolean overMachine = machine > 0 && mapped + more > machine;
         if (overMachine || Long.compareUnsigned(mapped + more, rlimit) > 0) {
-            if (overMachine) p.kernel.limitExceeded(dev.jlibos.kernel.Limit.MEMORY);
+            if (overMachine) p.kernel.limitExceeded(dev.jlibos.kernel.process.Limit.MEMORY);
             throw Errno.ENOMEM.fail();
         }
     }

@@ -1,7 +1,7 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
-import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
@@ -38,7 +38,7 @@ public final class OpenCalls implements SyscallFamily {
     private static final int OPEN_HOW_SIZE = 24, O_TMPFILE = 0x400000;
 
     /** openat2(dirfd, path, struct open_how *how, size): open's strict sibling with path-resolution limits. */
-    private long openat2(GuestThread t, dev.jlibos.kernel.syscall.SyscallArgs a) {
+    private long openat2(GuestThread t, dev.jlibos.kernel.process.SyscallArgs a) {
         long size = a.get(3);
         if (size < OPEN_HOW_SIZE) throw Errno.EINVAL.fail();
         if (size > 4096) throw Errno.E2BIG.fail();
@@ -61,7 +61,7 @@ public final class OpenCalls implements SyscallFamily {
         if (t.process.determinism != null && isRandomDevice(path)) {
             // Deterministic mode: the seeded generator, not the host's (or the sandbox's allowlisted) device.
             return t.process.files.install(new dev.jlibos.vfs.StreamFile(
-                    dev.jlibos.kernel.Determinism.randomStream(t.process.determinism), null, GuestPaths.string(path)),
+                    dev.jlibos.kernel.process.Determinism.randomStream(t.process.determinism), null, GuestPaths.string(path)),
                     (flags & O_CLOEXEC) != 0);
         }
         return Opener.open(t, dirfd, path, flags, mode);

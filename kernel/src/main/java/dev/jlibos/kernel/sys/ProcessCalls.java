@@ -2,10 +2,10 @@ package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.cpu.Reg;
-import dev.jlibos.kernel.ExitStatus;
-import dev.jlibos.kernel.GuestThread;
-import dev.jlibos.kernel.ResourceLimits;
-import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.process.ExitStatus;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.ResourceLimits;
+import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
@@ -156,7 +156,7 @@ public final class ProcessCalls implements SyscallFamily {
     }
 
     /** Process lookups before multi-process support: 0 or our own pid, anything else ESRCH. */
-    private static dev.jlibos.kernel.GuestProcess self(GuestThread t, int pid) {
+    private static dev.jlibos.kernel.process.GuestProcess self(GuestThread t, int pid) {
         if (pid != 0 && pid != t.process.pid) throw Errno.ESRCH.fail();
         return t.process;
     }
@@ -221,7 +221,7 @@ public final class ProcessCalls implements SyscallFamily {
     }
 
     /** RLIMIT_NOFILE bounds the fd table; the machine's maxOpenFiles cannot be raised from inside. */
-    public static void applyFileLimit(dev.jlibos.kernel.GuestProcess p, int resource) {
+    public static void applyFileLimit(dev.jlibos.kernel.process.GuestProcess p, int resource) {
         if (resource != ResourceLimits.NOFILE) return;
         long soft = p.limits.soft(ResourceLimits.NOFILE);
         long limit = soft == ResourceLimits.INFINITY || soft > Integer.MAX_VALUE ? Integer.MAX_VALUE : soft;

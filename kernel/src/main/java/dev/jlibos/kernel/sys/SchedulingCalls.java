@@ -1,10 +1,10 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
-import dev.jlibos.kernel.GuestProcess;
-import dev.jlibos.kernel.GuestThread;
-import dev.jlibos.kernel.ResourceLimits;
-import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.process.GuestProcess;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.ResourceLimits;
+import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;

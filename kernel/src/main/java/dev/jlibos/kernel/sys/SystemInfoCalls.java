@@ -2,16 +2,15 @@ package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.mem.AddressSpace;
-import dev.jlibos.kernel.Determinism;
-import dev.jlibos.kernel.GuestThread;
-import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.process.Determinism;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.HostSystem;
+import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 
 /** Facts about the (virtual) machine: uname, sysinfo, randomness, which CPU a thread is on (affinity: SchedulingCalls). */
@@ -39,7 +38,7 @@ public final class SystemInfoCalls implements SyscallFamily {
     private long uname(GuestThread t, SyscallArgs a) {
         String[] fields = t.process.determinism != null
                 ? new String[] {"Linux", Determinism.HOSTNAME, Determinism.RELEASE, Determinism.VERSION, "x86_64", "(none)"}
-                : new String[] {"Linux", hostname(), osRelease(), kernelVersion(), "x86_64", "(none)"};
+                : new String[] {"Linux", HostSystem.hostname(), HostSystem.osRelease(), HostSystem.kernelVersion(), "x86_64", "(none)"};
         byte[] buf = new byte[UTS_FIELD * fields.length];
         for (int i = 0; i < fields.length; i++) {
             byte[] f = fields[i].getBytes(StandardCharsets.UTF_8);
@@ -49,35 +48,15 @@ public final class SystemInfoCalls implements SyscallFamily {
         return 0;
     }
 
-    private static String readProc(String path, String fallback) {
-        try {
-            return Files.readString(Path.of(path)).trim();
-        } catch (Exception e) {
-            return fallback;
-        }
-    }
-
-    public static String hostname() {
-        return readProc("/proc/sys/kernel/hostname", "localhost");
-    }
-
-    public static String osRelease() {
-        return readProc("/proc/sys/kernel/osrelease", System.getProperty("os.version"));
-    }
-
-    static String kernelVersion() {
-        return readProc("/proc/sys/kernel/version", "#1 SMP");
-    }
-
     /** struct sysinfo (112 bytes on x86-64), filled from the host's /proc like a container would see. */
     private long sysinfo(GuestThread t, SyscallArgs a) {
         byte[] b = new byte[112];
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        String uptime = readProc("/proc/uptime", "0 0").split("\\s+")[0];
+        String uptime = HostSystem.readProc("/proc/uptime", "0 0").split("\\s+")[0];
         buf.putLong(0, t.process.determinism != null
                 ? (Determinism.BOOT_NANOS + t.process.determinism.elapsed()) / 1_000_000_000L
                 : (long) Double.parseDouble(uptime));
-        String[] load = readProc("/proc/loadavg", "0 0 0").split("\\s+");
+        String[] load = HostSystem.readProc("/proc/loadavg", "0 0 0").split("\\s+");
         for (int i = 0; i < 3; i++) buf.putLong(8 + 8 * i, (long) (Double.parseDouble(load[i]) * 65536));
         buf.putLong(32, meminfo("MemTotal"));
         buf.putLong(40, meminfo("MemFree"));
@@ -92,7 +71,7 @@ public final class SystemInfoCalls implements SyscallFamily {
     }
 
     private static long meminfo(String key) {
-        for (String line : readProc("/proc/meminfo", "").split("\n")) {
+        for (String line : HostSystem.readProc("/proc/meminfo", "").split("\n")) {
             if (line.startsWith(key + ":")) {
                 return Long.parseLong(line.substring(key.length() + 1).trim().split("\\s+")[0]) * 1024;
             }

@@ -3,8 +3,8 @@ package dev.jlibos.kernel.sys;
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.abi.Timespec;
 import dev.jlibos.core.mem.AddressSpace;
-import dev.jlibos.kernel.GuestThread;
-import dev.jlibos.kernel.syscall.SyscallArgs;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
@@ -93,9 +93,9 @@ public final class TimeCalls implements SyscallFamily {
         long elapsed = t.process.determinism.elapsed();
         return switch (clock) {
             case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI ->
-                    dev.jlibos.kernel.Determinism.EPOCH_SECONDS * NANOS + elapsed;
+                    dev.jlibos.kernel.process.Determinism.EPOCH_SECONDS * NANOS + elapsed;
             case CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM ->
-                    dev.jlibos.kernel.Determinism.BOOT_NANOS + elapsed;
+                    dev.jlibos.kernel.process.Determinism.BOOT_NANOS + elapsed;
             case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> elapsed;
             default -> throw Errno.EINVAL.fail();
         };

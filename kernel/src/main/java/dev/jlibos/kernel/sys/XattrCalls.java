@@ -1,7 +1,7 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
-import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
@@ -87,7 +87,7 @@ public final class XattrCalls implements SyscallFamily {
     }
 
     /** setxattr(path, name, value, size, flags). */
-    private static long set(GuestThread t, int nr, Object target, dev.jlibos.kernel.syscall.SyscallArgs a) {
+    private static long set(GuestThread t, int nr, Object target, dev.jlibos.kernel.process.SyscallArgs a) {
         byte[] name = name(t, a.get(1));
         long size = a.get(3);
         int flags = a.i32(4);

@@ -1,6 +1,7 @@
 package dev.jlibos.kernel.syscall;
 
-import dev.jlibos.kernel.GuestThread;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.syscalls.offload.OffloadSpec;
 import dev.jlibos.vfs.HostForwarder;
 

@@ -3,8 +3,10 @@ package dev.jlibos.kernel.syscall;
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.cpu.Reg;
-import dev.jlibos.kernel.GuestThread;
-import dev.jlibos.kernel.Kernel;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.Kernel;
+import dev.jlibos.kernel.process.SyscallArgs;
+import dev.jlibos.kernel.process.SyscallService;
 import dev.jlibos.syscalls.StraceFormatter;
 import dev.jlibos.syscalls.SyscallTable;
 import dev.jlibos.syscalls.offload.OffloadAllowlist;
@@ -21,10 +23,11 @@ import java.io.PrintStream;
  * becomes {@code -errno}, and where anything a handler throws is contained: the guest always gets a
  * result and no Java exception ever unwinds into the native engine.
  */
-public final class SyscallDispatcher {
+public final class SyscallDispatcher implements SyscallService {
     private final Kernel kernel;
     private final SyscallRegistry registry;
     private final Offloader offloader;
+    private final ShimSupport shim;
     private final StraceFormatter formatter = new StraceFormatter();
     /** For {@link SyscallRecord#text()}: strace's text without the column alignment. */
     private final StraceFormatter recordFormatter = new StraceFormatter(StraceFormatter.DEFAULT_STRING_LIMIT, 0);
@@ -48,6 +51,18 @@ public final class SyscallDispatcher {
         this.kernel = kernel;
         this.registry = registry;
         this.offloader = offloader;
+        this.shim = new ShimSupport(registry);
+    }
+
+    @Override
+    public void imageLoaded(GuestThread thread) {
+        thread.process.shimData(0);
+        if (kernel.rewritesSyscallSites()) shim.install(thread);
+    }
+
+    @Override
+    public void imageCopied(GuestThread thread) {
+        shim.refresh(thread);
     }
 
     /**
@@ -59,19 +74,20 @@ public final class SyscallDispatcher {
      * under --max-open-files is reported; (9) restart: ERESTARTSYS; (10) trace exit; (11) leave: RAX,
      * signal delivery, preemption. The order is Linux's where it has one (restart before signals).
      */
+    @Override
     public void dispatch(GuestThread thread) {
         SyscallArgs args = enter(thread);
         int number = args.number();
-        if (thread.process.determinism != null) dev.jlibos.kernel.Determinism.onSyscall(thread);
+        if (thread.process.determinism != null) dev.jlibos.kernel.process.Determinism.onSyscall(thread);
         if (kernel.captureSnapshot(thread, args)) return;
-        dev.jlibos.kernel.ShimSupport.beforeSyscall(thread, number);
+        shim.beforeSyscall(thread, number);
         PrintStream strace = kernel.strace();
         SyscallListener listener = kernel.traceListener();
         // Without a listener the hot path reads no clock and allocates nothing.
         long start = listener != null ? now(thread) : 0L;
         String before = describeBeforeExec(strace, listener, thread, args);
         long served = invoke(thread, registry.get(number), args);
-        dev.jlibos.kernel.ShimSupport.afterSyscall(thread, number);
+        shim.afterSyscall(thread, number);
         noteLimits(served);
         long end = listener != null ? now(thread) : 0L;
         long result = restart(thread, number, served);
@@ -86,7 +102,7 @@ public final class SyscallDispatcher {
         // not fail this call's waits: only an interrupt during the call means "interrupted".
         Thread.interrupted();
         SyscallArgs args = thread.syscallArgs;
-        thread.cpu.readSyscallRegisters(args.raw);
+        args.readFrom(thread.cpu);
         return args;
     }
 
@@ -98,7 +114,7 @@ public final class SyscallDispatcher {
 
     /** Step 8: an EMFILE while --max-open-files is set is the machine's limit at work: reported. */
     private void noteLimits(long result) {
-        if (result == TOO_MANY_FILES && kernel.maxOpenFiles() > 0) kernel.limitExceeded(dev.jlibos.kernel.Limit.OPEN_FILES);
+        if (result == TOO_MANY_FILES && kernel.maxOpenFiles() > 0) kernel.limitExceeded(dev.jlibos.kernel.process.Limit.OPEN_FILES);
     }
 
     /**
@@ -133,14 +149,14 @@ public final class SyscallDispatcher {
     private long invoke(GuestThread thread, SyscallRegistry.Entry entry, SyscallArgs args) {
         SyscallHandler injected = FaultInjection.handler(args.number());
         if (injected != null) return contained(thread, injected, SyscallTable.getOrUnknown(args.number()).name(), args);
-        args.forwarded = false;
+        args.forwarded(false);
         OffloadPolicy policy = kernel.offloadPolicy();
         if (policy != OffloadPolicy.NONE) {
             OffloadSpec spec = OffloadAllowlist.get(args.number());
             if (spec != null && (policy == OffloadPolicy.ALL || entry == null) && !keptLocal(thread, args.number())) {
                 long r = offload(thread, spec, args);
                 if (!Offloader.declined(r)) {
-                    args.forwarded = true;
+                    args.forwarded(true);
                     return r;
                 }
                 // Unimplemented here, and the host cannot take it as asked: EBADF for an fd without a host
@@ -164,7 +180,7 @@ public final class SyscallDispatcher {
     /** Calls that grow files stay with jlibos while the process has an RLIMIT_FSIZE (the JVM's is unlimited). */
     private boolean keptLocal(GuestThread thread, int number) {
         return registry.has(number, Trait.GROWS_FILES)
-                && thread.process.limits.soft(dev.jlibos.kernel.ResourceLimits.FSIZE) != dev.jlibos.kernel.ResourceLimits.INFINITY;
+                && thread.process.limits.soft(dev.jlibos.kernel.process.ResourceLimits.FSIZE) != dev.jlibos.kernel.process.ResourceLimits.INFINITY;
     }
 
     /**
@@ -246,7 +262,7 @@ public final class SyscallDispatcher {
         String line = afterExec(before, number, result, StraceFormatter.DEFAULT_ALIGN_COLUMN);
         // exit and exit_group have no result; the table's ResultKind.NONE prints strace's "= ?".
         if (line == null) line = format(formatter, thread, number, args.arguments(), result);
-        out.println(args.forwarded ? line + " [host]" : line);
+        out.println(args.forwarded() ? line + " [host]" : line);
     }
 
     private static String format(StraceFormatter f, GuestThread thread, int number, long[] values, long result) {

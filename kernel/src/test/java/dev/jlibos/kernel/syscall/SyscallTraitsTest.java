@@ -1,6 +1,6 @@
 package dev.jlibos.kernel.syscall;
 
-import dev.jlibos.kernel.Kernel;
+import dev.jlibos.kernel.Families;
 import dev.jlibos.syscalls.SyscallTable;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  */
 class SyscallTraitsTest {
     private static List<String> names(Trait t) {
-        return Arrays.stream(Kernel.registry().numbersWith(t)).mapToObj(n -> SyscallTable.get(n).name()).toList();
+        return Arrays.stream(Families.registry().numbersWith(t)).mapToObj(n -> SyscallTable.get(n).name()).toList();
     }
 
     @Test
@@ -46,7 +46,7 @@ class SyscallTraitsTest {
 
     @Test
     void everyRegisteredEntryNamesItsFamily() {
-        for (SyscallRegistry.Entry e : Kernel.registry().describeAll()) {
+        for (SyscallRegistry.Entry e : Families.registry().describeAll()) {
             if (e.support() != Support.UNIMPLEMENTED) assertFalse(e.family().isEmpty(), e.def().name());
         }
     }

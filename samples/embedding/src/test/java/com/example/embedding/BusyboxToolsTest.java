@@ -3,7 +3,7 @@ package com.example.embedding;
 import dev.jlibos.junit.GuestResult;
 import dev.jlibos.junit.GuestRunner;
 import dev.jlibos.junit.JlibosTest;
-import dev.jlibos.kernel.Limit;
+import dev.jlibos.kernel.process.Limit;
 
 import java.nio.file.Files;
 import java.time.Duration;

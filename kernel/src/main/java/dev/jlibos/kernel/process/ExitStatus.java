@@ -1,4 +1,4 @@
-package dev.jlibos.kernel;
+package dev.jlibos.kernel.process;
 
 /**
  * How a guest process ended: a normal exit with a status, or death by a signal.

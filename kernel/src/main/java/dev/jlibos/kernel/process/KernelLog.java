@@ -1,4 +1,4 @@
-package dev.jlibos.kernel;
+package dev.jlibos.kernel.process;
 
 import java.io.PrintStream;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.jlibos.kernel;
+package dev.jlibos.kernel.process;
 
 import dev.jlibos.core.Blocking;
 import dev.jlibos.core.cpu.Cpu;
@@ -47,7 +47,7 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
     /** set_robust_list head and length, walked on thread death. */
     public long robustListHead, robustListLength;
     /** Scratch for the syscall being served; each thread has its own so dispatch is thread-safe. */
-    public final dev.jlibos.kernel.syscall.SyscallArgs syscallArgs = new dev.jlibos.kernel.syscall.SyscallArgs();
+    public final dev.jlibos.kernel.process.SyscallArgs syscallArgs = new dev.jlibos.kernel.process.SyscallArgs();
     /** Deterministic mode: the engine's block count at the last syscall, and syscalls in this turn. */
     public long blocksSeen;
     public int turnSyscalls;
@@ -191,7 +191,7 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
                     // Trap path: the call the hook would have served, now outside the engine. The dispatcher
                     // also delivers signals and yields when asked, as it does in the hook; RIP is the next
                     // instruction unless the call moved it (execve, a signal handler, a restart).
-                    kernel().dispatcher().dispatch(this);
+                    kernel().syscalls().dispatch(this);
                     if (done()) break;
                     pc = cpu.get(Reg.RIP);
                     continue;

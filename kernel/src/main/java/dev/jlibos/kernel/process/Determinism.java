@@ -1,4 +1,4 @@
-package dev.jlibos.kernel;
+package dev.jlibos.kernel.process;
 
 import java.util.SplittableRandom;
 
@@ -83,7 +83,7 @@ public final class Determinism {
         }
     }
 
-    ProcessState firstProcess() {
+    public ProcessState firstProcess() {
         return new ProcessState(0, new SplittableRandom(seed));
     }
 

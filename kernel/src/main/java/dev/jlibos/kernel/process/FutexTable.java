@@ -1,7 +1,6 @@
-package dev.jlibos.kernel.sys;
+package dev.jlibos.kernel.process;
 
 import dev.jlibos.core.Blocking;
-import dev.jlibos.kernel.GuestThread;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +18,7 @@ import java.util.Map;
  */
 public final class FutexTable {
     /** One sleeping thread. */
-    static final class Waiter {
+    public static final class Waiter {
         final GuestThread thread;
         final int bitset;
         long key;
@@ -31,12 +30,12 @@ public final class FutexTable {
             this.bitset = bitset;
         }
 
-        synchronized void wake() {
+        public synchronized void wake() {
             woken = true;
             notifyAll();
         }
 
-        synchronized boolean woken() {
+        public synchronized boolean woken() {
             return woken;
         }
 
@@ -44,7 +43,7 @@ public final class FutexTable {
          * Sleeps until woken, the deadline ({@link System#nanoTime}) passes, or the host thread is
          * interrupted (a signal, the process's end); true if woken.
          */
-        synchronized boolean await(long deadline) throws InterruptedException {
+        public synchronized boolean await(long deadline) throws InterruptedException {
             while (!woken) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return false;
@@ -56,13 +55,13 @@ public final class FutexTable {
 
     private final Map<Long, List<Waiter>> queues = new HashMap<>();
 
-    Waiter enqueue(GuestThread thread, long key, int bitset) {
+    public Waiter enqueue(GuestThread thread, long key, int bitset) {
         Waiter w = new Waiter(thread, key, bitset);
         queues.computeIfAbsent(key, k -> new ArrayList<>()).add(w);
         return w;
     }
 
-    void remove(Waiter w) {
+    public void remove(Waiter w) {
         List<Waiter> q = queues.get(w.key);
         if (q != null && q.remove(w) && q.isEmpty()) queues.remove(w.key);
     }
@@ -72,7 +71,7 @@ public final class FutexTable {
      * InterruptedException when the host thread was interrupted; the waiter is dequeued either way
      * unless it was woken (then the waker already did).
      */
-    boolean sleep(Waiter w, long nanos) throws InterruptedException {
+    public boolean sleep(Waiter w, long nanos) throws InterruptedException {
         long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + nanos;
         try {
             return Blocking.run(() -> w.await(deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline));
@@ -82,7 +81,7 @@ public final class FutexTable {
     }
 
     /** Wakes up to {@code count} waiters on {@code key} whose bitset meets {@code bitset}; returns how many. */
-    int wake(long key, int count, int bitset) {
+    public int wake(long key, int count, int bitset) {
         List<Waiter> q = queues.get(key);
         if (q == null) return 0;
         int n = 0;
@@ -99,12 +98,12 @@ public final class FutexTable {
     }
 
     /** Whether any thread sleeps on {@code key} (PI futexes keep FUTEX_WAITERS set while one does). */
-    boolean hasWaiters(long key) {
+    public boolean hasWaiters(long key) {
         return queues.containsKey(key);
     }
 
     /** FUTEX_UNLOCK_PI's hand-off: dequeues and wakes the first waiter on {@code key}; null if none. */
-    GuestThread wakeFirst(long key) {
+    public GuestThread wakeFirst(long key) {
         List<Waiter> q = queues.get(key);
         if (q == null) return null;
         Waiter w = q.remove(0);
@@ -115,7 +114,7 @@ public final class FutexTable {
     }
 
     /** Wakes up to {@code wake} waiters on {@code from} and moves up to {@code move} others to {@code to}. */
-    int requeue(long from, long to, int wake, int move) {
+    public int requeue(long from, long to, int wake, int move) {
         int n = wake(from, wake, -1);
         List<Waiter> q = queues.get(from);
         if (q == null || from == to) return n;

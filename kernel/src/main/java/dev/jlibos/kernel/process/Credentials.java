@@ -1,4 +1,4 @@
-package dev.jlibos.kernel;
+package dev.jlibos.kernel.process;
 
 import dev.jlibos.core.Errno;
 

@@ -1,9 +1,7 @@
-package dev.jlibos.kernel;
+package dev.jlibos.kernel.process;
 
 import dev.jlibos.core.cpu.CpuFactory;
 import dev.jlibos.core.mem.HostMemory;
-import dev.jlibos.kernel.syscall.SyscallDispatcher;
-import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.signals.SignalHooks;
 
 import java.io.PrintStream;
@@ -17,15 +15,13 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
     /** The first pid of the guest's own pid namespace (see README Quirks: not the host's pids). */
     public static final int FIRST_PID = 1000;
 
-    private static final SyscallRegistry REGISTRY = new SyscallRegistry(Families.all());
-
     final CpuFactory cpus;
     final HostMemory hostMemory;
     private final KernelLog log;
     private final PrintStream strace;
     private final dev.jlibos.syscalls.trace.SyscallListener traceListener;
     private final AtomicInteger nextPid = new AtomicInteger(FIRST_PID);
-    private final SyscallDispatcher dispatcher;
+    private final SyscallService syscalls;
     private final SignalHooks signals;
     private final long bootNanos = System.nanoTime();
     /**
@@ -38,19 +34,23 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
     private volatile Determinism determinism;
 
     /** Machine.snapshot's watch on the first process's syscalls, or null. */
-    private volatile Snapshot.Capture capture;
+    private volatile java.util.function.BiPredicate<GuestThread, SyscallArgs> capture;
 
-    void capture(Snapshot.Capture c) {
-        this.capture = c;
+    /**
+     * Machine.snapshot: {@code capture} sees every syscall entry and, at its point, takes the snapshot and
+     * ends the process (then it answers true and the call is not served).
+     */
+    public void captureSnapshotWith(java.util.function.BiPredicate<GuestThread, SyscallArgs> capture) {
+        this.capture = capture;
     }
 
     /**
      * At a syscall's entry: takes the snapshot Machine.snapshot asked for if this is its point, then ends
      * the process (the syscall is not served); true if it did.
      */
-    public boolean captureSnapshot(GuestThread t, dev.jlibos.kernel.syscall.SyscallArgs args) {
-        Snapshot.Capture c = capture;
-        return c != null && c.check(t, args);
+    public boolean captureSnapshot(GuestThread t, SyscallArgs args) {
+        var c = capture;
+        return c != null && c.test(t, args);
     }
 
     public Determinism determinism() {
@@ -62,8 +62,6 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
     }
 
     private volatile dev.jlibos.syscalls.offload.OffloadPolicy offloadPolicy = dev.jlibos.syscalls.offload.OffloadPolicy.NONE;
-    private final dev.jlibos.kernel.sys.HostOffload offload =
-            new dev.jlibos.kernel.sys.HostOffload(dev.jlibos.host.syscall.LibcHostSyscalls.INSTANCE);
 
     /** Which calls go to the host kernel (Machine.Builder.offload; NONE for a bare kernel). */
     public dev.jlibos.syscalls.offload.OffloadPolicy offloadPolicy() {
@@ -72,10 +70,6 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
 
     public void offloadPolicy(dev.jlibos.syscalls.offload.OffloadPolicy policy) {
         this.offloadPolicy = policy;
-    }
-
-    public dev.jlibos.kernel.sys.HostOffload offload() {
-        return offload;
     }
 
     public boolean hostNetwork() {
@@ -94,25 +88,25 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
     public final Object processLock = new Object();
     private final java.util.Map<Integer, GuestProcess> processes = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace) {
-        this(cpus, hostMemory, log, strace, null, SyscallPath.HOOK);
-    }
-
     /**
+     * The wiring ({@code dev.jlibos.kernel.Kernels}) builds one for a syscall path and the registry.
+     *
      * @param traceListener receives every syscall of every process of this machine, or null
-     * @param path          HOOK: every syscall traps into Java; SHIM: the vDSO serves the clock calls;
-     *                      TRAP: every syscall stops and restarts the engine
+     * @param vdso          the vDSO mapped into every image (shim path), or null (hook and trap paths)
+     * @param syscallExits  trap path: every syscall stops the engine and the thread's run loop serves it
+     * @param syscalls      makes the syscall layer (the dispatcher) serving this kernel
      */
     public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace,
-                  dev.jlibos.syscalls.trace.SyscallListener traceListener, SyscallPath path) {
-        this.vdso = path == SyscallPath.SHIM ? VdsoSupport.get() : null;
-        this.syscallExits = path == SyscallPath.TRAP;
+                  dev.jlibos.syscalls.trace.SyscallListener traceListener, dev.jlibos.kml.Vdso vdso,
+                  boolean syscallExits, java.util.function.Function<Kernel, SyscallService> syscalls) {
+        this.vdso = vdso;
+        this.syscallExits = syscallExits;
         this.cpus = cpus;
         this.hostMemory = hostMemory;
         this.log = log;
         this.strace = strace;
         this.traceListener = traceListener;
-        this.dispatcher = new SyscallDispatcher(this, REGISTRY, offload);
+        this.syscalls = syscalls.apply(this);
         this.signals = new dev.jlibos.signals.SignalDelivery(dev.jlibos.kml.SyscallShim::inEntryPage);
     }
 
@@ -137,10 +131,6 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
         return vdso != null && vdso.clock().calibrated() ? vdso.clock() : null;
     }
 
-    public static SyscallRegistry registry() {
-        return REGISTRY;
-    }
-
     public HostMemory hostMemory() {
         return hostMemory;
     }
@@ -158,7 +148,7 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
     private volatile long memoryLimit;
     private volatile int maxOpenFiles, maxProcesses;
 
-    void setLimits(long memoryLimit, int maxOpenFiles, int maxProcesses) {
+    public void setLimits(long memoryLimit, int maxOpenFiles, int maxProcesses) {
         this.memoryLimit = memoryLimit;
         this.maxOpenFiles = maxOpenFiles;
         this.maxProcesses = maxProcesses;
@@ -181,7 +171,7 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
 
     private final java.util.Set<Limit> exceeded = java.util.Collections.synchronizedSet(java.util.EnumSet.noneOf(Limit.class));
 
-    /** Records that a guest of this machine ran into {@code limit} (reported by {@link Machine#exceededLimits()}). */
+    /** Records that a guest of this machine ran into {@code limit} (reported by {@code Machine.exceededLimits()}). */
     public void limitExceeded(Limit limit) {
         exceeded.add(limit);
     }
@@ -209,13 +199,13 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
     @Override
     public String hostname(dev.jlibos.vfs.proc.ProcTask caller) {
         return ((GuestThread) caller).process.determinism != null ? Determinism.HOSTNAME
-                : dev.jlibos.kernel.sys.SystemInfoCalls.hostname();
+                : HostSystem.hostname();
     }
 
     @Override
     public String osRelease(dev.jlibos.vfs.proc.ProcTask caller) {
         return ((GuestThread) caller).process.determinism != null ? Determinism.RELEASE
-                : dev.jlibos.kernel.sys.SystemInfoCalls.osRelease();
+                : HostSystem.osRelease();
     }
 
     /** State a family keeps per machine (the AF_UNIX namespace, the RLIMIT_CPU sampler), by type. */
@@ -229,8 +219,9 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
         return type.cast(machineState.computeIfAbsent(type, k -> create.get()));
     }
 
-    SyscallDispatcher dispatcher() {
-        return dispatcher;
+    /** The syscall layer serving this machine's threads. */
+    public SyscallService syscalls() {
+        return syscalls;
     }
 
     public int allocatePid() {
@@ -256,7 +247,7 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
      * from {@link GuestThread}'s run loop after the engine stopped at the syscall.
      */
     public void bind(GuestThread thread) {
-        thread.cpu.setEvents(c -> dispatcher.dispatch(thread));
+        thread.cpu.setEvents(c -> syscalls.dispatch(thread));
         thread.cpu.setSyscallExits(syscallExits);
     }
 

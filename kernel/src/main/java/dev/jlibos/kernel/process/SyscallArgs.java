@@ -1,4 +1,4 @@
-package dev.jlibos.kernel.syscall;
+package dev.jlibos.kernel.process;
 
 /**
  * The six argument registers of one syscall, with the C types Linux reads them as. An {@code int}
@@ -6,12 +6,21 @@ package dev.jlibos.kernel.syscall;
  */
 public final class SyscallArgs {
     /** [0] = syscall number, [1..6] = rdi, rsi, rdx, r10, r8, r9. */
-    final long[] raw = new long[7];
+    private final long[] raw = new long[7];
     /** Whether the current call was forwarded to the host kernel (shown by --strace as " [host]"). */
-    boolean forwarded;
+    private boolean forwarded;
+
+    /** The dispatcher's first step: the registers of the call the engine stopped at. */
+    public void readFrom(dev.jlibos.core.cpu.Cpu cpu) {
+        cpu.readSyscallRegisters(raw);
+    }
 
     public boolean forwarded() {
         return forwarded;
+    }
+
+    public void forwarded(boolean byHost) {
+        forwarded = byHost;
     }
 
     public int number() {

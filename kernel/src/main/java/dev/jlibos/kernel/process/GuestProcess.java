@@ -1,4 +1,4 @@
-package dev.jlibos.kernel;
+package dev.jlibos.kernel.process;
 
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.vfs.FdTable;
@@ -37,7 +37,7 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     /** The live threads, oldest first; changed only under {@link #execution}, read by anyone. */
     public final List<GuestThread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** futex wait queues of this address space. */
-    public final dev.jlibos.kernel.sys.FutexTable futexes = new dev.jlibos.kernel.sys.FutexTable();
+    public final dev.jlibos.kernel.process.FutexTable futexes = new dev.jlibos.kernel.process.FutexTable();
     /**
      * The execution lock ("GIL"): held by the thread whose engine runs guest code or whose syscall is
      * being served. Fair, so a preempted thread queues behind the ones waiting.
@@ -49,8 +49,8 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
      * A snapshot run's pooled engine and address space: not closed when the process ends, the snapshot
      * resets and reuses them (null otherwise).
      */
-    dev.jlibos.core.cpu.Cpu retainedEngine;
-    AddressSpace retainedMemory;
+    private dev.jlibos.core.cpu.Cpu retainedEngine;
+    private AddressSpace retainedMemory;
     /** Deterministic mode's virtual clock and seeded random generator (null otherwise). */
     public Determinism.ProcessState determinism;
     /** The thread holding {@link #execution} and how many times it changed hands (for preemption). */
@@ -99,10 +99,19 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     public long brkStart, brk;
     /** Top of the region searched downwards for mmap without a hint. */
     public long mmapBase = 0x7ffff7fff000L;
-    /** Where the kml-shim's data page is in this image ({@link ShimSupport}), or 0 when sites are not rewritten. */
-    long shimData;
+    /** Where the kml-shim's data page is in this image, or 0 when sites are not rewritten. */
+    private long shimData;
 
     private volatile ExitStatus exitStatus;
+
+    /** Where the kml-shim's data page is in this image (the dispatcher's ShimSupport), or 0 when sites are not rewritten. */
+    public long shimData() {
+        return shimData;
+    }
+
+    public void shimData(long address) {
+        shimData = address;
+    }
 
     /** Job control: stopped or not, and the stop/continue reports wait owes the parent. */
     private final dev.jlibos.signals.JobState job = new dev.jlibos.signals.JobState();
@@ -119,6 +128,12 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
         this.files = files;
         this.credentials = credentials;
         this.baton = kernel.determinism() != null ? new DeterministicBaton() : null;
+    }
+
+    /** A snapshot's run: this engine and memory are the snapshot's pool, kept when the process ends. */
+    public void retainForSnapshot(dev.jlibos.core.cpu.Cpu engine, AddressSpace pooledMemory) {
+        retainedEngine = engine;
+        retainedMemory = pooledMemory;
     }
 
     /** Whether this process runs in deterministic mode (see {@link Determinism}). */
@@ -262,7 +277,7 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
      * which then releases the process.
      */
     boolean removeThread(GuestThread t) {
-        if (!exited()) dev.jlibos.kernel.sys.FutexCalls.threadExited(t);
+        if (!exited()) RobustFutexes.threadExited(t);
         t.signals.detach();
         threads.remove(t);
         boolean last = threads.isEmpty();

@@ -1,4 +1,4 @@
-package dev.jlibos.kernel;
+package dev.jlibos.kernel.process;
 
 /**
  * A limit set on a {@link Machine} that the guest ran into; {@link Machine#exceededLimits()} lists them

@@ -1,0 +1,49 @@
+package dev.jlibos.kernel.syscall;
+
+import dev.jlibos.core.cpu.Reg;
+import dev.jlibos.kernel.process.GuestProcess;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.SyscallArgs;
+import dev.jlibos.kml.SiteRewriting;
+
+/**
+ * The kernel's side of the kml-shim ({@link SiteRewriting}): which calls are served in the guest and which
+ * change their answers come from the registry's entries ({@link Trait#SHIM_SERVED},
+ * {@link Trait#SHIM_REFRESH}), and the answers are the served calls' own handlers.
+ */
+final class ShimSupport {
+    private final SyscallRegistry registry;
+    /** The calls the in-guest stub answers from the data page, ascending. */
+    private final int[] served;
+
+    ShimSupport(SyscallRegistry registry) {
+        this.registry = registry;
+        this.served = registry.numbersWith(Trait.SHIM_SERVED);
+    }
+
+    /** Maps the shim's pages into the process's new image and fills the data page (after the loader). */
+    void install(GuestThread thread) {
+        GuestProcess p = thread.process;
+        p.shimData(SiteRewriting.install(p.memory, p.mmapBase, served));
+        refresh(thread);
+    }
+
+    /** Writes the served answers by calling the same handlers the syscall path calls (also after fork). */
+    void refresh(GuestThread thread) {
+        GuestProcess p = thread.process;
+        SyscallArgs none = new SyscallArgs();
+        SiteRewriting.refresh(p.memory, p.shimData(), served, n -> registry.get(n).handler().call(thread, none));
+    }
+
+    /** At the entry of a call: rewrites its site when the stub serves it and it is a libc wrapper's. */
+    void beforeSyscall(GuestThread thread, int number) {
+        if (registry.has(number, Trait.SHIM_SERVED)) {
+            SiteRewriting.rewriteSite(thread.process.memory, thread.process.shimData(), thread.cpu.get(Reg.RIP), number);
+        }
+    }
+
+    /** After a call is served by Java: refresh the answers it may have changed. */
+    void afterSyscall(GuestThread thread, int number) {
+        if (thread.process.shimData() != 0 && registry.has(number, Trait.SHIM_REFRESH)) refresh(thread);
+    }
+}
