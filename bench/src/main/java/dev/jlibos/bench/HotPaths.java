@@ -74,7 +74,7 @@ public class HotPaths {
         memory.map(BUFFER, 1 << 16, 3, "bench");
         GuestProcess process = new GuestProcess(kernel, Kernel.FIRST_PID, 1, memory, new FdTable(), new Credentials(0, 0));
         hostFs = new HostFs(host, hostMemory);
-        process.fs = FsContext.open(hostFs, "/tmp");
+        process.useFs(FsContext.open(hostFs, "/tmp"));
         thread = new GuestThread(process, process.pid, null);
         args = thread.syscallArgs;
         getpid = Families.registry().get(Sysno.GETPID).handler();

@@ -3,6 +3,7 @@ package dev.jlibos.kernel;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.kernel.process.Credentials;
 import dev.jlibos.kernel.process.Determinism;
+import dev.jlibos.kernel.process.ExecInfo;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.Kernel;
 import dev.jlibos.vfs.FdTable;
@@ -48,10 +49,9 @@ public final class Launch {
         Determinism determinism = kernel.determinism();
         int[] ids = determinism != null ? new int[] {Determinism.UID, Determinism.GID} : hostIds();
         GuestProcess p = new GuestProcess(kernel, kernel.allocatePid(), 1, memory, files, new Credentials(ids[0], ids[1]));
-        if (determinism != null) p.determinism = determinism.firstProcess();
-        p.fs = config.sandbox ? null : FsContext.open(host, config.cwd); // a sandbox's is set once a thread exists
-        p.argv = config.argv;
-        p.envp = config.envp;
+        if (determinism != null) p.useDeterminism(determinism.firstProcess());
+        p.useFs(config.sandbox ? null : FsContext.open(host, config.cwd)); // a sandbox's is set once a thread exists
+        p.execInfo(ExecInfo.commandLine(config.argv, config.envp));
         return p;
     }
 

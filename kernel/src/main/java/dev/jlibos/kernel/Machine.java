@@ -145,7 +145,7 @@ public final class Machine implements AutoCloseable {
                 // Host passthrough, except that paths about guest processes walk the kernel's /proc.
                 MountTable table = MountTable.hostRoot(host);
                 table.mountSynthetic("/proc", "proc", new ProcTree(table, true));
-                process.fs.useGuestProc(table);
+                process.fs().useGuestProc(table);
                 hostView = table;
             }
             program = ProgramImage.load(thread, path, config.argv, config.envp);
@@ -235,7 +235,7 @@ public final class Machine implements AutoCloseable {
             program = hostPath;
         }
         try {
-            thread.process.fs = FsContext.sandbox(host, table, config.sandboxCwd, thread);
+            thread.process.useFs(FsContext.sandbox(host, table, config.sandboxCwd, thread));
         } catch (dev.jlibos.core.LinuxException e) {
             throw new LoadException(e.errno(), config.sandboxCwd + ": cannot change to this directory in the sandbox");
         }

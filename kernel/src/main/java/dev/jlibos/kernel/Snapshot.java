@@ -132,12 +132,12 @@ public final class Snapshot implements AutoCloseable {
         this.registers = t.kernel().cpus().create();
         dev.jlibos.core.cpu.Cpu.copyRegisters(t.cpu, registers);
         this.rip = t.cpu.get(Reg.RIP) - 2; // back onto the syscall instruction, to run it again
-        this.memory = p.memory.copyForFork();
+        this.memory = p.memory().copyForFork();
         this.files = p.files.copyForFork();
-        this.fs = p.fs.copyForFork();
-        this.signals = p.signals.copyForFork();
+        this.fs = p.fs().copyForFork();
+        this.signals = p.signals().copyForFork();
         this.signalMask = t.signals.blocked();
-        this.determinism = p.determinism != null ? p.determinism.fork() : null;
+        this.determinism = p.determinism() != null ? p.determinism().fork() : null;
         this.frozen = p;
         this.threadName = t.name;
     }
@@ -183,12 +183,12 @@ public final class Snapshot implements AutoCloseable {
         }
         dev.jlibos.core.cpu.Cpu.copyRegisters(registers, cpu);
         cpu.set(Reg.RAX, syscallNumber);
-        GuestProcess p = new GuestProcess(kernel, kernel.allocatePid(), frozen.ppid, copy, table, frozen.credentials.copy());
+        GuestProcess p = new GuestProcess(kernel, kernel.allocatePid(), frozen.ppid(), copy, table, frozen.credentials.copy());
         p.inheritImageFrom(frozen);
-        p.fs = cwd;
-        p.signals = signals.copyForFork();
-        p.determinism = determinism != null ? determinism.fork() : null;
-        p.pgid = p.pid;
+        p.useFs(cwd);
+        p.useSignals(signals.copyForFork());
+        p.useDeterminism(determinism != null ? determinism.fork() : null);
+        p.joinGroup(p.pid);
         p.retainForSnapshot(cpu, copy);
         Machine.applyLimits(config, kernel, p);
         GuestThread thread = new GuestThread(p, p.pid, cpu);
@@ -204,7 +204,7 @@ public final class Snapshot implements AutoCloseable {
         } finally {
             if (watchdog != null) watchdog.cancel();
             for (GuestProcess other : kernel.processes()) other.exit(ExitStatus.killed(9, -1));
-            if (p.memory == copy) { // not replaced by execve (which closed it)
+            if (p.memory() == copy) { // not replaced by execve (which closed it)
                 synchronized (this) {
                     if (closed) pooled.dispose();
                     else idle.push(pooled);

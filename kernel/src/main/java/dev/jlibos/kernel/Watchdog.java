@@ -41,7 +41,7 @@ final class Watchdog {
             for (GuestProcess p : kernel.processes()) {
                 if (!p.exited()) kernel.limitExceeded(Limit.TIMEOUT); // not a guest that had just ended
                 p.exit(ExitStatus.killed(SIGKILL, -1));
-                p.signals.wake();
+                p.signals().wake();
             }
             guestThread.interrupt();
         }, limit.toNanos(), TimeUnit.NANOSECONDS));
@@ -75,7 +75,7 @@ final class Watchdog {
                 if (used > budget) {
                     kernel.limitExceeded(Limit.CPU_TIME);
                     p.exit(ExitStatus.killed(SIGKILL, -1));
-                    p.signals.wake();
+                    p.signals().wake();
                 }
             }
         }, CPU_CHECK_MILLIS, CPU_CHECK_MILLIS, TimeUnit.MILLISECONDS));

@@ -89,7 +89,7 @@ public final class Determinism {
 
     /** Charges a thread's guest work since its last syscall plus the syscall itself to its process's clock. */
     public static void onSyscall(GuestThread t) {
-        ProcessState s = t.process.determinism;
+        ProcessState s = t.process.determinism();
         long blocks = t.cpu.blocksExecuted();
         long delta = blocks - t.blocksSeen;
         t.blocksSeen = blocks;

@@ -19,21 +19,21 @@ import java.util.List;
 public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev.jlibos.vfs.proc.ProcProcess {
     public final Kernel kernel;
     public final int pid;
-    public volatile int ppid;
+    private volatile int ppid;
     /**
      * Process group and session. A program started by a shell is the leader of its own job's group but
      * not of the session (the shell is), so pgid = pid and sid = the parent's.
      */
-    public int pgid, sid;
+    private int pgid, sid;
     /** The address space; execve replaces it. */
-    public volatile AddressSpace memory;
+    private volatile AddressSpace memory;
     public final FdTable files;
     /** Working directory and umask. */
-    public FsContext fs;
+    private FsContext fs;
     public final Credentials credentials;
     public final ResourceLimits limits = new ResourceLimits();
     /** Dispositions and process-directed pending signals (each thread has its mask and own pending set). */
-    public dev.jlibos.signals.SignalState signals = new dev.jlibos.signals.SignalState();
+    private dev.jlibos.signals.SignalState signals = new dev.jlibos.signals.SignalState();
     /** The live threads, oldest first; changed only under {@link #execution}, read by anyone. */
     public final List<GuestThread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** futex wait queues of this address space. */
@@ -52,7 +52,7 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     private dev.jlibos.core.cpu.Cpu retainedEngine;
     private AddressSpace retainedMemory;
     /** Deterministic mode's virtual clock and seeded random generator (null otherwise). */
-    public Determinism.ProcessState determinism;
+    private Determinism.ProcessState determinism;
     /** The thread holding {@link #execution} and how many times it changed hands (for preemption). */
     private volatile GuestThread running;
     private volatile long turns;
@@ -69,48 +69,99 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     /** Counted down once the process has released everything and told its parent. */
     private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     /** Parent (null for the machine's first process or an orphan) and children, guarded by {@link Kernel#processLock}. */
-    public GuestProcess parent;
+    private GuestProcess parent;
     public final List<GuestProcess> children = new ArrayList<>();
     /** Set once the process's thread has released its resources: only then can it be reaped. */
-    volatile boolean finished;
-    /** Released when a vfork child execs or exits, so the parent can go on. */
-    final java.util.concurrent.CountDownLatch vforkDone = new java.util.concurrent.CountDownLatch(1);
-    /**
-     * A vfork child (which has a copy of the parent's memory, not the parent's memory itself): its parent
-     * and the live part of the parent's stack [vforkStackFrom, vforkStackTo). If the child exits without
-     * exec'ing, what it wrote there is copied back, as a child sharing the memory would have left it:
-     * glibc's posix_spawn reports a failed exec through a variable in the parent's stack frame.
-     */
-    public GuestProcess vforkParent;
-    public long vforkStackFrom, vforkStackTo;
-
-    /** The program's path as the guest named it (for /proc/self/exe and AT_EXECFN). */
-    public String executable;
-    public List<String> argv = List.of();
-    public List<String> envp = List.of();
-    /** The auxiliary vector the program started with, in stack order (/proc/self/auxv). */
-    public java.util.Map<Integer, Long> auxv = java.util.Map.of();
-
-    /** prctl state: PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS. */
-    public int parentDeathSignal;
-    public boolean dumpable = true, childSubreaper, noNewPrivileges;
-
-    /** Program break: where brk started (end of bss) and where it is now. */
-    public long brkStart, brk;
-    /** Top of the region searched downwards for mmap without a hint. */
-    public long mmapBase = 0x7ffff7fff000L;
-    /** Where the kml-shim's data page is in this image, or 0 when sites are not rewritten. */
-    private long shimData;
+    private volatile boolean finished;
+    /** The parent waiting for this (vfork) child to exec or exit, and the stack it lent. */
+    private final VforkState vfork = new VforkState();
+    /** What the running program was started with (/proc/self/exe, cmdline, environ, auxv). */
+    private volatile ExecInfo execInfo = ExecInfo.NONE;
+    private final PrctlFlags prctl = new PrctlFlags();
+    private final ImageLayout layout = new ImageLayout();
 
     private volatile ExitStatus exitStatus;
 
-    /** Where the kml-shim's data page is in this image (the dispatcher's ShimSupport), or 0 when sites are not rewritten. */
-    public long shimData() {
-        return shimData;
+    /** brk, the mmap base and the kml-shim's page in the current image. */
+    public ImageLayout layout() {
+        return layout;
     }
 
-    public void shimData(long address) {
-        shimData = address;
+    /** The prctl flags (PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS). */
+    public PrctlFlags prctl() {
+        return prctl;
+    }
+
+    public ExecInfo execInfo() {
+        return execInfo;
+    }
+
+    /** A program was loaded (or, before that, the machine's command line set): what /proc shows. */
+    public void execInfo(ExecInfo info) {
+        execInfo = info;
+    }
+
+    /** execve: the address space the new image is loaded into, or the old one back (a failed or ending exec). */
+    public void switchMemory(AddressSpace to) {
+        memory = to;
+    }
+
+    /** Sets the working directory and umask: a new process's, or a sandbox's once its first thread exists. */
+    public void useFs(FsContext context) {
+        fs = context;
+    }
+
+    /** A new process's dispositions: fork's and a snapshot's copy of its parent's. */
+    public void useSignals(dev.jlibos.signals.SignalState state) {
+        signals = state;
+    }
+
+    /** Deterministic mode's virtual clock and random generator, or null. */
+    public Determinism.ProcessState determinism() {
+        return determinism;
+    }
+
+    /** Set once, before the first thread runs: the first process's state, or a fork of the parent's. */
+    public void useDeterminism(Determinism.ProcessState state) {
+        determinism = state;
+    }
+
+    /** fork: the child starts in its parent's process group, as its child (under {@link Kernel#processLock}). */
+    public void forkedFrom(GuestProcess parent) {
+        this.pgid = parent.pgid;
+        this.parent = parent;
+    }
+
+    /** The parent this process reports to (null for the first process or an orphan), under {@link Kernel#processLock}. */
+    public GuestProcess parent() {
+        return parent;
+    }
+
+    /** The last thread released everything: from now on the process can be reaped (under {@link Kernel#processLock}). */
+    void markFinished() {
+        finished = true;
+    }
+
+    /** The parent ended: init (pid 1 of the guest's namespace) adopts this process. */
+    void orphaned() {
+        parent = null;
+        ppid = 1;
+    }
+
+    /** setpgid: joins (or creates, with its own pid) process group {@code pgid}. */
+    public void joinGroup(int pgid) {
+        this.pgid = pgid;
+    }
+
+    /** setsid: leads a new session and a new group, both named after its pid. */
+    public void startSession() {
+        sid = pid;
+        pgid = pid;
+    }
+
+    /** vfork: this child lent its parent's stack [from, to), given back if it exits without exec'ing. */
+    public void borrowVforkStack(GuestProcess parent, long from, long to) {
+        vfork.borrowStack(parent, from, to);
     }
 
     /** Job control: stopped or not, and the stop/continue reports wait owes the parent. */
@@ -155,11 +206,11 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
 
     /** A vfork child has exec'ed or exited: its parent may go on. */
     public void releaseVforkParent() {
-        vforkDone.countDown();
+        vfork.release();
     }
 
     public void awaitVforkRelease() throws InterruptedException {
-        vforkDone.await();
+        vfork.await();
     }
 
     void onCpu(GuestThread t) {
@@ -323,19 +374,13 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     public void inheritImageFrom(GuestProcess from) {
         limits.copyFrom(from.limits);
         sid = from.sid;
-        executable = from.executable;
-        argv = from.argv;
-        envp = from.envp;
-        auxv = from.auxv;
-        brkStart = from.brkStart;
-        brk = from.brk;
-        mmapBase = from.mmapBase;
-        shimData = from.shimData;
+        execInfo = from.execInfo;
+        layout.copyFrom(from.layout);
     }
 
     /** Returns every resource to the host: called once, by the last thread's host thread, after it stopped. */
     void release() {
-        if (vforkParent != null && vforkDone.getCount() > 0 && !vforkParent.exited()) copyStackToVforkParent();
+        vfork.copyBackIfNeverExeced(memory);
         for (dev.jlibos.core.cpu.Cpu cpu : spareEngines) {
             if (memory == retainedMemory) memory.detach(cpu);
             cpu.close();
@@ -345,16 +390,7 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
         files.closeAll();
         if (fs != null) fs.close();
         if (memory != retainedMemory) memory.close();
-        vforkDone.countDown();
-    }
-
-    private void copyStackToVforkParent() {
-        try {
-            int length = (int) Math.min(vforkStackTo - vforkStackFrom, 1 << 20);
-            vforkParent.memory.write(vforkStackFrom, memory.read(vforkStackFrom, length));
-        } catch (RuntimeException e) {
-            // An unmapped or protected stack (the child changed its mappings): nothing to give back.
-        }
+        vfork.release();
     }
 
     /** The whole process has ended and its parent was told. */
@@ -452,22 +488,22 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
 
     @Override
     public String executable() {
-        return executable;
+        return execInfo.executable();
     }
 
     @Override
     public List<String> argv() {
-        return argv;
+        return execInfo.argv();
     }
 
     @Override
     public List<String> envp() {
-        return envp;
+        return execInfo.envp();
     }
 
     @Override
     public java.util.Map<Integer, Long> auxv() {
-        return auxv;
+        return execInfo.auxv();
     }
 
     @Override

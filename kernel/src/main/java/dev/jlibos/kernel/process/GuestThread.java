@@ -60,7 +60,7 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
         this.process = process;
         this.tid = tid;
         this.cpu = cpu;
-        this.signals = new ThreadSignals(process.signals);
+        this.signals = new ThreadSignals(process.signals());
         if (process.deterministic()) cpu.countBlocks();
         this.blocksSeen = cpu.blocksExecuted();
     }

@@ -198,13 +198,13 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
 
     @Override
     public String hostname(dev.jlibos.vfs.proc.ProcTask caller) {
-        return ((GuestThread) caller).process.determinism != null ? Determinism.HOSTNAME
+        return ((GuestThread) caller).process.determinism() != null ? Determinism.HOSTNAME
                 : HostSystem.hostname();
     }
 
     @Override
     public String osRelease(dev.jlibos.vfs.proc.ProcTask caller) {
-        return ((GuestThread) caller).process.determinism != null ? Determinism.RELEASE
+        return ((GuestThread) caller).process.determinism() != null ? Determinism.RELEASE
                 : HostSystem.osRelease();
     }
 
@@ -295,33 +295,33 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
             }
             // This host thread's HostFs marshalling block (host memory, not heap): forked processes and
             // guest threads each run on a host thread of their own that ends here.
-            if (p.fs != null) p.fs.host.close();
+            if (p.fs() != null) p.fs().host.close();
         }
     }
 
     private void finish(GuestProcess p) {
         GuestProcess parent;
         synchronized (processLock) {
-            p.finished = true;
+            p.markFinished();
             for (GuestProcess child : p.children) { // orphans: reparented to the namespace's init, reaped when they end
-                child.parent = null;
-                child.ppid = 1;
-                if (child.parentDeathSignal != 0) { // PR_SET_PDEATHSIG
+                child.orphaned();
+                int deathSignal = child.prctl().parentDeathSignal();
+                if (deathSignal != 0) { // PR_SET_PDEATHSIG
                     dev.jlibos.signals.SignalSender.send(child,
-                            dev.jlibos.signals.SigInfo.fromProcess(child.parentDeathSignal, 0, p.pid, 0));
+                            dev.jlibos.signals.SigInfo.fromProcess(deathSignal, 0, p.pid, 0));
                 }
             }
-            parent = p.parent;
+            parent = p.parent();
             if (parent == null) processes.remove(p.pid);
         }
         if (parent != null) {
             ExitStatus s = p.exitStatus();
             byte[] info = dev.jlibos.signals.SigInfo.childEnded(p.pid, p.credentials.ruid, s.signalled(),
                     s.signalled() ? s.signal() : s.code());
-            parent.signals.post(info);
-            parent.signals.wake();
+            parent.signals().post(info);
+            parent.signals().wake();
             // Interrupt the parent's user code only when it will run a handler.
-            if (!parent.signals.ignored(dev.jlibos.signals.Signal.SIGCHLD)) {
+            if (!parent.signals().ignored(dev.jlibos.signals.Signal.SIGCHLD)) {
                 for (GuestThread t : parent.threads) t.cpu.requestStop();
             }
         }
@@ -337,7 +337,7 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
         int g = foregroundGroup;
         if (g != 0) return g;
         GuestProcess first = processes.get(FIRST_PID);
-        return first != null ? first.pgid : FIRST_PID;
+        return first != null ? first.pgid() : FIRST_PID;
     }
 
     public void setForegroundGroup(int pgid) {
@@ -351,7 +351,7 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
     public int signalProcessGroup(int pgid, int sig) {
         int n = 0;
         for (GuestProcess p : processes.values()) {
-            if (p.pgid != pgid || p.exited()) continue;
+            if (p.pgid() != pgid || p.exited()) continue;
             dev.jlibos.signals.SignalSender.send(p, dev.jlibos.signals.SigInfo.basic(sig, dev.jlibos.signals.SigInfo.SI_KERNEL));
             n++;
         }

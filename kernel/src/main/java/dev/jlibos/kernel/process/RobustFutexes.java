@@ -23,7 +23,7 @@ final class RobustFutexes {
      * learns that the thread is gone. Bad pointers are ignored, as Linux does.
      */
     static void threadExited(GuestThread t) {
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         if (t.robustListHead != 0) {
             try {
                 walkRobustList(t, m);

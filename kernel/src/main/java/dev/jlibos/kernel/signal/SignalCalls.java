@@ -33,7 +33,7 @@ public final class SignalCalls implements SyscallFamily {
         r.full(Sysno.SIGALTSTACK, this::sigaltstack).coveredBy("CProgramsTest[signals]");
         r.full(Sysno.RT_SIGPENDING, (t, a) -> {
             if (a.get(1) > SIGSET_SIZE) throw Errno.EINVAL.fail();
-            t.process.memory.writeLong(a.get(0), t.signals.pendingSet());
+            t.process.memory().writeLong(a.get(0), t.signals.pendingSet());
             return 0;
         }).coveredBy("CProgramsTest[signals]");
         r.full(Sysno.RT_SIGSUSPEND, this::sigsuspend);
@@ -66,9 +66,9 @@ public final class SignalCalls implements SyscallFamily {
         if (a.get(3) != SIGSET_SIZE) throw Errno.EINVAL.fail();
         checkSignal(sig);
         ThreadSignals s = t.signals;
-        SigAction next = act != 0 ? SigAction.decode(t.process.memory.read(act, SigAction.SIZE)) : null;
+        SigAction next = act != 0 ? SigAction.decode(t.process.memory().read(act, SigAction.SIZE)) : null;
         if (next != null && (sig == Signal.SIGKILL || sig == Signal.SIGSTOP)) throw Errno.EINVAL.fail();
-        if (oldact != 0) t.process.memory.write(oldact, s.action(sig).encode());
+        if (oldact != 0) t.process.memory().write(oldact, s.action(sig).encode());
         if (next != null) {
             s.setAction(sig, new SigAction(next.handler(), next.flags(), next.restorer(), next.mask() & ~Signal.UNBLOCKABLE));
         }
@@ -83,7 +83,7 @@ public final class SignalCalls implements SyscallFamily {
         long old = s.blocked();
         long mask = old;
         if (set != 0) {
-            long value = t.process.memory.readLong(set);
+            long value = t.process.memory().readLong(set);
             mask = switch (how) {
                 case SIG_BLOCK -> old | value;
                 case SIG_UNBLOCK -> old & ~value;
@@ -91,7 +91,7 @@ public final class SignalCalls implements SyscallFamily {
                 default -> throw Errno.EINVAL.fail();
             };
         }
-        if (oldset != 0) t.process.memory.writeLong(oldset, old);
+        if (oldset != 0) t.process.memory().writeLong(oldset, old);
         s.setBlocked(mask);
         return 0;
     }
@@ -99,7 +99,7 @@ public final class SignalCalls implements SyscallFamily {
     private long sigreturn(GuestThread t, SyscallArgs a) {
         SignalFrame.Restored r;
         try {
-            r = SignalFrame.pop(t.cpu, t.process.memory);
+            r = SignalFrame.pop(t.cpu, t.process.memory());
         } catch (RuntimeException e) {
             t.process.killedBy(Signal.SIGSEGV, -1);
             return 0;
@@ -110,7 +110,7 @@ public final class SignalCalls implements SyscallFamily {
     }
 
     private long sigaltstack(GuestThread t, SyscallArgs a) {
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         long ss = a.get(0), oldss = a.get(1);
         long sp = t.cpu.get(dev.jlibos.core.cpu.Reg.RSP);
         byte[] next = ss != 0 ? m.read(ss, 24) : null;
@@ -121,7 +121,7 @@ public final class SignalCalls implements SyscallFamily {
 
     private long sigsuspend(GuestThread t, SyscallArgs a) {
         if (a.get(1) != SIGSET_SIZE) throw Errno.EINVAL.fail();
-        return InterruptibleSleep.suspend(t, t.process.memory.readLong(a.get(0)) & ~Signal.UNBLOCKABLE);
+        return InterruptibleSleep.suspend(t, t.process.memory().readLong(a.get(0)) & ~Signal.UNBLOCKABLE);
     }
 
     private long kill(GuestThread t, SyscallArgs a) {
@@ -131,9 +131,9 @@ public final class SignalCalls implements SyscallFamily {
         java.util.List<GuestProcess> targets = new java.util.ArrayList<>();
         for (GuestProcess p : t.kernel().processes()) {
             boolean chosen = pid > 0 ? p.pid == pid
-                    : pid == 0 ? p.pgid == self.pgid
+                    : pid == 0 ? p.pgid() == self.pgid()
                     : pid == -1 ? p != self
-                    : p.pgid == -pid;
+                    : p.pgid() == -pid;
             if (chosen && !p.exited()) targets.add(p);
         }
         if (pid == -1 && targets.isEmpty()) return 0;
@@ -171,7 +171,7 @@ public final class SignalCalls implements SyscallFamily {
 
     private long queueInfo(GuestThread t, int pid, int sig, long infoAddress) {
         checkSignal(sig);
-        byte[] info = t.process.memory.read(infoAddress, SigInfo.SIZE);
+        byte[] info = t.process.memory().read(infoAddress, SigInfo.SIZE);
         if (pid != t.process.pid) throw Errno.ESRCH.fail();
         Longs.put(info, 0, sig, 4); // the kernel trusts the signal argument, not si_signo
         SignalSender.post(t.process, info, true);
@@ -182,7 +182,7 @@ public final class SignalCalls implements SyscallFamily {
     private long tgQueueInfo(GuestThread t, SyscallArgs a) {
         int tgid = a.i32(0), tid = a.i32(1), sig = a.i32(2);
         checkSignal(sig);
-        byte[] info = t.process.memory.read(a.get(3), SigInfo.SIZE);
+        byte[] info = t.process.memory().read(a.get(3), SigInfo.SIZE);
         if (tgid != t.process.pid) throw Errno.ESRCH.fail();
         Longs.put(info, 0, sig, 4);
         return threadKill(t, tgid, tid, sig, info);
@@ -190,10 +190,10 @@ public final class SignalCalls implements SyscallFamily {
 
     private long sigtimedwait(GuestThread t, SyscallArgs a) {
         if (a.get(3) != SIGSET_SIZE) throw Errno.EINVAL.fail();
-        long wanted = t.process.memory.readLong(a.get(0)) & ~Signal.UNBLOCKABLE;
-        long timeout = a.get(2) == 0 ? Long.MAX_VALUE : Timespec.read(t.process.memory, a.get(2));
+        long wanted = t.process.memory().readLong(a.get(0)) & ~Signal.UNBLOCKABLE;
+        long timeout = a.get(2) == 0 ? Long.MAX_VALUE : Timespec.read(t.process.memory(), a.get(2));
         byte[] info = InterruptibleSleep.awaitSignal(t, wanted, timeout);
-        if (a.get(1) != 0) t.process.memory.write(a.get(1), info);
+        if (a.get(1) != 0) t.process.memory().write(a.get(1), info);
         return SigInfo.signo(info);
     }
 
@@ -212,7 +212,7 @@ public final class SignalCalls implements SyscallFamily {
             }
             throw Errno.EINVAL.fail();
         }
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         long interval = 0, value = 0;
         if (a.get(1) != 0) {
             interval = Timespec.readTimeval(m, a.get(1));
@@ -225,7 +225,7 @@ public final class SignalCalls implements SyscallFamily {
 
     private long getitimer(GuestThread t, SyscallArgs a) {
         if (a.i32(0) != ITIMER_REAL) throw Errno.EINVAL.fail();
-        Timespec.writeItimerval(t.process.memory, a.get(1), t.process.timers().real().get());
+        Timespec.writeItimerval(t.process.memory(), a.get(1), t.process.timers().real().get());
         return 0;
     }
 }

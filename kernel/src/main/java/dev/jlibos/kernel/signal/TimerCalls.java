@@ -62,7 +62,7 @@ public final class TimerCalls implements SyscallFamily {
         long value = -1; // NULL sevp: sigev_value is the timer id, filled below
         GuestThread target = null;
         if (sevp != 0) {
-            byte[] ev = p.memory.read(sevp, SIGEVENT_SIZE);
+            byte[] ev = p.memory().read(sevp, SIGEVENT_SIZE);
             value = Longs.fromBytes(ev, 0, 8);
             signo = (int) Longs.fromBytes(ev, 8, 4);
             notify = (int) Longs.fromBytes(ev, 12, 4);
@@ -84,7 +84,7 @@ public final class TimerCalls implements SyscallFamily {
         long sigValue = value;
         GuestThread thread = target;
         p.timers().add(id -> {
-            p.memory.writeInt(idAddress, id); // EFAULT before the timer exists
+            p.memory().writeInt(idAddress, id); // EFAULT before the timer exists
             return new PosixTimer(id, clock, notifyHow, signal, sevp == 0 ? id : sigValue, p, thread, t);
         });
         return 0;
@@ -109,7 +109,7 @@ public final class TimerCalls implements SyscallFamily {
     private long settime(GuestThread t, SyscallArgs a) {
         PosixTimer timer = t.process.timers().posix(a.i32(0));
         int flags = a.i32(1);
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         if (a.get(2) == 0) throw Errno.EFAULT.fail();
         long interval = Timespec.readItimerspecPart(m, a.get(2)), value = Timespec.readItimerspecPart(m, a.get(2) + 16);
         if ((flags & ~TIMER_ABSTIME) != 0) {
@@ -128,7 +128,7 @@ public final class TimerCalls implements SyscallFamily {
     }
 
     private long gettime(GuestThread t, SyscallArgs a) {
-        Timespec.writeItimerspec(t.process.memory, a.get(1), t.process.timers().posix(a.i32(0)).get());
+        Timespec.writeItimerspec(t.process.memory(), a.get(1), t.process.timers().posix(a.i32(0)).get());
         return 0;
     }
 

@@ -80,7 +80,7 @@ public final class CpuTimeLimits {
             long seconds = (used(p) - baseline.getOrDefault(p, 0L)) / NANOS;
             if (hard != ResourceLimits.INFINITY && seconds >= hard) {
                 p.exit(ExitStatus.killed(Signal.SIGKILL, -1));
-                p.signals.wake();
+                p.signals().wake();
             } else if (soft != ResourceLimits.INFINITY && seconds >= soft) {
                 dev.jlibos.signals.SignalSender.post(p, SigInfo.basic(Signal.SIGXCPU, SigInfo.SI_KERNEL), true);
                 if (Long.compareUnsigned(soft, hard) < 0) p.limits.update(ResourceLimits.CPU, soft + 1, hard, true);

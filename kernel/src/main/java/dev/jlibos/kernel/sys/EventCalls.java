@@ -68,7 +68,7 @@ public final class EventCalls implements SyscallFamily {
             return InterruptibleSleep.withSigmask(t, mask, () -> epollWait(t, a, millis(a.i32(3)), mask));
         }).coveredBy("CProgramsTest[events epoll]");
         r.full(Sysno.EPOLL_PWAIT2, (t, a) -> {
-            long timeout = a.get(3) == 0 ? -1 : Timespec.read(t.process.memory, a.get(3));
+            long timeout = a.get(3) == 0 ? -1 : Timespec.read(t.process.memory(), a.get(3));
             long mask = PollCalls.sigmask(t, a.get(4), a.get(5));
             return InterruptibleSleep.withSigmask(t, mask, () -> epollWait(t, a, timeout, mask));
         });
@@ -86,7 +86,7 @@ public final class EventCalls implements SyscallFamily {
 
     private long signalfd(GuestThread t, int fd, long maskAddress, long size, int flags) {
         if ((flags & ~(O_CLOEXEC | O_NONBLOCK)) != 0 || size != 8) throw Errno.EINVAL.fail();
-        long mask = t.process.memory.readLong(maskAddress) & ~dev.jlibos.signals.Signal.UNBLOCKABLE;
+        long mask = t.process.memory().readLong(maskAddress) & ~dev.jlibos.signals.Signal.UNBLOCKABLE;
         if (fd != -1) {
             if (!(t.process.files.get(fd) instanceof SignalFdFile existing)) throw Errno.EINVAL.fail();
             existing.setMask(mask);
@@ -116,7 +116,7 @@ public final class EventCalls implements SyscallFamily {
         TimerFd timer = timerfd(t, a.i32(0));
         int flags = a.i32(1);
         if ((flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) != 0) throw Errno.EINVAL.fail();
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         long interval = Timespec.read(m, a.get(2)), value = Timespec.read(m, a.get(2) + 16);
         long delay = value;
         if (value != 0 && (flags & TFD_TIMER_ABSTIME) != 0) {
@@ -128,7 +128,7 @@ public final class EventCalls implements SyscallFamily {
     }
 
     private long timerfdGettime(GuestThread t, SyscallArgs a) {
-        Timespec.writeItimerspec(t.process.memory, a.get(1), timerfd(t, a.i32(0)).get());
+        Timespec.writeItimerspec(t.process.memory(), a.get(1), timerfd(t, a.i32(0)).get());
         return 0;
     }
 
@@ -144,7 +144,7 @@ public final class EventCalls implements SyscallFamily {
         int events = 0;
         long data = 0;
         if (op != Epoll.CTL_DEL) {
-            byte[] ev = t.process.memory.read(a.get(3), EPOLL_EVENT_SIZE);
+            byte[] ev = t.process.memory().read(a.get(3), EPOLL_EVENT_SIZE);
             events = (int) Longs.fromBytes(ev, 0, 4);
             data = Longs.fromBytes(ev, 4);
         }
@@ -162,7 +162,7 @@ public final class EventCalls implements SyscallFamily {
         int max = a.i32(2);
         if (max <= 0 || max > EP_MAX_EVENTS) throw Errno.EINVAL.fail();
         Epoll ep = epoll(t, a.i32(0));
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         long address = a.get(1);
         m.requireAccess(address, (long) max * EPOLL_EVENT_SIZE, true);
         List<FileDescription> sources = new ArrayList<>(ep.unannouncedTargets());

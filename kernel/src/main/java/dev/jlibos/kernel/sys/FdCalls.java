@@ -151,10 +151,10 @@ public final class FdCalls implements SyscallFamily {
 
     /** Locks on host files are the host kernel's, so they behave like Linux locks held by one process. */
     private long lock(GuestThread t, FileDescription file, int cmd, long flockAddress) {
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         byte[] flock = m.read(flockAddress, FLOCK_SIZE);
         if (file.hostFd() < 0) throw Errno.EINVAL.fail();
-        HostFs host = t.process.fs.host;
+        HostFs host = t.process.fs().host;
         byte[] out = host.fcntlBuffer(file.hostFd(), cmd, flock);
         if (cmd == F_GETLK || cmd == F_OFD_GETLK) m.write(flockAddress, out);
         return 0;
@@ -166,7 +166,7 @@ public final class FdCalls implements SyscallFamily {
         int request = a.i32(1);
         long arg = a.get(2);
         FileDescription file = files.get(fd);
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         switch (request) {
             case FIOCLEX, FIONCLEX -> {
                 files.setCloseOnExec(fd, request == FIOCLEX);
@@ -208,9 +208,9 @@ public final class FdCalls implements SyscallFamily {
                 if (pgid < 0) throw Errno.EINVAL.fail();
                 boolean exists = false, sameSession = false;
                 for (var p : t.kernel().processes()) {
-                    if (p.pgid != pgid || p.finished()) continue;
+                    if (p.pgid() != pgid || p.finished()) continue;
                     exists = true;
-                    sameSession |= p.sid == t.process.sid;
+                    sameSession |= p.sid() == t.process.sid();
                 }
                 if (!exists) throw Errno.ESRCH.fail();
                 if (!sameSession) throw Errno.EPERM.fail();
@@ -228,7 +228,7 @@ public final class FdCalls implements SyscallFamily {
     /** Terminal requests go to the host terminal behind a host fd; anything else is not a tty. */
     private static HostFs terminal(GuestThread t, FileDescription file) {
         if (file.hostFd() < 0) throw Errno.ENOTTY.fail();
-        return t.process.fs.host;
+        return t.process.fs().host;
     }
 
     private long pipe(GuestThread t, long address, int flags) {
@@ -237,7 +237,7 @@ public final class FdCalls implements SyscallFamily {
             t.kernel().log().once("pipe2: O_DIRECT (packet mode) is not supported (EINVAL)");
             throw Errno.EINVAL.fail();
         }
-        t.process.memory.requireAccess(address, 8, true);
+        t.process.memory().requireAccess(address, 8, true);
         FileDescription[] ends = PipeBuffer.create(flags);
         boolean cloexec = (flags & O_CLOEXEC) != 0;
         FdTable files = t.process.files;
@@ -249,8 +249,8 @@ public final class FdCalls implements SyscallFamily {
             files.close(r);
             throw e;
         }
-        t.process.memory.writeInt(address, r);
-        t.process.memory.writeInt(address + 4, w);
+        t.process.memory().writeInt(address, r);
+        t.process.memory().writeInt(address + 4, w);
         return 0;
     }
 }

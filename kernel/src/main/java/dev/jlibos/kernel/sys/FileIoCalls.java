@@ -63,7 +63,7 @@ public final class FileIoCalls implements SyscallFamily {
         if (!file.readable()) throw Errno.EBADF.fail();
         if (count < 0) throw Errno.EINVAL.fail();
         count = Math.min(count, MAX_RW_COUNT);
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         m.requireAccess(buf, Math.min(count, CHUNK), true);
         long done = 0;
         byte[] chunk = new byte[(int) Math.min(count, CHUNK)];
@@ -114,7 +114,7 @@ public final class FileIoCalls implements SyscallFamily {
         if (count < 0) throw Errno.EINVAL.fail();
         count = Math.min(count, MAX_RW_COUNT);
         if (count > 0) count = withinFileSizeLimit(t, file, count, position);
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         long done = 0;
         byte[] chunk = new byte[(int) Math.min(count, CHUNK)];
         while (done < count) {
@@ -162,7 +162,7 @@ public final class FileIoCalls implements SyscallFamily {
         long iov = a.get(1);
         t.process.files.get(fd);
         if (count < 0 || count > IOV_MAX) throw Errno.EINVAL.fail();
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         long[] bases = new long[count], lengths = new long[count];
         long total = 0;
         for (int i = 0; i < count; i++) {
@@ -193,7 +193,7 @@ public final class FileIoCalls implements SyscallFamily {
         FileDescription out = files.get(a.i32(0)), in = files.get(a.i32(1));
         if (!in.readable() || !out.writable()) throw Errno.EBADF.fail();
         long offsetAddress = a.get(2), count = Math.min(a.get(3), MAX_RW_COUNT);
-        long position = offsetAddress != 0 ? t.process.memory.readLong(offsetAddress) : -1;
+        long position = offsetAddress != 0 ? t.process.memory().readLong(offsetAddress) : -1;
         if (offsetAddress != 0 && position < 0) throw Errno.EINVAL.fail();
         byte[] chunk = new byte[(int) Math.min(Math.max(count, 0), CHUNK)];
         long done = 0;
@@ -210,7 +210,7 @@ public final class FileIoCalls implements SyscallFamily {
             done += n;
             if (n < want) break;
         }
-        if (offsetAddress != 0) t.process.memory.writeLong(offsetAddress, position + done);
+        if (offsetAddress != 0) t.process.memory().writeLong(offsetAddress, position + done);
         return done;
     }
 

@@ -32,7 +32,7 @@ public final class FileRangeCalls implements SyscallFamily {
         if (!f.writable()) throw Errno.EBADF.fail();
         if (f.hostFd() < 0) throw Errno.ESPIPE.fail();
         if (f.onReadOnlyMount()) throw Errno.EROFS.fail();
-        long r = t.process.fs.host.raw(HostFs.FALLOCATE, f.hostFd(), a.i32(1), a.get(2), a.get(3), 0, 0);
+        long r = t.process.fs().host.raw(HostFs.FALLOCATE, f.hostFd(), a.i32(1), a.get(2), a.get(3), 0, 0);
         if (r < 0) throw Errno.fromHost((int) -r).fail();
         return 0;
     }
@@ -52,7 +52,7 @@ public final class FileRangeCalls implements SyscallFamily {
         if (inType != StatLayout.S_IFREG || outType != StatLayout.S_IFREG || !(in instanceof HostFile) || !(out instanceof HostFile)) {
             throw Errno.EINVAL.fail();
         }
-        var m = t.process.memory;
+        var m = t.process.memory();
         long inPos = inOffAddr != 0 ? m.readLong(inOffAddr) : in.seek(0, 1);
         long outPos = outOffAddr != 0 ? m.readLong(outOffAddr) : out.seek(0, 1);
         if (inPos < 0 || outPos < 0) throw Errno.EINVAL.fail();

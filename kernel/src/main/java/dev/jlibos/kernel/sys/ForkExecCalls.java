@@ -115,7 +115,7 @@ public final class ForkExecCalls implements SyscallFamily {
         Cpu cpu = p.takeSpareEngine();
         if (cpu == null) {
             cpu = kernel.cpus().create();
-            p.memory.attach(cpu);
+            p.memory().attach(cpu);
         }
         Cpu.copyRegisters(t.cpu, cpu);
         cpu.set(Reg.RAX, 0);
@@ -127,8 +127,8 @@ public final class ForkExecCalls implements SyscallFamily {
         thread.signals.inheritFrom(t.signals);
         // A thread on a new stack does not inherit the alternate signal stack (copy_process: sas_ss_reset).
         thread.signals.resetForExec();
-        if ((flags & CLONE_CHILD_SETTID) != 0) p.memory.writeInt(childTid, tid);
-        if ((flags & CLONE_PARENT_SETTID) != 0) p.memory.writeInt(parentTid, tid);
+        if ((flags & CLONE_CHILD_SETTID) != 0) p.memory().writeInt(childTid, tid);
+        if ((flags & CLONE_PARENT_SETTID) != 0) p.memory().writeInt(parentTid, tid);
         if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.clearChildTid = childTid;
         p.addThread(thread);
         kernel.bind(thread);
@@ -146,7 +146,7 @@ public final class ForkExecCalls implements SyscallFamily {
         checkProcessLimit(kernel);
         checkTaskLimit(t);
         int pid = kernel.allocatePid();
-        AddressSpace memory = parent.memory.copyForFork();
+        AddressSpace memory = parent.memory().copyForFork();
         Cpu cpu = kernel.cpus().create();
         memory.attach(cpu);
         Cpu.copyRegisters(t.cpu, cpu);
@@ -157,18 +157,15 @@ public final class ForkExecCalls implements SyscallFamily {
         GuestProcess child = new GuestProcess(kernel, pid, parent.pid, memory, parent.files.copyForFork(),
                 parent.credentials.copy());
         child.inheritImageFrom(parent);
-        if (parent.determinism != null) child.determinism = parent.determinism.fork();
-        child.fs = parent.fs.copyForFork();
-        child.signals = parent.signals.copyForFork();
-        child.pgid = parent.pgid;
-        child.parent = parent;
+        if (parent.determinism() != null) child.useDeterminism(parent.determinism().fork());
+        child.useFs(parent.fs().copyForFork());
+        child.useSignals(parent.signals().copyForFork());
+        child.forkedFrom(parent);
         if ((flags & CLONE_VFORK) != 0) {
             long sp = t.cpu.get(Reg.RSP);
-            var stackArea = parent.memory.find(sp);
+            var stackArea = parent.memory().find(sp);
             if (stackArea != null) {
-                child.vforkParent = parent;
-                child.vforkStackFrom = sp;
-                child.vforkStackTo = stackArea.end();
+                child.borrowVforkStack(parent, sp, stackArea.end());
             }
         }
         GuestThread thread = new GuestThread(child, pid, cpu); // only the calling thread is copied
@@ -179,7 +176,7 @@ public final class ForkExecCalls implements SyscallFamily {
         thread.kernel().syscalls().imageCopied(thread); // the copied data page still answers with the parent's pid
         if ((flags & CLONE_CHILD_SETTID) != 0) memory.writeInt(childTid, pid);
         if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.clearChildTid = childTid;
-        if ((flags & CLONE_PARENT_SETTID) != 0) parent.memory.writeInt(parentTid, pid);
+        if ((flags & CLONE_PARENT_SETTID) != 0) parent.memory().writeInt(parentTid, pid);
         synchronized (kernel.processLock) {
             parent.children.add(child);
             kernel.register(child);
@@ -238,8 +235,8 @@ public final class ForkExecCalls implements SyscallFamily {
         byte[] rawPath = GuestPaths.path(t, a.get(0));
         String path = GuestPaths.string(rawPath);
         // busybox re-executes itself through /proc/self/exe: that must be the guest's program, not the JVM.
-        String entry = p.fs.sandboxed() ? null : GuestPaths.procEntry(t, AT_FDCWD, rawPath);
-        if ("exe".equals(entry)) path = p.executable;
+        String entry = p.fs().sandboxed() ? null : GuestPaths.procEntry(t, AT_FDCWD, rawPath);
+        if ("exe".equals(entry)) path = p.executable();
         return exec(t, path, a.get(1), a.get(2));
     }
 
@@ -270,29 +267,29 @@ public final class ForkExecCalls implements SyscallFamily {
 
     private long exec(GuestThread t, String path, long argvAddress, long envpAddress) {
         GuestProcess p = t.process;
-        List<String> argv = strings(p.memory, argvAddress);
-        List<String> envp = strings(p.memory, envpAddress);
-        AddressSpace old = p.memory;
+        List<String> argv = strings(p.memory(), argvAddress);
+        List<String> envp = strings(p.memory(), envpAddress);
+        AddressSpace old = p.memory();
         AddressSpace fresh = new AddressSpace(t.kernel().hostMemory());
         LoadedProgram program;
         try {
-            p.memory = fresh;
+            p.switchMemory(fresh);
             program = ProgramImage.load(t, path, argv, envp);
         } catch (LoadException e) {
-            p.memory = old;
+            p.switchMemory(old);
             fresh.close();
             throw e.errno().fail();
         } catch (RuntimeException e) {
-            p.memory = old;
+            p.switchMemory(old);
             fresh.close();
             throw e;
         }
         // The point of no return. The other threads end first, on the old image (de_thread); the caller
         // takes over the thread group's id, as in Linux.
-        p.memory = old;
+        p.switchMemory(old);
         endOtherThreads(t);
         p.dropSpareEngines();
-        p.memory = fresh;
+        p.switchMemory(fresh);
         if (p.exited()) {
             fresh.close();
             return 0;
@@ -303,7 +300,7 @@ public final class ForkExecCalls implements SyscallFamily {
         fresh.attach(t.cpu);
         p.files.closeOnExecve();
         p.timers().releasePosix(); // POSIX timers do not survive execve
-        p.signals.resetForExec();
+        p.signals().resetForExec();
         t.signals.resetForExec();
         t.name = lastComponent(program.execFn());
         for (Reg r : Reg.GPRS) t.cpu.set(r, 0);
@@ -363,8 +360,8 @@ public final class ForkExecCalls implements SyscallFamily {
         // wait4's WUNTRACED is waitid's WSTOPPED (the same bit); exits are always reported.
         Report r = reap(t, pid, options | WEXITED, true);
         if (r == null) return 0; // WNOHANG and no child has changed state
-        if (statusAddress != 0) t.process.memory.writeInt(statusAddress, r.waitStatus());
-        if (rusage != 0) t.process.memory.write(rusage, new byte[144]);
+        if (statusAddress != 0) t.process.memory().writeInt(statusAddress, r.waitStatus());
+        if (rusage != 0) t.process.memory().write(rusage, new byte[144]);
         return r.child.pid;
     }
 
@@ -413,7 +410,7 @@ public final class ForkExecCalls implements SyscallFamily {
                     if (c.finished()) {
                         if ((options & WEXITED) == 0) continue;
                         // Deterministic mode: waiting for a child takes as long as the child ran.
-                        if (p.determinism != null && c.determinism != null) p.determinism.advanceTo(c.determinism.elapsed());
+                        if (p.determinism() != null && c.determinism() != null) p.determinism().advanceTo(c.determinism().elapsed());
                         if (consume) {
                             p.children.remove(c);
                             kernel.forget(c);
@@ -429,7 +426,7 @@ public final class ForkExecCalls implements SyscallFamily {
             if (p.exited() || t.signals.hasDeliverable(t.signals.blocked())) throw Errno.EINTR.fail();
             try {
                 dev.jlibos.core.Blocking.run(() -> {
-                    p.signals.waitBriefly(WAIT_POLL_MILLIS);
+                    p.signals().waitBriefly(WAIT_POLL_MILLIS);
                     return null;
                 });
             } catch (InterruptedException e) {
@@ -469,8 +466,8 @@ public final class ForkExecCalls implements SyscallFamily {
         };
         Report r = reap(t, pid, options, (options & WNOWAIT) == 0);
         byte[] info = r != null ? r.info() : new byte[dev.jlibos.signals.SigInfo.SIZE];
-        if (infoAddress != 0) t.process.memory.write(infoAddress, info);
-        if (a.get(4) != 0) t.process.memory.write(a.get(4), new byte[144]);
+        if (infoAddress != 0) t.process.memory().write(infoAddress, info);
+        if (a.get(4) != 0) t.process.memory().write(a.get(4), new byte[144]);
         return 0;
     }
 
@@ -478,8 +475,8 @@ public final class ForkExecCalls implements SyscallFamily {
     private static boolean matches(GuestProcess child, int pid, GuestProcess self) {
         if (pid > 0) return child.pid == pid;
         if (pid == -1) return true;
-        int group = pid == 0 ? self.pgid : -pid;
-        return child.pgid == group;
+        int group = pid == 0 ? self.pgid() : -pid;
+        return child.pgid() == group;
     }
 
     /** The wait status word: exit code in bits 8-15, or the signal number in bits 0-6. */

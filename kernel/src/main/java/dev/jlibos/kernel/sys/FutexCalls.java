@@ -37,7 +37,7 @@ public final class FutexCalls implements SyscallFamily {
         long timeout = a.get(3), uaddr2 = a.get(4);
         int val3 = a.i32(5);
         int cmd = op & FUTEX_CMD_MASK;
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         FutexTable table = t.process.futexes;
         if ((uaddr & 3) != 0) throw Errno.EINVAL.fail();
         if ((op & FUTEX_CLOCK_REALTIME) != 0 && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT && cmd != FUTEX_LOCK_PI2) {
@@ -103,7 +103,7 @@ public final class FutexCalls implements SyscallFamily {
      * UNLOCK_PI hands it over (or a robust owner's death frees it). Priorities are not boosted.
      */
     private static long lockPi(GuestThread t, long uaddr, int cmd, int op, long timeout) {
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         FutexTable table = t.process.futexes;
         long deadline = Long.MAX_VALUE;
         if (cmd != FUTEX_TRYLOCK_PI && timeout != 0) {
@@ -142,7 +142,7 @@ public final class FutexCalls implements SyscallFamily {
     /** Relative timeout for FUTEX_WAIT, absolute deadline for FUTEX_WAIT_BITSET; NULL waits forever. */
     private static long waitTime(GuestThread t, int cmd, int op, long timeout) {
         if (timeout == 0) return Long.MAX_VALUE;
-        long value = Timespec.read(t.process.memory, timeout);
+        long value = Timespec.read(t.process.memory(), timeout);
         if (cmd == FUTEX_WAIT) return value;
         int clock = (op & FUTEX_CLOCK_REALTIME) != 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC;
         return Math.max(0, value - TimeCalls.now(t, clock));

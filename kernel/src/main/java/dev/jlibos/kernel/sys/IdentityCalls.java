@@ -48,7 +48,7 @@ public final class IdentityCalls implements SyscallFamily {
     }
 
     private static long writeTriple(GuestThread t, SyscallArgs a, int r, int e, int s) {
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         m.writeInt(a.get(0), r);
         m.writeInt(a.get(1), e);
         m.writeInt(a.get(2), s);
@@ -76,7 +76,7 @@ public final class IdentityCalls implements SyscallFamily {
         if (size < 0) throw Errno.EINVAL.fail();
         if (size == 0) return groups.length;
         if (size < groups.length) throw Errno.EINVAL.fail();
-        for (int i = 0; i < groups.length; i++) t.process.memory.writeInt(a.get(1) + 4L * i, groups[i]);
+        for (int i = 0; i < groups.length; i++) t.process.memory().writeInt(a.get(1) + 4L * i, groups[i]);
         return groups.length;
     }
 
@@ -85,7 +85,7 @@ public final class IdentityCalls implements SyscallFamily {
         if (size < 0 || size > MAX_GROUPS) throw Errno.EINVAL.fail();
         if (creds(t).euid != 0) throw Errno.EPERM.fail();
         int[] groups = new int[size];
-        for (int i = 0; i < size; i++) groups[i] = t.process.memory.readInt(a.get(1) + 4L * i);
+        for (int i = 0; i < size; i++) groups[i] = t.process.memory().readInt(a.get(1) + 4L * i);
         creds(t).groups = groups;
         return 0;
     }

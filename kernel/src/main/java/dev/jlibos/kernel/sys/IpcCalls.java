@@ -234,7 +234,7 @@ public final class IpcCalls implements SyscallFamily {
     /** IPC_SET: uid, gid and the low nine mode bits from the caller's struct ipc64_perm. */
     private static void setPerm(GuestThread t, IpcObject o, long address) {
         requireOwner(t, o);
-        ByteBuffer b = ByteBuffer.wrap(t.process.memory.read(address, PERM_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(t.process.memory().read(address, PERM_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
         o.uid = b.getInt(4);
         o.gid = b.getInt(8);
         o.mode = (o.mode & ~0777) | (b.getInt(20) & 0777);
@@ -294,7 +294,7 @@ public final class IpcCalls implements SyscallFamily {
             if (size < 0 || size > MSGMAX) throw Errno.EINVAL.fail();
             require(t, q, 2);
         }
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         long type = m.readLong(address);
         if (type < 1) throw Errno.EINVAL.fail();
         byte[] text = m.read(address + 8, (int) size);
@@ -326,7 +326,7 @@ public final class IpcCalls implements SyscallFamily {
             q = ns.queues.byId(a.i32(0));
             require(t, q, 4);
         }
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         m.requireAccess(address, 8 + Math.min(size, MSGMAX), true);
         return waitFor(t, ns, q, InterruptibleSleep.FOREVER, Errno.EAGAIN, () -> {
             Message found = null;
@@ -374,7 +374,7 @@ public final class IpcCalls implements SyscallFamily {
                     b.putInt(0, cmd == MSG_INFO ? used : MSGMNI * MSGMNB / 1024).putInt(4, cmd == MSG_INFO ? (int) count : MSGMNB)
                             .putInt(8, MSGMAX).putInt(12, MSGMNB).putInt(16, MSGMNI).putInt(20, 16)
                             .putInt(24, cmd == MSG_INFO ? (int) total : MSGMNB).putInt(28, 0xffff);
-                    t.process.memory.write(address, b.array());
+                    t.process.memory().write(address, b.array());
                     return ns.queues.highestIndex();
                 }
                 case IPC_STAT, MSG_STAT, MSG_STAT_ANY -> {
@@ -384,12 +384,12 @@ public final class IpcCalls implements SyscallFamily {
                     q.writePerm(b);
                     b.putLong(48, q.stime).putLong(56, q.rtime).putLong(64, q.ctime).putLong(72, q.bytes)
                             .putLong(80, q.messages.size()).putLong(88, q.qbytes).putInt(96, q.lspid).putInt(100, q.lrpid);
-                    t.process.memory.write(address, b.array());
+                    t.process.memory().write(address, b.array());
                     return cmd == IPC_STAT ? 0 : q.id;
                 }
                 case IPC_SET -> {
                     MessageQueue q = ns.queues.byId(a.i32(0));
-                    long qbytes = t.process.memory.readLong(address + 88);
+                    long qbytes = t.process.memory().readLong(address + 88);
                     if (qbytes > MSGMNB && t.process.credentials.euid != 0) throw Errno.EPERM.fail();
                     setPerm(t, q, address);
                     q.qbytes = qbytes;
@@ -429,7 +429,7 @@ public final class IpcCalls implements SyscallFamily {
         long sops = a.get(1);
         if (nsops < 1) throw Errno.EINVAL.fail();
         if (nsops > SEMOPM) throw Errno.E2BIG.fail();
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         ByteBuffer b = ByteBuffer.wrap(m.read(sops, 6 * nsops)).order(ByteOrder.LITTLE_ENDIAN);
         int[] num = new int[nsops], op = new int[nsops], flg = new int[nsops];
         boolean alter = false;
@@ -492,7 +492,7 @@ public final class IpcCalls implements SyscallFamily {
     private long semctl(GuestThread t, SyscallArgs a) {
         int semnum = a.i32(1), cmd = a.i32(2) & ~IPC_64;
         long arg = a.get(3);
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         Namespace ns = ns(t);
         synchronized (ns) {
             switch (cmd) {
@@ -633,7 +633,7 @@ public final class IpcCalls implements SyscallFamily {
     private long shmat(GuestThread t, SyscallArgs a) {
         long addr = a.get(1);
         int flags = a.i32(2);
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         Namespace ns = ns(t);
         Attachment attachment;
         long length;
@@ -650,7 +650,7 @@ public final class IpcCalls implements SyscallFamily {
         long start;
         try {
             if (addr == 0) {
-                start = m.findFree(length, t.process.mmapBase);
+                start = m.findFree(length, t.process.layout().mmapBase());
             } else {
                 if ((addr & (PAGE_SIZE - 1)) != 0) {
                     if ((flags & SHM_RND) == 0) throw Errno.EINVAL.fail();
@@ -677,7 +677,7 @@ public final class IpcCalls implements SyscallFamily {
     private long shmdt(GuestThread t, SyscallArgs a) {
         long addr = a.get(0);
         if ((addr & (PAGE_SIZE - 1)) != 0) throw Errno.EINVAL.fail();
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         Vma first = addr >= AddressSpace.MIN_ADDRESS ? m.find(addr) : null;
         if (first == null || first.start() != addr || first.blockOffset() != 0
                 || !(first.block().block() instanceof Attachment attachment)) {
@@ -700,7 +700,7 @@ public final class IpcCalls implements SyscallFamily {
     private long shmctl(GuestThread t, SyscallArgs a) {
         int cmd = a.i32(1) & ~IPC_64;
         long address = a.get(2);
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         Namespace ns = ns(t);
         synchronized (ns) {
             switch (cmd) {

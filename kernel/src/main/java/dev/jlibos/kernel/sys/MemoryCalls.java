@@ -51,20 +51,20 @@ public final class MemoryCalls implements SyscallFamily {
     private long brk(GuestThread t, SyscallArgs a) {
         GuestProcess p = t.process;
         long requested = a.get(0);
-        if (requested < p.brkStart) return p.brk;
-        long oldTop = pageUp(p.brk), newTop = pageUp(requested);
+        if (requested < p.layout().brkStart()) return p.layout().brk();
+        long oldTop = pageUp(p.layout().brk()), newTop = pageUp(requested);
         try {
             if (newTop > oldTop) {
-                if (!p.memory.isFree(oldTop, newTop - oldTop)) return p.brk;
+                if (!p.memory().isFree(oldTop, newTop - oldTop)) return p.layout().brk();
                 reserve(p, newTop - oldTop);
-                p.memory.map(oldTop, newTop - oldTop, Cpu.PROT_READ | Cpu.PROT_WRITE, "[heap]");
+                p.memory().map(oldTop, newTop - oldTop, Cpu.PROT_READ | Cpu.PROT_WRITE, "[heap]");
             } else if (newTop < oldTop) {
-                p.memory.unmap(newTop, oldTop - newTop);
+                p.memory().unmap(newTop, oldTop - newTop);
             }
         } catch (dev.jlibos.core.LinuxException e) {
-            return p.brk;
+            return p.layout().brk();
         }
-        p.brk = requested;
+        p.layout().moveBreak(requested);
         return requested;
     }
 
@@ -78,7 +78,7 @@ public final class MemoryCalls implements SyscallFamily {
         long machine = p.kernel.memoryLimit();
         if (rlimit == dev.jlibos.kernel.process.ResourceLimits.INFINITY && machine <= 0) return;
         long mapped = 0;
-        for (Vma v : p.memory.areas()) mapped += v.end() - v.start();
+        for (Vma v : p.memory().areas()) mapped += v.end() - v.start();
         boolean overMachine = machine > 0 && mapped + more > machine;
         if (overMachine || Long.compareUnsigned(mapped + more, rlimit) > 0) {
             if (overMachine) p.kernel.limitExceeded(dev.jlibos.kernel.process.Limit.MEMORY);
@@ -117,15 +117,15 @@ public final class MemoryCalls implements SyscallFamily {
         }
         if (anonymous && type != MAP_PRIVATE) {
             // Shared anonymous memory stays shared with the children forked later (fork copies the rest).
-            p.memory.mapBlock(start, len, prot, name, 0, new ForkSharedBlock(p.kernel.hostMemory().allocate(len)));
+            p.memory().mapBlock(start, len, prot, name, 0, new ForkSharedBlock(p.kernel.hostMemory().allocate(len)));
             return start;
         }
-        p.memory.map(start, len, prot, name, anonymous ? 0 : offset);
+        p.memory().map(start, len, prot, name, anonymous ? 0 : offset);
         if (!anonymous) {
             try {
-                fillFromFile(p.memory, file, start, length, offset);
+                fillFromFile(p.memory(), file, start, length, offset);
             } catch (RuntimeException e) {
-                p.memory.unmap(start, len);
+                p.memory().unmap(start, len);
                 throw e;
             }
         }
@@ -146,9 +146,9 @@ public final class MemoryCalls implements SyscallFamily {
         long inFile = Math.max(0, Math.min(len, pageUp(size) - offset));
         if (inFile > 0) {
             var block = p.kernel.hostMemory().mapFile(file.hostFd(), offset, inFile, file.writable());
-            p.memory.mapBlock(start, inFile, prot, name, offset, block);
+            p.memory().mapBlock(start, inFile, prot, name, offset, block);
         }
-        if (inFile < len) p.memory.map(start + inFile, len - inFile, prot, name, offset + inFile);
+        if (inFile < len) p.memory().map(start + inFile, len - inFile, prot, name, offset + inFile);
     }
 
     private static long placement(GuestProcess p, long addr, long len, int flags) {
@@ -156,12 +156,12 @@ public final class MemoryCalls implements SyscallFamily {
             if ((addr & (PAGE_SIZE - 1)) != 0) throw Errno.EINVAL.fail();
             if (addr < AddressSpace.MIN_ADDRESS) throw Errno.EPERM.fail();
             if (addr + len > AddressSpace.USER_END || addr + len < addr) throw Errno.ENOMEM.fail();
-            if ((flags & MAP_FIXED) == 0 && !p.memory.isFree(addr, len)) throw Errno.EEXIST.fail();
+            if ((flags & MAP_FIXED) == 0 && !p.memory().isFree(addr, len)) throw Errno.EEXIST.fail();
             return addr;
         }
         long hint = AddressSpace.pageDown(addr);
-        if (hint != 0 && p.memory.isFree(hint, len)) return hint;
-        return p.memory.findFree(len, p.mmapBase);
+        if (hint != 0 && p.memory().isFree(hint, len)) return hint;
+        return p.memory().findFree(len, p.layout().mmapBase());
     }
 
     /** Copies the file's bytes into a fresh private mapping; pages past end of file stay zero. */
@@ -185,7 +185,7 @@ public final class MemoryCalls implements SyscallFamily {
         // Nothing of the guest's lies below mmap_min_addr (munmap of unmapped pages succeeds); the
         // kml-shim's entry page there is the libOS's and stays.
         long from = Math.max(addr, AddressSpace.MIN_ADDRESS);
-        if (from < addr + len) t.process.memory.unmap(from, addr + len - from);
+        if (from < addr + len) t.process.memory().unmap(from, addr + len - from);
         return 0;
     }
 
@@ -196,12 +196,12 @@ public final class MemoryCalls implements SyscallFamily {
         if (length == 0) return 0;
         long len = pageUp(length);
         if (addr + len < addr || addr < AddressSpace.MIN_ADDRESS) throw Errno.ENOMEM.fail(); // unmapped, to the guest
-        t.process.memory.protect(addr, len, prot);
+        t.process.memory().protect(addr, len, prot);
         return 0;
     }
 
     private long mremap(GuestThread t, SyscallArgs a) {
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         long oldAddr = a.get(0), oldLen = pageUp(a.get(1)), newLen = pageUp(a.get(2)), newAddr = a.get(4);
         int flags = a.i32(3);
         if ((oldAddr & (PAGE_SIZE - 1)) != 0 || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0)
@@ -233,7 +233,7 @@ public final class MemoryCalls implements SyscallFamily {
             if (newAddr < oldAddr + oldLen && oldAddr < newAddr + newLen) throw Errno.EINVAL.fail();
             target = newAddr;
         } else {
-            target = m.findFree(newLen, t.process.mmapBase);
+            target = m.findFree(newLen, t.process.layout().mmapBase());
         }
         m.map(target, newLen, area.prot(), area.name(), area.fileOffset());
         copy(m, oldAddr, target, Math.min(oldLen, newLen));
@@ -266,13 +266,13 @@ public final class MemoryCalls implements SyscallFamily {
         // Linux: a length that wraps past the end of the address space is ENOMEM (found by the syscall
         // fuzzer: the range used to reach the area map reversed, an internal error).
         if (addr + len < addr) throw Errno.ENOMEM.fail();
-        if (!t.process.memory.isFullyMapped(addr, addr + len)) throw Errno.ENOMEM.fail();
+        if (!t.process.memory().isFullyMapped(addr, addr + len)) throw Errno.ENOMEM.fail();
         if ((flags & msSync) != 0) {
-            for (Vma v : t.process.memory.areas()) {
+            for (Vma v : t.process.memory().areas()) {
                 if (v.end() <= addr || v.start() >= addr + len || !v.block().block().sharedWithFile()) continue;
                 long from = Math.max(addr, v.start()), to = Math.min(addr + len, v.end());
                 long host = v.block().block().address() + v.blockOffset() + (from - v.start());
-                t.process.fs.host.raw(26 /* msync */, host, to - from, msSync, 0, 0, 0);
+                t.process.fs().host.raw(26 /* msync */, host, to - from, msSync, 0, 0, 0);
             }
         }
         return 0;
@@ -285,11 +285,11 @@ public final class MemoryCalls implements SyscallFamily {
         long len = pageUp(length);
         switch (advice) {
             case MADV_DONTNEED, MADV_FREE -> {
-                if (addr < AddressSpace.MIN_ADDRESS || !t.process.memory.isFullyMapped(addr, addr + len)) {
+                if (addr < AddressSpace.MIN_ADDRESS || !t.process.memory().isFullyMapped(addr, addr + len)) {
                     throw Errno.ENOMEM.fail();
                 }
                 // Private anonymous pages read back as zero after DONTNEED; FREE may do the same.
-                t.process.memory.initZero(addr, len);
+                t.process.memory().initZero(addr, len);
             }
             case MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED -> { }
             default -> {

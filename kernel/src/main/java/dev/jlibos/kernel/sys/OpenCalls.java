@@ -42,7 +42,7 @@ public final class OpenCalls implements SyscallFamily {
         long size = a.get(3);
         if (size < OPEN_HOW_SIZE) throw Errno.EINVAL.fail();
         if (size > 4096) throw Errno.E2BIG.fail();
-        byte[] how = t.process.memory.read(a.get(2), (int) size);
+        byte[] how = t.process.memory().read(a.get(2), (int) size);
         for (int i = OPEN_HOW_SIZE; i < how.length; i++) if (how[i] != 0) throw Errno.E2BIG.fail();
         long flags = dev.jlibos.core.mem.Longs.fromBytes(how, 0), mode = dev.jlibos.core.mem.Longs.fromBytes(how, 8),
                 resolve = dev.jlibos.core.mem.Longs.fromBytes(how, 16);
@@ -58,10 +58,10 @@ public final class OpenCalls implements SyscallFamily {
 
     static long open(GuestThread t, int dirfd, long pathAddress, int flags, int mode) {
         byte[] path = GuestPaths.path(t, pathAddress);
-        if (t.process.determinism != null && isRandomDevice(path)) {
+        if (t.process.determinism() != null && isRandomDevice(path)) {
             // Deterministic mode: the seeded generator, not the host's (or the sandbox's allowlisted) device.
             return t.process.files.install(new dev.jlibos.vfs.StreamFile(
-                    dev.jlibos.kernel.process.Determinism.randomStream(t.process.determinism), null, GuestPaths.string(path)),
+                    dev.jlibos.kernel.process.Determinism.randomStream(t.process.determinism()), null, GuestPaths.string(path)),
                     (flags & O_CLOEXEC) != 0);
         }
         return Opener.open(t, dirfd, path, flags, mode);

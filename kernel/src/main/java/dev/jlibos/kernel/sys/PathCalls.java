@@ -78,21 +78,21 @@ public final class PathCalls implements SyscallFamily {
         r.full(Sysno.FDATASYNC, (t, a) -> host(t).simple(HostFs.FDATASYNC, PathOps.hostFd(t, a.i32(0), Errno.EINVAL), 0, 0));
         r.partial(Sysno.SYNC, "returns at once: guest writes already reach the host page cache", (t, a) -> 0);
         r.full(Sysno.UMASK, (t, a) -> {
-            int old = t.process.fs.umask;
-            t.process.fs.umask = a.i32(0) & 0777;
+            int old = t.process.fs().umask;
+            t.process.fs().umask = a.i32(0) & 0777;
             return old;
         });
     }
 
     private static HostFs host(GuestThread t) {
-        return t.process.fs.host;
+        return t.process.fs().host;
     }
 
     private long getcwd(GuestThread t, SyscallArgs a) {
-        byte[] cwd = t.process.fs.cwdPath().getBytes(StandardCharsets.UTF_8);
+        byte[] cwd = t.process.fs().cwdPath().getBytes(StandardCharsets.UTF_8);
         if (a.get(1) < cwd.length + 1) throw Errno.ERANGE.fail();
         byte[] out = java.util.Arrays.copyOf(cwd, cwd.length + 1);
-        t.process.memory.write(a.get(0), out);
+        t.process.memory().write(a.get(0), out);
         return out.length;
     }
 
@@ -107,7 +107,7 @@ public final class PathCalls implements SyscallFamily {
         try {
             PathOps.mknod(t, dirfd, p, mode, dev);
         } catch (LinuxException e) {
-            if (e.errno() == Errno.EPERM && t.process.fs.sandboxed() && (type == 0020000 || type == 0060000)) {
+            if (e.errno() == Errno.EPERM && t.process.fs().sandboxed() && (type == 0020000 || type == 0060000)) {
                 t.kernel().log().once("mknod: device nodes cannot be created in a sandbox (EPERM)");
             }
             throw e;
@@ -154,7 +154,7 @@ public final class PathCalls implements SyscallFamily {
     private long utimensat(GuestThread t, SyscallArgs a) {
         int dirfd = a.i32(0), flags = a.i32(3);
         if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) != 0) throw Errno.EINVAL.fail();
-        byte[] times = a.get(2) == 0 ? null : t.process.memory.read(a.get(2), 32);
+        byte[] times = a.get(2) == 0 ? null : t.process.memory().read(a.get(2), 32);
         if (times != null) {
             for (int i = 0; i < 2; i++) {
                 long nsec = Longs.fromBytes(times, 16 * i + 8);
@@ -174,7 +174,7 @@ public final class PathCalls implements SyscallFamily {
         byte[] p = GuestPaths.path(t, pathAddress);
         byte[] times = null;
         if (timesAddress != 0) {
-            AddressSpace m = t.process.memory;
+            AddressSpace m = t.process.memory();
             times = new byte[32];
             for (int i = 0; i < 2; i++) {
                 long base = timesAddress + (stride == 0 ? 8L * i : 16L * i);

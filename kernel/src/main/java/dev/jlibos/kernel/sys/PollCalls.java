@@ -46,11 +46,11 @@ public final class PollCalls implements SyscallFamily {
     static long sigmask(GuestThread t, long address, long size) {
         if (address == 0) return t.signals.blocked();
         if (size != SIGSET_SIZE) throw Errno.EINVAL.fail();
-        return t.process.memory.readLong(address) & ~Signal.UNBLOCKABLE;
+        return t.process.memory().readLong(address) & ~Signal.UNBLOCKABLE;
     }
 
     private long ppoll(GuestThread t, SyscallArgs a) {
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         long tsp = a.get(2);
         long deadline = tsp == 0 ? InterruptibleSleep.FOREVER : InterruptibleSleep.deadline(Timespec.read(m, tsp));
         long mask = sigmask(t, a.get(3), a.get(4));
@@ -75,7 +75,7 @@ public final class PollCalls implements SyscallFamily {
 
     static long poll(GuestThread t, long address, long nfds, long deadline, long mask) {
         if (Long.compareUnsigned(nfds, t.process.limits.soft(ResourceLimits.NOFILE)) > 0) throw Errno.EINVAL.fail();
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         int n = (int) nfds;
         byte[] raw = m.read(address, Math.multiplyExact(n, POLLFD_SIZE));
         int[] fds = new int[n];
@@ -116,7 +116,7 @@ public final class PollCalls implements SyscallFamily {
     }
 
     private long select(GuestThread t, SyscallArgs a) {
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         long tvp = a.get(4);
         long deadline = InterruptibleSleep.FOREVER;
         if (tvp != 0) {
@@ -133,7 +133,7 @@ public final class PollCalls implements SyscallFamily {
     }
 
     private long pselect6(GuestThread t, SyscallArgs a) {
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         long tsp = a.get(4);
         long deadline = tsp == 0 ? InterruptibleSleep.FOREVER : InterruptibleSleep.deadline(Timespec.read(m, tsp));
         long mask = t.signals.blocked();
@@ -152,7 +152,7 @@ public final class PollCalls implements SyscallFamily {
         if (nfds < 0) throw Errno.EINVAL.fail();
         int n = Math.min(nfds, FD_SETSIZE);
         int words = (n + 63) / 64;
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         long[][] in = new long[3][];
         long[] addresses = {readAddr, writeAddr, exceptAddr};
         for (int s = 0; s < 3; s++) {

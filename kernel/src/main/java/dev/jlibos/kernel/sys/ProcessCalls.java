@@ -24,7 +24,7 @@ public final class ProcessCalls implements SyscallFamily {
         r.full(Sysno.EXIT, this::exit).coveredBy("CProgramsTest[threads mutex]");
         r.full(Sysno.EXIT_GROUP, this::exitGroup).coveredBy("CProgramsTest[stdio]");
         r.full(Sysno.GETPID, (t, a) -> t.process.pid).traits(SHIM_SERVED).coveredBy("CProgramsTest[signals]");
-        r.full(Sysno.GETPPID, (t, a) -> t.process.ppid).coveredBy("CProgramsTest[process]");
+        r.full(Sysno.GETPPID, (t, a) -> t.process.ppid()).coveredBy("CProgramsTest[process]");
         r.full(Sysno.GETTID, (t, a) -> t.tid).coveredBy("CProgramsTest[signals]");
         r.full(Sysno.SET_TID_ADDRESS, this::setTidAddress).coveredBy("CProgramsTest[stdio]");
         r.full(Sysno.SET_ROBUST_LIST, this::setRobustList).coveredBy("CProgramsTest[stdio]");
@@ -36,9 +36,9 @@ public final class ProcessCalls implements SyscallFamily {
         r.partial(Sysno.PRCTL, "PR_SET/GET_NAME, PDEATHSIG, DUMPABLE, NO_NEW_PRIVS, CHILD_SUBREAPER,"
                 + " GET_SECCOMP; other options EINVAL", this::prctl).coveredBy("CProgramsTest[process]");
         r.full(Sysno.PRLIMIT64, this::prlimit64).coveredBy("CProgramsTest[stdio]");
-        r.full(Sysno.GETPGRP, (t, a) -> t.process.pgid).coveredBy("CProgramsTest[sched]");
-        r.partial(Sysno.GETPGID, "this process only", (t, a) -> self(t, a.i32(0)).pgid);
-        r.partial(Sysno.GETSID, "this process only", (t, a) -> self(t, a.i32(0)).sid);
+        r.full(Sysno.GETPGRP, (t, a) -> t.process.pgid()).coveredBy("CProgramsTest[sched]");
+        r.partial(Sysno.GETPGID, "this process only", (t, a) -> self(t, a.i32(0)).pgid());
+        r.partial(Sysno.GETSID, "this process only", (t, a) -> self(t, a.i32(0)).sid());
         r.partial(Sysno.SETPGID, "this process only", this::setpgid).coveredBy("CProgramsTest[jobctl tstp]");
         r.full(Sysno.SETSID, this::setsid);
         r.full(Sysno.GETRLIMIT, this::getrlimit);
@@ -76,8 +76,8 @@ public final class ProcessCalls implements SyscallFamily {
 
     private long getRobustList(GuestThread t, SyscallArgs a) {
         if (a.i32(0) != 0 && a.i32(0) != t.tid) throw Errno.ESRCH.fail();
-        t.process.memory.writeLong(a.get(1), t.robustListHead);
-        t.process.memory.writeLong(a.get(2), ROBUST_LIST_HEAD_SIZE);
+        t.process.memory().writeLong(a.get(1), t.robustListHead);
+        t.process.memory().writeLong(a.get(2), ROBUST_LIST_HEAD_SIZE);
         return 0;
     }
 
@@ -86,8 +86,8 @@ public final class ProcessCalls implements SyscallFamily {
         switch (a.i32(0)) {
             case ARCH_SET_FS -> setBase(t, Reg.FS_BASE, addr);
             case ARCH_SET_GS -> setBase(t, Reg.GS_BASE, addr);
-            case ARCH_GET_FS -> t.process.memory.writeLong(addr, t.cpu.get(Reg.FS_BASE));
-            case ARCH_GET_GS -> t.process.memory.writeLong(addr, t.cpu.get(Reg.GS_BASE));
+            case ARCH_GET_FS -> t.process.memory().writeLong(addr, t.cpu.get(Reg.FS_BASE));
+            case ARCH_GET_GS -> t.process.memory().writeLong(addr, t.cpu.get(Reg.GS_BASE));
             case ARCH_GET_CPUID -> {
                 return 1; // cpuid does not fault
             }
@@ -113,7 +113,7 @@ public final class ProcessCalls implements SyscallFamily {
         long arg = a.get(1);
         switch (a.i32(0)) {
             case PR_SET_NAME -> {
-                byte[] name = p.memory.read(arg, COMM_LENGTH);
+                byte[] name = p.memory().read(arg, COMM_LENGTH);
                 int n = 0;
                 while (n < COMM_LENGTH - 1 && name[n] != 0) n++;
                 t.name = new String(name, 0, n, java.nio.charset.StandardCharsets.UTF_8);
@@ -121,31 +121,31 @@ public final class ProcessCalls implements SyscallFamily {
             case PR_GET_NAME -> {
                 byte[] name = java.util.Arrays.copyOf(t.name.getBytes(java.nio.charset.StandardCharsets.UTF_8), COMM_LENGTH);
                 name[COMM_LENGTH - 1] = 0;
-                p.memory.write(arg, name);
+                p.memory().write(arg, name);
             }
             case PR_SET_PDEATHSIG -> {
                 if (arg < 0 || arg > 64) throw Errno.EINVAL.fail();
-                p.parentDeathSignal = (int) arg;
+                p.prctl().parentDeathSignal((int) arg);
             }
-            case PR_GET_PDEATHSIG -> p.memory.writeInt(arg, p.parentDeathSignal);
+            case PR_GET_PDEATHSIG -> p.memory().writeInt(arg, p.prctl().parentDeathSignal());
             case PR_GET_DUMPABLE -> {
-                return p.dumpable ? 1 : 0;
+                return p.prctl().dumpable() ? 1 : 0;
             }
             case PR_SET_DUMPABLE -> {
                 if (arg != 0 && arg != 1) throw Errno.EINVAL.fail();
-                p.dumpable = arg == 1;
+                p.prctl().dumpable(arg == 1);
             }
             case PR_GET_SECCOMP -> {
                 return 0;
             }
-            case PR_SET_CHILD_SUBREAPER -> p.childSubreaper = arg != 0;
-            case PR_GET_CHILD_SUBREAPER -> p.memory.writeInt(arg, p.childSubreaper ? 1 : 0);
+            case PR_SET_CHILD_SUBREAPER -> p.prctl().childSubreaper(arg != 0);
+            case PR_GET_CHILD_SUBREAPER -> p.memory().writeInt(arg, p.prctl().childSubreaper() ? 1 : 0);
             case PR_SET_NO_NEW_PRIVS -> {
                 if (arg != 1 || a.get(2) != 0 || a.get(3) != 0 || a.get(4) != 0) throw Errno.EINVAL.fail();
-                p.noNewPrivileges = true;
+                p.prctl().forbidNewPrivileges();
             }
             case PR_GET_NO_NEW_PRIVS -> {
-                return p.noNewPrivileges ? 1 : 0;
+                return p.prctl().noNewPrivileges() ? 1 : 0;
             }
             default -> {
                 t.kernel().log().once("prctl option " + a.i32(0) + " is not supported (EINVAL)");
@@ -165,18 +165,18 @@ public final class ProcessCalls implements SyscallFamily {
         var p = self(t, a.i32(0));
         int pgid = a.i32(1);
         if (pgid < 0) throw Errno.EINVAL.fail();
-        if (p.sid == p.pid) throw Errno.EPERM.fail(); // a session leader cannot change its group
+        if (p.sid() == p.pid) throw Errno.EPERM.fail(); // a session leader cannot change its group
         // With no other processes, the only group it can join is a new one named after itself.
         if (pgid != 0 && pgid != p.pid) throw Errno.EPERM.fail();
-        p.pgid = p.pid;
+        p.joinGroup(p.pid);
         return 0;
     }
 
     private long setsid(GuestThread t, SyscallArgs a) {
         var p = t.process;
-        if (p.pgid == p.pid) throw Errno.EPERM.fail(); // already a process group leader
-        p.sid = p.pgid = p.pid;
-        return p.sid;
+        if (p.pgid() == p.pid) throw Errno.EPERM.fail(); // already a process group leader
+        p.startSession();
+        return p.sid();
     }
 
     private long prlimit64(GuestThread t, SyscallArgs a) {
@@ -188,15 +188,15 @@ public final class ProcessCalls implements SyscallFamily {
         ResourceLimits limits = t.process.limits;
         long oldSoft = limits.soft(resource), oldHard = limits.hard(resource);
         if (newLimit != 0) {
-            long soft = t.process.memory.readLong(newLimit);
-            long hard = t.process.memory.readLong(newLimit + 8);
+            long soft = t.process.memory().readLong(newLimit);
+            long hard = t.process.memory().readLong(newLimit + 8);
             limits.update(resource, soft, hard, t.process.credentials.euid == 0);
             applyFileLimit(t.process, resource);
             if (resource == ResourceLimits.CPU) CpuTimeLimits.limitChanged(t);
         }
         if (oldLimit != 0) {
-            t.process.memory.writeLong(oldLimit, oldSoft);
-            t.process.memory.writeLong(oldLimit + 8, oldHard);
+            t.process.memory().writeLong(oldLimit, oldSoft);
+            t.process.memory().writeLong(oldLimit + 8, oldHard);
         }
         return 0;
     }
@@ -204,16 +204,16 @@ public final class ProcessCalls implements SyscallFamily {
     private long getrlimit(GuestThread t, SyscallArgs a) {
         int resource = a.i32(0);
         ResourceLimits.check(resource);
-        t.process.memory.writeLong(a.get(1), t.process.limits.soft(resource));
-        t.process.memory.writeLong(a.get(1) + 8, t.process.limits.hard(resource));
+        t.process.memory().writeLong(a.get(1), t.process.limits.soft(resource));
+        t.process.memory().writeLong(a.get(1) + 8, t.process.limits.hard(resource));
         return 0;
     }
 
     private long setrlimit(GuestThread t, SyscallArgs a) {
         int resource = a.i32(0);
         ResourceLimits.check(resource);
-        long soft = t.process.memory.readLong(a.get(1));
-        long hard = t.process.memory.readLong(a.get(1) + 8);
+        long soft = t.process.memory().readLong(a.get(1));
+        long hard = t.process.memory().readLong(a.get(1) + 8);
         t.process.limits.update(resource, soft, hard, t.process.credentials.euid == 0);
         applyFileLimit(t.process, resource);
         if (resource == ResourceLimits.CPU) CpuTimeLimits.limitChanged(t);

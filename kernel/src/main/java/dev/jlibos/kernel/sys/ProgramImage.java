@@ -3,6 +3,7 @@ package dev.jlibos.kernel.sys;
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.cpu.Cpu;
+import dev.jlibos.kernel.process.ExecInfo;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.loader.LoadException;
@@ -31,31 +32,29 @@ public final class ProgramImage {
     private ProgramImage() {
     }
 
-    /** Loads a program into {@code process.memory} and records what /proc and brk need. */
+    /** Loads a program into {@code process.memory()} and records what /proc and brk need. */
     public static LoadedProgram load(GuestThread caller, String path, java.util.List<String> argv,
                               java.util.List<String> envp) throws LoadException {
         GuestProcess process = caller.process;
         Cpu cpu = caller.cpu;
-        FsContext fs = process.fs;
+        FsContext fs = process.fs();
         Path cwd = fs.sandboxed() ? null : Path.of(fs.cwdPath());
         ProgramLoader loader = new ProgramLoader(file -> fs.sandboxed() ? readGuest(caller, file) : readHost(cwd, file));
         long hwcap = cpu.cpuid(1, 0)[3] & 0xffffffffL;
         LoadOptions options = LoadOptions.defaults(hwcap, process.credentials.ruid, process.credentials.rgid, () -> {
             byte[] b = new byte[16];
-            if (process.determinism != null) process.determinism.nextBytes(b, b.length);
+            if (process.determinism() != null) process.determinism().nextBytes(b, b.length);
             else RANDOM.nextBytes(b);
             return b;
         });
         if (process.kernel.vdso() != null) options = options.withVdso(process.kernel.vdso()::map);
-        LoadedProgram program = loader.load(process.memory, path, argv, envp, options);
-        process.executable = fs.sandboxed() ? guestPath(caller, program.executable())
+        LoadedProgram program = loader.load(process.memory(), path, argv, envp, options);
+        String executable = fs.sandboxed() ? guestPath(caller, program.executable())
                 : realPath(cwd.resolve(program.executable()));
         String base = Path.of(program.execFn()).getFileName().toString();
         for (GuestThread t : process.threads) t.name = base.length() > 15 ? base.substring(0, 15) : base;
-        process.argv = program.argv();
-        process.envp = java.util.List.copyOf(envp);
-        process.auxv = program.auxv();
-        process.brkStart = process.brk = program.brkStart();
+        process.execInfo(new ExecInfo(executable, program.argv(), java.util.List.copyOf(envp), program.auxv()));
+        process.layout().startImage(program.brkStart());
         process.kernel.syscalls().imageLoaded(caller);
         return program;
     }
@@ -74,7 +73,7 @@ public final class ProgramImage {
 
     /** Reads an executable (or interpreter) through the sandbox's walker: only what the guest can see. */
     private static byte[] readGuest(GuestThread caller, String path) throws LoadException {
-        FsContext fs = caller.process.fs;
+        FsContext fs = caller.process.fs();
         try (Location l = fs.locateFromCwd(path.getBytes(StandardCharsets.UTF_8), true, caller)) {
             if (!l.exists) throw new LoadException(Errno.ENOENT, path + ": no such file or directory");
             if (l.fileType == StatLayout.S_IFDIR) throw new LoadException(Errno.EISDIR, path + ": is a directory");
@@ -94,7 +93,7 @@ public final class ProgramImage {
     }
 
     private static String guestPath(GuestThread caller, String path) {
-        try (Location l = caller.process.fs.locateFromCwd(path.getBytes(StandardCharsets.UTF_8), true, caller)) {
+        try (Location l = caller.process.fs().locateFromCwd(path.getBytes(StandardCharsets.UTF_8), true, caller)) {
             return l.guestPath();
         }
     }

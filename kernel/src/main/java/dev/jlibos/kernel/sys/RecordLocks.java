@@ -66,7 +66,7 @@ final class RecordLocks {
 
     /** fcntl F_GETLK, F_SETLK or F_SETLKW with the guest's struct flock at {@code address}. */
     static long fcntl(GuestThread t, FileDescription file, int cmd, long address, boolean wait) {
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         ByteBuffer fl = ByteBuffer.wrap(m.read(address, FLOCK_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
         short type = fl.getShort(0);
         int whence = fl.getShort(2);
@@ -102,7 +102,7 @@ final class RecordLocks {
                         .putLong(16, c.end == Long.MAX_VALUE ? 0 : c.end - c.start).putInt(24, c.owner.pid);
             } else if (file.hostFd() >= 0) {
                 // No guest holds it: a host process may (the host answers with its own pid).
-                byte[] host = t.process.fs.host.fcntlBuffer(file.hostFd(), 5, flock(type, from, to));
+                byte[] host = t.process.fs().host.fcntlBuffer(file.hostFd(), 5, flock(type, from, to));
                 out.put(0, host, 0, FLOCK_SIZE);
             } else {
                 out.putShort(0, F_UNLCK).putShort(2, (short) whence).putLong(8, start).putLong(16, len);
@@ -211,7 +211,7 @@ final class RecordLocks {
     private static boolean hostLock(GuestThread t, FileDescription file, short type, long from, long to) {
         if (file.hostFd() < 0) return true;
         try {
-            t.process.fs.host.fcntlBuffer(file.hostFd(), F_SETLK, flock(type, from, to));
+            t.process.fs().host.fcntlBuffer(file.hostFd(), F_SETLK, flock(type, from, to));
             return true;
         } catch (LinuxException e) {
             if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EACCES) return false;
@@ -223,7 +223,7 @@ final class RecordLocks {
     private static void syncHost(GuestThread t, FileDescription file, FileLocks f, long from, long to) {
         if (file.hostFd() < 0) return;
         try {
-            var host = t.process.fs.host;
+            var host = t.process.fs().host;
             host.fcntlBuffer(file.hostFd(), F_SETLK, flock(F_UNLCK, from, to));
             for (Lock l : f.locks) {
                 if (!l.overlaps(from, to)) continue;

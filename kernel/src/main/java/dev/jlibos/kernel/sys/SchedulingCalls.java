@@ -60,10 +60,10 @@ public final class SchedulingCalls implements SyscallFamily {
 
     /** Every live thread of process group {@code pgid} (0: the caller's). */
     private static List<GuestThread> group(GuestThread t, int pgid) {
-        int g = pgid == 0 ? t.process.pgid : pgid;
+        int g = pgid == 0 ? t.process.pgid() : pgid;
         List<GuestThread> out = new ArrayList<>();
         for (GuestProcess p : t.kernel().processes()) {
-            if (p.exited() || p.pgid != g) continue;
+            if (p.exited() || p.pgid() != g) continue;
             for (GuestThread th : p.threads) if (!th.exiting()) out.add(th);
         }
         return out;
@@ -199,7 +199,7 @@ public final class SchedulingCalls implements SyscallFamily {
         if (p == null) throw Errno.ESRCH.fail();
         byte[] mask = p.cpuMask != null ? p.cpuMask : Cpus.allMask();
         int n = (int) Math.min(len, mask.length);
-        t.process.memory.write(a.get(2), mask, 0, n);
+        t.process.memory().write(a.get(2), mask, 0, n);
         return n;
     }
 
@@ -208,7 +208,7 @@ public final class SchedulingCalls implements SyscallFamily {
         // get_user_cpu_mask: a shorter buffer is zero-extended, a longer one read only as far as the mask goes.
         byte[] mask = new byte[Cpus.maskBytes()];
         int n = (int) Math.min(len, mask.length);
-        if (n > 0) System.arraycopy(t.process.memory.read(a.get(2), n), 0, mask, 0, n);
+        if (n > 0) System.arraycopy(t.process.memory().read(a.get(2), n), 0, mask, 0, n);
         GuestThread p = task(t, a.i32(0));
         if (p == null) throw Errno.ESRCH.fail();
         var caller = t.process.credentials;

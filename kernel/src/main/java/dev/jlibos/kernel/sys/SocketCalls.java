@@ -111,7 +111,7 @@ public final class SocketCalls implements SyscallFamily {
                     t.kernel().log().once("socket: the host network is off in this sandbox (EACCES); allow it with --net=host");
                     throw Errno.EACCES.fail();
                 }
-                yield HostSocket.open(t.process.fs.host, domain, type, protocol, flags & Socket.SOCK_NONBLOCK);
+                yield HostSocket.open(t.process.fs().host, domain, type, protocol, flags & Socket.SOCK_NONBLOCK);
             }
             default -> {
                 t.kernel().log().once("socket: address family " + domain + " is not supported (EAFNOSUPPORT)");
@@ -138,7 +138,7 @@ public final class SocketCalls implements SyscallFamily {
         if (domain == Socket.AF_INET || domain == Socket.AF_INET6) throw Errno.EOPNOTSUPP.fail();
         if (domain != Socket.AF_UNIX) throw Errno.EAFNOSUPPORT.fail();
         if (protocol != 0 && protocol != Socket.AF_UNIX) throw Errno.EPROTONOSUPPORT.fail();
-        t.process.memory.requireAccess(a.get(3), 8, true);
+        t.process.memory().requireAccess(a.get(3), 8, true);
         UnixSocket[] pair = UnixSocket.pair(type, namespace(t), credentials(t), flags & Socket.SOCK_NONBLOCK);
         int first = install(t, pair[0], flags);
         int second;
@@ -148,21 +148,21 @@ public final class SocketCalls implements SyscallFamily {
             t.process.files.close(first);
             throw e;
         }
-        t.process.memory.writeInt(a.get(3), first);
-        t.process.memory.writeInt(a.get(3) + 4, second);
+        t.process.memory().writeInt(a.get(3), first);
+        t.process.memory().writeInt(a.get(3) + 4, second);
         return 0;
     }
 
     /** Reads a sockaddr argument of {@code length} bytes. */
     private static byte[] readAddress(GuestThread t, long address, int length) {
         if (length < 0 || length > 128) throw Errno.EINVAL.fail();
-        return t.process.memory.read(address, length);
+        return t.process.memory().read(address, length);
     }
 
     /** Writes an address back with the value-result length convention (truncated, full length reported). */
     private static void writeAddress(GuestThread t, long address, long lengthAddress, byte[] value) {
         if (address == 0) return;
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         int room = m.readInt(lengthAddress);
         if (room < 0) throw Errno.EINVAL.fail();
         m.write(address, value, 0, Math.min(room, value.length));
@@ -220,14 +220,14 @@ public final class SocketCalls implements SyscallFamily {
         Socket s = socket(t, a.i32(0));
         int length = (int) Math.min(a.get(2), CHUNK);
         if (a.get(2) < 0) throw Errno.EINVAL.fail();
-        byte[] data = t.process.memory.read(a.get(1), length);
+        byte[] data = t.process.memory().read(a.get(1), length);
         byte[] to = a.get(4) != 0 ? readAddress(t, a.get(4), a.i32(5)) : null;
         return send(t, s, data, a.i32(3), to, List.of());
     }
 
     private long sendmsg(GuestThread t, SyscallArgs a) {
         Socket s = socket(t, a.i32(0));
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         byte[] hdr = m.read(a.get(1), MSGHDR_SIZE);
         long name = Longs.fromBytes(hdr, 0), iov = Longs.fromBytes(hdr, 16), control = Longs.fromBytes(hdr, 32);
         int nameLength = (int) Longs.fromBytes(hdr, 8, 4);
@@ -313,12 +313,12 @@ public final class SocketCalls implements SyscallFamily {
     private long recvfrom(GuestThread t, SyscallArgs a) {
         Socket s = socket(t, a.i32(0));
         int max = (int) Math.min(Math.max(a.get(2), 0), CHUNK);
-        t.process.memory.requireAccess(a.get(1), max, true);
+        t.process.memory().requireAccess(a.get(1), max, true);
         Socket.Message m = receive(t, s, max, a.i32(3));
         dropRights(m.rights());
-        t.process.memory.write(a.get(1), m.data());
+        t.process.memory().write(a.get(1), m.data());
         if (a.get(4) != 0 && m.from() != null) writeAddress(t, a.get(4), a.get(5), m.from());
-        else if (a.get(4) != 0) t.process.memory.writeInt(a.get(5), 0);
+        else if (a.get(4) != 0) t.process.memory().writeInt(a.get(5), 0);
         return (a.i32(3) & Socket.MSG_TRUNC) != 0 ? m.length() : m.data().length;
     }
 
@@ -329,7 +329,7 @@ public final class SocketCalls implements SyscallFamily {
     private long recvmsg(GuestThread t, SyscallArgs a) {
         Socket s = socket(t, a.i32(0));
         int flags = a.i32(2);
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         long msg = a.get(1);
         byte[] hdr = m.read(msg, MSGHDR_SIZE);
         long name = Longs.fromBytes(hdr, 0), iov = Longs.fromBytes(hdr, 16), control = Longs.fromBytes(hdr, 32);
@@ -373,7 +373,7 @@ public final class SocketCalls implements SyscallFamily {
 
     private long getsockopt(GuestThread t, SyscallArgs a) {
         Socket s = socket(t, a.i32(0));
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         long valueAddress = a.get(3), lengthAddress = a.get(4);
         int length = m.readInt(lengthAddress);
         if (length < 0) throw Errno.EINVAL.fail();
@@ -388,7 +388,7 @@ public final class SocketCalls implements SyscallFamily {
         Socket s = socket(t, a.i32(0));
         int length = a.i32(4);
         if (length < 0) throw Errno.EINVAL.fail();
-        byte[] value = t.process.memory.read(a.get(3), Math.min(length, 4096));
+        byte[] value = t.process.memory().read(a.get(3), Math.min(length, 4096));
         s.setOption(a.i32(1), a.i32(2), value);
         return 0;
     }

@@ -26,7 +26,7 @@ public final class StatCalls implements SyscallFamily {
         r.full(Sysno.STAT, (t, a) -> stat(t, AT_FDCWD, a.get(0), a.get(1), 0));
         r.full(Sysno.LSTAT, (t, a) -> stat(t, AT_FDCWD, a.get(0), a.get(1), AT_SYMLINK_NOFOLLOW));
         r.full(Sysno.FSTAT, (t, a) -> {
-            t.process.memory.write(a.get(1), t.process.files.get(a.i32(0)).stat());
+            t.process.memory().write(a.get(1), t.process.files.get(a.i32(0)).stat());
             return 0;
         });
         r.full(Sysno.NEWFSTATAT, (t, a) -> stat(t, a.i32(0), a.get(1), a.get(2), a.i32(3)))
@@ -43,7 +43,7 @@ public final class StatCalls implements SyscallFamily {
         r.full(Sysno.GETDENTS64, this::getdents64).coveredBy("CProgramsTest[dirs]");
         r.full(Sysno.STATFS, this::statfs);
         r.full(Sysno.FSTATFS, (t, a) -> {
-            t.process.memory.write(a.get(1), Lookups.fstatfs(t, a.i32(0)));
+            t.process.memory().write(a.get(1), Lookups.fstatfs(t, a.i32(0)));
             return 0;
         });
     }
@@ -51,7 +51,7 @@ public final class StatCalls implements SyscallFamily {
     private static long stat(GuestThread t, int dirfd, long pathAddress, long buf, int flags) {
         if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)) != 0) throw Errno.EINVAL.fail();
         byte[] result = Lookups.stat(t, dirfd, GuestPaths.pathOrEmpty(t, pathAddress), flags);
-        t.process.memory.write(buf, result);
+        t.process.memory().write(buf, result);
         return 0;
     }
 
@@ -62,7 +62,7 @@ public final class StatCalls implements SyscallFamily {
             throw Errno.EINVAL.fail();
         }
         byte[] result = Lookups.statx(t, dirfd, GuestPaths.pathOrEmpty(t, a.get(1)), flags, mask);
-        t.process.memory.write(a.get(4), result);
+        t.process.memory().write(a.get(4), result);
         return 0;
     }
 
@@ -79,7 +79,7 @@ public final class StatCalls implements SyscallFamily {
         if (size <= 0) throw Errno.EINVAL.fail();
         byte[] target = Lookups.readlink(t, dirfd, GuestPaths.path(t, pathAddress));
         int n = (int) Math.min(size, target.length);
-        t.process.memory.write(buf, target, 0, n);
+        t.process.memory().write(buf, target, 0, n);
         return n;
     }
 
@@ -87,15 +87,15 @@ public final class StatCalls implements SyscallFamily {
         FileDescription dir = t.process.files.get(a.i32(0));
         long count = a.get(2) & 0xffffffffL;
         byte[] buf = new byte[(int) Math.min(count, CHUNK)];
-        t.process.memory.requireAccess(a.get(1), buf.length, true);
+        t.process.memory().requireAccess(a.get(1), buf.length, true);
         int n = dir.getdents64(buf);
-        t.process.memory.write(a.get(1), buf, 0, n);
+        t.process.memory().write(a.get(1), buf, 0, n);
         return n;
     }
 
     /** statfs has no *at form: the path is resolved relative to the guest's cwd. */
     private long statfs(GuestThread t, SyscallArgs a) {
-        t.process.memory.write(a.get(1), Lookups.statfs(t, GuestPaths.path(t, a.get(0))));
+        t.process.memory().write(a.get(1), Lookups.statfs(t, GuestPaths.path(t, a.get(0))));
         return 0;
     }
 }

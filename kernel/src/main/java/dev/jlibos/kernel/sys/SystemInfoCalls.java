@@ -36,7 +36,7 @@ public final class SystemInfoCalls implements SyscallFamily {
     }
 
     private long uname(GuestThread t, SyscallArgs a) {
-        String[] fields = t.process.determinism != null
+        String[] fields = t.process.determinism() != null
                 ? new String[] {"Linux", Determinism.HOSTNAME, Determinism.RELEASE, Determinism.VERSION, "x86_64", "(none)"}
                 : new String[] {"Linux", HostSystem.hostname(), HostSystem.osRelease(), HostSystem.kernelVersion(), "x86_64", "(none)"};
         byte[] buf = new byte[UTS_FIELD * fields.length];
@@ -44,7 +44,7 @@ public final class SystemInfoCalls implements SyscallFamily {
             byte[] f = fields[i].getBytes(StandardCharsets.UTF_8);
             System.arraycopy(f, 0, buf, i * UTS_FIELD, Math.min(f.length, UTS_FIELD - 1));
         }
-        t.process.memory.write(a.get(0), buf);
+        t.process.memory().write(a.get(0), buf);
         return 0;
     }
 
@@ -53,8 +53,8 @@ public final class SystemInfoCalls implements SyscallFamily {
         byte[] b = new byte[112];
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         String uptime = HostSystem.readProc("/proc/uptime", "0 0").split("\\s+")[0];
-        buf.putLong(0, t.process.determinism != null
-                ? (Determinism.BOOT_NANOS + t.process.determinism.elapsed()) / 1_000_000_000L
+        buf.putLong(0, t.process.determinism() != null
+                ? (Determinism.BOOT_NANOS + t.process.determinism().elapsed()) / 1_000_000_000L
                 : (long) Double.parseDouble(uptime));
         String[] load = HostSystem.readProc("/proc/loadavg", "0 0 0").split("\\s+");
         for (int i = 0; i < 3; i++) buf.putLong(8 + 8 * i, (long) (Double.parseDouble(load[i]) * 65536));
@@ -66,7 +66,7 @@ public final class SystemInfoCalls implements SyscallFamily {
         buf.putLong(72, meminfo("SwapFree"));
         buf.putShort(80, (short) 1);
         buf.putInt(104, 1); // mem_unit: all sizes in bytes
-        t.process.memory.write(a.get(0), b);
+        t.process.memory().write(a.get(0), b);
         return 0;
     }
 
@@ -89,16 +89,16 @@ public final class SystemInfoCalls implements SyscallFamily {
         long done = 0;
         while (done < length) {
             int n = (int) Math.min(bytes.length, length - done);
-            if (t.process.determinism != null) t.process.determinism.nextBytes(bytes, n);
+            if (t.process.determinism() != null) t.process.determinism().nextBytes(bytes, n);
             else RANDOM.nextBytes(bytes);
-            t.process.memory.write(a.get(0) + done, bytes, 0, n);
+            t.process.memory().write(a.get(0) + done, bytes, 0, n);
             done += n;
         }
         return length;
     }
 
     private long getcpu(GuestThread t, SyscallArgs a) {
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         if (a.get(0) != 0) m.writeInt(a.get(0), 0);
         if (a.get(1) != 0) m.writeInt(a.get(1), 0);
         return 0;

@@ -75,7 +75,7 @@ public final class TimeCalls implements SyscallFamily {
      * serves come from its line here too, so a guest mixing vDSO calls and raw syscalls sees one clock.
      */
     public static long now(GuestThread t, int clock) {
-        if (t.process.determinism != null) return virtualNow(t, clock);
+        if (t.process.determinism() != null) return virtualNow(t, clock);
         dev.jlibos.kml.VdsoClock line = t.kernel().vdsoClock();
         return switch (clock) {
             case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI ->
@@ -90,7 +90,7 @@ public final class TimeCalls implements SyscallFamily {
 
     /** Deterministic mode: every clock reads the process's virtual time (CPU clocks: all of it is work). */
     private static long virtualNow(GuestThread t, int clock) {
-        long elapsed = t.process.determinism.elapsed();
+        long elapsed = t.process.determinism().elapsed();
         return switch (clock) {
             case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI ->
                     dev.jlibos.kernel.process.Determinism.EPOCH_SECONDS * NANOS + elapsed;
@@ -103,7 +103,7 @@ public final class TimeCalls implements SyscallFamily {
 
     /** CPU time of the calling thread: the host thread's, or in deterministic mode the virtual time. */
     private static long cpuTime(GuestThread t) {
-        return t.process.determinism != null ? t.process.determinism.elapsed() : THREADS.getCurrentThreadCpuTime();
+        return t.process.determinism() != null ? t.process.determinism().elapsed() : THREADS.getCurrentThreadCpuTime();
     }
 
     private static final int RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
@@ -119,7 +119,7 @@ public final class TimeCalls implements SyscallFamily {
             dev.jlibos.core.mem.Longs.put(usage, 0, cpu / NANOS, 8);
             dev.jlibos.core.mem.Longs.put(usage, 8, (cpu % NANOS) / 1000, 8);
         }
-        t.process.memory.write(a.get(1), usage);
+        t.process.memory().write(a.get(1), usage);
         return 0;
     }
 
@@ -128,14 +128,14 @@ public final class TimeCalls implements SyscallFamily {
         if (a.get(0) != 0) {
             byte[] tms = new byte[32];
             dev.jlibos.core.mem.Longs.put(tms, 0, cpuTime(t) / (NANOS / CLOCK_TICKS), 8);
-            t.process.memory.write(a.get(0), tms);
+            t.process.memory().write(a.get(0), tms);
         }
         return now(t, CLOCK_MONOTONIC) / (NANOS / CLOCK_TICKS);
     }
 
     private long clockGettime(GuestThread t, SyscallArgs a) {
         long nanos = now(t, a.i32(0));
-        Timespec.write(t.process.memory, a.get(1), nanos);
+        Timespec.write(t.process.memory(), a.get(1), nanos);
         return 0;
     }
 
@@ -143,13 +143,13 @@ public final class TimeCalls implements SyscallFamily {
         int clock = a.i32(0);
         now(t, clock); // validates the id
         long res = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE ? COARSE_RESOLUTION : 1;
-        if (a.get(1) != 0) Timespec.write(t.process.memory, a.get(1), res);
+        if (a.get(1) != 0) Timespec.write(t.process.memory(), a.get(1), res);
         return 0;
     }
 
     private long gettimeofday(GuestThread t, SyscallArgs a) {
         long nanos = now(t, CLOCK_REALTIME);
-        AddressSpace m = t.process.memory;
+        AddressSpace m = t.process.memory();
         if (a.get(0) != 0) {
             m.writeLong(a.get(0), nanos / NANOS);
             m.writeLong(a.get(0) + 8, (nanos % NANOS) / 1000);
@@ -163,15 +163,15 @@ public final class TimeCalls implements SyscallFamily {
 
     private long time(GuestThread t, SyscallArgs a) {
         long seconds = now(t, CLOCK_REALTIME) / NANOS;
-        if (a.get(0) != 0) t.process.memory.writeLong(a.get(0), seconds);
+        if (a.get(0) != 0) t.process.memory().writeLong(a.get(0), seconds);
         return seconds;
     }
 
     private long nanosleep(GuestThread t, SyscallArgs a) {
-        long duration = Timespec.read(t.process.memory, a.get(0));
+        long duration = Timespec.read(t.process.memory(), a.get(0));
         long left = sleep(t, duration);
         if (left > 0) {
-            if (a.get(1) != 0) Timespec.write(t.process.memory, a.get(1), left);
+            if (a.get(1) != 0) Timespec.write(t.process.memory(), a.get(1), left);
             throw Errno.EINTR.fail();
         }
         return 0;
@@ -181,11 +181,11 @@ public final class TimeCalls implements SyscallFamily {
         int clock = a.i32(0), flags = a.i32(1);
         if (clock == CLOCK_THREAD_CPUTIME_ID) throw Errno.EINVAL.fail();
         long now = now(t, clock);
-        long value = Timespec.read(t.process.memory, a.get(2));
+        long value = Timespec.read(t.process.memory(), a.get(2));
         boolean absolute = (flags & TIMER_ABSTIME) != 0;
         long left = sleep(t, absolute ? value - now : value);
         if (left > 0) {
-            if (!absolute && a.get(3) != 0) Timespec.write(t.process.memory, a.get(3), left);
+            if (!absolute && a.get(3) != 0) Timespec.write(t.process.memory(), a.get(3), left);
             throw Errno.EINTR.fail();
         }
         return 0;
@@ -196,9 +196,9 @@ public final class TimeCalls implements SyscallFamily {
      * nanoseconds left (0 when the sleep completed), so the caller can fail with EINTR like Linux.
      */
     static long sleep(GuestThread t, long nanos) {
-        if (t.process.determinism != null) {
+        if (t.process.determinism() != null) {
             // Virtual time: the sleep passes at once, and the other threads get their turn first.
-            t.process.determinism.advance(nanos);
+            t.process.determinism().advance(nanos);
             t.process.yieldTurn(t);
             return 0;
         }

@@ -58,7 +58,7 @@ public final class XattrCalls implements SyscallFamily {
 
     private static long withPath(GuestThread t, long address, boolean follow, boolean writes,
                                  java.util.function.ToLongFunction<Object> call) {
-        if (!t.process.fs.sandboxed()) return call.applyAsLong(hostPath(t, address));
+        if (!t.process.fs().sandboxed()) return call.applyAsLong(hostPath(t, address));
         try (Location l = GuestPaths.locate(t, AT_FDCWD, GuestPaths.path(t, address), follow)) {
             l.requireExists();
             if (writes) l.requireWritable();
@@ -72,7 +72,7 @@ public final class XattrCalls implements SyscallFamily {
     private static Object hostPath(GuestThread t, long address) {
         byte[] p = GuestPaths.path(t, address);
         if (GuestPaths.absolute(p)) return p;
-        return ("/proc/self/fd/" + t.process.fs.cwdFd() + "/" + GuestPaths.string(p)).getBytes(StandardCharsets.UTF_8);
+        return ("/proc/self/fd/" + t.process.fs().cwdFd() + "/" + GuestPaths.string(p)).getBytes(StandardCharsets.UTF_8);
     }
 
     private static Object hostFd(GuestThread t, int fd) {
@@ -93,35 +93,35 @@ public final class XattrCalls implements SyscallFamily {
         int flags = a.i32(4);
         if ((flags & ~(XATTR_CREATE | XATTR_REPLACE)) != 0) throw Errno.EINVAL.fail();
         if (size < 0 || size > SIZE_MAX) throw Errno.E2BIG.fail();
-        byte[] value = size == 0 ? new byte[0] : t.process.memory.read(a.get(2), (int) size);
-        t.process.fs.host.setxattr(nr, target, name, value, flags);
+        byte[] value = size == 0 ? new byte[0] : t.process.memory().read(a.get(2), (int) size);
+        t.process.fs().host.setxattr(nr, target, name, value, flags);
         return 0;
     }
 
     private static long remove(GuestThread t, int nr, Object target, long nameAddress) {
-        t.process.fs.host.removexattr(nr, target, name(t, nameAddress));
+        t.process.fs().host.removexattr(nr, target, name(t, nameAddress));
         return 0;
     }
 
     private static byte[] name(GuestThread t, long address) {
-        byte[] name = t.process.memory.readCBytes(address, NAME_MAX, Errno.ERANGE);
+        byte[] name = t.process.memory().readCBytes(address, NAME_MAX, Errno.ERANGE);
         if (name.length == 0) throw Errno.ERANGE.fail();
         return name;
     }
 
     private static long get(GuestThread t, int nr, Object target, long nameAddress, long value, long size) {
-        byte[] name = t.process.memory.readCBytes(nameAddress, NAME_MAX, Errno.ERANGE);
+        byte[] name = t.process.memory().readCBytes(nameAddress, NAME_MAX, Errno.ERANGE);
         if (name.length == 0) throw Errno.ERANGE.fail();
         byte[] out = new byte[(int) Math.min(Math.max(size, 0), SIZE_MAX)];
-        int n = t.process.fs.host.xattr(nr, target, name, out);
-        if (size > 0) t.process.memory.write(value, out, 0, n);
+        int n = t.process.fs().host.xattr(nr, target, name, out);
+        if (size > 0) t.process.memory().write(value, out, 0, n);
         return n;
     }
 
     private static long list(GuestThread t, int nr, Object target, long list, long size) {
         byte[] out = new byte[(int) Math.min(Math.max(size, 0), SIZE_MAX)];
-        int n = t.process.fs.host.xattr(nr, target, null, out);
-        if (size > 0) t.process.memory.write(list, out, 0, n);
+        int n = t.process.fs().host.xattr(nr, target, null, out);
+        if (size > 0) t.process.memory().write(list, out, 0, n);
         return n;
     }
 }

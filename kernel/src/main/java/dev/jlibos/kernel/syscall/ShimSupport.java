@@ -24,7 +24,7 @@ final class ShimSupport {
     /** Maps the shim's pages into the process's new image and fills the data page (after the loader). */
     void install(GuestThread thread) {
         GuestProcess p = thread.process;
-        p.shimData(SiteRewriting.install(p.memory, p.mmapBase, served));
+        p.layout().shimData(SiteRewriting.install(p.memory(), p.layout().mmapBase(), served));
         refresh(thread);
     }
 
@@ -32,18 +32,18 @@ final class ShimSupport {
     void refresh(GuestThread thread) {
         GuestProcess p = thread.process;
         SyscallArgs none = new SyscallArgs();
-        SiteRewriting.refresh(p.memory, p.shimData(), served, n -> registry.get(n).handler().call(thread, none));
+        SiteRewriting.refresh(p.memory(), p.layout().shimData(), served, n -> registry.get(n).handler().call(thread, none));
     }
 
     /** At the entry of a call: rewrites its site when the stub serves it and it is a libc wrapper's. */
     void beforeSyscall(GuestThread thread, int number) {
         if (registry.has(number, Trait.SHIM_SERVED)) {
-            SiteRewriting.rewriteSite(thread.process.memory, thread.process.shimData(), thread.cpu.get(Reg.RIP), number);
+            SiteRewriting.rewriteSite(thread.process.memory(), thread.process.layout().shimData(), thread.cpu.get(Reg.RIP), number);
         }
     }
 
     /** After a call is served by Java: refresh the answers it may have changed. */
     void afterSyscall(GuestThread thread, int number) {
-        if (thread.process.shimData() != 0 && registry.has(number, Trait.SHIM_REFRESH)) refresh(thread);
+        if (thread.process.layout().shimData() != 0 && registry.has(number, Trait.SHIM_REFRESH)) refresh(thread);
     }
 }

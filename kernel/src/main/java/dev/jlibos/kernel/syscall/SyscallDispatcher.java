@@ -56,7 +56,6 @@ public final class SyscallDispatcher implements SyscallService {
 
     @Override
     public void imageLoaded(GuestThread thread) {
-        thread.process.shimData(0);
         if (kernel.rewritesSyscallSites()) shim.install(thread);
     }
 
@@ -78,7 +77,7 @@ public final class SyscallDispatcher implements SyscallService {
     public void dispatch(GuestThread thread) {
         SyscallArgs args = enter(thread);
         int number = args.number();
-        if (thread.process.determinism != null) dev.jlibos.kernel.process.Determinism.onSyscall(thread);
+        if (thread.process.determinism() != null) dev.jlibos.kernel.process.Determinism.onSyscall(thread);
         if (kernel.captureSnapshot(thread, args)) return;
         shim.beforeSyscall(thread, number);
         PrintStream strace = kernel.strace();
@@ -139,7 +138,7 @@ public final class SyscallDispatcher implements SyscallService {
 
     /** The trace's clock: the host's, or in deterministic mode the process's virtual time (so traces compare whole). */
     private static long now(GuestThread thread) {
-        return thread.process.determinism != null ? thread.process.determinism.elapsed() : System.nanoTime();
+        return thread.process.determinism() != null ? thread.process.determinism().elapsed() : System.nanoTime();
     }
 
     /**
@@ -221,7 +220,7 @@ public final class SyscallDispatcher implements SyscallService {
 
     private String entryText(GuestThread thread, SyscallArgs args) {
         try {
-            return formatter.formatEntry(args.number(), args.arguments(), thread.process.memory);
+            return formatter.formatEntry(args.number(), args.arguments(), thread.process.memory());
         } catch (RuntimeException e) {
             return null;
         }
@@ -248,7 +247,7 @@ public final class SyscallDispatcher implements SyscallService {
         }
         SyscallRecord r = new SyscallRecord(thread.process.pid, thread.tid, number,
                 SyscallTable.getOrUnknown(number).name(), values, result, SyscallRecord.errnoOf(result),
-                start - (thread.process.determinism != null ? 0 : kernel.bootNanos()), end - start, text);
+                start - (thread.process.determinism() != null ? 0 : kernel.bootNanos()), end - start, text);
         try {
             listener.onSyscall(r);
         } catch (RuntimeException e) {
@@ -267,7 +266,7 @@ public final class SyscallDispatcher implements SyscallService {
 
     private static String format(StraceFormatter f, GuestThread thread, int number, long[] values, long result) {
         try {
-            return f.formatExit(number, values, result, thread.process.memory);
+            return f.formatExit(number, values, result, thread.process.memory());
         } catch (RuntimeException e) {
             return SyscallTable.getOrUnknown(number).name() + "(<unprintable: " + e + ">) = " + result;
         }
