@@ -1,5 +1,6 @@
 package dev.jlibos.cli;
 
+import dev.jlibos.kernel.GuestOptions;
 import dev.jlibos.kernel.Machine;
 import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.loader.LoadException;
@@ -79,6 +80,12 @@ final class RunCommand implements Callable<Integer> {
             + " --strace marks forwarded calls with [host].")
     String offload;
 
+    @Option(names = "--limit", paramLabel = "NAME=VALUE", description = {"A limit on the guest (repeatable):",
+            "wall=DURATION (SIGKILL after this wall-clock time), cpu=DURATION (SIGKILL past this CPU time per process),",
+            "memory=SIZE (address space per process: ENOMEM beyond), open-files=N (EMFILE beyond),",
+            "processes=N (fork fails with EAGAIN beyond). DURATION: 500ms, 10s, 2m; SIZE: bytes or with k, m, g."})
+    List<String> limits = new ArrayList<>();
+
     @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Set an environment variable (repeatable).")
     List<String> env = new ArrayList<>();
 
@@ -98,9 +105,10 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("jlibos: " + program + ": command not found");
             return NOT_FOUND;
         }
-        dev.jlibos.kernel.SyscallPath syscalls;
+        boolean sandboxed = sandbox || !mounts.isEmpty() || !tmpfs.isEmpty();
+        GuestOptions options;
         try {
-            syscalls = dev.jlibos.kernel.SyscallPath.parse(syscallPath);
+            options = options(sandboxed);
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
@@ -113,17 +121,7 @@ final class RunCommand implements Callable<Integer> {
                 .env(environment())
                 .hostStdio()
                 .strace(strace ? System.err : null)
-                .syscallPath(syscalls)
-                .debug(debug);
-        if (deterministic != null) builder.deterministic(deterministic);
-        boolean sandboxed = sandbox || !mounts.isEmpty() || !tmpfs.isEmpty();
-        if (offload != null) {
-            try {
-                builder.offload(dev.jlibos.syscalls.offload.OffloadPolicy.parse(offload));
-            } catch (IllegalArgumentException e) {
-                return usage(e.getMessage());
-            }
-        }
+                .options(options);
         if (sandboxed) {
             builder.sandbox();
             for (String spec : mounts) addMount(builder, spec);
@@ -132,8 +130,6 @@ final class RunCommand implements Callable<Integer> {
                 builder.tmpfs(dir);
             }
             if (chdir != null) builder.cwd(chdir);
-            if (net != null && !net.equals("host") && !net.equals("none")) return usage("--net is host or none, got '" + net + "'");
-            builder.hostNetwork("host".equals(net));
         } else {
             builder.cwd(chdir != null ? Path.of(System.getProperty("user.dir")).resolve(chdir).normalize().toString()
                     : System.getProperty("user.dir"));
@@ -170,6 +166,27 @@ final class RunCommand implements Callable<Integer> {
         System.out.flush();
         if (counts != null) System.err.print(counts.format());
         return status.shellStatus();
+    }
+
+    /** The flags that are {@link GuestOptions}: limits, determinism, syscall path, offload, network, debug. */
+    private GuestOptions options(boolean sandboxed) {
+        GuestOptions.Builder o = GuestOptions.builder()
+                .syscallPath(dev.jlibos.kernel.SyscallPath.parse(syscallPath))
+                .debug(debug)
+                .seed(deterministic);
+        if (offload != null) o.offload(dev.jlibos.syscalls.offload.OffloadPolicy.parse(offload));
+        if (sandboxed) {
+            if (net != null && !net.equals("host") && !net.equals("none")) {
+                throw new IllegalArgumentException("--net is host or none, got '" + net + "'");
+            }
+            o.hostNetwork("host".equals(net));
+        }
+        for (String setting : limits) {
+            int eq = setting.indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("--limit needs NAME=VALUE, got '" + setting + "'");
+            o.limit(setting.substring(0, eq), setting.substring(eq + 1));
+        }
+        return o.build();
     }
 
     private void closeTrace(JsonLinesTrace json) {

@@ -87,6 +87,17 @@ class CliSmokeTest {
         }
     }
 
+    /** --limit reaches the machine through GuestOptions: a busybox sleep past its wall limit is killed (128+9). */
+    @Test
+    void wallLimitKillsTheGuest() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(BusyboxTest.BUSYBOX), "/bin/busybox not installed");
+        Out o = run("run", "--limit", "wall=1s", BusyboxTest.BUSYBOX.toString(), "sleep", "30");
+        assertEquals(137, o.status(), "status; stderr was:\n" + o.stderr());
+        Out bad = run("run", "--limit", "disk=1g", BusyboxTest.BUSYBOX.toString(), "true");
+        assertNotEquals(0, bad.status(), "an unknown limit is a usage error");
+        assertTrue(bad.stderr().contains("unknown limit 'disk'"), bad.stderr());
+    }
+
     @Test
     void missingProgramIsOneLineError() throws Exception {
         Out o = run("run", "/nonexistent");

@@ -1,5 +1,6 @@
 package dev.jlibos.junit;
 
+import dev.jlibos.kernel.GuestOptions;
 import dev.jlibos.kernel.Machine;
 import dev.jlibos.kernel.Snapshot;
 import dev.jlibos.kernel.process.ExitStatus;
@@ -59,14 +60,11 @@ public final class Guest implements java.io.Serializable {
     private final Map<String, String> env = new LinkedHashMap<>();
     private String cwd;
     private byte[] stdin = new byte[0];
-    private Duration timeout = DEFAULT_TIMEOUT;
+    /** Limits and deterministic mode: what the machine gets, with this class's defaults (timeout, memory). */
+    private GuestOptions options = GuestOptions.builder().timeout(DEFAULT_TIMEOUT).memoryLimit(DEFAULT_MEMORY_LIMIT).build();
     private int traceTail = DEFAULT_TRACE_TAIL;
     private boolean traceAll;
     private long maxOutput = DEFAULT_MAX_OUTPUT;
-    private long memoryLimit = DEFAULT_MEMORY_LIMIT;
-    private int maxOpenFiles, maxProcesses;
-    private Duration cpuTimeLimit;
-    private Long seed;
     private boolean hostFilesystem;
     private final List<Mount> mounts = new ArrayList<>();
     private final Map<String, byte[]> files = new LinkedHashMap<>();
@@ -102,15 +100,10 @@ public final class Guest implements java.io.Serializable {
         g.env.putAll(env);
         g.cwd = cwd;
         g.stdin = stdin;
-        g.timeout = timeout;
+        g.options = options;
         g.traceTail = traceTail;
         g.traceAll = traceAll;
         g.maxOutput = maxOutput;
-        g.memoryLimit = memoryLimit;
-        g.maxOpenFiles = maxOpenFiles;
-        g.maxProcesses = maxProcesses;
-        g.cpuTimeLimit = cpuTimeLimit;
-        g.seed = seed;
         g.observer = observer;
         g.hostFilesystem = hostFilesystem;
         g.mounts.addAll(mounts);
@@ -281,8 +274,22 @@ public final class Guest implements java.io.Serializable {
 
     /** Kill the guest (SIGKILL, reported as {@link GuestResult#timedOut()}) after {@code limit}; null for none. */
     public Guest timeout(Duration limit) {
-        this.timeout = limit;
+        options = options.toBuilder().timeout(limit).build();
         return this;
+    }
+
+    /**
+     * Replaces the limits, deterministic mode and the other {@link GuestOptions} (this class's defaults are
+     * a 60 s timeout and a 1 GiB memory limit, see {@link #options()}); the setters here change one of them.
+     */
+    public Guest options(GuestOptions options) {
+        this.options = Objects.requireNonNull(options);
+        return this;
+    }
+
+    /** The options the machine will get. */
+    public GuestOptions options() {
+        return options;
     }
 
     /**
@@ -312,8 +319,7 @@ public final class Guest implements java.io.Serializable {
      * {@link dev.jlibos.kernel.process.Limit#MEMORY}.
      */
     public Guest memoryLimit(long bytes) {
-        if (bytes <= 0) throw new IllegalArgumentException("memory limit must be positive");
-        this.memoryLimit = bytes;
+        options = options.toBuilder().memoryLimit(bytes).build();
         return this;
     }
 
@@ -322,7 +328,7 @@ public final class Guest implements java.io.Serializable {
      * SIGKILL and the result reports {@link dev.jlibos.kernel.process.Limit#CPU_TIME}; null for none (the default).
      */
     public Guest cpuTimeLimit(Duration limit) {
-        this.cpuTimeLimit = limit;
+        options = options.toBuilder().cpuTimeLimit(limit).build();
         return this;
     }
 
@@ -333,21 +339,19 @@ public final class Guest implements java.io.Serializable {
      * the same guest give the same stdout and syscall trace.
      */
     public Guest deterministic(long seed) {
-        this.seed = seed;
+        options = options.toBuilder().seed(seed).build();
         return this;
     }
 
     /** At most {@code n} descriptors per process, stdio included (EMFILE beyond; Limit.OPEN_FILES). */
     public Guest maxOpenFiles(int n) {
-        if (n < 3) throw new IllegalArgumentException("at least 3 descriptors (stdio) are needed");
-        this.maxOpenFiles = n;
+        options = options.toBuilder().maxOpenFiles(n).build();
         return this;
     }
 
     /** At most {@code n} processes at once, the first included (fork fails with EAGAIN; Limit.PROCESSES). */
     public Guest maxProcesses(int n) {
-        if (n < 1) throw new IllegalArgumentException("at least 1 process is needed");
-        this.maxProcesses = n;
+        options = options.toBuilder().maxProcesses(n).build();
         return this;
     }
 
@@ -377,7 +381,7 @@ public final class Guest implements java.io.Serializable {
      * @throws GuestLaunchException when the program cannot be started at all
      */
     public GuestResult run() {
-        GuestResult result = isolated ? Isolation.run(this, argv(), timeout, isolationGrace, maxOutput) : runHere(null, null);
+        GuestResult result = isolated ? Isolation.run(this, argv(), options.timeout(), isolationGrace, maxOutput) : runHere(null, null);
         if (observer != null) observer.accept(result);
         return result;
     }
@@ -444,12 +448,7 @@ public final class Guest implements java.io.Serializable {
                 .stdout(out)
                 .stderr(err)
                 .diagnostics(new PrintStream(log, true, StandardCharsets.UTF_8))
-                .timeout(timeout)
-                .memoryLimit(memoryLimit)
-                .cpuTimeLimit(cpuTimeLimit);
-        if (maxOpenFiles > 0) builder.maxOpenFiles(maxOpenFiles);
-        if (seed != null) builder.deterministic(seed);
-        if (maxProcesses > 0) builder.maxProcesses(maxProcesses);
+                .options(options);
         if (hostFilesystem) {
             if (!mounts.isEmpty() || !files.isEmpty()) {
                 throw new IllegalStateException("mounts and in-memory files need the sandbox, not hostFilesystem()");

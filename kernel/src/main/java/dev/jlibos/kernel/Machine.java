@@ -111,13 +111,15 @@ public final class Machine implements AutoCloseable {
 
     /** A kernel configured as the builder says (engines, log, trace, determinism). */
     static Kernel newKernel(Builder config) {
-        KernelLog log = new KernelLog(config.diagnostics, config.debug);
+        GuestOptions options = config.options();
+        KernelLog log = new KernelLog(config.diagnostics, options.debug());
         Kernel kernel = Kernels.create(UnicornCpu::new, new MmapHostMemory(), log, config.strace,
                 SyscallListener.all(config.traceListeners),
                 // The vDSO's clocks are the host's: deterministic mode keeps every clock read in the hook.
-                config.seed != null ? SyscallPath.HOOK : config.syscallPath);
-        if (config.seed != null) kernel.deterministic(new Determinism(config.seed));
-        kernel.offloadPolicy(config.offload != null ? config.offload
+                options.seed() != null ? SyscallPath.HOOK
+                        : options.syscallPath() != null ? options.syscallPath() : SyscallPath.defaultPath());
+        if (options.seed() != null) kernel.deterministic(new Determinism(options.seed()));
+        kernel.offloadPolicy(options.offload() != null ? options.offload()
                 : dev.jlibos.syscalls.offload.OffloadPolicy.defaultFor(config.sandbox));
         return kernel;
     }
@@ -139,7 +141,7 @@ public final class Machine implements AutoCloseable {
         try {
             String path = config.program;
             if (config.sandbox) {
-                kernel.hostNetwork(config.hostNetwork);
+                kernel.hostNetwork(config.options().hostNetwork());
                 path = enterSandbox(host, thread);
             } else {
                 // Host passthrough, except that paths about guest processes walk the kernel's /proc.
@@ -162,8 +164,9 @@ public final class Machine implements AutoCloseable {
             if (view != null) view.close();
             host.close();
         });
-        Watchdog watchdog = config.timeout == null ? null : Watchdog.start(kernel, config.timeout);
-        Watchdog cpuBudget = config.cpuTimeLimit == null ? null : Watchdog.cpuBudget(kernel, config.cpuTimeLimit);
+        GuestOptions options = config.options();
+        Watchdog watchdog = options.timeout() == null ? null : Watchdog.start(kernel, options.timeout());
+        Watchdog cpuBudget = options.cpuTimeLimit() == null ? null : Watchdog.cpuBudget(kernel, options.cpuTimeLimit());
         try {
             kernel.runProcess(thread, program.entry());
         } finally {
@@ -184,13 +187,14 @@ public final class Machine implements AutoCloseable {
 
     /** The embedder's limits: machine-wide in the kernel, and as the first process's rlimits (inherited by fork). */
     static void applyLimits(Builder config, Kernel kernel, GuestProcess process) {
-        kernel.setLimits(config.memoryLimit, config.maxOpenFiles, config.maxProcesses);
-        if (config.memoryLimit > 0) process.limits.restrict(ResourceLimits.AS, config.memoryLimit);
-        if (config.maxOpenFiles > 0) {
-            process.limits.restrict(ResourceLimits.NOFILE, config.maxOpenFiles);
-            process.files.setLimit(config.maxOpenFiles);
+        GuestOptions o = config.options();
+        kernel.setLimits(o.memoryLimit(), o.maxOpenFiles(), o.maxProcesses());
+        if (o.memoryLimit() > 0) process.limits.restrict(ResourceLimits.AS, o.memoryLimit());
+        if (o.maxOpenFiles() > 0) {
+            process.limits.restrict(ResourceLimits.NOFILE, o.maxOpenFiles());
+            process.files.setLimit(o.maxOpenFiles());
         }
-        if (config.maxProcesses > 0) process.limits.restrict(ResourceLimits.NPROC, config.maxProcesses);
+        if (o.maxProcesses() > 0) process.limits.restrict(ResourceLimits.NPROC, o.maxProcesses());
     }
 
     /**
@@ -280,17 +284,10 @@ public final class Machine implements AutoCloseable {
         boolean hostStdio;
         PrintStream strace;
         PrintStream diagnostics = System.err;
-        boolean debug;
-        java.time.Duration timeout;
         final List<SyscallListener> traceListeners = new ArrayList<>();
-        long memoryLimit;
-        java.time.Duration cpuTimeLimit;
-        int maxOpenFiles, maxProcesses;
         boolean sandbox;
-        Long seed;
-        dev.jlibos.syscalls.offload.OffloadPolicy offload;
-        boolean hostNetwork;
-        SyscallPath syscallPath = SyscallPath.defaultPath();
+        /** Limits, determinism, syscall path, offload, network: see {@link GuestOptions}. */
+        private GuestOptions.Builder options = GuestOptions.builder();
         String sandboxCwd = "/";
         final List<MountSpec> mounts = new ArrayList<>();
         final java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
@@ -317,7 +314,7 @@ public final class Machine implements AutoCloseable {
          * for those families fails with EACCES. Unsandboxed guests always have it (as with qemu-user).
          */
         public Builder hostNetwork(boolean allowed) {
-            this.hostNetwork = allowed;
+            options.hostNetwork(allowed);
             return this;
         }
 
@@ -357,8 +354,22 @@ public final class Machine implements AutoCloseable {
          * and advances with syscalls, executed blocks and sleeps (which return at once).
          */
         public Builder deterministic(long seed) {
-            this.seed = seed;
+            options.seed(seed);
             return this;
+        }
+
+        /**
+         * Replaces every option {@link GuestOptions} holds (limits, determinism, syscall path, offload,
+         * network, debug) with {@code options}; the setters below change one of them.
+         */
+        public Builder options(GuestOptions options) {
+            this.options = options.toBuilder();
+            return this;
+        }
+
+        /** The options as set so far. */
+        public GuestOptions options() {
+            return options.build();
         }
 
         /** Path of the executable; the host file tree is visible at / (as with qemu-user). */
@@ -416,7 +427,7 @@ public final class Machine implements AutoCloseable {
          * sandbox and AUTO otherwise.
          */
         public Builder offload(dev.jlibos.syscalls.offload.OffloadPolicy policy) {
-            this.offload = policy;
+            options.offload(policy);
             return this;
         }
 
@@ -448,12 +459,12 @@ public final class Machine implements AutoCloseable {
          * stops and restarts the engine, for comparison). Default: {@link SyscallPath#defaultPath()}.
          */
         public Builder syscallPath(SyscallPath path) {
-            this.syscallPath = Objects.requireNonNull(path);
+            options.syscallPath(Objects.requireNonNull(path));
             return this;
         }
 
         public Builder debug(boolean debug) {
-            this.debug = debug;
+            options.debug(debug);
             return this;
         }
 
@@ -464,8 +475,7 @@ public final class Machine implements AutoCloseable {
          * {@link Limit#MEMORY}.
          */
         public Builder memoryLimit(long bytes) {
-            if (bytes <= 0) throw new IllegalArgumentException("memory limit must be positive");
-            this.memoryLimit = bytes;
+            options.memoryLimit(bytes);
             return this;
         }
 
@@ -474,8 +484,7 @@ public final class Machine implements AutoCloseable {
          * fails with EMFILE. Reported as {@link Limit#OPEN_FILES}.
          */
         public Builder maxOpenFiles(int n) {
-            if (n < 3) throw new IllegalArgumentException("at least 3 descriptors (stdio) are needed");
-            this.maxOpenFiles = n;
+            options.maxOpenFiles(n);
             return this;
         }
 
@@ -484,8 +493,7 @@ public final class Machine implements AutoCloseable {
          * counts them): fork, vfork and clone beyond it fail with EAGAIN. Reported as {@link Limit#PROCESSES}.
          */
         public Builder maxProcesses(int n) {
-            if (n < 1) throw new IllegalArgumentException("at least 1 process is needed");
-            this.maxProcesses = n;
+            options.maxProcesses(n);
             return this;
         }
 
@@ -494,14 +502,13 @@ public final class Machine implements AutoCloseable {
          * hard limit, checked every 20 ms); sleeping and blocking do not count. Reported as {@link Limit#CPU_TIME}.
          */
         public Builder cpuTimeLimit(java.time.Duration limit) {
-            if (limit != null && (limit.isNegative() || limit.isZero())) throw new IllegalArgumentException("CPU limit must be positive");
-            this.cpuTimeLimit = limit;
+            options.cpuTimeLimit(limit);
             return this;
         }
 
         /** Kills the guest with SIGKILL if it is still running after {@code limit} of wall-clock time. */
         public Builder timeout(java.time.Duration limit) {
-            this.timeout = limit;
+            options.timeout(limit);
             return this;
         }
 

@@ -198,7 +198,8 @@ public final class Snapshot implements AutoCloseable {
         thread.kernel().syscalls().imageCopied(thread); // the image's data page answers getpid with the frozen process's pid
         kernel.register(p);
         kernel.bind(thread);
-        Watchdog watchdog = config.timeout == null ? null : Watchdog.start(kernel, config.timeout);
+        java.time.Duration timeout = config.options().timeout();
+        Watchdog watchdog = timeout == null ? null : Watchdog.start(kernel, timeout);
         try {
             kernel.runProcess(thread, rip);
         } finally {
