@@ -27,9 +27,9 @@ public final class Kernels {
     public static Kernel create(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace,
                                 SyscallListener traceListener, SyscallPath path) {
         HostOffload offload = new HostOffload(LibcHostSyscalls.INSTANCE);
-        return new Kernel(cpus, hostMemory, log, strace, traceListener,
-                path == SyscallPath.SHIM ? VdsoSupport.get() : null, path == SyscallPath.TRAP,
-                kernel -> new SyscallDispatcher(kernel, Families.registry(), offload));
+        return new Kernel(cpus, hostMemory, log, path == SyscallPath.SHIM ? VdsoSupport.get() : null,
+                path == SyscallPath.TRAP,
+                kernel -> new SyscallDispatcher(kernel, Families.registry(), offload, strace, traceListener));
     }
 
     /** A kernel on the hook path with no trace listener (benchmarks, tests). */

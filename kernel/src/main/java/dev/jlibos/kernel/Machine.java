@@ -71,7 +71,7 @@ public final class Machine implements AutoCloseable {
      */
     public boolean signalForeground(int sig) {
         Kernel k = running;
-        return k != null && k.signalProcessGroup(k.foregroundGroup(), sig) > 0;
+        return k != null && k.processTable().signalGroup(k.processTable().foregroundGroup(), sig) > 0;
     }
 
     /**
@@ -135,7 +135,7 @@ public final class Machine implements AutoCloseable {
         applyLimits(config, kernel, process);
         GuestThread thread = new GuestThread(process, process.pid, cpu);
         process.threads.add(thread);
-        kernel.register(process);
+        kernel.processTable().register(process);
         kernel.bind(thread);
         LoadedProgram program;
         try {
@@ -179,7 +179,7 @@ public final class Machine implements AutoCloseable {
                 if (hostView != null) hostView.close();
                 host.close();
             }
-            exceeded = kernel.exceededLimits();
+            exceeded = kernel.limits().exceeded();
         }
         if (config.strace != null) config.strace.println(describe(process.exitStatus()));
         return process.exitStatus();
@@ -188,7 +188,7 @@ public final class Machine implements AutoCloseable {
     /** The embedder's limits: machine-wide in the kernel, and as the first process's rlimits (inherited by fork). */
     static void applyLimits(Builder config, Kernel kernel, GuestProcess process) {
         GuestOptions o = config.options();
-        kernel.setLimits(o.memoryLimit(), o.maxOpenFiles(), o.maxProcesses());
+        kernel.limits().set(o.memoryLimit(), o.maxOpenFiles(), o.maxProcesses());
         if (o.memoryLimit() > 0) process.limits.restrict(ResourceLimits.AS, o.memoryLimit());
         if (o.maxOpenFiles() > 0) {
             process.limits.restrict(ResourceLimits.NOFILE, o.maxOpenFiles());

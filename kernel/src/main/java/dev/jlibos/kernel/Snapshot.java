@@ -183,7 +183,7 @@ public final class Snapshot implements AutoCloseable {
         }
         dev.jlibos.core.cpu.Cpu.copyRegisters(registers, cpu);
         cpu.set(Reg.RAX, syscallNumber);
-        GuestProcess p = new GuestProcess(kernel, kernel.allocatePid(), frozen.ppid(), copy, table, frozen.credentials.copy());
+        GuestProcess p = new GuestProcess(kernel, kernel.processTable().allocatePid(), frozen.ppid(), copy, table, frozen.credentials.copy());
         p.inheritImageFrom(frozen);
         p.useFs(cwd);
         p.useSignals(signals.copyForFork());
@@ -196,7 +196,7 @@ public final class Snapshot implements AutoCloseable {
         thread.signals.setBlocked(signalMask);
         p.threads.add(thread);
         thread.kernel().syscalls().imageCopied(thread); // the image's data page answers getpid with the frozen process's pid
-        kernel.register(p);
+        kernel.processTable().register(p);
         kernel.bind(thread);
         java.time.Duration timeout = config.options().timeout();
         Watchdog watchdog = timeout == null ? null : Watchdog.start(kernel, timeout);

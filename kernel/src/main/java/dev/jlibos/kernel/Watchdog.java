@@ -39,7 +39,7 @@ final class Watchdog {
             // exit() stops every engine (uc_emu_stop is safe from another thread); the interrupt wakes a
             // guest blocked in a host read or sleep.
             for (GuestProcess p : kernel.processes()) {
-                if (!p.exited()) kernel.limitExceeded(Limit.TIMEOUT); // not a guest that had just ended
+                if (!p.exited()) kernel.limits().exceeded(Limit.TIMEOUT); // not a guest that had just ended
                 p.exit(ExitStatus.killed(SIGKILL, -1));
                 p.signals().wake();
             }
@@ -73,7 +73,7 @@ final class Watchdog {
                     if (ns > 0) used += host == caller ? ns - callerBefore : ns;
                 }
                 if (used > budget) {
-                    kernel.limitExceeded(Limit.CPU_TIME);
+                    kernel.limits().exceeded(Limit.CPU_TIME);
                     p.exit(ExitStatus.killed(SIGKILL, -1));
                     p.signals().wake();
                 }

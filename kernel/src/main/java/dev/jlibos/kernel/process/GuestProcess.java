@@ -68,7 +68,7 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     private static final int MAX_SPARE_ENGINES = 4;
     /** Counted down once the process has released everything and told its parent. */
     private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-    /** Parent (null for the machine's first process or an orphan) and children, guarded by {@link Kernel#processLock}. */
+    /** Parent (null for the machine's first process or an orphan) and children, guarded by {@link ProcessTable#lock()}. */
     private GuestProcess parent;
     public final List<GuestProcess> children = new ArrayList<>();
     /** Set once the process's thread has released its resources: only then can it be reaped. */
@@ -126,18 +126,18 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
         determinism = state;
     }
 
-    /** fork: the child starts in its parent's process group, as its child (under {@link Kernel#processLock}). */
+    /** fork: the child starts in its parent's process group, as its child (under {@link ProcessTable#lock()}). */
     public void forkedFrom(GuestProcess parent) {
         this.pgid = parent.pgid;
         this.parent = parent;
     }
 
-    /** The parent this process reports to (null for the first process or an orphan), under {@link Kernel#processLock}. */
+    /** The parent this process reports to (null for the first process or an orphan), under {@link ProcessTable#lock()}. */
     public GuestProcess parent() {
         return parent;
     }
 
-    /** The last thread released everything: from now on the process can be reaped (under {@link Kernel#processLock}). */
+    /** The last thread released everything: from now on the process can be reaped (under {@link ProcessTable#lock()}). */
     void markFinished() {
         finished = true;
     }
@@ -449,7 +449,7 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
 
     @Override
     public GuestProcess parentProcess() {
-        synchronized (kernel.processLock) {
+        synchronized (kernel.processTable().lock()) {
             return parent;
         }
     }

@@ -4,23 +4,19 @@ import dev.jlibos.core.cpu.CpuFactory;
 import dev.jlibos.core.mem.HostMemory;
 import dev.jlibos.signals.SignalHooks;
 
-import java.io.PrintStream;
-import java.util.concurrent.atomic.AtomicInteger;
-
 /**
  * The state one guest "machine" shares across its processes: pid namespace, syscall table, engine and
  * memory factories, logging and tracing. Independent machines may run in one JVM at the same time.
  */
 public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
     /** The first pid of the guest's own pid namespace (see README Quirks: not the host's pids). */
-    public static final int FIRST_PID = 1000;
+    public static final int FIRST_PID = ProcessTable.FIRST_PID;
 
     final CpuFactory cpus;
     final HostMemory hostMemory;
     private final KernelLog log;
-    private final PrintStream strace;
-    private final dev.jlibos.syscalls.trace.SyscallListener traceListener;
-    private final AtomicInteger nextPid = new AtomicInteger(FIRST_PID);
+    private final ProcessTable table = new ProcessTable();
+    private final MachineLimits limits = new MachineLimits();
     private final SyscallService syscalls;
     private final SignalHooks signals;
     private final long bootNanos = System.nanoTime();
@@ -84,38 +80,23 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
     private final dev.jlibos.kml.Vdso vdso;
     /** TRAP: engines leave guest code at every syscall and the thread's run loop serves it (see bind). */
     private final boolean syscallExits;
-    /** Guards the process tree (parents, children, the table). */
-    public final Object processLock = new Object();
-    private final java.util.Map<Integer, GuestProcess> processes = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * The wiring ({@code dev.jlibos.kernel.Kernels}) builds one for a syscall path and the registry.
      *
-     * @param traceListener receives every syscall of every process of this machine, or null
      * @param vdso          the vDSO mapped into every image (shim path), or null (hook and trap paths)
      * @param syscallExits  trap path: every syscall stops the engine and the thread's run loop serves it
      * @param syscalls      makes the syscall layer (the dispatcher) serving this kernel
      */
-    public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, PrintStream strace,
-                  dev.jlibos.syscalls.trace.SyscallListener traceListener, dev.jlibos.kml.Vdso vdso,
+    public Kernel(CpuFactory cpus, HostMemory hostMemory, KernelLog log, dev.jlibos.kml.Vdso vdso,
                   boolean syscallExits, java.util.function.Function<Kernel, SyscallService> syscalls) {
         this.vdso = vdso;
         this.syscallExits = syscallExits;
         this.cpus = cpus;
         this.hostMemory = hostMemory;
         this.log = log;
-        this.strace = strace;
-        this.traceListener = traceListener;
         this.syscalls = syscalls.apply(this);
         this.signals = new dev.jlibos.signals.SignalDelivery(dev.jlibos.kml.SyscallShim::inEntryPage);
-    }
-
-    /**
-     * Whether new images get the kml-shim's rewritable syscall sites: on the shim path, unless every call
-     * must be seen (--strace, a trace listener), since a rewritten call never reaches the dispatcher.
-     */
-    public boolean rewritesSyscallSites() {
-        return vdso != null && strace == null && traceListener == null;
     }
 
     /** The vDSO mapped into every address space (shim path), or null (hook and trap paths). */
@@ -137,54 +118,6 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
 
     public KernelLog log() {
         return log;
-    }
-
-    /** Where --strace lines go, or null when tracing is off. */
-    public PrintStream strace() {
-        return strace;
-    }
-
-    /** Limits set by the embedder on the whole machine; the guest cannot raise them (0 or less: none). */
-    private volatile long memoryLimit;
-    private volatile int maxOpenFiles, maxProcesses;
-
-    public void setLimits(long memoryLimit, int maxOpenFiles, int maxProcesses) {
-        this.memoryLimit = memoryLimit;
-        this.maxOpenFiles = maxOpenFiles;
-        this.maxProcesses = maxProcesses;
-    }
-
-    /** Bytes of address space each process may map (Machine.Builder.memoryLimit), or 0 for no limit. */
-    public long memoryLimit() {
-        return memoryLimit;
-    }
-
-    /** Highest number of descriptors per process (Machine.Builder.maxOpenFiles), or 0 for no limit. */
-    public int maxOpenFiles() {
-        return maxOpenFiles;
-    }
-
-    /** Most processes alive at once, zombies included (Machine.Builder.maxProcesses), or 0 for no limit. */
-    public int maxProcesses() {
-        return maxProcesses;
-    }
-
-    private final java.util.Set<Limit> exceeded = java.util.Collections.synchronizedSet(java.util.EnumSet.noneOf(Limit.class));
-
-    /** Records that a guest of this machine ran into {@code limit} (reported by {@code Machine.exceededLimits()}). */
-    public void limitExceeded(Limit limit) {
-        exceeded.add(limit);
-    }
-
-    public java.util.Set<Limit> exceededLimits() {
-        synchronized (exceeded) {
-            return java.util.Set.copyOf(exceeded);
-        }
-    }
-
-    /** The structured trace sink, or null when nobody listens. */
-    public dev.jlibos.syscalls.trace.SyscallListener traceListener() {
-        return traceListener;
     }
 
     /** The {@link System#nanoTime()} at which this machine started. */
@@ -224,22 +157,24 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
         return syscalls;
     }
 
-    public int allocatePid() {
-        return nextPid.getAndIncrement();
+    /** The pid namespace: processes by pid, pids, the foreground group and the process tree's lock. */
+    public ProcessTable processTable() {
+        return table;
+    }
+
+    /** The embedder's limits on this machine and the ones its guests ran into. */
+    public MachineLimits limits() {
+        return limits;
     }
 
     @Override
     public java.util.Collection<GuestProcess> processes() {
-        return processes.values();
+        return table.all();
     }
 
     @Override
     public GuestProcess process(int pid) {
-        return processes.get(pid);
-    }
-
-    public void register(GuestProcess p) {
-        processes.put(p.pid, p);
+        return table.get(pid);
     }
 
     /**
@@ -301,7 +236,7 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
 
     private void finish(GuestProcess p) {
         GuestProcess parent;
-        synchronized (processLock) {
+        synchronized (table.lock()) {
             p.markFinished();
             for (GuestProcess child : p.children) { // orphans: reparented to the namespace's init, reaped when they end
                 child.orphaned();
@@ -312,7 +247,7 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
                 }
             }
             parent = p.parent();
-            if (parent == null) processes.remove(p.pid);
+            if (parent == null) table.forget(p);
         }
         if (parent != null) {
             ExitStatus s = p.exitStatus();
@@ -325,46 +260,5 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
                 for (GuestThread t : parent.threads) t.cpu.requestStop();
             }
         }
-    }
-
-    /**
-     * The foreground process group of the machine's terminal (TIOCGPGRP/TIOCSPGRP), 0 until a guest sets
-     * one: then it is the first process's group, as a shell starting the guest in the foreground makes it.
-     */
-    private volatile int foregroundGroup;
-
-    public int foregroundGroup() {
-        int g = foregroundGroup;
-        if (g != 0) return g;
-        GuestProcess first = processes.get(FIRST_PID);
-        return first != null ? first.pgid() : FIRST_PID;
-    }
-
-    public void setForegroundGroup(int pgid) {
-        foregroundGroup = pgid;
-    }
-
-    /**
-     * Sends {@code sig} from the kernel (SI_KERNEL, as the tty driver does for ^C) to every live process
-     * of group {@code pgid}; returns how many there were.
-     */
-    public int signalProcessGroup(int pgid, int sig) {
-        int n = 0;
-        for (GuestProcess p : processes.values()) {
-            if (p.pgid() != pgid || p.exited()) continue;
-            dev.jlibos.signals.SignalSender.send(p, dev.jlibos.signals.SigInfo.basic(sig, dev.jlibos.signals.SigInfo.SI_KERNEL));
-            n++;
-        }
-        return n;
-    }
-
-    /** Removes a reaped zombie. */
-    public void forget(GuestProcess p) {
-        processes.remove(p.pid);
-    }
-
-    /** Nanoseconds since this machine started, for CLOCK_BOOTTIME-like uses. */
-    public long uptimeNanos() {
-        return System.nanoTime() - bootNanos;
     }
 }

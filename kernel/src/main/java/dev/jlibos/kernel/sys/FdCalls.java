@@ -199,7 +199,7 @@ public final class FdCalls implements SyscallFamily {
             case TIOCGPGRP -> {
                 // The foreground group is the guest's (jlibos's pid namespace), not the host terminal's.
                 terminal(t, file).ioctlBuffer(file.hostFd(), TCGETS, new byte[TERMIOS_SIZE]);
-                m.writeInt(arg, t.kernel().foregroundGroup());
+                m.writeInt(arg, t.kernel().processTable().foregroundGroup());
                 return 0;
             }
             case TIOCSPGRP -> {
@@ -214,7 +214,7 @@ public final class FdCalls implements SyscallFamily {
                 }
                 if (!exists) throw Errno.ESRCH.fail();
                 if (!sameSession) throw Errno.EPERM.fail();
-                t.kernel().setForegroundGroup(pgid);
+                t.kernel().processTable().setForegroundGroup(pgid);
                 return 0;
             }
             default -> {

@@ -111,7 +111,7 @@ public final class ForkExecCalls implements SyscallFamily {
         GuestProcess p = t.process;
         Kernel kernel = t.kernel();
         checkTaskLimit(t);
-        int tid = kernel.allocatePid();
+        int tid = kernel.processTable().allocatePid();
         Cpu cpu = p.takeSpareEngine();
         if (cpu == null) {
             cpu = kernel.cpus().create();
@@ -145,7 +145,7 @@ public final class ForkExecCalls implements SyscallFamily {
         Kernel kernel = t.kernel();
         checkProcessLimit(kernel);
         checkTaskLimit(t);
-        int pid = kernel.allocatePid();
+        int pid = kernel.processTable().allocatePid();
         AddressSpace memory = parent.memory().copyForFork();
         Cpu cpu = kernel.cpus().create();
         memory.attach(cpu);
@@ -177,9 +177,9 @@ public final class ForkExecCalls implements SyscallFamily {
         if ((flags & CLONE_CHILD_SETTID) != 0) memory.writeInt(childTid, pid);
         if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.clearChildTid = childTid;
         if ((flags & CLONE_PARENT_SETTID) != 0) parent.memory().writeInt(parentTid, pid);
-        synchronized (kernel.processLock) {
+        synchronized (kernel.processTable().lock()) {
             parent.children.add(child);
-            kernel.register(child);
+            kernel.processTable().register(child);
         }
         kernel.bind(thread);
         long pc = t.cpu.get(Reg.RIP); // the instruction after syscall, in both processes
@@ -205,14 +205,14 @@ public final class ForkExecCalls implements SyscallFamily {
      * limit by at most the number of processes forking at that instant.
      */
     private static void checkProcessLimit(Kernel kernel) {
-        int max = kernel.maxProcesses();
+        int max = kernel.limits().processes();
         if (max <= 0) return;
         int live;
-        synchronized (kernel.processLock) {
+        synchronized (kernel.processTable().lock()) {
             live = kernel.processes().size();
         }
         if (live >= max) {
-            kernel.limitExceeded(dev.jlibos.kernel.process.Limit.PROCESSES);
+            kernel.limits().exceeded(dev.jlibos.kernel.process.Limit.PROCESSES);
             throw Errno.EAGAIN.fail();
         }
     }
@@ -402,7 +402,7 @@ public final class ForkExecCalls implements SyscallFamily {
         GuestProcess p = t.process;
         Kernel kernel = t.kernel();
         while (true) {
-            synchronized (kernel.processLock) {
+            synchronized (kernel.processTable().lock()) {
                 boolean any = false;
                 for (GuestProcess c : p.children) {
                     if (!matches(c, pid, p)) continue;
@@ -413,7 +413,7 @@ public final class ForkExecCalls implements SyscallFamily {
                         if (p.determinism() != null && c.determinism() != null) p.determinism().advanceTo(c.determinism().elapsed());
                         if (consume) {
                             p.children.remove(c);
-                            kernel.forget(c);
+                            kernel.processTable().forget(c);
                         }
                         return new Report(c, Report.EXITED, 0);
                     }

@@ -75,13 +75,13 @@ public final class MemoryCalls implements SyscallFamily {
      */
     private static void reserve(GuestProcess p, long more) {
         long rlimit = p.limits.soft(dev.jlibos.kernel.process.ResourceLimits.AS);
-        long machine = p.kernel.memoryLimit();
+        long machine = p.kernel.limits().memory();
         if (rlimit == dev.jlibos.kernel.process.ResourceLimits.INFINITY && machine <= 0) return;
         long mapped = 0;
         for (Vma v : p.memory().areas()) mapped += v.end() - v.start();
         boolean overMachine = machine > 0 && mapped + more > machine;
         if (overMachine || Long.compareUnsigned(mapped + more, rlimit) > 0) {
-            if (overMachine) p.kernel.limitExceeded(dev.jlibos.kernel.process.Limit.MEMORY);
+            if (overMachine) p.kernel.limits().exceeded(dev.jlibos.kernel.process.Limit.MEMORY);
             throw Errno.ENOMEM.fail();
         }
     }

@@ -225,7 +225,7 @@ public final class ProcessCalls implements SyscallFamily {
         if (resource != ResourceLimits.NOFILE) return;
         long soft = p.limits.soft(ResourceLimits.NOFILE);
         long limit = soft == ResourceLimits.INFINITY || soft > Integer.MAX_VALUE ? Integer.MAX_VALUE : soft;
-        int machine = p.kernel.maxOpenFiles();
+        int machine = p.kernel.limits().openFiles();
         if (machine > 0) limit = Math.min(limit, machine);
         p.files.setLimit((int) limit);
     }

@@ -28,6 +28,10 @@ public final class SyscallDispatcher implements SyscallService {
     private final SyscallRegistry registry;
     private final Offloader offloader;
     private final ShimSupport shim;
+    /** Where --strace lines go, or null when tracing is off. */
+    private final PrintStream strace;
+    /** The structured trace sink, or null when nobody listens. */
+    private final SyscallListener listener;
     private final StraceFormatter formatter = new StraceFormatter();
     /** For {@link SyscallRecord#text()}: strace's text without the column alignment. */
     private final StraceFormatter recordFormatter = new StraceFormatter(StraceFormatter.DEFAULT_STRING_LIMIT, 0);
@@ -47,16 +51,31 @@ public final class SyscallDispatcher implements SyscallService {
         return !handler || action.has(dev.jlibos.signals.SigAction.SA_RESTART);
     }
 
-    public SyscallDispatcher(Kernel kernel, SyscallRegistry registry, Offloader offloader) {
+    /**
+     * @param strace   where --strace lines go, or null
+     * @param listener receives every syscall of every process of the kernel's machine, or null
+     */
+    public SyscallDispatcher(Kernel kernel, SyscallRegistry registry, Offloader offloader, PrintStream strace,
+                             SyscallListener listener) {
         this.kernel = kernel;
         this.registry = registry;
         this.offloader = offloader;
         this.shim = new ShimSupport(registry);
+        this.strace = strace;
+        this.listener = listener;
+    }
+
+    /**
+     * Whether new images get the kml-shim's rewritable syscall sites: on the shim path, unless every call
+     * must be seen (--strace, a trace listener), since a rewritten call never reaches the dispatcher.
+     */
+    private boolean rewritesSyscallSites() {
+        return kernel.vdso() != null && strace == null && listener == null;
     }
 
     @Override
     public void imageLoaded(GuestThread thread) {
-        if (kernel.rewritesSyscallSites()) shim.install(thread);
+        if (rewritesSyscallSites()) shim.install(thread);
     }
 
     @Override
@@ -80,8 +99,6 @@ public final class SyscallDispatcher implements SyscallService {
         if (thread.process.determinism() != null) dev.jlibos.kernel.process.Determinism.onSyscall(thread);
         if (kernel.captureSnapshot(thread, args)) return;
         shim.beforeSyscall(thread, number);
-        PrintStream strace = kernel.strace();
-        SyscallListener listener = kernel.traceListener();
         // Without a listener the hot path reads no clock and allocates nothing.
         long start = listener != null ? now(thread) : 0L;
         String before = describeBeforeExec(strace, listener, thread, args);
@@ -113,7 +130,7 @@ public final class SyscallDispatcher implements SyscallService {
 
     /** Step 8: an EMFILE while --max-open-files is set is the machine's limit at work: reported. */
     private void noteLimits(long result) {
-        if (result == TOO_MANY_FILES && kernel.maxOpenFiles() > 0) kernel.limitExceeded(dev.jlibos.kernel.process.Limit.OPEN_FILES);
+        if (result == TOO_MANY_FILES && kernel.limits().openFiles() > 0) kernel.limits().exceeded(dev.jlibos.kernel.process.Limit.OPEN_FILES);
     }
 
     /**
