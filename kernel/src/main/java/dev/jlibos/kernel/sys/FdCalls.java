@@ -6,11 +6,14 @@ import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.signals.InterruptibleSleep;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FdTable;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.PipeBuffer;
+import dev.jlibos.vfs.RecordLocks;
+import dev.jlibos.vfs.event.Waiter;
 
 import static dev.jlibos.core.abi.Fcntl.FD_CLOEXEC;
 import static dev.jlibos.core.abi.Fcntl.F_DUPFD;
@@ -44,7 +47,7 @@ public final class FdCalls implements SyscallFamily {
     @Override
     public void register(SyscallRegistry r) {
         r.full(Sysno.CLOSE, (t, a) -> {
-            RecordLocks.closing(t, t.process.files.get(a.i32(0)));
+            RecordLocks.closing(t.process, t.process.files.get(a.i32(0)));
             t.process.files.close(a.i32(0));
             return 0;
         }).coveredBy("CProgramsTest[files]");
@@ -103,7 +106,7 @@ public final class FdCalls implements SyscallFamily {
     /** Closing a descriptor drops the process's record locks on its file (POSIX). */
     private static void closingIfOpen(GuestThread t, int fd) {
         try {
-            RecordLocks.closing(t, t.process.files.get(fd));
+            RecordLocks.closing(t.process, t.process.files.get(fd));
         } catch (dev.jlibos.core.LinuxException notOpen) {
             // nothing to release
         }
@@ -133,7 +136,7 @@ public final class FdCalls implements SyscallFamily {
             }
             case F_GETLK, F_SETLK, F_SETLKW -> {
                 // Process-owned locks are served here: to the host, every guest process is the JVM.
-                return RecordLocks.fcntl(t, file, cmd, a.get(2), cmd == F_SETLKW);
+                return RecordLocks.fcntl(t.process, file, cmd, a.get(2), cmd == F_SETLKW, sleeper(t));
             }
             case F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW -> {
                 return lock(t, file, cmd, a.get(2));
@@ -252,5 +255,20 @@ public final class FdCalls implements SyscallFamily {
         t.process.memory().writeInt(address, r);
         t.process.memory().writeInt(address + 4, w);
         return 0;
+    }
+
+    /** F_SETLKW's wait: the thread's interruptible sleep under its signal mask, re-checking every slice. */
+    private static RecordLocks.Sleeper sleeper(GuestThread t) {
+        return new RecordLocks.Sleeper() {
+            @Override
+            public Waiter waiter() {
+                return InterruptibleSleep.waiter(t);
+            }
+
+            @Override
+            public void sleep(Waiter w) {
+                InterruptibleSleep.sleep(t, w, InterruptibleSleep.FOREVER, t.signals.blocked(), true);
+            }
+        };
     }
 }

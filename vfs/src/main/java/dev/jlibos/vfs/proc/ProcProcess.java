@@ -26,6 +26,9 @@ public interface ProcProcess {
     /** Every thread has ended (a zombie): it has no /proc entry. */
     boolean finished();
 
+    /** The process has an exit status (its threads are ending or gone): it holds no record locks. */
+    boolean exited();
+
     AddressSpace memory();
 
     FdTable files();

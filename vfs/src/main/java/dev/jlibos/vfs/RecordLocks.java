@@ -1,14 +1,11 @@
-package dev.jlibos.kernel.sys;
+package dev.jlibos.vfs;
 
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.mem.AddressSpace;
-import dev.jlibos.kernel.process.GuestProcess;
-import dev.jlibos.kernel.process.GuestThread;
-import dev.jlibos.signals.InterruptibleSleep;
-import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.event.WaitQueue;
 import dev.jlibos.vfs.event.Waiter;
+import dev.jlibos.vfs.proc.ProcProcess;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,16 +22,28 @@ import java.util.Map;
  * still see it, and a host process's lock still keeps a guest out.
  *
  * <p>Locks are per file (device and inode, for every machine in this JVM), released by the owner on
- * unlock, on closing any descriptor of the file, and when the process is gone. F_SETLKW sleeps
- * interruptibly: a signal ends it with EINTR as on Linux.
+ * unlock, on closing any descriptor of the file, and when the process is gone. F_SETLKW sleeps through
+ * the caller's {@link Sleeper}, interruptibly: a signal ends it with EINTR as on Linux.
  */
-final class RecordLocks {
+public final class RecordLocks {
     static final short F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
+
+    /**
+     * How F_SETLKW's caller blocks: the signal model's interruptible sleep, which sits above vfs. A sleep
+     * returns when the waiter fires or a short slice passes, and throws EINTR for a deliverable signal.
+     */
+    public interface Sleeper {
+        /** A waiter for the caller, to register on the file's lock queue. */
+        Waiter waiter();
+
+        void sleep(Waiter w);
+    }
+
     private static final int F_SETLK = 6;
     private static final int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
     private static final int FLOCK_SIZE = 32;
 
-    private record Lock(GuestProcess owner, short type, long start, long end) {
+    private record Lock(ProcProcess owner, short type, long start, long end) {
         boolean overlaps(long s, long e) {
             return start < e && s < end;
         }
@@ -64,9 +73,9 @@ final class RecordLocks {
         return f;
     }
 
-    /** fcntl F_GETLK, F_SETLK or F_SETLKW with the guest's struct flock at {@code address}. */
-    static long fcntl(GuestThread t, FileDescription file, int cmd, long address, boolean wait) {
-        AddressSpace m = t.process.memory();
+    /** fcntl F_GETLK, F_SETLK or F_SETLKW by {@code owner}, with the guest's struct flock at {@code address}. */
+    public static long fcntl(ProcProcess owner, FileDescription file, int cmd, long address, boolean wait, Sleeper sleeper) {
+        AddressSpace m = owner.memory();
         ByteBuffer fl = ByteBuffer.wrap(m.read(address, FLOCK_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
         short type = fl.getShort(0);
         int whence = fl.getShort(2);
@@ -89,7 +98,6 @@ final class RecordLocks {
         }
         if (from < 0) throw Errno.EINVAL.fail();
         Key k = key(file);
-        GuestProcess owner = t.process;
         if (cmd == 5 /* F_GETLK */) {
             if (type == F_UNLCK) throw Errno.EINVAL.fail();
             Lock c;
@@ -99,10 +107,10 @@ final class RecordLocks {
             ByteBuffer out = ByteBuffer.allocate(FLOCK_SIZE).order(ByteOrder.LITTLE_ENDIAN);
             if (c != null) {
                 out.putShort(0, c.type).putShort(2, (short) SEEK_SET).putLong(8, c.start)
-                        .putLong(16, c.end == Long.MAX_VALUE ? 0 : c.end - c.start).putInt(24, c.owner.pid);
+                        .putLong(16, c.end == Long.MAX_VALUE ? 0 : c.end - c.start).putInt(24, c.owner.pid());
             } else if (file.hostFd() >= 0) {
                 // No guest holds it: a host process may (the host answers with its own pid).
-                byte[] host = t.process.fs().host.fcntlBuffer(file.hostFd(), 5, flock(type, from, to));
+                byte[] host = owner.fs().host.fcntlBuffer(file.hostFd(), 5, flock(type, from, to));
                 out.put(0, host, 0, FLOCK_SIZE);
             } else {
                 out.putShort(0, F_UNLCK).putShort(2, (short) whence).putLong(8, start).putLong(16, len);
@@ -111,7 +119,7 @@ final class RecordLocks {
             return 0;
         }
         if (type == F_RDLCK && !file.readable() || type == F_WRLCK && !file.writable()) throw Errno.EBADF.fail();
-        Waiter w = InterruptibleSleep.waiter(t);
+        Waiter w = sleeper.waiter();
         FileLocks f;
         synchronized (FILES) {
             f = locks(k);
@@ -122,9 +130,9 @@ final class RecordLocks {
                 synchronized (FILES) {
                     f = locks(k);
                     if (type == F_UNLCK || conflict(f, owner, type, from, to) == null) {
-                        if (type == F_UNLCK || hostLock(t, file, type, from, to)) {
+                        if (type == F_UNLCK || hostLock(owner, file, type, from, to)) {
                             set(f, owner, type, from, to);
-                            syncHost(t, file, f, from, to);
+                            syncHost(owner, file, f, from, to);
                             f.waiters.wakeAll();
                             // A file nobody locks is forgotten (its waiters, if any, re-check every slice).
                             if (f.locks.isEmpty()) FILES.remove(k);
@@ -134,7 +142,7 @@ final class RecordLocks {
                 }
                 if (!wait) throw Errno.EAGAIN.fail();
                 // Re-checked every slice as well: a host process's lock, or an owner that exited, wakes nobody.
-                InterruptibleSleep.sleep(t, w, InterruptibleSleep.FOREVER, t.signals.blocked(), true);
+                sleeper.sleep(w);
             }
         } finally {
             f.waiters.remove(w);
@@ -145,7 +153,7 @@ final class RecordLocks {
      * The process is closing a descriptor of {@code file}: POSIX drops all its locks on that file (called
      * before the close, while the host descriptor still works for releasing the host's lock).
      */
-    static void closing(GuestThread t, FileDescription file) {
+    public static void closing(ProcProcess owner, FileDescription file) {
         synchronized (FILES) {
             if (FILES.isEmpty()) return;
         }
@@ -158,16 +166,16 @@ final class RecordLocks {
         synchronized (FILES) {
             FileLocks f = FILES.get(k);
             if (f == null) return;
-            List<Lock> mine = f.locks.stream().filter(l -> l.owner == t.process).toList();
+            List<Lock> mine = f.locks.stream().filter(l -> l.owner == owner).toList();
             if (mine.isEmpty()) return;
             f.locks.removeAll(mine);
-            for (Lock l : mine) syncHost(t, file, f, l.start, l.end);
+            for (Lock l : mine) syncHost(owner, file, f, l.start, l.end);
             if (f.locks.isEmpty()) FILES.remove(k);
             f.waiters.wakeAll();
         }
     }
 
-    private static Lock conflict(FileLocks f, GuestProcess owner, short type, long from, long to) {
+    private static Lock conflict(FileLocks f, ProcProcess owner, short type, long from, long to) {
         for (Lock l : f.locks) {
             if (l.owner != owner && l.overlaps(from, to) && (type == F_WRLCK || l.type == F_WRLCK)) return l;
         }
@@ -175,7 +183,7 @@ final class RecordLocks {
     }
 
     /** Replaces the owner's locks in [from, to) with {@code type} (none for F_UNLCK), merging neighbours. */
-    private static void set(FileLocks f, GuestProcess owner, short type, long from, long to) {
+    private static void set(FileLocks f, ProcProcess owner, short type, long from, long to) {
         List<Lock> kept = new ArrayList<>();
         for (Lock l : f.locks) {
             if (l.owner != owner || !l.overlaps(from, to)) {
@@ -208,10 +216,10 @@ final class RecordLocks {
     }
 
     /** Takes the lock on the host too; false when a host process holds a conflicting one. */
-    private static boolean hostLock(GuestThread t, FileDescription file, short type, long from, long to) {
+    private static boolean hostLock(ProcProcess owner, FileDescription file, short type, long from, long to) {
         if (file.hostFd() < 0) return true;
         try {
-            t.process.fs().host.fcntlBuffer(file.hostFd(), F_SETLK, flock(type, from, to));
+            owner.fs().host.fcntlBuffer(file.hostFd(), F_SETLK, flock(type, from, to));
             return true;
         } catch (LinuxException e) {
             if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EACCES) return false;
@@ -220,10 +228,10 @@ final class RecordLocks {
     }
 
     /** Makes the JVM's host lock over [from, to) the union of what the guests still hold there. */
-    private static void syncHost(GuestThread t, FileDescription file, FileLocks f, long from, long to) {
+    private static void syncHost(ProcProcess owner, FileDescription file, FileLocks f, long from, long to) {
         if (file.hostFd() < 0) return;
         try {
-            var host = t.process.fs().host;
+            var host = owner.fs().host;
             host.fcntlBuffer(file.hostFd(), F_SETLK, flock(F_UNLCK, from, to));
             for (Lock l : f.locks) {
                 if (!l.overlaps(from, to)) continue;
