@@ -8,7 +8,6 @@ import dev.jlibos.core.mem.HostBlock;
 import dev.jlibos.core.mem.Vma;
 import dev.jlibos.kernel.process.Credentials;
 import dev.jlibos.kernel.process.GuestThread;
-import dev.jlibos.kernel.process.Kernel;
 import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
@@ -20,9 +19,7 @@ import dev.jlibos.vfs.event.Waiter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
-import java.util.Map;
 import java.util.TreeMap;
-import java.util.WeakHashMap;
 
 import static dev.jlibos.core.abi.Clocks.CLOCK_REALTIME;
 import static dev.jlibos.core.mem.AddressSpace.PAGE_SIZE;
@@ -51,9 +48,6 @@ public final class IpcCalls implements SyscallFamily {
     static final long SHMMAX = 0x7fffffffffffffffL - (1L << 24), SHMALL = SHMMAX / PAGE_SIZE;
     /** struct ipc64_perm, msqid64_ds, semid64_ds and shmid64_ds on x86-64. */
     static final int PERM_SIZE = 48, MSQID_SIZE = 120, SEMID_SIZE = 104, SHMID_SIZE = 112;
-
-    /** The machine's IPC objects, created on first use; the machine's lifetime bounds theirs. */
-    private static final Map<Kernel, Namespace> NAMESPACES = new WeakHashMap<>();
 
     @Override
     public void register(SyscallRegistry r) {
@@ -181,9 +175,8 @@ public final class IpcCalls implements SyscallFamily {
     }
 
     private static Namespace ns(GuestThread t) {
-        synchronized (NAMESPACES) {
-            return NAMESPACES.computeIfAbsent(t.kernel(), k -> new Namespace());
-        }
+        // The machine's IPC objects, created on first use; the machine's lifetime bounds theirs.
+        return t.kernel().machineState(Namespace.class, Namespace::new);
     }
 
     /** The common part of msgget/semget/shmget: find by key or create; {@code check} validates an existing one. */
