@@ -23,6 +23,8 @@ import java.util.List;
 import static dev.jlibos.core.abi.At.AT_EMPTY_PATH;
 import static dev.jlibos.core.abi.At.AT_FDCWD;
 import static dev.jlibos.core.abi.At.AT_SYMLINK_NOFOLLOW;
+import static dev.jlibos.core.abi.Clone.*;
+import static dev.jlibos.core.abi.Wait.*;
 import static dev.jlibos.kernel.syscall.Trait.REPLACES_IMAGE;
 import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
 
@@ -31,22 +33,14 @@ import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
  * on its own host thread; execve loads a new image into a fresh address space; wait4 reaps children.
  */
 public final class ForkExecCalls implements SyscallFamily {
-    static final long CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800,
-            CLONE_PIDFD = 0x1000, CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000,
-            CLONE_THREAD = 0x10000, CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000,
-            CLONE_CHILD_CLEARTID = 0x200000, CLONE_CHILD_SETTID = 0x1000000;
-    static final long CLONE_SYSVSEM = 0x40000, CLONE_DETACHED = 0x400000, CLONE_IO = 0x80000000L;
     private static final long SUPPORTED = 0xff | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID
             | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
     /** What a thread may add to the CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD it needs. */
     private static final long THREAD_SUPPORTED = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD
             | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID
             | CLONE_DETACHED | CLONE_IO;
-    private static final int WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8, WALL = 0x40000000, WCLONE = 0x80000000,
-            WNOTHREAD = 0x20000000;
     /** Most argv/envp entries an execve accepts before E2BIG (MAX_ARG_STRINGS). */
     private static final int MAX_ARG_STRINGS = 0x7fffffff / 8;
-    private static final int P_ALL = 0, P_PID = 1, P_PGID = 2, WEXITED = 4, WSTOPPED = 2, WNOWAIT = 0x01000000;
     /** How long wait4 sleeps between checks when no child has changed state and no signal came. */
     private static final long WAIT_POLL_MILLIS = 20;
 

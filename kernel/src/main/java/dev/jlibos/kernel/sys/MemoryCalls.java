@@ -12,23 +12,16 @@ import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FileDescription;
 
+import static dev.jlibos.core.abi.Mman.*;
 import static dev.jlibos.core.mem.AddressSpace.PAGE_SIZE;
 import static dev.jlibos.core.mem.AddressSpace.pageUp;
 
 /** The program break and memory mappings: brk, mmap, munmap, mprotect, mremap, madvise. */
 public final class MemoryCalls implements SyscallFamily {
-    static final int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_SHARED_VALIDATE = 0x03, MAP_TYPE = 0x0f;
-    static final int MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_GROWSDOWN = 0x100, MAP_DENYWRITE = 0x800,
-            MAP_EXECUTABLE = 0x1000, MAP_LOCKED = 0x2000, MAP_NORESERVE = 0x4000, MAP_POPULATE = 0x8000,
-            MAP_NONBLOCK = 0x10000, MAP_STACK = 0x20000, MAP_HUGETLB = 0x40000, MAP_SYNC = 0x80000,
-            MAP_FIXED_NOREPLACE = 0x100000;
     /** Flags that only tune how Linux populates or accounts pages; without effect on what a guest observes. */
     private static final int MAP_HINTS = MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED
             | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK;
     private static final int PROT_ALL = Cpu.PROT_READ | Cpu.PROT_WRITE | Cpu.PROT_EXEC;
-    private static final int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2, MREMAP_DONTUNMAP = 4;
-    private static final int MADV_NORMAL = 0, MADV_RANDOM = 1, MADV_SEQUENTIAL = 2, MADV_WILLNEED = 3,
-            MADV_DONTNEED = 4, MADV_FREE = 8;
     /** Chunk size for copying file bytes into a new mapping. */
     private static final int COPY_CHUNK = 1 << 20;
 

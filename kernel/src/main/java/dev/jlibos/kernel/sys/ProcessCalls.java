@@ -10,6 +10,7 @@ import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 
+import static dev.jlibos.core.abi.Prctl.*;
 import static dev.jlibos.kernel.syscall.Trait.SHIM_SERVED;
 
 /** Process lifetime and per-process state: exit, pids, TLS base, rlimits, thread bookkeeping. */
@@ -102,9 +103,6 @@ public final class ProcessCalls implements SyscallFamily {
         t.cpu.set(reg, addr);
     }
 
-    private static final int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4,
-            PR_SET_NAME = 15, PR_GET_NAME = 16, PR_GET_SECCOMP = 21, PR_SET_CHILD_SUBREAPER = 36,
-            PR_GET_CHILD_SUBREAPER = 37, PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39;
     /** TASK_COMM_LEN: the thread name holds 15 bytes and a NUL. */
     private static final int COMM_LENGTH = 16;
 
