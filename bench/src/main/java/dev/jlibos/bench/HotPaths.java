@@ -10,6 +10,7 @@ import dev.jlibos.kernel.process.Credentials;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.kernel.process.Kernel;
+import dev.jlibos.kernel.process.ProcessTable;
 import dev.jlibos.kernel.process.KernelLog;
 import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.sys.HostOffload;
@@ -72,7 +73,7 @@ public class HotPaths {
         Kernel kernel = Kernels.create(() -> null, hostMemory, new KernelLog(new PrintStream(OutputStream.nullOutputStream()), false), null);
         memory = new AddressSpace(hostMemory);
         memory.map(BUFFER, 1 << 16, 3, "bench");
-        GuestProcess process = new GuestProcess(kernel, Kernel.FIRST_PID, 1, memory, new FdTable(), new Credentials(0, 0));
+        GuestProcess process = new GuestProcess(kernel, ProcessTable.FIRST_PID, 1, memory, new FdTable(), new Credentials(0, 0));
         hostFs = new HostFs(host, hostMemory);
         process.useFs(FsContext.open(hostFs, "/tmp"));
         thread = new GuestThread(process, process.pid, null);

@@ -3,7 +3,7 @@ package dev.jlibos.kernel.process;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic mode ({@link Machine.Builder#deterministic(long)}): everything a guest can observe that
+ * Deterministic mode ({@code Machine.Builder.deterministic(long)}): everything a guest can observe that
  * would otherwise come from the host or from timing is derived from a seed and from the guest's own work,
  * so the same program with the same input gives the same output and syscall trace run after run.
  *

@@ -5,15 +5,13 @@ import dev.jlibos.core.mem.HostMemory;
 import dev.jlibos.signals.SignalHooks;
 
 /**
- * The state one guest "machine" shares across its processes: pid namespace, syscall table, engine and
- * memory factories, logging and tracing. Independent machines may run in one JVM at the same time.
+ * The state one guest "machine" shares across its processes: the pid namespace ({@link ProcessTable}), its
+ * limits ({@link MachineLimits}), the syscall layer serving it, engine and memory factories, logging, and
+ * what families keep per machine. Independent machines may run in one JVM at the same time.
  */
 public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
-    /** The first pid of the guest's own pid namespace (see README Quirks: not the host's pids). */
-    public static final int FIRST_PID = ProcessTable.FIRST_PID;
-
-    final CpuFactory cpus;
-    final HostMemory hostMemory;
+    private final CpuFactory cpus;
+    private final HostMemory hostMemory;
     private final KernelLog log;
     private final ProcessTable table = new ProcessTable();
     private final MachineLimits limits = new MachineLimits();

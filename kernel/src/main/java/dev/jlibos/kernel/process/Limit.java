@@ -1,7 +1,7 @@
 package dev.jlibos.kernel.process;
 
 /**
- * A limit set on a {@link Machine} that the guest ran into; {@link Machine#exceededLimits()} lists them
+ * A limit set on a {@code Machine} that the guest ran into; {@code Machine.exceededLimits()} lists them
  * after a run. Only {@link #TIMEOUT} and {@link #CPU_TIME} end guests by themselves; the others make the offending call fail
  * as Linux does when a resource limit is reached, and the guest decides what to do.
  */
