@@ -139,7 +139,7 @@ public final class Snapshot implements AutoCloseable {
         this.signalMask = t.signals.blocked();
         this.determinism = p.determinism() != null ? p.determinism().fork() : null;
         this.frozen = p;
-        this.threadName = t.name;
+        this.threadName = t.name();
     }
 
     /**
@@ -192,7 +192,7 @@ public final class Snapshot implements AutoCloseable {
         p.retainForSnapshot(cpu, copy);
         Machine.applyLimits(config, kernel, p);
         GuestThread thread = new GuestThread(p, p.pid, cpu);
-        thread.name = threadName;
+        thread.rename(threadName);
         thread.signals.setBlocked(signalMask);
         p.threads.add(thread);
         thread.kernel().syscalls().imageCopied(thread); // the image's data page answers getpid with the frozen process's pid

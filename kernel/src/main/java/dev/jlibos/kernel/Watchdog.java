@@ -68,7 +68,7 @@ final class Watchdog {
                 if (p.exited()) continue;
                 long used = 0;
                 for (GuestThread t : java.util.List.copyOf(p.threads)) {
-                    Thread host = t.hostThread;
+                    Thread host = t.hostThread();
                     long ns = host == null ? -1 : mx.getThreadCpuTime(host.getId());
                     if (ns > 0) used += host == caller ? ns - callerBefore : ns;
                 }

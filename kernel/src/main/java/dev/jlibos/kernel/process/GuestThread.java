@@ -18,23 +18,23 @@ import dev.jlibos.vfs.proc.ProcTask;
 public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask {
     public final GuestProcess process;
     /** The thread id; a thread that execs becomes the group leader and takes the pid (de_thread). */
-    public volatile int tid;
+    private volatile int tid;
     public final Cpu cpu;
     /** Signal mask, thread-directed pending signals, alternate stack. */
     public final ThreadSignals signals;
 
     /** The host thread emulating this guest thread (set when it starts), to interrupt blocking waits. */
-    public volatile Thread hostThread;
+    private volatile Thread hostThread;
     /** The thread's name (comm): the program's file name until PR_SET_NAME changes it. */
-    public String name = "";
+    private String name = "";
     /**
      * Scheduling attributes, per thread as in Linux and copied to threads and processes it creates:
      * the nice value (-20..19, setpriority), the I/O priority as ioprio_set stored it (0: none set) and
      * the CPU affinity mask (sched_setaffinity; null: every CPU). They are bookkeeping only: the host
      * schedules the guest's threads.
      */
-    public volatile int nice, ioprio;
-    public volatile byte[] cpuMask;
+    private volatile int nice, ioprio;
+    private volatile byte[] cpuMask;
 
     /** Takes the scheduling attributes of the thread that created this one (clone, fork). */
     public void inheritSchedulingFrom(GuestThread creator) {
@@ -43,14 +43,14 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
         cpuMask = creator.cpuMask;
     }
     /** set_tid_address: cleared and futex-woken when the thread exits (CLONE_CHILD_CLEARTID). */
-    public long clearChildTid;
+    private long clearChildTid;
     /** set_robust_list head and length, walked on thread death. */
-    public long robustListHead, robustListLength;
+    private long robustListHead, robustListLength;
     /** Scratch for the syscall being served; each thread has its own so dispatch is thread-safe. */
     public final dev.jlibos.kernel.process.SyscallArgs syscallArgs = new dev.jlibos.kernel.process.SyscallArgs();
     /** Deterministic mode: the engine's block count at the last syscall, and syscalls in this turn. */
-    public long blocksSeen;
-    public int turnSyscalls;
+    long blocksSeen;
+    int turnSyscalls;
     /** exit(2) of this thread alone: its run loop ends at the next boundary. */
     private volatile boolean exiting;
     /** Whether this thread holds its process's execution lock (only its own host thread changes it). */
@@ -67,6 +67,66 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
 
     public Kernel kernel() {
         return process.kernel;
+    }
+
+    /** execve by a non-leader thread: it takes over the thread group's id (de_thread). */
+    public void becomeLeader() {
+        tid = process.pid;
+    }
+
+    /** Sets the name (comm), as PR_SET_NAME, execve and thread creation do. */
+    public void rename(String comm) {
+        name = comm;
+    }
+
+    /** Set by the host thread that starts emulating this thread. */
+    void runOn(Thread host) {
+        hostThread = host;
+    }
+
+    /** The I/O priority as ioprio_set stored it (0: none set). */
+    public int ioprio() {
+        return ioprio;
+    }
+
+    /** The CPU affinity mask as sched_setaffinity stored it, or null: every CPU. */
+    public byte[] cpuMask() {
+        return cpuMask;
+    }
+
+    public void setNice(int value) {
+        nice = value;
+    }
+
+    public void setIoprio(int value) {
+        ioprio = value;
+    }
+
+    public void setCpuMask(byte[] mask) {
+        cpuMask = mask;
+    }
+
+    /** The clear_child_tid word: set_tid_address and CLONE_CHILD_CLEARTID; 0 for none. */
+    public long clearChildTid() {
+        return clearChildTid;
+    }
+
+    public void setClearChildTid(long address) {
+        clearChildTid = address;
+    }
+
+    /** set_robust_list: the list the thread's death walks. */
+    public void setRobustList(long head, long length) {
+        robustListHead = head;
+        robustListLength = length;
+    }
+
+    public long robustListHead() {
+        return robustListHead;
+    }
+
+    public long robustListLength() {
+        return robustListLength;
     }
 
     // The signal model's view of this thread (SignalThread).

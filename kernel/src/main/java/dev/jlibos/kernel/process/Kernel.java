@@ -216,7 +216,7 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
      */
     public void runThread(GuestThread thread, long pc) {
         GuestProcess p = thread.process;
-        thread.hostThread = Thread.currentThread();
+        thread.runOn(Thread.currentThread());
         boolean last = true;
         try {
             last = thread.run(pc);

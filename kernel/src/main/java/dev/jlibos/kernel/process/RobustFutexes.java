@@ -24,17 +24,17 @@ final class RobustFutexes {
      */
     static void threadExited(GuestThread t) {
         AddressSpace m = t.process.memory();
-        if (t.robustListHead != 0) {
+        if (t.robustListHead() != 0) {
             try {
                 walkRobustList(t, m);
             } catch (LinuxException ignored) {
                 // a corrupt list: Linux stops walking
             }
         }
-        if (t.clearChildTid != 0) {
+        if (t.clearChildTid() != 0) {
             try {
-                m.writeInt(t.clearChildTid, 0);
-                t.process.futexes.wake(t.clearChildTid, 1, FUTEX_BITSET_MATCH_ANY);
+                m.writeInt(t.clearChildTid(), 0);
+                t.process.futexes.wake(t.clearChildTid(), 1, FUTEX_BITSET_MATCH_ANY);
             } catch (LinuxException ignored) {
                 // unmapped: nothing to clear
             }
@@ -43,7 +43,7 @@ final class RobustFutexes {
 
     /** struct robust_list_head { list.next; long futex_offset; list_op_pending }; entries link by next. */
     private static void walkRobustList(GuestThread t, AddressSpace m) {
-        long head = t.robustListHead;
+        long head = t.robustListHead();
         long offset = m.readLong(head + 8);
         long pending = m.readLong(head + 16) & ~1L; // bit 0 marks a PI futex
         long entry = m.readLong(head) & ~1L;
@@ -58,7 +58,7 @@ final class RobustFutexes {
     private static void handleDeath(GuestThread t, AddressSpace m, long word) {
         if ((word & 3) != 0) return;
         int value = m.readInt(word);
-        if ((value & FUTEX_TID_MASK) != t.tid) return;
+        if ((value & FUTEX_TID_MASK) != t.tid()) return;
         m.writeInt(word, (value & FUTEX_WAITERS) | FUTEX_OWNER_DIED);
         if ((value & FUTEX_WAITERS) != 0) t.process.futexes.wake(word, 1, FUTEX_BITSET_MATCH_ANY);
     }

@@ -163,7 +163,7 @@ public final class SignalCalls implements SyscallFamily {
         for (GuestProcess p : t.kernel().processes()) {
             if (p.exited() || (tgid != -1 && p.pid != tgid)) continue;
             for (GuestThread th : p.threads) {
-                if (th.tid == tid && !th.exiting()) return th;
+                if (th.tid() == tid && !th.exiting()) return th;
             }
         }
         throw Errno.ESRCH.fail();

@@ -72,7 +72,7 @@ public final class TimerCalls implements SyscallFamily {
                 case SIGEV_SIGNAL, SIGEV_THREAD_ID -> {
                     if (!Signal.valid(signo)) throw Errno.EINVAL.fail();
                     if (notify == SIGEV_THREAD_ID) {
-                        for (GuestThread th : p.threads) if (th.tid == tid && !th.exiting()) target = th;
+                        for (GuestThread th : p.threads) if (th.tid() == tid && !th.exiting()) target = th;
                         if (target == null) throw Errno.EINVAL.fail(); // not a thread of this process
                     }
                 }

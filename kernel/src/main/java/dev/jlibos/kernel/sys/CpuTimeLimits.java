@@ -63,7 +63,7 @@ public final class CpuTimeLimits {
     private static long used(GuestProcess p) {
         long sum = 0;
         for (GuestThread t : p.threads) {
-            Thread host = t.hostThread;
+            Thread host = t.hostThread();
             long ns = host == null ? -1 : MX.getThreadCpuTime(host.getId());
             if (ns > 0) sum += ns;
         }

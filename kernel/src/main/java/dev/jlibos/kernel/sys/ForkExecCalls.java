@@ -116,14 +116,14 @@ public final class ForkExecCalls implements SyscallFamily {
         if (stack != 0) cpu.set(Reg.RSP, stack);
         if ((flags & CLONE_SETTLS) != 0) cpu.set(Reg.FS_BASE, tls);
         GuestThread thread = new GuestThread(p, tid, cpu);
-        thread.name = t.name;
+        thread.rename(t.name());
         thread.inheritSchedulingFrom(t);
         thread.signals.inheritFrom(t.signals);
         // A thread on a new stack does not inherit the alternate signal stack (copy_process: sas_ss_reset).
         thread.signals.resetForExec();
         if ((flags & CLONE_CHILD_SETTID) != 0) p.memory().writeInt(childTid, tid);
         if ((flags & CLONE_PARENT_SETTID) != 0) p.memory().writeInt(parentTid, tid);
-        if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.clearChildTid = childTid;
+        if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.setClearChildTid(childTid);
         p.addThread(thread);
         kernel.bind(thread);
         long pc = t.cpu.get(Reg.RIP);
@@ -163,13 +163,13 @@ public final class ForkExecCalls implements SyscallFamily {
             }
         }
         GuestThread thread = new GuestThread(child, pid, cpu); // only the calling thread is copied
-        thread.name = t.name;
+        thread.rename(t.name());
         thread.inheritSchedulingFrom(t);
         thread.signals.inheritFrom(t.signals);
         child.threads.add(thread);
         thread.kernel().syscalls().imageCopied(thread); // the copied data page still answers with the parent's pid
         if ((flags & CLONE_CHILD_SETTID) != 0) memory.writeInt(childTid, pid);
-        if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.clearChildTid = childTid;
+        if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.setClearChildTid(childTid);
         if ((flags & CLONE_PARENT_SETTID) != 0) parent.memory().writeInt(parentTid, pid);
         synchronized (kernel.processTable().lock()) {
             parent.children.add(child);
@@ -288,7 +288,7 @@ public final class ForkExecCalls implements SyscallFamily {
             fresh.close();
             return 0;
         }
-        t.tid = p.pid;
+        t.becomeLeader();
         old.detach(t.cpu);
         old.close();
         fresh.attach(t.cpu);
@@ -296,7 +296,7 @@ public final class ForkExecCalls implements SyscallFamily {
         p.timers().releasePosix(); // POSIX timers do not survive execve
         p.signals().resetForExec();
         t.signals.resetForExec();
-        t.name = lastComponent(program.execFn());
+        t.rename(lastComponent(program.execFn()));
         for (Reg r : Reg.GPRS) t.cpu.set(r, 0);
         byte[] zero = new byte[16];
         for (int i = 0; i < 16; i++) t.cpu.setXmm(i, zero);

@@ -83,10 +83,10 @@ public final class FutexCalls implements SyscallFamily {
             }
             case FUTEX_UNLOCK_PI -> {
                 int v = m.readInt(uaddr);
-                if ((v & FUTEX_TID_MASK) != t.tid) throw Errno.EPERM.fail();
+                if ((v & FUTEX_TID_MASK) != t.tid()) throw Errno.EPERM.fail();
                 // Hand the lock to the first waiter (it wakes owning it), or free it.
                 GuestThread next = table.wakeFirst(uaddr);
-                m.writeInt(uaddr, next == null ? 0 : next.tid | (table.hasWaiters(uaddr) ? FUTEX_WAITERS : 0));
+                m.writeInt(uaddr, next == null ? 0 : next.tid() | (table.hasWaiters(uaddr) ? FUTEX_WAITERS : 0));
                 return 0;
             }
             default -> {
@@ -116,12 +116,12 @@ public final class FutexCalls implements SyscallFamily {
         while (true) {
             int v = m.readInt(uaddr);
             int owner = v & FUTEX_TID_MASK;
-            if (owner == t.tid) {
+            if (owner == t.tid()) {
                 if (handedOver) return 0;
                 throw Errno.EDEADLK.fail();
             }
             if (owner == 0) {
-                m.writeInt(uaddr, t.tid | (v & FUTEX_OWNER_DIED) | (table.hasWaiters(uaddr) ? FUTEX_WAITERS : 0));
+                m.writeInt(uaddr, t.tid() | (v & FUTEX_OWNER_DIED) | (table.hasWaiters(uaddr) ? FUTEX_WAITERS : 0));
                 return 0;
             }
             if (cmd == FUTEX_TRYLOCK_PI) throw Errno.EAGAIN.fail();

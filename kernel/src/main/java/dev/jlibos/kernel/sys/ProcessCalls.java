@@ -26,7 +26,7 @@ public final class ProcessCalls implements SyscallFamily {
         r.full(Sysno.EXIT_GROUP, this::exitGroup).coveredBy("CProgramsTest[stdio]");
         r.full(Sysno.GETPID, (t, a) -> t.process.pid).traits(SHIM_SERVED).coveredBy("CProgramsTest[signals]");
         r.full(Sysno.GETPPID, (t, a) -> t.process.ppid()).coveredBy("CProgramsTest[process]");
-        r.full(Sysno.GETTID, (t, a) -> t.tid).coveredBy("CProgramsTest[signals]");
+        r.full(Sysno.GETTID, (t, a) -> t.tid()).coveredBy("CProgramsTest[signals]");
         r.full(Sysno.SET_TID_ADDRESS, this::setTidAddress).coveredBy("CProgramsTest[stdio]");
         r.full(Sysno.SET_ROBUST_LIST, this::setRobustList).coveredBy("CProgramsTest[stdio]");
         r.full(Sysno.GET_ROBUST_LIST, this::getRobustList);
@@ -49,7 +49,7 @@ public final class ProcessCalls implements SyscallFamily {
     /** exit(2) ends the calling thread only; the last thread's exit ends the process. */
     private long exit(GuestThread t, SyscallArgs a) {
         var p = t.process;
-        if (t.tid == p.pid) p.setLeaderExitCode(a.i32(0) & 0xff);
+        if (t.tid() == p.pid) p.setLeaderExitCode(a.i32(0) & 0xff);
         if (p.threads.size() == 1) {
             p.exit(ExitStatus.exited(a.i32(0)));
         } else {
@@ -64,20 +64,19 @@ public final class ProcessCalls implements SyscallFamily {
     }
 
     private long setTidAddress(GuestThread t, SyscallArgs a) {
-        t.clearChildTid = a.get(0);
-        return t.tid;
+        t.setClearChildTid(a.get(0));
+        return t.tid();
     }
 
     private long setRobustList(GuestThread t, SyscallArgs a) {
         if (a.get(1) != ROBUST_LIST_HEAD_SIZE) throw Errno.EINVAL.fail();
-        t.robustListHead = a.get(0);
-        t.robustListLength = a.get(1);
+        t.setRobustList(a.get(0), a.get(1));
         return 0;
     }
 
     private long getRobustList(GuestThread t, SyscallArgs a) {
-        if (a.i32(0) != 0 && a.i32(0) != t.tid) throw Errno.ESRCH.fail();
-        t.process.memory().writeLong(a.get(1), t.robustListHead);
+        if (a.i32(0) != 0 && a.i32(0) != t.tid()) throw Errno.ESRCH.fail();
+        t.process.memory().writeLong(a.get(1), t.robustListHead());
         t.process.memory().writeLong(a.get(2), ROBUST_LIST_HEAD_SIZE);
         return 0;
     }
@@ -114,10 +113,10 @@ public final class ProcessCalls implements SyscallFamily {
                 byte[] name = p.memory().read(arg, COMM_LENGTH);
                 int n = 0;
                 while (n < COMM_LENGTH - 1 && name[n] != 0) n++;
-                t.name = new String(name, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+                t.rename(new String(name, 0, n, java.nio.charset.StandardCharsets.UTF_8));
             }
             case PR_GET_NAME -> {
-                byte[] name = java.util.Arrays.copyOf(t.name.getBytes(java.nio.charset.StandardCharsets.UTF_8), COMM_LENGTH);
+                byte[] name = java.util.Arrays.copyOf(t.name().getBytes(java.nio.charset.StandardCharsets.UTF_8), COMM_LENGTH);
                 name[COMM_LENGTH - 1] = 0;
                 p.memory().write(arg, name);
             }

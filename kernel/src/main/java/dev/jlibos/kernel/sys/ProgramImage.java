@@ -52,7 +52,7 @@ public final class ProgramImage {
         String executable = fs.sandboxed() ? guestPath(caller, program.executable())
                 : realPath(cwd.resolve(program.executable()));
         String base = Path.of(program.execFn()).getFileName().toString();
-        for (GuestThread t : process.threads) t.name = base.length() > 15 ? base.substring(0, 15) : base;
+        for (GuestThread t : process.threads) t.rename(base.length() > 15 ? base.substring(0, 15) : base);
         process.execInfo(new ExecInfo(executable, program.argv(), java.util.List.copyOf(envp), program.auxv()));
         process.layout().startImage(program.brkStart());
         process.kernel.syscalls().imageLoaded(caller);

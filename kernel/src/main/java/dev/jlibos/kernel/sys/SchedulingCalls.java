@@ -52,7 +52,7 @@ public final class SchedulingCalls implements SyscallFamily {
         for (GuestProcess p : t.kernel().processes()) {
             if (p.exited()) continue;
             for (GuestThread th : p.threads) {
-                if (th.tid == who && !th.exiting()) return th;
+                if (th.tid() == who && !th.exiting()) return th;
             }
         }
         return null;
@@ -101,7 +101,7 @@ public final class SchedulingCalls implements SyscallFamily {
         List<GuestThread> targets = targets(t, a.i32(0), a.i32(1), PRIO_PROCESS, PRIO_PGRP, PRIO_USER);
         if (targets.isEmpty()) throw Errno.ESRCH.fail();
         int best = 0;
-        for (GuestThread th : targets) best = Math.max(best, 20 - th.nice);
+        for (GuestThread th : targets) best = Math.max(best, 20 - th.nice());
         return best;
     }
 
@@ -117,11 +117,11 @@ public final class SchedulingCalls implements SyscallFamily {
             var target = p.process.credentials;
             if (target.ruid != caller.euid && target.euid != caller.euid && !capable(t)) {
                 error = Errno.EPERM;
-            } else if (nice < p.nice && !canNice(t, p, nice)) {
+            } else if (nice < p.nice() && !canNice(t, p, nice)) {
                 error = Errno.EACCES;
             } else {
                 if (error == Errno.ESRCH) error = null;
-                p.nice = nice;
+                p.setNice(nice);
             }
         }
         if (error != null) throw error.fail();
@@ -141,7 +141,7 @@ public final class SchedulingCalls implements SyscallFamily {
         if (which == IOPRIO_WHO_PROCESS) {
             GuestThread p = task(t, who);
             if (p == null) throw Errno.ESRCH.fail();
-            return p.ioprio; // the raw value: 0 (IOPRIO_CLASS_NONE) until ioprio_set
+            return p.ioprio(); // the raw value: 0 (IOPRIO_CLASS_NONE) until ioprio_set
         }
         List<GuestThread> targets = targets(t, which, who, IOPRIO_WHO_PROCESS, IOPRIO_WHO_PGRP, IOPRIO_WHO_USER);
         if (targets.isEmpty()) throw Errno.ESRCH.fail();
@@ -152,8 +152,8 @@ public final class SchedulingCalls implements SyscallFamily {
 
     /** __get_task_ioprio: an unset class follows the nice value, best-effort level (nice + 20) / 5. */
     private static int effectiveIoprio(GuestThread p) {
-        int prio = p.ioprio;
-        if (prio >> IOPRIO_CLASS_SHIFT == IOPRIO_CLASS_NONE) prio = IOPRIO_CLASS_BE << IOPRIO_CLASS_SHIFT | (p.nice + 20) / 5;
+        int prio = p.ioprio();
+        if (prio >> IOPRIO_CLASS_SHIFT == IOPRIO_CLASS_NONE) prio = IOPRIO_CLASS_BE << IOPRIO_CLASS_SHIFT | (p.nice() + 20) / 5;
         return prio;
     }
 
@@ -168,7 +168,7 @@ public final class SchedulingCalls implements SyscallFamily {
             var target = p.process.credentials;
             // set_task_ioprio: the caller's uid must be the target's uid or euid, or it needs CAP_SYS_NICE.
             if (caller.ruid != target.euid && caller.ruid != target.ruid && !capable(t)) throw Errno.EPERM.fail();
-            p.ioprio = ioprio & 0xffff; // the kernel keeps an unsigned short
+            p.setIoprio(ioprio & 0xffff); // the kernel keeps an unsigned short
         }
         return 0;
     }
@@ -197,7 +197,7 @@ public final class SchedulingCalls implements SyscallFamily {
         if (len * 8 < Cpus.count() || (len & 7) != 0) throw Errno.EINVAL.fail();
         GuestThread p = task(t, a.i32(0));
         if (p == null) throw Errno.ESRCH.fail();
-        byte[] mask = p.cpuMask != null ? p.cpuMask : Cpus.allMask();
+        byte[] mask = p.cpuMask() != null ? p.cpuMask() : Cpus.allMask();
         int n = (int) Math.min(len, mask.length);
         t.process.memory().write(a.get(2), mask, 0, n);
         return n;
@@ -221,7 +221,7 @@ public final class SchedulingCalls implements SyscallFamily {
             any |= mask[i] != 0;
         }
         if (!any) throw Errno.EINVAL.fail();
-        p.cpuMask = mask;
+        p.setCpuMask(mask);
         return 0;
     }
 }

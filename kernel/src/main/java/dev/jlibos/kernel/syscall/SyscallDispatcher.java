@@ -262,7 +262,7 @@ public final class SyscallDispatcher implements SyscallService {
             text = afterExec(before, number, result, 0);
             if (text == null) text = format(recordFormatter, thread, number, values, result);
         }
-        SyscallRecord r = new SyscallRecord(thread.process.pid, thread.tid, number,
+        SyscallRecord r = new SyscallRecord(thread.process.pid, thread.tid(), number,
                 SyscallTable.getOrUnknown(number).name(), values, result, SyscallRecord.errnoOf(result),
                 start - (thread.process.determinism() != null ? 0 : kernel.bootNanos()), end - start, text);
         try {
