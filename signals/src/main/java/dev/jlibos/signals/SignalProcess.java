@@ -12,6 +12,9 @@ import java.util.List;
 public interface SignalProcess {
     int pid();
 
+    /** The process group, which kill(0) and kill(-pgid) address. */
+    int pgid();
+
     /** The real uid: what si_uid reports for signals this process sends. */
     int ruid();
 

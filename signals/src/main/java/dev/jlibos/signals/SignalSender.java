@@ -1,5 +1,11 @@
 package dev.jlibos.signals;
 
+import dev.jlibos.core.Errno;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
 /**
  * Generating signals: kill and timers (process-directed), tgkill and SIGEV_THREAD_ID timers
  * (thread-directed), and the kernel's own (SIGCHLD, SIGXCPU, PR_SET_PDEATHSIG). Generation applies job
@@ -52,6 +58,43 @@ public final class SignalSender {
         return sig == Signal.SIGKILL || (s.action(sig).handler() == SigAction.SIG_DFL
                 && (Signal.defaultAction(sig) == Signal.DefaultAction.TERMINATE
                     || Signal.defaultAction(sig) == Signal.DefaultAction.CORE));
+    }
+
+    /**
+     * kill(2) from {@code sender} among a machine's {@code processes} (zombies included): pid &gt; 0 names one
+     * process, 0 the sender's group, -1 every process but the sender, below -1 group -pid. Signal 0 only
+     * checks that a target exists. ESRCH when none does; a zombie can be signalled, with no effect.
+     */
+    public static void kill(SignalProcess sender, int pid, byte[] info, Collection<? extends SignalProcess> processes) {
+        List<SignalProcess> targets = new ArrayList<>();
+        boolean zombie = false;
+        for (SignalProcess p : processes) {
+            boolean chosen = pid > 0 ? p.pid() == pid
+                    : pid == 0 ? p.pgid() == sender.pgid()
+                    : pid == -1 ? p != sender
+                    : p.pgid() == -pid;
+            if (!chosen) continue;
+            if (!p.exited()) targets.add(p);
+            else if (pid > 0) zombie = true;
+        }
+        if (pid == -1 && targets.isEmpty()) return;
+        if (targets.isEmpty()) {
+            if (zombie) return;
+            throw Errno.ESRCH.fail();
+        }
+        if (SigInfo.signo(info) == 0) return;
+        for (SignalProcess p : targets) send(p, info);
+    }
+
+    /** A live thread by tid (in process {@code tgid} unless it is -1), across {@code processes}; ESRCH if none. */
+    public static SignalThread findThread(Collection<? extends SignalProcess> processes, int tgid, int tid) {
+        for (SignalProcess p : processes) {
+            if (p.exited() || (tgid != -1 && p.pid() != tgid)) continue;
+            for (SignalThread th : p.threads()) {
+                if (th.tid() == tid && !th.exiting()) return th;
+            }
+        }
+        throw Errno.ESRCH.fail();
     }
 
     /** Sends a thread-directed signal (tgkill, tkill): only {@code target} may take it. */

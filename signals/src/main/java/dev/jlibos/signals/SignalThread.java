@@ -6,6 +6,9 @@ import dev.jlibos.core.cpu.Cpu;
 public interface SignalThread {
     SignalProcess process();
 
+    /** The thread id, which tgkill and tkill address. */
+    int tid();
+
     /** Mask, thread-directed pending signals, alternate stack. */
     ThreadSignals signals();
 

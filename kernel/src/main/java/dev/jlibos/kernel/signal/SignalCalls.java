@@ -128,22 +128,8 @@ public final class SignalCalls implements SyscallFamily {
         int pid = a.i32(0), sig = a.i32(1);
         if (sig != 0) checkSignal(sig);
         GuestProcess self = t.process;
-        java.util.List<GuestProcess> targets = new java.util.ArrayList<>();
-        for (GuestProcess p : t.kernel().processes()) {
-            boolean chosen = pid > 0 ? p.pid == pid
-                    : pid == 0 ? p.pgid() == self.pgid()
-                    : pid == -1 ? p != self
-                    : p.pgid() == -pid;
-            if (chosen && !p.exited()) targets.add(p);
-        }
-        if (pid == -1 && targets.isEmpty()) return 0;
-        if (targets.isEmpty()) {
-            // A zombie can still be signalled (with no effect); a pid nobody has is ESRCH.
-            if (pid > 0 && t.kernel().process(pid) != null) return 0;
-            throw Errno.ESRCH.fail();
-        }
-        if (sig == 0) return 0;
-        for (GuestProcess p : targets) SignalSender.send(p, SigInfo.fromProcess(sig, SigInfo.SI_USER, self.pid, self.credentials.ruid));
+        SignalSender.kill(self, pid, SigInfo.fromProcess(sig, SigInfo.SI_USER, self.pid, self.credentials.ruid),
+                t.kernel().processes());
         return 0;
     }
 
@@ -151,22 +137,11 @@ public final class SignalCalls implements SyscallFamily {
     private long threadKill(GuestThread t, int tgid, int tid, int sig, byte[] info) {
         if (tid <= 0 || (tgid <= 0 && tgid != -1)) throw Errno.EINVAL.fail();
         if (sig != 0) checkSignal(sig);
-        GuestThread target = findThread(t, tgid, tid);
+        var target = SignalSender.findThread(t.kernel().processes(), tgid, tid);
         if (sig == 0) return 0;
         GuestProcess self = t.process;
         SignalSender.sendToThread(target, info != null ? info : SigInfo.fromProcess(sig, SigInfo.SI_TKILL, self.pid, self.credentials.ruid));
         return 0;
-    }
-
-    /** A live thread by tid (in process {@code tgid} unless it is -1), across every process; ESRCH if none. */
-    private static GuestThread findThread(GuestThread t, int tgid, int tid) {
-        for (GuestProcess p : t.kernel().processes()) {
-            if (p.exited() || (tgid != -1 && p.pid != tgid)) continue;
-            for (GuestThread th : p.threads) {
-                if (th.tid() == tid && !th.exiting()) return th;
-            }
-        }
-        throw Errno.ESRCH.fail();
     }
 
     private long queueInfo(GuestThread t, int pid, int sig, long infoAddress) {
