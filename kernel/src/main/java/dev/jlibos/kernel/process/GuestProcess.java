@@ -37,7 +37,7 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     /** The live threads, oldest first; changed only under {@link #execution}, read by anyone. */
     public final List<GuestThread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** futex wait queues of this address space. */
-    public final dev.jlibos.kernel.process.FutexTable futexes = new dev.jlibos.kernel.process.FutexTable();
+    public final FutexTable futexes = new FutexTable();
     /**
      * The execution lock ("GIL"): held by the thread whose engine runs guest code or whose syscall is
      * being served. Fair, so a preempted thread queues behind the ones waiting.

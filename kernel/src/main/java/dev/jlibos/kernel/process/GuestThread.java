@@ -47,7 +47,7 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
     /** set_robust_list head and length, walked on thread death. */
     private long robustListHead, robustListLength;
     /** Scratch for the syscall being served; each thread has its own so dispatch is thread-safe. */
-    public final dev.jlibos.kernel.process.SyscallArgs syscallArgs = new dev.jlibos.kernel.process.SyscallArgs();
+    public final SyscallArgs syscallArgs = new SyscallArgs();
     /** Deterministic mode: the engine's block count at the last syscall, and syscalls in this turn. */
     long blocksSeen;
     int turnSyscalls;
