@@ -400,7 +400,7 @@ public final class AddressSpace implements AutoCloseable {
     /** Changes protection of a fully mapped range; ENOMEM if any page in it is unmapped (as mprotect). */
     public synchronized void protect(long start, long length, int prot) {
         long end = start + length;
-        if (!isFullyMapped(start, end)) throw Errno.ENOMEM.fail();
+        if (end <= start || !isFullyMapped(start, end)) throw Errno.ENOMEM.fail(); // empty or wrapping: nothing to change
         List<Vma> hit = overlapping(start, end);
         if ((prot & Cpu.PROT_WRITE) != 0) {
             for (Vma v : hit) if (!v.block().block().writable()) throw Errno.EACCES.fail();
