@@ -661,6 +661,22 @@ public final class AddressSpace implements AutoCloseable {
         }
     }
 
+    /**
+     * How many bytes from {@code address} on (at most {@code length}) are mapped with the needed right
+     * without a gap: what a Linux call that copies out piece by piece (getdents64) can fill before it faults.
+     */
+    public long accessiblePrefix(long address, long length, boolean forWrite) {
+        if (length <= 0) return 0;
+        long end = address + length < address ? -1L >>> 1 : address + length;
+        long a = address;
+        while (a < end) {
+            Vma v = find(a);
+            if (v == null || !permits(v, forWrite) || (forWrite && !v.block().block().writable())) break;
+            a = v.end();
+        }
+        return Math.min(a, end) - address;
+    }
+
     /** Returns the single area containing the whole range with the needed right, or null to take the slow path. */
     private Vma accessible(long address, int length, boolean forWrite) {
         Vma v = find(address);
