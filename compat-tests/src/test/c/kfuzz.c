@@ -33,8 +33,10 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
 #include <sys/sysmacros.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -44,6 +46,7 @@
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -95,8 +98,16 @@ static int npaths;
 static char *names[12];
 static int nnames;
 static char **argvs[4];
-static int fds[24];
+static int fds[32];
 static int nfds, closed_fd;
+/* Pool slots by type, for calls that only get past EBADF/ENOTSOCK/EINVAL with the right kind of fd. */
+enum { T_FILE, T_DIR, T_SOCK, T_USOCK, T_EPOLL, T_TIMER, T_SIGNAL, T_EVENT, T_PIPE, T_TYPES };
+static int typed[T_TYPES][4], ntyped[T_TYPES];
+static char *exe_path, *self_exe;
+static struct sockaddr_un lsk_addr = {.sun_family = AF_UNIX};
+static int typed_fd(int type);
+static int shm_id = -1, sem_id = -1, msg_id = -1;
+static long worker_pid;
 
 /* ---- randomness: call i's arguments depend on (seed, i) only ---- */
 static uint64_t rs;
@@ -162,6 +173,7 @@ static long pointer(void) {
         return (long)p;
     }
     case 8: return (long)next();
+    case 9: return (long)(arena + 4096 * below(ARENA_SIZE / 4096)); /* page-aligned, for the memory-map calls */
     default: {
         char *p = scratch + (below(SCRATCH_SIZE) & (below(4) ? ~7UL : ~0UL));
         fill(p, scratch + SCRATCH_SIZE - p);
@@ -276,6 +288,8 @@ static void sanitize(int nr, long a[6]) {
         int at = nr == SYS_mknod ? 1 : 2;
         long type = a[at] & S_IFMT;
         if (type == S_IFCHR || type == S_IFBLK) a[at + 1] = makedev(1, 3);
+        /* Out of a sandbox no FIFOs: jlibos's host open of one blocks uninterruptibly (README Robustness). */
+        if (host_mode && type == S_IFIFO) a[at] = (a[at] & ~(long)S_IFMT) | S_IFREG;
         break;
     }
     case SYS_socket: case SYS_socketpair:
@@ -307,8 +321,93 @@ static void sanitize(int nr, long a[6]) {
             {SYS_ioprio_get, 0, 1}, {SYS_ioprio_set, 0, 1}, {SYS_set_robust_list, 1, 24}, {SYS_prlimit64, 0, 0},
             {SYS_sigaltstack, 0, 0}, {SYS_pselect6, 5, 0}, {SYS_mremap, 3, 1 /* MREMAP_MAYMOVE */},
             {SYS_shmat, 1, 0}, {SYS_rt_tgsigqueueinfo, 3, 0}, {SYS_wait4, 2, 1 /* WNOHANG */}, {SYS_waitid, 3, 4 | 1},
+            {SYS_waitid, 0, 0 /* P_ALL */}, {SYS_sched_getaffinity, 1, 128}, {SYS_renameat2, 4, 0},
+            {SYS_sched_getaffinity, 0, 0}, {SYS_ioprio_set, 1, 0}, {SYS_ioprio_set, 2, (2 << 13) | 4},
+            {SYS_setpriority, 0, 0}, {SYS_setpriority, 1, 0}, {SYS_statx, 2, 0}, {SYS_statx, 3, 0x7ff},
+            {SYS_linkat, 4, 0}, {SYS_timer_create, 0, 1}, {SYS_timer_create, 1, 0}, {SYS_socket, 2, 0},
         };
         for (unsigned i = 0; i < sizeof fix / sizeof fix[0]; i++) if (fix[i].nr == nr) a[fix[i].arg] = fix[i].value;
+        static const struct { int nr, arg, type; } want[] = {
+            {SYS_connect, 0, T_SOCK}, {SYS_accept, 0, T_SOCK}, {SYS_accept4, 0, T_SOCK}, {SYS_sendto, 0, T_SOCK},
+            {SYS_recvfrom, 0, T_SOCK}, {SYS_sendmsg, 0, T_SOCK}, {SYS_recvmsg, 0, T_SOCK}, {SYS_shutdown, 0, T_SOCK},
+            {SYS_bind, 0, T_SOCK}, {SYS_listen, 0, T_SOCK}, {SYS_getsockname, 0, T_SOCK}, {SYS_getpeername, 0, T_SOCK},
+            {SYS_setsockopt, 0, T_SOCK}, {SYS_getsockopt, 0, T_SOCK}, {SYS_epoll_wait, 0, T_EPOLL},
+            {SYS_epoll_ctl, 0, T_EPOLL}, {SYS_epoll_pwait, 0, T_EPOLL}, {SYS_epoll_pwait2, 0, T_EPOLL},
+            {SYS_timerfd_settime, 0, T_TIMER}, {SYS_timerfd_gettime, 0, T_TIMER}, {SYS_getdents64, 0, T_DIR},
+            {SYS_fchdir, 0, T_DIR}, {SYS_fadvise64, 0, T_FILE}, {SYS_fallocate, 0, T_FILE}, {SYS_ftruncate, 0, T_FILE},
+            {SYS_copy_file_range, 0, T_FILE}, {SYS_copy_file_range, 2, T_FILE}, {SYS_sendfile, 1, T_FILE},
+            {SYS_pread64, 0, T_FILE}, {SYS_pwrite64, 0, T_FILE}, {SYS_preadv, 0, T_FILE}, {SYS_pwritev, 0, T_FILE},
+            {SYS_fgetxattr, 0, T_FILE}, {SYS_fsetxattr, 0, T_FILE}, {SYS_flistxattr, 0, T_FILE},
+            {SYS_fremovexattr, 0, T_FILE}, {SYS_signalfd, 0, T_SIGNAL}, {SYS_signalfd4, 0, T_SIGNAL},
+            {SYS_read, 0, T_PIPE}, {SYS_write, 0, T_EVENT}, {SYS_renameat, 0, T_DIR}, {SYS_linkat, 2, T_DIR},
+            {SYS_unlinkat, 0, T_DIR}, {SYS_fstatfs, 0, T_FILE}, {SYS_renameat, 2, T_DIR}, {SYS_renameat2, 0, T_DIR},
+            {SYS_renameat2, 2, T_DIR},
+        };
+        for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++) if (want[i].nr == nr) a[want[i].arg] = typed_fd(want[i].type);
+        /* IPC ids of the objects the supervisor made. */
+        switch (nr) {
+        case SYS_shmat: case SYS_shmctl: a[0] = shm_id; break;
+        case SYS_semop: case SYS_semtimedop: case SYS_semctl: a[0] = sem_id; break;
+        case SYS_msgsnd: case SYS_msgrcv: case SYS_msgctl: a[0] = msg_id; break;
+        default: break;
+        }
+    }
+    /* Now and then a whole plausible call, so the ones that take many right arguments succeed too. */
+    if (below(4) == 0) {
+        switch (nr) {
+        case SYS_readlink: a[0] = (long)paths[4] /* l0 */; a[1] = (long)scratch; a[2] = 64; break;
+        case SYS_rmdir: a[0] = (long)paths[17] /* d0/d1, made again with every fresh pool */; break;
+        case SYS_linkat: a[0] = -100; a[1] = (long)paths[0]; a[2] = -100; a[3] = (long)paths[9]; a[4] = 0; break;
+        case SYS_renameat: a[0] = -100; a[1] = (long)paths[0]; a[2] = -100; a[3] = (long)paths[9]; break;
+        case SYS_lsetxattr: a[0] = (long)paths[0]; a[1] = (long)names[0]; a[2] = (long)scratch; a[3] = 4; a[4] = 0; break;
+        case SYS_lremovexattr: a[0] = (long)paths[0]; a[1] = (long)names[0]; break;
+        case SYS_futex: a[0] = (long)scratch; a[1] = 1 /* FUTEX_WAKE */; a[2] = 1; break;
+        case SYS_ppoll: case SYS_epoll_pwait: { /* the pipe's read end, which has data; a zero timeout */
+            int *pfd = (int *)(scratch + 64);
+            pfd[0] = typed_fd(T_PIPE); pfd[1] = POLLIN; pfd[2] = 0; pfd[3] = 0;
+            if (nr == SYS_ppoll) { a[0] = (long)pfd; a[1] = 1; a[2] = (long)ro; a[3] = 0; a[4] = 8; }
+            else { a[0] = typed_fd(T_EPOLL); a[1] = (long)scratch; a[2] = 4; a[3] = 0; a[4] = 0; a[5] = 8; }
+            break;
+        }
+        case SYS_mmap: a[0] = 0; a[1] = 4096 * (1 + below(4)); a[2] = PROT_READ | PROT_WRITE;
+            a[3] = MAP_PRIVATE | MAP_ANONYMOUS; a[4] = -1; a[5] = 0; break;
+        /* /proc/self/exe: "exe" in the tree is chmodded and unlinked by the fuzzer itself. */
+        case SYS_execve: a[0] = (long)self_exe; a[1] = (long)argvs[0]; a[2] = (long)argvs[1]; break;
+        case SYS_execveat: a[0] = -100; a[1] = (long)self_exe; a[2] = (long)argvs[0]; a[3] = (long)argvs[1]; a[4] = 0; break;
+        case SYS_connect: a[0] = typed_fd(T_USOCK); a[1] = (long)&lsk_addr; a[2] = sizeof lsk_addr; break;
+        case SYS_sendto: a[0] = typed_fd(T_SOCK); a[1] = (long)scratch; a[2] = 1 + below(100); a[3] = 0x40 /* MSG_DONTWAIT */;
+            a[4] = 0; a[5] = 0; break;
+        case SYS_setsockopt: case SYS_getsockopt: { /* SOL_SOCKET: SO_REUSEADDR, SO_SNDBUF, SO_RCVBUF, SO_TYPE */
+            static const int opts[] = {2, 7, 8, 3};
+            a[1] = 1; a[2] = opts[below(4)]; a[3] = (long)scratch; ((int *)scratch)[0] = 4096; ((int *)scratch)[1] = 4;
+            a[4] = nr == SYS_setsockopt ? 4 : (long)(scratch + 4);
+            break;
+        }
+        case SYS_msgrcv: a[0] = msg_id; a[1] = (long)scratch; a[2] = 64; a[3] = 0; a[4] = 04000 /* IPC_NOWAIT */; break;
+        case SYS_semtimedop: case SYS_semop: /* {sem_num 0, sem_op +1, IPC_NOWAIT}, no timeout */
+            a[0] = sem_id; a[1] = (long)scratch; ((short *)scratch)[0] = 0; ((short *)scratch)[1] = 1;
+            ((short *)scratch)[2] = 04000; a[2] = 1; a[3] = 0; break;
+        case SYS_rt_sigtimedwait: /* SIGALRM, which the child's timer raises within 10 ms */
+            a[0] = (long)scratch; ((unsigned long *)scratch)[0] = 1UL << (SIGALRM - 1); a[1] = 0; a[2] = 0; a[3] = 8; break;
+        case SYS_getxattr: case SYS_lgetxattr: a[0] = (long)paths[0]; a[1] = (long)names[0]; a[2] = (long)scratch; a[3] = 64; break;
+        case SYS_fgetxattr: a[0] = typed_fd(T_FILE); a[1] = (long)names[0]; a[2] = (long)scratch; a[3] = 64; break;
+        case SYS_openat2: /* struct open_how {flags, mode, resolve} all zero: O_RDONLY */
+            a[0] = -100; a[2] = (long)scratch; a[3] = 24; memset(scratch, 0, 24); break;
+        case SYS_copy_file_range: a[1] = 0; a[3] = 0; a[5] = 0; break;
+        case SYS_epoll_ctl: a[1] = 1 + (long)below(3); a[2] = fds[below(nfds)]; break;
+        case SYS_signalfd: case SYS_signalfd4: a[0] = -1; break;
+        case SYS_shmdt: a[0] = -2; break; /* in_child attaches the segment first */
+        case SYS_rt_sigqueueinfo: case SYS_rt_tgsigqueueinfo: { /* to itself, SI_QUEUE, an ignored signal */
+            int info = nr == SYS_rt_sigqueueinfo ? 2 : 3;
+            memset(scratch, 0, 128);
+            ((int *)scratch)[0] = SIGUSR2;
+            ((int *)scratch)[2] = -1; /* SI_QUEUE */
+            a[info] = (long)scratch;
+            a[info - 1] = SIGUSR2;
+            break;
+        }
+        default: break;
+        }
     }
     if (host_mode && nr == SYS_bind) {
         /* Out of a sandbox a socket file is made where the address says: a relative name, never random bytes. */
@@ -348,7 +447,13 @@ static void in_child(const struct spec *s, long a[6]) {
     pid_t pid = fork();
     if (pid < 0) { st->calls++; st->err[errno > MAX_ERRNO ? MAX_ERRNO : errno]++; return; }
     if (pid == 0) {
-        arm_alarm();
+        if (!noreturn(s->nr)) arm_alarm(); /* an itimer outlives execve, and the new image would die of SIGALRM */
+        if (s->nr == SYS_shmdt && a[0] == -2) a[0] = raw6(SYS_shmat, shm_id, 0, 0, 0, 0, 0);
+        if (a[0] == worker_pid && (s->nr == SYS_kill || s->nr == SYS_tkill || s->nr == SYS_tgkill
+                                   || s->nr == SYS_rt_sigqueueinfo || s->nr == SYS_rt_tgsigqueueinfo)) {
+            a[0] = raw6(SYS_getpid, 0, 0, 0, 0, 0, 0); /* "to itself" meant this throwaway child */
+            if (s->nr == SYS_tgkill || s->nr == SYS_rt_tgsigqueueinfo) a[1] = a[0];
+        }
         long r = raw6(s->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
         if (r == 0 && forkish(s->nr)) die_now(0); /* the new process: gone at once */
         sh->child_result = r;
@@ -375,55 +480,80 @@ static void in_child(const struct spec *s, long a[6]) {
 
 /* ---- the worker ---- */
 
+static void add_fd(int fd, int type) {
+    if (fd < 0 || nfds >= 32) return;
+    fds[nfds++] = fd;
+    if (type >= 0 && ntyped[type] < 4) typed[type][ntyped[type]++] = fd;
+}
+
+static int typed_fd(int type) {
+    return ntyped[type] ? typed[type][below(ntyped[type])] : fds[below(nfds)];
+}
+
 static void open_pool(void) {
     nfds = 0;
+    memset(ntyped, 0, sizeof ntyped);
+    raw6(SYS_close_range, 3, ~0U, 0, 0, 0, 0);
+    mkdir("d0", 0755);
+    mkdir("d0/d1", 0755);
+    setxattr("f0", "user.fuzz", "v", 1, 0);
+    /* A zombie child, so wait4 and waitid have something to reap. */
+    pid_t z = fork();
+    if (z == 0) die_now(0);
     /* Files do not grow from worker to worker (tmpfs is memory; out of a sandbox, disk). */
     for (int i = 0; i < npaths; i++) if (paths[i] && paths[i] != hole && strcmp(paths[i], "exe") != 0) truncate(paths[i], 0);
     int p[2], sv[2];
-    fds[nfds++] = open("f0", O_RDWR | O_CREAT, 0644);
-    fds[nfds++] = open("d0", O_RDONLY | O_DIRECTORY);
-    fds[nfds++] = open(".", O_RDONLY | O_DIRECTORY);
-    fds[nfds++] = open("d0/f1", O_RDONLY | O_CREAT, 0644);
-    if (pipe(p) == 0) { fds[nfds++] = p[0]; fds[nfds++] = p[1]; write(p[1], "data", 4); }
-    if (pipe2(p, O_NONBLOCK) == 0) { fds[nfds++] = p[0]; fds[nfds++] = p[1]; }
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) { fds[nfds++] = sv[0]; fds[nfds++] = sv[1]; write(sv[1], "x", 1); }
-    if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0) { fds[nfds++] = sv[0]; fds[nfds++] = sv[1]; }
+    add_fd(open("f0", O_RDWR | O_CREAT, 0644), T_FILE);
+    add_fd(open("d0", O_RDONLY | O_DIRECTORY), T_DIR);
+    add_fd(open(".", O_RDONLY | O_DIRECTORY), T_DIR);
+    add_fd(open("d0/f1", O_RDONLY | O_CREAT, 0644), T_FILE);
+    if (pipe(p) == 0) { add_fd(p[0], T_PIPE); add_fd(p[1], T_PIPE); write(p[1], "data", 4); }
+    if (pipe2(p, O_NONBLOCK) == 0) { add_fd(p[0], T_PIPE); add_fd(p[1], T_PIPE); }
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) { add_fd(sv[0], T_SOCK); add_fd(sv[1], T_SOCK); write(sv[1], "x", 1); }
+    if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0) { add_fd(sv[0], T_SOCK); add_fd(sv[1], -1); }
     int l = socket(AF_UNIX, SOCK_STREAM, 0);
     struct sockaddr_un u = {.sun_family = AF_UNIX};
     snprintf(u.sun_path, sizeof u.sun_path, "lsk%d", (int)getpid() % 100000);
+    lsk_addr = u;
     unlink(u.sun_path);
     if (l >= 0 && bind(l, (struct sockaddr *)&u, sizeof u) == 0 && listen(l, 8) == 0) {
-        fds[nfds++] = l;
+        add_fd(l, T_SOCK);
         int c = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0); /* a pending connection for accept */
-        if (c >= 0 && connect(c, (struct sockaddr *)&u, sizeof u) == 0) fds[nfds++] = c;
+        if (c >= 0 && connect(c, (struct sockaddr *)&u, sizeof u) == 0) add_fd(c, -1);
     }
-    fds[nfds++] = eventfd(1, 0);
+    add_fd(socket(AF_UNIX, SOCK_DGRAM, 0), T_SOCK); /* unbound: bind and connect can succeed */
+    add_fd(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0), T_USOCK);
+    add_fd(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0), T_USOCK);
+    struct { long type; char text[8]; } msg = {1, "fuzz"};
+    msgsnd(msg_id, &msg, 4, IPC_NOWAIT); /* something for msgrcv */
+    add_fd(eventfd(1, 0), T_EVENT);
     int t = timerfd_create(CLOCK_MONOTONIC, 0);
     struct itimerspec its = {{0, 1000000}, {0, 1000000}};
-    if (t >= 0) { timerfd_settime(t, 0, &its, NULL); fds[nfds++] = t; }
+    if (t >= 0) timerfd_settime(t, 0, &its, NULL);
+    add_fd(t, T_TIMER);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
-    fds[nfds++] = signalfd(-1, &set, 0);
+    add_fd(signalfd(-1, &set, 0), T_SIGNAL);
     int e = epoll_create1(0);
     if (e >= 0) {
         struct epoll_event ev = {.events = EPOLLIN, .data.fd = fds[4]};
         epoll_ctl(e, EPOLL_CTL_ADD, fds[4], &ev);
-        fds[nfds++] = e;
+        add_fd(e, T_EPOLL);
     }
-    fds[nfds++] = memfd_create("kfuzz", MFD_ALLOW_SEALING);
+    add_fd(memfd_create("kfuzz", MFD_ALLOW_SEALING), T_FILE);
     /* Timer 0 (and usually 1), so timer_settime/gettime/getoverrun/delete find one. */
     struct sigevent sev = {.sigev_notify = SIGEV_NONE};
     timer_t tid;
     raw6(SYS_timer_create, CLOCK_MONOTONIC, (long)&sev, (long)&tid, 0, 0, 0);
     raw6(SYS_timer_create, CLOCK_MONOTONIC, (long)&sev, (long)&tid, 0, 0, 0);
     if (!host_mode) {
-        fds[nfds++] = open("/dev/null", O_RDWR);
-        fds[nfds++] = open("/proc/self/maps", O_RDONLY);
+        add_fd(open("/dev/null", O_RDWR), -1);
+        add_fd(open("/proc/self/maps", O_RDONLY), -1);
     }
-    closed_fd = dup(0 <= fds[0] ? fds[0] : 3);
+    closed_fd = dup(fds[0]);
     close(closed_fd);
-    for (int i = 0; i < nfds; i++) if (fds[i] < 0) fds[i] = 3;
+    if (nfds == 0) fds[nfds++] = 3;
 }
 
 static void worker(long first, long end) {
@@ -434,10 +564,12 @@ static void worker(long first, long end) {
     sa.sa_handler = on_alarm; /* no SA_RESTART: a blocking call returns EINTR */
     sigaction(SIGALRM, &sa, NULL);
     if (host_mode) { close(0); close(1); close(2); }
+    worker_pid = raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
     open_pool();
     for (long i = 0; i < SCRATCH_SIZE; i++) scratch[i] = (char)i;
     arm_alarm();
     for (long i = first; i < end; i++) {
+        if (i != first && i % 256 == 0) open_pool(); /* fds get closed and dup'ed over: a fresh pool now and then */
         sh->idx = i;
         rs = seed * 0x9E3779B97F4A7C15ULL ^ (uint64_t)i * 0xD1B54A32D192ED03ULL;
         next();
@@ -495,6 +627,8 @@ static void setup_memory(void) {
                                   "/dev/null", "/ro/canary", "/ro", "/ro/../ro/sub", "/proc/self/exe", "/work/../work/f0",
                                   "/proc/self/fd/3/..", "/dev/zero", "/proc/self/status", "/tmp"};
     for (unsigned i = 0; i < sizeof common / sizeof common[0]; i++) paths[npaths++] = store(&p, common[i]);
+    exe_path = paths[13];
+    self_exe = store(&p, "/proc/self/exe");
     if (!host_mode) for (unsigned i = 0; i < sizeof sandbox_only / sizeof sandbox_only[0]; i++) paths[npaths++] = store(&p, sandbox_only[i]);
     memset(p, 'n', 300); p[300] = 0; paths[npaths++] = p; p += 301;           /* over NAME_MAX */
     for (int i = 0; i < 4200; i++) p[i] = (i % 50 == 49) ? '/' : 'a';          /* over PATH_MAX */
@@ -552,6 +686,11 @@ int main(int argc, char **argv) {
     if (nspecs == 0) return 2;
     setup_memory();
     setup_tree();
+    if (strcmp(exe_path, "exe") != 0) return 6;
+    /* One System V object of each kind, whose ids the IPC calls get half the time. */
+    shm_id = (int)raw6(SYS_shmget, 0 /* IPC_PRIVATE */, 4096, 0600, 0, 0, 0);
+    sem_id = (int)raw6(SYS_semget, 0, 4, 0600, 0, 0, 0);
+    msg_id = (int)raw6(SYS_msgget, 0, 0600, 0, 0, 0, 0);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_alarm;

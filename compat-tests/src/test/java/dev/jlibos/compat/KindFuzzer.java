@@ -121,7 +121,7 @@ final class KindFuzzer {
         List<String> failures() {
             List<String> out = new ArrayList<>();
             if (status.shellStatus() != 0) out.add("kfuzz exited with " + status.shellStatus());
-            if (!report.startsWith("kfuzz: ")) out.add("no report");
+            if (!report.contains("kfuzz: ")) out.add("no report");
             for (String line : diagnostics.split("\n")) {
                 if (line.contains("internal error") || line.contains("out of Java heap") || line.contains("Exception")
                         || line.contains("Error:")) out.add("jlibos: " + line + eioHint(line));
@@ -176,7 +176,9 @@ final class KindFuzzer {
             status = m.run();
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
+        // Fuzzed writes to fd 1 may come before the supervisor's report: it starts at "kfuzz: ".
         String report = out.toString(StandardCharsets.UTF_8);
+        report = report.contains("kfuzz: ") ? report.substring(report.lastIndexOf("kfuzz: ")) : report;
         Map<Integer, CallStats> perCall = new TreeMap<>();
         List<String> hangs = new ArrayList<>();
         for (String line : report.split("\n")) {
