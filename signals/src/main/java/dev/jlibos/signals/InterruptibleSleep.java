@@ -106,19 +106,37 @@ public final class InterruptibleSleep {
 
     /**
      * Runs a non-blocking operation of {@code file} (one that fails with EAGAIN when it would block),
-     * waiting for {@code events} and retrying unless {@code nonBlocking}. A timeout (SO_RCVTIMEO and
-     * the like, {@code timeoutNanos} >= 0) ends in EAGAIN as on Linux.
+     * waiting and retrying unless {@code nonBlocking}. A timeout (SO_RCVTIMEO and the like,
+     * {@code timeoutNanos} >= 0) ends in EAGAIN as on Linux.
+     *
+     * <p>It waits for a wake-up of the file's queue, not for {@code events}: readiness does not promise
+     * that this operation succeeds (an eventfd is writable while its counter is below the maximum, yet a
+     * write of a large value must wait; the fuzzer found the thread spinning there, deaf to signals and
+     * SIGKILL). As Linux's prepare_to_wait, the waiter is registered before the retry, so a change
+     * between the retry and the sleep still wakes it. {@code events} is no longer consulted.
      */
     public static <T> T retrying(SignalThread t, FileDescription file, int events, long timeoutNanos, boolean nonBlocking,
                           Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (LinuxException e) {
+            if (e.errno() != Errno.EAGAIN || nonBlocking) throw e;
+        }
         long deadline = deadline(timeoutNanos);
-        while (true) {
-            try {
-                return op.get();
-            } catch (LinuxException e) {
-                if (e.errno() != Errno.EAGAIN || nonBlocking) throw e;
+        Waiter w = waiter(t);
+        WaitQueue q = file.waitQueue();
+        if (q != null) q.add(w);
+        try {
+            while (true) {
+                try {
+                    return op.get();
+                } catch (LinuxException e) {
+                    if (e.errno() != Errno.EAGAIN) throw e;
+                }
+                if (!sleep(t, w, deadline, t.signals().blocked(), q == null)) throw Errno.EAGAIN.fail();
             }
-            if (!awaitReady(t, file, events, deadline)) throw Errno.EAGAIN.fail();
+        } finally {
+            if (q != null) q.remove(w);
         }
     }
 
@@ -128,13 +146,25 @@ public final class InterruptibleSleep {
      * calls of every read and write.
      */
     public static int retrying(SignalThread t, FileDescription file, int events, IntSupplier op) {
-        while (true) {
-            try {
-                return op.getAsInt();
-            } catch (LinuxException e) {
-                if (e.errno() != Errno.EAGAIN || file.nonBlocking()) throw e;
+        try {
+            return op.getAsInt();
+        } catch (LinuxException e) {
+            if (e.errno() != Errno.EAGAIN || file.nonBlocking()) throw e;
+        }
+        Waiter w = waiter(t);
+        WaitQueue q = file.waitQueue();
+        if (q != null) q.add(w);
+        try {
+            while (true) {
+                try {
+                    return op.getAsInt();
+                } catch (LinuxException e) {
+                    if (e.errno() != Errno.EAGAIN) throw e;
+                }
+                if (!sleep(t, w, FOREVER, t.signals().blocked(), q == null)) throw Errno.EAGAIN.fail();
             }
-            if (!awaitReady(t, file, events, deadline(-1))) throw Errno.EAGAIN.fail();
+        } finally {
+            if (q != null) q.remove(w);
         }
     }
 

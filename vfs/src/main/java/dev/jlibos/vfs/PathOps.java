@@ -142,7 +142,16 @@ public final class PathOps {
         int fd;
         try (Location l = GuestPaths.locate(t, AT_FDCWD, path, true)) {
             l.requireExists().requireWritable();
-            fd = host(t).openat(l.dirFd(), l.name(), O_WRONLY | O_CLOEXEC, 0, t.process().fs().umask);
+            // O_NONBLOCK: an O_WRONLY open of a FIFO without a reader blocks the host thread for good (and
+            // HostFs's umask lock with it, so every machine in the JVM); kfuzz hung there. Linux's truncate
+            // of a FIFO is EINVAL, which the host's ENXIO becomes.
+            try {
+                fd = host(t).openat(l.dirFd(), l.name(), O_WRONLY | O_CLOEXEC | dev.jlibos.core.abi.Fcntl.O_NONBLOCK, 0,
+                        t.process().fs().umask);
+            } catch (dev.jlibos.core.LinuxException e) {
+                if (e.errno() == dev.jlibos.core.Errno.ENXIO) throw dev.jlibos.core.Errno.EINVAL.fail();
+                throw e;
+            }
         }
         try {
             host(t).simple(HostFs.FTRUNCATE, fd, length, 0);

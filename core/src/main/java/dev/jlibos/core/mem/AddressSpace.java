@@ -400,7 +400,7 @@ public final class AddressSpace implements AutoCloseable {
     /** Changes protection of a fully mapped range; ENOMEM if any page in it is unmapped (as mprotect). */
     public synchronized void protect(long start, long length, int prot) {
         long end = start + length;
-        if (!isFullyMapped(start, end)) throw Errno.ENOMEM.fail();
+        if (end <= start || !isFullyMapped(start, end)) throw Errno.ENOMEM.fail(); // empty or wrapping: nothing to change
         List<Vma> hit = overlapping(start, end);
         if ((prot & Cpu.PROT_WRITE) != 0) {
             for (Vma v : hit) if (!v.block().block().writable()) throw Errno.EACCES.fail();
@@ -659,6 +659,22 @@ public final class AddressSpace implements AutoCloseable {
             if (v == null || !permits(v, forWrite)) throw Errno.EFAULT.fail();
             a = v.end();
         }
+    }
+
+    /**
+     * How many bytes from {@code address} on (at most {@code length}) are mapped with the needed right
+     * without a gap: what a Linux call that copies out piece by piece (getdents64) can fill before it faults.
+     */
+    public long accessiblePrefix(long address, long length, boolean forWrite) {
+        if (length <= 0) return 0;
+        long end = address + length < address ? -1L >>> 1 : address + length;
+        long a = address;
+        while (a < end) {
+            Vma v = find(a);
+            if (v == null || !permits(v, forWrite) || (forWrite && !v.block().block().writable())) break;
+            a = v.end();
+        }
+        return Math.min(a, end) - address;
     }
 
     /** Returns the single area containing the whole range with the needed right, or null to take the slow path. */

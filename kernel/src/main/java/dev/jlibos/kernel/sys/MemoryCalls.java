@@ -174,7 +174,8 @@ public final class MemoryCalls implements SyscallFamily {
         long addr = a.get(0), length = a.get(1);
         if ((addr & (PAGE_SIZE - 1)) != 0 || length == 0) throw Errno.EINVAL.fail();
         long len = pageUp(length);
-        if (addr + len > AddressSpace.USER_END || addr + len < addr) throw Errno.EINVAL.fail();
+        // A length within a page of 2^64 rounds up to 0: Linux's "len > TASK_SIZE - start" makes it EINVAL.
+        if (len == 0 || addr + len > AddressSpace.USER_END || addr + len < addr) throw Errno.EINVAL.fail();
         // Nothing of the guest's lies below mmap_min_addr (munmap of unmapped pages succeeds); the
         // kml-shim's entry page there is the libOS's and stays.
         long from = Math.max(addr, AddressSpace.MIN_ADDRESS);
@@ -188,7 +189,9 @@ public final class MemoryCalls implements SyscallFamily {
         if ((addr & (PAGE_SIZE - 1)) != 0 || (prot & ~PROT_ALL) != 0) throw Errno.EINVAL.fail();
         if (length == 0) return 0;
         long len = pageUp(length);
-        if (addr + len < addr || addr < AddressSpace.MIN_ADDRESS) throw Errno.ENOMEM.fail(); // unmapped, to the guest
+        // Linux: end <= start after rounding (a length that wraps, even to exactly 0) is ENOMEM. A length of
+        // -1 rounded to 0 used to reach AddressSpace.protect with an empty range (kfuzz, an internal error).
+        if (len == 0 || addr + len <= addr || addr < AddressSpace.MIN_ADDRESS) throw Errno.ENOMEM.fail(); // unmapped, to the guest
         t.process.memory().protect(addr, len, prot);
         return 0;
     }
@@ -276,6 +279,8 @@ public final class MemoryCalls implements SyscallFamily {
         int advice = a.i32(2);
         if ((addr & (PAGE_SIZE - 1)) != 0) throw Errno.EINVAL.fail();
         long len = pageUp(length);
+        // Linux: a length that rounds up to 0, or a range that wraps, is EINVAL; an empty one succeeds.
+        if ((length != 0 && len == 0) || addr + len < addr) throw Errno.EINVAL.fail();
         switch (advice) {
             case MADV_DONTNEED, MADV_FREE -> {
                 if (addr < AddressSpace.MIN_ADDRESS || !t.process.memory().isFullyMapped(addr, addr + len)) {

@@ -86,9 +86,20 @@ public final class StatCalls implements SyscallFamily {
     private long getdents64(GuestThread t, SyscallArgs a) {
         FileDescription dir = t.process.files.get(a.i32(0));
         long count = a.get(2) & 0xffffffffL;
-        byte[] buf = new byte[(int) Math.min(count, CHUNK)];
-        t.process.memory().requireAccess(a.get(1), buf.length, true);
-        int n = dir.getdents64(buf);
+        int want = (int) Math.min(count, CHUNK);
+        // Linux copies entries out one by one and fails only when one faults, so a count larger than the
+        // mapped buffer works while the entries fit (kfuzz: jlibos gave EFAULT for any unmapped byte in
+        // the range). The entries are read into what is mapped; none fitting there is the fault.
+        int usable = (int) t.process.memory().accessiblePrefix(a.get(1), want, true);
+        if (usable == 0 && want > 0) throw Errno.EFAULT.fail();
+        byte[] buf = new byte[usable];
+        int n;
+        try {
+            n = dir.getdents64(buf);
+        } catch (dev.jlibos.core.LinuxException e) {
+            if (e.errno() == Errno.EINVAL && usable < want) throw Errno.EFAULT.fail(); // the first entry hit the unmapped part
+            throw e;
+        }
         t.process.memory().write(a.get(1), buf, 0, n);
         return n;
     }
