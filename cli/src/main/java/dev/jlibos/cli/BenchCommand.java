@@ -160,7 +160,7 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("jlibos: bench --host-calls needs strace (apt-get install strace)");
             return 1;
         }
-        String table = new HostCallBench(work, quick ? 5_000 : 50_000).run(List.of("shim", "hook"));
+        String table = new HostCallBench(work, quick ? 20_000 : 200_000).run(List.of("shim", "hook"));
         if (!noReport) {
             Path dir = out != null ? out : Path.of(System.getProperty("jlibos.repo", "."), "docs", "bench");
             Files.createDirectories(dir);
