@@ -54,6 +54,15 @@ final class BenchCommand implements Callable<Integer> {
             "./jlibos run on Unicorn 2.1.4 and Debian's 2.0.1 (whichever are installed). Writes engines.md."})
     boolean enginesOnly;
 
+    @Option(names = "--host-calls", description = {"Only the host-call table: host syscalls per guest syscall, by kind",
+            "and syscall path, counted with strace -f -c (runs with N and 2N calls). Writes host-calls.md."})
+    boolean hostCallsOnly;
+
+    @Option(names = "--macro", description = {"Only the macro table: dd bs=1, pipe and futex ping-pong, a busybox pipeline,",
+            "/proc/self reads and small file reads, natively, under qemu-x86_64 and under jlibos, start-up excluded,",
+            "with host calls per operation and the native trap cost at which jlibos breaks even. Writes macro.md."})
+    boolean macroOnly;
+
     /** One measurement; NaN where a column was not measured (no qemu, or offload irrelevant). */
     record Row(String name, String unit, double nativeValue, double qemuValue, double jlibosValue, double offloadValue) {
     }
@@ -70,6 +79,8 @@ final class BenchCommand implements Callable<Integer> {
         try {
             qemu = RunCommand.resolve("qemu-x86_64");
             if (enginesOnly) return engineTable();
+            if (hostCallsOnly) return hostCallTable();
+            if (macroOnly) return macroTable();
             if (quick) {
                 calls /= 10;
                 megabytes = Math.max(1, megabytes / 8);
@@ -116,6 +127,47 @@ final class BenchCommand implements Callable<Integer> {
             Files.writeString(dir.resolve("engines.md"), "# Engine table (`./jlibos bench --engines`)\n\n" + table
                     + "\nEngines:\n\n```\n" + EngineBench.describe(engines) + "```\n");
             System.out.println("report: " + dir.resolve("engines.md"));
+        }
+        return 0;
+    }
+
+    private int macroTable() throws Exception {
+        if (!HostCallBench.straceAvailable()) {
+            System.err.println("jlibos: bench --macro needs strace (apt-get install strace)");
+            return 1;
+        }
+        Path lmbench = compileSample(work, "lmbench");
+        String table = new MacroBench(work, qemu, busybox).run(lmbench, nativeNanosPerOp(lmbench, "null", 1_000_000));
+        if (!noReport) {
+            Path dir = out != null ? out : Path.of(System.getProperty("jlibos.repo", "."), "docs", "bench");
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("macro.md"), "# Macro workloads (`./jlibos bench --macro`)\n\n" + table);
+            System.out.println("report: " + dir.resolve("macro.md"));
+        }
+        return 0;
+    }
+
+    /** The binary's own "ns_per_op" figure for MODE N, run natively. */
+    private double nativeNanosPerOp(Path binary, String mode, long n) throws Exception {
+        Process p = new ProcessBuilder(binary.toString(), mode, Long.toString(n)).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0 || !text.startsWith("ns_per_op ")) throw new IllegalStateException(binary + " " + mode + ": " + text);
+        return Double.parseDouble(text.substring("ns_per_op ".length()).trim());
+    }
+
+    private int hostCallTable() throws Exception {
+        if (!HostCallBench.straceAvailable()) {
+            System.err.println("jlibos: bench --host-calls needs strace (apt-get install strace)");
+            return 1;
+        }
+        String table = new HostCallBench(work, quick ? 20_000 : 200_000).run(List.of("shim", "hook"));
+        if (!noReport) {
+            Path dir = out != null ? out : Path.of(System.getProperty("jlibos.repo", "."), "docs", "bench");
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("host-calls.md"), "# Host calls per guest call (`./jlibos bench --host-calls`)\n\n"
+                    + "Counted with `strace -f -c` of `./jlibos run --syscall-path=P samples/hostcalls KIND N` for N and 2N;"
+                    + " the figure is (calls(2N) - calls(N)) / guest calls.\n\n" + table);
+            System.out.println("report: " + dir.resolve("host-calls.md"));
         }
         return 0;
     }

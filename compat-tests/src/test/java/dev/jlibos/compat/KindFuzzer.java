@@ -1,6 +1,6 @@
 package dev.jlibos.compat;
 
-import dev.jlibos.kernel.ExitStatus;
+import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.kernel.Families;
 import dev.jlibos.kernel.Machine;
 import dev.jlibos.kernel.SyscallPath;

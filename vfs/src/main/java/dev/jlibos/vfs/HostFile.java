@@ -45,7 +45,7 @@ public final class HostFile extends FileDescription {
 
     @Override
     public int write(byte[] buffer, int offset, int length) {
-        int served = writeMemoryDevice(length);
+        int served = writeMemoryDevice(buffer, offset, length);
         return served >= 0 ? served : fs.write(fd, buffer, offset, length);
     }
 
@@ -57,54 +57,36 @@ public final class HostFile extends FileDescription {
 
     @Override
     public int pwrite(byte[] buffer, int offset, int length, long position) {
-        int served = writeMemoryDevice(length);
+        int served = writeMemoryDevice(buffer, offset, length);
         return served >= 0 ? served : fs.pwrite(fd, buffer, offset, length, position);
     }
 
-    /**
-     * /dev/null, /dev/zero and /dev/full (character devices 1:3, 1:5, 1:7) have no state the host must
-     * keep, so their reads and writes are answered here without a host call, as drivers/char/mem.c would
-     * answer them; fstat, mmap, lseek and /proc/self/fd still see the host fd. -1: not such a device yet
-     * known, 0: some other file. (The random devices stay the host's.)
-     */
-    private volatile int memoryDevice = -1;
-    private static final int DEV_NULL = 3, DEV_ZERO = 5, DEV_FULL = 7;
+    /** What the file is, from one fstat on first need: see {@link MemoryDevice}. */
+    private volatile MemoryDevice device;
 
-    private int memoryDevice() {
-        int d = memoryDevice;
-        if (d < 0) {
-            d = 0;
+    private MemoryDevice device() {
+        MemoryDevice d = device;
+        if (d == null) {
             try {
-                byte[] st = stat();
-                if ((StatLayout.mode(st) & StatLayout.S_IFMT) == StatLayout.S_IFCHR) {
-                    long rdev = java.nio.ByteBuffer.wrap(st).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(40);
-                    long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
-                    long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
-                    if (major == 1 && (minor == DEV_NULL || minor == DEV_ZERO || minor == DEV_FULL)) d = (int) minor;
-                }
+                d = MemoryDevice.of(stat());
             } catch (RuntimeException e) {
-                d = 0; // fstat failed: leave every call to the host, which reports the error itself
+                d = MemoryDevice.OTHER; // fstat failed: leave every call to the host, which reports the error itself
             }
-            memoryDevice = d;
+            device = d;
         }
         return d;
     }
 
     /** Bytes read from a memory device, or -1 to ask the host. */
     private int readMemoryDevice(byte[] buffer, int offset, int length) {
-        int d = memoryDevice();
-        if (d == 0 || !readable()) return -1;
-        if (d == DEV_NULL) return 0;
-        java.util.Arrays.fill(buffer, offset, offset + length, (byte) 0);
-        return length;
+        MemoryDevice d = device();
+        return d.servedHere() && readable() ? d.read(buffer, offset, length) : -1;
     }
 
     /** Bytes written to a memory device, or -1 to ask the host. */
-    private int writeMemoryDevice(int length) {
-        int d = memoryDevice();
-        if (d == 0 || !writable()) return -1;
-        if (d == DEV_FULL) throw Errno.ENOSPC.fail();
-        return length;
+    private int writeMemoryDevice(byte[] buffer, int offset, int length) {
+        MemoryDevice d = device();
+        return d.servedHere() && writable() ? d.write(buffer, offset, length) : -1;
     }
 
     @Override
@@ -127,18 +109,13 @@ public final class HostFile extends FileDescription {
         return fs.getdents64(fd, buffer);
     }
 
-    /** File type bits, read once: regular files and directories never block, so they skip the host. */
-    private int type = -1;
-
+    /** Regular files, directories and memory devices are ready as Linux polls them: no host call. */
     @Override
     public int pollEvents() {
-        if (type < 0) type = StatLayout.mode(stat()) & StatLayout.S_IFMT;
-        if (type == StatLayout.S_IFREG || type == StatLayout.S_IFDIR) return super.pollEvents();
+        MemoryDevice d = device();
+        if (d.neverBlocks()) return d.pollEvents();
         return dev.jlibos.vfs.event.HostPoll.now(fs, fd, 0xffff);
     }
-
-    /** -1 unknown, 0 may block, 1 never blocks: see {@link #neverBlocks()}. */
-    private volatile int quiet = -1;
 
     /**
      * True for regular files, directories and the memory devices (character major 1: null, zero, full,
@@ -147,16 +124,7 @@ public final class HostFile extends FileDescription {
      * by a guest signal).
      */
     public boolean neverBlocks() {
-        int q = quiet;
-        if (q < 0) {
-            byte[] st = stat();
-            int t = StatLayout.mode(st) & StatLayout.S_IFMT;
-            long rdev = java.nio.ByteBuffer.wrap(st).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(40);
-            long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
-            q = t == StatLayout.S_IFREG || t == StatLayout.S_IFDIR || (t == StatLayout.S_IFCHR && major == 1) ? 1 : 0;
-            quiet = q;
-        }
-        return q == 1;
+        return device().neverBlocks();
     }
 
     @Override

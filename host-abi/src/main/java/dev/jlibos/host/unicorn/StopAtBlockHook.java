@@ -28,9 +28,17 @@ import com.kenai.jffi.PageManager;
  *   struct state { int flag; int pad; int64_t blocks; int64_t budget; };
  *   void counting_hook(uc_engine *uc, uint64_t address, uint32_t size, struct state *s) {
  *       s->blocks++;
- *       if (s->flag || s->blocks >= s->budget) { s->flag = 0; uc_emu_stop(uc); }
+ *       if (s->flag) { s->blocks--; s->flag = 0; uc_emu_stop(uc); }
+ *       else if (s->blocks >= s->budget) { s->flag = 0; uc_emu_stop(uc); }
  *   }
  * </pre>
+ *
+ * <p>A stop asked through the flag is host-timed (a signal or a child's exit from another thread). The
+ * block hook runs before the block's exit check (translator_loop emits it ahead of gen_tb_start), so a
+ * block stopped there has not run and starts again, hook included, when the engine resumes: it would be
+ * counted twice, and the virtual clock would move by one block more in a run where the stop happened to
+ * fall during guest code. Hence the decrement: the count is of blocks that ran. (Budget stops happen at
+ * the same count in every run, so they need no correction.)
  */
 final class StopAtBlockHook {
     /** Offsets in the per-engine state the hook reads (24 bytes). */
@@ -83,14 +91,16 @@ final class StopAtBlockHook {
             code[i] = (byte) 0xe0; // jmp rax
             return install(code);
         }
-        byte[] code = new byte[39];
+        byte[] code = new byte[45];
         int i = 0;
         for (int b : new int[] {
                 0x48, 0xff, 0x41, 0x08,             // inc qword [rcx+8]        blocks++
-                0x8b, 0x01, 0x85, 0xc0, 0x75, 0x0a, // mov eax,[rcx]; test; jne stop
+                0x8b, 0x01, 0x85, 0xc0, 0x75, 0x0c, // mov eax,[rcx]; test; jne flagstop
                 0x48, 0x8b, 0x41, 0x08,             // mov rax,[rcx+8]
                 0x48, 0x3b, 0x41, 0x10,             // cmp rax,[rcx+16]
-                0x7c, 0x12,                         // jl ret
+                0x7c, 0x18,                         // jl ret
+                0xeb, 0x04,                         // jmp stop
+                0x48, 0xff, 0x49, 0x08,             // flagstop: dec qword [rcx+8]   (see below)
                 0xc7, 0x01, 0, 0, 0, 0,             // stop: mov dword [rcx],0
                 0x48, 0xb8}) {                      // movabs rax, uc_emu_stop
             code[i++] = (byte) b;

@@ -11,7 +11,6 @@ import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 
 /** Facts about the (virtual) machine: uname, sysinfo, randomness, which CPU a thread is on (affinity: SchedulingCalls). */
 public final class SystemInfoCalls implements SyscallFamily {
@@ -20,7 +19,6 @@ public final class SystemInfoCalls implements SyscallFamily {
     private static final int GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
     /** Linux caps one getrandom call at 32 MiB - 1. */
     private static final int GETRANDOM_MAX = (1 << 25) - 1;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Override
     public void register(SyscallRegistry r) {
@@ -90,7 +88,7 @@ public final class SystemInfoCalls implements SyscallFamily {
         while (done < length) {
             int n = (int) Math.min(bytes.length, length - done);
             if (t.process.determinism() != null) t.process.determinism().nextBytes(bytes, n);
-            else RANDOM.nextBytes(bytes);
+            else dev.jlibos.core.Csprng.fill(bytes, 0, n);
             t.process.memory().write(a.get(0) + done, bytes, 0, n);
             done += n;
         }

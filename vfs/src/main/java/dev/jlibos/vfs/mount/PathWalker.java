@@ -41,13 +41,19 @@ public final class PathWalker {
         return mounts;
     }
 
-    /** Where a walk is: canonical guest components, their mount, and a host O_PATH fd (-1 if synthetic). */
+    /**
+     * Where a walk is: canonical guest components, their mount, and a host O_PATH fd (-1 if synthetic).
+     * A cursor on a mount root or on the caller's directory fd only borrows that fd: most walks step past
+     * it (into /proc, a synthetic mount, a child), and a copy per walk was an F_DUPFD and a close, two
+     * host calls per open of a /proc file. It is copied ({@link #own}) only when a Location keeps it.
+     */
     private static final class Cursor {
         List<String> path;
         Mount mount;
         int fd;
         int type;
         SyntheticTree.Node node;
+        boolean borrowed;
 
         Cursor(List<String> path, Mount mount, int fd, int type, SyntheticTree.Node node) {
             this.path = path;
@@ -211,8 +217,9 @@ public final class PathWalker {
         if (fd < 0) return reopen(path, caller);
         Mount m = mounts.containing(path);
         if (m.kind != Mount.Kind.HOST) return reopen(path, caller);
-        int copy = (int) host.simple(HostFs.FCNTL, fd, F_DUPFD_CLOEXEC, 3);
-        return new Cursor(List.copyOf(path), m, copy, StatLayout.mode(host.fstat(copy)) & StatLayout.S_IFMT, null);
+        Cursor c = new Cursor(List.copyOf(path), m, fd, StatLayout.mode(host.fstat(fd)) & StatLayout.S_IFMT, null);
+        c.borrowed = true;
+        return c;
     }
 
     private Cursor rootCursor() {
@@ -223,8 +230,9 @@ public final class PathWalker {
         if (m.kind == Mount.Kind.SYNTHETIC) {
             return new Cursor(path, m, -1, StatLayout.S_IFDIR, new SyntheticTree.Directory(List.of()));
         }
-        int fd = (int) host.simple(HostFs.FCNTL, m.rootFd, F_DUPFD_CLOEXEC, 3);
-        return new Cursor(path, m, fd, m.singleFile ? StatLayout.S_IFREG : StatLayout.S_IFDIR, null);
+        Cursor c = new Cursor(path, m, m.rootFd, m.singleFile ? StatLayout.S_IFREG : StatLayout.S_IFDIR, null);
+        c.borrowed = true;
+        return c;
     }
 
     /** The walk ended on the directory it is in (".", "/", "a/.."). */
@@ -235,6 +243,7 @@ public final class PathWalker {
             return new Location(host, -1, new byte[0], new int[0], cur.mount, List.copyOf(cur.path), true,
                     StatLayout.S_IFDIR, syntheticNode(cur), root);
         }
+        own(cur);
         return new Location(host, AT_FDCWD, Location.bytes("/proc/self/fd/" + cur.fd), new int[] {cur.fd},
                 cur.mount, List.copyOf(cur.path), true, cur.type, null, root);
     }
@@ -247,6 +256,7 @@ public final class PathWalker {
             return new Location(host, -1, new byte[0], new int[0], parent.mount, path, false, 0,
                     new SyntheticTree.File(), false);
         }
+        own(parent);
         return new Location(host, parent.fd, Location.bytes(name), new int[] {parent.fd}, parent.mount, path, false,
                 0, null, false);
     }
@@ -265,9 +275,12 @@ public final class PathWalker {
         if (follow || root) {
             // The host reopens the inode the walker holds: nothing can be swapped in between.
             release(parent);
+            own(target);
             return new Location(host, AT_FDCWD, Location.bytes("/proc/self/fd/" + target.fd),
                     new int[] {target.fd}, target.mount, target.path, true, target.type, null, root);
         }
+        own(parent);
+        own(target);
         return new Location(host, parent.fd, Location.bytes(name), new int[] {parent.fd, target.fd}, target.mount,
                 target.path, true, target.type, null, false);
     }
@@ -294,8 +307,16 @@ public final class PathWalker {
 
     private void release(Cursor c) {
         if (c != null && c.fd >= 0) {
-            host.closeFd(c.fd);
+            if (!c.borrowed) host.closeFd(c.fd);
             c.fd = -1;
+        }
+    }
+
+    /** Makes a borrowed fd the cursor's own (a copy), before a Location takes it over and closes it later. */
+    private void own(Cursor c) {
+        if (c.borrowed && c.fd >= 0) {
+            c.fd = (int) host.simple(HostFs.FCNTL, c.fd, F_DUPFD_CLOEXEC, 3);
+            c.borrowed = false;
         }
     }
 
