@@ -16,10 +16,13 @@ import java.util.concurrent.TimeUnit;
  * on each engine found (Unicorn 2.1.4 as provisioned, Debian's 2.0.1), each through the {@code jlibos}
  * launcher, a fresh JVM as a user runs it.
  * The compute and sha256sum rows exclude start-up: T(full) - T(empty) of the same command (the empty
- * guest, samples/exit_only.c; an empty input file).
+ * guest, samples/exit_only.c; an empty input file), taken in the same round. Columns run in turn within a
+ * round and each figure is a median over rounds: on a shared machine whose speed drifts, a best-of-N per
+ * column compared one lucky run against another (the same build measured 1.19x and 1.61x of the floor).
  */
 final class EngineBench {
-    private static final int ROUNDS = 3;
+    /** Rounds for the rows whose start-up is subtracted (short, noisy differences) and for whole runs. */
+    private static final int STARTUP_EXCLUDED_ROUNDS = 7, WHOLE_RUN_ROUNDS = 3;
     private final Path work;
     private final String qemu;
     private final Path repo = Path.of(System.getProperty("jlibos.repo", "."));
@@ -49,59 +52,83 @@ final class EngineBench {
         Path source = repo.resolve("samples/compile_me.c");
 
         StringBuilder t = new StringBuilder();
-        t.append("| workload (wall s, best of ").append(ROUNDS).append(") | native | qemu-x86_64 | engine floor");
+        t.append("| workload (wall s, median of rounds) | rounds | native | qemu-x86_64 | engine floor");
         for (String e : engines.keySet()) t.append(" | jlibos, ").append(e);
-        t.append(" |\n|---|---:|---:|---:");
+        t.append(" | jlibos / floor |\n|---|---:|---:|---:|---:");
         engines.keySet().forEach(e -> t.append("|---:"));
-        t.append("|\n");
-        row(t, "compute guest (freestanding, 32 MiB SHA-256), start-up excluded", List.of(compute.toString()),
-                List.of(exitOnly.toString()), true);
-        row(t, "busybox sha256sum 32 MiB, start-up excluded", List.of(busybox, "sha256sum", input.toString()),
-                List.of(busybox, "sha256sum", empty.toString()), true);
-        row(t, "gcc -O2 -c, 2,000-line file (cc1 + as)", List.of("/usr/bin/gcc", "-O2", "-c", "-o", work.resolve("cm.o").toString(),
-                source.toString()), null, false);
-        row(t, "python3 -c pass", List.of("/usr/bin/python3", "-c", "pass"), null, false);
+        t.append("|---:|\n");
+        row(t, "compute guest (freestanding, 32 MiB SHA-256), start-up excluded", STARTUP_EXCLUDED_ROUNDS,
+                List.of(compute.toString()), List.of(exitOnly.toString()), true);
+        row(t, "busybox sha256sum 32 MiB, start-up excluded", STARTUP_EXCLUDED_ROUNDS,
+                List.of(busybox, "sha256sum", input.toString()), List.of(busybox, "sha256sum", empty.toString()), true);
+        row(t, "gcc -O2 -c, 2,000-line file (cc1 + as)", WHOLE_RUN_ROUNDS, List.of("/usr/bin/gcc", "-O2", "-c", "-o",
+                work.resolve("cm.o").toString(), source.toString()), null, false);
+        row(t, "python3 -c pass", WHOLE_RUN_ROUNDS, List.of("/usr/bin/python3", "-c", "pass"), null, false);
         System.out.print(t);
         return t.toString();
     }
 
-    private void row(StringBuilder t, String name, List<String> cmd, List<String> emptyCmd, boolean staticGuest)
-            throws Exception {
-        t.append("| ").append(name);
-        t.append(" | ").append(fmt(time(cmd, emptyCmd, List.of())));
-        t.append(" | ").append(qemu == null ? "-" : fmt(time(cmd, emptyCmd, List.of(qemu))));
+    /**
+     * One row. Every round runs each column once, in turn (A B C A B C ...), so a machine whose speed
+     * drifts during the bench slows every column alike; a column's figure is the median over rounds. The
+     * last column is the median of the per-round ratios of the first jlibos engine to the floor.
+     */
+    private void row(StringBuilder t, String name, int rounds, List<String> cmd, List<String> emptyCmd,
+            boolean staticGuest) throws Exception {
+        Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
+        columns.put("native", List.of());
+        if (qemu != null) columns.put("qemu", List.of(qemu));
         String floorEngine = engines.values().iterator().next();
-        t.append(" | ").append(staticGuest ? fmt(time(cmd, emptyCmd, List.of(floor.toString(), floorEngine))) : "-");
-        for (String lib : engines.values()) {
+        if (staticGuest) columns.put("floor", List.of(floor.toString(), floorEngine));
+        for (Map.Entry<String, String> e : engines.entrySet()) {
             // The launcher as a user runs it (its JVM, flags and class archive), on the engine of the column.
-            List<String> launcher = List.of("env", "JLIBOS_UNICORN=" + lib, repo.resolve("jlibos").toString(), "run");
-            t.append(" | ").append(fmt(time(cmd, emptyCmd, launcher)));
+            columns.put(e.getKey(), List.of("env", "JLIBOS_UNICORN=" + e.getValue(), repo.resolve("jlibos").toString(), "run"));
+        }
+        Map<String, List<Double>> samples = new java.util.LinkedHashMap<>();
+        columns.keySet().forEach(c -> samples.put(c, new ArrayList<>()));
+        for (int r = 0; r <= rounds; r++) {
+            for (Map.Entry<String, List<String>> c : columns.entrySet()) {
+                double full = once(c.getValue(), cmd);
+                double seconds = emptyCmd == null ? full : full - once(c.getValue(), emptyCmd);
+                if (r > 0) samples.get(c.getKey()).add(seconds); // round 0 warms the page cache and the archive
+            }
+        }
+        t.append("| ").append(name).append(" | ").append(rounds);
+        for (String c : List.of("native", "qemu", "floor")) {
+            t.append(" | ").append(samples.containsKey(c) ? fmt(median(samples.get(c))) : "-");
+        }
+        for (String e : engines.keySet()) t.append(" | ").append(fmt(median(samples.get(e))));
+        if (staticGuest) {
+            List<Double> ratios = new ArrayList<>();
+            List<Double> jl = samples.get(engines.keySet().iterator().next()), fl = samples.get("floor");
+            for (int i = 0; i < jl.size(); i++) ratios.add(jl.get(i) / fl.get(i));
+            t.append(" | ").append(String.format(java.util.Locale.ROOT, "%.3f", median(ratios)));
+        } else {
+            t.append(" | -");
         }
         t.append(" |\n");
     }
 
-    /** Best of ROUNDS of the command (minus the best of the empty-input command when there is one), in s. */
-    private double time(List<String> cmd, List<String> emptyCmd, List<String> prefix) throws Exception {
-        double full = best(prefix, cmd);
-        return emptyCmd == null ? full : full - best(prefix, emptyCmd);
+    private static double median(List<Double> xs) {
+        List<Double> sorted = new ArrayList<>(xs);
+        java.util.Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private double best(List<String> prefix, List<String> cmd) throws Exception {
-        double best = Double.MAX_VALUE;
-        for (int i = 0; i < ROUNDS; i++) {
-            List<String> all = new ArrayList<>(prefix);
-            all.addAll(cmd);
-            long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(all).directory(work.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(10, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", all) + " timed out");
-            }
-            if (p.exitValue() != 0) throw new IllegalStateException(String.join(" ", all) + " exited " + p.exitValue());
-            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+    /** One run of the command under the prefix, in wall seconds; output discarded. */
+    private double once(List<String> prefix, List<String> cmd) throws Exception {
+        List<String> all = new ArrayList<>(prefix);
+        all.addAll(cmd);
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(all).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", all) + " timed out");
         }
-        return best;
+        if (p.exitValue() != 0) throw new IllegalStateException(String.join(" ", all) + " exited " + p.exitValue());
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     private static String fmt(double seconds) {
