@@ -55,6 +55,7 @@ class KindFuzzTest {
         Files.writeString(outside.resolve("file"), "not mounted at all\n");
         DirSnapshot canaryBefore = DirSnapshot.of(dir.resolve("canary")), outsideBefore = DirSnapshot.of(outside);
         long fdsBefore = -1, threadsBefore = -1;
+        List<String> fdTargetsBefore = List.of();
         long start = System.nanoTime();
         StringBuilder runs = new StringBuilder();
         for (long seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
@@ -67,6 +68,7 @@ class KindFuzzTest {
             coverage.add(r);
             if (fdsBefore < 0) { // after the first run: the JVM has started its compiler and GC threads by then
                 fdsBefore = count("/proc/self/fd");
+                fdTargetsBefore = fdTargets();
                 threadsBefore = count("/proc/self/task");
             }
             String what = "seed " + seed + " (" + flavour + ", " + mode + ", " + path + ")";
@@ -84,7 +86,11 @@ class KindFuzzTest {
         failures.addAll(canaryBefore.differences(DirSnapshot.of(dir.resolve("canary")), "before", "after"));
         failures.addAll(outsideBefore.differences(DirSnapshot.of(outside), "before", "after"));
         long fdsAfter = count("/proc/self/fd"), threadsAfter = count("/proc/self/task");
-        if (fdsAfter > fdsBefore + 2) failures.add("host fds grew from " + fdsBefore + " to " + fdsAfter);
+        if (fdsAfter > fdsBefore + 2) {
+            List<String> added = new java.util.ArrayList<>(fdTargets());
+            fdTargetsBefore.forEach(added::remove);
+            failures.add("host fds grew from " + fdsBefore + " to " + fdsAfter + ", new: " + added);
+        }
         if (threadsAfter > threadsBefore + 2) failures.add("host threads grew from " + threadsBefore + " to " + threadsAfter);
 
         Path out = Files.createDirectories(GuestPrograms.moduleDir().resolve("target/kfuzz"));
@@ -95,6 +101,19 @@ class KindFuzzTest {
         assertEquals(List.of(), failures, "see target/kfuzz/coverage.txt");
         if (FROM == 0 && CALLS * SEEDS >= 20_000) {
             assertEquals(List.of(), coverage.neverSucceeded(specs, EXEMPT), "served calls that never succeeded");
+        }
+    }
+
+    /** What the JVM's open fds point at (a leak report names them). */
+    private static List<String> fdTargets() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.map(p -> {
+                try {
+                    return Files.readSymbolicLink(p).toString();
+                } catch (IOException e) {
+                    return "?"; // closed meanwhile (the listing's own fd)
+                }
+            }).sorted().toList();
         }
     }
 

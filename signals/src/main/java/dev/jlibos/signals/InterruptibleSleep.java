@@ -60,6 +60,10 @@ public final class InterruptibleSleep {
     private static boolean sleepUnlocked(SignalThread t, Waiter waiter, long deadline, long mask, boolean slice) {
         ThreadSignals signals = t.signals();
         Object monitor = waiter.monitor();
+        // A hand-off from another guest thread often comes within µs: catch it without a host sleep.
+        if (deadline == FOREVER || remaining(deadline) > dev.jlibos.core.HandOffSpin.SPIN_NANOS) {
+            dev.jlibos.core.HandOffSpin.spinUntil(waiter::pending);
+        }
         synchronized (monitor) {
             while (true) {
                 if (waiter.consume()) return true;

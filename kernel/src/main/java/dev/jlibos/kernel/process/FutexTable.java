@@ -22,7 +22,10 @@ public final class FutexTable {
         final GuestThread thread;
         final int bitset;
         long key;
+        /** Dequeued by a waker: counts as woken even before the notification ({@link #markWoken}). */
         private boolean woken;
+        /** The sleeper may go on: set with the notification, read by its spin without the monitor. */
+        private volatile boolean notified;
 
         Waiter(GuestThread thread, long key, int bitset) {
             this.thread = thread;
@@ -32,6 +35,18 @@ public final class FutexTable {
 
         public synchronized void wake() {
             woken = true;
+            notified = true;
+            notifyAll();
+        }
+
+        /** The first half of a deferred {@link #wake}: it counts as woken (timeouts and cancels see it) ... */
+        synchronized void markWoken() {
+            woken = true;
+        }
+
+        /** ... and the second half, once the waker has released the execution lock the sleeper needs. */
+        synchronized void notifyWoken() {
+            notified = true;
             notifyAll();
         }
 
@@ -40,16 +55,23 @@ public final class FutexTable {
         }
 
         /**
-         * Sleeps until woken, the deadline ({@link System#nanoTime}) passes, or the host thread is
-         * interrupted (a signal, the process's end); true if woken.
+         * Sleeps until notified, the deadline ({@link System#nanoTime}) passes, or the host thread is
+         * interrupted (a signal, the process's end); true if woken. A short spin first catches a wake
+         * that comes within µs (a ping-pong between threads) without a host sleep (see HandOffSpin).
          */
-        public synchronized boolean await(long deadline) throws InterruptedException {
-            while (!woken) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) return false;
-                wait(left / 1_000_000, (int) (left % 1_000_000));
+        public boolean await(long deadline) throws InterruptedException {
+            if (deadline - System.nanoTime() > dev.jlibos.core.HandOffSpin.SPIN_NANOS
+                    && dev.jlibos.core.HandOffSpin.spinUntil(() -> notified)) {
+                return true;
             }
-            return true;
+            synchronized (this) {
+                while (!notified) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) return woken;
+                    wait(left / 1_000_000, (int) (left % 1_000_000));
+                }
+                return true;
+            }
         }
     }
 
@@ -89,12 +111,23 @@ public final class FutexTable {
             Waiter w = it.next();
             if ((w.bitset & bitset) == 0) continue;
             it.remove();
-            w.wake();
-            w.thread.process.madeReady(w.thread); // deterministic mode: its turn comes in wake order
+            wakeOne(w);
             n++;
         }
         if (q.isEmpty()) queues.remove(key);
         return n;
+    }
+
+    /**
+     * Wakes one dequeued waiter. The waker holds the execution lock, which the sleeper needs before it can
+     * do anything; notified now, it would wake, find the lock taken and sleep again on the lock's queue (two
+     * more host futex calls per hand-off, measured by bench --macro's futex ping-pong). So the process
+     * defers the notification to the moment the waker releases the lock (see GuestProcess#deferWake).
+     */
+    private static void wakeOne(Waiter w) {
+        GuestProcess p = w.thread.process;
+        if (!p.deferWake(w)) w.wake();
+        p.madeReady(w.thread); // deterministic mode: its turn comes in wake order
     }
 
     /** Whether any thread sleeps on {@code key} (PI futexes keep FUTEX_WAITERS set while one does). */
@@ -108,8 +141,7 @@ public final class FutexTable {
         if (q == null) return null;
         Waiter w = q.remove(0);
         if (q.isEmpty()) queues.remove(key);
-        w.wake();
-        w.thread.process.madeReady(w.thread);
+        wakeOne(w);
         return w.thread;
     }
 

@@ -229,14 +229,46 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
 
     void offCpu(GuestThread t) {
         if (running == t) running = null;
-        if (baton != null) baton.release(t);
-        else execution.release();
+        if (baton != null) {
+            baton.release(t);
+            return;
+        }
+        FutexTable.Waiter[] wakes = null;
+        if (wakesDeferred) {
+            wakes = deferredWakes.toArray(new FutexTable.Waiter[0]);
+            deferredWakes.clear();
+            wakesDeferred = false;
+        }
+        execution.release();
+        if (wakes != null) for (FutexTable.Waiter w : wakes) w.notifyWoken(); // they find the lock free
+    }
+
+    /**
+     * Futex waiters woken by the thread holding the execution lock, to be notified when it releases the
+     * lock (so a woken thread does not wake only to queue for the lock). Changed only by the holder.
+     */
+    private final List<FutexTable.Waiter> deferredWakes = new java.util.ArrayList<>();
+    /** Whether {@link #deferredWakes} has any: read by the scheduler, which must count them as waiting. */
+    private volatile boolean wakesDeferred;
+
+    /**
+     * Marks {@code w} woken and queues its notification for {@link #offCpu}; false (the caller notifies at
+     * once) in deterministic mode, whose baton orders wake-ups itself, or when the calling host thread
+     * does not hold the execution lock (nothing would release it on the waiter's behalf).
+     */
+    boolean deferWake(FutexTable.Waiter w) {
+        GuestThread holder = running;
+        if (baton != null || holder == null || holder.hostThread() != Thread.currentThread()) return false;
+        w.markWoken();
+        deferredWakes.add(w);
+        wakesDeferred = true;
+        return true;
     }
 
     /** Whether other threads wait for the execution lock (the holder should hand it over). */
     boolean othersWaiting() {
         if (baton != null) return baton.othersReady();
-        return execution.hasQueuedThreads();
+        return wakesDeferred || execution.hasQueuedThreads();
     }
 
     /**
@@ -254,7 +286,7 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
         }
         GuestThread t = running;
         long turn = turns;
-        if (t == null || !execution.hasQueuedThreads()) {
+        if (t == null || !(wakesDeferred || execution.hasQueuedThreads())) {
             turnSeenByScheduler = -1;
             slicesHeld = 0;
             return;

@@ -7,7 +7,8 @@ package dev.jlibos.vfs.event;
  */
 public final class Waiter implements ReadyListener {
     private final Object monitor;
-    private boolean woken;
+    /** Volatile so a waiter can spin on it without the monitor ({@link #pending}). */
+    private volatile boolean woken;
 
     public Waiter(Object monitor) {
         this.monitor = monitor;
@@ -23,6 +24,11 @@ public final class Waiter implements ReadyListener {
             woken = true;
             monitor.notifyAll();
         }
+    }
+
+    /** Whether a wake-up came and was not yet consumed (any thread, no monitor needed). */
+    public boolean pending() {
+        return woken;
     }
 
     /** Whether a wake-up came since the last call; clears it. Call with {@link #monitor()} held. */
