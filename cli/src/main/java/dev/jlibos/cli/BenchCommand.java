@@ -59,7 +59,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean hostCallsOnly;
 
     @Option(names = "--macro", description = {"Only the macro table: dd bs=1, pipe and futex ping-pong, a busybox pipeline,",
-            "/proc/self reads and small file reads, natively, under qemu-x86_64 and under jlibos, start-up excluded,",
+            "/proc/self reads and small file reads, natively, under qemu-x86_64 and under jlibos, in steady state,",
             "with host calls per operation and the native trap cost at which jlibos breaks even. Writes macro.md."})
     boolean macroOnly;
 

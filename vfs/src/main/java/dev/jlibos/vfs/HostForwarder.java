@@ -65,6 +65,7 @@ public final class HostForwarder {
         int backs = 0;
         long next = 0;
         String firstPath = null;
+        boolean outCut = false;
         var args = spec.args();
         for (int i = 0; i < args.size(); i++) {
             Marshal m = args.get(i);
@@ -127,12 +128,19 @@ public final class HostForwarder {
                     // Linux allows (it caps one transfer at 0x7ffff000 bytes too).
                     long room = Math.min(HostFs.CHUNK, capacity - next);
                     int n = (int) Math.max(0, Math.min(len, room));
-                    if (len < 0 || len > room) host[m.sizeArg()] = n;
+                    if (m.kind() == Marshal.Kind.OUT_BUF) {
+                        // Linux copies out until a byte faults (read, getdents64 fill what is mapped), so
+                        // the host gets the writable prefix; nothing writable is the fault.
+                        int usable = (int) memory.accessiblePrefix(v, n, true);
+                        if (usable == 0 && n > 0) return Errno.EFAULT.negated();
+                        if (usable < n) outCut = true;
+                        n = usable;
+                    }
+                    if (len < 0 || len > n) host[m.sizeArg()] = n;
                     if (m.kind() == Marshal.Kind.IN_BUF) {
                         byte[] b = memory.read(v, n);
                         scratch.put(next, b, 0, n);
                     } else {
-                        memory.requireAccess(v, n, true);
                         backAddr[backs] = v;
                         backOff[backs] = next;
                         backLen[backs++] = -n - 1; // "at most n: the result says how many"
@@ -167,6 +175,9 @@ public final class HostForwarder {
         long r = spec.mayBlock()
                 ? Blocking.run(() -> sys.call(spec.number(), host[0], host[1], host[2], host[3], host[4], host[5]))
                 : sys.call(spec.number(), host[0], host[1], host[2], host[3], host[4], host[5]);
+        // getdents64's "buffer too small" for a buffer cut at unmapped memory: its first entry faulted.
+        if (r < 0 && outCut && spec.number() == dev.jlibos.syscalls.Sysno.GETDENTS64
+                && Errno.fromHost((int) -r) == Errno.EINVAL) return Errno.EFAULT.negated();
         if (r < 0) return Errno.fromHost((int) -r).negated();
         for (int b = 0; b < backs; b++) {
             int n = (int) (backLen[b] >= 0 ? backLen[b] : Math.min(r, -backLen[b] - 1));
