@@ -46,6 +46,8 @@ import java.util.Objects;
  * A machine runs on the calling thread; independent machines may run concurrently in one JVM.
  */
 public final class Machine implements AutoCloseable {
+    /** How long run() waits for killed processes to return their host resources (see awaitTeardown). */
+    private static final long TEARDOWN_WAIT_NANOS = 2_000_000_000L;
     private final Builder config;
     /** The limits the last run ran into. */
     private volatile java.util.Set<Limit> exceeded = java.util.Set.of();
@@ -174,6 +176,7 @@ public final class Machine implements AutoCloseable {
             if (cpuBudget != null) cpuBudget.cancel();
             // Processes still running when the first one ends are killed, as when a container's init exits.
             for (GuestProcess p : kernel.processes()) p.exit(ExitStatus.killed(9, -1));
+            if (capture == null) awaitTeardown(kernel);
             // A snapshot keeps the file view its copies of the fd table and cwd refer to, until it closes.
             if (capture == null || capture.snapshot == null) {
                 if (hostView != null) hostView.close();
@@ -183,6 +186,24 @@ public final class Machine implements AutoCloseable {
         }
         if (config.strace != null) config.strace.println(describe(process.exitStatus()));
         return process.exitStatus();
+    }
+
+    /**
+     * Waits, for a bounded time, until the processes killed above have stopped and returned their fds and
+     * host memory: each does so on its own host thread at its next boundary, and an embedder that looks
+     * right after run() (a test counting its open fds, a caller deleting the scratch tree) must find them
+     * gone. A thread stuck in a host call past the bound is left to finish on its own.
+     */
+    private static void awaitTeardown(Kernel kernel) {
+        long deadline = System.nanoTime() + TEARDOWN_WAIT_NANOS;
+        try {
+            for (GuestProcess p : kernel.processes()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !p.awaitEnd(left)) return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The embedder's limits: machine-wide in the kernel, and as the first process's rlimits (inherited by fork). */

@@ -435,6 +435,11 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
         ended.await();
     }
 
+    /** As {@link #awaitEnd()}, for at most {@code nanos}; false when the process had not ended by then. */
+    public boolean awaitEnd(long nanos) throws InterruptedException {
+        return ended.await(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
     /** Ends the whole process (exit_group, fatal signal): every thread stops at its next boundary. */
     public void exit(ExitStatus status) {
         if (exitStatus == null) exitStatus = status;
