@@ -48,7 +48,7 @@ public final class Launch {
         }
         Determinism determinism = kernel.determinism();
         int[] ids = determinism != null ? new int[] {Determinism.UID, Determinism.GID} : hostIds();
-        GuestProcess p = new GuestProcess(kernel, kernel.processTable().allocatePid(), 1, memory, files, new Credentials(ids[0], ids[1]));
+        GuestProcess p = new GuestProcess(kernel, kernel.processTable().allocateFirstPid(), 1, memory, files, new Credentials(ids[0], ids[1]));
         if (determinism != null) p.useDeterminism(determinism.firstProcess());
         p.useFs(config.sandbox ? null : FsContext.open(host, config.cwd)); // a sandbox's is set once a thread exists
         p.execInfo(ExecInfo.commandLine(config.argv, config.envp));

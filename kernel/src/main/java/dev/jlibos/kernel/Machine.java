@@ -133,6 +133,9 @@ public final class Machine implements AutoCloseable {
         Cpu cpu = kernel.cpus().create();
         AddressSpace memory = new AddressSpace(kernel.hostMemory());
         memory.attach(cpu);
+        // Guest pids are the host tids of the threads that run them, unique on the host, except where the
+        // guest has its own fixed namespace: deterministic runs and sandboxes keep counting from 1000.
+        if (!config.sandbox && config.options().seed() == null) kernel.processTable().useHostTids(LibcHostSyscalls.INSTANCE);
         GuestProcess process = Launch.createProcess(kernel, memory, host, config);
         applyLimits(config, kernel, process);
         GuestThread thread = new GuestThread(process, process.pid, cpu);

@@ -71,6 +71,7 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
 
     /** execve by a non-leader thread: it takes over the thread group's id (de_thread). */
     public void becomeLeader() {
+        if (tid != process.pid) process.kernel.processTable().release(tid);
         tid = process.pid;
     }
 

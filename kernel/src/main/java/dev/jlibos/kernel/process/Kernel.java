@@ -226,6 +226,8 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
                 finish(p);
                 p.markEnded();
             }
+            // A thread's id is free once it ends; the leader's (the pid) stays taken until the reap.
+            if (thread.tid() != p.pid) table.release(thread.tid());
             // This host thread's HostFs marshalling block (host memory, not heap): forked processes and
             // guest threads each run on a host thread of their own that ends here.
             if (p.fs() != null) p.fs().host.close();

@@ -7,6 +7,7 @@ import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.TaskThread;
 import dev.jlibos.kernel.process.Kernel;
 import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
@@ -105,12 +106,13 @@ public final class ForkExecCalls implements SyscallFamily {
         GuestProcess p = t.process;
         Kernel kernel = t.kernel();
         checkTaskLimit(t);
-        int tid = kernel.processTable().allocatePid();
         Cpu cpu = p.takeSpareEngine();
         if (cpu == null) {
             cpu = kernel.cpus().create();
             p.memory().attach(cpu);
         }
+        TaskThread host = kernel.processTable().newTaskThread();
+        int tid = host.id();
         Cpu.copyRegisters(t.cpu, cpu);
         cpu.set(Reg.RAX, 0);
         if (stack != 0) cpu.set(Reg.RSP, stack);
@@ -121,15 +123,19 @@ public final class ForkExecCalls implements SyscallFamily {
         thread.signals.inheritFrom(t.signals);
         // A thread on a new stack does not inherit the alternate signal stack (copy_process: sas_ss_reset).
         thread.signals.resetForExec();
-        if ((flags & CLONE_CHILD_SETTID) != 0) p.memory().writeInt(childTid, tid);
-        if ((flags & CLONE_PARENT_SETTID) != 0) p.memory().writeInt(parentTid, tid);
+        try {
+            if ((flags & CLONE_CHILD_SETTID) != 0) p.memory().writeInt(childTid, tid);
+            if ((flags & CLONE_PARENT_SETTID) != 0) p.memory().writeInt(parentTid, tid);
+        } catch (RuntimeException e) {
+            host.abandon();
+            kernel.processTable().release(tid);
+            throw e;
+        }
         if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.setClearChildTid(childTid);
         p.addThread(thread);
         kernel.bind(thread);
         long pc = t.cpu.get(Reg.RIP);
-        Thread host = new Thread(() -> kernel.runThread(thread, pc), "jlibos-tid-" + tid);
-        host.setDaemon(true);
-        host.start();
+        host.start("jlibos-tid-" + tid, () -> kernel.runThread(thread, pc));
         return tid;
     }
 
@@ -139,7 +145,6 @@ public final class ForkExecCalls implements SyscallFamily {
         Kernel kernel = t.kernel();
         checkProcessLimit(kernel);
         checkTaskLimit(t);
-        int pid = kernel.processTable().allocatePid();
         AddressSpace memory = parent.memory().copyForFork();
         Cpu cpu = kernel.cpus().create();
         memory.attach(cpu);
@@ -148,6 +153,8 @@ public final class ForkExecCalls implements SyscallFamily {
         if (stack != 0) cpu.set(Reg.RSP, stack);
         if ((flags & CLONE_SETTLS) != 0) cpu.set(Reg.FS_BASE, tls);
 
+        TaskThread host = kernel.processTable().newTaskThread();
+        int pid = host.id();
         GuestProcess child = new GuestProcess(kernel, pid, parent.pid, memory, parent.files.copyForFork(),
                 parent.credentials.copy());
         child.inheritImageFrom(parent);
@@ -168,18 +175,22 @@ public final class ForkExecCalls implements SyscallFamily {
         thread.signals.inheritFrom(t.signals);
         child.threads.add(thread);
         thread.kernel().syscalls().imageCopied(thread); // the copied data page still answers with the parent's pid
-        if ((flags & CLONE_CHILD_SETTID) != 0) memory.writeInt(childTid, pid);
+        try {
+            if ((flags & CLONE_CHILD_SETTID) != 0) memory.writeInt(childTid, pid);
+            if ((flags & CLONE_PARENT_SETTID) != 0) parent.memory().writeInt(parentTid, pid);
+        } catch (RuntimeException e) {
+            host.abandon();
+            kernel.processTable().release(pid);
+            throw e;
+        }
         if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.setClearChildTid(childTid);
-        if ((flags & CLONE_PARENT_SETTID) != 0) parent.memory().writeInt(parentTid, pid);
         synchronized (kernel.processTable().lock()) {
             parent.children.add(child);
             kernel.processTable().register(child);
         }
         kernel.bind(thread);
         long pc = t.cpu.get(Reg.RIP); // the instruction after syscall, in both processes
-        Thread host = new Thread(() -> kernel.runProcess(thread, pc), "jlibos-pid-" + pid);
-        host.setDaemon(true);
-        host.start();
+        host.start("jlibos-pid-" + pid, () -> kernel.runProcess(thread, pc));
         if ((flags & CLONE_VFORK) != 0) {
             try {
                 dev.jlibos.core.Blocking.run(() -> {
