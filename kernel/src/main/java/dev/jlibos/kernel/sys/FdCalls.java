@@ -64,7 +64,7 @@ public final class FdCalls implements SyscallFamily {
         r.partial(Sysno.IOCTL, "terminal requests TCGETS/TCSETS*/TIOCGWINSZ/TIOCSWINSZ/TIOCGPGRP/TIOCSPGRP (one"
                 + " foreground group per machine), FIONREAD, SIOCOUTQ, SIOCGIFINDEX/SIOCGIFNAME on sockets,"
                 + " FIONBIO, FIOCLEX/FIONCLEX; other requests ENOTTY", this::ioctl)
-                        .coveredBy("CProgramsTest[sockets socketpair]");
+                        .coveredBy("CProgramsTest[sockets socketpair]", "CProgramsTest[netlink]");
         r.full(Sysno.PIPE, (t, a) -> pipe(t, a.get(0), 0));
         r.partial(Sysno.PIPE2, "O_DIRECT (packet mode): EINVAL", (t, a) -> pipe(t, a.get(0), a.i32(1)))
                 .coveredBy("CProgramsTest[pipe]");

@@ -49,7 +49,7 @@ public final class SocketCalls implements SyscallFamily {
     public void register(SyscallRegistry r) {
         r.partial(Sysno.SOCKET, "AF_UNIX (in the JVM), AF_INET and AF_INET6 (host sockets), AF_NETLINK with NETLINK_ROUTE (read-only,"
                 + " answered by the host kernel); other families EAFNOSUPPORT",
-                this::socket).coveredBy("CProgramsTest[sockets unix-path]");
+                this::socket).coveredBy("CProgramsTest[sockets unix-path]", "CProgramsTest[netlink]");
         r.partial(Sysno.SOCKETPAIR, "AF_UNIX only, as Linux", this::socketpair)
                 .coveredBy("CProgramsTest[sockets socketpair]");
         r.full(Sysno.BIND, this::bind).coveredBy("CProgramsTest[sockets unix-path]");
