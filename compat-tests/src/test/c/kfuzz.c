@@ -524,8 +524,6 @@ static void open_pool(void) {
     add_fd(socket(AF_UNIX, SOCK_DGRAM, 0), T_SOCK); /* unbound: bind and connect can succeed */
     add_fd(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0), T_USOCK);
     add_fd(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0), T_USOCK);
-    /* NETLINK_ROUTE (0): its GET requests reach the host kernel, which only reads; changes are refused. */
-    add_fd(socket(16 /* AF_NETLINK */, SOCK_RAW | SOCK_NONBLOCK, 0), T_SOCK);
     struct { long type; char text[8]; } msg = {1, "fuzz"};
     msgsnd(msg_id, &msg, 4, IPC_NOWAIT); /* something for msgrcv */
     add_fd(eventfd(1, 0), T_EVENT);
