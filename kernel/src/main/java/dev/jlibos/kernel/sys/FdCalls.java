@@ -14,6 +14,8 @@ import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.PipeBuffer;
 import dev.jlibos.vfs.RecordLocks;
 import dev.jlibos.vfs.event.Waiter;
+import dev.jlibos.vfs.net.InterfaceNames;
+import dev.jlibos.vfs.net.Socket;
 
 import static dev.jlibos.core.abi.Fcntl.FD_CLOEXEC;
 import static dev.jlibos.core.abi.Fcntl.F_DUPFD;
@@ -60,9 +62,9 @@ public final class FdCalls implements SyscallFamily {
                 + " the host's; F_SETOWN, leases, notify and seals: EINVAL", this::fcntl)
                 .coveredBy("CProgramsTest[files]", "CProgramsTest[reclocks]");
         r.partial(Sysno.IOCTL, "terminal requests TCGETS/TCSETS*/TIOCGWINSZ/TIOCSWINSZ/TIOCGPGRP/TIOCSPGRP (one"
-                + " foreground group per machine), FIONREAD, SIOCOUTQ,"
+                + " foreground group per machine), FIONREAD, SIOCOUTQ, SIOCGIFINDEX/SIOCGIFNAME on sockets,"
                 + " FIONBIO, FIOCLEX/FIONCLEX; other requests ENOTTY", this::ioctl)
-                        .coveredBy("CProgramsTest[sockets socketpair]");
+                        .coveredBy("CProgramsTest[sockets socketpair]", "CProgramsTest[netlink]");
         r.full(Sysno.PIPE, (t, a) -> pipe(t, a.get(0), 0));
         r.partial(Sysno.PIPE2, "O_DIRECT (packet mode): EINVAL", (t, a) -> pipe(t, a.get(0), a.i32(1)))
                 .coveredBy("CProgramsTest[pipe]");
@@ -186,6 +188,12 @@ public final class FdCalls implements SyscallFamily {
             }
             case SIOCOUTQ -> {
                 m.writeInt(arg, file.outputQueued());
+                return 0;
+            }
+            case InterfaceNames.SIOCGIFINDEX, InterfaceNames.SIOCGIFNAME -> {
+                if (!(file instanceof Socket)) throw Errno.ENOTTY.fail();
+                byte[] ifreq = m.read(arg, InterfaceNames.IFREQ_SIZE);
+                m.write(arg, InterfaceNames.ioctl(t.process.fs().host, request, ifreq, !t.kernel().hostNetwork()));
                 return 0;
             }
             case TCGETS, TIOCGWINSZ -> {

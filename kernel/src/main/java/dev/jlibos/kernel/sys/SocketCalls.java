@@ -17,6 +17,8 @@ import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.event.Poll;
 import dev.jlibos.vfs.net.ControlMessages;
 import dev.jlibos.vfs.net.HostSocket;
+import dev.jlibos.vfs.net.NetlinkPorts;
+import dev.jlibos.vfs.net.NetlinkSocket;
 import dev.jlibos.vfs.net.Socket;
 import dev.jlibos.vfs.net.UnixNames;
 import dev.jlibos.vfs.net.UnixNamespace;
@@ -30,7 +32,9 @@ import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
 /**
  * The socket syscalls. AF_UNIX sockets live in the JVM ({@link UnixSocket}); AF_INET and AF_INET6 are
  * offloaded to the host's network stack ({@link HostSocket}). Every call that can wait goes through
- * {@link InterruptibleSleep}, honouring O_NONBLOCK, MSG_DONTWAIT and SO_RCVTIMEO/SO_SNDTIMEO.
+ * {@link InterruptibleSleep}, honouring O_NONBLOCK, MSG_DONTWAIT and SO_RCVTIMEO/SO_SNDTIMEO. AF_NETLINK
+ * sockets of NETLINK_ROUTE ({@link NetlinkSocket}) have their port ids and queues here and take their
+ * answers from the host kernel's.
  *
  * <p>AF_UNIX path names ({@link UnixNames}): bind creates the socket file on the host (mknod S_IFSOCK, so
  * it shows in listings and bind on an existing path fails with EADDRINUSE), and the machine-wide
@@ -43,8 +47,9 @@ public final class SocketCalls implements SyscallFamily {
 
     @Override
     public void register(SyscallRegistry r) {
-        r.partial(Sysno.SOCKET, "AF_UNIX (in the JVM), AF_INET and AF_INET6 (host sockets); other families EAFNOSUPPORT",
-                this::socket).coveredBy("CProgramsTest[sockets unix-path]");
+        r.partial(Sysno.SOCKET, "AF_UNIX (in the JVM), AF_INET and AF_INET6 (host sockets), AF_NETLINK with NETLINK_ROUTE (read-only,"
+                + " answered by the host kernel); other families EAFNOSUPPORT",
+                this::socket).coveredBy("CProgramsTest[sockets unix-path]", "CProgramsTest[netlink]");
         r.partial(Sysno.SOCKETPAIR, "AF_UNIX only, as Linux", this::socketpair)
                 .coveredBy("CProgramsTest[sockets socketpair]");
         r.full(Sysno.BIND, this::bind).coveredBy("CProgramsTest[sockets unix-path]");
@@ -77,9 +82,11 @@ public final class SocketCalls implements SyscallFamily {
             writeAddress(t, a.get(1), a.get(2), socket(t, a.i32(0)).peerAddress());
             return 0;
         }).coveredBy("CProgramsTest[sockets tcp]");
-        r.partial(Sysno.GETSOCKOPT, "AF_UNIX: the SOL_SOCKET options; host sockets: all, from the host", this::getsockopt)
+        r.partial(Sysno.GETSOCKOPT, "AF_UNIX: the SOL_SOCKET options; host sockets: all, from the host;"
+                + " netlink: buffer sizes, timeouts and the SOL_NETLINK options", this::getsockopt)
                 .coveredBy("CProgramsTest[sockets socketpair]");
-        r.partial(Sysno.SETSOCKOPT, "AF_UNIX: the SOL_SOCKET options; host sockets: all, on the host", this::setsockopt)
+        r.partial(Sysno.SETSOCKOPT, "AF_UNIX: the SOL_SOCKET options; host sockets: all, on the host;"
+                + " netlink: buffer sizes, timeouts and the SOL_NETLINK options but NETLINK_PKTINFO", this::setsockopt)
                 .coveredBy("CProgramsTest[sockets tcp]");
     }
 
@@ -113,12 +120,29 @@ public final class SocketCalls implements SyscallFamily {
                 }
                 yield HostSocket.open(t.process.fs().host, domain, type, protocol, flags & Socket.SOCK_NONBLOCK);
             }
+            case NetlinkSocket.AF_NETLINK -> netlink(t, type, protocol, flags);
             default -> {
                 t.kernel().log().once("socket: address family " + domain + " is not supported (EAFNOSUPPORT)");
                 throw Errno.EAFNOSUPPORT.fail();
             }
         };
         return install(t, s, flags);
+    }
+
+    /**
+     * AF_NETLINK: NETLINK_ROUTE only, answered from the host's interfaces (all of them with the host
+     * network, loopback alone without it); other protocols as on a kernel built without them.
+     */
+    private static Socket netlink(GuestThread t, int type, int protocol, int flags) {
+        if (type != Socket.SOCK_RAW && type != Socket.SOCK_DGRAM) throw Errno.ESOCKTNOSUPPORT.fail();
+        if (protocol < 0 || protocol >= NetlinkSocket.MAX_LINKS) throw Errno.EPROTONOSUPPORT.fail();
+        if (protocol != NetlinkSocket.NETLINK_ROUTE) {
+            t.kernel().log().once("socket: netlink protocol " + protocol + " is not served (EPROTONOSUPPORT)");
+            throw Errno.EPROTONOSUPPORT.fail();
+        }
+        NetlinkPorts ports = t.kernel().machineState(NetlinkPorts.class, NetlinkPorts::new);
+        return new NetlinkSocket(t.process.fs().host, ports, t.process.pid, type, !t.kernel().hostNetwork(),
+                flags & Socket.SOCK_NONBLOCK, t.kernel().log()::once);
     }
 
     private static int install(GuestThread t, FileDescription f, int flags) {
