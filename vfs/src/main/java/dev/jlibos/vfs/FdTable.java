@@ -64,6 +64,7 @@ public final class FdTable {
         files.set(fd, null);
         closeOnExec.set(fd, false);
         if (file.references.decrementAndGet() == 0) file.release();
+        else file.referenceDropped();
     }
 
     public boolean closeOnExec(int fd) {

@@ -151,7 +151,21 @@ public abstract class FileDescription {
     }
 
     public void unretain() {
-        if (references.decrementAndGet() == 0) release();
+        int left = references.decrementAndGet();
+        if (left == 0) release();
+        else referenceDropped();
+    }
+
+    /** References to this description: fd table slots plus descriptors in flight ({@link #retain}). */
+    protected final int referenceCount() {
+        return references.get();
+    }
+
+    /**
+     * Called when an fd referring to this description was closed (or a reference in flight dropped) and
+     * others remain. AF_UNIX sockets use it to collect cycles of sockets passed in their own queues.
+     */
+    protected void referenceDropped() {
     }
 
     /** Whether no fd refers to this description any more (epoll drops such entries, as Linux does on release). */

@@ -1,6 +1,7 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.core.mem.AddressSpace;
@@ -123,20 +124,27 @@ public final class ForkExecCalls implements SyscallFamily {
         thread.signals.inheritFrom(t.signals);
         // A thread on a new stack does not inherit the alternate signal stack (copy_process: sas_ss_reset).
         thread.signals.resetForExec();
-        try {
-            if ((flags & CLONE_CHILD_SETTID) != 0) p.memory().writeInt(childTid, tid);
-            if ((flags & CLONE_PARENT_SETTID) != 0) p.memory().writeInt(parentTid, tid);
-        } catch (RuntimeException e) {
-            host.abandon();
-            kernel.processTable().release(tid);
-            throw e;
-        }
+        if ((flags & CLONE_CHILD_SETTID) != 0) storeTid(p.memory(), childTid, tid);
+        if ((flags & CLONE_PARENT_SETTID) != 0) storeTid(p.memory(), parentTid, tid);
         if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.setClearChildTid(childTid);
         p.addThread(thread);
         kernel.bind(thread);
         long pc = t.cpu.get(Reg.RIP);
         host.start("jlibos-tid-" + tid, () -> kernel.runThread(thread, pc));
         return tid;
+    }
+
+    /**
+     * CLONE_CHILD_SETTID / CLONE_PARENT_SETTID: Linux ignores a fault here (kernel_clone and schedule_tail
+     * drop put_user's result), so the new task exists either way. Failing the clone instead left the
+     * child's copied fd table and cwd open for good (kfuzz: a whole table of host fds leaked).
+     */
+    private static void storeTid(AddressSpace memory, long address, int tid) {
+        try {
+            memory.writeInt(address, tid);
+        } catch (LinuxException e) {
+            if (e.errno() != Errno.EFAULT) throw e;
+        }
     }
 
     /** x86-64 clone(flags, newsp, parent_tid, child_tid, tls). */
@@ -175,14 +183,8 @@ public final class ForkExecCalls implements SyscallFamily {
         thread.signals.inheritFrom(t.signals);
         child.threads.add(thread);
         thread.kernel().syscalls().imageCopied(thread); // the copied data page still answers with the parent's pid
-        try {
-            if ((flags & CLONE_CHILD_SETTID) != 0) memory.writeInt(childTid, pid);
-            if ((flags & CLONE_PARENT_SETTID) != 0) parent.memory().writeInt(parentTid, pid);
-        } catch (RuntimeException e) {
-            host.abandon();
-            kernel.processTable().release(pid);
-            throw e;
-        }
+        if ((flags & CLONE_CHILD_SETTID) != 0) storeTid(memory, childTid, pid);
+        if ((flags & CLONE_PARENT_SETTID) != 0) storeTid(parent.memory(), parentTid, pid);
         if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.setClearChildTid(childTid);
         synchronized (kernel.processTable().lock()) {
             parent.children.add(child);

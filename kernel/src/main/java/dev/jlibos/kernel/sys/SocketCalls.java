@@ -368,8 +368,22 @@ public final class SocketCalls implements SyscallFamily {
             total += lengths[i];
         }
         Socket.Message got = receive(t, s, (int) Math.min(total, CHUNK), flags);
+        try {
+            return deliver(t, s, got, flags, msg, hdr, bases, lengths, control, controlLength);
+        } finally {
+            // The received files' queue references: installed ones hold their own now, and the rest (a
+            // short control buffer, or a fault writing the message out) close as on Linux.
+            dropRights(got.rights());
+        }
+    }
+
+    /** Writes a received message out into recvmsg's msghdr, its iovecs and its control buffer. */
+    private static long deliver(GuestThread t, Socket s, Socket.Message got, int flags, long msg, byte[] hdr,
+                                long[] bases, long[] lengths, long control, long controlLength) {
+        AddressSpace m = t.process.memory();
+        long name = Longs.fromBytes(hdr, 0);
         int done = 0;
-        for (int i = 0; i < iovCount && done < got.data().length; i++) {
+        for (int i = 0; i < bases.length && done < got.data().length; i++) {
             int n = (int) Math.min(lengths[i], got.data().length - done);
             m.write(bases[i], got.data(), done, n);
             done += n;
@@ -383,7 +397,6 @@ public final class SocketCalls implements SyscallFamily {
         }
         ControlMessages.Encoded cmsgs = ControlMessages.encode(got, s instanceof UnixSocket u && u.passCredentials(),
                 control == 0, controlLength, (flags & Socket.MSG_CMSG_CLOEXEC) != 0, t.process.files);
-        dropRights(got.rights());
         if (cmsgs.truncated()) msgFlags |= Socket.MSG_CTRUNC;
         byte[] c = cmsgs.bytes();
         int written = (int) Math.min(c.length, controlLength);

@@ -12,6 +12,8 @@ import java.util.Map;
  */
 public final class UnixNamespace {
     private final Map<Object, UnixSocket> bound = new HashMap<>();
+    /** Sockets of this machine queued, as passed files, on some socket's receive queue (guarded by UnixSocket's lock). */
+    final java.util.Set<UnixSocket> inFlight = new java.util.HashSet<>();
 
     /** An abstract name's key. */
     public static Object abstractKey(byte[] name) {

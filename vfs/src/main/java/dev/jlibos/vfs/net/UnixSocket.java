@@ -63,6 +63,8 @@ public final class UnixSocket extends Socket {
     private int sndbuf = DEFAULT_BUFFER, rcvbuf = DEFAULT_BUFFER;
     private boolean passCredentials, reuseAddress, keepAlive;
     private byte[] rcvTimeout = new byte[16], sndTimeout = new byte[16];
+    /** How many queued messages (on any socket) carry this socket as a passed file. */
+    private int inflight;
 
     public UnixSocket(int type, UnixNamespace namespace, Credentials owner, int statusFlags) {
         super(statusFlags);
@@ -225,6 +227,7 @@ public final class UnixSocket extends Socket {
             }
             byte[] copy = java.util.Arrays.copyOfRange(data, offset, offset + n);
             for (FileDescription f : rights) f.retain();
+            enqueued(rights);
             target.received.add(new Segment(copy, List.copyOf(rights), credentials, boundAddress));
             target.receivedBytes += n;
         }
@@ -268,7 +271,75 @@ public final class UnixSocket extends Socket {
     /** A peeked message's files stay queued; the receiver gets references of its own. */
     private static List<FileDescription> claim(List<FileDescription> rights, boolean peek) {
         if (peek) for (FileDescription f : rights) f.retain();
+        else dequeued(rights);
         return rights;
+    }
+
+    /** Counts the sockets among passed files now on a queue (LOCK held). */
+    private static void enqueued(List<FileDescription> rights) {
+        for (FileDescription f : rights) {
+            if (f instanceof UnixSocket u && u.inflight++ == 0) u.namespace.inFlight.add(u);
+        }
+    }
+
+    /** The passed files left a queue: received, or dropped with it (LOCK held). */
+    private static void dequeued(List<FileDescription> rights) {
+        for (FileDescription f : rights) {
+            if (f instanceof UnixSocket u && --u.inflight == 0) u.namespace.inFlight.remove(u);
+        }
+    }
+
+    /**
+     * An fd to this socket was closed and others remain: if sockets are in flight, some may now be
+     * reachable only through queues of sockets that are themselves only in flight (a socket passed over
+     * itself, or two passed over each other), which no close can ever release. Linux's unix_gc finds
+     * those cycles and purges their queues; so does this, as the same kind of trigger.
+     */
+    @Override
+    protected void referenceDropped() {
+        List<FileDescription> dropped;
+        synchronized (LOCK) {
+            if (namespace.inFlight.isEmpty()) return;
+            dropped = collectUnreachable(namespace);
+        }
+        for (FileDescription f : dropped) f.unretain();
+    }
+
+    /**
+     * Mark and sweep over the in-flight sockets (LOCK held): a candidate is one whose every reference is in
+     * flight; those referenced from outside the candidates' queues, and everything their queues carry, are
+     * reachable; the rest are garbage and their queues are emptied. Returns the files to unretain.
+     */
+    private static List<FileDescription> collectUnreachable(UnixNamespace namespace) {
+        java.util.Map<UnixSocket, Integer> outside = new java.util.HashMap<>();
+        for (UnixSocket u : namespace.inFlight) if (u.referenceCount() == u.inflight) outside.put(u, u.referenceCount());
+        if (outside.isEmpty()) return List.of();
+        for (UnixSocket u : outside.keySet()) {
+            for (Segment s : u.received) {
+                for (FileDescription f : s.rights) if (f instanceof UnixSocket v) outside.computeIfPresent(v, (k, n) -> n - 1);
+            }
+        }
+        ArrayDeque<UnixSocket> live = new ArrayDeque<>();
+        for (var e : outside.entrySet()) if (e.getValue() > 0) live.add(e.getKey());
+        java.util.Set<UnixSocket> reachable = new java.util.HashSet<>(live);
+        while (!live.isEmpty()) {
+            for (Segment s : live.poll().received) {
+                for (FileDescription f : s.rights) {
+                    if (f instanceof UnixSocket v && outside.containsKey(v) && reachable.add(v)) live.add(v);
+                }
+            }
+        }
+        List<FileDescription> dropped = new ArrayList<>();
+        for (UnixSocket garbage : outside.keySet()) {
+            if (reachable.contains(garbage)) continue;
+            for (Segment s : garbage.received) {
+                dequeued(s.rights);
+                dropped.addAll(s.rights);
+            }
+            garbage.received.clear();
+            garbage.receivedBytes = 0;
+        }
+        return dropped;
     }
 
     private Message receiveStream(int max, boolean peek) {
@@ -460,7 +531,10 @@ public final class UnixSocket extends Socket {
                 peer.shutdown = SHUTDOWN_MASK;
                 toWake.add(peer);
             }
-            for (Segment s : received) dropped.addAll(s.rights);
+            for (Segment s : received) {
+                dequeued(s.rights);
+                dropped.addAll(s.rights);
+            }
             received.clear();
             receivedBytes = 0;
         }
