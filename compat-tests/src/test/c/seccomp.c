@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -478,6 +479,57 @@ static void tsync_case(void) {
     CHECK(pthread_join(th, NULL) == 0);
 }
 
+/*
+ * KILL_THREAD of one thread of several: that thread ends alone. (Not joined: musl's pthread_join waits
+ * for a word only the thread's own exit path sets; the thread is watched with tgkill instead.)
+ */
+static volatile int filtered_tid;
+
+static void *filtered_thread(void *arg) {
+    (void)arg;
+    filtered_tid = (int)syscall(SYS_gettid);
+    if (nnp() != 0 || filter_one(SYS_getppid, RET_KILL_THREAD, 0) != 0) return NULL;
+    syscall(SYS_getppid);
+    printf("FAIL the thread survived KILL_THREAD\n");
+    return NULL;
+}
+
+static void kill_one_thread_case(void) {
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, filtered_thread, NULL) == 0);
+    int gone = 0;
+    for (int i = 0; i < 500 && !gone; i++) {
+        struct timespec pause = { 0, 10 * 1000 * 1000 };
+        nanosleep(&pause, NULL);
+        gone = filtered_tid != 0 && syscall(SYS_tgkill, getpid(), filtered_tid, 0) == -1 && errno == ESRCH;
+    }
+    CHECK(gone);
+    CHECK(syscall(SYS_getppid) > 0);
+    CHECK(prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 0);
+}
+
+/* The leader killed alone: the process ends when its last thread exits, with the leader's SIGSYS. */
+static void *survivor(void *arg) {
+    (void)arg;
+    await_step(to_thread[0]);
+    struct timespec pause = { 0, 20 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+    syscall(SYS_exit, 5);
+    return NULL;
+}
+
+static void kill_leader_case(void) {
+    CHECK(pipe(to_thread) == 0);
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, survivor, NULL) == 0);
+    CHECK(nnp() == 0);
+    CHECK(filter_one(SYS_getppid, RET_KILL_THREAD, 0) == 0);
+    fflush(stdout);
+    step(to_thread[1]);
+    syscall(SYS_getppid);
+    printf("FAIL the leader survived KILL_THREAD\n");
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     if (argc > 1 && strcmp(argv[1], "exec-child") == 0) return exec_child();
@@ -496,5 +548,7 @@ int main(int argc, char **argv) {
     in_child("invalid", invalid_case);
     in_child("eacces", eacces_case);
     in_child("tsync", tsync_case);
+    in_child("kill one thread", kill_one_thread_case);
+    in_child("kill the leader", kill_leader_case);
     return guest_finish();
 }

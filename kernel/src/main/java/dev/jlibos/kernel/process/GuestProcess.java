@@ -57,11 +57,8 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     private volatile GuestThread running;
     private volatile long turns;
     private long turnSeenByScheduler = -1;
-    /**
-     * How the thread group leader ended (exit(2), or a seccomp kill of that thread alone): the process's
-     * status if every other thread then ends by exit(2).
-     */
-    private volatile ExitStatus leaderExit = ExitStatus.exited(0);
+    /** The exit code of the thread group leader, the process's status if every thread exits by exit(2). */
+    private volatile int leaderExitCode;
     /**
      * Set once a thread of this process has entered seccomp mode: from then on every call must reach the
      * dispatcher, so none is answered in the guest by the kml-shim. Kept by fork and execve.
@@ -357,9 +354,9 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
         else if (threads.size() == 2) Scheduler.watch(this);
     }
 
-    /** exit(2) of the leader (or its death alone) records how: the process's status if the others end by exit(2) too. */
-    public void setLeaderExit(ExitStatus status) {
-        leaderExit = status;
+    /** exit(2) of the leader records its code: the process's status if the others end by exit(2) too. */
+    public void setLeaderExitCode(int code) {
+        leaderExitCode = code;
     }
 
     /** Whether some thread of this process (or of the one it was forked from) filters its syscalls. */
@@ -382,7 +379,7 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
         threads.remove(t);
         boolean last = threads.isEmpty();
         if (last) {
-            if (!exited()) exit(leaderExit); // every thread ended by exit(2)
+            if (!exited()) exit(ExitStatus.exited(leaderExitCode)); // every thread ended by exit(2)
             Scheduler.forget(this);
             if (t.cpu == retainedEngine) {
                 t.cpu.setEvents(null);

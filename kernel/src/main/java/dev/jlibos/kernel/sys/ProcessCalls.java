@@ -50,7 +50,7 @@ public final class ProcessCalls implements SyscallFamily {
     /** exit(2) ends the calling thread only; the last thread's exit ends the process. */
     private long exit(GuestThread t, SyscallArgs a) {
         var p = t.process;
-        if (t.tid() == p.pid) p.setLeaderExit(ExitStatus.exited(a.i32(0)));
+        if (t.tid() == p.pid) p.setLeaderExitCode(a.i32(0) & 0xff);
         if (p.threads.size() == 1) {
             p.exit(ExitStatus.exited(a.i32(0)));
         } else {

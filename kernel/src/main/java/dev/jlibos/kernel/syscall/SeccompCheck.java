@@ -3,7 +3,6 @@ package dev.jlibos.kernel.syscall;
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.abi.Seccomp;
 import dev.jlibos.core.cpu.Reg;
-import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.kernel.process.SeccompFilter;
@@ -108,8 +107,8 @@ final class SeccompCheck {
     }
 
     /**
-     * Linux's do_exit(sig) on the calling thread alone; when it is the process's last thread (or, for
-     * SIGSYS, its core-dumping forced signal) that ends the process with the signal.
+     * Linux's do_exit(sig) on the calling thread alone: the other threads go on (and the last of them to
+     * exit gives the process its status, as on Linux); the process's last thread takes the process with it.
      */
     private static void killThread(GuestThread thread, int sig) {
         GuestProcess p = thread.process;
@@ -117,7 +116,6 @@ final class SeccompCheck {
             p.killedBy(sig, -1);
             return;
         }
-        if (thread.tid() == p.pid) p.setLeaderExit(ExitStatus.killed(sig, -1));
         thread.exitThread();
     }
 }
