@@ -284,7 +284,14 @@ static void sanitize(int nr, long a[6]) {
         break;
     }
     case SYS_setpgid: a[0] = 0; break; /* only the child itself */
-    case SYS_seccomp: if (below(4)) a[1] = 0; break; /* every operation but a filter's wants flags 0 */
+    case SYS_seccomp: { /* mostly an operation's plausible form: flags 0, a zeroed word, or NULL for strict mode */
+        static uint32_t word[2];
+        if (below(4)) {
+            a[1] = 0;
+            a[2] = a[0] == 0 ? 0 : (long)word;
+        }
+        break;
+    }
     case SYS_epoll_pwait2: { /* half the time a valid timeout that cannot block: zero */
         static const struct timespec zero_timeout;
         if (below(2)) a[3] = (long)&zero_timeout;
