@@ -54,7 +54,8 @@ public final class SiteRewriting {
      * At the entry of a served call whose {@code syscall} ends at {@code rip}: if it is a libc wrapper's,
      * in a private executable mapping, rewrite it so that later calls jump to the stub. This call itself
      * is served by Java as usual. The caller holds the process's execution lock, so no other engine of
-     * the process is executing while translated code is dropped.
+     * the process is executing while translated code is dropped. Returns the address of the rewritten
+     * {@code syscall} (for {@link #restoreSite}), or 0 when the site was left alone.
      */
     public static long rewriteSite(AddressSpace memory, long data, long rip, int number) {
         if (data == 0) return 0;

@@ -93,9 +93,10 @@ public final class SyscallDispatcher implements SyscallService {
      * below: (1) enter: registers in, a stale interrupt dropped; (2) determinism: the call is a point of
      * virtual time; (3) snapshot: Machine.snapshot's capture point ends the process here; (4) rewriting:
      * the kml-shim rewrites a served call's site; (5) trace entry; (6) serve: seccomp's verdict (strict
-     * mode, filters), then fault injection, host offload, or the handler; (7) rewriting after: the shim's answers refreshed; (8) limits: EMFILE
-     * under --max-open-files is reported; (9) restart: ERESTARTSYS; (10) trace exit; (11) leave: RAX,
-     * signal delivery, preemption. The order is Linux's where it has one (restart before signals).
+     * mode, filters) first, then fault injection, host offload, or the handler; (7) rewriting after: the
+     * shim's answers refreshed; (8) limits: EMFILE under --max-open-files is reported; (9) restart:
+     * ERESTARTSYS; (10) trace exit; (11) leave: RAX, signal delivery, preemption. The order is Linux's
+     * where it has one (seccomp before the call, restart before signals).
      */
     @Override
     public void dispatch(GuestThread thread) {
