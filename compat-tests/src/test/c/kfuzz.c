@@ -262,6 +262,7 @@ static long pick(char kind) {
     case 'w': return enumerated(0, 5);
     case 'l': return enumerated(0, 16);
     case 'u': return enumerated(0, 13) | (below(2) ? 128 : 0) | (below(8) ? 0 : 256);
+    case 'E': return enumerated(0, 3);
     case 'A': return below(6) ? (long)argvs[below(4)] : pointer();
     default: return integer();
     }
@@ -283,6 +284,19 @@ static void sanitize(int nr, long a[6]) {
         break;
     }
     case SYS_setpgid: a[0] = 0; break; /* only the child itself */
+    case SYS_seccomp: { /* mostly an operation's plausible form: flags 0, a zeroed word, or NULL for strict mode */
+        static uint32_t word[2];
+        if (below(4)) {
+            a[1] = 0;
+            a[2] = a[0] == 0 ? 0 : (long)word;
+        }
+        break;
+    }
+    case SYS_epoll_pwait2: { /* half the time a valid timeout that cannot block: zero */
+        static const struct timespec zero_timeout;
+        if (below(2)) a[3] = (long)&zero_timeout;
+        break;
+    }
     case SYS_mknod: case SYS_mknodat: {
         /* Device nodes only as /dev/null's number: no guest opens a disk through the scratch tree. */
         int at = nr == SYS_mknod ? 1 : 2;

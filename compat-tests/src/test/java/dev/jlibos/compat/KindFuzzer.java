@@ -30,13 +30,13 @@ import java.util.TreeMap;
 final class KindFuzzer {
     /**
      * Calls made in a throwaway child forked for each one: they end, replace or reshape the process (its
-     * memory, identity, signal state or limits), could block past SIGALRM (PI futexes restart, and a sigmask
+     * memory, identity, signal state, limits or seccomp mode), could block past SIGALRM (PI futexes restart, and a sigmask
      * argument can block SIGALRM), or signal themselves.
      */
     static final Set<String> IN_CHILD = Set.of("mmap", "munmap", "mprotect", "mremap", "brk", "madvise", "shmat",
             "shmdt", "clone", "clone3", "fork", "vfork", "execve", "execveat", "exit", "exit_group", "rt_sigreturn",
             "kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "rt_sigaction", "rt_sigprocmask",
-            "sigaltstack", "rt_sigsuspend", "rt_sigtimedwait", "setitimer", "alarm", "arch_prctl", "prctl",
+            "sigaltstack", "rt_sigsuspend", "rt_sigtimedwait", "setitimer", "alarm", "arch_prctl", "prctl", "seccomp",
             "set_tid_address", "set_robust_list", "rseq", "setrlimit", "prlimit64", "ppoll", "pselect6", "epoll_pwait",
             "epoll_pwait2", "timer_create", "futex", "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
             "setfsuid", "setfsgid", "setgroups", "setsid", "setpgid");
@@ -90,6 +90,7 @@ final class KindFuzzer {
             case WHENCE -> 'w';
             case RLIMIT -> 'l';
             case FUTEX_OP -> 'u';
+            case SECCOMP_OP -> 'E';
             case ARGV, ENVP -> 'A';
         };
     }

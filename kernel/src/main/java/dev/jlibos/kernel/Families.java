@@ -16,6 +16,7 @@ import dev.jlibos.kernel.sys.PathCalls;
 import dev.jlibos.kernel.sys.PollCalls;
 import dev.jlibos.kernel.sys.ProcessCalls;
 import dev.jlibos.kernel.sys.SchedulingCalls;
+import dev.jlibos.kernel.sys.SeccompCalls;
 import dev.jlibos.kernel.sys.SocketCalls;
 import dev.jlibos.kernel.sys.StatCalls;
 import dev.jlibos.kernel.sys.SystemInfoCalls;
@@ -45,6 +46,7 @@ public final class Families {
     public static List<SyscallFamily> all() {
         return List.of(
                 new ProcessCalls(),
+                new SeccompCalls(),
                 new IdentityCalls(),
                 new MemoryCalls(),
                 new TimeCalls(),

@@ -110,6 +110,8 @@ public final class Snapshot implements AutoCloseable {
     private final FileDescription[] stdio;
     private final Determinism.ProcessState determinism;
     private final String threadName;
+    /** The frozen thread's seccomp filters and no_new_privs, which each run's thread starts with. */
+    private final dev.jlibos.kernel.process.SeccompState seccomp = new dev.jlibos.kernel.process.SeccompState();
     private boolean closed;
     /** Engines with a resettable copy of {@link #memory}, idle between runs: they keep their translated code. */
     private final java.util.ArrayDeque<Pooled> idle = new java.util.ArrayDeque<>();
@@ -140,6 +142,7 @@ public final class Snapshot implements AutoCloseable {
         this.determinism = p.determinism() != null ? p.determinism().fork() : null;
         this.frozen = p;
         this.threadName = t.name();
+        this.seccomp.inheritFrom(t.seccomp);
     }
 
     /**
@@ -193,6 +196,7 @@ public final class Snapshot implements AutoCloseable {
         Machine.applyLimits(config, kernel, p);
         GuestThread thread = new GuestThread(p, p.pid, cpu);
         thread.rename(threadName);
+        thread.seccomp.inheritFrom(seccomp);
         thread.signals.setBlocked(signalMask);
         p.threads.add(thread);
         thread.kernel().syscalls().imageCopied(thread); // the image's data page answers getpid with the frozen process's pid

@@ -54,22 +54,43 @@ public final class SiteRewriting {
      * At the entry of a served call whose {@code syscall} ends at {@code rip}: if it is a libc wrapper's,
      * in a private executable mapping, rewrite it so that later calls jump to the stub. This call itself
      * is served by Java as usual. The caller holds the process's execution lock, so no other engine of
-     * the process is executing while translated code is dropped.
+     * the process is executing while translated code is dropped. Returns the address of the rewritten
+     * {@code syscall} (for {@link #restoreSite}), or 0 when the site was left alone.
      */
-    public static void rewriteSite(AddressSpace memory, long data, long rip, int number) {
-        if (data == 0) return;
+    public static long rewriteSite(AddressSpace memory, long data, long rip, int number) {
+        if (data == 0) return 0;
         long site = rip - 2; // RIP is reported after the syscall instruction
         long start = site - SyscallSite.SYSCALL_AT;
-        Vma area = memory.find(start);
-        if (area == null || start < AddressSpace.MIN_ADDRESS || start + SyscallSite.WINDOW > area.end()) return;
-        // Only the image's own code: not writable (a JIT may rewrite it), not a shared file mapping (the
-        // patch would reach the file), and executable.
-        if ((area.prot() & Cpu.PROT_EXEC) == 0 || (area.prot() & Cpu.PROT_WRITE) != 0) return;
-        if (area.block().block().sharedWithFile() || !area.block().block().writable()) return;
+        if (!privateCode(memory, start)) return 0;
         byte[] window = new byte[SyscallSite.WINDOW];
         memory.initRead(start, window, 0, window.length);
-        if (!SyscallSite.isWrapper(window, number)) return;
+        if (!SyscallSite.isWrapper(window, number)) return 0;
         // initWrite drops the translated code of the range in every engine of this space.
         memory.initWrite(site, SyscallSite.REWRITTEN);
+        return site;
+    }
+
+    /**
+     * Puts the {@code syscall} back at a site {@link #rewriteSite} rewrote (a process that starts filtering
+     * its calls with seccomp needs every call to reach the kernel), if the code there is still the rewritten
+     * wrapper: the guest may have unmapped or replaced it since.
+     */
+    public static void restoreSite(AddressSpace memory, long site) {
+        long start = site - SyscallSite.SYSCALL_AT;
+        if (!privateCode(memory, start)) return;
+        byte[] window = new byte[SyscallSite.WINDOW];
+        memory.initRead(start, window, 0, window.length);
+        if (!SyscallSite.isRewritten(window)) return;
+        memory.initWrite(site, SyscallSite.ORIGINAL);
+    }
+
+    /** Whether the window at {@code start} lies in the image's own code, where a site may be patched. */
+    private static boolean privateCode(AddressSpace memory, long start) {
+        Vma area = memory.find(start);
+        if (area == null || start < AddressSpace.MIN_ADDRESS || start + SyscallSite.WINDOW > area.end()) return false;
+        // Only the image's own code: not writable (a JIT may rewrite it), not a shared file mapping (the
+        // patch would reach the file), and executable.
+        if ((area.prot() & Cpu.PROT_EXEC) == 0 || (area.prot() & Cpu.PROT_WRITE) != 0) return false;
+        return !area.block().block().sharedWithFile() && area.block().block().writable();
     }
 }

@@ -22,6 +22,8 @@ public final class SyscallSite {
     public static final int SYSCALL_AT = 5;
     /** {@code jmp *%rax}: FF /4 with a register operand. */
     public static final byte[] REWRITTEN = {(byte) 0xff, (byte) 0xe0};
+    /** {@code syscall}: what a rewritten site held. */
+    public static final byte[] ORIGINAL = {0x0f, 0x05};
 
     private SyscallSite() {
     }
@@ -31,6 +33,13 @@ public final class SyscallSite {
         if (window.length != WINDOW) return false;
         return (window[0] & 0xff) == 0xb8 && readInt(window, 1) == number
                 && (window[5] & 0xff) == 0x0f && (window[6] & 0xff) == 0x05 && (window[7] & 0xff) == 0xc3;
+    }
+
+    /** True if {@code window} is a wrapper whose {@code syscall} was rewritten: {@code mov $n,%eax; jmp *%rax; ret}. */
+    public static boolean isRewritten(byte[] window) {
+        if (window.length != WINDOW) return false;
+        return (window[0] & 0xff) == 0xb8 && (window[5] & 0xff) == 0xff && (window[6] & 0xff) == 0xe0
+                && (window[7] & 0xff) == 0xc3;
     }
 
     private static int readInt(byte[] b, int at) {

@@ -80,4 +80,17 @@ class SyscallShimTest {
         assertFalse(SyscallSite.isWrapper(generic, 39), "mov %rdi,%rax: the number is not known");
         assertArrayEquals(new byte[] {(byte) 0xff, (byte) 0xe0}, SyscallSite.REWRITTEN);
     }
+
+    /** Seccomp puts a rewritten site back: only a window that still holds the rewritten wrapper qualifies. */
+    @Test
+    void onlyARewrittenWrapperIsRestored() {
+        byte[] rewritten = {(byte) 0xb8, 39, 0, 0, 0, (byte) 0xff, (byte) 0xe0, (byte) 0xc3};
+        assertTrue(SyscallSite.isRewritten(rewritten));
+        byte[] original = {(byte) 0xb8, 39, 0, 0, 0, 0x0f, 0x05, (byte) 0xc3};
+        assertFalse(SyscallSite.isRewritten(original), "already a syscall");
+        byte[] replaced = rewritten.clone();
+        replaced[0] = (byte) 0x90; // the guest put other code there since
+        assertFalse(SyscallSite.isRewritten(replaced));
+        assertArrayEquals(new byte[] {0x0f, 0x05}, SyscallSite.ORIGINAL);
+    }
 }

@@ -32,6 +32,19 @@ public final class SigInfo {
         return b;
     }
 
+    /**
+     * SIGSYS from a seccomp filter's SECCOMP_RET_TRAP: si_errno carries the filter's data, si_call_addr the
+     * address after the {@code syscall}, si_syscall and si_arch what the filter saw.
+     */
+    public static byte[] seccompTrap(int code, int data, long callAddress, int syscall, int arch) {
+        byte[] b = basic(Signal.SIGSYS, code);
+        Longs.put(b, 4, data, 4);
+        Longs.put(b, 16, callAddress, 8);
+        Longs.put(b, 24, syscall, 4);
+        Longs.put(b, 28, arch, 4);
+        return b;
+    }
+
     public static final int CLD_EXITED = 1, CLD_KILLED = 2;
 
     /** SIGCHLD's siginfo for a child that ended (also what waitid reports): si_pid, si_uid, si_status. */

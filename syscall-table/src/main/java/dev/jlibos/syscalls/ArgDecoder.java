@@ -82,6 +82,7 @@ final class ArgDecoder {
             case WHENCE -> WHENCE.value(u32(v));
             case RLIMIT -> RLIMITS.value(u32(v));
             case FUTEX_OP -> futexOp((int) v);
+            case SECCOMP_OP -> SECCOMP_OPS.value(u32(v));
             case ARGV -> argv(mem, v);
             case ENVP -> envp(mem, v);
         };

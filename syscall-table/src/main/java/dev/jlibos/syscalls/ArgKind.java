@@ -76,6 +76,8 @@ public enum ArgKind {
     RLIMIT,
     /** futex operation: {@code FUTEX_WAIT_PRIVATE}. */
     FUTEX_OP,
+    /** seccomp(2) operation: {@code SECCOMP_SET_MODE_FILTER}. */
+    SECCOMP_OP,
     /** NULL-terminated array of strings: {@code ["ls", "-l"]}. */
     ARGV,
     /** Environment array, counted rather than listed: {@code 0x7ffd... /* 12 vars *}{@code /}. */

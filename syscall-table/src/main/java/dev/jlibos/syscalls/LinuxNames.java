@@ -121,6 +121,10 @@ final class LinuxNames {
             .add(0x1025, "ARCH_REQ_XCOMP_GUEST_PERM").add(0x2001, "ARCH_MAP_VDSO_X32")
             .add(0x2002, "ARCH_MAP_VDSO_32").add(0x2003, "ARCH_MAP_VDSO_64");
 
+    static final SymbolTable SECCOMP_OPS = new SymbolTable("SECCOMP_")
+            .add(0, "SECCOMP_SET_MODE_STRICT").add(1, "SECCOMP_SET_MODE_FILTER").add(2, "SECCOMP_GET_ACTION_AVAIL")
+            .add(3, "SECCOMP_GET_NOTIF_SIZES");
+
     static final SymbolTable RLIMITS = new SymbolTable("RLIMIT_")
             .add(0, "RLIMIT_CPU").add(1, "RLIMIT_FSIZE").add(2, "RLIMIT_DATA").add(3, "RLIMIT_STACK")
             .add(4, "RLIMIT_CORE").add(5, "RLIMIT_RSS").add(6, "RLIMIT_NPROC").add(7, "RLIMIT_NOFILE")

@@ -346,7 +346,7 @@ public final class SyscallTable {
         sys(SCHED_SETATTR, "sched_setattr", INT, STRUCT, HEX);
         sys(SCHED_GETATTR, "sched_getattr", INT, STRUCT, UINT, HEX);
         sys(RENAMEAT2, "renameat2", DIRFD, PATH, DIRFD, PATH, HEX);
-        sys(SECCOMP, "seccomp", UINT, HEX, PTR);
+        sys(SECCOMP, "seccomp", SECCOMP_OP, HEX, PTR);
         sys(GETRANDOM, "getrandom", BUF_OUT, SIZE, HEX);
         fd(MEMFD_CREATE, "memfd_create", STRING, HEX);
         sys(KEXEC_FILE_LOAD, "kexec_file_load", FD, FD, ULONG, STRING, HEX);

@@ -60,6 +60,11 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     /** The exit code of the thread group leader, the process's status if every thread exits by exit(2). */
     private volatile int leaderExitCode;
     /**
+     * Set once a thread of this process has entered seccomp mode: from then on every call must reach the
+     * dispatcher, so none is answered in the guest by the kml-shim. Kept by fork and execve.
+     */
+    private volatile boolean syscallsFiltered;
+    /**
      * Engines of ended threads, still attached to {@link #memory} (so their mappings stay current), kept
      * for the next clone: a fresh engine has to translate every guest instruction again, which made
      * create + join ~6 ms; guarded by {@link #execution}.
@@ -354,6 +359,15 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
         leaderExitCode = code;
     }
 
+    /** Whether some thread of this process (or of the one it was forked from) filters its syscalls. */
+    public boolean syscallsFiltered() {
+        return syscallsFiltered;
+    }
+
+    public void filterSyscalls() {
+        syscallsFiltered = true;
+    }
+
     /**
      * Takes an ending thread out (its run loop holds the execution lock): clears and wakes its
      * clear_child_tid word, walks its robust list, detaches and closes its engine. True for the last one,
@@ -405,6 +419,7 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
      */
     public void inheritImageFrom(GuestProcess from) {
         limits.copyFrom(from.limits);
+        syscallsFiltered = from.syscallsFiltered;
         sid = from.sid;
         execInfo = from.execInfo;
         layout.copyFrom(from.layout);

@@ -46,6 +46,8 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
     private long clearChildTid;
     /** set_robust_list head and length, walked on thread death. */
     private long robustListHead, robustListLength;
+    /** seccomp mode and filters, and no_new_privs: per thread, as in Linux. */
+    public final SeccompState seccomp = new SeccompState();
     /** Scratch for the syscall being served; each thread has its own so dispatch is thread-safe. */
     public final SyscallArgs syscallArgs = new SyscallArgs();
     /** Deterministic mode: the engine's block count at the last syscall, and syscalls in this turn. */
@@ -177,6 +179,21 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
     @Override
     public long blockedSignals() {
         return signals.blocked();
+    }
+
+    @Override
+    public boolean noNewPrivileges() {
+        return seccomp.noNewPrivileges();
+    }
+
+    @Override
+    public int seccompMode() {
+        return seccomp.mode();
+    }
+
+    @Override
+    public int seccompFilters() {
+        return seccomp.filterCount();
     }
 
     @Override

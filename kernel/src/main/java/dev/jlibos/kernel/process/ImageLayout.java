@@ -12,6 +12,8 @@ public final class ImageLayout {
     private long brkStart, brk;
     private long mmapBase = MMAP_BASE;
     private long shimData;
+    /** The kml-shim's rewritten syscall sites in this image (a handful: one per served libc wrapper). */
+    private long[] rewrittenSites = new long[0];
 
     /** Where brk started: the end of the program's bss. */
     public long brkStart() {
@@ -37,6 +39,7 @@ public final class ImageLayout {
         this.brkStart = brkStart;
         this.brk = brkStart;
         this.shimData = 0;
+        this.rewrittenSites = new long[0];
     }
 
     /** Where the kml-shim's data page is in this image, or 0 when sites are not rewritten. */
@@ -48,11 +51,27 @@ public final class ImageLayout {
         shimData = address;
     }
 
+    /** The syscall sites the kml-shim rewrote in this image. */
+    public long[] rewrittenSites() {
+        return rewrittenSites.clone();
+    }
+
+    public void siteRewritten(long site) {
+        rewrittenSites = java.util.Arrays.copyOf(rewrittenSites, rewrittenSites.length + 1);
+        rewrittenSites[rewrittenSites.length - 1] = site;
+    }
+
+    /** The rewritten sites were put back (seccomp): none is rewritten any more. */
+    public void sitesRestored() {
+        rewrittenSites = new long[0];
+    }
+
     /** fork (and a snapshot's run): the child's image is a copy of {@code from}'s. */
     void copyFrom(ImageLayout from) {
         brkStart = from.brkStart;
         brk = from.brk;
         mmapBase = from.mmapBase;
         shimData = from.shimData;
+        rewrittenSites = from.rewrittenSites;
     }
 }

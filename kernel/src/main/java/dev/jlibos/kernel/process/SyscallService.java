@@ -14,4 +14,11 @@ public interface SyscallService {
 
     /** The image was copied into another process (fork, a snapshot's run): the shim's answers are rewritten for it. */
     void imageCopied(GuestThread thread);
+
+    /**
+     * The thread's process started filtering its calls (seccomp): from now on none may be answered
+     * without reaching {@link #dispatch}. Called under the execution lock after
+     * {@link GuestProcess#filterSyscalls()}.
+     */
+    void syscallsFiltered(GuestThread thread);
 }

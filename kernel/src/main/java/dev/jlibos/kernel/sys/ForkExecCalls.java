@@ -121,6 +121,7 @@ public final class ForkExecCalls implements SyscallFamily {
         GuestThread thread = new GuestThread(p, tid, cpu);
         thread.rename(t.name());
         thread.inheritSchedulingFrom(t);
+        thread.seccomp.inheritFrom(t.seccomp); // filters and no_new_privs go to threads and children alike
         thread.signals.inheritFrom(t.signals);
         // A thread on a new stack does not inherit the alternate signal stack (copy_process: sas_ss_reset).
         thread.signals.resetForExec();
@@ -180,6 +181,7 @@ public final class ForkExecCalls implements SyscallFamily {
         GuestThread thread = new GuestThread(child, pid, cpu); // only the calling thread is copied
         thread.rename(t.name());
         thread.inheritSchedulingFrom(t);
+        thread.seccomp.inheritFrom(t.seccomp); // filters and no_new_privs go to threads and children alike
         thread.signals.inheritFrom(t.signals);
         child.threads.add(thread);
         thread.kernel().syscalls().imageCopied(thread); // the copied data page still answers with the parent's pid

@@ -34,8 +34,9 @@ public final class ProcessCalls implements SyscallFamily {
                 .coveredBy("CProgramsTest[stdio]");
         r.partial(Sysno.ARCH_PRCTL, "FS/GS base and CPUID faulting query; ARCH_SET_CPUID is EINVAL", this::archPrctl)
                 .coveredBy("CProgramsTest[stdio]");
-        r.partial(Sysno.PRCTL, "PR_SET/GET_NAME, PDEATHSIG, DUMPABLE, NO_NEW_PRIVS, CHILD_SUBREAPER,"
-                + " GET_SECCOMP; other options EINVAL", this::prctl).coveredBy("CProgramsTest[process]");
+        r.partial(Sysno.PRCTL, "PR_SET/GET_NAME, PDEATHSIG, DUMPABLE, NO_NEW_PRIVS (per thread), CHILD_SUBREAPER,"
+                + " SET/GET_SECCOMP (strict mode and filters, as seccomp(2)); other options EINVAL", this::prctl)
+                .coveredBy("CProgramsTest[process]", "CProgramsTest[seccomp]");
         r.full(Sysno.PRLIMIT64, this::prlimit64).coveredBy("CProgramsTest[stdio]");
         r.full(Sysno.GETPGRP, (t, a) -> t.process.pgid()).coveredBy("CProgramsTest[sched]");
         r.partial(Sysno.GETPGID, "this process only", (t, a) -> self(t, a.i32(0)).pgid());
@@ -133,16 +134,20 @@ public final class ProcessCalls implements SyscallFamily {
                 p.prctl().dumpable(arg == 1);
             }
             case PR_GET_SECCOMP -> {
-                return 0;
+                return t.seccomp.mode();
+            }
+            case PR_SET_SECCOMP -> {
+                return SeccompCalls.prctl(t, arg, a.get(2));
             }
             case PR_SET_CHILD_SUBREAPER -> p.prctl().childSubreaper(arg != 0);
             case PR_GET_CHILD_SUBREAPER -> p.memory().writeInt(arg, p.prctl().childSubreaper() ? 1 : 0);
             case PR_SET_NO_NEW_PRIVS -> {
                 if (arg != 1 || a.get(2) != 0 || a.get(3) != 0 || a.get(4) != 0) throw Errno.EINVAL.fail();
-                p.prctl().forbidNewPrivileges();
+                t.seccomp.forbidNewPrivileges();
             }
             case PR_GET_NO_NEW_PRIVS -> {
-                return p.prctl().noNewPrivileges() ? 1 : 0;
+                if (arg != 0 || a.get(2) != 0 || a.get(3) != 0 || a.get(4) != 0) throw Errno.EINVAL.fail();
+                return t.seccomp.noNewPrivileges() ? 1 : 0;
             }
             default -> {
                 t.kernel().log().once("prctl option " + a.i32(0) + " is not supported (EINVAL)");

@@ -35,11 +35,23 @@ final class ShimSupport {
         SiteRewriting.refresh(p.memory(), p.layout().shimData(), served, n -> registry.get(n).handler().call(thread, none));
     }
 
-    /** At the entry of a call: rewrites its site when the stub serves it and it is a libc wrapper's. */
+    /**
+     * At the entry of a call: rewrites its site when the stub serves it and it is a libc wrapper's, unless
+     * the process filters its calls (a rewritten call would not reach the filter).
+     */
     void beforeSyscall(GuestThread thread, int number) {
-        if (registry.has(number, Trait.SHIM_SERVED)) {
-            SiteRewriting.rewriteSite(thread.process.memory(), thread.process.layout().shimData(), thread.cpu.get(Reg.RIP), number);
+        if (registry.has(number, Trait.SHIM_SERVED) && !thread.process.syscallsFiltered()) {
+            GuestProcess p = thread.process;
+            long site = SiteRewriting.rewriteSite(p.memory(), p.layout().shimData(), thread.cpu.get(Reg.RIP), number);
+            if (site != 0) p.layout().siteRewritten(site);
         }
+    }
+
+    /** Seccomp: the calls rewritten so far go back to {@code syscall}, so each one reaches the filter again. */
+    void restoreSites(GuestThread thread) {
+        GuestProcess p = thread.process;
+        for (long site : p.layout().rewrittenSites()) SiteRewriting.restoreSite(p.memory(), site);
+        p.layout().sitesRestored();
     }
 
     /** After a call is served by Java: refresh the answers it may have changed. */

@@ -83,14 +83,20 @@ public final class SyscallDispatcher implements SyscallService {
         shim.refresh(thread);
     }
 
+    @Override
+    public void syscallsFiltered(GuestThread thread) {
+        shim.restoreSites(thread);
+    }
+
     /**
      * Serves the call in the thread's registers. The side jobs run as ordered steps, each a method
      * below: (1) enter: registers in, a stale interrupt dropped; (2) determinism: the call is a point of
      * virtual time; (3) snapshot: Machine.snapshot's capture point ends the process here; (4) rewriting:
-     * the kml-shim rewrites a served call's site; (5) trace entry; (6) serve: fault injection, host
-     * offload, or the handler; (7) rewriting after: the shim's answers refreshed; (8) limits: EMFILE
-     * under --max-open-files is reported; (9) restart: ERESTARTSYS; (10) trace exit; (11) leave: RAX,
-     * signal delivery, preemption. The order is Linux's where it has one (restart before signals).
+     * the kml-shim rewrites a served call's site; (5) trace entry; (6) serve: seccomp's verdict (strict
+     * mode, filters) first, then fault injection, host offload, or the handler; (7) rewriting after: the
+     * shim's answers refreshed; (8) limits: EMFILE under --max-open-files is reported; (9) restart:
+     * ERESTARTSYS; (10) trace exit; (11) leave: RAX, signal delivery, preemption. The order is Linux's
+     * where it has one (seccomp before the call, restart before signals).
      */
     @Override
     public void dispatch(GuestThread thread) {
@@ -102,11 +108,14 @@ public final class SyscallDispatcher implements SyscallService {
         // Without a listener the hot path reads no clock and allocates nothing.
         long start = listener != null ? now(thread) : 0L;
         String before = describeBeforeExec(strace, listener, thread, args);
-        long served = invoke(thread, registry.get(number), args);
+        long verdict = SeccompCheck.check(thread, args);
+        boolean runs = verdict == SeccompCheck.RUN;
+        long served = runs ? invoke(thread, registry.get(number), args) : verdict;
         shim.afterSyscall(thread, number);
         noteLimits(served);
         long end = listener != null ? now(thread) : 0L;
-        long result = restart(thread, number, served);
+        // A result chosen by a seccomp filter is never a restart request, even SECCOMP_RET_ERRNO(EINTR).
+        long result = runs ? restart(thread, number, served) : served;
         if (strace != null) trace(strace, thread, args, result, before);
         if (listener != null) record(listener, thread, args, served, start, end, before);
         leave(thread, result);

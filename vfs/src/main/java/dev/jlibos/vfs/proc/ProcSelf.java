@@ -144,7 +144,9 @@ public final class ProcSelf {
                 + "Gid:\t" + g[0] + "\t" + g[1] + "\t" + g[2] + "\t" + g[3] + "\n"
                 + "Threads:\t" + p.threads().size() + "\n"
                 + String.format("SigPnd:\t%016x%nShdPnd:\t%016x%nSigBlk:\t%016x%n", t.pendingSignals(),
-                        p.sharedPendingSignals(), t.blockedSignals());
+                        p.sharedPendingSignals(), t.blockedSignals())
+                + "NoNewPrivs:\t" + (t.noNewPrivileges() ? 1 : 0) + "\nSeccomp:\t" + t.seccompMode()
+                + "\nSeccomp_filters:\t" + t.seccompFilters() + "\n";
     }
 
     private static byte[] auxv(Map<Integer, Long> auxv) {

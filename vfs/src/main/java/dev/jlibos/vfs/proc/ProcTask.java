@@ -26,6 +26,19 @@ public interface ProcTask {
 
     long blockedSignals();
 
+    /** NoNewPrivs, Seccomp (the mode) and Seccomp_filters of /proc/PID/status. */
+    default boolean noNewPrivileges() {
+        return false;
+    }
+
+    default int seccompMode() {
+        return 0;
+    }
+
+    default int seccompFilters() {
+        return 0;
+    }
+
     /** The machine this thread runs in: the other processes /proc lists. */
     ProcSystem system();
 }
