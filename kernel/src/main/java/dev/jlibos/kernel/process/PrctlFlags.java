@@ -2,13 +2,14 @@ package dev.jlibos.kernel.process;
 
 /**
  * The per-process flags prctl(2) sets and reads: PR_SET_PDEATHSIG, PR_SET_DUMPABLE,
- * PR_SET_CHILD_SUBREAPER and PR_SET_NO_NEW_PRIVS. Every process, a forked one too, starts with the
- * defaults (Linux would copy dumpable and no_new_privs into a child; jlibos does not yet). Changed by the
+ * PR_SET_CHILD_SUBREAPER and PR_SET_NO_NEW_PRIVS. A forked process takes its parent's dumpable mode and
+ * no_new_privs ({@link #inheritFrom}), the rest starts at the defaults, as in Linux. Changed by the
  * process's own threads under its execution lock.
  */
 public final class PrctlFlags {
     private int parentDeathSignal;
-    private boolean dumpable = true;
+    /** SUID_DUMP_DISABLE (0), SUID_DUMP_USER (1) or SUID_DUMP_ROOT (2). */
+    private int dumpable = 1;
     private boolean childSubreaper;
     private boolean noNewPrivileges;
 
@@ -21,12 +22,19 @@ public final class PrctlFlags {
         parentDeathSignal = sig;
     }
 
-    public boolean dumpable() {
+    /** The dumpable mode: 1 normally, 0 (or fs.suid_dumpable's 2) after a change of credentials. */
+    public int dumpable() {
         return dumpable;
     }
 
-    public void dumpable(boolean on) {
-        dumpable = on;
+    public void dumpable(int mode) {
+        dumpable = mode;
+    }
+
+    /** fork: the child's mm keeps the parent's dumpable mode; no_new_privs is inherited. */
+    public void inheritFrom(PrctlFlags parent) {
+        dumpable = parent.dumpable;
+        noNewPrivileges = parent.noNewPrivileges;
     }
 
     public boolean childSubreaper() {

@@ -41,6 +41,7 @@ public final class ProcessTable {
     /** Removes a reaped zombie, or an orphan that ended. */
     public void forget(GuestProcess p) {
         processes.remove(p.pid);
+        p.markReaped();
     }
 
     public GuestProcess get(int pid) {
