@@ -101,12 +101,13 @@ static char **argvs[4];
 static int fds[32];
 static int nfds, closed_fd;
 /* Pool slots by type, for calls that only get past EBADF/ENOTSOCK/EINVAL with the right kind of fd. */
-enum { T_FILE, T_DIR, T_SOCK, T_USOCK, T_EPOLL, T_TIMER, T_SIGNAL, T_EVENT, T_PIPE, T_TYPES };
+enum { T_FILE, T_DIR, T_SOCK, T_USOCK, T_EPOLL, T_TIMER, T_SIGNAL, T_EVENT, T_PIPE, T_PIDFD, T_TYPES };
 static int typed[T_TYPES][4], ntyped[T_TYPES];
 static char *exe_path, *self_exe;
 static struct sockaddr_un lsk_addr = {.sun_family = AF_UNIX};
 static int typed_fd(int type);
 static int shm_id = -1, sem_id = -1, msg_id = -1;
+static int listen_fd = -1, data_sock = -1; /* a listening socket with a pending connection; a stream with a byte */
 static long worker_pid;
 
 /* ---- randomness: call i's arguments depend on (seed, i) only ---- */
@@ -297,6 +298,12 @@ static void sanitize(int nr, long a[6]) {
         if (below(2)) a[3] = (long)&zero_timeout;
         break;
     }
+    case SYS_process_vm_readv: case SYS_process_vm_writev: /* its own memory or no one's: never the supervisor's */
+        a[0] = below(4) ? raw6(SYS_getpid, 0, 0, 0, 0, 0, 0) : 99999;
+        break;
+    case SYS_pidfd_send_signal: /* a pidfd of the throwaway child itself (in_child opens it), or no pidfd */
+        a[0] = below(8) ? -3 : closed_fd;
+        break;
     case SYS_mknod: case SYS_mknodat: {
         /* Device nodes only as /dev/null's number: no guest opens a disk through the scratch tree. */
         int at = nr == SYS_mknod ? 1 : 2;
@@ -355,7 +362,7 @@ static void sanitize(int nr, long a[6]) {
             {SYS_fremovexattr, 0, T_FILE}, {SYS_signalfd, 0, T_SIGNAL}, {SYS_signalfd4, 0, T_SIGNAL},
             {SYS_read, 0, T_PIPE}, {SYS_write, 0, T_EVENT}, {SYS_renameat, 0, T_DIR}, {SYS_linkat, 2, T_DIR},
             {SYS_unlinkat, 0, T_DIR}, {SYS_fstatfs, 0, T_FILE}, {SYS_renameat, 2, T_DIR}, {SYS_renameat2, 0, T_DIR},
-            {SYS_renameat2, 2, T_DIR},
+            {SYS_renameat2, 2, T_DIR}, {SYS_pidfd_getfd, 0, T_PIDFD}, {SYS_preadv2, 0, T_FILE}, {SYS_pwritev2, 0, T_FILE},
         };
         for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++) if (want[i].nr == nr) a[want[i].arg] = typed_fd(want[i].type);
         /* IPC ids of the objects the supervisor made. */
@@ -411,6 +418,44 @@ static void sanitize(int nr, long a[6]) {
         case SYS_epoll_ctl: a[1] = 1 + (long)below(3); a[2] = fds[below(nfds)]; break;
         case SYS_signalfd: case SYS_signalfd4: a[0] = -1; break;
         case SYS_shmdt: a[0] = -2; break; /* in_child attaches the segment first */
+        case SYS_mremap: /* a page of the arena (only ever touched in children), grown where it may move */
+            a[0] = (long)(arena + 4096 * below(ARENA_SIZE / 4096 - 1)); a[1] = 4096; a[2] = 8192; a[3] = 1; a[4] = 0; break;
+        case SYS_accept4: /* the pool's listener has a connection waiting */
+            a[0] = listen_fd; a[1] = 0; a[2] = 0; a[3] = SOCK_NONBLOCK | SOCK_CLOEXEC; break;
+        case SYS_recvmsg: { /* into scratch, from the stream that was sent a byte; MSG_DONTWAIT */
+            struct msghdr *mh = (struct msghdr *)(scratch + 256);
+            struct iovec *iv = (struct iovec *)(scratch + 512);
+            iv->iov_base = scratch + 1024; iv->iov_len = 64;
+            memset(mh, 0, sizeof *mh); mh->msg_iov = iv; mh->msg_iovlen = 1;
+            a[0] = data_sock; a[1] = (long)mh; a[2] = MSG_DONTWAIT;
+            break;
+        }
+        case SYS_pidfd_open: a[0] = raw6(SYS_getpid, 0, 0, 0, 0, 0, 0); a[1] = below(2) ? 0 : O_NONBLOCK; break;
+        case SYS_pidfd_getfd: a[0] = typed_fd(T_PIDFD); a[1] = fds[below(nfds)]; a[2] = 0; break;
+        case SYS_capget: case SYS_capset: /* header {_LINUX_CAPABILITY_VERSION_3, 0}; capset drops everything */
+            ((int *)scratch)[0] = 0x20080522; ((int *)scratch)[1] = 0; memset(scratch + 64, 0, 24);
+            a[0] = (long)scratch; a[1] = (long)(scratch + 64);
+            break;
+        case SYS_sched_setscheduler: case SYS_sched_setparam: { /* a fair policy or SCHED_IDLE, priority 0 */
+            static const long fair[] = {0, 3, 5};
+            *(int *)(scratch + 64) = 0;
+            a[0] = 0;
+            if (nr == SYS_sched_setscheduler) { a[1] = fair[below(3)]; a[2] = (long)(scratch + 64); }
+            else a[1] = (long)(scratch + 64);
+            break;
+        }
+        case SYS_process_vm_readv: case SYS_process_vm_writev: { /* 64 bytes between two places of scratch */
+            long *v = (long *)(scratch + 128);
+            v[0] = (long)(scratch + 4096); v[1] = 64; v[2] = (long)(scratch + 8192); v[3] = 64;
+            a[0] = raw6(SYS_getpid, 0, 0, 0, 0, 0, 0); a[1] = (long)v; a[2] = 1; a[3] = (long)(v + 2); a[4] = 1; a[5] = 0;
+            break;
+        }
+        case SYS_preadv2: case SYS_pwritev2: { /* one iovec into scratch, at offset 0 or the file position */
+            long *v = (long *)(scratch + 128);
+            v[0] = (long)(scratch + 4096); v[1] = 64;
+            a[0] = typed_fd(T_FILE); a[1] = (long)v; a[2] = 1; a[3] = below(2) ? 0 : -1; a[4] = 0; a[5] = 0;
+            break;
+        }
         case SYS_rt_sigqueueinfo: case SYS_rt_tgsigqueueinfo: { /* to itself, SI_QUEUE, an ignored signal */
             int info = nr == SYS_rt_sigqueueinfo ? 2 : 3;
             memset(scratch, 0, 128);
@@ -463,8 +508,10 @@ static void in_child(const struct spec *s, long a[6]) {
     if (pid == 0) {
         if (!noreturn(s->nr)) arm_alarm(); /* an itimer outlives execve, and the new image would die of SIGALRM */
         if (s->nr == SYS_shmdt && a[0] == -2) a[0] = raw6(SYS_shmat, shm_id, 0, 0, 0, 0, 0);
+        if (s->nr == SYS_pidfd_send_signal && a[0] == -3) a[0] = raw6(SYS_pidfd_open, raw6(SYS_getpid, 0, 0, 0, 0, 0, 0), 0, 0, 0, 0, 0);
         if (a[0] == worker_pid && (s->nr == SYS_kill || s->nr == SYS_tkill || s->nr == SYS_tgkill
-                                   || s->nr == SYS_rt_sigqueueinfo || s->nr == SYS_rt_tgsigqueueinfo)) {
+                                   || s->nr == SYS_rt_sigqueueinfo || s->nr == SYS_rt_tgsigqueueinfo
+                                   || s->nr == SYS_process_vm_writev)) {
             a[0] = raw6(SYS_getpid, 0, 0, 0, 0, 0, 0); /* "to itself" meant this throwaway child */
             if (s->nr == SYS_tgkill || s->nr == SYS_rt_tgsigqueueinfo) a[1] = a[0];
         }
@@ -524,14 +571,17 @@ static void open_pool(void) {
     if (pipe(p) == 0) { add_fd(p[0], T_PIPE); add_fd(p[1], T_PIPE); write(p[1], "data", 4); }
     if (pipe2(p, O_NONBLOCK) == 0) { add_fd(p[0], T_PIPE); add_fd(p[1], T_PIPE); }
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) { add_fd(sv[0], T_SOCK); add_fd(sv[1], T_SOCK); write(sv[1], "x", 1); }
+    data_sock = sv[0];
     if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0) { add_fd(sv[0], T_SOCK); add_fd(sv[1], -1); }
     int l = socket(AF_UNIX, SOCK_STREAM, 0);
     struct sockaddr_un u = {.sun_family = AF_UNIX};
     snprintf(u.sun_path, sizeof u.sun_path, "lsk%d", (int)getpid() % 100000);
     lsk_addr = u;
     unlink(u.sun_path);
+    listen_fd = -1;
     if (l >= 0 && bind(l, (struct sockaddr *)&u, sizeof u) == 0 && listen(l, 8) == 0) {
         add_fd(l, T_SOCK);
+        listen_fd = l;
         int c = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0); /* a pending connection for accept */
         if (c >= 0 && connect(c, (struct sockaddr *)&u, sizeof u) == 0) add_fd(c, -1);
     }
@@ -556,6 +606,7 @@ static void open_pool(void) {
         add_fd(e, T_EPOLL);
     }
     add_fd(memfd_create("kfuzz", MFD_ALLOW_SEALING), T_FILE);
+    add_fd((int)raw6(SYS_pidfd_open, raw6(SYS_getpid, 0, 0, 0, 0, 0, 0), 0, 0, 0, 0, 0), T_PIDFD); /* the worker's own */
     /* Timer 0 (and usually 1), so timer_settime/gettime/getoverrun/delete find one. */
     struct sigevent sev = {.sigev_notify = SIGEV_NONE};
     timer_t tid;

@@ -68,6 +68,10 @@ class CProgramsTest {
         for (String m : List.of("periodic", "overrun", "none", "thread-id", "cputime")) {
             c.add(new Case("timers", "timers " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
         }
+        // Issue 16's long tail: pidfds, preadv2/pwritev2, scheduling policies, capabilities, process_vm_readv/writev.
+        for (String m : List.of("pidfd", "rwv2", "sched", "caps", "vm")) {
+            c.add(new Case("longtail", "longtail " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
+        }
         // posix_spawn (clone with CLONE_VM|CLONE_VFORK) and execveat.
         for (String m : List.of("posix-spawn", "spawn-missing", "execveat")) {
             c.add(new Case("spawn", "spawn " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));

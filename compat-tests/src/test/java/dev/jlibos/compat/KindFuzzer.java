@@ -39,7 +39,8 @@ final class KindFuzzer {
             "sigaltstack", "rt_sigsuspend", "rt_sigtimedwait", "setitimer", "alarm", "arch_prctl", "prctl", "seccomp",
             "set_tid_address", "set_robust_list", "rseq", "setrlimit", "prlimit64", "ppoll", "pselect6", "epoll_pwait",
             "epoll_pwait2", "timer_create", "futex", "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
-            "setfsuid", "setfsgid", "setgroups", "setsid", "setpgid");
+            "setfsuid", "setfsgid", "setgroups", "setsid", "setpgid", "capset", "sched_setscheduler", "sched_setparam",
+            "pidfd_send_signal", "process_vm_writev");
 
     /** Where the guest's calls go: a sandbox with /work as scratch tree, or the host's tree below a scratch directory. */
     enum Mode { SANDBOX, HOST }

@@ -14,6 +14,7 @@ import dev.jlibos.kernel.sys.MemoryCalls;
 import dev.jlibos.kernel.sys.OpenCalls;
 import dev.jlibos.kernel.sys.PathCalls;
 import dev.jlibos.kernel.sys.PollCalls;
+import dev.jlibos.kernel.sys.ProcessAccessCalls;
 import dev.jlibos.kernel.sys.ProcessCalls;
 import dev.jlibos.kernel.sys.SchedulingCalls;
 import dev.jlibos.kernel.sys.SeccompCalls;
@@ -60,6 +61,7 @@ public final class Families {
                 new PathCalls(),
                 new FutexCalls(),
                 new ForkExecCalls(),
+                new ProcessAccessCalls(),
                 new SocketCalls(),
                 new PollCalls(),
                 new EventCalls(),

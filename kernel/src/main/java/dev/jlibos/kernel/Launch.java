@@ -48,7 +48,11 @@ public final class Launch {
         }
         Determinism determinism = kernel.determinism();
         int[] ids = determinism != null ? new int[] {Determinism.UID, Determinism.GID} : hostIds();
-        GuestProcess p = new GuestProcess(kernel, kernel.processTable().allocateFirstPid(), 1, memory, files, new Credentials(ids[0], ids[1]));
+        Credentials credentials = new Credentials(ids[0], ids[1]);
+        long[] caps = determinism != null ? null : dev.jlibos.kernel.process.HostSystem.capabilities();
+        // As if the launcher had exec'ed the program: what a natively started program has (its bounding set too).
+        if (caps != null) credentials.startAsExecutedBy(caps[0], caps[3], caps[4]);
+        GuestProcess p = new GuestProcess(kernel, kernel.processTable().allocateFirstPid(), 1, memory, files, credentials);
         if (determinism != null) p.useDeterminism(determinism.firstProcess());
         p.useFs(config.sandbox ? null : FsContext.open(host, config.cwd)); // a sandbox's is set once a thread exists
         p.execInfo(ExecInfo.commandLine(config.argv, config.envp));

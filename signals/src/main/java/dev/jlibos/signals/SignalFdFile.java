@@ -62,6 +62,12 @@ public final class SignalFdFile extends AnonFile {
         return r;
     }
 
+    /** signalfd_read_iter (FMODE_NOWAIT); no write at all. */
+    @Override
+    public int rwFlags(boolean write) {
+        return write ? dev.jlibos.core.abi.Rwf.KNOWN : dev.jlibos.core.abi.Rwf.ITER | dev.jlibos.core.abi.Rwf.RWF_NOWAIT;
+    }
+
     @Override
     public int pollEvents() {
         return (signals.pendingSet() & mask) != 0 ? Poll.IN : 0;

@@ -9,6 +9,10 @@ import java.util.List;
  * A process's file descriptor table: small integers mapped to shared open file descriptions, plus the
  * per-descriptor FD_CLOEXEC flag. Descriptions are reference counted so that the underlying file is
  * released when the last descriptor referring to it closes (dup, dup2 and fork share descriptions).
+ *
+ * <p>Only the owning process's threads (which take turns) change it or read it with {@link #get}; they
+ * change it under the table's monitor, which another process takes to look in ({@link #retained},
+ * {@link #openDescriptors}).
  */
 public final class FdTable {
     /** Default RLIMIT_NOFILE soft limit. */
@@ -49,7 +53,7 @@ public final class FdTable {
         place(newFd, file, cloexec);
     }
 
-    private void place(int fd, FileDescription file, boolean cloexec) {
+    private synchronized void place(int fd, FileDescription file, boolean cloexec) {
         while (files.size() <= fd) {
             files.add(null);
             closeOnExec.add(false);
@@ -59,7 +63,7 @@ public final class FdTable {
         closeOnExec.set(fd, cloexec);
     }
 
-    public void close(int fd) {
+    public synchronized void close(int fd) {
         FileDescription file = get(fd);
         files.set(fd, null);
         closeOnExec.set(fd, false);
@@ -77,8 +81,19 @@ public final class FdTable {
         closeOnExec.set(fd, value);
     }
 
+    /**
+     * The description of {@code fd} for another process (pidfd_getfd), retained so that the owner closing
+     * it meanwhile cannot release it: the caller {@link FileDescription#unretain}s it once it has its own
+     * reference. EBADF if {@code fd} is not open.
+     */
+    public synchronized FileDescription retained(int fd) {
+        FileDescription file = get(fd);
+        file.retain();
+        return file;
+    }
+
     /** The open descriptors in ascending order (for /proc/self/fd). */
-    public List<Integer> openDescriptors() {
+    public synchronized List<Integer> openDescriptors() {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) if (files.get(i) != null) out.add(i);
         return out;

@@ -1,6 +1,7 @@
 package dev.jlibos.vfs;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.abi.Rwf;
 
 import static dev.jlibos.core.abi.Fcntl.O_ACCMODE;
 import static dev.jlibos.core.abi.Fcntl.O_APPEND;
@@ -92,6 +93,17 @@ public abstract class FileDescription {
     /** Bytes that can be read without blocking, for FIONREAD. */
     public int available() {
         throw Errno.ENOTTY.fail();
+    }
+
+    /**
+     * The RWF_* flags preadv2/pwritev2 take on this file in that direction, as Linux decides them: a file
+     * with read_iter/write_iter takes {@link Rwf#ITER}, plus RWF_NOWAIT when it is FMODE_NOWAIT; one with
+     * only read/write takes RWF_HIPRI ({@link Rwf#LOOP}, the default). A file that cannot be read (or
+     * written) at all answers {@link Rwf#KNOWN}, so that the operation's own error comes first, as Linux
+     * checks FMODE_CAN_READ before the flags.
+     */
+    public int rwFlags(boolean write) {
+        return Rwf.LOOP;
     }
 
     /** The host fd behind this description, or -1 when it lives in the JVM (pipes, streams). */

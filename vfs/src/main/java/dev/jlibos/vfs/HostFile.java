@@ -61,6 +61,29 @@ public final class HostFile extends FileDescription {
         return served >= 0 ? served : fs.pwrite(fd, buffer, offset, length, position);
     }
 
+    /**
+     * Whether preadv2/pwritev2 go to the host as they are, RWF_* flags included (false for the memory
+     * devices jlibos serves itself, which take {@link #rwFlags}).
+     */
+    public boolean rwOnHost() {
+        return !device().servedHere();
+    }
+
+    /** The memory devices' read_iter/write_iter, FMODE_NOWAIT as Linux's mem devices. */
+    @Override
+    public int rwFlags(boolean write) {
+        return dev.jlibos.core.abi.Rwf.ITER | dev.jlibos.core.abi.Rwf.RWF_NOWAIT;
+    }
+
+    /** preadv2 on the host: {@code position} -1 is the file position; the host checks {@code flags}. */
+    public int preadv2(byte[] buffer, int offset, int length, long position, int flags) {
+        return fs.preadv2(fd, buffer, offset, length, position, flags);
+    }
+
+    public int pwritev2(byte[] buffer, int offset, int length, long position, int flags) {
+        return fs.pwritev2(fd, buffer, offset, length, position, flags);
+    }
+
     /** What the file is, from one fstat on first need: see {@link MemoryDevice}. */
     private volatile MemoryDevice device;
 

@@ -127,6 +127,31 @@ public final class HostFs {
         return (int) check(sys.call(Sysno.PWRITE64, fd, data(), n, pos, 0, 0));
     }
 
+    /**
+     * preadv2(fd, one iovec, pos, flags): the host applies the RWF_* flags (and pos -1, the file position)
+     * itself, so every file system answers as it does natively.
+     */
+    public int preadv2(int fd, byte[] b, int off, int len, long pos, int flags) {
+        int n = Math.min(len, CHUNK);
+        long iov = iovec(n);
+        int got = (int) check(sys.call(Sysno.PREADV2, fd, iov, 1, pos, 0, flags));
+        scratch().get(2L * PATH_SLOT, b, off, got);
+        return got;
+    }
+
+    public int pwritev2(int fd, byte[] b, int off, int len, long pos, int flags) {
+        int n = Math.min(len, CHUNK);
+        scratch().put(2L * PATH_SLOT, b, off, n);
+        return (int) check(sys.call(Sysno.PWRITEV2, fd, iovec(n), 1, pos, 0, flags));
+    }
+
+    /** One struct iovec in path slot 1 describing the first {@code n} bytes of the data area. */
+    private long iovec(int n) {
+        scratch().putLong(PATH_SLOT, data());
+        scratch().putLong(PATH_SLOT + 8, n);
+        return scratch().address() + PATH_SLOT;
+    }
+
     public long lseek(int fd, long offset, int whence) {
         return check(sys.call(Sysno.LSEEK, fd, offset, whence));
     }

@@ -18,6 +18,12 @@ public final class PipeEnd extends FileDescription {
         pipe.open(writer);
     }
 
+    /** pipe_read/pipe_write are read_iter/write_iter, and pipes are FMODE_NOWAIT. */
+    @Override
+    public int rwFlags(boolean write) {
+        return dev.jlibos.core.abi.Rwf.ITER | dev.jlibos.core.abi.Rwf.RWF_NOWAIT;
+    }
+
     @Override
     public String path() {
         return "pipe:[" + pipe.inode + "]";

@@ -29,6 +29,11 @@ public final class StatLayout {
         return b.array();
     }
 
+    /** st_size of a 144-byte struct stat. */
+    public static long size(byte[] stat) {
+        return java.nio.ByteBuffer.wrap(stat, 48, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
     public static int mode(byte[] stat) {
         return ByteBuffer.wrap(stat).order(ByteOrder.LITTLE_ENDIAN).getInt(24);
     }

@@ -721,6 +721,68 @@ public final class AddressSpace implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------
+    // Access from another process (process_vm_readv/writev): get_user_pages' rules, under the lock that
+    // guards the map, so the owner's threads cannot unmap what is being copied.
+
+    /** Set by {@link #close}: a stale reference from another process finds nothing mapped. */
+    private boolean closed;
+
+    /**
+     * How many bytes from {@code address} on (at most {@code length}) get_user_pages reaches without
+     * FOLL_FORCE: contiguous pages whose area allows the access itself (PROT_READ to read, PROT_WRITE to
+     * write, which implies no read), in guest space.
+     */
+    public synchronized long remotePrefix(long address, long length, boolean forWrite) {
+        if (closed || length <= 0) return 0;
+        long end = address + length < address ? -1L >>> 1 : address + length;
+        long a = address;
+        while (a < end) {
+            Vma v = remoteArea(a, forWrite);
+            if (v == null) break;
+            a = v.end();
+        }
+        return Math.min(a, end) - address;
+    }
+
+    private Vma remoteArea(long a, boolean forWrite) {
+        Map.Entry<Long, Vma> e = areas.floorEntry(a);
+        Vma v = e == null ? null : e.getValue();
+        if (v == null || !v.contains(a) || v.start() < MIN_ADDRESS) return null;
+        if ((v.prot() & (forWrite ? Cpu.PROT_WRITE : Cpu.PROT_READ)) == 0) return null;
+        if (forWrite && !v.block().block().writable()) return null;
+        return v;
+    }
+
+    /**
+     * Copies up to {@code length} bytes at {@code address} out of this address space ({@code toGuest}
+     * false) or into it, as far as {@link #remotePrefix} reaches; returns the bytes copied. Written code is
+     * retranslated only with {@code ownEngines} (the caller's own process, whose engines are not running):
+     * another process's engine may be running guest code on its own host thread, where Unicorn's cache
+     * cannot be touched.
+     */
+    public synchronized int transferRemote(long address, byte[] buf, int index, int length, boolean toGuest,
+                                           boolean ownEngines) {
+        if (closed || length <= 0) return 0;
+        int done = 0;
+        long a = address;
+        while (done < length) {
+            Vma v = remoteArea(a, toGuest);
+            if (v == null) break;
+            int n = (int) Math.min(length - done, v.end() - a);
+            long off = v.blockOffset() + (a - v.start());
+            if (toGuest) {
+                v.block().block().put(off, buf, index + done, n);
+                if (ownEngines && (v.prot() & Cpu.PROT_EXEC) != 0) invalidate(a, n);
+            } else {
+                v.block().block().get(off, buf, index + done, n);
+            }
+            done += n;
+            a += n;
+        }
+        return done;
+    }
+
     private void invalidate(long address, long length) {
         for (Cpu cpu : engines) cpu.invalidateCode(address, length);
     }
@@ -770,7 +832,8 @@ public final class AddressSpace implements AutoCloseable {
 
     /** Frees every area; the engines must already be closed or detached. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         for (Vma v : new ArrayList<>(areas.values())) {
             remove(v);
             release(v.block());

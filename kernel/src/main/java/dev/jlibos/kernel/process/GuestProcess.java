@@ -16,7 +16,8 @@ import java.util.List;
  * runs guest code and its syscalls only while holding {@link #execution}, a fair lock it gives up in
  * blocking waits and when the {@link Scheduler} preempts it because others are waiting.
  */
-public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev.jlibos.vfs.proc.ProcProcess {
+public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev.jlibos.vfs.proc.ProcProcess,
+        dev.jlibos.vfs.event.PidFd.Target {
     public final Kernel kernel;
     public final int pid;
     private volatile int ppid;
@@ -145,6 +146,32 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     /** The last thread released everything: from now on the process can be reaped (under {@link ProcessTable#lock()}). */
     void markFinished() {
         finished = true;
+        endWaiters.wakeAll();
+    }
+
+    /** Set when the process leaves the table: reaped by its parent, or an orphan that ended. */
+    private volatile boolean reaped;
+    /** pidfd pollers: woken when the process has ended and when it is reaped. */
+    private final dev.jlibos.vfs.event.WaitQueue endWaiters = new dev.jlibos.vfs.event.WaitQueue();
+
+    void markReaped() {
+        reaped = true;
+        endWaiters.wakeAll();
+    }
+
+    @Override
+    public boolean ended() {
+        return finished;
+    }
+
+    @Override
+    public boolean reaped() {
+        return reaped;
+    }
+
+    @Override
+    public dev.jlibos.vfs.event.WaitQueue endWaiters() {
+        return endWaiters;
     }
 
     /** The parent ended: init (pid 1 of the guest's namespace) adopts this process. */
@@ -571,6 +598,12 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     @Override
     public boolean stopped() {
         return job.stopped();
+    }
+
+    @Override
+    public long[] capabilities() {
+        Credentials c = credentials;
+        return new long[] {c.inheritable(), c.permitted(), c.effective(), c.bounding(), c.ambient()};
     }
 
     @Override

@@ -35,12 +35,54 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
      */
     private volatile int nice, ioprio;
     private volatile byte[] cpuMask;
+    /**
+     * The scheduling policy (SCHED_OTHER, FIFO, RR, BATCH or IDLE), its real-time priority (1..99 for FIFO
+     * and RR, else 0) and SCHED_RESET_ON_FORK, set by sched_setscheduler/sched_setparam: bookkeeping too.
+     */
+    private volatile int policy, rtPriority;
+    private volatile boolean resetOnFork;
 
-    /** Takes the scheduling attributes of the thread that created this one (clone, fork). */
+    /**
+     * Takes the scheduling attributes of the thread that created this one (clone, fork). With
+     * SCHED_RESET_ON_FORK the new task starts as SCHED_OTHER if the creator is real-time, with a negative
+     * nice value raised to 0, and without the flag (sched_fork).
+     */
     public void inheritSchedulingFrom(GuestThread creator) {
         nice = creator.nice;
         ioprio = creator.ioprio;
         cpuMask = creator.cpuMask;
+        policy = creator.policy;
+        rtPriority = creator.rtPriority;
+        if (creator.resetOnFork) {
+            if (rtPriority != 0) {
+                policy = dev.jlibos.core.abi.Sched.SCHED_OTHER;
+                rtPriority = 0;
+                nice = 0;
+            } else if (nice < 0) {
+                nice = 0;
+            }
+        }
+    }
+
+    /** The scheduling policy, without SCHED_RESET_ON_FORK. */
+    public int policy() {
+        return policy;
+    }
+
+    /** The real-time priority: 1..99 under SCHED_FIFO and SCHED_RR, else 0. */
+    public int rtPriority() {
+        return rtPriority;
+    }
+
+    public boolean resetOnFork() {
+        return resetOnFork;
+    }
+
+    /** sched_setscheduler/sched_setparam, after Linux's checks. */
+    public void setScheduling(int policy, int rtPriority, boolean resetOnFork) {
+        this.policy = policy;
+        this.rtPriority = rtPriority;
+        this.resetOnFork = resetOnFork;
     }
     /** set_tid_address: cleared and futex-woken when the thread exits (CLONE_CHILD_CLEARTID). */
     private long clearChildTid;

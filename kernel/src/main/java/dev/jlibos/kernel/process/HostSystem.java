@@ -8,10 +8,14 @@ public final class HostSystem {
     private HostSystem() {
     }
 
-    /** The trimmed contents of a host /proc file, or {@code fallback} if it cannot be read. */
+    /**
+     * The trimmed contents of a host /proc file, or {@code fallback} if it cannot be read. Read in large
+     * reads: a numeric sysctl answers only a read at offset 0 (Files.readString, sized by st_size 0,
+     * would get its first byte alone).
+     */
     public static String readProc(String path, String fallback) {
-        try {
-            return Files.readString(Path.of(path)).trim();
+        try (var in = Files.newInputStream(Path.of(path))) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
         } catch (Exception e) {
             return fallback;
         }
@@ -27,5 +31,73 @@ public final class HostSystem {
 
     public static String kernelVersion() {
         return readProc("/proc/sys/kernel/version", "#1 SMP");
+    }
+
+    /** /proc/sys/kernel/cap_last_cap: the highest capability number the host kernel has. */
+    public static int lastCapability() {
+        return LAST_CAPABILITY;
+    }
+
+    private static final int LAST_CAPABILITY = lastCapabilityOfHost();
+
+    private static int lastCapabilityOfHost() {
+        try {
+            int n = Integer.parseInt(readProc("/proc/sys/kernel/cap_last_cap", ""));
+            return n > 0 && n < 63 ? n : dev.jlibos.core.abi.Capability.CAP_LAST_CAP;
+        } catch (NumberFormatException e) {
+            return dev.jlibos.core.abi.Capability.CAP_LAST_CAP;
+        }
+    }
+
+    /**
+     * The JVM's own capability sets from /proc/self/status: inheritable, permitted, effective, bounding,
+     * ambient; null if they cannot be read.
+     */
+    public static long[] capabilities() {
+        String status = readProc("/proc/self/status", "");
+        String[] names = {"CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:"};
+        long[] sets = new long[names.length];
+        int found = 0;
+        for (String line : status.split("\n")) {
+            for (int i = 0; i < names.length; i++) {
+                if (!line.startsWith(names[i])) continue;
+                try {
+                    sets[i] = Long.parseUnsignedLong(line.substring(names[i].length()).trim(), 16);
+                    found++;
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }
+        }
+        return found == names.length ? sets : null;
+    }
+
+    /** /proc/sys/fs/suid_dumpable: the dumpable mode a process gets when its credentials change (0, 1 or 2). */
+    public static int suidDumpable() {
+        try {
+            int v = Integer.parseInt(readProc("/proc/sys/fs/suid_dumpable", "0"));
+            return v >= 0 && v <= 2 ? v : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** /proc/sys/kernel/sched_rr_timeslice_ms: SCHED_RR's time slice (100 ms unless changed). */
+    public static long rrTimesliceMillis() {
+        try {
+            long v = Long.parseLong(readProc("/proc/sys/kernel/sched_rr_timeslice_ms", "100"));
+            return v > 0 ? v : 100;
+        } catch (NumberFormatException e) {
+            return 100;
+        }
+    }
+
+    /** Yama's /proc/sys/kernel/yama/ptrace_scope (0 when Yama is absent): who may attach to whom. */
+    public static int ptraceScope() {
+        try {
+            return Integer.parseInt(readProc("/proc/sys/kernel/yama/ptrace_scope", "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

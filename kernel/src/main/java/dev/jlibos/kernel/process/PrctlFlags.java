@@ -2,13 +2,14 @@ package dev.jlibos.kernel.process;
 
 /**
  * The per-process flags prctl(2) sets and reads: PR_SET_PDEATHSIG, PR_SET_DUMPABLE and
- * PR_SET_CHILD_SUBREAPER (no_new_privs is per thread: {@link SeccompState}). Every process, a forked one
- * too, starts with the defaults (Linux would copy dumpable into a child; jlibos does not yet). Changed by
+ * PR_SET_CHILD_SUBREAPER (no_new_privs is per thread: {@link SeccompState}). A forked process takes its
+ * parent's dumpable mode ({@link #inheritFrom}), the rest starts at the defaults, as in Linux. Changed by
  * the process's own threads under its execution lock.
  */
 public final class PrctlFlags {
     private int parentDeathSignal;
-    private boolean dumpable = true;
+    /** SUID_DUMP_DISABLE (0), SUID_DUMP_USER (1) or SUID_DUMP_ROOT (2). */
+    private int dumpable = 1;
     private boolean childSubreaper;
 
     /** The signal this process gets when its parent dies, or 0. */
@@ -20,12 +21,18 @@ public final class PrctlFlags {
         parentDeathSignal = sig;
     }
 
-    public boolean dumpable() {
+    /** The dumpable mode: 1 normally, 0 (or fs.suid_dumpable's 2) after a change of credentials. */
+    public int dumpable() {
         return dumpable;
     }
 
-    public void dumpable(boolean on) {
-        dumpable = on;
+    public void dumpable(int mode) {
+        dumpable = mode;
+    }
+
+    /** fork: the child's mm keeps the parent's dumpable mode (no_new_privs goes with the thread's SeccompState). */
+    public void inheritFrom(PrctlFlags parent) {
+        dumpable = parent.dumpable;
     }
 
     public boolean childSubreaper() {

@@ -97,6 +97,7 @@ public final class ProcessTable {
     public void forget(GuestProcess p) {
         processes.remove(p.pid);
         claimed.remove(p.pid);
+        p.markReaped();
     }
 
     public GuestProcess get(int pid) {

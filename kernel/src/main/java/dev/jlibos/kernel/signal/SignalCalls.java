@@ -18,7 +18,7 @@ import dev.jlibos.signals.SignalSender;
 import dev.jlibos.signals.ThreadSignals;
 import dev.jlibos.syscalls.Sysno;
 
-/** Signal syscalls of a single-process guest: dispositions, masks, handlers' return, sending, waiting, timers. */
+/** Signal syscalls: dispositions, masks, handlers' return, sending (pidfds too), waiting, timers. */
 public final class SignalCalls implements SyscallFamily {
     private static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
     private static final int SIGSET_SIZE = 8;
@@ -50,6 +50,9 @@ public final class SignalCalls implements SyscallFamily {
         r.partial(Sysno.SETITIMER, "ITIMER_REAL only; ITIMER_VIRTUAL/ITIMER_PROF: EINVAL", this::setitimer)
                 .coveredBy("CProgramsTest[signals]");
         r.partial(Sysno.GETITIMER, "ITIMER_REAL only", this::getitimer);
+        r.partial(Sysno.PIDFD_SEND_SIGNAL, "pidfds of guest processes and the PIDFD_SIGNAL_* scopes, with kill's"
+                + " permission rules; /proc/PID directory fds: EBADF", this::pidfdSendSignal)
+                        .coveredBy("CProgramsTest[longtail pidfd]");
     }
 
     private static long fail(Errno e) {
@@ -131,6 +134,94 @@ public final class SignalCalls implements SyscallFamily {
         SignalSender.kill(self, pid, SigInfo.fromProcess(sig, SigInfo.SI_USER, self.pid, self.credentials.ruid),
                 t.kernel().processes());
         return 0;
+    }
+
+    private static final int PIDFD_SIGNAL_THREAD = 1, PIDFD_SIGNAL_THREAD_GROUP = 2, PIDFD_SIGNAL_PROCESS_GROUP = 4;
+
+    /**
+     * pidfd_send_signal(pidfd, sig, info, flags): as kill(2) to the pidfd's process (PIDFD_SIGNAL_THREAD:
+     * to its leader thread, as tgkill; PIDFD_SIGNAL_PROCESS_GROUP: to the group it leads). A caller's
+     * siginfo must name the same signal, and only a process's own threads may give one that claims to
+     * come from the kernel or from kill (si_code &gt;= 0 or SI_TKILL). A zombie can be signalled, with no
+     * effect; a reaped process is ESRCH.
+     */
+    private long pidfdSendSignal(GuestThread t, SyscallArgs a) {
+        long flags = a.get(3) & 0xffffffffL;
+        if ((flags & ~(long) (PIDFD_SIGNAL_THREAD | PIDFD_SIGNAL_THREAD_GROUP | PIDFD_SIGNAL_PROCESS_GROUP)) != 0
+                || Long.bitCount(flags) > 1) {
+            throw Errno.EINVAL.fail();
+        }
+        if (!(t.process.files.get(a.i32(0)) instanceof dev.jlibos.vfs.event.PidFd pidfd)) throw Errno.EBADF.fail();
+        GuestProcess target = (GuestProcess) pidfd.target();
+        int sig = a.i32(1);
+        GuestProcess self = t.process;
+        byte[] info;
+        if (a.get(2) != 0) {
+            info = self.memory().read(a.get(2), SigInfo.SIZE);
+            if (SigInfo.signo(info) != sig) throw Errno.EINVAL.fail();
+            int code = SigInfo.code(info);
+            if ((t.tid() != target.pid || flags == PIDFD_SIGNAL_PROCESS_GROUP) && (code >= 0 || code == SigInfo.SI_TKILL)) {
+                throw Errno.EPERM.fail();
+            }
+        } else {
+            info = SigInfo.fromProcess(sig, flags == PIDFD_SIGNAL_THREAD ? SigInfo.SI_TKILL : SigInfo.SI_USER, self.pid,
+                    self.credentials.ruid);
+        }
+        if (flags == PIDFD_SIGNAL_PROCESS_GROUP) return signalGroup(t, target.pid, sig, info);
+        if (target.reaped()) throw Errno.ESRCH.fail();
+        signalOne(t, target, sig, info, flags == PIDFD_SIGNAL_THREAD);
+        return 0;
+    }
+
+    /** group_send_sig_info: the signal's validity, the sender's right (check_kill_permission), then delivery. */
+    private static void signalOne(GuestThread t, GuestProcess target, int sig, byte[] info, boolean leaderThread) {
+        if (sig != 0) checkSignal(sig);
+        if (SigInfo.code(info) <= 0 && !mayKill(t, target, sig)) throw Errno.EPERM.fail();
+        if (sig == 0 || target.exited()) return;
+        if (leaderThread) {
+            for (var th : target.threads) {
+                if (th.tid() == target.pid && !th.exiting()) {
+                    SignalSender.sendToThread(th, info);
+                    return;
+                }
+            }
+            return; // the leader thread has ended while others run: Linux queues to the zombie leader
+        }
+        SignalSender.send(target, info);
+    }
+
+    /** kill_pgrp_info: every process of group {@code pgid}; ESRCH if none, else the last error if none took it. */
+    private static long signalGroup(GuestThread t, int pgid, int sig, byte[] info) {
+        dev.jlibos.core.LinuxException last = null;
+        boolean any = false, delivered = false;
+        for (GuestProcess p : t.kernel().processes()) {
+            if (p.pgid() != pgid) continue;
+            any = true;
+            try {
+                signalOne(t, p, sig, info, false);
+                delivered = true;
+            } catch (dev.jlibos.core.LinuxException e) {
+                last = e;
+            }
+        }
+        if (!any) throw Errno.ESRCH.fail();
+        if (!delivered) throw last;
+        return 0;
+    }
+
+    /**
+     * kill_ok_by_cred: the sender's real or effective uid is the target's real or saved one, or it has
+     * CAP_KILL; SIGCONT may also go to a process of the sender's session.
+     */
+    private static boolean mayKill(GuestThread t, GuestProcess target, int sig) {
+        if (target == t.process) return true;
+        var c = t.process.credentials;
+        var tc = target.credentials;
+        if (c.euid == tc.suid || c.euid == tc.ruid || c.ruid == tc.suid || c.ruid == tc.ruid
+                || c.capable(dev.jlibos.core.abi.Capability.CAP_KILL)) {
+            return true;
+        }
+        return sig == Signal.SIGCONT && target.sid() == t.process.sid();
     }
 
     /** tgkill(tgid, tid, sig), and tkill(tid, sig) with {@code tgid} -1; {@code info} null builds SI_TKILL. */

@@ -12,6 +12,8 @@ import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.HostFile;
 import dev.jlibos.vfs.event.Poll;
 
+import dev.jlibos.core.abi.Rwf;
+
 import static dev.jlibos.core.abi.Fcntl.O_APPEND;
 import static dev.jlibos.core.abi.Fcntl.SEEK_CUR;
 import static dev.jlibos.core.abi.Fcntl.SEEK_END;
@@ -47,6 +49,15 @@ public final class FileIoCalls implements SyscallFamily {
         r.full(Sysno.PWRITEV, (t, a) -> vectored(t, a, true, positioned(a.get(3))))
                 .traits(GROWS_FILES)
                 .coveredBy("CProgramsTest[limits fsize]");
+        r.partial(Sysno.PREADV2, "offset -1 is the file position; RWF_* flags as Linux takes them per kind of file:"
+                + " a host file's by the host itself; RWF_NOWAIT on pipes, sockets and eventfd/timerfd/signalfd reads;"
+                + " synthetic /proc and /sys files take RWF_HIPRI only", (t, a) -> vectored2(t, a, false))
+                        .traits(RESTARTABLE)
+                        .coveredBy("CProgramsTest[longtail rwv2]");
+        r.partial(Sysno.PWRITEV2, "as preadv2; RWF_APPEND/NOAPPEND/DSYNC/SYNC/ATOMIC/DONTCACHE on host files by the"
+                + " host; RWF_NOSIGNAL", (t, a) -> vectored2(t, a, true))
+                        .traits(RESTARTABLE, GROWS_FILES)
+                        .coveredBy("CProgramsTest[longtail rwv2]");
         r.full(Sysno.LSEEK, this::lseek).coveredBy("CProgramsTest[files]");
         r.full(Sysno.SENDFILE, this::sendfile);
         r.full(Sysno.FADVISE64, this::fadvise);
@@ -93,13 +104,18 @@ public final class FileIoCalls implements SyscallFamily {
      * would cross it is cut short at the limit.
      */
     static long withinFileSizeLimit(GuestThread t, FileDescription file, long count, long position) {
+        return withinFileSizeLimit(t, file, count, () -> position >= 0 ? position
+                : file.seek(0, (file.statusFlags() & O_APPEND) != 0 ? SEEK_END : SEEK_CUR));
+    }
+
+    /** The same, with the start of the write found only if a limit applies. */
+    static long withinFileSizeLimit(GuestThread t, FileDescription file, long count, java.util.function.LongSupplier startOf) {
         long limit = t.process.limits.soft(dev.jlibos.kernel.process.ResourceLimits.FSIZE);
         if (limit == dev.jlibos.kernel.process.ResourceLimits.INFINITY || !(file instanceof dev.jlibos.vfs.HostFile)) return count;
         if ((dev.jlibos.vfs.StatLayout.mode(file.stat()) & dev.jlibos.vfs.StatLayout.S_IFMT) != dev.jlibos.vfs.StatLayout.S_IFREG) {
             return count;
         }
-        long start = position >= 0 ? position
-                : file.seek(0, (file.statusFlags() & O_APPEND) != 0 ? SEEK_END : SEEK_CUR);
+        long start = startOf.getAsLong();
         if (Long.compareUnsigned(start, limit) >= 0) {
             t.signals.post(dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGXFSZ,
                     dev.jlibos.signals.SigInfo.SI_KERNEL, 0, 0));
@@ -185,6 +201,122 @@ public final class FileIoCalls implements SyscallFamily {
             if (n < lengths[i]) break;
         }
         return done;
+    }
+
+    /** One chunk of a preadv2/pwritev2 at {@code position} (-1: the file position); returns the bytes moved. */
+    @FunctionalInterface
+    private interface Chunk {
+        int move(byte[] chunk, int length, long position);
+    }
+
+    /**
+     * preadv2/pwritev2(fd, iov, count, pos_l, pos_h, flags): pos_l is the whole offset on x86-64, -1 the
+     * file position (as readv/writev), below that EINVAL. Checked in Linux's order: the offset, the fd, its
+     * mode, the vectors; an empty transfer moves nothing (and looks at no flag); then the flags, which a
+     * host file's own file system checks (preadv2 goes to the host with them), and jlibos checks for the
+     * files it serves by {@link FileDescription#rwFlags}.
+     */
+    private long vectored2(GuestThread t, SyscallArgs a, boolean toFile) {
+        long position = a.get(3);
+        int flags = a.i32(5);
+        if (position < -1) throw Errno.EINVAL.fail();
+        FileDescription file = t.process.files.get(a.i32(0));
+        HostFile host = file instanceof HostFile h && h.rwOnHost() ? h : null;
+        if (position >= 0 && host == null) file.pread(new byte[0], 0, 0, position); // ESPIPE without FMODE_PREAD
+        if (!(toFile ? file.writable() : file.readable())) throw Errno.EBADF.fail();
+        AddressSpace m = t.process.memory();
+        long count = a.get(2);
+        if (Long.compareUnsigned(count, IOV_MAX) > 0) throw Errno.EINVAL.fail();
+        long[] bases = new long[(int) count], lengths = new long[(int) count];
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            bases[i] = m.readLong(a.get(1) + 16L * i);
+            lengths[i] = m.readLong(a.get(1) + 16L * i + 8);
+            if (lengths[i] < 0) throw Errno.EINVAL.fail();
+            lengths[i] = Math.min(lengths[i], MAX_RW_COUNT - total);
+            total += lengths[i];
+        }
+        if (total == 0) return 0;
+        if (position >= 0 && position + total < 0) throw Errno.EINVAL.fail();
+        if (host == null) checkRwFlags(flags, file.rwFlags(toFile));
+        boolean nowait = (flags & Rwf.RWF_NOWAIT) != 0;
+        Chunk op;
+        if (host != null) {
+            boolean direct = position >= 0 || nowait || host.neverBlocks();
+            op = toFile
+                    ? (c, n, p) -> direct ? host.pwritev2(c, 0, n, p, flags)
+                            : InterruptibleSleep.retrying(t, file, Poll.OUT, () -> host.pwritev2(c, 0, n, p, flags))
+                    : (c, n, p) -> direct ? host.preadv2(c, 0, n, p, flags)
+                            : InterruptibleSleep.retrying(t, file, Poll.IN, () -> host.preadv2(c, 0, n, p, flags));
+        } else if (position >= 0) {
+            op = toFile ? (c, n, p) -> file.pwrite(c, 0, n, p) : (c, n, p) -> file.pread(c, 0, n, p);
+        } else if (toFile) {
+            op = (c, n, p) -> nowait ? file.write(c, 0, n) : writeAll(t, file, c, n);
+        } else {
+            op = (c, n, p) -> nowait ? file.read(c, 0, n) : InterruptibleSleep.retrying(t, file, Poll.IN, () -> file.read(c, 0, n));
+        }
+        if (toFile) total = withinFileSizeLimit(t, file, total, () -> writeStart(file, position, flags));
+        long done = 0;
+        byte[] chunk = new byte[(int) Math.min(total, CHUNK)];
+        try {
+            for (int i = 0; i < count && done < total; i++) {
+                long length = Math.min(lengths[i], total - done);
+                for (long at = 0; at < length; ) {
+                    int want = (int) Math.min(chunk.length, length - at);
+                    if (toFile) m.read(bases[i] + at, chunk, 0, want);
+                    else m.requireAccess(bases[i] + at, want, true);
+                    int n = op.move(chunk, want, position < 0 ? -1 : position + done);
+                    if (!toFile && n > 0) m.write(bases[i] + at, chunk, 0, n);
+                    at += n;
+                    done += n;
+                    if (n < want) return done;
+                }
+            }
+        } catch (dev.jlibos.core.LinuxException e) {
+            // Writing to a pipe nobody reads raises SIGPIPE too, unless RWF_NOSIGNAL.
+            if (toFile && e.errno() == Errno.EPIPE && (flags & Rwf.RWF_NOSIGNAL) == 0) {
+                t.signals.post(dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGPIPE,
+                        dev.jlibos.signals.SigInfo.SI_USER, 0, 0));
+            }
+            if (done > 0) return done;
+            throw e;
+        }
+        return done;
+    }
+
+    /** kiocb_set_rw_flags for a file jlibos serves: unknown flags EOPNOTSUPP, APPEND with NOAPPEND EINVAL. */
+    private static void checkRwFlags(int flags, int supported) {
+        if (flags == 0) return;
+        if ((flags & ~Rwf.KNOWN) != 0) throw Errno.EOPNOTSUPP.fail();
+        if (supported == Rwf.LOOP) { // do_loop_readv_writev: nothing but RWF_HIPRI
+            if ((flags & ~Rwf.LOOP) != 0) throw Errno.EOPNOTSUPP.fail();
+            return;
+        }
+        if ((flags & (Rwf.RWF_APPEND | Rwf.RWF_NOAPPEND)) == (Rwf.RWF_APPEND | Rwf.RWF_NOAPPEND)) throw Errno.EINVAL.fail();
+        if ((flags & ~supported) != 0) throw Errno.EOPNOTSUPP.fail();
+    }
+
+    /** Where a pwritev2 starts, for RLIMIT_FSIZE: the end with RWF_APPEND (or O_APPEND without RWF_NOAPPEND). */
+    private static long writeStart(FileDescription file, long position, int flags) {
+        boolean append = (flags & Rwf.RWF_APPEND) != 0
+                || ((file.statusFlags() & O_APPEND) != 0 && (flags & Rwf.RWF_NOAPPEND) == 0);
+        if (append) return dev.jlibos.vfs.StatLayout.size(file.stat());
+        return position >= 0 ? position : file.seek(0, SEEK_CUR);
+    }
+
+    /** A blocking write to a pipe or socket: on until everything is written, or a signal or error ends it. */
+    private static int writeAll(GuestThread t, FileDescription file, byte[] chunk, int length) {
+        int n = 0;
+        do {
+            int from = n;
+            try {
+                n += InterruptibleSleep.retrying(t, file, Poll.OUT, () -> file.write(chunk, from, length - from));
+            } catch (dev.jlibos.core.LinuxException e) {
+                if (n > 0) return n;
+                throw e;
+            }
+        } while (n < length && file.waitQueue() != null && !file.nonBlocking());
+        return n;
     }
 
     /** sendfile(out, in, offset*, count): copies through the JVM in chunks; *offset is updated, not the file position. */

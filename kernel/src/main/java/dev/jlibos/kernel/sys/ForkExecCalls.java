@@ -61,10 +61,10 @@ public final class ForkExecCalls implements SyscallFamily {
         r.partial(Sysno.EXECVEAT, "AT_EMPTY_PATH and dirfd-relative paths, named by the path recorded at open;"
                 + " AT_SYMLINK_NOFOLLOW: EINVAL",
                 this::execveat).traits(REPLACES_IMAGE).coveredBy("CProgramsTest[spawn execveat]");
-        r.partial(Sysno.WAITID, "P_ALL, P_PID, P_PGID with WEXITED, WSTOPPED, WCONTINUED (WNOWAIT keeps the"
-                + " state); P_PIDFD: EINVAL; rusage zero", this::waitid)
+        r.partial(Sysno.WAITID, "P_ALL, P_PID, P_PGID, P_PIDFD with WEXITED, WSTOPPED, WCONTINUED (WNOWAIT keeps"
+                + " the state); rusage zero", this::waitid)
                         .traits(RESTARTABLE)
-                        .coveredBy("CProgramsTest[jobctl waitid]");
+                        .coveredBy("CProgramsTest[jobctl waitid]", "CProgramsTest[longtail pidfd]");
         r.partial(Sysno.WAIT4, "exit, death by signal, WUNTRACED and WCONTINUED; rusage zero",
                 (t, a) -> wait4(t, a.i32(0), a.get(1), a.i32(2), a.get(3)))
                         .traits(RESTARTABLE)
@@ -125,27 +125,14 @@ public final class ForkExecCalls implements SyscallFamily {
         thread.signals.inheritFrom(t.signals);
         // A thread on a new stack does not inherit the alternate signal stack (copy_process: sas_ss_reset).
         thread.signals.resetForExec();
-        if ((flags & CLONE_CHILD_SETTID) != 0) storeTid(p.memory(), childTid, tid);
-        if ((flags & CLONE_PARENT_SETTID) != 0) storeTid(p.memory(), parentTid, tid);
+        if ((flags & CLONE_CHILD_SETTID) != 0) putTid(p.memory(), childTid, tid);
+        if ((flags & CLONE_PARENT_SETTID) != 0) putTid(p.memory(), parentTid, tid);
         if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.setClearChildTid(childTid);
         p.addThread(thread);
         kernel.bind(thread);
         long pc = t.cpu.get(Reg.RIP);
         host.start("jlibos-tid-" + tid, () -> kernel.runThread(thread, pc));
         return tid;
-    }
-
-    /**
-     * CLONE_CHILD_SETTID / CLONE_PARENT_SETTID: Linux ignores a fault here (kernel_clone and schedule_tail
-     * drop put_user's result), so the new task exists either way. Failing the clone instead left the
-     * child's copied fd table and cwd open for good (kfuzz: a whole table of host fds leaked).
-     */
-    private static void storeTid(AddressSpace memory, long address, int tid) {
-        try {
-            memory.writeInt(address, tid);
-        } catch (LinuxException e) {
-            if (e.errno() != Errno.EFAULT) throw e;
-        }
     }
 
     /** x86-64 clone(flags, newsp, parent_tid, child_tid, tls). */
@@ -167,6 +154,7 @@ public final class ForkExecCalls implements SyscallFamily {
         GuestProcess child = new GuestProcess(kernel, pid, parent.pid, memory, parent.files.copyForFork(),
                 parent.credentials.copy());
         child.inheritImageFrom(parent);
+        child.prctl().inheritFrom(parent.prctl());
         if (parent.determinism() != null) child.useDeterminism(parent.determinism().fork());
         child.useFs(parent.fs().copyForFork());
         child.useSignals(parent.signals().copyForFork());
@@ -185,9 +173,9 @@ public final class ForkExecCalls implements SyscallFamily {
         thread.signals.inheritFrom(t.signals);
         child.threads.add(thread);
         thread.kernel().syscalls().imageCopied(thread); // the copied data page still answers with the parent's pid
-        if ((flags & CLONE_CHILD_SETTID) != 0) storeTid(memory, childTid, pid);
-        if ((flags & CLONE_PARENT_SETTID) != 0) storeTid(parent.memory(), parentTid, pid);
+        if ((flags & CLONE_CHILD_SETTID) != 0) putTid(memory, childTid, pid);
         if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.setClearChildTid(childTid);
+        if ((flags & CLONE_PARENT_SETTID) != 0) putTid(parent.memory(), parentTid, pid);
         synchronized (kernel.processTable().lock()) {
             parent.children.add(child);
             kernel.processTable().register(child);
@@ -206,6 +194,18 @@ public final class ForkExecCalls implements SyscallFamily {
             }
         }
         return pid;
+    }
+
+    /**
+     * CLONE_CHILD_SETTID/CLONE_PARENT_SETTID: Linux's put_user there ignores a fault (the new task exists by
+     * then), so a bad address leaves the word unwritten and clone succeeds.
+     */
+    private static void putTid(AddressSpace memory, long address, int tid) {
+        try {
+            memory.writeInt(address, tid);
+        } catch (dev.jlibos.core.LinuxException e) {
+            // ignored, as Linux does
+        }
     }
 
     /**
@@ -308,6 +308,11 @@ public final class ForkExecCalls implements SyscallFamily {
         old.close();
         fresh.attach(t.cpu);
         p.files.closeOnExecve();
+        // Credentials at exec (no file capabilities or set-id bits here): capabilities recomputed, and the
+        // process dumpable again unless its effective and real ids differ.
+        var c = p.credentials;
+        c.onExec();
+        p.prctl().dumpable(c.euid == c.ruid && c.egid == c.rgid ? 1 : dev.jlibos.kernel.process.HostSystem.suidDumpable());
         p.timers().releasePosix(); // POSIX timers do not survive execve
         p.signals().resetForExec();
         t.signals.resetForExec();
@@ -464,6 +469,7 @@ public final class ForkExecCalls implements SyscallFamily {
                 || (options & (WEXITED | WSTOPPED | WCONTINUED)) == 0) {
             throw Errno.EINVAL.fail();
         }
+        boolean nonBlockingPidfd = false;
         int pid = switch (type) {
             case P_ALL -> -1;
             case P_PID -> {
@@ -471,11 +477,20 @@ public final class ForkExecCalls implements SyscallFamily {
                 yield id;
             }
             case P_PGID -> id == 0 ? 0 : -id;
+            case P_PIDFD -> {
+                // The pidfd's process, which must be a child; a PIDFD_NONBLOCK pidfd waits as WNOHANG does.
+                if (id < 0) throw Errno.EINVAL.fail();
+                if (!(t.process.files.get(id) instanceof dev.jlibos.vfs.event.PidFd pidfd)) throw Errno.EBADF.fail();
+                nonBlockingPidfd = pidfd.nonBlocking();
+                yield pidfd.target().pid();
+            }
             default -> throw Errno.EINVAL.fail();
         };
-        Report r = reap(t, pid, options, (options & WNOWAIT) == 0);
+        Report r = reap(t, pid, nonBlockingPidfd ? options | WNOHANG : options, (options & WNOWAIT) == 0);
         byte[] info = r != null ? r.info() : new byte[dev.jlibos.signals.SigInfo.SIZE];
         if (infoAddress != 0) t.process.memory().write(infoAddress, info);
+        // Nothing to report from a non-blocking pidfd the caller did not ask WNOHANG of: EAGAIN.
+        if (r == null && nonBlockingPidfd && (options & WNOHANG) == 0) throw Errno.EAGAIN.fail();
         if (a.get(4) != 0) t.process.memory().write(a.get(4), new byte[144]);
         return 0;
     }

@@ -1,6 +1,7 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.abi.Capability;
 import dev.jlibos.core.abi.Timespec;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.mem.AddressSpace;
@@ -191,7 +192,7 @@ public final class IpcCalls implements SyscallFamily {
     /** ipcperms: {@code want} is a combination of 4 (read) and 2 (write/alter). */
     private static boolean permitted(GuestThread t, IpcObject o, int want) {
         Credentials c = t.process.credentials;
-        if (c.euid == 0) return true;
+        if (c.capable(Capability.CAP_IPC_OWNER)) return true;
         int granted;
         if (c.euid == o.uid || c.euid == o.cuid) granted = o.mode >> 6;
         else if (c.egid == o.gid || c.egid == o.cgid) granted = o.mode >> 3;
@@ -205,8 +206,8 @@ public final class IpcCalls implements SyscallFamily {
 
     /** IPC_RMID and IPC_SET: the owner, the creator or root. */
     private static void requireOwner(GuestThread t, IpcObject o) {
-        int euid = t.process.credentials.euid;
-        if (euid != 0 && euid != o.uid && euid != o.cuid) throw Errno.EPERM.fail();
+        Credentials c = t.process.credentials;
+        if (c.euid != o.uid && c.euid != o.cuid && !c.capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.fail();
     }
 
     /** IPC_SET: uid, gid and the low nine mode bits from the caller's struct ipc64_perm. */
@@ -368,7 +369,7 @@ public final class IpcCalls implements SyscallFamily {
                 case IPC_SET -> {
                     MessageQueue q = ns.queues.byId(a.i32(0));
                     long qbytes = t.process.memory().readLong(address + 88);
-                    if (qbytes > MSGMNB && t.process.credentials.euid != 0) throw Errno.EPERM.fail();
+                    if (qbytes > MSGMNB && !t.process.credentials.capable(Capability.CAP_SYS_RESOURCE)) throw Errno.EPERM.fail();
                     setPerm(t, q, address);
                     q.qbytes = qbytes;
                     q.waiters.wakeAll();

@@ -1,7 +1,9 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.abi.Capability;
 import dev.jlibos.core.cpu.Reg;
+import dev.jlibos.kernel.process.Credentials;
 import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.kernel.process.ResourceLimits;
@@ -35,8 +37,9 @@ public final class ProcessCalls implements SyscallFamily {
         r.partial(Sysno.ARCH_PRCTL, "FS/GS base and CPUID faulting query; ARCH_SET_CPUID is EINVAL", this::archPrctl)
                 .coveredBy("CProgramsTest[stdio]");
         r.partial(Sysno.PRCTL, "PR_SET/GET_NAME, PDEATHSIG, DUMPABLE, NO_NEW_PRIVS (per thread), CHILD_SUBREAPER,"
-                + " SET/GET_SECCOMP (strict mode and filters, as seccomp(2)); other options EINVAL", this::prctl)
-                .coveredBy("CProgramsTest[process]", "CProgramsTest[seccomp]");
+                + " KEEPCAPS, CAPBSET_READ/DROP, CAP_AMBIENT, GET_SECUREBITS, SET/GET_SECCOMP (strict mode and"
+                + " filters, as seccomp(2)); other options EINVAL", this::prctl)
+                .coveredBy("CProgramsTest[process]", "CProgramsTest[seccomp]", "CProgramsTest[longtail caps]");
         r.full(Sysno.PRLIMIT64, this::prlimit64).coveredBy("CProgramsTest[stdio]");
         r.full(Sysno.GETPGRP, (t, a) -> t.process.pgid()).coveredBy("CProgramsTest[sched]");
         r.partial(Sysno.GETPGID, "this process only", (t, a) -> self(t, a.i32(0)).pgid());
@@ -127,11 +130,11 @@ public final class ProcessCalls implements SyscallFamily {
             }
             case PR_GET_PDEATHSIG -> p.memory().writeInt(arg, p.prctl().parentDeathSignal());
             case PR_GET_DUMPABLE -> {
-                return p.prctl().dumpable() ? 1 : 0;
+                return p.prctl().dumpable();
             }
             case PR_SET_DUMPABLE -> {
                 if (arg != 0 && arg != 1) throw Errno.EINVAL.fail();
-                p.prctl().dumpable(arg == 1);
+                p.prctl().dumpable((int) arg);
             }
             case PR_GET_SECCOMP -> {
                 return t.seccomp.mode();
@@ -149,11 +152,44 @@ public final class ProcessCalls implements SyscallFamily {
                 if (arg != 0 || a.get(2) != 0 || a.get(3) != 0 || a.get(4) != 0) throw Errno.EINVAL.fail();
                 return t.seccomp.noNewPrivileges() ? 1 : 0;
             }
+            case PR_GET_KEEPCAPS -> {
+                return p.credentials.keepCaps() ? 1 : 0;
+            }
+            case PR_SET_KEEPCAPS -> {
+                if (Long.compareUnsigned(arg, 1) > 0) throw Errno.EINVAL.fail();
+                p.credentials.keepCaps(arg == 1);
+            }
+            case PR_GET_SECUREBITS -> {
+                return p.credentials.keepCaps() ? SECBIT_KEEP_CAPS : 0;
+            }
+            case PR_CAPBSET_READ -> {
+                if (!Credentials.validCapability(arg)) throw Errno.EINVAL.fail();
+                return p.credentials.bounding() >>> arg & 1;
+            }
+            case PR_CAPBSET_DROP -> p.credentials.dropFromBounding(arg);
+            case PR_CAP_AMBIENT -> {
+                return ambient(p.credentials, arg, a.get(2), a.get(3) | a.get(4));
+            }
             default -> {
                 t.kernel().log().once("prctl option " + a.i32(0) + " is not supported (EINVAL)");
                 throw Errno.EINVAL.fail();
             }
         }
+        return 0;
+    }
+
+    /** PR_CAP_AMBIENT: IS_SET, RAISE, LOWER (a valid capability, arg4 and arg5 0) and CLEAR_ALL (the rest 0). */
+    private static long ambient(Credentials c, long op, long cap, long rest) {
+        if (op == PR_CAP_AMBIENT_CLEAR_ALL) {
+            if ((cap | rest) != 0) throw Errno.EINVAL.fail();
+            c.clearAmbient();
+            return 0;
+        }
+        if (!Credentials.validCapability(cap) || rest != 0) throw Errno.EINVAL.fail();
+        if (op == PR_CAP_AMBIENT_IS_SET) return c.ambient() >>> cap & 1;
+        if (op == PR_CAP_AMBIENT_RAISE) c.raiseAmbient(cap);
+        else if (op == PR_CAP_AMBIENT_LOWER) c.lowerAmbient(cap);
+        else throw Errno.EINVAL.fail();
         return 0;
     }
 
@@ -192,7 +228,7 @@ public final class ProcessCalls implements SyscallFamily {
         if (newLimit != 0) {
             long soft = t.process.memory().readLong(newLimit);
             long hard = t.process.memory().readLong(newLimit + 8);
-            limits.update(resource, soft, hard, t.process.credentials.euid == 0);
+            limits.update(resource, soft, hard, t.process.credentials.capable(Capability.CAP_SYS_RESOURCE));
             applyFileLimit(t.process, resource);
             if (resource == ResourceLimits.CPU) CpuTimeLimits.limitChanged(t);
         }
@@ -216,7 +252,7 @@ public final class ProcessCalls implements SyscallFamily {
         ResourceLimits.check(resource);
         long soft = t.process.memory().readLong(a.get(1));
         long hard = t.process.memory().readLong(a.get(1) + 8);
-        t.process.limits.update(resource, soft, hard, t.process.credentials.euid == 0);
+        t.process.limits.update(resource, soft, hard, t.process.credentials.capable(Capability.CAP_SYS_RESOURCE));
         applyFileLimit(t.process, resource);
         if (resource == ResourceLimits.CPU) CpuTimeLimits.limitChanged(t);
         return 0;

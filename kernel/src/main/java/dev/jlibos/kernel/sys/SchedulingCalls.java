@@ -1,6 +1,8 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.abi.Capability;
+import dev.jlibos.kernel.process.HostSystem;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.kernel.process.ResourceLimits;
@@ -13,9 +15,11 @@ import dev.jlibos.vfs.proc.Cpus;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.jlibos.core.abi.Sched.*;
+
 /**
- * Scheduling attributes: nice values (get/setpriority), I/O priorities (ioprio_get/set) and CPU
- * affinity (sched_get/setaffinity), kept per thread ({@link GuestThread#nice}, {@link GuestThread#ioprio},
+ * Scheduling attributes: nice values (get/setpriority), I/O priorities (ioprio_get/set), CPU
+ * affinity (sched_get/setaffinity) and scheduling policies (sched_setscheduler...), kept per thread ({@link GuestThread#nice}, {@link GuestThread#ioprio},
  * {@link GuestThread#cpuMask}) with Linux's lookup, permission and error rules (kernel/sys.c,
  * block/ioprio.c, kernel/sched/syscalls.c). They are recorded and reported, never applied: the host
  * schedules the guest's threads and does its I/O. The privileged capabilities (CAP_SYS_NICE,
@@ -42,6 +46,23 @@ public final class SchedulingCalls implements SyscallFamily {
                 this::schedGetaffinity).coveredBy("CProgramsTest[sched]");
         r.partial(Sysno.SCHED_SETAFFINITY, "recorded per thread, validated against the reported CPUs; the host"
                 + " does not pin guest threads", this::schedSetaffinity).coveredBy("CProgramsTest[sched]");
+        r.partial(Sysno.SCHED_SETSCHEDULER, "SCHED_OTHER/BATCH/IDLE/FIFO/RR and SCHED_RESET_ON_FORK, recorded per thread"
+                + " with Linux's EINVAL/EPERM rules (CAP_SYS_NICE, RLIMIT_RTPRIO, RLIMIT_NICE); the host does not"
+                + " schedule by them", (t, a) -> {
+                    if (a.i32(1) < 0) throw Errno.EINVAL.fail();
+                    return setScheduler(t, a.i32(0), a.i32(1), a.get(2));
+                }).coveredBy("CProgramsTest[longtail sched]");
+        r.partial(Sysno.SCHED_SETPARAM, "the real-time priority, recorded per thread (as sched_setscheduler)",
+                (t, a) -> setScheduler(t, a.i32(0), -1, a.get(1))).coveredBy("CProgramsTest[longtail sched]");
+        r.full(Sysno.SCHED_GETSCHEDULER, this::getScheduler).coveredBy("CProgramsTest[longtail sched]");
+        r.full(Sysno.SCHED_GETPARAM, this::getParam).coveredBy("CProgramsTest[longtail sched]");
+        r.full(Sysno.SCHED_GET_PRIORITY_MAX, (t, a) -> priorityBound(a.i32(0), true))
+                .coveredBy("CProgramsTest[longtail sched]");
+        r.full(Sysno.SCHED_GET_PRIORITY_MIN, (t, a) -> priorityBound(a.i32(0), false))
+                .coveredBy("CProgramsTest[longtail sched]");
+        r.partial(Sysno.SCHED_RR_GET_INTERVAL, "SCHED_RR's slice (kernel.sched_rr_timeslice_ms); 0 for the other"
+                + " policies, as Linux reports for a slice shorter than a jiffy", this::rrInterval)
+                        .coveredBy("CProgramsTest[longtail sched]");
     }
 
     // ---- targets -------------------------------------------------------------------------------------
@@ -90,8 +111,9 @@ public final class SchedulingCalls implements SyscallFamily {
         throw Errno.EINVAL.fail();
     }
 
+    /** CAP_SYS_NICE. */
     private static boolean capable(GuestThread t) {
-        return t.process.credentials.euid == 0;
+        return t.process.credentials.capable(Capability.CAP_SYS_NICE);
     }
 
     // ---- nice ----------------------------------------------------------------------------------------
@@ -178,7 +200,7 @@ public final class SchedulingCalls implements SyscallFamily {
         int level = ioprio & 7;
         switch ((ioprio >> IOPRIO_CLASS_SHIFT) & 7) {
             case IOPRIO_CLASS_RT -> {
-                if (!capable(t)) throw Errno.EPERM.fail();
+                if (!capable(t) && !t.process.credentials.capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.fail();
             }
             case IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE -> {
                 // levels are 0..7, all a 3-bit field can hold; the bits above are hints, not checked
@@ -222,6 +244,95 @@ public final class SchedulingCalls implements SyscallFamily {
         }
         if (!any) throw Errno.EINVAL.fail();
         p.setCpuMask(mask);
+        return 0;
+    }
+
+    // ---- policies ------------------------------------------------------------------------------------
+
+    private static boolean realTime(int policy) {
+        return policy == SCHED_FIFO || policy == SCHED_RR;
+    }
+
+    private static boolean fair(int policy) {
+        return policy == SCHED_OTHER || policy == SCHED_BATCH;
+    }
+
+    /** A thread for the sched_* calls that take a pid: negative is EINVAL, 0 the caller, unknown ESRCH. */
+    private static GuestThread schedTask(GuestThread t, int pid) {
+        if (pid < 0) throw Errno.EINVAL.fail();
+        GuestThread p = task(t, pid);
+        if (p == null) throw Errno.ESRCH.fail();
+        return p;
+    }
+
+    private long getScheduler(GuestThread t, SyscallArgs a) {
+        GuestThread p = schedTask(t, a.i32(0));
+        return p.policy() | (p.resetOnFork() ? SCHED_RESET_ON_FORK : 0);
+    }
+
+    private long getParam(GuestThread t, SyscallArgs a) {
+        if (a.get(1) == 0 || a.i32(0) < 0) throw Errno.EINVAL.fail();
+        GuestThread p = schedTask(t, a.i32(0));
+        t.process.memory().writeInt(a.get(1), p.rtPriority());
+        return 0;
+    }
+
+    /**
+     * sched_setscheduler and (with {@code requested} -1, SETPARAM_POLICY) sched_setparam, as
+     * __sched_setscheduler checks them: the policy (SCHED_DEADLINE needs sched_setattr's parameters, so it
+     * is EINVAL here, as in Linux), the priority (1..99 for FIFO and RR, 0 otherwise), then the caller's
+     * rights over the target.
+     */
+    private static long setScheduler(GuestThread t, int pid, int requested, long param) {
+        if (param == 0 || pid < 0) throw Errno.EINVAL.fail();
+        long priority = t.process.memory().readInt(param) & 0xffffffffL;
+        GuestThread p = schedTask(t, pid);
+        int policy;
+        boolean resetOnFork;
+        if (requested == -1) {
+            policy = p.policy();
+            resetOnFork = p.resetOnFork();
+        } else {
+            resetOnFork = (requested & SCHED_RESET_ON_FORK) != 0;
+            policy = requested & ~SCHED_RESET_ON_FORK;
+            if (policy == SCHED_DEADLINE) throw Errno.EINVAL.fail(); // no runtime: __checkparam_dl fails
+            if (!realTime(policy) && !fair(policy) && policy != SCHED_IDLE) throw Errno.EINVAL.fail();
+        }
+        if (priority > MAX_RT_PRIORITY || realTime(policy) != (priority != 0)) throw Errno.EINVAL.fail();
+        if (!capable(t) && !mayChangeScheduling(t, p, policy, (int) priority, resetOnFork)) throw Errno.EPERM.fail();
+        p.setScheduling(policy, (int) priority, resetOnFork);
+        return 0;
+    }
+
+    /** user_check_sched_setscheduler: what a caller without CAP_SYS_NICE may do. */
+    private static boolean mayChangeScheduling(GuestThread t, GuestThread p, int policy, int priority, boolean resetOnFork) {
+        if (realTime(policy)) {
+            long limit = p.process.limits.soft(ResourceLimits.RTPRIO);
+            if (policy != p.policy() && limit == 0) return false; // may not take a real-time policy
+            if (priority > p.rtPriority() && Long.compareUnsigned(priority, limit) > 0) return false;
+        }
+        // SCHED_IDLE counts as nice 20: leaving it needs RLIMIT_NICE room for the current nice value.
+        if (p.policy() == SCHED_IDLE && policy != SCHED_IDLE
+                && Long.compareUnsigned(20 - p.nice(), p.process.limits.soft(ResourceLimits.NICE)) > 0) {
+            return false;
+        }
+        var caller = t.process.credentials;
+        var target = p.process.credentials;
+        if (caller.euid != target.euid && caller.euid != target.ruid) return false;
+        return resetOnFork || !p.resetOnFork(); // the flag may be set, not cleared
+    }
+
+    /** sched_get_priority_max/min: 1..99 for the real-time policies, 0 for the others, EINVAL for unknown ones. */
+    private static long priorityBound(int policy, boolean max) {
+        if (realTime(policy)) return max ? MAX_RT_PRIORITY : 1;
+        if (fair(policy) || policy == SCHED_IDLE || policy == SCHED_DEADLINE || policy == SCHED_EXT) return 0;
+        throw Errno.EINVAL.fail();
+    }
+
+    private long rrInterval(GuestThread t, SyscallArgs a) {
+        GuestThread p = schedTask(t, a.i32(0));
+        long nanos = p.policy() == SCHED_RR ? HostSystem.rrTimesliceMillis() * 1_000_000L : 0;
+        dev.jlibos.core.abi.Timespec.write(t.process.memory(), a.get(1), nanos);
         return 0;
     }
 }

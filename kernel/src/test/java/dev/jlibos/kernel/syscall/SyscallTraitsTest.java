@@ -23,13 +23,12 @@ class SyscallTraitsTest {
     @Test
     void restartableCallsAreLinuxsErestartsysSleepers() {
         assertEquals(List.of("read", "write", "readv", "writev", "accept", "sendto", "recvfrom", "sendmsg", "recvmsg",
-                "wait4", "futex", "waitid", "accept4"), names(Trait.RESTARTABLE));
+                "wait4", "futex", "waitid", "accept4", "preadv2", "pwritev2"), names(Trait.RESTARTABLE));
     }
 
     @Test
     void callsThatGrowFilesStayLocalUnderAnFsizeLimit() {
-        // pwritev2 grows files too, but is neither served nor forwarded.
-        assertEquals(List.of("write", "pwrite64", "writev", "truncate", "ftruncate", "fallocate", "pwritev"),
+        assertEquals(List.of("write", "pwrite64", "writev", "truncate", "ftruncate", "fallocate", "pwritev", "pwritev2"),
                 names(Trait.GROWS_FILES));
     }
 

@@ -147,6 +147,11 @@ public final class Epoll extends AnonFile {
     }
 
     @Override
+    public int rwFlags(boolean write) {
+        return dev.jlibos.core.abi.Rwf.KNOWN; // neither read nor write: EINVAL before any flag is looked at
+    }
+
+    @Override
     public int pollEvents() {
         return collect(1, false).isEmpty() ? 0 : Poll.IN;
     }

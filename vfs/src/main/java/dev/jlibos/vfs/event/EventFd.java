@@ -47,6 +47,12 @@ public final class EventFd extends AnonFile {
         return 8;
     }
 
+    /** eventfd_read is read_iter (FMODE_NOWAIT); eventfd_write a plain write. */
+    @Override
+    public int rwFlags(boolean write) {
+        return write ? dev.jlibos.core.abi.Rwf.LOOP : dev.jlibos.core.abi.Rwf.ITER | dev.jlibos.core.abi.Rwf.RWF_NOWAIT;
+    }
+
     @Override
     public synchronized int pollEvents() {
         int mask = count != 0 ? Poll.IN : 0;

@@ -90,6 +90,12 @@ public final class TimerFd extends AnonFile {
         return 8;
     }
 
+    /** Read through read_iter (FMODE_NOWAIT); no write at all. */
+    @Override
+    public int rwFlags(boolean write) {
+        return write ? dev.jlibos.core.abi.Rwf.KNOWN : dev.jlibos.core.abi.Rwf.ITER | dev.jlibos.core.abi.Rwf.RWF_NOWAIT;
+    }
+
     @Override
     public synchronized int pollEvents() {
         update();

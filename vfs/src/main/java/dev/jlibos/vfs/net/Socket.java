@@ -54,6 +54,12 @@ public abstract class Socket extends FileDescription {
         return "socket:[" + inode + "]";
     }
 
+    /** sock_read_iter/sock_write_iter; sockets are FMODE_NOWAIT. */
+    @Override
+    public int rwFlags(boolean write) {
+        return dev.jlibos.core.abi.Rwf.ITER | dev.jlibos.core.abi.Rwf.RWF_NOWAIT;
+    }
+
     @Override
     public byte[] stat() {
         return StatLayout.synthetic(SOCKFS_DEV, inode, S_IFSOCK | 0777, 0, 0, 0, 0, 0);

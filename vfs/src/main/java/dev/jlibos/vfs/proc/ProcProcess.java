@@ -54,4 +54,7 @@ public interface ProcProcess {
 
     /** The process-directed pending signals (ShdPnd). */
     long sharedPendingSignals();
+
+    /** The capability sets in /proc/PID/status order: inheritable, permitted, effective, bounding, ambient. */
+    long[] capabilities();
 }

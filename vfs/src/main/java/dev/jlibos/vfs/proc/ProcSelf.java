@@ -136,6 +136,7 @@ public final class ProcSelf {
     private static String status(ProcTask t) {
         ProcProcess p = t.process();
         int[] u = p.uids(), g = p.gids();
+        long[] c = p.capabilities();
         return "Name:\t" + t.name() + "\n"
                 + String.format("Umask:\t%04o%n", p.fs().umask)
                 + (p.stopped() ? "State:\tT (stopped)\n" : "State:\tR (running)\n")
@@ -145,6 +146,8 @@ public final class ProcSelf {
                 + "Threads:\t" + p.threads().size() + "\n"
                 + String.format("SigPnd:\t%016x%nShdPnd:\t%016x%nSigBlk:\t%016x%n", t.pendingSignals(),
                         p.sharedPendingSignals(), t.blockedSignals())
+                + String.format("CapInh:\t%016x%nCapPrm:\t%016x%nCapEff:\t%016x%nCapBnd:\t%016x%nCapAmb:\t%016x%n",
+                        c[0], c[1], c[2], c[3], c[4])
                 + "NoNewPrivs:\t" + (t.noNewPrivileges() ? 1 : 0) + "\nSeccomp:\t" + t.seccompMode()
                 + "\nSeccomp_filters:\t" + t.seccompFilters() + "\n";
     }
