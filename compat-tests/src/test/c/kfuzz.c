@@ -377,6 +377,14 @@ static void sanitize(int nr, long a[6]) {
     if (below(4) == 0) {
         switch (nr) {
         case SYS_readlink: a[0] = (long)paths[4] /* l0 */; a[1] = (long)scratch; a[2] = 64; break;
+        case SYS_link: a[0] = (long)paths[0]; a[1] = (long)paths[9]; break; /* as linkat below */
+        case SYS_prctl: a[0] = 16 /* PR_GET_NAME */; a[1] = (long)scratch; break;
+        case SYS_pselect6: { /* no fds and a zero timeout: returns 0 at once */
+            static const struct timespec zero_wait;
+            a[0] = 0; a[1] = a[2] = a[3] = 0; a[4] = (long)&zero_wait; a[5] = 0;
+            break;
+        }
+        case SYS_pidfd_send_signal: a[0] = typed_fd(T_PIDFD); a[1] = 0 /* a probe */; a[2] = 0; a[3] = 0; break;
         case SYS_rmdir: a[0] = (long)paths[17] /* d0/d1, made again with every fresh pool */; break;
         case SYS_linkat: a[0] = -100; a[1] = (long)paths[0]; a[2] = -100; a[3] = (long)paths[9]; a[4] = 0; break;
         case SYS_renameat: a[0] = -100; a[1] = (long)paths[0]; a[2] = -100; a[3] = (long)paths[9]; break;
