@@ -563,12 +563,15 @@ static void rwv2_files(void) {
     CHECK_ERRNO(preadv2_(st, in, 2, 0, RWF_NOWAIT), EOPNOTSUPP);
     CHECK_ERRNO(preadv2_(st, in, 2, 0, RWF_DSYNC), EOPNOTSUPP);
     close(st);
-    int null = open("/dev/null", O_RDWR);
-    CHECK(preadv2_(null, in, 2, -1, RWF_NOWAIT) == 0);
-    CHECK(pwritev2_(null, out, 2, -1, RWF_NOWAIT | RWF_DSYNC) == 12);
+    int null = open("/dev/null", O_RDWR), zero = open("/dev/zero", O_RDONLY);
+    if (null >= 0 && zero >= 0) {
+        CHECK(preadv2_(null, in, 2, -1, RWF_NOWAIT) == 0);
+        CHECK(pwritev2_(null, out, 2, -1, RWF_NOWAIT | RWF_DSYNC) == 12);
+        CHECK(preadv2_(zero, in, 2, -1, RWF_NOWAIT) == 36 && r1[0] == 0 && r2[31] == 0);
+    } else {
+        printf("/dev/null or /dev/zero cannot be opened: skipped\n");
+    }
     close(null);
-    int zero = open("/dev/zero", O_RDONLY);
-    CHECK(preadv2_(zero, in, 2, -1, RWF_NOWAIT) == 36 && r1[0] == 0 && r2[31] == 0);
     close(zero);
 }
 
