@@ -36,7 +36,7 @@ import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
  */
 public final class ForkExecCalls implements SyscallFamily {
     private static final long SUPPORTED = 0xff | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID
-            | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
+            | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_PIDFD;
     /** What a thread may add to the CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD it needs. */
     private static final long THREAD_SUPPORTED = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD
             | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID
@@ -52,8 +52,9 @@ public final class ForkExecCalls implements SyscallFamily {
         r.partial(Sysno.VFORK, "the child gets a copy of the address space (not the parent's)",
                 (t, a) -> fork(t, CLONE_VM | CLONE_VFORK, 0, 0, 0, 0));
         r.partial(Sysno.CLONE, "processes and threads (CLONE_THREAD with CLONE_VM|FS|FILES|SIGHAND); CLONE_VM"
-                + " without CLONE_THREAD only with CLONE_VFORK, then as a copy; namespaces: EINVAL", this::clone)
-                        .coveredBy("CProgramsTest[process]");
+                + " without CLONE_THREAD only with CLONE_VFORK, then as a copy; CLONE_PIDFD for processes only;"
+                + " namespaces: EINVAL", this::clone)
+                        .coveredBy("CProgramsTest[process]", "CProgramsTest[longtail pidfd]");
         r.errno(Sysno.CLONE3, Errno.ENOSYS, "libc falls back to clone").coveredBy("CProgramsTest[threads mutex]");
         r.partial(Sysno.EXECVE, "executables are read from the host file tree", this::execve)
                 .traits(REPLACES_IMAGE)
@@ -84,6 +85,8 @@ public final class ForkExecCalls implements SyscallFamily {
             t.kernel().log().once("clone: flags 0x" + Long.toHexString(flags & ~SUPPORTED) + " are not supported (EINVAL)");
             throw Errno.EINVAL.fail();
         }
+        // The legacy clone returns CLONE_PIDFD's fd through parent_tid, which CLONE_PARENT_SETTID would share.
+        if ((flags & CLONE_PIDFD) != 0 && (flags & CLONE_PARENT_SETTID) != 0) throw Errno.EINVAL.fail();
         return fork(t, flags, a.get(1), a.get(2), a.get(3), a.get(4));
     }
 
@@ -141,6 +144,24 @@ public final class ForkExecCalls implements SyscallFamily {
         Kernel kernel = t.kernel();
         checkProcessLimit(kernel);
         checkTaskLimit(t);
+        // CLONE_PIDFD: the fd slot is taken (EMFILE) and the word checked (EFAULT) before the child exists.
+        int pidfd = -1;
+        if ((flags & CLONE_PIDFD) != 0) {
+            parent.memory().requireAccess(parentTid, 4, true);
+            pidfd = parent.files.install(new dev.jlibos.vfs.event.PidFd(parent, 0), true); // replaced below
+        }
+        try {
+            return fork(t, flags, stack, parentTid, childTid, tls, pidfd);
+        } catch (RuntimeException e) {
+            if (pidfd >= 0) parent.files.close(pidfd);
+            throw e;
+        }
+    }
+
+    /** The new process, its engine and host thread; {@code pidfd} (CLONE_PIDFD) is the slot to point at it, or -1. */
+    private long fork(GuestThread t, long flags, long stack, long parentTid, long childTid, long tls, int pidfd) {
+        GuestProcess parent = t.process;
+        Kernel kernel = t.kernel();
         AddressSpace memory = parent.memory().copyForFork();
         Cpu cpu = kernel.cpus().create();
         memory.attach(cpu);
@@ -176,9 +197,17 @@ public final class ForkExecCalls implements SyscallFamily {
         if ((flags & CLONE_CHILD_SETTID) != 0) putTid(memory, childTid, pid);
         if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.setClearChildTid(childTid);
         if ((flags & CLONE_PARENT_SETTID) != 0) putTid(parent.memory(), parentTid, pid);
+        // With CLONE_VM the child's copy stands for the shared memory: what the parent is told is in it too
+        // (a vfork child that exits copies its stack back over the parent's).
+        if ((flags & (CLONE_PARENT_SETTID | CLONE_VM)) == (CLONE_PARENT_SETTID | CLONE_VM)) putTid(memory, parentTid, pid);
         synchronized (kernel.processTable().lock()) {
             parent.children.add(child);
             kernel.processTable().register(child);
+        }
+        if (pidfd >= 0) {
+            parent.files.installAt(pidfd, new dev.jlibos.vfs.event.PidFd(child, 0), true);
+            parent.memory().writeInt(parentTid, pidfd);
+            if ((flags & CLONE_VM) != 0) putTid(memory, parentTid, pidfd);
         }
         kernel.bind(thread);
         long pc = t.cpu.get(Reg.RIP); // the instruction after syscall, in both processes
