@@ -3,6 +3,7 @@ package dev.jlibos.kernel;
 import dev.jlibos.kernel.signal.SignalCalls;
 import dev.jlibos.kernel.signal.TimerCalls;
 import dev.jlibos.kernel.sys.EventCalls;
+import dev.jlibos.kernel.sys.UtsCalls;
 import dev.jlibos.kernel.sys.FdCalls;
 import dev.jlibos.kernel.sys.FileIoCalls;
 import dev.jlibos.kernel.sys.FileRangeCalls;
@@ -52,6 +53,7 @@ public final class Families {
                 new MemoryCalls(),
                 new TimeCalls(),
                 new SystemInfoCalls(),
+                new UtsCalls(),
                 new SchedulingCalls(),
                 new FileIoCalls(),
                 new FileRangeCalls(),

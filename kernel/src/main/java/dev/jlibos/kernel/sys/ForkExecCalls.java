@@ -154,6 +154,7 @@ public final class ForkExecCalls implements SyscallFamily {
         GuestProcess child = new GuestProcess(kernel, pid, parent.pid, memory, parent.files.copyForFork(),
                 parent.credentials.copy());
         child.inheritImageFrom(parent);
+        child.useUts(parent.uts());
         child.prctl().inheritFrom(parent.prctl());
         if (parent.determinism() != null) child.useDeterminism(parent.determinism().fork());
         child.useFs(parent.fs().copyForFork());

