@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 
 static int wait_child(pid_t pid) {
     int status = 0;
@@ -90,8 +91,70 @@ static void uts(void) {
           && strcmp(before.domainname, after.domainname) == 0);
 }
 
+/* The mlock family checks ranges, flags and the right to lock; pages touched first so mincore sees them. */
+static void mlocks(void) {
+    long pg = 4096;
+    char *p = mmap(NULL, 4 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(p != MAP_FAILED);
+    memset(p, 1, 4 * pg);
+    CHECK(mlock(p, 2 * pg) == 0);
+    CHECK(munlock(p, 2 * pg) == 0);
+    CHECK(mlock(p + 100, 10) == 0 && munlock(p + 100, 10) == 0);
+    CHECK(mlock(p, 0) == 0 && munlock(p, 0) == 0);
+    CHECK(syscall(SYS_mlock2, p, pg, 1) == 0);
+    CHECK(munlock(p, pg) == 0);
+    CHECK_ERRNO(syscall(SYS_mlock2, p, pg, 2), EINVAL);
+    CHECK_ERRNO(mlock((void *)-4096L, 2 * pg), EINVAL);
+    CHECK(munmap(p + 2 * pg, pg) == 0);
+    CHECK_ERRNO(mlock(p, 4 * pg), ENOMEM);
+    CHECK_ERRNO(munlock(p + pg, 2 * pg), ENOMEM);
+    CHECK_ERRNO(mlock(p + 2 * pg, 1), ENOMEM);
+    CHECK_ERRNO(mlockall(0), EINVAL);
+    CHECK_ERRNO(mlockall(MCL_ONFAULT), EINVAL);
+    CHECK_ERRNO(mlockall(8), EINVAL);
+    CHECK(mlockall(MCL_CURRENT | MCL_FUTURE) == 0);
+    CHECK(munlockall() == 0);
+
+    unsigned char vec[8];
+    memset(vec, 7, sizeof vec);
+    CHECK(mincore(p, 2 * pg, vec) == 0 && vec[0] == 1 && vec[1] == 1 && vec[2] == 7);
+    memset(vec, 7, sizeof vec);
+    CHECK(mincore(p + 3 * pg, pg - 100, vec) == 0 && vec[0] == 1 && vec[1] == 7);
+    CHECK(mincore(p, 0, vec) == 0);
+    CHECK_ERRNO(mincore(p + 1, pg, vec), EINVAL);
+    CHECK_ERRNO(mincore(p, 4 * pg, vec), ENOMEM);
+    CHECK_ERRNO(mincore(p + 2 * pg, pg, vec), ENOMEM);
+    CHECK_ERRNO(syscall(SYS_mincore, p, pg, 8L), EFAULT);
+    CHECK_ERRNO(mincore((void *)0x7ffffffff000L, pg, vec), ENOMEM);
+
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* Unprivileged: RLIMIT_MEMLOCK 0 forbids locking at all; unlocking stays allowed. */
+        struct rlimit none = {0, 0};
+        if (setrlimit(RLIMIT_MEMLOCK, &none) != 0 || setuid(65534) != 0) _exit(2);
+        CHECK_ERRNO(mlock(p, pg), EPERM);
+        CHECK_ERRNO(mlock(p + 2 * pg, pg), EPERM);
+        CHECK_ERRNO(mlockall(MCL_CURRENT), EPERM);
+        CHECK(munlock(p, pg) == 0 && munlockall() == 0);
+        _exit(guest_failures);
+    }
+    CHECK(wait_child(pid) == 0);
+    pid = fork();
+    if (pid == 0) {
+        /* One page allowed: two are ENOMEM, and so is locking everything mapped. */
+        struct rlimit one = {4096, 4096};
+        if (setrlimit(RLIMIT_MEMLOCK, &one) != 0 || setuid(65534) != 0) _exit(2);
+        CHECK_ERRNO(mlock(p, 2 * pg), ENOMEM);
+        CHECK_ERRNO(mlockall(MCL_CURRENT), ENOMEM);
+        CHECK(mlock(p, pg) == 0 && munlock(p, pg) == 0);
+        _exit(guest_failures);
+    }
+    CHECK(wait_child(pid) == 0);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     uts();
+    mlocks();
     return guest_failures != 0;
 }

@@ -4,6 +4,7 @@ import dev.jlibos.kernel.signal.SignalCalls;
 import dev.jlibos.kernel.signal.TimerCalls;
 import dev.jlibos.kernel.sys.EventCalls;
 import dev.jlibos.kernel.sys.UtsCalls;
+import dev.jlibos.kernel.sys.MemoryLockCalls;
 import dev.jlibos.kernel.sys.FdCalls;
 import dev.jlibos.kernel.sys.FileIoCalls;
 import dev.jlibos.kernel.sys.FileRangeCalls;
@@ -51,6 +52,7 @@ public final class Families {
                 new SeccompCalls(),
                 new IdentityCalls(),
                 new MemoryCalls(),
+                new MemoryLockCalls(),
                 new TimeCalls(),
                 new SystemInfoCalls(),
                 new UtsCalls(),
