@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/resource.h>
 
 static int wait_child(pid_t pid) {
@@ -152,9 +153,90 @@ static void mlocks(void) {
     CHECK(wait_child(pid) == 0);
 }
 
-int main(void) {
+#define MB(cmd, flags, cpu) syscall(SYS_membarrier, (cmd), (flags), (cpu))
+
+static void membarriers(void) {
+    long query = MB(0, 0, 0);
+    /* GLOBAL (bit 0) is missing on nohz_full hosts, GET_REGISTRATIONS (512) before Linux 6.3. */
+    CHECK((query & 0x1fe) == 0x1fe);
+    int regs = (query & 512) != 0;
+    CHECK_ERRNO(MB(0, 1, 0), EINVAL);
+    CHECK(!regs || MB(512, 0, 0) == 0);
+    CHECK_ERRNO(MB(8, 0, 0), EPERM);
+    CHECK_ERRNO(MB(32, 0, 0), EPERM);
+    CHECK_ERRNO(MB(128, 0, 0), EPERM);
+    CHECK_ERRNO(MB(128, 1, 0), EPERM);
+    CHECK_ERRNO(MB(128, 2, 0), EINVAL);
+    CHECK(MB(16, 0, 0) == 0);
+    CHECK(MB(8, 0, 0) == 0);
+    CHECK_ERRNO(MB(8, 1, 0), EINVAL);
+    CHECK(!regs || MB(512, 0, 0) == 16);
+    CHECK((query & 1) == 0 || MB(1, 0, 0) == 0);
+    CHECK(MB(2, 0, 0) == 0);
+    CHECK(MB(4, 0, 0) == 0 && MB(64, 0, 0) == 0 && MB(256, 0, 0) == 0);
+    CHECK(MB(32, 0, 0) == 0 && MB(128, 0, 0) == 0);
+    CHECK(MB(128, 1, 0) == 0 && MB(128, 1, 9999) == 0);
+    CHECK(!regs || MB(512, 0, 0) == (4 | 16 | 64 | 256));
+    CHECK_ERRNO(MB(3, 0, 0), EINVAL);
+    CHECK_ERRNO(MB(1024, 0, 0), EINVAL);
+    CHECK_ERRNO(MB(-1, 0, 0), EINVAL);
+    /* Registrations belong to the address space: a forked child's copy keeps them (execve drops them:
+     * checked by the "persona" run below). */
+    pid_t pid = fork();
+    if (pid == 0) {
+        CHECK(MB(8, 0, 0) == 0);
+        CHECK(!regs || MB(512, 0, 0) == (4 | 16 | 64 | 256));
+        _exit(guest_failures);
+    }
+    CHECK(wait_child(pid) == 0);
+}
+
+static void *thread_persona(void *arg) {
+    (void)arg;
+    long inherited = personality(0xffffffff);
+    personality(0x0020000);
+    return (void *)inherited;
+}
+
+static void personalities(const char *self) {
+    CHECK(personality(0xffffffff) == 0);
+    CHECK(personality(0x0040000 | 0x0400000) == 0);
+    CHECK(personality(0xffffffff) == (0x0040000 | 0x0400000));
+    CHECK(syscall(SYS_personality, 0x12345678L) == (0x0040000 | 0x0400000));
+    CHECK(syscall(SYS_personality, 0x1ffffffffL) == 0x12345678);
+    CHECK(syscall(SYS_personality, 0x80000000L) == 0x12345678);
+    CHECK(syscall(SYS_personality, 0xffffffffL) == 0x80000000L);
+    CHECK(personality(0x0040000 | 0x0400000) == (int)0x80000000);
+    pthread_t th;
+    void *seen = NULL;
+    CHECK(pthread_create(&th, NULL, thread_persona, NULL) == 0 && pthread_join(th, &seen) == 0);
+    CHECK((long)seen == (0x0040000 | 0x0400000));
+    CHECK(personality(0xffffffff) == (0x0040000 | 0x0400000));
+    pid_t pid = fork();
+    if (pid == 0) {
+        _exit(personality(0xffffffff) == (0x0040000 | 0x0400000) ? 0 : 1);
+    }
+    CHECK(wait_child(pid) == 0);
+    pid = fork();
+    if (pid == 0) {
+        /* execve of a 64-bit program keeps ADDR_NO_RANDOMIZE and drops READ_IMPLIES_EXEC and the
+         * membarrier registrations. */
+        execl(self, self, "persona", (char *)NULL);
+        _exit(99);
+    }
+    CHECK(wait_child(pid) == 0);
+    CHECK(personality(0) == (0x0040000 | 0x0400000));
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "persona") == 0) {
+        if (personality(0xffffffff) != 0x0040000) return 1;
+        return MB(8, 0, 0) == -1 && errno == EPERM ? 0 : 2;
+    }
     setvbuf(stdout, NULL, _IONBF, 0);
     uts();
     mlocks();
+    membarriers();
+    personalities(argv[0]);
     return guest_failures != 0;
 }

@@ -4,6 +4,8 @@ import dev.jlibos.kernel.signal.SignalCalls;
 import dev.jlibos.kernel.signal.TimerCalls;
 import dev.jlibos.kernel.sys.EventCalls;
 import dev.jlibos.kernel.sys.UtsCalls;
+import dev.jlibos.kernel.sys.PersonalityCalls;
+import dev.jlibos.kernel.sys.MembarrierCalls;
 import dev.jlibos.kernel.sys.MemoryLockCalls;
 import dev.jlibos.kernel.sys.FdCalls;
 import dev.jlibos.kernel.sys.FileIoCalls;
@@ -53,6 +55,8 @@ public final class Families {
                 new IdentityCalls(),
                 new MemoryCalls(),
                 new MemoryLockCalls(),
+                new MembarrierCalls(),
+                new PersonalityCalls(),
                 new TimeCalls(),
                 new SystemInfoCalls(),
                 new UtsCalls(),

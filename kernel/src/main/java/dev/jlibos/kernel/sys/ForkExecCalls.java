@@ -122,6 +122,7 @@ public final class ForkExecCalls implements SyscallFamily {
         thread.rename(t.name());
         thread.inheritSchedulingFrom(t);
         thread.seccomp.inheritFrom(t.seccomp); // filters and no_new_privs go to threads and children alike
+        thread.personality = t.personality;
         thread.signals.inheritFrom(t.signals);
         // A thread on a new stack does not inherit the alternate signal stack (copy_process: sas_ss_reset).
         thread.signals.resetForExec();
@@ -142,6 +143,7 @@ public final class ForkExecCalls implements SyscallFamily {
         checkProcessLimit(kernel);
         checkTaskLimit(t);
         AddressSpace memory = parent.memory().copyForFork();
+        MembarrierCalls.inheritOnFork(t, memory);
         Cpu cpu = kernel.cpus().create();
         memory.attach(cpu);
         Cpu.copyRegisters(t.cpu, cpu);
@@ -171,6 +173,7 @@ public final class ForkExecCalls implements SyscallFamily {
         thread.rename(t.name());
         thread.inheritSchedulingFrom(t);
         thread.seccomp.inheritFrom(t.seccomp); // filters and no_new_privs go to threads and children alike
+        thread.personality = t.personality;
         thread.signals.inheritFrom(t.signals);
         child.threads.add(thread);
         thread.kernel().syscalls().imageCopied(thread); // the copied data page still answers with the parent's pid
@@ -318,6 +321,7 @@ public final class ForkExecCalls implements SyscallFamily {
         p.signals().resetForExec();
         t.signals.resetForExec();
         t.rename(lastComponent(program.execFn()));
+        t.personality = PersonalityCalls.afterExec(t.personality);
         for (Reg r : Reg.GPRS) t.cpu.set(r, 0);
         byte[] zero = new byte[16];
         for (int i = 0; i < 16; i++) t.cpu.setXmm(i, zero);
