@@ -228,6 +228,75 @@ static void personalities(const char *self) {
     CHECK(personality(0) == (0x0040000 | 0x0400000));
 }
 
+#define KCMP(p1, p2, type, a, b) syscall(SYS_kcmp, (long)(p1), (long)(p2), (long)(type), (long)(a), (long)(b))
+
+static volatile long thread_id;
+
+/* Publishes its thread id, then waits for the pipe to close. */
+static void *thread_tid(void *arg) {
+    char c;
+    thread_id = syscall(SYS_gettid);
+    return (void *)read(*(int *)arg, &c, 1);
+}
+
+/* kcmp answers 0 for the same object, and 1 or 2 (an order that flips with the arguments) otherwise. */
+static void kcmps(void) {
+    pid_t self = getpid();
+    for (int type = 1; type <= 4; type++) CHECK(KCMP(self, self, type, 0, 0) == 0);
+    int fd = open("/dev/null", O_RDONLY), copy = dup(fd), other = open("/dev/null", O_RDONLY);
+    CHECK(fd >= 0 && copy >= 0 && other >= 0);
+    CHECK(KCMP(self, self, 0, fd, copy) == 0);
+    long order = KCMP(self, self, 0, fd, other);
+    CHECK((order == 1 || order == 2) && KCMP(self, self, 0, other, fd) == 3 - order);
+    CHECK_ERRNO(KCMP(self, self, 0, fd, 1000), EBADF);
+    CHECK_ERRNO(KCMP(self, self, 99, 0, 0), EINVAL);
+    CHECK_ERRNO(KCMP(self, self, -1, 0, 0), EINVAL);
+    int waitfd[2];
+    pthread_t th;
+    CHECK(pipe(waitfd) == 0 && pthread_create(&th, NULL, thread_tid, &waitfd[0]) == 0);
+    while (thread_id == 0) sched_yield();
+    /* A thread id names the thread, which shares everything with its process. */
+    for (int type = 1; type <= 4; type++) CHECK(KCMP(self, thread_id, type, 0, 0) == 0);
+    CHECK(KCMP(thread_id, self, 0, fd, copy) == 0);
+    close(waitfd[1]);
+    CHECK(pthread_join(th, NULL) == 0);
+    close(waitfd[0]);
+    int pipefd[2];
+    CHECK(pipe(pipefd) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char c;
+        close(pipefd[1]);
+        ssize_t n = read(pipefd[0], &c, 1);
+        _exit(n == 0 ? 0 : 1);
+    }
+    close(pipefd[0]);
+    for (int type = 1; type <= 4; type++) {
+        long r = KCMP(self, pid, type, 0, 0);
+        printf("%s kcmp(self, child, %d) differs\n", r == 1 || r == 2 ? "ok  " : "FAIL", type);
+        if (r != 1 && r != 2) guest_failures++;
+        CHECK(KCMP(pid, self, type, 0, 0) == 3 - r);
+    }
+    CHECK(KCMP(self, pid, 0, fd, fd) == 0);
+    CHECK(KCMP(self, pid, 0, fd, copy) == 0);
+    pid_t checker = fork();
+    if (checker == 0) {
+        /* Another user may not compare a root process's resources. */
+        if (setuid(65534) != 0) _exit(2);
+        CHECK_ERRNO(KCMP(getpid(), getppid(), 1, 0, 0), EPERM);
+        CHECK(KCMP(getpid(), getpid(), 1, 0, 0) == 0);
+        _exit(guest_failures);
+    }
+    CHECK(wait_child(checker) == 0);
+    close(pipefd[1]);
+    CHECK(wait_child(pid) == 0);
+    CHECK_ERRNO(KCMP(self, pid, 1, 0, 0), ESRCH);
+    CHECK_ERRNO(KCMP(-1, self, 1, 0, 0), ESRCH);
+    close(fd);
+    close(copy);
+    close(other);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "persona") == 0) {
         if (personality(0xffffffff) != 0x0040000) return 1;
@@ -238,5 +307,6 @@ int main(int argc, char **argv) {
     mlocks();
     membarriers();
     personalities(argv[0]);
+    kcmps();
     return guest_failures != 0;
 }

@@ -4,6 +4,7 @@ import dev.jlibos.kernel.signal.SignalCalls;
 import dev.jlibos.kernel.signal.TimerCalls;
 import dev.jlibos.kernel.sys.EventCalls;
 import dev.jlibos.kernel.sys.UtsCalls;
+import dev.jlibos.kernel.sys.KcmpCalls;
 import dev.jlibos.kernel.sys.PersonalityCalls;
 import dev.jlibos.kernel.sys.MembarrierCalls;
 import dev.jlibos.kernel.sys.MemoryLockCalls;
@@ -57,6 +58,7 @@ public final class Families {
                 new MemoryLockCalls(),
                 new MembarrierCalls(),
                 new PersonalityCalls(),
+                new KcmpCalls(),
                 new TimeCalls(),
                 new SystemInfoCalls(),
                 new UtsCalls(),
