@@ -24,7 +24,7 @@ public final class MemoryLockCalls implements SyscallFamily {
     private static final int MLOCK_ONFAULT = 1;
     private static final int MCL_CURRENT = 1, MCL_FUTURE = 2, MCL_ONFAULT = 4;
     private static final String NOT_PINNED = "range and limit checks as Linux; nothing is pinned in host memory"
-            + " and a lock is not remembered (VmLck stays 0, RLIMIT_MEMLOCK is checked per call)";
+            + " and a lock is not remembered (RLIMIT_MEMLOCK is compared with each call's range alone)";
 
     @Override
     public void register(SyscallRegistry r) {
