@@ -20,7 +20,11 @@ public final class KcmpCalls implements SyscallFamily {
     private static final int KCMP_FILE = 0, KCMP_VM = 1, KCMP_FILES = 2, KCMP_FS = 3, KCMP_SIGHAND = 4,
             KCMP_IO = 5, KCMP_SYSVSEM = 6, KCMP_EPOLL_TFD = 7;
 
-    /** The order kcmp gives objects of the machine: first seen, first. */
+    /**
+     * The order kcmp gives objects of the machine: first seen, first. Weak keys, so a closed description or
+     * an ended process's tables are not kept alive by having been compared once (none of these types
+     * defines equals: the map compares identities).
+     */
     private static final class Order {
         final Map<Object, Long> ranks = new WeakHashMap<>();
         long next;
