@@ -3,6 +3,11 @@ package dev.jlibos.kernel;
 import dev.jlibos.kernel.signal.SignalCalls;
 import dev.jlibos.kernel.signal.TimerCalls;
 import dev.jlibos.kernel.sys.EventCalls;
+import dev.jlibos.kernel.sys.UtsCalls;
+import dev.jlibos.kernel.sys.KcmpCalls;
+import dev.jlibos.kernel.sys.PersonalityCalls;
+import dev.jlibos.kernel.sys.MembarrierCalls;
+import dev.jlibos.kernel.sys.MemoryLockCalls;
 import dev.jlibos.kernel.sys.FdCalls;
 import dev.jlibos.kernel.sys.FileIoCalls;
 import dev.jlibos.kernel.sys.FileRangeCalls;
@@ -50,8 +55,13 @@ public final class Families {
                 new SeccompCalls(),
                 new IdentityCalls(),
                 new MemoryCalls(),
+                new MemoryLockCalls(),
+                new MembarrierCalls(),
+                new PersonalityCalls(),
+                new KcmpCalls(),
                 new TimeCalls(),
                 new SystemInfoCalls(),
+                new UtsCalls(),
                 new SchedulingCalls(),
                 new FileIoCalls(),
                 new FileRangeCalls(),

@@ -188,6 +188,7 @@ public final class Snapshot implements AutoCloseable {
         cpu.set(Reg.RAX, syscallNumber);
         GuestProcess p = new GuestProcess(kernel, kernel.processTable().allocatePid(), frozen.ppid(), copy, table, frozen.credentials.copy());
         p.inheritImageFrom(frozen);
+        p.useUts(frozen.uts().copy());
         p.useFs(cwd);
         p.useSignals(signals.copyForFork());
         p.useDeterminism(determinism != null ? determinism.fork() : null);

@@ -63,12 +63,14 @@ public final class GuestPaths {
 
     /**
      * Passthrough mode: whether a path names something about a guest process (/proc/self, /proc/PID of
-     * a guest, /proc/cpuinfo); those are walked through the kernel's /proc, the rest of /proc is the host's.
+     * a guest, /proc/cpuinfo, /proc/sys/kernel/hostname); those are walked through the kernel's /proc, the rest of /proc is the host's.
      */
     public static boolean isGuestProc(ProcTask t, int dirfd, byte[] path) {
         if (t.process().fs().procWalker() == null || !string(path).contains("proc")) return false; // fast path
         String p = lexical(t, dirfd, path);
         if (p == null || !p.startsWith("/proc/")) return false;
+        // The guest's UTS namespace has its own node name (sethostname), not the host's.
+        if (p.equals("/proc/sys/kernel/hostname")) return true;
         String first = p.substring(6);
         int slash = first.indexOf('/');
         if (slash >= 0) first = first.substring(0, slash);

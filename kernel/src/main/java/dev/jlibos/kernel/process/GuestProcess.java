@@ -33,6 +33,7 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     private FsContext fs;
     public final Credentials credentials;
     public final ResourceLimits limits = new ResourceLimits();
+    private volatile UtsNames uts;
     /** Dispositions and process-directed pending signals (each thread has its mask and own pending set). */
     private dev.jlibos.signals.SignalState signals = new dev.jlibos.signals.SignalState();
     /** The live threads, oldest first; changed only under {@link #execution}, read by anyone. */
@@ -211,6 +212,20 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
         this.files = files;
         this.credentials = credentials;
         this.baton = kernel.determinism() != null ? new DeterministicBaton() : null;
+        this.uts = kernel.rootUts();
+    }
+
+    /** The UTS namespace this process is in (shared with the processes it forked, until one unshares). */
+    public UtsNames uts() {
+        return uts;
+    }
+
+    /**
+     * Moves this process to {@code names}: fork passes the parent's (one namespace), unshare(CLONE_NEWUTS) and
+     * a run from a snapshot a copy (changes made there stay there).
+     */
+    public void useUts(UtsNames names) {
+        uts = names;
     }
 
     /** A snapshot's run: this engine and memory are the snapshot's pool, kept when the process ends. */

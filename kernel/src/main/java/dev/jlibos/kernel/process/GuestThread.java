@@ -88,6 +88,8 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
     private long clearChildTid;
     /** set_robust_list head and length, walked on thread death. */
     private long robustListHead, robustListLength;
+    /** The personality(2) flags: per thread, copied to threads and children it creates (see PersonalityCalls). */
+    public volatile int personality;
     /** seccomp mode and filters, and no_new_privs: per thread, as in Linux. */
     public final SeccompState seccomp = new SeccompState();
     /** Scratch for the syscall being served; each thread has its own so dispatch is thread-safe. */

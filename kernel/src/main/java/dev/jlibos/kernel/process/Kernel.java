@@ -18,6 +18,8 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
     private final SyscallService syscalls;
     private final SignalHooks signals;
     private final long bootNanos = System.nanoTime();
+    /** The machine's initial UTS namespace: every process starts in it unless it unshares. */
+    private final UtsNames rootUts = new UtsNames();
     /**
      * Whether guests may open AF_INET/AF_INET6 sockets (host sockets): on by default, off in a sandbox
      * unless the machine allows the host network.
@@ -127,10 +129,19 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
         return signals;
     }
 
+    public UtsNames rootUts() {
+        return rootUts;
+    }
+
     @Override
     public String hostname(dev.jlibos.vfs.proc.ProcTask caller) {
-        return ((GuestThread) caller).process.determinism() != null ? Determinism.HOSTNAME
-                : HostSystem.hostname();
+        GuestProcess p = ((GuestThread) caller).process;
+        return new String(p.uts().hostname(defaultHostname(p)), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The node name a process sees before any guest sets one: fixed in deterministic mode, else the host's. */
+    public static String defaultHostname(GuestProcess p) {
+        return p.determinism() != null ? Determinism.HOSTNAME : HostSystem.hostname();
     }
 
     @Override

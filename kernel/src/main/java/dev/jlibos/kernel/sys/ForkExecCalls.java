@@ -125,6 +125,7 @@ public final class ForkExecCalls implements SyscallFamily {
         thread.rename(t.name());
         thread.inheritSchedulingFrom(t);
         thread.seccomp.inheritFrom(t.seccomp); // filters and no_new_privs go to threads and children alike
+        thread.personality = t.personality;
         thread.signals.inheritFrom(t.signals);
         // A thread on a new stack does not inherit the alternate signal stack (copy_process: sas_ss_reset).
         thread.signals.resetForExec();
@@ -163,6 +164,7 @@ public final class ForkExecCalls implements SyscallFamily {
         GuestProcess parent = t.process;
         Kernel kernel = t.kernel();
         AddressSpace memory = parent.memory().copyForFork();
+        MembarrierCalls.inheritOnFork(t, memory);
         Cpu cpu = kernel.cpus().create();
         memory.attach(cpu);
         Cpu.copyRegisters(t.cpu, cpu);
@@ -175,6 +177,7 @@ public final class ForkExecCalls implements SyscallFamily {
         GuestProcess child = new GuestProcess(kernel, pid, parent.pid, memory, parent.files.copyForFork(),
                 parent.credentials.copy());
         child.inheritImageFrom(parent);
+        child.useUts(parent.uts());
         child.prctl().inheritFrom(parent.prctl());
         if (parent.determinism() != null) child.useDeterminism(parent.determinism().fork());
         child.useFs(parent.fs().copyForFork());
@@ -191,6 +194,7 @@ public final class ForkExecCalls implements SyscallFamily {
         thread.rename(t.name());
         thread.inheritSchedulingFrom(t);
         thread.seccomp.inheritFrom(t.seccomp); // filters and no_new_privs go to threads and children alike
+        thread.personality = t.personality;
         thread.signals.inheritFrom(t.signals);
         child.threads.add(thread);
         thread.kernel().syscalls().imageCopied(thread); // the copied data page still answers with the parent's pid
@@ -346,6 +350,7 @@ public final class ForkExecCalls implements SyscallFamily {
         p.signals().resetForExec();
         t.signals.resetForExec();
         t.rename(lastComponent(program.execFn()));
+        t.personality = PersonalityCalls.afterExec(t.personality);
         for (Reg r : Reg.GPRS) t.cpu.set(r, 0);
         byte[] zero = new byte[16];
         for (int i = 0; i < 16; i++) t.cpu.setXmm(i, zero);

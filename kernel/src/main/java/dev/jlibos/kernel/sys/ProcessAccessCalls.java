@@ -84,7 +84,7 @@ public final class ProcessAccessCalls implements SyscallFamily {
         return (GuestProcess) pidfd.target();
     }
 
-    private static GuestThread liveThread(GuestThread t, int tid) {
+    static GuestThread liveThread(GuestThread t, int tid) {
         for (GuestProcess p : t.kernel().processes()) {
             if (p.exited()) continue;
             for (GuestThread th : p.threads) if (th.tid() == tid && !th.exiting()) return th;
@@ -99,6 +99,11 @@ public final class ProcessAccessCalls implements SyscallFamily {
      * CAP_SYS_PTRACE only, 3: nothing).
      */
     private static void checkAttach(GuestThread t, GuestProcess target) {
+        checkAccess(t, target, true);
+    }
+
+    /** ptrace_may_access for PTRACE_MODE_ATTACH_REALCREDS or, if not {@code attach}, READ_REALCREDS (no Yama). */
+    static void checkAccess(GuestThread t, GuestProcess target, boolean attach) {
         if (target == t.process) return;
         Credentials c = t.process.credentials, tc = target.credentials;
         boolean cap = c.capable(Capability.CAP_SYS_PTRACE);
@@ -106,6 +111,7 @@ public final class ProcessAccessCalls implements SyscallFamily {
                 && c.rgid == tc.egid && c.rgid == tc.sgid && c.rgid == tc.rgid;
         if (!sameIds && !cap) throw Errno.EPERM.fail();
         if (!target.exited() && target.prctl().dumpable() != 1 && !cap) throw Errno.EPERM.fail();
+        if (!attach) return; // Yama restricts only attaching
         switch (HostSystem.ptraceScope()) {
             case 0 -> { }
             case 1 -> {

@@ -5,6 +5,7 @@ import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.kernel.process.Determinism;
 import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.kernel.process.HostSystem;
+import dev.jlibos.kernel.process.Kernel;
 import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
@@ -34,16 +35,24 @@ public final class SystemInfoCalls implements SyscallFamily {
     }
 
     private long uname(GuestThread t, SyscallArgs a) {
-        String[] fields = t.process.determinism() != null
-                ? new String[] {"Linux", Determinism.HOSTNAME, Determinism.RELEASE, Determinism.VERSION, "x86_64", "(none)"}
-                : new String[] {"Linux", HostSystem.hostname(), HostSystem.osRelease(), HostSystem.kernelVersion(), "x86_64", "(none)"};
+        boolean fixed = t.process.determinism() != null;
+        byte[][] fields = {
+                bytes("Linux"),
+                t.process.uts().hostname(Kernel.defaultHostname(t.process)),
+                bytes(fixed ? Determinism.RELEASE : HostSystem.osRelease()),
+                bytes(fixed ? Determinism.VERSION : HostSystem.kernelVersion()),
+                bytes("x86_64"),
+                t.process.uts().domainname("(none)")};
         byte[] buf = new byte[UTS_FIELD * fields.length];
         for (int i = 0; i < fields.length; i++) {
-            byte[] f = fields[i].getBytes(StandardCharsets.UTF_8);
-            System.arraycopy(f, 0, buf, i * UTS_FIELD, Math.min(f.length, UTS_FIELD - 1));
+            System.arraycopy(fields[i], 0, buf, i * UTS_FIELD, Math.min(fields[i].length, UTS_FIELD - 1));
         }
         t.process.memory().write(a.get(0), buf);
         return 0;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** struct sysinfo (112 bytes on x86-64), filled from the host's /proc like a container would see. */
