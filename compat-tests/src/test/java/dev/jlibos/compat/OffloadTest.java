@@ -76,12 +76,12 @@ class OffloadTest {
 
         assertEquals(Set.of("flock", "memfd_create", "syncfs"), served.forwarded(),
                 "auto forwards only what jlibos does not implement");
-        for (String call : List.of("uname", "getrandom", "read", "write", "pread64", "pwrite64", "lseek", "fstat", "stat",
+        for (String call : List.of("getrandom", "read", "write", "pread64", "pwrite64", "lseek", "fstat", "stat",
                 "newfstatat", "openat", "readlink", "unlink", "rename", "access")) {
             assertTrue(all.forwarded().contains(call), call + " forwarded with --offload=all: " + all.forwarded());
         }
         for (String call : List.of("mmap", "brk", "mprotect", "arch_prctl", "set_tid_address", "exit_group", "close",
-                "chdir", "rt_sigaction", "prlimit64")) {
+                "chdir", "rt_sigaction", "prlimit64", "uname" /* the guest's names are its own (sethostname) */)) {
             assertFalse(all.forwarded().contains(call), call + " must never be forwarded");
         }
     }

@@ -34,7 +34,7 @@ import static dev.jlibos.syscalls.offload.Marshal.string;
 public final class OffloadAllowlist {
     private static final int O_TMPFILE_ONLY = 0x400000, MFD_CLOEXEC = 1;
     /** struct stat, statfs, statx, utsname; two struct timespec (utimensat), two struct timeval (futimesat). */
-    public static final int STAT = 144, STATFS = 120, STATX = 256, UTSNAME = 390, TIMESPEC_PAIR = 32, TIMEVAL_PAIR = 32;
+    public static final int STAT = 144, STATFS = 120, STATX = 256, TIMESPEC_PAIR = 32, TIMEVAL_PAIR = 32;
     /** memfd_create's name limit: 249 bytes (NAME_MAX minus "memfd:"). */
     private static final int MFD_NAME_MAX = 249;
 
@@ -90,8 +90,8 @@ public final class OffloadAllowlist {
                 O_CREAT | O_TMPFILE_ONLY, true));
         put(new OffloadSpec(Sysno.MEMFD_CREATE, List.of(string(MFD_NAME_MAX), VALUE), OffloadSpec.Result.NEW_FD, 1,
                 MFD_CLOEXEC, 0, false));
-        // Facts about the machine.
-        value(Sysno.UNAME, outStruct(UTSNAME));
+        // Facts about the machine. Not uname: the guest's host and domain names are its own (sethostname
+        // in the guest changes them, never the host's), so the host's answer would be wrong after one.
         value(Sysno.GETRANDOM, out(1), VALUE, VALUE);
         value(Sysno.SCHED_GET_PRIORITY_MAX, VALUE);
         value(Sysno.SCHED_GET_PRIORITY_MIN, VALUE);
