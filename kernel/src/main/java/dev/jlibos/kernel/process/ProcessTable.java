@@ -49,7 +49,7 @@ public final class ProcessTable {
     public int allocateFirstPid() {
         int id = -1;
         if (hostTids != null) {
-            int tid = (int) hostTids.call(TaskThread.SYS_GETTID, 0, 0, 0);
+            int tid = TaskThread.currentHostTid(hostTids);
             if (claimed.add(tid)) id = tid;
         }
         firstPid = id > 0 ? id : allocatePid();

@@ -1,6 +1,7 @@
 package dev.jlibos.kernel.process;
 
 import dev.jlibos.core.host.HostSyscalls;
+import dev.jlibos.syscalls.Sysno;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -12,9 +13,6 @@ import java.util.concurrent.CompletableFuture;
  * Otherwise the id is the machine's next number and the thread starts when the task is handed over.
  */
 public final class TaskThread {
-    /** x86-64 gettid. */
-    static final int SYS_GETTID = 186;
-
     private final int id;
     /** The started thread's body, still to come; null for a thread started only by {@link #start}. */
     private final CompletableFuture<Runnable> body;
@@ -36,12 +34,17 @@ public final class TaskThread {
         CompletableFuture<Integer> tid = new CompletableFuture<>();
         CompletableFuture<Runnable> body = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
-            tid.complete((int) sys.call(SYS_GETTID, 0, 0, 0));
+            tid.complete(currentHostTid(sys));
             body.join().run();
         }, "jlibos-task");
         thread.setDaemon(true);
         thread.start();
         return new TaskThread(tid.join(), body, thread);
+    }
+
+    /** The host tid of the calling thread. */
+    static int currentHostTid(HostSyscalls sys) {
+        return (int) sys.call(Sysno.GETTID, 0, 0, 0);
     }
 
     public int id() {
