@@ -107,7 +107,7 @@ public final class GuestPrograms {
             // -O1: optimised enough to use the usual instruction mix, not so much that the
             // checks in the programs are folded away. -static: jlibos loads static ELFs first.
             List<String> cmd = new ArrayList<>(List.of(flavour.compiler, "-static", "-pthread", "-O1", "-g0", "-Wall",
-                    "-o", tmp.toString(), src.toString()));
+                    "-o", tmp.toString(), src.toString(), "-lm")); // -lm last: x87rem uses fmodl
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             byte[] log = p.getInputStream().readAllBytes();
             if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {

@@ -73,6 +73,13 @@ public final class UnicornCpu implements Cpu {
     /** The UC_HOOK_BLOCK hook's handle, and whether it is the counting variant. */
     private long blockHook;
     private boolean countingBlocks;
+    /** Exact FPREM/FPREM1 (paged engines only: the sites are found from the TLB fill hook). */
+    private final X87RemainderSites remainderSites;
+    /**
+     * Code changes and unmaps that another thread made while this engine's owner ran: applied to
+     * {@link #remainderSites} on the owner's thread, which alone may add hooks to a running engine.
+     */
+    private final java.util.Queue<long[]> codeEvents = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** Engines opened and not yet closed in this JVM (leak checks in tests). */
     private static final java.util.concurrent.atomic.AtomicInteger LIVE = new java.util.concurrent.atomic.AtomicInteger();
@@ -117,6 +124,7 @@ public final class UnicornCpu implements Cpu {
         check(uc.uc_hook_add(engine, handle, UnicornLibrary.UC_HOOK_BLOCK,
                 Pointer.wrap(runtime, StopAtBlockHook.address()), stopFlag, 1, 0, 0), "hook blocks");
         blockHook = handle.getValue();
+        remainderSites = paged ? new X87RemainderSites(uc, engine) : null;
     }
 
     private static final long CR4_OSFXSR = 1L << 9;
@@ -227,11 +235,27 @@ public final class UnicornCpu implements Cpu {
     @Override
     public void unmap(long guestAddress, long size) {
         check(uc.uc_mem_unmap(engine, guestAddress, size), "uc_mem_unmap 0x" + Long.toHexString(guestAddress));
+        codeEvent(guestAddress, size, false);
     }
 
     @Override
     public void invalidateCode(long guestAddress, long size) {
         uc.uc_ctl(engine, UnicornLibrary.UC_CTL_TB_REMOVE_CACHE_WRITE, guestAddress, guestAddress + size);
+        codeEvent(guestAddress, size, true);
+    }
+
+    /** Tells {@link #remainderSites} now on the owner's thread (a syscall hook), else when the owner next can. */
+    private void codeEvent(long address, long size, boolean changed) {
+        if (remainderSites == null) return;
+        codeEvents.add(new long[] {address, size, changed ? 1 : 0});
+        if (runner == Thread.currentThread()) applyCodeEvents();
+    }
+
+    private void applyCodeEvents() {
+        for (long[] e; (e = codeEvents.poll()) != null; ) {
+            if (e[2] != 0) remainderSites.onCodeChanged(e[0], e[1]);
+            else remainderSites.onUnmapped(e[0], e[1]);
+        }
     }
 
     @Override
@@ -251,6 +275,7 @@ public final class UnicornCpu implements Cpu {
             runner = Thread.currentThread();
             if (tlbStale) flushTlb();
         }
+        if (remainderSites != null) applyCodeEvents();
         // "until" is an address no guest can map, so only stop() or a fault ends the run.
         int err;
         try {
@@ -365,6 +390,10 @@ public final class UnicornCpu implements Cpu {
         if (prot >= 0 && (prot & needed) != 0) {
             result.putLong(0, vaddr);
             result.putInt(8, prot);
+            if (needed == Cpu.PROT_EXEC && remainderSites != null) {
+                applyCodeEvents();
+                remainderSites.onCodeFetch(vaddr);
+            }
         } else {
             result.putLong(0, HOLE | (vaddr & VADDR_BITS));
             result.putInt(8, Cpu.PROT_READ | Cpu.PROT_WRITE | Cpu.PROT_EXEC);

@@ -18,6 +18,8 @@ public interface UnicornLibrary {
 
     int UC_HOOK_INTR = 1;
     int UC_HOOK_INSN = 2;
+    /** UC_HOOK_CODE: before each instruction in [begin, end]; jlibos bounds it to single instructions. */
+    int UC_HOOK_CODE = 4;
     int UC_HOOK_BLOCK = 8;
     /** READ/WRITE/FETCH x UNMAPPED/PROT. */
     int UC_HOOK_MEM_INVALID = 1008;
@@ -66,6 +68,8 @@ public interface UnicornLibrary {
 
     int uc_mem_protect(Pointer uc, long address, long size, int perms);
 
+    int uc_mem_read(Pointer uc, long address, Pointer bytes, long size);
+
     int uc_reg_read(Pointer uc, int regid, Pointer value);
 
     int uc_reg_write(Pointer uc, int regid, Pointer value);
@@ -90,6 +94,9 @@ public interface UnicornLibrary {
                     long begin, long end, int unused);
 
     int uc_hook_add(Pointer uc, LongLongByReference handle, int type, TlbFillHook callback, Pointer userData,
+                    long begin, long end, int unused);
+
+    int uc_hook_add(Pointer uc, LongLongByReference handle, int type, CodeHook callback, Pointer userData,
                     long begin, long end, int unused);
 
     /** A native callback by address (see StopAtBlockHook). */
@@ -126,6 +133,12 @@ public interface UnicornLibrary {
     interface TlbFillHook {
         @Delegate
         boolean invoke(Pointer uc, long vaddr, int type, Pointer result, Pointer userData);
+    }
+
+    /** void (*)(uc_engine *uc, uint64_t address, uint32_t size, void *user_data) for UC_HOOK_CODE. */
+    interface CodeHook {
+        @Delegate
+        void invoke(Pointer uc, long address, int size, Pointer userData);
     }
 
     /** void (*)(uc_engine *uc, uint32_t intno, void *user_data). */
