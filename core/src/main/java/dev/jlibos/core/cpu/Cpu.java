@@ -84,6 +84,35 @@ public interface Cpu extends AutoCloseable {
      */
     void invalidateCode(long guestAddress, long size);
 
+    /**
+     * The threads of a process each run their own engine over the same memory. An engine notices stores
+     * into code it translated itself (TCG's self-modifying-code check), not stores made by another engine:
+     * a JIT that patches code in a writable+executable area from one thread (HotSpot's tiered compilation
+     * does, all the time) would leave the other threads running stale translations. Each store this engine
+     * makes into {@code ranges} ({start, end} pairs, replacing the previous set) is reported to
+     * {@code stores}, and before it runs guest code the engine drops the pages {@code stores} says others
+     * stored into. Safe from any thread; the owner applies it before it next runs guest code.
+     */
+    default void watchCodeStores(java.util.List<long[]> ranges, CodeStores stores) {
+    }
+
+    /** One engine's link to the others that share its memory (see {@link #watchCodeStores}). */
+    interface CodeStores {
+        /** This engine stored into [address, address + size) since it last said so. */
+        void stored(long address, long size);
+
+        /**
+         * Passes each range other engines stored into since the last call to {@code drop}; called by the
+         * engine's owner before guest code, so cheap when there is nothing new.
+         */
+        void dropStale(Ranges drop);
+
+        @FunctionalInterface
+        interface Ranges {
+            void range(long address, long size);
+        }
+    }
+
     void setEvents(CpuEvents events);
 
     /**

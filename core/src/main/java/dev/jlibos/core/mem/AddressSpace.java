@@ -48,6 +48,9 @@ public final class AddressSpace implements AutoCloseable {
     private final HostMemory host;
     private final List<Cpu> engines = new ArrayList<>();
     private Vma lastHit;
+    /** The writable+executable ranges every engine watches for stores (see {@link Cpu#watchCodeStores}). */
+    private List<long[]> watchedCode = List.of();
+    private final CodeStoreLog codeStores = new CodeStoreLog();
 
     public AddressSpace(HostMemory host) {
         this.host = host;
@@ -64,6 +67,7 @@ public final class AddressSpace implements AutoCloseable {
     /** Makes {@code cpu} see every current and future mapping of this space. */
     public synchronized void attach(Cpu cpu) {
         engines.add(cpu);
+        refreshCodeWatch(true);
         if (cpu.pagedProtection()) {
             cpu.setPageProtections(this::protectionAt);
             for (var e : engineRegions.entrySet()) {
@@ -85,6 +89,9 @@ public final class AddressSpace implements AutoCloseable {
     /** Stops mirroring into {@code cpu} and removes every mapping from it (execve's old image). */
     public synchronized void detach(Cpu cpu) {
         engines.remove(cpu);
+        cpu.watchCodeStores(List.of(), null);
+        codeStores.forget(cpu);
+        refreshCodeWatch(false);
         if (cpu.pagedProtection()) {
             for (var e : engineRegions.entrySet()) cpu.unmap(e.getKey(), e.getValue()[0] - e.getKey());
             cpu.setPageProtections(null);
@@ -321,6 +328,34 @@ public final class AddressSpace implements AutoCloseable {
         }
         for (Cpu cpu : engines) cpu.protectionsChanged();
         lastHit = null;
+        refreshCodeWatch(false);
+    }
+
+    /**
+     * Keeps every engine watching the writable+executable areas for stores while two or more engines share
+     * this space (one engine sees its own stores into code): a store there drops that page's translations
+     * from the others. {@code always} resends the set (a new engine has none yet).
+     */
+    private void refreshCodeWatch(boolean always) {
+        List<long[]> ranges = new ArrayList<>();
+        if (engines.size() > 1) {
+            for (Vma v : areas.values()) {
+                if ((v.prot() & (Cpu.PROT_WRITE | Cpu.PROT_EXEC)) != (Cpu.PROT_WRITE | Cpu.PROT_EXEC)) continue;
+                long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+                if (last != null && last[1] == v.start()) last[1] = v.end();
+                else ranges.add(new long[] {v.start(), v.end()});
+            }
+        }
+        if (!always && sameRanges(ranges, watchedCode)) return;
+        watchedCode = ranges;
+        codeStores.watching(ranges);
+        for (Cpu cpu : engines) cpu.watchCodeStores(ranges, codeStores.readerFor(cpu));
+    }
+
+    private static boolean sameRanges(List<long[]> a, List<long[]> b) {
+        if (a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) if (!java.util.Arrays.equals(a.get(i), b.get(i))) return false;
+        return true;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -377,6 +412,7 @@ public final class AddressSpace implements AutoCloseable {
                     : engineProt(start, prot), block.address());
             if ((prot & Cpu.PROT_EXEC) != 0) cpu.invalidateCode(start, length);
         }
+        refreshCodeWatch(false);
         return vma;
     }
 
@@ -395,6 +431,7 @@ public final class AddressSpace implements AutoCloseable {
             release(v.block());
         }
         lastHit = null;
+        refreshCodeWatch(false);
     }
 
     /** Changes protection of a fully mapped range; ENOMEM if any page in it is unmapped (as mprotect). */
@@ -432,6 +469,7 @@ public final class AddressSpace implements AutoCloseable {
         if (prot != Cpu.PROT_NONE) coverEngineRegions(start, end);
         for (Cpu cpu : engines) cpu.protectionsChanged();
         lastHit = null;
+        refreshCodeWatch(false);
     }
 
     /**

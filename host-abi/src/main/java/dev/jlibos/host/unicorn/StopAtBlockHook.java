@@ -112,7 +112,8 @@ final class StopAtBlockHook {
         return install(code);
     }
 
-    private static long install(byte[] code) {
+    /** Copies machine code into a fresh page made read+execute (never writable and executable at once). */
+    static long install(byte[] code) {
         PageManager pages = PageManager.getInstance();
         long page = pages.allocatePages(1, PageManager.PROT_READ | PageManager.PROT_WRITE);
         MemoryIO.getInstance().putByteArray(page, code, 0, code.length);

@@ -80,6 +80,8 @@ public final class UnicornCpu implements Cpu {
      * {@link #remainderSites} on the owner's thread, which alone may add hooks to a running engine.
      */
     private final java.util.Queue<long[]> codeEvents = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Cross-engine code coherence: see {@link Cpu#watchCodeStores}. */
+    private final CodeStoreWatch codeStores;
 
     /** Engines opened and not yet closed in this JVM (leak checks in tests). */
     private static final java.util.concurrent.atomic.AtomicInteger LIVE = new java.util.concurrent.atomic.AtomicInteger();
@@ -125,6 +127,7 @@ public final class UnicornCpu implements Cpu {
                 Pointer.wrap(runtime, StopAtBlockHook.address()), stopFlag, 1, 0, 0), "hook blocks");
         blockHook = handle.getValue();
         remainderSites = paged ? new X87RemainderSites(uc, engine) : null;
+        codeStores = new CodeStoreWatch(uc, engine, this::invalidateCode);
     }
 
     private static final long CR4_OSFXSR = 1L << 9;
@@ -244,6 +247,12 @@ public final class UnicornCpu implements Cpu {
         codeEvent(guestAddress, size, true);
     }
 
+    @Override
+    public void watchCodeStores(java.util.List<long[]> ranges, CodeStores stores) {
+        codeStores.want(ranges, stores);
+        if (runner == Thread.currentThread()) codeStores.apply();
+    }
+
     /** Tells {@link #remainderSites} now on the owner's thread (a syscall hook), else when the owner next can. */
     private void codeEvent(long address, long size, boolean changed) {
         if (remainderSites == null) return;
@@ -276,11 +285,13 @@ public final class UnicornCpu implements Cpu {
             if (tlbStale) flushTlb();
         }
         if (remainderSites != null) applyCodeEvents();
+        codeStores.apply();
         // "until" is an address no guest can map, so only stop() or a fault ends the run.
         int err;
         try {
             err = uc.uc_emu_start(engine, pc, -1L, 0, 0);
         } finally {
+            codeStores.flush();
             synchronized (this) {
                 runner = null;
             }
@@ -344,10 +355,13 @@ public final class UnicornCpu implements Cpu {
             return;
         }
         inSyscallHook = true;
+        codeStores.flush(); // the call may block and let another thread run
         try {
             events.onSyscall(this);
         } finally {
             inSyscallHook = false;
+            // Another thread may have run (and patched code) while this one blocked in the call.
+            codeStores.apply();
         }
     }
 

@@ -21,6 +21,8 @@ public interface UnicornLibrary {
     /** UC_HOOK_CODE: before each instruction in [begin, end]; jlibos bounds it to single instructions. */
     int UC_HOOK_CODE = 4;
     int UC_HOOK_BLOCK = 8;
+    /** UC_HOOK_MEM_WRITE (1 << 11): before each guest store in [begin, end]. */
+    int UC_HOOK_MEM_WRITE = 1 << 11;
     /** READ/WRITE/FETCH x UNMAPPED/PROT. */
     int UC_HOOK_MEM_INVALID = 1008;
 
@@ -99,6 +101,9 @@ public interface UnicornLibrary {
     int uc_hook_add(Pointer uc, LongLongByReference handle, int type, CodeHook callback, Pointer userData,
                     long begin, long end, int unused);
 
+    int uc_hook_add(Pointer uc, LongLongByReference handle, int type, StoreHook callback, Pointer userData,
+                    long begin, long end, int unused);
+
     /** A native callback by address (see StopAtBlockHook). */
     int uc_hook_add(Pointer uc, LongLongByReference handle, int type, Pointer callback, Pointer userData,
                     long begin, long end, int unused);
@@ -139,6 +144,12 @@ public interface UnicornLibrary {
     interface CodeHook {
         @Delegate
         void invoke(Pointer uc, long address, int size, Pointer userData);
+    }
+
+    /** void (*)(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value, void *user_data). */
+    interface StoreHook {
+        @Delegate
+        void invoke(Pointer uc, int type, long address, int size, long value, Pointer userData);
     }
 
     /** void (*)(uc_engine *uc, uint32_t intno, void *user_data). */
