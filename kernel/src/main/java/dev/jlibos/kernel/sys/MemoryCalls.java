@@ -3,6 +3,7 @@ package dev.jlibos.kernel.sys;
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.core.mem.ForkSharedBlock;
 import dev.jlibos.core.mem.Vma;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.GuestThread;
