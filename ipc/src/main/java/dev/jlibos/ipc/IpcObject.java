@@ -2,6 +2,7 @@ package dev.jlibos.ipc;
 
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.abi.Capability;
+import dev.jlibos.core.cred.Credentials;
 import dev.jlibos.vfs.event.WaitQueue;
 
 import java.nio.ByteBuffer;
@@ -19,8 +20,8 @@ public abstract class IpcObject {
     /** A new object's owner and creator are the caller; the low nine bits of {@code flags} are its mode. */
     void createdBy(IpcCaller c, int key, int flags) {
         this.key = key;
-        uid = cuid = c.euid();
-        gid = cgid = c.egid();
+        uid = cuid = c.credentials().euid;
+        gid = cgid = c.credentials().egid;
         mode = flags & 0777;
         ctime = c.seconds();
     }
@@ -32,10 +33,11 @@ public abstract class IpcObject {
 
     /** ipcperms: {@code want} is a combination of 4 (read) and 2 (write/alter). */
     boolean permits(IpcCaller c, int want) {
-        if (c.capable(Capability.CAP_IPC_OWNER)) return true;
+        Credentials cred = c.credentials();
+        if (cred.capable(Capability.CAP_IPC_OWNER)) return true;
         int granted;
-        if (c.euid() == uid || c.euid() == cuid) granted = mode >> 6;
-        else if (c.egid() == gid || c.egid() == cgid) granted = mode >> 3;
+        if (cred.euid == uid || cred.euid == cuid) granted = mode >> 6;
+        else if (cred.egid == gid || cred.egid == cgid) granted = mode >> 3;
         else granted = mode;
         return (want & ~granted & 07) == 0;
     }
@@ -46,7 +48,8 @@ public abstract class IpcObject {
 
     /** IPC_RMID and IPC_SET: the owner, the creator or root. */
     void requireOwner(IpcCaller c) {
-        if (c.euid() != uid && c.euid() != cuid && !c.capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.fail();
+        Credentials cred = c.credentials();
+        if (cred.euid != uid && cred.euid != cuid && !cred.capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.fail();
     }
 
     /** IPC_SET: uid, gid and the low nine mode bits from the caller's struct ipc64_perm at {@code address}. */

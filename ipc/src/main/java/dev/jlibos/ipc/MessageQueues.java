@@ -96,7 +96,7 @@ public final class MessageQueues {
                 case IPC_SET -> {
                     MessageQueue q = table.byId(id);
                     long qbytes = m.readLong(address + 88);
-                    if (qbytes > MSGMNB && !c.capable(Capability.CAP_SYS_RESOURCE)) throw Errno.EPERM.fail();
+                    if (qbytes > MSGMNB && !c.credentials().capable(Capability.CAP_SYS_RESOURCE)) throw Errno.EPERM.fail();
                     q.setPerm(c, address);
                     q.qbytes = qbytes;
                     q.waiters.wakeAll();

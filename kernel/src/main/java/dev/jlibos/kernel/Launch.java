@@ -1,7 +1,7 @@
 package dev.jlibos.kernel;
 
+import dev.jlibos.core.cred.Credentials;
 import dev.jlibos.core.mem.AddressSpace;
-import dev.jlibos.kernel.process.Credentials;
 import dev.jlibos.kernel.process.Determinism;
 import dev.jlibos.kernel.process.ExecInfo;
 import dev.jlibos.kernel.process.GuestProcess;
@@ -49,7 +49,7 @@ public final class Launch {
         Determinism determinism = kernel.determinism();
         int[] ids = determinism != null ? new int[] {Determinism.UID, Determinism.GID} : hostIds();
         Credentials credentials = new Credentials(ids[0], ids[1]);
-        long[] caps = determinism != null ? null : dev.jlibos.kernel.process.HostSystem.capabilities();
+        long[] caps = determinism != null ? null : dev.jlibos.core.host.HostSystem.capabilities();
         // As if the launcher had exec'ed the program: what a natively started program has (its bounding set too).
         if (caps != null) credentials.startAsExecutedBy(caps[0], caps[3], caps[4]);
         GuestProcess p = new GuestProcess(kernel, kernel.processTable().allocateFirstPid(), 1, memory, files, credentials);

@@ -1,5 +1,6 @@
 package dev.jlibos.kernel.process;
 
+import dev.jlibos.core.cred.Credentials;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.vfs.FdTable;
 import dev.jlibos.vfs.FsContext;

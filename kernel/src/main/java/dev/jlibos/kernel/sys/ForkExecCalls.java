@@ -345,7 +345,7 @@ public final class ForkExecCalls implements SyscallFamily {
         // process dumpable again unless its effective and real ids differ.
         var c = p.credentials;
         c.onExec();
-        p.prctl().dumpable(c.euid == c.ruid && c.egid == c.rgid ? 1 : dev.jlibos.kernel.process.HostSystem.suidDumpable());
+        p.prctl().dumpable(c.euid == c.ruid && c.egid == c.rgid ? 1 : dev.jlibos.core.host.HostSystem.suidDumpable());
         p.timers().releasePosix(); // POSIX timers do not survive execve
         p.signals().resetForExec();
         t.signals.resetForExec();

@@ -2,6 +2,7 @@ package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.abi.Timespec;
+import dev.jlibos.core.cred.Credentials;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.ipc.IpcCaller;
 import dev.jlibos.ipc.IpcNamespace;
@@ -62,14 +63,12 @@ public final class IpcCalls implements SyscallFamily {
         return new ThreadCaller(t);
     }
 
-    /** A guest thread as the IPC model's caller; credentials are read at each check, as Linux reads current_cred(). */
+    /** A guest thread as the IPC model's caller. */
     private record ThreadCaller(GuestThread t) implements IpcCaller {
         @Override public SignalThread thread() { return t; }
         @Override public AddressSpace memory() { return t.process.memory(); }
         @Override public int pid() { return t.process.pid; }
-        @Override public int euid() { return t.process.credentials.euid; }
-        @Override public int egid() { return t.process.credentials.egid; }
-        @Override public boolean capable(int capability) { return t.process.credentials.capable(capability); }
+        @Override public Credentials credentials() { return t.process.credentials; }
 
         @Override
         public long seconds() {

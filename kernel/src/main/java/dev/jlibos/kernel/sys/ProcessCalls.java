@@ -3,7 +3,7 @@ package dev.jlibos.kernel.sys;
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.abi.Capability;
 import dev.jlibos.core.cpu.Reg;
-import dev.jlibos.kernel.process.Credentials;
+import dev.jlibos.core.cred.Credentials;
 import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.kernel.process.ResourceLimits;

@@ -1,4 +1,4 @@
-package dev.jlibos.kernel.process;
+package dev.jlibos.core.host;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
