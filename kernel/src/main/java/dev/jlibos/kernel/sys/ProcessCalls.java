@@ -6,7 +6,7 @@ import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.core.cred.Credentials;
 import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.kernel.process.GuestThread;
-import dev.jlibos.kernel.process.ResourceLimits;
+import dev.jlibos.core.rlimit.ResourceLimits;
 import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
