@@ -149,7 +149,10 @@ public final class SharedSegments {
         }
     }
 
-    /** IPC_RMID: the key goes at once; the id lives on (and can still be attached, as on Linux) until the last attachment goes. */
+    /**
+     * IPC_RMID: the key goes at once; the id lives on (and can still be attached, as on Linux) until the
+     * last attachment goes.
+     */
     private void remove(IpcCaller c, SharedSegment s) {
         s.requireOwner(c);
         synchronized (s) {

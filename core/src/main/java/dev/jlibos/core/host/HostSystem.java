@@ -36,6 +36,19 @@ public final class HostSystem {
         return readProc("/proc/sys/kernel/version", "#1 SMP");
     }
 
+    /**
+     * The JVM's own uid and gid (0, 0 if unknown): a guest gets them, so ownership seen through the host
+     * passthrough agrees with getuid().
+     */
+    public static int[] ids() {
+        try {
+            return new int[] {(Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"),
+                    (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid")};
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return new int[] {0, 0};
+        }
+    }
+
     /** /proc/uptime's first figure: seconds since the host booted; 0 if it cannot be read. */
     public static double uptimeSeconds() {
         try {
