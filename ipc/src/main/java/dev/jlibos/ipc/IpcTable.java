@@ -2,8 +2,10 @@ package dev.jlibos.ipc;
 
 import dev.jlibos.core.Errno;
 
+import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import static dev.jlibos.core.abi.SysvIpc.IPCMNI;
 
@@ -32,9 +34,15 @@ final class IpcTable<T extends IpcObject> {
         return o;
     }
 
-    /** IPC_STAT names an object by id, the *_STAT commands by index. */
-    T byIdOrIndex(boolean byId, int idOrIndex) {
-        return byId ? byId(idOrIndex) : byIndex(idOrIndex);
+    /**
+     * IPC_STAT (by id) and the *_STAT commands (by index; *_STAT_ANY skips the read check): the object's
+     * struct, {@code layout}, written to {@code address}. Returns 0 for IPC_STAT, the object's id otherwise.
+     */
+    long stat(IpcCaller c, int idOrIndex, boolean byId, boolean any, long address, Function<T, ByteBuffer> layout) {
+        T o = byId ? byId(idOrIndex) : byIndex(idOrIndex);
+        if (!any) o.require(c, 4);
+        c.memory().write(address, layout.apply(o).array());
+        return byId ? 0 : o.id;
     }
 
     /** Drops objects that went away outside the namespace's lock (a removed segment's last detach). */

@@ -88,10 +88,7 @@ public final class MessageQueues {
                     return table.highestIndex();
                 }
                 case IPC_STAT, MSG_STAT, MSG_STAT_ANY -> {
-                    MessageQueue q = table.byIdOrIndex(cmd == IPC_STAT, id);
-                    if (cmd != MSG_STAT_ANY) q.require(c, 4);
-                    m.write(address, stat(q).array());
-                    return cmd == IPC_STAT ? 0 : q.id;
+                    return table.stat(c, id, cmd == IPC_STAT, cmd == MSG_STAT_ANY, address, MessageQueues::stat);
                 }
                 case IPC_SET -> {
                     MessageQueue q = table.byId(id);

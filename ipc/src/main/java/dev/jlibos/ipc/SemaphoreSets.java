@@ -89,13 +89,7 @@ public final class SemaphoreSets {
                     return table.highestIndex();
                 }
                 case IPC_STAT, SEM_STAT, SEM_STAT_ANY -> {
-                    SemaphoreSet s = table.byIdOrIndex(cmd == IPC_STAT, id);
-                    if (cmd != SEM_STAT_ANY) s.require(c, 4);
-                    ByteBuffer b = IpcNamespace.struct(SEMID_SIZE);
-                    s.writePerm(b);
-                    b.putLong(48, s.otime).putLong(64, s.ctime).putLong(80, s.size());
-                    m.write(arg, b.array());
-                    return cmd == IPC_STAT ? 0 : s.id;
+                    return table.stat(c, id, cmd == IPC_STAT, cmd == SEM_STAT_ANY, arg, SemaphoreSets::stat);
                 }
                 default -> { }
             }
@@ -161,6 +155,14 @@ public final class SemaphoreSets {
         Arrays.fill(s.pids, c.pid());
         s.ctime = c.seconds();
         s.waiters.wakeAll();
+    }
+
+    /** struct semid64_ds. */
+    private static ByteBuffer stat(SemaphoreSet s) {
+        ByteBuffer b = IpcNamespace.struct(SEMID_SIZE);
+        s.writePerm(b);
+        b.putLong(48, s.otime).putLong(64, s.ctime).putLong(80, s.size());
+        return b;
     }
 
     /** struct seminfo: semmap, semmni, semmns, semmnu, semmsl, semopm, semume, semusz, semvmx, semaem. */

@@ -125,10 +125,7 @@ public final class SharedSegments {
                     return table.highestIndex();
                 }
                 case IPC_STAT, SHM_STAT, SHM_STAT_ANY -> {
-                    SharedSegment s = table.byIdOrIndex(cmd == IPC_STAT, id);
-                    if (cmd != SHM_STAT_ANY) s.require(c, 4);
-                    m.write(address, stat(s).array());
-                    return cmd == IPC_STAT ? 0 : s.id;
+                    return table.stat(c, id, cmd == IPC_STAT, cmd == SHM_STAT_ANY, address, SharedSegments::stat);
                 }
                 case IPC_SET -> {
                     table.byId(id).setPerm(c, address);
