@@ -1,17 +1,17 @@
 package dev.jlibos.bench;
 
+import dev.jlibos.core.cred.Credentials;
 import dev.jlibos.core.host.HostSyscalls;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.host.memory.MmapHostMemory;
 import dev.jlibos.host.syscall.LibcHostSyscalls;
 import dev.jlibos.kernel.Families;
 import dev.jlibos.kernel.Kernels;
-import dev.jlibos.kernel.process.Credentials;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.kernel.process.Kernel;
-import dev.jlibos.kernel.process.ProcessTable;
 import dev.jlibos.kernel.process.KernelLog;
+import dev.jlibos.kernel.process.ProcessTable;
 import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.sys.HostOffload;
 import dev.jlibos.kernel.syscall.SyscallHandler;

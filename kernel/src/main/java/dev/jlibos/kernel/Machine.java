@@ -4,6 +4,7 @@ import dev.jlibos.core.Errno;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.core.rlimit.ResourceLimits;
 import dev.jlibos.host.memory.MmapHostMemory;
 import dev.jlibos.host.syscall.LibcHostSyscalls;
 import dev.jlibos.host.unicorn.UnicornCpu;
@@ -14,18 +15,15 @@ import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.kernel.process.Kernel;
 import dev.jlibos.kernel.process.KernelLog;
 import dev.jlibos.kernel.process.Limit;
-import dev.jlibos.kernel.process.ResourceLimits;
 import dev.jlibos.kernel.sys.ProgramImage;
 import dev.jlibos.loader.LoadException;
 import dev.jlibos.loader.LoadedProgram;
 import dev.jlibos.syscalls.trace.SyscallListener;
 import dev.jlibos.vfs.FileDescription;
+import dev.jlibos.vfs.FileViews;
 import dev.jlibos.vfs.FsContext;
 import dev.jlibos.vfs.HostFs;
 import dev.jlibos.vfs.mount.MountTable;
-import dev.jlibos.vfs.proc.DevTree;
-import dev.jlibos.vfs.proc.ProcTree;
-import dev.jlibos.vfs.proc.SysTree;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -149,11 +147,8 @@ public final class Machine implements AutoCloseable {
                 kernel.hostNetwork(config.options().hostNetwork());
                 path = enterSandbox(host, thread);
             } else {
-                // Host passthrough, except that paths about guest processes walk the kernel's /proc.
-                MountTable table = MountTable.hostRoot(host);
-                table.mountSynthetic("/proc", "proc", new ProcTree(table, true));
-                process.fs().useGuestProc(table);
-                hostView = table;
+                hostView = FileViews.passthrough(host);
+                process.fs().useGuestProc(hostView);
             }
             program = ProgramImage.load(thread, path, config.argv, config.envp);
         } catch (LoadException | RuntimeException e) {
@@ -235,11 +230,8 @@ public final class Machine implements AutoCloseable {
      * at its own path when no mount shows it. Returns the guest path to load.
      */
     private String enterSandbox(HostFs host, GuestThread thread) throws LoadException {
-        MountTable table = MountTable.sandbox(host);
+        MountTable table = FileViews.sandbox(host);
         mounts = table;
-        table.mountSynthetic("/proc", "proc", new ProcTree(table, false));
-        table.mountSynthetic("/dev", "devtmpfs", new DevTree());
-        table.mountSynthetic("/sys", "sysfs", new SysTree());
         try {
             for (Builder.MountSpec m : config.mounts) {
                 if (m.hostPath() == null) table.mountTmpfs(m.guestPath());
@@ -251,16 +243,7 @@ public final class Machine implements AutoCloseable {
         }
         String program = config.program;
         if (program.contains("/") && !config.files.containsKey(program)) {
-            String hostPath = Path.of(program).toAbsolutePath().normalize().toString();
-            boolean visible;
-            try (var l = new dev.jlibos.vfs.mount.PathWalker(host, table)
-                    .resolve(java.util.List.of(), -1, hostPath.getBytes(java.nio.charset.StandardCharsets.UTF_8), true, thread)) {
-                visible = l.exists;
-            } catch (RuntimeException e) {
-                visible = false;
-            }
-            if (!visible && java.nio.file.Files.isRegularFile(Path.of(hostPath))) table.mountHost(hostPath, hostPath, true);
-            program = hostPath;
+            program = FileViews.showProgram(host, table, program, thread);
         }
         try {
             thread.process.useFs(FsContext.sandbox(host, table, config.sandboxCwd, thread));

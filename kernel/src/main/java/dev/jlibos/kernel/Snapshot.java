@@ -111,7 +111,7 @@ public final class Snapshot implements AutoCloseable {
     private final Determinism.ProcessState determinism;
     private final String threadName;
     /** The frozen thread's seccomp filters and no_new_privs, which each run's thread starts with. */
-    private final dev.jlibos.kernel.process.SeccompState seccomp = new dev.jlibos.kernel.process.SeccompState();
+    private final dev.jlibos.core.seccomp.SeccompState seccomp = new dev.jlibos.core.seccomp.SeccompState();
     private boolean closed;
     /** Engines with a resettable copy of {@link #memory}, idle between runs: they keep their translated code. */
     private final java.util.ArrayDeque<Pooled> idle = new java.util.ArrayDeque<>();

@@ -1,8 +1,8 @@
 package dev.jlibos.kernel;
 
+import dev.jlibos.core.host.HostClocks;
 import dev.jlibos.host.memory.MmapHostMemory;
 import dev.jlibos.host.tsc.HostTsc;
-import dev.jlibos.kernel.sys.TimeCalls;
 import dev.jlibos.kml.Vdso;
 import dev.jlibos.kml.VdsoClock;
 import dev.jlibos.kml.Vvar;
@@ -24,12 +24,12 @@ final class VdsoSupport {
 
             @Override
             public long monotonic() {
-                return TimeCalls.hostMonotonic();
+                return HostClocks.monotonic();
             }
 
             @Override
             public long realtime() {
-                return TimeCalls.hostRealtime();
+                return HostClocks.realtime();
             }
         }, new MmapHostMemory().allocate(Vvar.SIZE), HostTsc.invariant());
     }

@@ -25,26 +25,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code signal} (the signal families) &lt;- the root package (the {@code Machine} API and the wiring that
  * lists the families). A family never calls the dispatcher, the dispatcher never names a family, and the
  * process model reaches the syscall layer only through {@code process.SyscallService}.
+ *
+ * <p>The same holds for {@code core}, whose packages (the ABI vocabulary, memory, credentials, rlimits,
+ * seccomp, host facts) are what the models moved out of the kernel stand on: read from its sources beside
+ * this module's.
  */
 class PackageDependenciesTest {
     private static final String ROOT = "dev.jlibos.kernel";
-    private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.jlibos\\.kernel((?:\\.[a-z]\\w*)*)\\.[A-Z]");
     private static final Pattern COMMENT = Pattern.compile("//[^\\n]*|/\\*.*?\\*/", Pattern.DOTALL);
 
     /** Package to the kernel packages it references. */
     static Map<String, Set<String>> graph() throws IOException {
-        Path sources = Path.of("src/main/java");
+        return graph(Path.of("src/main/java"), ROOT);
+    }
+
+    /** Package to the packages under {@code root} it references, from the sources under {@code sources}. */
+    static Map<String, Set<String>> graph(Path sources, String root) throws IOException {
+        Pattern reference = Pattern.compile("\\b" + Pattern.quote(root) + "((?:\\.[a-z]\\w*)*)\\.[A-Z]");
         Map<String, Set<String>> g = new TreeMap<>();
         List<Path> files;
-        try (Stream<Path> walk = Files.walk(sources.resolve("dev/jlibos/kernel"))) {
+        try (Stream<Path> walk = Files.walk(sources.resolve(root.replace('.', '/')))) {
             files = walk.filter(p -> p.toString().endsWith(".java")).toList();
         }
         for (Path f : files) {
             String pkg = sources.relativize(f.getParent()).toString().replace('/', '.');
             Set<String> out = g.computeIfAbsent(pkg, k -> new TreeSet<>());
-            Matcher m = REFERENCE.matcher(COMMENT.matcher(Files.readString(f)).replaceAll(""));
+            Matcher m = reference.matcher(COMMENT.matcher(Files.readString(f)).replaceAll(""));
             while (m.find()) {
-                String target = ROOT + m.group(1);
+                String target = root + m.group(1);
                 if (!target.equals(pkg)) out.add(target);
             }
         }
@@ -55,6 +63,12 @@ class PackageDependenciesTest {
     void packagesHaveNoCycles() throws IOException {
         List<String> cycle = findCycle(graph());
         assertTrue(cycle.isEmpty(), "package cycle inside kernel: " + String.join(" -> ", cycle));
+    }
+
+    @Test
+    void corePackagesHaveNoCycles() throws IOException {
+        List<String> cycle = findCycle(graph(Path.of("../core/src/main/java"), "dev.jlibos.core"));
+        assertTrue(cycle.isEmpty(), "package cycle inside core: " + String.join(" -> ", cycle));
     }
 
     @Test

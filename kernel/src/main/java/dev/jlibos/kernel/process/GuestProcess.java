@@ -1,6 +1,8 @@
 package dev.jlibos.kernel.process;
 
+import dev.jlibos.core.cred.Credentials;
 import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.core.rlimit.ResourceLimits;
 import dev.jlibos.vfs.FdTable;
 import dev.jlibos.vfs.FsContext;
 

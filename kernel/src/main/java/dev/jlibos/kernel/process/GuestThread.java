@@ -4,6 +4,7 @@ import dev.jlibos.core.Blocking;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.cpu.CpuExit;
 import dev.jlibos.core.cpu.Reg;
+import dev.jlibos.core.seccomp.SeccompState;
 import dev.jlibos.signals.SignalThread;
 import dev.jlibos.signals.ThreadSignals;
 import dev.jlibos.vfs.proc.ProcSystem;

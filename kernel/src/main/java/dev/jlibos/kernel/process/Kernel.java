@@ -1,6 +1,7 @@
 package dev.jlibos.kernel.process;
 
 import dev.jlibos.core.cpu.CpuFactory;
+import dev.jlibos.core.host.HostSystem;
 import dev.jlibos.core.mem.HostMemory;
 import dev.jlibos.signals.SignalHooks;
 

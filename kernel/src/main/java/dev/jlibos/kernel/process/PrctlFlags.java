@@ -2,9 +2,9 @@ package dev.jlibos.kernel.process;
 
 /**
  * The per-process flags prctl(2) sets and reads: PR_SET_PDEATHSIG, PR_SET_DUMPABLE and
- * PR_SET_CHILD_SUBREAPER (no_new_privs is per thread: {@link SeccompState}). A forked process takes its
- * parent's dumpable mode ({@link #inheritFrom}), the rest starts at the defaults, as in Linux. Changed by
- * the process's own threads under its execution lock.
+ * PR_SET_CHILD_SUBREAPER (no_new_privs is per thread: {@link dev.jlibos.core.seccomp.SeccompState}). A
+ * forked process takes its parent's dumpable mode ({@link #inheritFrom}), the rest starts at the defaults,
+ * as in Linux. Changed by the process's own threads under its execution lock.
  */
 public final class PrctlFlags {
     private int parentDeathSignal;

@@ -110,8 +110,8 @@ public final class FileIoCalls implements SyscallFamily {
 
     /** The same, with the start of the write found only if a limit applies. */
     static long withinFileSizeLimit(GuestThread t, FileDescription file, long count, java.util.function.LongSupplier startOf) {
-        long limit = t.process.limits.soft(dev.jlibos.kernel.process.ResourceLimits.FSIZE);
-        if (limit == dev.jlibos.kernel.process.ResourceLimits.INFINITY || !(file instanceof dev.jlibos.vfs.HostFile)) return count;
+        long limit = t.process.limits.soft(dev.jlibos.core.rlimit.ResourceLimits.FSIZE);
+        if (limit == dev.jlibos.core.rlimit.ResourceLimits.INFINITY || !(file instanceof dev.jlibos.vfs.HostFile)) return count;
         if ((dev.jlibos.vfs.StatLayout.mode(file.stat()) & dev.jlibos.vfs.StatLayout.S_IFMT) != dev.jlibos.vfs.StatLayout.S_IFREG) {
             return count;
         }

@@ -265,8 +265,8 @@ public final class ForkExecCalls implements SyscallFamily {
      * pthread_create get EAGAIN. Unlike Linux, root is not exempt: the limit is what stops a fork bomb.
      */
     private static void checkTaskLimit(GuestThread t) {
-        long limit = t.process.limits.soft(dev.jlibos.kernel.process.ResourceLimits.NPROC);
-        if (limit == dev.jlibos.kernel.process.ResourceLimits.INFINITY) return;
+        long limit = t.process.limits.soft(dev.jlibos.core.rlimit.ResourceLimits.NPROC);
+        if (limit == dev.jlibos.core.rlimit.ResourceLimits.INFINITY) return;
         long tasks = 0;
         for (GuestProcess p : t.kernel().processes()) tasks += Math.max(1, p.threads.size());
         if (Long.compareUnsigned(tasks, limit) >= 0) throw Errno.EAGAIN.fail();
@@ -345,7 +345,7 @@ public final class ForkExecCalls implements SyscallFamily {
         // process dumpable again unless its effective and real ids differ.
         var c = p.credentials;
         c.onExec();
-        p.prctl().dumpable(c.euid == c.ruid && c.egid == c.rgid ? 1 : dev.jlibos.kernel.process.HostSystem.suidDumpable());
+        p.prctl().dumpable(c.euid == c.ruid && c.egid == c.rgid ? 1 : dev.jlibos.core.host.HostSystem.suidDumpable());
         p.timers().releasePosix(); // POSIX timers do not survive execve
         p.signals().resetForExec();
         t.signals.resetForExec();

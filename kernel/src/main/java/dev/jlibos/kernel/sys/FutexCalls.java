@@ -1,6 +1,7 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.abi.FutexWakeOp;
 import dev.jlibos.core.abi.Timespec;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.kernel.process.FutexTable;
@@ -150,27 +151,9 @@ public final class FutexCalls implements SyscallFamily {
 
     /** FUTEX_WAKE_OP's encoded operation on *uaddr2; returns whether the old value passes its comparison. */
     private static boolean wakeOp(AddressSpace m, long uaddr2, int encoded) {
-        int op = (encoded >>> 28) & 7, cmp = (encoded >>> 24) & 15;
-        int oparg = (encoded << 8) >> 20, cmparg = (encoded << 20) >> 20;
-        if (((encoded >>> 28) & 8) != 0) oparg = 1 << (oparg & 31);
-        if (cmp > 5) throw Errno.ENOSYS.fail();
+        FutexWakeOp op = FutexWakeOp.decode(encoded);
         int old = m.readInt(uaddr2);
-        int updated = switch (op) {
-            case 0 -> oparg;
-            case 1 -> old + oparg;
-            case 2 -> old | oparg;
-            case 3 -> old & ~oparg;
-            case 4 -> old ^ oparg;
-            default -> throw Errno.ENOSYS.fail();
-        };
-        m.writeInt(uaddr2, updated);
-        return switch (cmp) {
-            case 0 -> old == cmparg;
-            case 1 -> old != cmparg;
-            case 2 -> old < cmparg;
-            case 3 -> old <= cmparg;
-            case 4 -> old > cmparg;
-            default -> old >= cmparg;
-        };
+        m.writeInt(uaddr2, op.apply(old));
+        return op.passes(old);
     }
 }

@@ -2,10 +2,10 @@ package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.abi.Capability;
+import dev.jlibos.core.cred.Credentials;
+import dev.jlibos.core.host.HostSystem;
 import dev.jlibos.core.mem.AddressSpace;
-import dev.jlibos.kernel.process.Credentials;
 import dev.jlibos.kernel.process.GuestThread;
-import dev.jlibos.kernel.process.HostSystem;
 import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;

@@ -3,6 +3,7 @@ package dev.jlibos.kernel.sys;
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.core.mem.ForkSharedBlock;
 import dev.jlibos.core.mem.Vma;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.GuestThread;
@@ -67,9 +68,9 @@ public final class MemoryCalls implements SyscallFamily {
      * A MAP_FIXED mapping over existing ones is counted in full, so the check errs on the strict side.
      */
     private static void reserve(GuestProcess p, long more) {
-        long rlimit = p.limits.soft(dev.jlibos.kernel.process.ResourceLimits.AS);
+        long rlimit = p.limits.soft(dev.jlibos.core.rlimit.ResourceLimits.AS);
         long machine = p.kernel.limits().memory();
-        if (rlimit == dev.jlibos.kernel.process.ResourceLimits.INFINITY && machine <= 0) return;
+        if (rlimit == dev.jlibos.core.rlimit.ResourceLimits.INFINITY && machine <= 0) return;
         long mapped = 0;
         for (Vma v : p.memory().areas()) mapped += v.end() - v.start();
         boolean overMachine = machine > 0 && mapped + more > machine;

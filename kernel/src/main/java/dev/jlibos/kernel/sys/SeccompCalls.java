@@ -4,10 +4,10 @@ import dev.jlibos.core.Errno;
 import dev.jlibos.core.abi.Seccomp;
 import dev.jlibos.core.bpf.SeccompBpf;
 import dev.jlibos.core.mem.Longs;
+import dev.jlibos.core.seccomp.SeccompFilter;
+import dev.jlibos.core.seccomp.SeccompState;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.GuestThread;
-import dev.jlibos.kernel.process.SeccompFilter;
-import dev.jlibos.kernel.process.SeccompState;
 import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
@@ -99,8 +99,7 @@ public final class SeccompCalls implements SyscallFamily {
         SeccompState own = t.seccomp;
         if (own.mode() != MODE_DISABLED && own.mode() != MODE_FILTER) throw Errno.EINVAL.fail();
         SeccompFilter below = own.filters();
-        SeccompFilter stack = new SeccompFilter(program, below);
-        if (below != null && program.length() + below.pathLength() > MAX_INSNS_PER_PATH) throw Errno.ENOMEM.fail();
+        SeccompFilter stack = SeccompFilter.stack(program, below);
         if ((flags & FLAG_TSYNC) != 0) {
             GuestThread stray = unsyncable(t, below);
             if (stray != null) {

@@ -1,10 +1,10 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.host.HostSystem;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.kernel.process.Determinism;
 import dev.jlibos.kernel.process.GuestThread;
-import dev.jlibos.kernel.process.HostSystem;
 import dev.jlibos.kernel.process.Kernel;
 import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
@@ -59,30 +59,16 @@ public final class SystemInfoCalls implements SyscallFamily {
     private long sysinfo(GuestThread t, SyscallArgs a) {
         byte[] b = new byte[112];
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        String uptime = HostSystem.readProc("/proc/uptime", "0 0").split("\\s+")[0];
         buf.putLong(0, t.process.determinism() != null
                 ? (Determinism.BOOT_NANOS + t.process.determinism().elapsed()) / 1_000_000_000L
-                : (long) Double.parseDouble(uptime));
-        String[] load = HostSystem.readProc("/proc/loadavg", "0 0 0").split("\\s+");
-        for (int i = 0; i < 3; i++) buf.putLong(8 + 8 * i, (long) (Double.parseDouble(load[i]) * 65536));
-        buf.putLong(32, meminfo("MemTotal"));
-        buf.putLong(40, meminfo("MemFree"));
-        buf.putLong(48, meminfo("Shmem"));
-        buf.putLong(56, meminfo("Buffers"));
-        buf.putLong(64, meminfo("SwapTotal"));
-        buf.putLong(72, meminfo("SwapFree"));
+                : (long) HostSystem.uptimeSeconds());
+        double[] load = HostSystem.loadAverages();
+        for (int i = 0; i < 3; i++) buf.putLong(8 + 8 * i, (long) (load[i] * 65536));
+        String[] memory = {"MemTotal", "MemFree", "Shmem", "Buffers", "SwapTotal", "SwapFree"};
+        for (int i = 0; i < memory.length; i++) buf.putLong(32 + 8 * i, HostSystem.meminfoBytes(memory[i]));
         buf.putShort(80, (short) 1);
         buf.putInt(104, 1); // mem_unit: all sizes in bytes
         t.process.memory().write(a.get(0), b);
-        return 0;
-    }
-
-    private static long meminfo(String key) {
-        for (String line : HostSystem.readProc("/proc/meminfo", "").split("\n")) {
-            if (line.startsWith(key + ":")) {
-                return Long.parseLong(line.substring(key.length() + 1).trim().split("\\s+")[0]) * 1024;
-            }
-        }
         return 0;
     }
 

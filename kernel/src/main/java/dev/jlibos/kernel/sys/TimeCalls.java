@@ -2,6 +2,7 @@ package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.abi.Timespec;
+import dev.jlibos.core.host.HostClocks;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.kernel.process.SyscallArgs;
@@ -11,7 +12,6 @@ import dev.jlibos.syscalls.Sysno;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.time.Instant;
 
 import static dev.jlibos.core.abi.Clocks.CLOCK_BOOTTIME;
 import static dev.jlibos.core.abi.Clocks.CLOCK_BOOTTIME_ALARM;
@@ -33,9 +33,6 @@ public final class TimeCalls implements SyscallFamily {
     private static final long COARSE_RESOLUTION = 4_000_000L;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /** The monotonic clock is the host's; an offset keeps it unrelated to the JVM's start. */
-    private static final long MONOTONIC_OFFSET = readBootNanos() - System.nanoTime();
-
     @Override
     public void register(SyscallRegistry r) {
         r.full(Sysno.CLOCK_GETTIME, this::clockGettime);
@@ -49,27 +46,6 @@ public final class TimeCalls implements SyscallFamily {
         r.partial(Sysno.TIMES, "as getrusage", this::times);
     }
 
-    /** Uptime from /proc/uptime so CLOCK_MONOTONIC values look like the host's; 0 if unreadable. */
-    private static long readBootNanos() {
-        try {
-            String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/uptime")).trim().split("\\s+")[0];
-            return (long) (Double.parseDouble(s) * NANOS);
-        } catch (Exception e) {
-            return 0;
-        }
-    }
-
-    /** The host's CLOCK_MONOTONIC as guests see it (the hook path's clock, and what the vDSO line follows). */
-    public static long hostMonotonic() {
-        return System.nanoTime() + MONOTONIC_OFFSET;
-    }
-
-    /** The host's CLOCK_REALTIME in ns since the epoch. */
-    public static long hostRealtime() {
-        Instant i = Instant.now();
-        return i.getEpochSecond() * NANOS + i.getNano();
-    }
-
     /**
      * Nanoseconds of {@code clock}, or EINVAL for an unknown clock id. With the vDSO on, the clocks it
      * serves come from its line here too, so a guest mixing vDSO calls and raw syscalls sees one clock.
@@ -79,9 +55,9 @@ public final class TimeCalls implements SyscallFamily {
         dev.jlibos.kml.VdsoClock line = t.kernel().vdsoClock();
         return switch (clock) {
             case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI ->
-                    line != null ? line.realtime() : hostRealtime();
+                    line != null ? line.realtime() : HostClocks.realtime();
             case CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM ->
-                    line != null ? line.monotonic() : hostMonotonic();
+                    line != null ? line.monotonic() : HostClocks.monotonic();
             // One thread per process today, so the process's CPU time is the thread's.
             case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> THREADS.getCurrentThreadCpuTime();
             default -> throw Errno.EINVAL.fail();

@@ -5,19 +5,15 @@ import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
 import dev.jlibos.syscalls.Sysno;
-import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.GuestPaths;
-import dev.jlibos.vfs.mount.Location;
+import dev.jlibos.vfs.XattrTargets;
 
-import java.nio.charset.StandardCharsets;
-
-import static dev.jlibos.core.abi.At.AT_FDCWD;
+import java.util.function.ToLongFunction;
 
 /**
  * Extended attributes, offloaded to the host files they belong to (ls -l asks for ACLs and SELinux
- * labels; cp -a and tar copy user.* attributes). The path forms have no *at variant, so a relative path
- * is handed to the host through the guest cwd's magic link /proc/self/fd/CWD/path, or in a sandbox
- * through the walker's fds. Changes on a read-only mount fail with EROFS.
+ * labels; cp -a and tar copy user.* attributes). {@link XattrTargets} (vfs) says which host path or fd a
+ * call acts on; this family decodes names and values.
  */
 public final class XattrCalls implements SyscallFamily {
     private static final int SETXATTR = 188, LSETXATTR = 189, FSETXATTR = 190, GETXATTR = 191, LGETXATTR = 192,
@@ -47,43 +43,20 @@ public final class XattrCalls implements SyscallFamily {
         r.full(Sysno.FLISTXATTR, (t, a) -> list(t, FLISTXATTR, hostFd(t, a.i32(0)), a.get(1), a.get(2)));
     }
 
-    /**
-     * Runs an xattr call on the host path a guest path stands for. In a sandbox that is the walker's
-     * result spelled through the fd it holds ("/proc/self/fd/DIR/name" or "/proc/self/fd/N"), so the
-     * host resolves nothing of the guest's path itself.
-     */
-    private static long withPath(GuestThread t, long address, boolean follow, java.util.function.ToLongFunction<Object> call) {
-        return withPath(t, address, follow, false, call);
+    private static long withPath(GuestThread t, long address, boolean follow, ToLongFunction<Object> call) {
+        return XattrTargets.withPath(t, GuestPaths.path(t, address), follow, false, call);
     }
 
-    private static long withPath(GuestThread t, long address, boolean follow, boolean writes,
-                                 java.util.function.ToLongFunction<Object> call) {
-        if (!t.process.fs().sandboxed()) return call.applyAsLong(hostPath(t, address));
-        try (Location l = GuestPaths.locate(t, AT_FDCWD, GuestPaths.path(t, address), follow)) {
-            l.requireExists();
-            if (writes) l.requireWritable();
-            if (l.synthetic != null) throw Errno.ENODATA.fail();
-            String p = l.dirFd() == AT_FDCWD ? l.nameString() : "/proc/self/fd/" + l.dirFd() + "/" + l.nameString();
-            return call.applyAsLong(p.getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    /** Either a host path (byte[]) or a host fd (Integer). */
-    private static Object hostPath(GuestThread t, long address) {
-        byte[] p = GuestPaths.path(t, address);
-        if (GuestPaths.absolute(p)) return p;
-        return ("/proc/self/fd/" + t.process.fs().cwdFd() + "/" + GuestPaths.string(p)).getBytes(StandardCharsets.UTF_8);
+    private static long withPath(GuestThread t, long address, boolean follow, boolean writes, ToLongFunction<Object> call) {
+        return XattrTargets.withPath(t, GuestPaths.path(t, address), follow, writes, call);
     }
 
     private static Object hostFd(GuestThread t, int fd) {
-        FileDescription d = t.process.files.get(fd);
-        if (d.hostFd() < 0) throw Errno.EOPNOTSUPP.fail(); // pipes and streams carry no attributes
-        return d.hostFd();
+        return XattrTargets.fd(t, fd, false);
     }
 
     private static Object writableFd(GuestThread t, int fd) {
-        if (t.process.files.get(fd).onReadOnlyMount()) throw Errno.EROFS.fail();
-        return hostFd(t, fd);
+        return XattrTargets.fd(t, fd, true);
     }
 
     /** setxattr(path, name, value, size, flags). */

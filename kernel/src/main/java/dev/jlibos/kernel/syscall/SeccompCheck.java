@@ -3,9 +3,9 @@ package dev.jlibos.kernel.syscall;
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.abi.Seccomp;
 import dev.jlibos.core.cpu.Reg;
+import dev.jlibos.core.seccomp.SeccompFilter;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.GuestThread;
-import dev.jlibos.kernel.process.SeccompFilter;
 import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.signals.SigAction;
 import dev.jlibos.signals.SigInfo;
@@ -41,18 +41,9 @@ final class SeccompCheck {
         return Errno.ENOSYS.negated();
     }
 
-    /**
-     * Runs every filter, newest first; the action of highest precedence wins (the lowest as a signed
-     * number: KILL_PROCESS, KILL_THREAD, TRAP, ERRNO, USER_NOTIF, TRACE, LOG, ALLOW), with its data from
-     * the newest filter that returned it.
-     */
+    /** The filter stack's verdict ({@link SeccompFilter#verdict}), acted on. */
     private static long filtered(GuestThread thread, SyscallArgs args) {
-        int[] data = seccompData(thread, args);
-        int verdict = Seccomp.RET_ALLOW;
-        for (SeccompFilter f = thread.seccomp.filters(); f != null; f = f.previous()) {
-            int result = f.program().run(data);
-            if ((result & Seccomp.RET_ACTION_FULL) < (verdict & Seccomp.RET_ACTION_FULL)) verdict = result;
-        }
+        int verdict = thread.seccomp.filters().verdict(SeccompFilter.data(args.registers(), thread.cpu.get(Reg.RIP)));
         int value = verdict & Seccomp.RET_DATA;
         return switch (verdict & Seccomp.RET_ACTION_FULL) {
             case Seccomp.RET_ALLOW, Seccomp.RET_LOG -> RUN;
@@ -69,22 +60,6 @@ final class SeccompCheck {
                 yield Errno.ENOSYS.negated();
             }
         };
-    }
-
-    /** struct seccomp_data as 16 words: nr, arch, instruction_pointer (after the syscall), args[6]. */
-    private static int[] seccompData(GuestThread thread, SyscallArgs args) {
-        long[] regs = args.registers();
-        int[] data = new int[Seccomp.DATA_SIZE / 4];
-        data[0] = (int) regs[0];
-        data[1] = Seccomp.AUDIT_ARCH_X86_64;
-        long ip = thread.cpu.get(Reg.RIP);
-        data[2] = (int) ip;
-        data[3] = (int) (ip >>> 32);
-        for (int i = 0; i < 6; i++) {
-            data[4 + 2 * i] = (int) regs[i + 1];
-            data[5 + 2 * i] = (int) (regs[i + 1] >>> 32);
-        }
-        return data;
     }
 
     /**

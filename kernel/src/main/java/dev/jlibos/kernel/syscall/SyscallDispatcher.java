@@ -205,7 +205,7 @@ public final class SyscallDispatcher implements SyscallService {
     /** Calls that grow files stay with jlibos while the process has an RLIMIT_FSIZE (the JVM's is unlimited). */
     private boolean keptLocal(GuestThread thread, int number) {
         return registry.has(number, Trait.GROWS_FILES)
-                && thread.process.limits.soft(dev.jlibos.kernel.process.ResourceLimits.FSIZE) != dev.jlibos.kernel.process.ResourceLimits.INFINITY;
+                && thread.process.limits.soft(dev.jlibos.core.rlimit.ResourceLimits.FSIZE) != dev.jlibos.core.rlimit.ResourceLimits.INFINITY;
     }
 
     /**

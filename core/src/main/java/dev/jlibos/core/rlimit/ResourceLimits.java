@@ -1,4 +1,4 @@
-package dev.jlibos.kernel.process;
+package dev.jlibos.core.rlimit;
 
 import dev.jlibos.core.Errno;
 

@@ -1,7 +1,8 @@
-package dev.jlibos.kernel.process;
+package dev.jlibos.core.cred;
 
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.abi.Capability;
+import dev.jlibos.core.host.HostSystem;
 
 /**
  * User and group ids with Linux's real/effective/saved/filesystem split, and the capability sets

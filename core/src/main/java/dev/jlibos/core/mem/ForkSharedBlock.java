@@ -1,21 +1,15 @@
-package dev.jlibos.kernel.sys;
-
-import dev.jlibos.core.mem.HostBlock;
+package dev.jlibos.core.mem;
 
 /**
  * Host memory that fork does not copy: the child maps these very pages, so stores on either side show on
  * the other (MAP_SHARED|MAP_ANONYMOUS mappings, System V shared memory segments). Everything else is the
  * wrapped block's.
  */
-class ForkSharedBlock implements HostBlock {
+public class ForkSharedBlock implements HostBlock {
     private final HostBlock block;
 
-    ForkSharedBlock(HostBlock block) {
+    public ForkSharedBlock(HostBlock block) {
         this.block = block;
-    }
-
-    HostBlock wrapped() {
-        return block;
     }
 
     @Override public long address() { return block.address(); }

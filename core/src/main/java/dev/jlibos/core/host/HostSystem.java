@@ -1,9 +1,12 @@
-package dev.jlibos.kernel.process;
+package dev.jlibos.core.host;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What the host says about itself in its /proc: the names uname and /proc/sys/kernel show the guest. */
+/**
+ * What the host says about itself in its /proc: the names uname and /proc/sys/kernel show the guest, its
+ * capabilities and limits, and the figures sysinfo passes on (uptime, load, memory).
+ */
 public final class HostSystem {
     private HostSystem() {
     }
@@ -31,6 +34,44 @@ public final class HostSystem {
 
     public static String kernelVersion() {
         return readProc("/proc/sys/kernel/version", "#1 SMP");
+    }
+
+    /**
+     * The JVM's own uid and gid (0, 0 if unknown): a guest gets them, so ownership seen through the host
+     * passthrough agrees with getuid().
+     */
+    public static int[] ids() {
+        try {
+            return new int[] {(Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"),
+                    (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid")};
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return new int[] {0, 0};
+        }
+    }
+
+    /** /proc/uptime's first figure: seconds since the host booted; 0 if it cannot be read. */
+    public static double uptimeSeconds() {
+        try {
+            return Double.parseDouble(readProc("/proc/uptime", "0").split("\\s+")[0]);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** /proc/loadavg's three load averages (1, 5 and 15 minutes). */
+    public static double[] loadAverages() {
+        String[] load = readProc("/proc/loadavg", "0 0 0").split("\\s+");
+        return new double[] {Double.parseDouble(load[0]), Double.parseDouble(load[1]), Double.parseDouble(load[2])};
+    }
+
+    /** A /proc/meminfo figure (MemTotal, Shmem...) in bytes; 0 if absent. */
+    public static long meminfoBytes(String key) {
+        for (String line : readProc("/proc/meminfo", "").split("\n")) {
+            if (line.startsWith(key + ":")) {
+                return Long.parseLong(line.substring(key.length() + 1).trim().split("\\s+")[0]) * 1024;
+            }
+        }
+        return 0;
     }
 
     /** /proc/sys/kernel/cap_last_cap: the highest capability number the host kernel has. */

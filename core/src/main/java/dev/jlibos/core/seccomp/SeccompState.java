@@ -1,4 +1,4 @@
-package dev.jlibos.kernel.process;
+package dev.jlibos.core.seccomp;
 
 import dev.jlibos.core.abi.Seccomp;
 
