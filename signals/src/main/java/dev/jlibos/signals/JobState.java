@@ -9,10 +9,17 @@ public final class JobState {
     /** Volatile: the syscall return path reads it on every call without taking the monitor. */
     private volatile boolean stopped;
     private int stopReport;
+    /** The signal that stopped the process (kept after wait reported it: a tracer that seizes it needs it). */
+    private volatile int stopSignal;
     private boolean continuedReport;
 
     public boolean stopped() {
         return stopped;
+    }
+
+    /** The signal of the current (or last) stop. */
+    public int stopSignal() {
+        return stopSignal;
     }
 
     /** Marks the process stopped by {@code sig}; false if it already was. */
@@ -20,6 +27,7 @@ public final class JobState {
         if (stopped) return false;
         stopped = true;
         stopReport = sig;
+        stopSignal = sig;
         continuedReport = false;
         return true;
     }

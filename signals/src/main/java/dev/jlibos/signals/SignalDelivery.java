@@ -32,10 +32,12 @@ public final class SignalDelivery implements SignalHooks {
     public static void deliverPending(SignalThread thread) {
         SignalProcess p = thread.process();
         ThreadSignals s = thread.signals();
+        thread.traceCheckpoint();
         if (p.job().stopped()) JobControl.park(thread); // a volatile read: the return path stays lock-free
         if (!s.anyPending()) return;
         byte[] info;
         while (!p.exited() && (info = s.take(s.blocked())) != null) {
+            if (thread.traced() && (info = thread.traceSignal(info)) == null) continue; // ptrace: suppressed
             deliver(thread, info, s.blocked(), -1, 0);
             if (p.job().stopped()) JobControl.park(thread);
         }

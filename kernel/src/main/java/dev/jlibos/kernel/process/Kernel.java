@@ -271,5 +271,6 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
                 for (GuestThread t : parent.threads) t.cpu.requestStop();
             }
         }
+        Tracee.processEnded(p); // ptrace, after the parent's SIGCHLD: its tracees let go, its tracer told
     }
 }
