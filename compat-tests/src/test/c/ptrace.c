@@ -8,6 +8,7 @@
 #include "guest.h"
 
 #include <elf.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -313,9 +314,22 @@ static void test_seize(void) {
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 }
 
+/* What StraceTest traces with /usr/bin/strace -f: a few calls whose trace is the same everywhere. */
+static int strace_target(void) {
+    char buf[1];
+    CHECK_ERRNO(open("/nonexistent", O_RDONLY), ENOENT);
+    CHECK(read(0, buf, 0) == 0);
+    pid_t child = fork();
+    if (child == 0) _exit(3);
+    int status = wait_for(child, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "exec-child") == 0) return 11;
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc > 1 && strcmp(argv[1], "strace-target") == 0) return strace_target();
     test_syscalls();
     test_fork_event();
     test_exec(1);

@@ -95,6 +95,11 @@ public final class Tracee {
         return detached;
     }
 
+    /** PTRACE_INTERRUPT asked for a stop not made yet. */
+    public boolean interruptRequested() {
+        return interruptRequested && seized;
+    }
+
     public long eventMessage() {
         return eventMessage;
     }
@@ -149,8 +154,13 @@ public final class Tracee {
      */
     public static void processEnded(GuestProcess p) {
         for (Tracee tr : p.tracees) {
-            if (tr.has(O_EXITKILL)) tr.thread.process.killedBy(Signal.SIGKILL, -1);
-            else tr.detach();
+            GuestProcess tracee = tr.thread.process;
+            boolean unreported = tr.exitOwed() && tracee.finished();
+            if (tr.has(O_EXITKILL)) tracee.killedBy(Signal.SIGKILL, -1);
+            tr.detach();
+            // An end the tracer never reaped goes to the parent, which was not told yet.
+            GuestProcess parent = tracee.parentProcess();
+            if (unreported && parent != null && parent != p) p.kernel.tellParentOfEnd(tracee, parent);
         }
         p.tracees.clear();
         GuestProcess parent = p.parent();
@@ -168,6 +178,19 @@ public final class Tracee {
                 q.signals().wake();
             }
         }
+    }
+
+    /**
+     * Whether the end of {@code p} must first be reported to a tracer that is not its parent: until then the
+     * parent is not told and cannot reap it, as Linux keeps a traced zombie for its tracer.
+     */
+    public static boolean exitOwedToTracer(GuestProcess p) {
+        GuestProcess parent = p.parent();
+        for (GuestProcess q : p.kernel.processes()) {
+            if (q == parent || q.exited()) continue;
+            for (Tracee tr : q.tracees) if (tr.thread.process == p && tr.exitOwed()) return true;
+        }
+        return false;
     }
 
     // ---- the tracee's side (its own host thread) ------------------------------------------------------

@@ -470,7 +470,7 @@ public final class ForkExecCalls implements SyscallFamily {
                             tr.exitReported();
                             p.tracees.remove(tr);
                             GuestProcess realParent = c.parent();
-                            if (realParent != null) realParent.signals().wake(); // it may reap it now
+                            if (realParent != null) kernel.tellParentOfEnd(c, realParent); // it may reap it now
                         }
                         return new Report(c, Report.EXITED, 0, c.pid);
                     }
@@ -481,7 +481,7 @@ public final class ForkExecCalls implements SyscallFamily {
                     if (c.finished()) {
                         if ((options & WEXITED) == 0) continue;
                         // ptrace: a tracer that is not the parent is told of the end first (Linux holds the zombie).
-                        if (dev.jlibos.kernel.sys.PtraceCalls.exitOwedToTracer(c)) continue;
+                        if (dev.jlibos.kernel.process.Tracee.exitOwedToTracer(c)) continue;
                         if (consume) p.tracees.removeIf(tr -> tr.thread.process == c);
                         // Deterministic mode: waiting for a child takes as long as the child ran.
                         if (p.determinism() != null && c.determinism() != null) p.determinism().advanceTo(c.determinism().elapsed());

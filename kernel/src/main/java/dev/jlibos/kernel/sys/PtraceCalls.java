@@ -201,9 +201,11 @@ public final class PtraceCalls implements SyscallFamily {
             target.tracee = new Tracee(target, t.process, seize, seize ? (int) data : 0);
         }
         t.process.tracees.add(target.tracee);
-        if (!seize) target.signals.post(SigInfo.fromProcess(Signal.SIGSTOP, SigInfo.SI_USER, t.process.pid, t.process.credentials.ruid));
         target.process.job().wakeParked(); // a job-stopped tracee re-parks as a ptrace group-stop
-        target.interrupt();
+        if (!seize) { // SEIZE leaves the tracee running undisturbed (a pause() goes on)
+            target.signals.post(SigInfo.fromProcess(Signal.SIGSTOP, SigInfo.SI_USER, t.process.pid, t.process.credentials.ruid));
+            target.interrupt();
+        }
         return 0;
     }
 
@@ -376,17 +378,5 @@ public final class PtraceCalls implements SyscallFamily {
         int n = (int) Math.min(Long.compareUnsigned(size, info.length) < 0 ? size : info.length, info.length);
         if (n > 0) t.process.memory().write(buf, info, 0, n);
         return info.length;
-    }
-
-    /**
-     * Whether the end of {@code p} must first be reported to a tracer that is not its parent: until then
-     * the parent cannot reap it, as Linux keeps a traced zombie for its tracer.
-     */
-    static boolean exitOwedToTracer(GuestProcess p) {
-        for (GuestProcess q : p.kernel.processes()) {
-            if (q == p.parent() || q.exited()) continue;
-            for (Tracee tr : q.tracees) if (tr.thread.process == p && tr.exitOwed()) return true;
-        }
-        return false;
     }
 }

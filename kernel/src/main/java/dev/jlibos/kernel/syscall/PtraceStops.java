@@ -52,6 +52,15 @@ final class PtraceStops {
     static long exit(GuestThread thread, Tracee tr, int number, long result, boolean replacedImage) {
         if (tr.detached() || thread.process.exited() || thread.exiting()) return result;
         if (number == Sysno.RT_SIGRETURN) tr.origRax(-1); // restore_sigcontext: the restored context is in no call
+        if (result == Errno.EINTR.negated() && tr.interruptRequested()) {
+            // PTRACE_INTERRUPT woke a blocking call: the tracee traps, then the call starts again unless a
+            // signal is to be delivered (Linux's -ERESTARTSYS when no handler runs).
+            tr.checkpoint();
+            if (!thread.process.exited() && !thread.signals.hasDeliverable(thread.signals.blocked())) {
+                thread.cpu.set(Reg.RIP, thread.cpu.get(Reg.RIP) - 2);
+                return number;
+            }
+        }
         int fork = tr.takeForkEvent();
         if (fork != 0 && result > 0) tr.eventStop(fork, tr.forkChild());
         if (replacedImage && result == 0) {
