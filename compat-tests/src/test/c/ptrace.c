@@ -326,6 +326,58 @@ static int strace_target(void) {
     return 0;
 }
 
+/* A stop signal the tracer injects becomes a group-stop, which has no siginfo; CONT runs the tracee on. */
+static void test_group_stop(void) {
+    printf("-- group stop\n");
+    pid_t child = fork();
+    if (child == 0) {
+        if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0) _exit(100);
+        raise(SIGSTOP);
+        _exit(12);
+    }
+    int status = wait_for(child, 0);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+    siginfo_t si;
+    CHECK(ptrace(PTRACE_GETSIGINFO, child, NULL, &si) == 0 && si.si_signo == SIGSTOP);
+    CHECK(ptrace(PTRACE_CONT, child, NULL, (void *) SIGSTOP) == 0);
+    status = wait_for(child, 0);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+    CHECK_ERRNO(ptrace(PTRACE_GETSIGINFO, child, NULL, &si), EINVAL);
+    CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    status = wait_for(child, 0);
+    printf("child exited with %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/*
+ * strace's start: the child stops itself, the tracer seizes and interrupts it (a PTRACE_EVENT_STOP with
+ * SIGSTOP), sends SIGCONT and listens (a PTRACE_EVENT_STOP with SIGTRAP once continued), then sees
+ * SIGCONT's delivery.
+ */
+static void test_seize_stopped(void) {
+    printf("-- seize a stopped process\n");
+    pid_t child = fork();
+    if (child == 0) {
+        raise(SIGSTOP);
+        _exit(13);
+    }
+    int status = wait_for(child, WUNTRACED);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+    CHECK(ptrace(PTRACE_SEIZE, child, NULL, (void *) PTRACE_O_TRACESYSGOOD) == 0);
+    CHECK(ptrace(PTRACE_INTERRUPT, child, NULL, NULL) == 0);
+    CHECK(kill(child, SIGCONT) == 0);
+    status = wait_for(child, __WALL);
+    CHECK(WIFSTOPPED(status) && status >> 16 == PTRACE_EVENT_STOP && WSTOPSIG(status) == SIGSTOP);
+    CHECK(ptrace(PTRACE_LISTEN, child, NULL, NULL) == 0);
+    status = wait_for(child, __WALL);
+    CHECK(WIFSTOPPED(status) && status >> 16 == PTRACE_EVENT_STOP && WSTOPSIG(status) == SIGTRAP);
+    CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    status = wait_for(child, __WALL);
+    CHECK(WIFSTOPPED(status) && status >> 16 == 0 && WSTOPSIG(status) == SIGCONT);
+    CHECK(ptrace(PTRACE_CONT, child, NULL, (void *) SIGCONT) == 0);
+    status = wait_for(child, __WALL);
+    printf("child exited with %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "exec-child") == 0) return 11;
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -336,5 +388,7 @@ int main(int argc, char **argv) {
     test_exec(0);
     test_kill_and_errors();
     test_seize();
+    test_group_stop();
+    test_seize_stopped();
     return guest_failures != 0;
 }

@@ -11,10 +11,17 @@ public final class JobState {
     private int stopReport;
     /** The signal that stopped the process (kept after wait reported it: a tracer that seizes it needs it). */
     private volatile int stopSignal;
+    /** How many times the process has stopped: a tracee reports each group-stop once (ptrace). */
+    private volatile int stops;
     private boolean continuedReport;
 
     public boolean stopped() {
         return stopped;
+    }
+
+    /** How many stops the process has had, the current one included. */
+    public int stops() {
+        return stops;
     }
 
     /** The signal of the current (or last) stop. */
@@ -28,6 +35,7 @@ public final class JobState {
         stopped = true;
         stopReport = sig;
         stopSignal = sig;
+        stops++;
         continuedReport = false;
         return true;
     }

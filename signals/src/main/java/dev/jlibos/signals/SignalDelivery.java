@@ -32,8 +32,8 @@ public final class SignalDelivery implements SignalHooks {
     public static void deliverPending(SignalThread thread) {
         SignalProcess p = thread.process();
         ThreadSignals s = thread.signals();
-        thread.traceCheckpoint();
         if (p.job().stopped()) JobControl.park(thread); // a volatile read: the return path stays lock-free
+        thread.traceCheckpoint(); // after the park: a tracee seized while stopped reports that stop first
         if (!s.anyPending()) return;
         byte[] info;
         while (!p.exited() && (info = s.take(s.blocked())) != null) {

@@ -63,6 +63,10 @@ public final class Tracee {
     /** The exit of a tracee that is not the tracer's child, reported to the tracer once. */
     private boolean exitReported;
     private volatile boolean endAnnounced;
+    /** The process stop ({@link dev.jlibos.signals.JobState#stops}) last reported as a group-stop. */
+    private int groupStopReported = -1;
+    /** The stop signal of the job-control stop the tracee was seized in, until reported (0: none). */
+    private volatile int seizedInStop;
     /** A fork event owed to the tracer at the end of the fork call (PTRACE_EVENT_FORK/VFORK/CLONE), and the child's id. */
     private volatile int forkEvent;
     private volatile long forkChild;
@@ -294,6 +298,23 @@ public final class Tracee {
      * SIGCONT, then re-traps as PTRACE_EVENT_STOP with SIGTRAP, as Linux's do_jobctl_trap does.
      */
     public void groupStop(int sig) {
+        // A tracer that restarted the tracee from this group-stop lets it run while the process stays stopped.
+        int stop = thread.process.job().stops();
+        if (stop == groupStopReported) return;
+        groupStopReported = stop;
+        seizedInStop = 0;
+        reportGroupStop(sig);
+    }
+
+    /**
+     * PTRACE_SEIZE of a process job control has stopped: the group-stop trap is due even if SIGCONT comes
+     * before the tracee gets to report it (Linux sets JOBCTL_TRAP_STOP at attach).
+     */
+    public void seizedWhileStopped(int sig) {
+        seizedInStop = sig;
+    }
+
+    private void reportGroupStop(int sig) {
         int status = seized ? (sig | EVENT_STOP << 8) << 8 | 0x7f : sig << 8 | 0x7f;
         stop(status, STOP_GROUP, null, 0);
         while (!detached && lastResume() == Resume.LISTEN && !thread.process.exited()) {
@@ -321,6 +342,13 @@ public final class Tracee {
      * stop PTRACE_INTERRUPT asked for, or a new task's first stop (PTRACE_EVENT_STOP when seized).
      */
     public void checkpoint() {
+        int seizedStop = seizedInStop;
+        if (seizedStop != 0) {
+            seizedInStop = 0;
+            groupStopReported = thread.process.job().stops();
+            reportGroupStop(seizedStop);
+            return;
+        }
         if (startStop) {
             startStop = false;
             if (seized) stop((Signal.SIGTRAP | EVENT_STOP << 8) << 8 | 0x7f, STOP_GROUP, null, 0);
@@ -330,8 +358,11 @@ public final class Tracee {
     }
 
     private void groupStopOrTrap() {
-        if (thread.process.job().stopped()) groupStop(Signal.SIGSTOP);
-        else stop((Signal.SIGTRAP | EVENT_STOP << 8) << 8 | 0x7f, STOP_GROUP, null, 0);
+        var job = thread.process.job();
+        if (job.stopped()) {
+            groupStopReported = -1; // PTRACE_INTERRUPT re-traps a tracee that runs in a stopped process
+            groupStop(job.stopSignal());
+        } else stop((Signal.SIGTRAP | EVENT_STOP << 8) << 8 | 0x7f, STOP_GROUP, null, 0);
     }
 
     /** SIGCHLD with CLD_TRAPPED to the tracer, whose wait is woken (do_notify_parent_cldstop). */

@@ -198,7 +198,10 @@ public final class PtraceCalls implements SyscallFamily {
         ProcessAccessCalls.checkAccess(t, target.process, true);
         synchronized (target) {
             if (target.traced()) throw Errno.EPERM.fail();
-            target.tracee = new Tracee(target, t.process, seize, seize ? (int) data : 0);
+            Tracee tr = new Tracee(target, t.process, seize, seize ? (int) data : 0);
+            var job = target.process.job();
+            if (seize && job.stopped()) tr.seizedWhileStopped(job.stopSignal()); // before the tracee can see it
+            target.tracee = tr;
         }
         t.process.tracees.add(target.tracee);
         target.process.job().wakeParked(); // a job-stopped tracee re-parks as a ptrace group-stop
