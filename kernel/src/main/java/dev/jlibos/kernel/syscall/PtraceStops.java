@@ -16,6 +16,8 @@ import dev.jlibos.syscalls.Sysno;
 final class PtraceStops {
     /** The entry's verdict when the call runs; any other value is its result (the tracer cancelled it). */
     static final long RUN = Long.MIN_VALUE;
+    /** Linux's internal "restart the call" code, which a tracer sees at the exit stop. */
+    private static final long ERESTARTSYS = 512;
 
     private PtraceStops() {
     }
@@ -49,7 +51,7 @@ final class PtraceStops {
      * After the call: the fork or exec event it owes the tracer, then the syscall-exit-stop (under
      * PTRACE_SYSCALL), where the tracer may change the result in RAX. Returns the result.
      */
-    static long exit(GuestThread thread, Tracee tr, int number, long result, boolean replacedImage) {
+    static long exit(GuestThread thread, Tracee tr, int number, long result, boolean replacedImage, boolean restartable) {
         if (tr.detached() || thread.process.exited() || thread.exiting()) return result;
         if (number == Sysno.RT_SIGRETURN) tr.origRax(-1); // restore_sigcontext: the restored context is in no call
         if (result == Errno.EINTR.negated() && tr.interruptRequested()) {
@@ -68,8 +70,14 @@ final class PtraceStops {
             else if (!tr.seized) thread.signals.post(SigInfo.basic(Signal.SIGTRAP, SigInfo.SI_USER)); // legacy exec SIGTRAP
         }
         if (!tr.syscallStops() || thread.process.exited()) return result;
-        thread.cpu.set(Reg.RAX, result);
+        // A restartable call a signal interrupted reads -ERESTARTSYS at its exit stop, as on Linux (strace
+        // prints "= ? ERESTARTSYS"); left so by the tracer, the dispatcher's restart step decides as usual.
+        boolean interrupted = result == Errno.EINTR.negated() && restartable
+                && thread.signals.hasDeliverable(thread.signals.blocked());
+        long shown = interrupted ? -ERESTARTSYS : result;
+        thread.cpu.set(Reg.RAX, shown);
         tr.syscallStop(false);
-        return thread.cpu.get(Reg.RAX);
+        long after = thread.cpu.get(Reg.RAX);
+        return after == shown ? result : after;
     }
 }

@@ -114,7 +114,8 @@ public final class SyscallDispatcher implements SyscallService {
         long verdict = cancelled != PtraceStops.RUN ? cancelled : SeccompCheck.check(thread, args);
         boolean runs = verdict == SeccompCheck.RUN;
         long served = runs ? invoke(thread, registry.get(number), args) : verdict;
-        if (traced != null) served = PtraceStops.exit(thread, traced, number, served, registry.has(number, Trait.REPLACES_IMAGE));
+        if (traced != null) served = PtraceStops.exit(thread, traced, number, served, registry.has(number, Trait.REPLACES_IMAGE),
+                registry.has(number, Trait.RESTARTABLE));
         shim.afterSyscall(thread, number);
         noteLimits(served);
         long end = listener != null ? now(thread) : 0L;
