@@ -467,8 +467,8 @@ public final class Tracee {
             requests.add(() -> {
                 try {
                     answer.complete(request.apply(thread));
-                } catch (RuntimeException e) {
-                    answer.completeExceptionally(e);
+                } catch (RuntimeException | Error e) {
+                    answer.completeExceptionally(e); // the tracer's call fails; the tracee stays stopped
                 }
             });
             notifyAll();
