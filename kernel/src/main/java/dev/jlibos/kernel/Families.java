@@ -18,6 +18,7 @@ import dev.jlibos.kernel.sys.IpcCalls;
 import dev.jlibos.kernel.sys.MemoryCalls;
 import dev.jlibos.kernel.sys.OpenCalls;
 import dev.jlibos.kernel.sys.PathCalls;
+import dev.jlibos.kernel.sys.PtraceCalls;
 import dev.jlibos.kernel.sys.PollCalls;
 import dev.jlibos.kernel.sys.ProcessAccessCalls;
 import dev.jlibos.kernel.sys.ProcessCalls;
@@ -72,6 +73,7 @@ public final class Families {
                 new FutexCalls(),
                 new ForkExecCalls(),
                 new ProcessAccessCalls(),
+                new PtraceCalls(),
                 new SocketCalls(),
                 new PollCalls(),
                 new EventCalls(),

@@ -47,7 +47,8 @@ public final class JobControl {
         }
         if (!isStopSignal(sig)) return false;
         target.signals().discardPending(Signal.bit(Signal.SIGCONT));
-        if (!canTake || target.signals().action(sig).handler() != SigAction.SIG_DFL) return false;
+        // A traced process's stop signal is delivered, so that the tracer sees it first (ptrace).
+        if (!canTake || target.signals().action(sig).handler() != SigAction.SIG_DFL || target.traced()) return false;
         stop(target, sig);
         return true;
     }
@@ -77,9 +78,13 @@ public final class JobControl {
         SignalProcess p = t.process();
         JobState job = p.job();
         while (job.stopped() && !p.exited() && !t.exiting()) {
+            if (t.traced()) { // ptrace: a group-stop the tracer is told of, and which it ends
+                t.traceGroupStop(job.stopSignal());
+                return;
+            }
             try {
                 Blocking.run(() -> {
-                    job.awaitContinued(() -> p.exited() || t.exiting());
+                    job.awaitContinued(() -> p.exited() || t.exiting() || t.traced());
                     return null;
                 });
             } catch (InterruptedException e) {

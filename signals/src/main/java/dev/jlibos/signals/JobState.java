@@ -9,10 +9,24 @@ public final class JobState {
     /** Volatile: the syscall return path reads it on every call without taking the monitor. */
     private volatile boolean stopped;
     private int stopReport;
+    /** The signal that stopped the process (kept after wait reported it: a tracer that seizes it needs it). */
+    private volatile int stopSignal;
+    /** How many times the process has stopped: a tracee reports each group-stop once (ptrace). */
+    private volatile int stops;
     private boolean continuedReport;
 
     public boolean stopped() {
         return stopped;
+    }
+
+    /** How many stops the process has had, the current one included. */
+    public int stops() {
+        return stops;
+    }
+
+    /** The signal of the current (or last) stop. */
+    public int stopSignal() {
+        return stopSignal;
     }
 
     /** Marks the process stopped by {@code sig}; false if it already was. */
@@ -20,6 +34,8 @@ public final class JobState {
         if (stopped) return false;
         stopped = true;
         stopReport = sig;
+        stopSignal = sig;
+        stops++;
         continuedReport = false;
         return true;
     }

@@ -33,9 +33,11 @@ public final class SignalDelivery implements SignalHooks {
         SignalProcess p = thread.process();
         ThreadSignals s = thread.signals();
         if (p.job().stopped()) JobControl.park(thread); // a volatile read: the return path stays lock-free
+        thread.traceCheckpoint(); // after the park: a tracee seized while stopped reports that stop first
         if (!s.anyPending()) return;
         byte[] info;
         while (!p.exited() && (info = s.take(s.blocked())) != null) {
+            if (thread.traced() && (info = thread.traceSignal(info)) == null) continue; // ptrace: suppressed
             deliver(thread, info, s.blocked(), -1, 0);
             if (p.job().stopped()) JobControl.park(thread);
         }

@@ -39,4 +39,10 @@ public interface SignalProcess {
 
     /** ITIMER_REAL and the POSIX timers: per process, released when it exits. */
     ProcessTimers timers();
+
+    /** Whether some thread is traced: then a stop signal is not acted on when generated, but delivered (ptrace). */
+    default boolean traced() {
+        for (SignalThread t : threads()) if (t.traced()) return true;
+        return false;
+    }
 }

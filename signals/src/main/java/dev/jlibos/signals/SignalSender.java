@@ -51,7 +51,7 @@ public final class SignalSender {
         }
         // An ignored signal (SIG_IGN, or a default action of ignoring, SIGCONT's too once it has continued the
         // process) is dropped when generated and wakes nobody: a wait it would interrupt goes on (sig_ignored).
-        if (chosen != null && target.signals().ignored(sig)) return;
+        if (chosen != null && target.signals().dropsWhenGenerated(sig)) return;
         target.signals().post(info);
         if (chosen == null) return; // pending until some thread unblocks it
         if (wakeWaits) chosen.interrupt(); else chosen.cpu().requestStop();
@@ -114,7 +114,7 @@ public final class SignalSender {
             p.killedBy(sig, -1); // fatal to the whole group
             return;
         }
-        if (!blocked && p.signals().ignored(sig)) return; // dropped, wakes nobody (sig_ignored)
+        if (!blocked && p.signals().dropsWhenGenerated(sig)) return; // dropped, wakes nobody (sig_ignored)
         target.signals().post(info);
         // The sender itself takes it on its way back from this syscall; others are stopped and woken.
         if (!blocked && target.hostThread() != Thread.currentThread()) target.interrupt();

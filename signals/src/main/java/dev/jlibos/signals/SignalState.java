@@ -25,6 +25,18 @@ public final class SignalState {
     private volatile boolean anyPending;
     /** The live threads, so that discarding an ignored signal reaches their private sets too. */
     final List<ThreadSignals> threads = new CopyOnWriteArrayList<>();
+    /** ptrace: a traced process keeps ignored signals, so its tracer sees them (sig_ignored's t->ptrace). */
+    private volatile boolean traced;
+
+    /** Set while a tracer is attached to the process (see {@link #dropsWhenGenerated}). */
+    public void traced(boolean value) {
+        traced = value;
+    }
+
+    /** Whether {@code sig} vanishes when generated: it is ignored and no tracer wants to see it. */
+    public boolean dropsWhenGenerated(int sig) {
+        return !traced && ignored(sig);
+    }
 
     public SignalState() {
         java.util.Arrays.fill(actions, SigAction.DEFAULT);
@@ -108,7 +120,7 @@ public final class SignalState {
      */
     public synchronized void post(byte[] info) {
         int sig = SigInfo.signo(info);
-        if (ignored(sig) && !blockedByAll(sig)) return;
+        if (dropsWhenGenerated(sig) && !blockedByAll(sig)) return;
         if (!Signal.realtime(sig) && (setOf(pending) & Signal.bit(sig)) != 0) return;
         pending.add(info);
         anyPending = true;

@@ -23,4 +23,24 @@ public interface SignalThread {
 
     /** Stops the engine at its next block boundary and wakes the host thread from a blocking wait. */
     void interrupt();
+
+    // ptrace (the kernel's Tracee): a traced thread reports its signals and stops to its tracer first.
+
+    /** Whether a tracer is attached to this thread. */
+    default boolean traced() {
+        return false;
+    }
+
+    /** Signal-delivery-stop: the siginfo to deliver after the tracer saw it, or null if it suppressed it. */
+    default byte[] traceSignal(byte[] info) {
+        return info;
+    }
+
+    /** Group-stop of a traced thread: reported to the tracer, which decides when the thread goes on. */
+    default void traceGroupStop(int sig) {
+    }
+
+    /** At a point where a tracee may stop: the stop PTRACE_INTERRUPT asked for. */
+    default void traceCheckpoint() {
+    }
 }

@@ -84,7 +84,7 @@ public final class ThreadSignals {
     public void post(byte[] info) {
         synchronized (process) {
             int sig = SigInfo.signo(info);
-            if (process.ignored(sig) && (blocked & Signal.bit(sig)) == 0) return;
+            if (process.dropsWhenGenerated(sig) && (blocked & Signal.bit(sig)) == 0) return;
             if (!Signal.realtime(sig) && (SignalState.setOf(pending) & Signal.bit(sig)) != 0) return;
             pending.add(info);
             anyPending = true;

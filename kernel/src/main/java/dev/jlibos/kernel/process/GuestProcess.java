@@ -90,6 +90,8 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     private final ImageLayout layout = new ImageLayout();
 
     private volatile ExitStatus exitStatus;
+    /** The threads this process traces (ptrace), attached or auto-attached; see {@link Tracee}. */
+    public final List<Tracee> tracees = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** brk, the mmap base and the kml-shim's page in the current image. */
     public ImageLayout layout() {

@@ -102,6 +102,8 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
     private volatile boolean exiting;
     /** Whether this thread holds its process's execution lock (only its own host thread changes it). */
     private boolean onCpu;
+    /** The ptrace state while a tracer is attached, else null (see {@link Tracee}). */
+    public volatile Tracee tracee;
 
     public GuestThread(GuestProcess process, int tid, Cpu cpu) {
         this.process = process;
@@ -269,6 +271,32 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
         return exiting;
     }
 
+    // ptrace: the signal model hands a traced thread's signals and stops to its Tracee.
+
+    @Override
+    public boolean traced() {
+        Tracee t = tracee;
+        return t != null && !t.detached();
+    }
+
+    @Override
+    public byte[] traceSignal(byte[] info) {
+        Tracee t = tracee;
+        return t != null ? t.signalStop(info) : info;
+    }
+
+    @Override
+    public void traceGroupStop(int sig) {
+        Tracee t = tracee;
+        if (t != null) t.groupStop(sig);
+    }
+
+    @Override
+    public void traceCheckpoint() {
+        Tracee t = tracee;
+        if (t != null) t.checkpoint();
+    }
+
     private boolean done() {
         return exiting || process.exited();
     }
@@ -307,6 +335,11 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
         Blocking.install(this);
         enter();
         try {
+            if (tracee != null) { // a traced new task's first stop; the tracer may move it on
+                cpu.set(Reg.RIP, pc);
+                kernel().signals().onInterrupted(this);
+                pc = cpu.get(Reg.RIP);
+            }
             while (!done()) {
                 CpuExit exit = cpu.run(pc);
                 if (done()) break;

@@ -261,16 +261,21 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
             parent = p.parent();
             if (parent == null) table.forget(p);
         }
-        if (parent != null) {
-            ExitStatus s = p.exitStatus();
-            byte[] info = dev.jlibos.signals.SigInfo.childEnded(p.pid, p.credentials.ruid, s.signalled(),
-                    s.signalled() ? s.signal() : s.code());
-            parent.signals().post(info);
-            parent.signals().wake();
-            // Interrupt the parent's user code only when it will run a handler.
-            if (!parent.signals().ignored(dev.jlibos.signals.Signal.SIGCHLD)) {
-                for (GuestThread t : parent.threads) t.cpu.requestStop();
-            }
+        // ptrace: a tracer that is not the parent is told first; the parent when the tracer has reaped it.
+        if (parent != null && !Tracee.exitOwedToTracer(p)) tellParentOfEnd(p, parent);
+        Tracee.processEnded(p); // ptrace: its tracees let go, its tracer told
+    }
+
+    /** SIGCHLD (CLD_EXITED/KILLED) to the parent of ended process {@code p}, whose wait is woken. */
+    public void tellParentOfEnd(GuestProcess p, GuestProcess parent) {
+        ExitStatus s = p.exitStatus();
+        byte[] info = dev.jlibos.signals.SigInfo.childEnded(p.pid, p.credentials.ruid, s.signalled(),
+                s.signalled() ? s.signal() : s.code());
+        parent.signals().post(info);
+        parent.signals().wake();
+        // Interrupt the parent's user code only when it will run a handler.
+        if (!parent.signals().ignored(dev.jlibos.signals.Signal.SIGCHLD)) {
+            for (GuestThread t : parent.threads) t.cpu.requestStop();
         }
     }
 }

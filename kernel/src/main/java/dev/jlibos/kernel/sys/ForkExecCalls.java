@@ -48,9 +48,10 @@ public final class ForkExecCalls implements SyscallFamily {
 
     @Override
     public void register(SyscallRegistry r) {
-        r.full(Sysno.FORK, (t, a) -> fork(t, 0, 0, 0, 0, 0));
+        // fork and vfork exit with SIGCHLD, as clone's low byte says (ptrace tells a fork from a clone by it).
+        r.full(Sysno.FORK, (t, a) -> fork(t, dev.jlibos.signals.Signal.SIGCHLD, 0, 0, 0, 0));
         r.partial(Sysno.VFORK, "the child gets a copy of the address space (not the parent's)",
-                (t, a) -> fork(t, CLONE_VM | CLONE_VFORK, 0, 0, 0, 0));
+                (t, a) -> fork(t, CLONE_VM | CLONE_VFORK | dev.jlibos.signals.Signal.SIGCHLD, 0, 0, 0, 0));
         r.partial(Sysno.CLONE, "processes and threads (CLONE_THREAD with CLONE_VM|FS|FILES|SIGHAND); CLONE_VM"
                 + " without CLONE_THREAD only with CLONE_VFORK, then as a copy; CLONE_PIDFD for processes only;"
                 + " namespaces: EINVAL", this::clone)
@@ -213,6 +214,7 @@ public final class ForkExecCalls implements SyscallFamily {
             parent.memory().writeInt(parentTid, pidfd);
             if ((flags & CLONE_VM) != 0) putTid(memory, parentTid, pidfd);
         }
+        dev.jlibos.kernel.process.Tracee.onFork(t, thread, flags); // ptrace: PTRACE_O_TRACEFORK and the like
         kernel.bind(thread);
         long pc = t.cpu.get(Reg.RIP); // the instruction after syscall, in both processes
         host.start("jlibos-pid-" + pid, () -> kernel.runProcess(thread, pc));
@@ -410,16 +412,18 @@ public final class ForkExecCalls implements SyscallFamily {
         if (r == null) return 0; // WNOHANG and no child has changed state
         if (statusAddress != 0) t.process.memory().writeInt(statusAddress, r.waitStatus());
         if (rusage != 0) t.process.memory().write(rusage, new byte[144]);
-        return r.child.pid;
+        return r.pid;
     }
 
     /** What wait reports about a child: its end, a stop (by signal {@code signal}) or a continuation. */
-    private record Report(GuestProcess child, int kind, int signal) {
-        static final int EXITED = 0, STOPPED = 1, CONTINUED = 2;
+    private record Report(GuestProcess child, int kind, int signal, int pid) {
+        /** TRACE_STOP: a ptrace stop, {@code signal} its whole status word and {@code pid} the tracee's tid. */
+        static final int EXITED = 0, STOPPED = 1, CONTINUED = 2, TRACE_STOP = 3;
 
         /** The wait status word: exit, death by signal, (sig << 8) | 0x7f for stopped, 0xffff for continued. */
         int waitStatus() {
             return switch (kind) {
+                case TRACE_STOP -> signal;
                 case STOPPED -> (signal & 0xff) << 8 | 0x7f;
                 case CONTINUED -> 0xffff;
                 default -> ForkExecCalls.waitStatus(child.exitStatus());
@@ -433,9 +437,10 @@ public final class ForkExecCalls implements SyscallFamily {
                 return dev.jlibos.signals.SigInfo.childEnded(child.pid, child.credentials.ruid, s.signalled(),
                         s.signalled() ? s.signal() : s.code());
             }
-            byte[] info = dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGCHLD,
-                    kind == STOPPED ? JobControl.CLD_STOPPED : JobControl.CLD_CONTINUED, child.pid, child.credentials.ruid);
-            dev.jlibos.core.mem.Longs.put(info, 24, signal, 4);
+            int code = kind == TRACE_STOP ? dev.jlibos.kernel.process.Tracee.CLD_TRAPPED
+                    : kind == STOPPED ? JobControl.CLD_STOPPED : JobControl.CLD_CONTINUED;
+            byte[] info = dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGCHLD, code, pid, child.credentials.ruid);
+            dev.jlibos.core.mem.Longs.put(info, 24, kind == TRACE_STOP ? (signal >> 8) & 0xff : signal, 4);
             return info;
         }
     }
@@ -452,18 +457,39 @@ public final class ForkExecCalls implements SyscallFamily {
         while (true) {
             synchronized (kernel.processTable().lock()) {
                 boolean any = false;
+                // ptrace: the tracees' stops, and the ends of tracees that are not our children.
+                for (dev.jlibos.kernel.process.Tracee tr : p.tracees) {
+                    GuestProcess c = tr.thread.process;
+                    if (tr.detached() || !matches(c, pid, p) && !(pid > 0 && tr.thread.tid() == pid)) continue;
+                    if (c.parent() == p && c.finished()) continue; // our child: reaped below
+                    any = true;
+                    int status = tr.takeStop(consume);
+                    if (status != 0) return new Report(c, Report.TRACE_STOP, status, tr.thread.tid());
+                    if (tr.exitPending() && (options & WEXITED) != 0) {
+                        if (consume) {
+                            tr.exitReported();
+                            p.tracees.remove(tr);
+                            GuestProcess realParent = c.parent();
+                            if (realParent != null) kernel.tellParentOfEnd(c, realParent); // it may reap it now
+                        }
+                        return new Report(c, Report.EXITED, 0, c.pid);
+                    }
+                }
                 for (GuestProcess c : p.children) {
                     if (!matches(c, pid, p)) continue;
                     any = true;
                     if (c.finished()) {
                         if ((options & WEXITED) == 0) continue;
+                        // ptrace: a tracer that is not the parent is told of the end first (Linux holds the zombie).
+                        if (dev.jlibos.kernel.process.Tracee.exitOwedToTracer(c)) continue;
+                        if (consume) p.tracees.removeIf(tr -> tr.thread.process == c);
                         // Deterministic mode: waiting for a child takes as long as the child ran.
                         if (p.determinism() != null && c.determinism() != null) p.determinism().advanceTo(c.determinism().elapsed());
                         if (consume) {
                             p.children.remove(c);
                             kernel.processTable().forget(c);
                         }
-                        return new Report(c, Report.EXITED, 0);
+                        return new Report(c, Report.EXITED, 0, c.pid);
                     }
                     Report r = jobReport(c, options, consume);
                     if (r != null) return r;
@@ -488,9 +514,9 @@ public final class ForkExecCalls implements SyscallFamily {
     private static Report jobReport(GuestProcess c, int options, boolean consume) {
         // A dying process (SIGKILL while stopped) is not stopped any more: its end is what counts.
         int sig = (options & WSTOPPED) != 0 ? c.job().stopReport(c.exited(), consume) : 0;
-        if (sig != 0) return new Report(c, Report.STOPPED, sig);
+        if (sig != 0) return new Report(c, Report.STOPPED, sig, c.pid);
         if ((options & WCONTINUED) != 0 && c.job().continuedReport(consume)) {
-            return new Report(c, Report.CONTINUED, dev.jlibos.signals.Signal.SIGCONT);
+            return new Report(c, Report.CONTINUED, dev.jlibos.signals.Signal.SIGCONT, c.pid);
         }
         return null;
     }

@@ -49,7 +49,7 @@ final class SeccompCheck {
             case Seccomp.RET_ALLOW, Seccomp.RET_LOG -> RUN;
             case Seccomp.RET_ERRNO -> -Math.min(value, MAX_ERRNO);
             case Seccomp.RET_TRAP -> trap(thread, args, value);
-            // No tracer can attach to a guest, and no listener fd is ever created: Linux's answers without one.
+            // PTRACE_O_TRACESECCOMP is not served and no listener fd is ever created: Linux's answers without them.
             case Seccomp.RET_TRACE, Seccomp.RET_USER_NOTIF -> Errno.ENOSYS.negated();
             case Seccomp.RET_KILL_THREAD -> {
                 killThread(thread, Signal.SIGSYS);

@@ -101,6 +101,9 @@ public final class SyscallDispatcher implements SyscallService {
     @Override
     public void dispatch(GuestThread thread) {
         SyscallArgs args = enter(thread);
+        // ptrace: a traced thread stops at entry and exit for its tracer (PtraceStops), who may change the call.
+        dev.jlibos.kernel.process.Tracee traced = thread.tracee;
+        long cancelled = traced != null ? PtraceStops.entry(thread, traced, args) : PtraceStops.RUN;
         int number = args.number();
         if (thread.process.determinism() != null) dev.jlibos.kernel.process.Determinism.onSyscall(thread);
         if (kernel.captureSnapshot(thread, args)) return;
@@ -108,9 +111,11 @@ public final class SyscallDispatcher implements SyscallService {
         // Without a listener the hot path reads no clock and allocates nothing.
         long start = listener != null ? now(thread) : 0L;
         String before = describeBeforeExec(strace, listener, thread, args);
-        long verdict = SeccompCheck.check(thread, args);
+        long verdict = cancelled != PtraceStops.RUN ? cancelled : SeccompCheck.check(thread, args);
         boolean runs = verdict == SeccompCheck.RUN;
         long served = runs ? invoke(thread, registry.get(number), args) : verdict;
+        if (traced != null) served = PtraceStops.exit(thread, traced, number, served, registry.has(number, Trait.REPLACES_IMAGE),
+                registry.has(number, Trait.RESTARTABLE));
         shim.afterSyscall(thread, number);
         noteLimits(served);
         long end = listener != null ? now(thread) : 0L;

@@ -1,0 +1,394 @@
+/*
+ * ptrace(2) from a tracer inside the guest: PTRACE_TRACEME and a self-sent SIGSTOP, syscall stops with
+ * PTRACE_O_TRACESYSGOOD, GETREGS/SETREGS (changing and cancelling a call), PEEKDATA/POKEDATA,
+ * PTRACE_GET_SYSCALL_INFO, a signal replaced at its delivery stop, PTRACE_O_TRACEFORK with
+ * GETEVENTMSG and the traced grandchild's exit, PTRACE_O_TRACEEXEC, DETACH, KILL, SEIZE + INTERRUPT,
+ * and the errors. Prints no pid or address: only statuses, syscall numbers and comparisons.
+ */
+#include "guest.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* PTRACE_GET_SYSCALL_INFO's structure, spelled out: the libcs' headers do not all have it. */
+#define GET_SYSCALL_INFO 0x420e
+#define INFO_ENTRY 1
+#define INFO_EXIT 2
+struct syscall_info {
+    uint8_t op;
+    uint8_t pad[3];
+    uint32_t arch;
+    uint64_t instruction_pointer;
+    uint64_t stack_pointer;
+    union {
+        struct {
+            uint64_t nr;
+            uint64_t args[6];
+        } entry;
+        struct {
+            int64_t rval;
+            uint8_t is_error;
+        } exit;
+    };
+};
+#ifndef AUDIT_ARCH_X86_64
+#define AUDIT_ARCH_X86_64 0xc000003eU
+#endif
+
+/* Written by the tracer (POKEDATA) and by the child; read back by the tracer (PEEKDATA). */
+static volatile long shared_word = 0x1234;
+/* What the child saw, read by the tracer at the child's exit_group entry. */
+static volatile long results[8];
+static volatile int handled_signal;
+
+/* A check inside a loop: printed only when it fails, so the output does not depend on the loop count. */
+#define CHECK_QUIET(cond)                                                      \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            printf("FAIL %s (line %d)\n", #cond, __LINE__);                   \
+            guest_failures++;                                                  \
+        }                                                                      \
+    } while (0)
+
+static void on_signal(int sig) {
+    handled_signal = sig;
+}
+
+static long raw(long nr, long a, long b, long c) {
+    return syscall(nr, a, b, c);
+}
+
+/* waitpid that retries EINTR and reports the status word. */
+static int wait_for(pid_t pid, int flags) {
+    int status = 0;
+    pid_t r;
+    do {
+        r = waitpid(pid, &status, flags);
+    } while (r < 0 && errno == EINTR);
+    if (r != pid) printf("FAIL waitpid returned %s\n", r < 0 ? strerror(errno) : "another pid");
+    return status;
+}
+
+static int syscall_stop(int status) {
+    return WIFSTOPPED(status) && WSTOPSIG(status) == (SIGTRAP | 0x80);
+}
+
+/* The child of the syscall test: only raw calls, so the trace does not depend on the libc. */
+static void traced_child(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGUSR2, &sa, NULL);
+    if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0) _exit(100);
+    pid_t self = (pid_t) raw(SYS_getpid, 0, 0, 0);
+    raw(SYS_kill, self, SIGSTOP, 0);
+    results[0] = raw(SYS_getppid, 0, 0, 0);    /* the tracer turns it into getpid */
+    results[1] = raw(SYS_getuid, 0, 0, 0);     /* the tracer cancels it: 42 */
+    results[2] = raw(SYS_lseek, -1, 0x1234, SEEK_SET); /* EBADF, looked at with GET_SYSCALL_INFO */
+    results[3] = shared_word;                  /* poked by the tracer */
+    results[4] = self;
+    raw(SYS_kill, self, SIGUSR1, 0);           /* replaced by SIGUSR2 at its delivery stop */
+    results[5] = handled_signal;
+    raw(SYS_exit_group, 7, 0, 0);
+}
+
+static void test_syscalls(void) {
+    printf("-- syscall stops\n");
+    pid_t child = fork();
+    if (child == 0) traced_child();
+    int status = wait_for(child, 0);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+    CHECK(ptrace(PTRACE_SETOPTIONS, child, NULL, (void *) PTRACE_O_TRACESYSGOOD) == 0);
+    CHECK(ptrace(PTRACE_PEEKDATA, child, (void *) &shared_word, NULL) == 0x1234);
+    CHECK(ptrace(PTRACE_POKEDATA, child, (void *) &shared_word, (void *) 0x5678) == 0);
+
+    int entry = 1, stops = 0, saw_info = 0, cancelled = 0;
+    for (;;) {
+        CHECK_QUIET(ptrace(PTRACE_SYSCALL, child, NULL, NULL) == 0);
+        status = wait_for(child, 0);
+        if (WIFEXITED(status)) {
+            printf("child exited with %d\n", WEXITSTATUS(status));
+            break;
+        }
+        if (!syscall_stop(status)) {
+            int sig = WSTOPSIG(status);
+            printf("signal-delivery-stop: %s\n", sig == SIGUSR1 ? "SIGUSR1" : "other");
+            siginfo_t si;
+            CHECK(ptrace(PTRACE_GETSIGINFO, child, NULL, &si) == 0 && si.si_signo == SIGUSR1 && si.si_code == SI_USER);
+            /* The tracer delivers SIGUSR2 instead. */
+            CHECK(ptrace(PTRACE_SYSCALL, child, NULL, (void *) SIGUSR2) == 0);
+            status = wait_for(child, 0);
+            /* The next stop: rt_sigreturn of the SIGUSR2 handler's frame, at its entry. */
+            entry = 1;
+            if (!syscall_stop(status)) {
+                printf("FAIL no syscall stop after the signal\n");
+                break;
+            }
+        }
+        struct user_regs_struct regs;
+        CHECK_QUIET(ptrace(PTRACE_GETREGS, child, NULL, &regs) == 0);
+        long nr = (long) regs.orig_rax;
+        if (entry) {
+            if (stops++ == 0) CHECK((long) regs.rax == -ENOSYS);
+            printf("entry %ld\n", nr);
+            if (nr == SYS_getppid) {
+                regs.orig_rax = SYS_getpid;
+                CHECK(ptrace(PTRACE_SETREGS, child, NULL, &regs) == 0);
+            } else if (nr == SYS_getuid) {
+                regs.orig_rax = (unsigned long) -1;
+                CHECK(ptrace(PTRACE_SETREGS, child, NULL, &regs) == 0);
+                cancelled = 1;
+            } else if (nr == SYS_lseek) {
+                struct syscall_info info;
+                long n = ptrace(GET_SYSCALL_INFO, child, (void *) sizeof info, &info);
+                CHECK(n == 80 && info.op == INFO_ENTRY && info.arch == AUDIT_ARCH_X86_64);
+                CHECK(info.entry.nr == SYS_lseek && (long) info.entry.args[0] == -1 && info.entry.args[1] == 0x1234);
+                saw_info = 1;
+            } else if (nr == SYS_exit_group) {
+                errno = 0;
+                long r0 = ptrace(PTRACE_PEEKDATA, child, (void *) &results[0], NULL);
+                long r1 = ptrace(PTRACE_PEEKDATA, child, (void *) &results[1], NULL);
+                long r2 = ptrace(PTRACE_PEEKDATA, child, (void *) &results[2], NULL);
+                long r3 = ptrace(PTRACE_PEEKDATA, child, (void *) &results[3], NULL);
+                long r4 = ptrace(PTRACE_PEEKDATA, child, (void *) &results[4], NULL);
+                long r5 = ptrace(PTRACE_PEEKDATA, child, (void *) &results[5], NULL);
+                CHECK(errno == 0);
+                CHECK(r0 == r4); /* getppid ran as getpid */
+                CHECK(r1 == 42);
+                CHECK(r2 == -1); /* syscall(2) returns -1 with errno EBADF */
+                CHECK(r3 == 0x5678);
+                CHECK(r5 == SIGUSR2);
+                CHECK(regs.rdi == 7);
+            }
+        } else {
+            printf("exit  %ld\n", nr);
+            if (cancelled) {
+                /* The cancelled getuid (orig_rax -1): its result is what the tracer puts in rax. */
+                cancelled = 0;
+                regs.rax = 42;
+                CHECK(ptrace(PTRACE_SETREGS, child, NULL, &regs) == 0);
+            } else if (nr == SYS_lseek) {
+                struct syscall_info info;
+                long n = ptrace(GET_SYSCALL_INFO, child, (void *) sizeof info, &info);
+                CHECK(n == 33 && info.op == INFO_EXIT && info.exit.rval == -EBADF && info.exit.is_error == 1);
+            }
+        }
+        entry = !entry;
+    }
+    CHECK(saw_info);
+}
+
+/* PTRACE_O_TRACEFORK: the grandchild is traced from its first instruction; the tracer sees its end first. */
+static void test_fork_event(void) {
+    printf("-- fork event\n");
+    pid_t child = fork();
+    if (child == 0) {
+        if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0) _exit(100);
+        raise(SIGSTOP);
+        pid_t g = fork();
+        if (g == 0) _exit(9);
+        int st = 0;
+        while (waitpid(g, &st, 0) < 0 && errno == EINTR) {
+        }
+        _exit(WIFEXITED(st) ? 20 + WEXITSTATUS(st) : 99);
+    }
+    int status = wait_for(child, 0);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+    CHECK(ptrace(PTRACE_SETOPTIONS, child, NULL, (void *) (PTRACE_O_TRACEFORK | PTRACE_O_EXITKILL)) == 0);
+    CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    status = wait_for(child, 0);
+    CHECK(WIFSTOPPED(status) && status >> 8 == (SIGTRAP | (PTRACE_EVENT_FORK << 8)));
+    unsigned long msg = 0;
+    CHECK(ptrace(PTRACE_GETEVENTMSG, child, NULL, &msg) == 0);
+    pid_t grandchild = (pid_t) msg;
+    CHECK(grandchild > 0 && grandchild != child);
+    status = wait_for(grandchild, __WALL);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+    CHECK(ptrace(PTRACE_CONT, grandchild, NULL, NULL) == 0);
+    CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    status = wait_for(grandchild, __WALL);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 9);
+    /* The grandchild's SIGCHLD stops the traced child, though its action is to ignore it. */
+    while (WIFSTOPPED(status = wait_for(child, 0))) {
+        printf("signal-delivery-stop: %s\n", WSTOPSIG(status) == SIGCHLD ? "SIGCHLD" : "other");
+        CHECK(ptrace(PTRACE_CONT, child, NULL, (void *) (long) WSTOPSIG(status)) == 0);
+    }
+    printf("child exited with %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* PTRACE_O_TRACEEXEC: PTRACE_EVENT_EXEC; without it, a SIGTRAP after the exec. */
+static void test_exec(int with_option) {
+    printf("-- exec %s\n", with_option ? "event" : "sigtrap");
+    pid_t child = fork();
+    if (child == 0) {
+        if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0) _exit(100);
+        raise(SIGSTOP);
+        char *argv[] = {"ptrace", "exec-child", NULL};
+        execv("/proc/self/exe", argv);
+        _exit(101);
+    }
+    int status = wait_for(child, 0);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+    if (with_option) CHECK(ptrace(PTRACE_SETOPTIONS, child, NULL, (void *) PTRACE_O_TRACEEXEC) == 0);
+    CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    status = wait_for(child, 0);
+    if (with_option) {
+        CHECK(WIFSTOPPED(status) && status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8)));
+        unsigned long msg = 0;
+        CHECK(ptrace(PTRACE_GETEVENTMSG, child, NULL, &msg) == 0 && (pid_t) msg == child);
+    } else {
+        CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP && status >> 16 == 0);
+    }
+    /* The tracee stops in the new image: detach and let it end as it would. */
+    CHECK(ptrace(PTRACE_DETACH, child, NULL, NULL) == 0);
+    status = wait_for(child, 0);
+    printf("child exited with %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+static void test_kill_and_errors(void) {
+    printf("-- kill and errors\n");
+    pid_t child = fork();
+    if (child == 0) {
+        if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0) _exit(100);
+        CHECK_ERRNO(ptrace(PTRACE_TRACEME, 0, NULL, NULL), EPERM);
+        fflush(stdout);
+        raise(SIGSTOP);
+        for (;;) pause();
+    }
+    int status = wait_for(child, 0);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+    CHECK_ERRNO(ptrace(PTRACE_ATTACH, getpid(), NULL, NULL), EPERM);
+    CHECK_ERRNO(ptrace(PTRACE_GETEVENTMSG, getpid(), NULL, NULL), ESRCH);
+    errno = 0;
+    CHECK(ptrace(PTRACE_PEEKUSER, child, (void *) offsetof(struct user_regs_struct, orig_rax), NULL) != -1 || errno == 0);
+    CHECK_ERRNO(ptrace(PTRACE_PEEKUSER, child, (void *) 3, NULL), EIO);
+    CHECK_ERRNO(ptrace(PTRACE_PEEKDATA, child, (void *) 8, NULL), EIO);
+    CHECK_ERRNO(ptrace(PTRACE_SETOPTIONS, child, NULL, (void *) 0x40000000), EINVAL);
+    CHECK_ERRNO(ptrace(PTRACE_INTERRUPT, child, NULL, NULL), EIO); /* not seized */
+    struct user_regs_struct regs;
+    struct iovec iov = {&regs, sizeof regs};
+    CHECK(ptrace(PTRACE_GETREGSET, child, (void *) NT_PRSTATUS, &iov) == 0 && iov.iov_len == sizeof regs);
+    CHECK_ERRNO(ptrace(PTRACE_GETREGSET, child, (void *) 0x999, &iov), EINVAL);
+    struct user_fpregs_struct fp;
+    CHECK(ptrace(PTRACE_GETFPREGS, child, NULL, &fp) == 0 && fp.mxcr_mask != 0 && fp.cwd == 0x37f);
+    CHECK(ptrace(PTRACE_KILL, child, NULL, NULL) == 0);
+    status = wait_for(child, 0);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    CHECK_ERRNO(ptrace(PTRACE_CONT, child, NULL, NULL), ESRCH);
+}
+
+/* PTRACE_SEIZE does not stop the tracee; PTRACE_INTERRUPT does, as a PTRACE_EVENT_STOP. */
+static void test_seize(void) {
+    printf("-- seize\n");
+    int ready[2];
+    CHECK(pipe(ready) == 0);
+    pid_t child = fork();
+    if (child == 0) {
+        close(ready[0]);
+        CHECK_QUIET(write(ready[1], "x", 1) == 1);
+        for (;;) pause();
+    }
+    close(ready[1]);
+    char c;
+    CHECK(read(ready[0], &c, 1) == 1);
+    close(ready[0]);
+    CHECK(ptrace(PTRACE_SEIZE, child, NULL, (void *) PTRACE_O_TRACESYSGOOD) == 0);
+    CHECK_ERRNO(ptrace(PTRACE_GETREGS, child, NULL, NULL), ESRCH); /* running: not stopped */
+    CHECK(ptrace(PTRACE_INTERRUPT, child, NULL, NULL) == 0);
+    int status = wait_for(child, __WALL);
+    CHECK(WIFSTOPPED(status) && status >> 16 == PTRACE_EVENT_STOP && WSTOPSIG(status) == SIGTRAP);
+    CHECK(ptrace(PTRACE_DETACH, child, NULL, NULL) == 0);
+    kill(child, SIGKILL);
+    status = wait_for(child, 0);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+/* What StraceTest traces with /usr/bin/strace -f: a few calls whose trace is the same everywhere. */
+static int strace_target(void) {
+    char buf[1];
+    CHECK_ERRNO(open("/nonexistent", O_RDONLY), ENOENT);
+    CHECK(read(0, buf, 0) == 0);
+    pid_t child = fork();
+    if (child == 0) _exit(3);
+    int status = wait_for(child, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+    return 0;
+}
+
+/* A stop signal the tracer injects becomes a group-stop, which has no siginfo; CONT runs the tracee on. */
+static void test_group_stop(void) {
+    printf("-- group stop\n");
+    pid_t child = fork();
+    if (child == 0) {
+        if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0) _exit(100);
+        raise(SIGSTOP);
+        _exit(12);
+    }
+    int status = wait_for(child, 0);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+    siginfo_t si;
+    CHECK(ptrace(PTRACE_GETSIGINFO, child, NULL, &si) == 0 && si.si_signo == SIGSTOP);
+    CHECK(ptrace(PTRACE_CONT, child, NULL, (void *) SIGSTOP) == 0);
+    status = wait_for(child, 0);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+    CHECK_ERRNO(ptrace(PTRACE_GETSIGINFO, child, NULL, &si), EINVAL);
+    CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    status = wait_for(child, 0);
+    printf("child exited with %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/*
+ * strace's start: the child stops itself, the tracer seizes and interrupts it (a PTRACE_EVENT_STOP with
+ * SIGSTOP), sends SIGCONT and listens (a PTRACE_EVENT_STOP with SIGTRAP once continued), then sees
+ * SIGCONT's delivery.
+ */
+static void test_seize_stopped(void) {
+    printf("-- seize a stopped process\n");
+    pid_t child = fork();
+    if (child == 0) {
+        raise(SIGSTOP);
+        _exit(13);
+    }
+    int status = wait_for(child, WUNTRACED);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+    CHECK(ptrace(PTRACE_SEIZE, child, NULL, (void *) PTRACE_O_TRACESYSGOOD) == 0);
+    CHECK(ptrace(PTRACE_INTERRUPT, child, NULL, NULL) == 0);
+    CHECK(kill(child, SIGCONT) == 0);
+    status = wait_for(child, __WALL);
+    CHECK(WIFSTOPPED(status) && status >> 16 == PTRACE_EVENT_STOP && WSTOPSIG(status) == SIGSTOP);
+    CHECK(ptrace(PTRACE_LISTEN, child, NULL, NULL) == 0);
+    status = wait_for(child, __WALL);
+    CHECK(WIFSTOPPED(status) && status >> 16 == PTRACE_EVENT_STOP && WSTOPSIG(status) == SIGTRAP);
+    CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    status = wait_for(child, __WALL);
+    CHECK(WIFSTOPPED(status) && status >> 16 == 0 && WSTOPSIG(status) == SIGCONT);
+    CHECK(ptrace(PTRACE_CONT, child, NULL, (void *) SIGCONT) == 0);
+    status = wait_for(child, __WALL);
+    printf("child exited with %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "exec-child") == 0) return 11;
+    setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc > 1 && strcmp(argv[1], "strace-target") == 0) return strace_target();
+    test_syscalls();
+    test_fork_event();
+    test_exec(1);
+    test_exec(0);
+    test_kill_and_errors();
+    test_seize();
+    test_group_stop();
+    test_seize_stopped();
+    return guest_failures != 0;
+}

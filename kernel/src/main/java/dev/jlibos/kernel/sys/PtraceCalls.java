@@ -1,0 +1,385 @@
+package dev.jlibos.kernel.sys;
+
+import dev.jlibos.core.Errno;
+import dev.jlibos.core.LinuxException;
+import dev.jlibos.core.cpu.Cpu;
+import dev.jlibos.core.cpu.Reg;
+import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.core.mem.Longs;
+import dev.jlibos.kernel.process.GuestProcess;
+import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.SyscallArgs;
+import dev.jlibos.kernel.process.Tracee;
+import dev.jlibos.kernel.syscall.SyscallFamily;
+import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.signals.SigInfo;
+import dev.jlibos.signals.Signal;
+import dev.jlibos.syscalls.Sysno;
+
+/**
+ * ptrace(2) for tracers inside the guest (strace, test programs): attaching (TRACEME, ATTACH, SEIZE), the
+ * stops and their wait statuses (see {@link Tracee}), reading and changing the stopped tracee's registers
+ * and memory, and restarting it. Register requests run on the tracee's own thread ({@link Tracee#call}).
+ */
+public final class PtraceCalls implements SyscallFamily {
+    static final int TRACEME = 0, PEEKTEXT = 1, PEEKDATA = 2, PEEKUSR = 3, POKETEXT = 4, POKEDATA = 5, POKEUSR = 6,
+            CONT = 7, KILL = 8, SINGLESTEP = 9, GETREGS = 12, SETREGS = 13, GETFPREGS = 14, SETFPREGS = 15,
+            ATTACH = 16, DETACH = 17, SYSCALL = 24, SYSEMU = 31, SYSEMU_SINGLESTEP = 32, SETOPTIONS = 0x4200,
+            GETEVENTMSG = 0x4201, GETSIGINFO = 0x4202, GETREGSET = 0x4204, SETREGSET = 0x4205, SEIZE = 0x4206,
+            INTERRUPT = 0x4207, LISTEN = 0x4208, GET_SYSCALL_INFO = 0x420e;
+    private static final int NT_PRSTATUS = 1, NT_PRFPREG = 2;
+    /** struct user_regs_struct: 27 words, in this order. */
+    private static final int REGS_SIZE = 27 * 8;
+    /** struct user_fpregs_struct (the fxsave image). */
+    private static final int FPREGS_SIZE = 512;
+    /** sizeof(struct user) on x86-64, and where its u_debugreg[8] start. */
+    private static final int USER_SIZE = 928, DEBUGREG_OFFSET = 848;
+    private static final int ORIG_RAX = 15;
+    /** Where each register sits in user_regs_struct (null: orig_rax, or a segment register reported as Linux's). */
+    private static final Reg[] USER_REGS = {Reg.R15, Reg.R14, Reg.R13, Reg.R12, Reg.RBP, Reg.RBX, Reg.R11, Reg.R10,
+            Reg.R9, Reg.R8, Reg.RAX, Reg.RCX, Reg.RDX, Reg.RSI, Reg.RDI, null, Reg.RIP, null, Reg.EFLAGS, Reg.RSP, null,
+            Reg.FS_BASE, Reg.GS_BASE, null, null, null, null};
+    /** What a 64-bit task's cs, ss, ds, es, fs and gs read as on Linux. */
+    private static final long USER_CS = 0x33, USER_SS = 0x2b;
+    /** EFLAGS bits a tracer may change (FLAG_MASK: CF PF AF ZF SF TF DF OF NT RF AC). */
+    private static final long FLAG_MASK = 0x54dd5;
+    private static final int AUDIT_ARCH_X86_64 = 0xc000003e;
+    private static final int SYSCALL_INFO_NONE = 0, SYSCALL_INFO_ENTRY = 1, SYSCALL_INFO_EXIT = 2;
+
+    @Override
+    public void register(SyscallRegistry r) {
+        r.partial(Sysno.PTRACE, "TRACEME, ATTACH, SEIZE, INTERRUPT, LISTEN, PEEK/POKE TEXT/DATA/USER (registers),"
+                + " GETREGS/SETREGS, GETFPREGS/SETFPREGS, GETREGSET/SETREGSET (NT_PRSTATUS, NT_PRFPREG), SYSCALL, CONT,"
+                + " DETACH, KILL, SETOPTIONS, GETEVENTMSG, GETSIGINFO, GET_SYSCALL_INFO; threads of a tracee are not"
+                + " traced; POKETEXT into read-only code, SINGLESTEP, SYSEMU and the rest: EIO", this::ptrace)
+                .coveredBy("CProgramsTest[ptrace]");
+    }
+
+    private long ptrace(GuestThread t, SyscallArgs a) {
+        int request = (int) a.get(0);
+        int pid = a.i32(1);
+        long addr = a.get(2), data = a.get(3);
+        switch (request) {
+            case TRACEME -> {
+                return traceMe(t);
+            }
+            case ATTACH, SEIZE -> {
+                return attach(t, pid, request == SEIZE, addr, data);
+            }
+            case KILL -> {
+                // Deprecated, and sends SIGKILL whatever state the tracee is in.
+                Tracee tr = tracee(t, pid);
+                tr.thread.process.killedBy(Signal.SIGKILL, -1);
+                return 0;
+            }
+            case INTERRUPT -> {
+                Tracee tr = tracee(t, pid);
+                if (!tr.seized) throw Errno.EIO.fail();
+                tr.interrupt();
+                return 0;
+            }
+            default -> {
+                return stoppedRequest(t, stopped(t, pid), request, addr, data);
+            }
+        }
+    }
+
+    /** The requests that need the tracee stopped (ESRCH otherwise, as ptrace_check_attach answers). */
+    private long stoppedRequest(GuestThread t, Tracee tr, int request, long addr, long data) {
+        AddressSpace mine = t.process.memory();
+        switch (request) {
+            case PEEKTEXT, PEEKDATA -> {
+                long word = tr.call(th -> peek(th, addr));
+                mine.writeLong(data, word);
+                return 0;
+            }
+            case POKETEXT, POKEDATA -> {
+                tr.call(th -> {
+                    poke(th, addr, data);
+                    return null;
+                });
+                return 0;
+            }
+            case PEEKUSR -> {
+                mine.writeLong(data, tr.call(th -> peekUser(th, tr, addr)));
+                return 0;
+            }
+            case POKEUSR -> {
+                tr.call(th -> {
+                    pokeUser(th, tr, addr, data);
+                    return null;
+                });
+                return 0;
+            }
+            case GETREGS -> {
+                mine.write(data, tr.call(th -> userRegs(th, tr)));
+                return 0;
+            }
+            case SETREGS -> {
+                byte[] regs = mine.read(data, REGS_SIZE);
+                tr.call(th -> {
+                    setUserRegs(th, tr, regs);
+                    return null;
+                });
+                return 0;
+            }
+            case GETFPREGS -> {
+                mine.write(data, tr.call(PtraceCalls::fpRegs));
+                return 0;
+            }
+            case SETFPREGS -> {
+                byte[] fp = mine.read(data, FPREGS_SIZE);
+                tr.call(th -> {
+                    setFpRegs(th, fp);
+                    return null;
+                });
+                return 0;
+            }
+            case GETREGSET, SETREGSET -> {
+                return regset(t, tr, request == SETREGSET, (int) addr, data);
+            }
+            case SETOPTIONS -> {
+                if ((data & ~(long) Tracee.O_MASK) != 0) throw Errno.EINVAL.fail();
+                tr.options((int) data);
+                return 0;
+            }
+            case GETEVENTMSG -> {
+                mine.writeLong(data, tr.eventMessage());
+                return 0;
+            }
+            case GETSIGINFO -> {
+                mine.write(data, tr.siginfo());
+                return 0;
+            }
+            case GET_SYSCALL_INFO -> {
+                return syscallInfo(t, tr, addr, data);
+            }
+            case CONT, SYSCALL, LISTEN, DETACH -> {
+                int sig = (int) data;
+                if (sig < 0 || sig > 64) throw Errno.EIO.fail();
+                if (request == LISTEN && !tr.seized) throw Errno.EIO.fail();
+                if (request == LISTEN && tr.kind() != Tracee.STOP_GROUP) throw Errno.EINVAL.fail();
+                Tracee.Resume how = switch (request) {
+                    case SYSCALL -> Tracee.Resume.SYSCALL;
+                    case LISTEN -> Tracee.Resume.LISTEN;
+                    case DETACH -> Tracee.Resume.DETACH;
+                    default -> Tracee.Resume.CONT;
+                };
+                if (request == DETACH) t.process.tracees.remove(tr);
+                tr.resume(how, request == LISTEN ? 0 : sig);
+                return 0;
+            }
+            default -> {
+                t.kernel().log().once("ptrace: request " + request + " is not supported (EIO)");
+                throw Errno.EIO.fail();
+            }
+        }
+    }
+
+    /** PTRACE_TRACEME: the parent becomes the tracer (EPERM if already traced or without a parent). */
+    private static long traceMe(GuestThread t) {
+        GuestProcess parent = t.process.parentProcess();
+        if (parent == null || t.traced()) throw Errno.EPERM.fail();
+        Tracee tr = new Tracee(t, parent, false, 0);
+        t.tracee = tr;
+        parent.tracees.add(tr);
+        return 0;
+    }
+
+    /**
+     * PTRACE_ATTACH (the tracee gets a SIGSTOP) or PTRACE_SEIZE (options in {@code data}, no stop). A tracee
+     * its process's job control has stopped reports that stop to the tracer at once.
+     */
+    private static long attach(GuestThread t, int pid, boolean seize, long addr, long data) {
+        if (seize && (addr != 0 || (data & ~(long) Tracee.O_MASK) != 0)) throw seize && addr != 0 ? Errno.EIO.fail() : Errno.EINVAL.fail();
+        GuestThread target = ProcessAccessCalls.liveThread(t, pid);
+        if (target == null) throw Errno.ESRCH.fail();
+        if (target.process == t.process) throw Errno.EPERM.fail(); // same_thread_group
+        ProcessAccessCalls.checkAccess(t, target.process, true);
+        synchronized (target) {
+            if (target.traced()) throw Errno.EPERM.fail();
+            Tracee tr = new Tracee(target, t.process, seize, seize ? (int) data : 0);
+            var job = target.process.job();
+            if (seize && job.stopped()) tr.seizedWhileStopped(job.stopSignal()); // before the tracee can see it
+            target.tracee = tr;
+        }
+        t.process.tracees.add(target.tracee);
+        target.process.job().wakeParked(); // a job-stopped tracee re-parks as a ptrace group-stop
+        if (!seize) { // SEIZE leaves the tracee running undisturbed (a pause() goes on)
+            target.signals.post(SigInfo.fromProcess(Signal.SIGSTOP, SigInfo.SI_USER, t.process.pid, t.process.credentials.ruid));
+            target.interrupt();
+        }
+        return 0;
+    }
+
+    /** The caller's tracee {@code pid} (ESRCH if it is not one). */
+    private static Tracee tracee(GuestThread t, int pid) {
+        GuestThread th = ProcessAccessCalls.liveThread(t, pid);
+        Tracee tr = th != null ? th.tracee : null;
+        if (tr == null || tr.detached() || tr.tracer != t.process) throw Errno.ESRCH.fail();
+        return tr;
+    }
+
+    /** The caller's tracee {@code pid}, which must be in a ptrace stop. */
+    private static Tracee stopped(GuestThread t, int pid) {
+        Tracee tr = tracee(t, pid);
+        if (!tr.stopped()) throw Errno.ESRCH.fail();
+        return tr;
+    }
+
+    // ---- memory: on the tracee's thread, under its execution lock ---------------------------------------
+
+    /** A word of the tracee's memory, protection ignored as FOLL_FORCE does; EIO if unmapped. */
+    private static long peek(GuestThread th, long addr) {
+        byte[] word = new byte[8];
+        AddressSpace m = th.process.memory();
+        if (addr < AddressSpace.MIN_ADDRESS || m.find(addr) == null || m.find(addr + 7) == null) throw Errno.EIO.fail();
+        try {
+            m.initRead(addr, word, 0, 8);
+        } catch (LinuxException e) {
+            throw Errno.EIO.fail();
+        }
+        return Longs.fromBytes(word, 0);
+    }
+
+    /** Writes a word where the tracee may write; read-only pages (breakpoints in code) are not served. */
+    private static void poke(GuestThread th, long addr, long value) {
+        byte[] word = Longs.toBytes(value, 8);
+        if (th.process.memory().transferRemote(addr, word, 0, 8, true, true) != 8) {
+            th.kernel().log().once("ptrace: POKETEXT/POKEDATA into memory the tracee cannot write is not supported (EIO)");
+            throw Errno.EIO.fail();
+        }
+    }
+
+    // ---- registers: on the tracee's thread -----------------------------------------------------------------
+
+    private static long userReg(GuestThread th, Tracee tr, int index) {
+        return switch (index) {
+            case ORIG_RAX -> tr.origRax();
+            case 17 -> USER_CS;
+            case 20 -> USER_SS;
+            case 18 -> th.cpu.get(Reg.EFLAGS) | 0x202; // IF and the reserved bit 1 always read as set
+            default -> USER_REGS[index] != null ? th.cpu.get(USER_REGS[index]) : 0;
+        };
+    }
+
+    private static void setUserReg(GuestThread th, Tracee tr, int index, long value) {
+        Cpu cpu = th.cpu;
+        switch (index) {
+            case ORIG_RAX -> tr.origRax(value);
+            case 17, 20, 23, 24, 25, 26 -> { } // segment selectors: a 64-bit task keeps Linux's
+            case 18 -> cpu.set(Reg.EFLAGS, (cpu.get(Reg.EFLAGS) & ~FLAG_MASK) | (value & FLAG_MASK));
+            default -> cpu.set(USER_REGS[index], value);
+        }
+    }
+
+    private static byte[] userRegs(GuestThread th, Tracee tr) {
+        byte[] out = new byte[REGS_SIZE];
+        for (int i = 0; i < USER_REGS.length; i++) Longs.put(out, i * 8, userReg(th, tr, i), 8);
+        return out;
+    }
+
+    private static void setUserRegs(GuestThread th, Tracee tr, byte[] regs) {
+        for (int i = 0; i < USER_REGS.length; i++) setUserReg(th, tr, i, Longs.fromBytes(regs, i * 8));
+    }
+
+    /** PEEKUSER: the registers part of struct user; the rest (debug registers included) reads as 0. */
+    private static long peekUser(GuestThread th, Tracee tr, long offset) {
+        if ((offset & 7) != 0 || offset < 0 || offset >= USER_SIZE) throw Errno.EIO.fail();
+        return offset < REGS_SIZE ? userReg(th, tr, (int) (offset / 8)) : 0;
+    }
+
+    private static void pokeUser(GuestThread th, Tracee tr, long offset, long value) {
+        if ((offset & 7) != 0 || offset < 0 || offset >= USER_SIZE) throw Errno.EIO.fail();
+        if (offset < REGS_SIZE) {
+            setUserReg(th, tr, (int) (offset / 8), value);
+            return;
+        }
+        if (offset >= DEBUGREG_OFFSET && value == 0) return; // clearing a debug register: there are none set
+        th.kernel().log().once("ptrace: POKEUSER outside the registers (debug registers) is not supported (EIO)");
+        throw Errno.EIO.fail();
+    }
+
+    /** user_fpregs_struct, the fxsave layout: control word, MXCSR, and the XMM registers (x87 stack empty). */
+    private static byte[] fpRegs(GuestThread th) {
+        byte[] out = new byte[FPREGS_SIZE];
+        Cpu cpu = th.cpu;
+        Longs.put(out, 0, cpu.getFpuControlWord(), 2);
+        Longs.put(out, 24, cpu.getMxcsr(), 4);
+        Longs.put(out, 28, 0xffff, 4); // mxcsr_mask
+        byte[] xmm = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            cpu.getXmm(i, xmm);
+            System.arraycopy(xmm, 0, out, 160 + 16 * i, 16);
+        }
+        return out;
+    }
+
+    private static void setFpRegs(GuestThread th, byte[] fp) {
+        Cpu cpu = th.cpu;
+        cpu.setFpuControlWord((int) Longs.fromBytes(fp, 0, 2));
+        cpu.setMxcsr((int) Longs.fromBytes(fp, 24, 4) & 0xffff);
+        for (int i = 0; i < 16; i++) cpu.setXmm(i, java.util.Arrays.copyOfRange(fp, 160 + 16 * i, 176 + 16 * i));
+    }
+
+    /** PTRACE_GETREGSET/SETREGSET with a struct iovec: NT_PRSTATUS and NT_PRFPREG; the iovec's length is updated. */
+    private static long regset(GuestThread t, Tracee tr, boolean set, int type, long iovAddress) {
+        AddressSpace mine = t.process.memory();
+        long base = mine.readLong(iovAddress), len = mine.readLong(iovAddress + 8);
+        int size = switch (type) {
+            case NT_PRSTATUS -> REGS_SIZE;
+            case NT_PRFPREG -> FPREGS_SIZE;
+            default -> throw Errno.EINVAL.fail();
+        };
+        int n = (int) Math.min(Long.compareUnsigned(len, size) < 0 ? len : size, size);
+        if (set) {
+            byte[] current = tr.call(th -> type == NT_PRSTATUS ? userRegs(th, tr) : fpRegs(th));
+            mine.read(base, current, 0, n);
+            tr.call(th -> {
+                if (type == NT_PRSTATUS) setUserRegs(th, tr, current);
+                else setFpRegs(th, current);
+                return null;
+            });
+        } else {
+            byte[] regs = tr.call(th -> type == NT_PRSTATUS ? userRegs(th, tr) : fpRegs(th));
+            mine.write(base, regs, 0, n);
+        }
+        mine.writeLong(iovAddress + 8, n);
+        return 0;
+    }
+
+    /**
+     * PTRACE_GET_SYSCALL_INFO(pid, size, buf): struct ptrace_syscall_info for the current stop (entry: number
+     * and arguments; exit: result and whether it is an error; other stops: op NONE), cut to {@code size};
+     * returns the whole structure's size for that op.
+     */
+    private static long syscallInfo(GuestThread t, Tracee tr, long size, long buf) {
+        int kind = tr.kind();
+        byte[] info = tr.call(th -> {
+            Cpu cpu = th.cpu;
+            byte[] out = new byte[88];
+            int op = kind == Tracee.STOP_SYSCALL_ENTRY ? SYSCALL_INFO_ENTRY
+                    : kind == Tracee.STOP_SYSCALL_EXIT ? SYSCALL_INFO_EXIT : SYSCALL_INFO_NONE;
+            out[0] = (byte) op;
+            Longs.put(out, 4, AUDIT_ARCH_X86_64, 4);
+            Longs.put(out, 8, cpu.get(Reg.RIP), 8);
+            Longs.put(out, 16, cpu.get(Reg.RSP), 8);
+            int length = 24;
+            if (op == SYSCALL_INFO_ENTRY) {
+                Longs.put(out, 24, tr.origRax(), 8);
+                Reg[] args = {Reg.RDI, Reg.RSI, Reg.RDX, Reg.R10, Reg.R8, Reg.R9};
+                for (int i = 0; i < 6; i++) Longs.put(out, 32 + 8 * i, cpu.get(args[i]), 8);
+                length = 80;
+            } else if (op == SYSCALL_INFO_EXIT) {
+                long rval = cpu.get(Reg.RAX);
+                Longs.put(out, 24, rval, 8);
+                out[32] = (byte) (rval < 0 && rval >= -4095 ? 1 : 0);
+                length = 33;
+            }
+            return java.util.Arrays.copyOf(out, length);
+        });
+        int n = (int) Math.min(Long.compareUnsigned(size, info.length) < 0 ? size : info.length, info.length);
+        if (n > 0) t.process.memory().write(buf, info, 0, n);
+        return info.length;
+    }
+}
