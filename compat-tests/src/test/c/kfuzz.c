@@ -6,8 +6,9 @@
  * Usage: kfuzz fuzz MODE SEED FIRST COUNT SPEC...
  *   MODE   "sandbox" (a jlibos sandbox with /work as scratch tree) or "host" (the host's file tree, cwd in
  *          a scratch directory: every path the fuzzer can name is relative and stays below it)
- *   SEED   the campaign; FIRST, COUNT the call indexes to run (call i's arguments depend on SEED and i
- *          only, so "SEED i 1" replays call i)
+ *   SEED   the campaign; FIRST, COUNT the call indexes to run (call i, and its arguments, depend on
+ *          SEED, i and the call's number only, so "SEED i 1" replays call i, and adding calls to the
+ *          table moves only the indexes the new calls win)
  *   SPEC   "NR:KINDS:CLASS", one per served call; KINDS one letter per argument (see pick()), CLASS 'n'
  *          (made by the worker) or 'c' (made in a throwaway child forked for that one call)
  *
@@ -80,6 +81,7 @@ struct spec {
     int nr;
     char kinds[7];
     char cls;
+    uint64_t key; /* mix(nr): its part of every index's rendezvous hash */
 };
 
 static struct shared *sh;
@@ -101,24 +103,33 @@ static char **argvs[4];
 static int fds[32];
 static int nfds, closed_fd;
 /* Pool slots by type, for calls that only get past EBADF/ENOTSOCK/EINVAL with the right kind of fd. */
-enum { T_FILE, T_DIR, T_SOCK, T_USOCK, T_EPOLL, T_TIMER, T_SIGNAL, T_EVENT, T_PIPE, T_PIDFD, T_TYPES };
+enum { T_FILE, T_DIR, T_SOCK, T_USOCK, T_UNBOUND, T_EPOLL, T_TIMER, T_SIGNAL, T_EVENT, T_PIPE, T_PIDFD, T_TYPES };
 static int typed[T_TYPES][4], ntyped[T_TYPES];
 static char *exe_path, *self_exe;
 static struct sockaddr_un lsk_addr = {.sun_family = AF_UNIX};
+static struct sockaddr_un bind_addr = {.sun_family = AF_UNIX}; /* a fresh name per call, for a plausible bind */
 static int typed_fd(int type);
 static int shm_id = -1, sem_id = -1, msg_id = -1;
 static int listen_fd = -1, data_sock = -1; /* a listening socket with a pending connection; a stream with a byte */
 static long worker_pid;
 
-/* ---- randomness: call i's arguments depend on (seed, i) only ---- */
+/*
+ * ---- randomness: call i depends on (seed, i) only, and not on the rest of the table ----
+ * Which call index i makes is decided by rendezvous hashing (choose()); its arguments come from a stream
+ * seeded with (seed, i, nr). A call added to the table takes over only the indexes it wins (about one in
+ * the table's size) and every other index keeps its call and its arguments, so a merge that adds calls does
+ * not reshuffle what the fixed CI seeds try, and "seed + call index" stays a reproducer. Nothing drawn may
+ * depend on what earlier calls did: a replay of one call starts from a fresh worker.
+ */
 static uint64_t rs;
-static uint64_t next(void) { /* splitmix64 */
-    uint64_t z = (rs += 0x9E3779B97F4A7C15ULL);
+static uint64_t mix(uint64_t z) { /* splitmix64's finaliser */
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
 }
+static uint64_t next(void) { return mix(rs += 0x9E3779B97F4A7C15ULL); } /* splitmix64 */
 static uint64_t below(uint64_t n) { return n ? next() % n : 0; }
+static uint64_t call_key(long i) { return mix(mix(seed + 0x243F6A8885A308D3ULL) ^ (uint64_t)i * 0xD1B54A32D192ED03ULL); }
 
 static inline long raw6(long n, long a, long b, long c, long d, long e, long f) {
     register long r10 __asm__("r10") = d;
@@ -271,6 +282,13 @@ static long pick(char kind) {
 
 /* ---- safety and plausibility, per call ---- */
 
+/* A file name no earlier call used (from the call index), for a link or bind that must not find EEXIST. */
+static char *fresh_name(char prefix) {
+    static char name[32];
+    snprintf(name, sizeof name, "%c%ld", prefix, sh->idx);
+    return name;
+}
+
 /*
  * Keeps the fuzzer (and, out of a sandbox, the host) intact. Only what would hurt the supervisor, other
  * processes or host files is changed; the hostile values stay for everything else.
@@ -373,12 +391,12 @@ static void sanitize(int nr, long a[6]) {
         default: break;
         }
     }
-    /* Now and then a whole plausible call, so the ones that take many right arguments succeed too; more
-     * often while a call has not succeeded yet in this run (one more call in the table shifts every draw). */
-    if (below(sh->st[nr].ok ? 4 : 2) == 0) {
+    /* Now and then a whole plausible call, so the ones that take many right arguments succeed too. One time
+     * in three whatever earlier calls gave: a draw that depends on the run so far would not replay alone. */
+    if (below(3) == 0) {
         switch (nr) {
         case SYS_readlink: a[0] = (long)paths[4] /* l0 */; a[1] = (long)scratch; a[2] = 64; break;
-        case SYS_link: a[0] = (long)paths[0]; a[1] = (long)paths[9]; break; /* as linkat below */
+        case SYS_link: a[0] = (long)paths[0]; a[1] = (long)fresh_name('k'); break; /* as linkat below */
         case SYS_renameat2: a[0] = -100; a[1] = (long)paths[0]; a[2] = -100; a[3] = (long)paths[9]; a[4] = 0; break;
         case SYS_unlinkat: a[0] = -100; a[1] = (long)paths[0]; a[2] = 0; break; /* f0: every fresh pool makes it again */
         case SYS_setitimer: { /* ITIMER_REAL re-armed as arm_alarm arms it (jlibos serves only ITIMER_REAL) */
@@ -400,7 +418,7 @@ static void sanitize(int nr, long a[6]) {
         }
         case SYS_pidfd_send_signal: a[0] = typed_fd(T_PIDFD); a[1] = 0 /* a probe */; a[2] = 0; a[3] = 0; break;
         case SYS_rmdir: a[0] = (long)paths[17] /* d0/d1, made again with every fresh pool */; break;
-        case SYS_linkat: a[0] = -100; a[1] = (long)paths[0]; a[2] = -100; a[3] = (long)paths[9]; a[4] = 0; break;
+        case SYS_linkat: a[0] = -100; a[1] = (long)paths[0]; a[2] = -100; a[3] = (long)fresh_name('k'); a[4] = 0; break;
         case SYS_renameat: a[0] = -100; a[1] = (long)paths[0]; a[2] = -100; a[3] = (long)paths[9]; break;
         case SYS_setxattr: a[0] = (long)paths[0]; a[1] = (long)names[0]; a[2] = (long)scratch; a[3] = 4; a[4] = 0; break;
         case SYS_lsetxattr: a[0] = (long)paths[0]; a[1] = (long)names[0]; a[2] = (long)scratch; a[3] = 4; a[4] = 0; break;
@@ -438,11 +456,43 @@ static void sanitize(int nr, long a[6]) {
         case SYS_openat2: /* struct open_how {flags, mode, resolve} all zero: O_RDONLY */
             a[0] = -100; a[2] = (long)scratch; a[3] = 24; memset(scratch, 0, 24); break;
         case SYS_copy_file_range: a[1] = 0; a[3] = 0; a[5] = 0; break;
-        case SYS_epoll_ctl: a[1] = 1 + (long)below(3); a[2] = fds[below(nfds)]; break;
+        case SYS_epoll_ctl: /* a pipe or socket in or out of the pool's epoll set, for EPOLLIN */
+            a[0] = typed_fd(T_EPOLL); a[1] = below(2) ? 1 /* ADD */ : 2 /* DEL */;
+            a[2] = typed_fd(below(2) ? T_PIPE : T_SOCK); a[3] = (long)(scratch + 64);
+            memset(scratch + 64, 0, 16); *(uint32_t *)(scratch + 64) = EPOLLIN;
+            break;
         case SYS_signalfd: case SYS_signalfd4: a[0] = -1; break;
         case SYS_shmdt: a[0] = -2; break; /* in_child attaches the segment first */
         case SYS_mremap: /* a page of the arena (only ever touched in children), grown where it may move */
             a[0] = (long)(arena + 4096 * below(ARENA_SIZE / 4096 - 1)); a[1] = 4096; a[2] = 8192; a[3] = 1; a[4] = 0; break;
+        case SYS_bind: /* an unbound socket, a name no earlier call took */
+            strcpy(bind_addr.sun_path, fresh_name('b'));
+            a[0] = typed_fd(below(2) ? T_UNBOUND : T_USOCK); a[1] = (long)&bind_addr; a[2] = sizeof bind_addr;
+            break;
+        case SYS_accept: a[0] = listen_fd; a[1] = 0; a[2] = 0; break;
+        case SYS_recvfrom: a[0] = data_sock; a[1] = (long)scratch; a[2] = 64; a[3] = MSG_DONTWAIT; a[4] = 0; a[5] = 0; break;
+        case SYS_readlinkat: a[0] = -100; a[1] = (long)paths[4] /* l0 */; a[2] = (long)scratch; a[3] = 64; break;
+        case SYS_rename: a[0] = (long)paths[0]; a[1] = (long)paths[9]; break;
+        case SYS_removexattr: a[0] = (long)paths[0]; a[1] = (long)names[0]; break; /* each fresh pool sets it */
+        case SYS_getsid: case SYS_getpgid: a[0] = 0; break;
+        case SYS_get_robust_list: a[0] = 0; a[1] = (long)scratch; a[2] = (long)(scratch + 8); break;
+        case SYS_ioprio_get: a[0] = 1 /* IOPRIO_WHO_PROCESS */; a[1] = 0; break;
+        case SYS_sched_getparam: a[0] = 0; a[1] = (long)scratch; break;
+        case SYS_setpgid: a[1] = 0; break; /* itself its own group leader (only ever in a child) */
+        case SYS_lseek: a[0] = typed_fd(T_FILE); a[1] = 0; a[2] = below(3); break;
+        case SYS_fcntl: a[0] = fds[below(nfds)]; a[1] = below(2) ? F_GETFD : F_GETFL; break;
+        case SYS_msgsnd: /* {type 1, "fuzz"}; IPC_NOWAIT */
+            a[0] = msg_id; a[1] = (long)scratch; ((long *)scratch)[0] = 1; memcpy(scratch + 8, "fuzz", 4); a[2] = 4;
+            a[3] = 04000; break;
+        case SYS_mprotect: case SYS_msync: case SYS_mincore: /* a page of the arena, only ever touched in children */
+            a[0] = (long)(arena + 4096 * below(ARENA_SIZE / 4096)); a[1] = 4096;
+            a[2] = nr == SYS_mprotect ? PROT_READ : nr == SYS_msync ? MS_ASYNC : (long)scratch;
+            break;
+        case SYS_epoll_pwait2: { /* a zero timeout: returns at once */
+            static const struct timespec no_wait;
+            a[0] = typed_fd(T_EPOLL); a[1] = (long)scratch; a[2] = 4; a[3] = (long)&no_wait; a[4] = 0; a[5] = 8;
+            break;
+        }
         case SYS_accept4: /* the pool's listener has a connection waiting */
             a[0] = listen_fd; a[1] = 0; a[2] = 0; a[3] = SOCK_NONBLOCK | SOCK_CLOEXEC; break;
         case SYS_recvmsg: { /* into scratch, from the stream that was sent a byte; MSG_DONTWAIT */
@@ -491,7 +541,7 @@ static void sanitize(int nr, long a[6]) {
         default: break;
         }
     }
-    if (host_mode && nr == SYS_bind) {
+    if (host_mode && nr == SYS_bind && a[1] != (long)&bind_addr) {
         /* Out of a sandbox a socket file is made where the address says: a relative name, never random bytes. */
         char *u = scratch + SCRATCH_SIZE - 4096;
         memset(u, 0, sizeof(struct sockaddr_un));
@@ -564,6 +614,23 @@ static void in_child(const struct spec *s, long a[6]) {
 
 /* ---- the worker ---- */
 
+/*
+ * The call index i makes: the spec with the highest key u^(1/w), u uniform from hash(seed, i, nr) (weighted
+ * rendezvous hashing; spec k wins with probability w_k / sum w). A fork costs jlibos ~15 ms and a plain call
+ * well under one, so calls made in a child weigh a quarter (key u^4).
+ */
+static const struct spec *choose(long i) {
+    uint64_t at = call_key(i);
+    const struct spec *best = &specs[0];
+    double top = -1;
+    for (int k = 0; k < nspecs; k++) {
+        double u = (double)(mix(at ^ specs[k].key) >> 11) * 0x1p-53;
+        if (specs[k].cls == 'c') u = u * u * u * u;
+        if (u > top) { top = u; best = &specs[k]; }
+    }
+    return best;
+}
+
 static void add_fd(int fd, int type) {
     if (fd < 0 || nfds >= 32) return;
     fds[nfds++] = fd;
@@ -608,7 +675,7 @@ static void open_pool(void) {
         int c = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0); /* a pending connection for accept */
         if (c >= 0 && connect(c, (struct sockaddr *)&u, sizeof u) == 0) add_fd(c, -1);
     }
-    add_fd(socket(AF_UNIX, SOCK_DGRAM, 0), T_SOCK); /* unbound: bind and connect can succeed */
+    add_fd(socket(AF_UNIX, SOCK_DGRAM, 0), T_UNBOUND); /* unbound: bind and connect can succeed */
     add_fd(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0), T_USOCK);
     add_fd(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0), T_USOCK);
     struct { long type; char text[8]; } msg = {1, "fuzz"};
@@ -659,11 +726,8 @@ static void worker(long first, long end) {
     for (long i = first; i < end; i++) {
         if (i != first && i % 256 == 0) open_pool(); /* fds get closed and dup'ed over: a fresh pool now and then */
         sh->idx = i;
-        rs = seed * 0x9E3779B97F4A7C15ULL ^ (uint64_t)i * 0xD1B54A32D192ED03ULL;
-        next();
-        const struct spec *s = &specs[below(nspecs)];
-        /* A fork costs jlibos ~15 ms, a plain call well under one: calls made in a child come up a quarter as often. */
-        while (s->cls == 'c' && below(4) != 0) s = &specs[below(nspecs)];
+        const struct spec *s = choose(i);
+        rs = call_key(i) ^ s->key;
         sh->nr = s->nr;
         long a[6];
         for (int j = 0; j < 6; j++) a[j] = s->kinds[j] ? pick(s->kinds[j]) : (long)next();
@@ -769,6 +833,7 @@ int main(int argc, char **argv) {
         if (strcmp(kinds, "-") == 0) kinds[0] = 0;
         strncpy(s->kinds, kinds, 6);
         s->cls = cls;
+        s->key = mix((uint64_t)s->nr * 0x9E3779B97F4A7C15ULL + 1);
         if (s->nr >= 0 && s->nr < MAX_NR) nspecs++;
     }
     if (nspecs == 0) return 2;

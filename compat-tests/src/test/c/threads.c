@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -342,6 +343,39 @@ static void case_exec(void) {
     for (;;) pause();
 }
 
+/*
+ * execve while other threads are blocked in recv and read (the race fuzzer, issue 17): they must end and
+ * the new image run. jlibos's interruptible sleep went back to sleep after execve's interrupt, and execve
+ * waited for ever.
+ */
+static int blocked_fds[4];
+static void *blocked_recv(void *arg) {
+    (void)arg;
+    char b;
+    recv(blocked_fds[0], &b, 1, 0);
+    return NULL;
+}
+
+static void *blocked_read(void *arg) {
+    (void)arg;
+    char b;
+    read(blocked_fds[2], &b, 1);
+    return NULL;
+}
+
+static void case_exec_blocked(void) {
+    pthread_t t;
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, blocked_fds) == 0);
+    CHECK(pipe(blocked_fds + 2) == 0);
+    CHECK(pthread_create(&t, NULL, blocked_recv, NULL) == 0);
+    CHECK(pthread_create(&t, NULL, blocked_read, NULL) == 0);
+    struct timespec ts = {0, 50000000};
+    nanosleep(&ts, NULL); /* both are blocked by now */
+    char *argv[] = {"threads", "tids", NULL};
+    execv("/proc/self/exe", argv);
+    printf("FAIL execv\n");
+}
+
 /* /proc/self/task lists every thread; each task's stat, status and comm describe that thread. */
 static int task_tids[3];
 static volatile int task_ready, task_done;
@@ -436,6 +470,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "fork")) case_fork();
     else if (!strcmp(c, "timedwait")) case_timedwait();
     else if (!strcmp(c, "exec")) case_exec();
+    else if (!strcmp(c, "exec-blocked")) case_exec_blocked();
     else if (!strcmp(c, "robust")) case_robust();
     else if (!strcmp(c, "proc-task")) case_proc_task();
     else if (!strcmp(c, "spin-forever")) { /* for the lifecycle test's timeout: never ends */

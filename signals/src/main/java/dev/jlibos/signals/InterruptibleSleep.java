@@ -67,7 +67,10 @@ public final class InterruptibleSleep {
         synchronized (monitor) {
             while (true) {
                 if (waiter.consume()) return true;
-                if (t.process().exited() || signals.hasDeliverable(mask)) throw Errno.EINTR.fail();
+                // t.exiting(): execve ends the other threads with exitThread() and an interrupt, and the
+                // process has not exited; a thread that went back to sleep kept execve waiting for ever
+                // (the race fuzzer: recvmsg on an empty socket during another thread's execve).
+                if (t.process().exited() || t.exiting() || signals.hasDeliverable(mask)) throw Errno.EINTR.fail();
                 long left = remaining(deadline);
                 if (left <= 0) return false;
                 long wait = slice ? Math.min(left, HOST_POLL_SLICE_NANOS) : left;
