@@ -7,6 +7,7 @@ import dev.jlibos.kernel.process.Determinism;
 import dev.jlibos.kernel.process.ExecInfo;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.Kernel;
+import dev.jlibos.signals.SigAction;
 import dev.jlibos.vfs.FdTable;
 import dev.jlibos.vfs.FsContext;
 import dev.jlibos.vfs.HostFs;
@@ -29,9 +30,22 @@ public final class Launch {
         if (caps != null) credentials.startAsExecutedBy(caps[0], caps[3], caps[4]);
         GuestProcess p = new GuestProcess(kernel, kernel.processTable().allocateFirstPid(), 1, memory, files, credentials);
         if (determinism != null) p.useDeterminism(determinism.firstProcess());
+        else inheritIgnoredSignals(p);
         p.useFs(config.sandbox ? null : FsContext.open(host, config.cwd)); // a sandbox's is set once a thread exists
         p.execInfo(ExecInfo.commandLine(config.argv, config.envp));
         return p;
     }
 
+    /**
+     * Ignored dispositions survive execve on Linux, so a program the launcher started would keep the
+     * signals the JVM ignores (`nohup`, a background job's SIGINT). Not in deterministic mode: a run there
+     * must not depend on how the host started it.
+     */
+    private static void inheritIgnoredSignals(GuestProcess p) {
+        long ignored = HostSystem.ignoredSignals();
+        for (int sig = 1; sig <= 64; sig++) {
+            if ((ignored & (1L << (sig - 1))) == 0 || sig == 9 || sig == 19) continue; // SIGKILL, SIGSTOP
+            p.signals().setAction(sig, new SigAction(SigAction.SIG_IGN, 0, 0, 0));
+        }
+    }
 }

@@ -113,6 +113,33 @@ public final class HostSystem {
         return found == names.length ? sets : null;
     }
 
+    /**
+     * The signals the JVM ignores (SigIgn in /proc/self/status, bit n-1 for signal n): what a program the
+     * JVM's own process started would inherit across execve, e.g. SIGINT and SIGQUIT when a shell ran it in
+     * the background, SIGHUP under nohup. 0 if it cannot be read. The launcher script passes its own set
+     * ({@code jlibos.ignoredSignals}, hex), since the JVM takes over some signals (SIGQUIT) whatever it
+     * was given.
+     */
+    public static long ignoredSignals() {
+        String given = System.getProperty("jlibos.ignoredSignals");
+        if (given != null) {
+            try {
+                return Long.parseUnsignedLong(given.trim(), 16);
+            } catch (NumberFormatException e) {
+                // fall back to the JVM's own set
+            }
+        }
+        for (String line : readProc("/proc/self/status", "").split("\n")) {
+            if (!line.startsWith("SigIgn:")) continue;
+            try {
+                return Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
     /** /proc/sys/fs/suid_dumpable: the dumpable mode a process gets when its credentials change (0, 1 or 2). */
     public static int suidDumpable() {
         try {
