@@ -97,7 +97,7 @@ class CompatMatrix {
         for (DynamicProgramsTest.Case c : DynamicProgramsTest.cases()) {
             Path binary = Path.of(c.binary());
             items.add(new Item("host programs (dynamic, glibc)", c.name(), command(c.runs()), binary, i -> {
-                Scenario.Builder b = new Scenario.Builder("dynamic-" + c.name()).fixture(DynamicProgramsTest::fixture);
+                Scenario.Builder b = new Scenario.Builder("dynamic-" + c.name()).fixture(DynamicProgramsTest.fixtureFor(c));
                 for (int k = 0; k < c.runs().size(); k++) {
                     List<String> run = c.runs().get(k);
                     int expected = c.name().equals("grep-no-match") ? 1 : 0;

@@ -88,6 +88,15 @@ class DynamicProgramsTest {
         return CASES;
     }
 
+    /** The files a case starts with: the common ones, and the JVM guest's class for the jvm case. */
+    static Scenario.Fixture fixtureFor(Case c) {
+        if (!c.name().equals("jvm")) return DynamicProgramsTest::fixture;
+        return d -> {
+            fixture(d);
+            compileJvmGuest(d);
+        };
+    }
+
     static void fixture(Path d) throws IOException {
         Fs.write(d, "words.txt", "banana\napple\ncherry\nblueberry\napricot\n");
         Fs.write(d, "data.csv", "x,3\ny,1\nz,20\n");
@@ -129,10 +138,7 @@ class DynamicProgramsTest {
         boolean jvm = c.name().equals("jvm");
         // A JVM's code is out of reach of Unicorn 2.0.1's engine-region cap and its #1716 abort.
         Assumptions.assumeTrue(!jvm || dev.jlibos.host.unicorn.Unicorn.pagedTlb(), "a JVM guest needs Unicorn 2.1");
-        Scenario.Builder b = new Scenario.Builder("dynamic-" + c.name()).fixture(d -> {
-            fixture(d);
-            if (jvm) compileJvmGuest(d);
-        });
+        Scenario.Builder b = new Scenario.Builder("dynamic-" + c.name()).fixture(fixtureFor(c));
         byte[] stdin = c.stdin().getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < c.runs().size(); i++) {
             int expected = c.name().equals("grep-no-match") ? 1 : 0;
