@@ -8,6 +8,7 @@ import dev.jlibos.kernel.process.ExecInfo;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.Kernel;
 import dev.jlibos.signals.SigAction;
+import dev.jlibos.signals.Signal;
 import dev.jlibos.vfs.FdTable;
 import dev.jlibos.vfs.FsContext;
 import dev.jlibos.vfs.HostFs;
@@ -44,7 +45,7 @@ public final class Launch {
     private static void inheritIgnoredSignals(GuestProcess p) {
         long ignored = HostSystem.ignoredSignals();
         for (int sig = 1; sig <= 64; sig++) {
-            if ((ignored & (1L << (sig - 1))) == 0 || sig == 9 || sig == 19) continue; // SIGKILL, SIGSTOP
+            if ((ignored & (1L << (sig - 1))) == 0 || sig == Signal.SIGKILL || sig == Signal.SIGSTOP) continue;
             p.signals().setAction(sig, new SigAction(SigAction.SIG_IGN, 0, 0, 0));
         }
     }

@@ -98,19 +98,25 @@ public final class HostSystem {
         String status = readProc("/proc/self/status", "");
         String[] names = {"CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:"};
         long[] sets = new long[names.length];
-        int found = 0;
+        for (int i = 0; i < names.length; i++) {
+            Long set = statusHex(status, names[i]);
+            if (set == null) return null;
+            sets[i] = set;
+        }
+        return sets;
+    }
+
+    /** A hexadecimal field of /proc/self/status ("SigIgn:", "CapEff:"...), or null if absent or malformed. */
+    private static Long statusHex(String status, String name) {
         for (String line : status.split("\n")) {
-            for (int i = 0; i < names.length; i++) {
-                if (!line.startsWith(names[i])) continue;
-                try {
-                    sets[i] = Long.parseUnsignedLong(line.substring(names[i].length()).trim(), 16);
-                    found++;
-                } catch (NumberFormatException e) {
-                    return null;
-                }
+            if (!line.startsWith(name)) continue;
+            try {
+                return Long.parseUnsignedLong(line.substring(name.length()).trim(), 16);
+            } catch (NumberFormatException e) {
+                return null;
             }
         }
-        return found == names.length ? sets : null;
+        return null;
     }
 
     /**
@@ -129,15 +135,8 @@ public final class HostSystem {
                 // fall back to the JVM's own set
             }
         }
-        for (String line : readProc("/proc/self/status", "").split("\n")) {
-            if (!line.startsWith("SigIgn:")) continue;
-            try {
-                return Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
-            } catch (NumberFormatException e) {
-                return 0;
-            }
-        }
-        return 0;
+        Long ignored = statusHex(readProc("/proc/self/status", ""), "SigIgn:");
+        return ignored == null ? 0 : ignored;
     }
 
     /** /proc/sys/fs/suid_dumpable: the dumpable mode a process gets when its credentials change (0, 1 or 2). */
