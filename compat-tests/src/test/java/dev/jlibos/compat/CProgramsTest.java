@@ -35,7 +35,7 @@ class CProgramsTest {
         List<Case> c = new ArrayList<>();
         for (String p : List.of("stdio", "malloc", "files", "dirs", "pipe", "mmap", "signals", "time", "uname",
                 "getrandom", "strings", "process", "paths", "fileops", "vdso", "kmlsites", "fpustate", "sched", "manymaps", "x87rem",
-                "devmem", "reclocks", "pimutex", "procexe", "netlink", "unixgc", "seccomp", "smallcalls", "ptrace")) {
+                "devmem", "reclocks", "pimutex", "procexe", "netlink", "unixgc", "seccomp", "smallcalls", "ptrace", "fifo")) {
             c.add(new Case(p, p, List.of(), NO_ENV, NO_INPUT, 0, true));
         }
         byte[] input = new byte[10_000];

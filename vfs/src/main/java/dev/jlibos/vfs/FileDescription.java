@@ -149,6 +149,14 @@ public abstract class FileDescription {
         return null;
     }
 
+    /**
+     * Whether a blocking write goes on after a partial one until everything is written (pipe_write):
+     * true for descriptions that fail with EAGAIN rather than wait, which the syscall layer then waits for.
+     */
+    public boolean retriesPartialWrites() {
+        return waitQueue() != null;
+    }
+
     /** Whether O_NONBLOCK is set: EAGAIN instead of waiting. */
     public boolean nonBlocking() {
         return (statusFlags() & O_NONBLOCK) != 0;

@@ -1,6 +1,7 @@
 package dev.jlibos.vfs;
 
 import dev.jlibos.core.Errno;
+import dev.jlibos.core.abi.Fcntl;
 
 /** An open host file, directory, device or O_PATH handle, served by the host kernel on a host fd. */
 public final class HostFile extends FileDescription {
@@ -9,11 +10,28 @@ public final class HostFile extends FileDescription {
     private final String path;
 
     public HostFile(HostFs fs, int fd, String path, int statusFlags) {
+        this(fs, fd, path, statusFlags, false, null);
+    }
+
+    /**
+     * {@code hostNonBlocking}: the host fd was opened with O_NONBLOCK whatever the guest asked, and the
+     * guest's own O_NONBLOCK is kept here. A host read or write that waits (a FIFO, a terminal) would
+     * hold the JVM thread where no guest signal, SIGKILL or timeout reaches it; with the host fd
+     * non-blocking it fails with EAGAIN and the syscall layer waits, interruptibly, and retries.
+     * {@code stat}: the fstat the opener already made, or null.
+     */
+    public HostFile(HostFs fs, int fd, String path, int statusFlags, boolean hostNonBlocking, byte[] stat) {
         super(statusFlags);
         this.fs = fs;
         this.fd = fd;
         this.path = path;
+        this.hostNonBlocking = hostNonBlocking;
+        this.guestNonBlocking = (statusFlags & Fcntl.O_NONBLOCK) != 0;
+        if (stat != null) device = MemoryDevice.of(stat);
     }
+
+    private final boolean hostNonBlocking;
+    private volatile boolean guestNonBlocking;
 
     @Override
     public String path() {
@@ -158,12 +176,27 @@ public final class HostFile extends FileDescription {
 
     @Override
     public int statusFlags() {
-        return (int) fs.simple(HostFs.FCNTL, fd, 3 /* F_GETFL */, 0);
+        int host = (int) fs.simple(HostFs.FCNTL, fd, 3 /* F_GETFL */, 0);
+        if (!hostNonBlocking) return host;
+        return (host & ~Fcntl.O_NONBLOCK) | (guestNonBlocking ? Fcntl.O_NONBLOCK : 0);
     }
 
     @Override
     public void setStatusFlags(int flags) {
-        fs.simple(HostFs.FCNTL, fd, 4 /* F_SETFL */, flags);
+        if (hostNonBlocking) guestNonBlocking = (flags & Fcntl.O_NONBLOCK) != 0;
+        fs.simple(HostFs.FCNTL, fd, 4 /* F_SETFL */, hostNonBlocking ? flags | Fcntl.O_NONBLOCK : flags);
+    }
+
+    /** Answered without a host F_GETFL when the guest's flag is kept here. */
+    @Override
+    public boolean nonBlocking() {
+        return hostNonBlocking ? guestNonBlocking : super.nonBlocking();
+    }
+
+    /** A FIFO or terminal on a non-blocking host fd: a blocking write goes on after a partial one. */
+    @Override
+    public boolean retriesPartialWrites() {
+        return hostNonBlocking && !neverBlocks();
     }
 
     @Override

@@ -90,8 +90,13 @@ public final class HostFs {
     }
 
     public int openat(int dirfd, byte[] path, int flags, int mode, int umask) {
-        long r = withUmask(umask, () -> sys.call(Sysno.OPENAT, dirfd, path(path, 0), flags, mode, 0, 0));
-        return (int) check(r);
+        java.util.function.LongSupplier open = () -> sys.call(Sysno.OPENAT, dirfd, path(path, 0), flags, mode, 0, 0);
+        return (int) check(creates(flags) ? withUmask(umask, open) : open.getAsLong());
+    }
+
+    /** O_CREAT or O_TMPFILE: only an open that may create a file needs the guest's umask in force. */
+    private static boolean creates(long flags) {
+        return (flags & (dev.jlibos.core.abi.Fcntl.O_CREAT | dev.jlibos.core.abi.Fcntl.O_TMPFILE_BIT)) != 0;
     }
 
     /** openat2 with a 24-byte struct open_how {flags, mode, resolve}: the host applies RESOLVE_* itself. */
@@ -99,8 +104,8 @@ public final class HostFs {
         java.nio.ByteBuffer how = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         how.putLong(flags).putLong(mode).putLong(resolve);
         scratch().put(2L * PATH_SLOT, how.array(), 0, 24);
-        long r = withUmask(umask, () -> sys.call(Sysno.OPENAT2, dirfd, path(path, 0), data(), 24, 0, 0));
-        return (int) check(r);
+        java.util.function.LongSupplier open = () -> sys.call(Sysno.OPENAT2, dirfd, path(path, 0), data(), 24, 0, 0);
+        return (int) check(creates(flags) ? withUmask(umask, open) : open.getAsLong());
     }
 
     public int read(int fd, byte[] b, int off, int len) {
@@ -158,6 +163,24 @@ public final class HostFs {
 
     public void closeFd(int fd) {
         sys.call(Sysno.CLOSE, fd, 0, 0);
+    }
+
+    /** ftruncate of a host fd; shared mappings of the file lose their pages past a new, shorter end. */
+    public long truncate(int fd, long length) {
+        long r = check(sys.call(Sysno.FTRUNCATE, fd, length, 0));
+        fileMayHaveShrunk(fd);
+        return r;
+    }
+
+    /**
+     * After a call that may have shortened the file open on {@code fd} (ftruncate, O_TRUNC): tells shared
+     * mappings of it, if there are any (otherwise no host call is made).
+     */
+    public void fileMayHaveShrunk(int fd) {
+        if (!memory.mapsFiles()) return;
+        byte[] stat = fstat(fd);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(stat).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        memory.fileShrank(new HostMemory.FileId(b.getLong(0), b.getLong(8)), StatLayout.size(stat));
     }
 
     public byte[] fstat(int fd) {

@@ -37,8 +37,16 @@ public final class Opener {
         if (GuestPaths.isGuestProc(t, dirfd, path)) return openSandboxed(t, dirfd, path, flags, mode);
         int host = GuestPaths.dirfd(t, dirfd, path);
         // The host fd is always close-on-exec on the host; the guest's own FD_CLOEXEC lives in the fd table.
-        int fd = fs.host.openat(host, path, flags | O_CLOEXEC, mode & 07777, fs.umask);
-        return install(t, new HostFile(fs.host, fd, GuestPaths.string(path), flags & STATUS_FLAGS), fd, flags);
+        var opened = FifoOpens.open(t, fs.host, flags,
+                () -> fs.host.openat(host, path, flags | O_CLOEXEC | O_NONBLOCK, mode & 07777, fs.umask),
+                () -> FifoOpens.isFifo(fs.host, host, path));
+        return install(t, hostFile(fs, opened, GuestPaths.string(path), flags), opened.fd(), flags);
+    }
+
+    /** A description of a host fd opened non-blocking by {@link FifoOpens}, the guest's flags kept. */
+    private static HostFile hostFile(FsContext fs, FifoOpens.Opened opened, String path, int flags) {
+        if ((flags & O_TRUNC) != 0) fs.host.fileMayHaveShrunk(opened.fd());
+        return new HostFile(fs.host, opened.fd(), path, flags & STATUS_FLAGS, true, opened.stat());
     }
 
     /** openat2 with RESOLVE_* {@code limits} (already validated; non-zero). */
@@ -48,8 +56,10 @@ public final class Opener {
         // The limits are relative to the start directory even for absolute paths (RESOLVE_IN_ROOT), so
         // the guest's cwd fd is passed explicitly: the JVM's own cwd means nothing to the guest.
         int host = GuestPaths.dirfd(t, dirfd, new byte[] {'.'});
-        int fd = fs.host.openat2(host, path, flags | O_CLOEXEC, mode, limits, fs.umask);
-        return install(t, new HostFile(fs.host, fd, GuestPaths.string(path), flags & STATUS_FLAGS), fd, flags);
+        var opened = FifoOpens.open(t, fs.host, flags,
+                () -> fs.host.openat2(host, path, flags | O_CLOEXEC | O_NONBLOCK, mode, limits, fs.umask),
+                () -> FifoOpens.isFifo(fs.host, host, path));
+        return install(t, hostFile(fs, opened, GuestPaths.string(path), flags), opened.fd(), flags);
     }
 
     /**
@@ -80,16 +90,14 @@ public final class Opener {
                 l.requireWritable();
             }
             // A missing final name is created by the host in the walker's directory, never through a link.
-            int hostFlags = flags | O_CLOEXEC | (l.exists ? 0 : O_NOFOLLOW);
-            // The host open of a FIFO waits for the other end inside the host kernel, where no guest
-            // signal or timeout can reach the JVM thread: it is opened non-blocking, then made blocking.
-            boolean fifo = l.fileType == StatLayout.S_IFIFO && (flags & O_NONBLOCK) == 0;
-            if (fifo) hostFlags |= O_NONBLOCK;
-            int fd = t.process().fs().host.openat(l.dirFd(), l.name(), hostFlags, mode & 07777, t.process().fs().umask);
-            if (fifo) t.process().fs().host.simple(HostFs.FCNTL, fd, 4 /* F_SETFL */, (flags & STATUS_FLAGS) & ~O_NONBLOCK);
-            HostFile file = new HostFile(t.process().fs().host, fd, l.guestPath(), flags & STATUS_FLAGS);
+            int hostFlags = flags | O_CLOEXEC | O_NONBLOCK | (l.exists ? 0 : O_NOFOLLOW);
+            FsContext fs = t.process().fs();
+            var opened = FifoOpens.open(t, fs.host, flags,
+                    () -> fs.host.openat(l.dirFd(), l.name(), hostFlags, mode & 07777, fs.umask),
+                    () -> l.fileType == StatLayout.S_IFIFO);
+            HostFile file = hostFile(fs, opened, l.guestPath(), flags);
             if (l.mount != null && l.mount.readOnly) file.markReadOnlyMount();
-            return install(t, file, fd, flags);
+            return install(t, file, opened.fd(), flags);
         }
     }
 

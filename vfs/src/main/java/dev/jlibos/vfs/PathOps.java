@@ -154,7 +154,7 @@ public final class PathOps {
             }
         }
         try {
-            host(t).simple(HostFs.FTRUNCATE, fd, length, 0);
+            host(t).truncate(fd, length);
         } finally {
             host(t).closeFd(fd);
         }

@@ -13,7 +13,25 @@ public interface HostMemory {
      * guest stores reach the file and file writes show in the mapping. The range must lie within the
      * file: touching a host mapping past end of file would raise SIGBUS in the JVM.
      */
-    default HostBlock mapFile(int hostFd, long offset, long length, boolean writable) {
+    default HostBlock mapFile(int hostFd, long offset, long length, boolean writable, FileId file) {
         throw dev.jlibos.core.Errno.ENODEV.fail();
+    }
+
+    /** A host file's identity (st_dev, st_ino), by which a truncation finds the file's mappings. */
+    record FileId(long device, long inode) {
+    }
+
+    /** True while some block maps a host file: only then need a truncation look at {@link #fileShrank}. */
+    default boolean mapsFiles() {
+        return false;
+    }
+
+    /**
+     * Tells the shared mappings of {@code file} that it is now {@code size} bytes long. Their host pages
+     * wholly past the new end become private zero pages: a host file page past end of file raises SIGBUS
+     * in the JVM itself (in a memcpy or in translated guest code), where Linux would send the guest
+     * SIGBUS. Should the file grow again, those pages stay detached from it.
+     */
+    default void fileShrank(FileId file, long size) {
     }
 }

@@ -7,7 +7,7 @@ import jnr.ffi.annotations.IgnoreError;
 /** The few libc calls used to manage host memory that backs guest pages. */
 public interface HostLibc {
     int PROT_READ = 1, PROT_WRITE = 2;
-    int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
+    int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
 
     long mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
 

@@ -37,11 +37,39 @@ public final class MmapHostMemory implements HostMemory {
     }
 
     @Override
-    public HostBlock mapFile(int hostFd, long offset, long length, boolean writable) {
+    public HostBlock mapFile(int hostFd, long offset, long length, boolean writable, FileId file) {
         int prot = HostLibc.PROT_READ | (writable ? HostLibc.PROT_WRITE : 0);
         long address = libc.mmap(null, length, prot, HostLibc.MAP_SHARED, hostFd, offset);
         if (address == MAP_FAILED || address == 0) throw Errno.ENOMEM.fail();
-        return new Block(Pointer.wrap(runtime, address, length), address, length, writable, true);
+        Block block = new Block(Pointer.wrap(runtime, address, length), address, length, writable, true);
+        fileBlocks.put(block, new FileRange(file, offset));
+        return block;
+    }
+
+    /** Where a shared file block's first byte lies in which file. */
+    private record FileRange(FileId file, long offset) {
+    }
+
+    /** The live shared file blocks, which a truncation of their file must look at. */
+    private final java.util.Map<Block, FileRange> fileBlocks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public boolean mapsFiles() {
+        return !fileBlocks.isEmpty();
+    }
+
+    @Override
+    public void fileShrank(FileId file, long size) {
+        long end = (size + 4095) & ~4095L;
+        fileBlocks.forEach((block, range) -> {
+            if (!range.file().equals(file)) return;
+            long from = Math.max(0, end - range.offset());
+            if (from >= block.size) return;
+            long address = libc.mmap(Pointer.wrap(runtime, block.address + from), block.size - from,
+                    HostLibc.PROT_READ | HostLibc.PROT_WRITE,
+                    HostLibc.MAP_PRIVATE | HostLibc.MAP_ANONYMOUS | HostLibc.MAP_FIXED | HostLibc.MAP_NORESERVE, -1, 0);
+            if (address != block.address + from) throw new IllegalStateException("cannot replace pages past end of file");
+        });
     }
 
     private final class Block implements HostBlock {
@@ -139,6 +167,7 @@ public final class MmapHostMemory implements HostMemory {
         public void free() {
             if (!freed) {
                 freed = true;
+                fileBlocks.remove(this);
                 libc.munmap(address, size);
                 LIVE_BLOCKS.decrementAndGet();
                 LIVE_BYTES.addAndGet(-size);

@@ -5,6 +5,7 @@ import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.cpu.CpuExit;
 import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.core.seccomp.SeccompState;
+import dev.jlibos.signals.InterruptibleSleep;
 import dev.jlibos.signals.SignalThread;
 import dev.jlibos.signals.ThreadSignals;
 import dev.jlibos.vfs.proc.ProcSystem;
@@ -221,6 +222,12 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
     @Override
     public long pendingSignals() {
         return signals.privatePendingSet();
+    }
+
+    @Override
+    public void pauseForHost() {
+        InterruptibleSleep.sleep(this, InterruptibleSleep.waiter(this),
+                InterruptibleSleep.deadline(InterruptibleSleep.HOST_POLL_SLICE_NANOS), signals.blocked(), true);
     }
 
     @Override

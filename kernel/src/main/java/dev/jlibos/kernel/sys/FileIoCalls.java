@@ -93,7 +93,7 @@ public final class FileIoCalls implements SyscallFamily {
             m.write(buf + done, chunk, 0, n);
             done += n;
             // Only regular host files are read on after a full chunk: a pipe or terminal could block.
-            if (n < want || !(file instanceof HostFile)) break;
+            if (n < want || !neverBlocks(file)) break;
         }
         return done;
     }
@@ -151,7 +151,7 @@ public final class FileIoCalls implements SyscallFamily {
                     do {
                         int from = n;
                         n += InterruptibleSleep.retrying(t, file, Poll.OUT, () -> file.write(chunk, from, want - from));
-                    } while (n < want && file.waitQueue() != null && !file.nonBlocking());
+                    } while (n < want && file.retriesPartialWrites() && !file.nonBlocking());
                 }
             } catch (dev.jlibos.core.LinuxException e) {
                 if (n > 0) {
@@ -172,6 +172,11 @@ public final class FileIoCalls implements SyscallFamily {
         return done;
     }
 
+    /** Regular files, directories and memory devices: reading on never waits. */
+    private static boolean neverBlocks(FileDescription file) {
+        return file instanceof HostFile h && h.neverBlocks();
+    }
+
     /** readv/writev/preadv/pwritev over an array of struct iovec {base, len}. */
     private long vectored(GuestThread t, SyscallArgs a, boolean toFile, long position) {
         int fd = a.i32(0), count = a.i32(2);
@@ -187,9 +192,13 @@ public final class FileIoCalls implements SyscallFamily {
             if (lengths[i] < 0 || (total += lengths[i]) < 0) throw Errno.EINVAL.fail();
         }
         long done = 0;
+        FileDescription file = t.process.files.get(fd);
         for (int i = 0; i < count; i++) {
             if (lengths[i] == 0) continue;
             long pos = position < 0 ? -1 : position + done;
+            // A readv that has data returns it rather than wait for more (a pipe holding exactly the first
+            // vector's bytes must not block in the second).
+            if (!toFile && done > 0 && pos < 0 && !neverBlocks(file) && (file.pollEvents() & Poll.IN) == 0) break;
             long n;
             try {
                 n = toFile ? write(t, fd, bases[i], lengths[i], pos) : read(t, fd, bases[i], lengths[i], pos);
@@ -315,7 +324,7 @@ public final class FileIoCalls implements SyscallFamily {
                 if (n > 0) return n;
                 throw e;
             }
-        } while (n < length && file.waitQueue() != null && !file.nonBlocking());
+        } while (n < length && file.retriesPartialWrites() && !file.nonBlocking());
         return n;
     }
 

@@ -136,10 +136,12 @@ public final class MemoryCalls implements SyscallFamily {
                                   long offset) {
         if (file.hostFd() < 0) throw Errno.ENODEV.fail();
         if ((prot & Cpu.PROT_WRITE) != 0 && !file.writable()) throw Errno.EACCES.fail();
-        long size = java.nio.ByteBuffer.wrap(file.stat()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(48);
+        var stat = java.nio.ByteBuffer.wrap(file.stat()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long size = stat.getLong(48);
         long inFile = Math.max(0, Math.min(len, pageUp(size) - offset));
         if (inFile > 0) {
-            var block = p.kernel.hostMemory().mapFile(file.hostFd(), offset, inFile, file.writable());
+            var id = new dev.jlibos.core.mem.HostMemory.FileId(stat.getLong(0), stat.getLong(8));
+            var block = p.kernel.hostMemory().mapFile(file.hostFd(), offset, inFile, file.writable(), id);
             p.memory().mapBlock(start, inFile, prot, name, offset, block);
         }
         if (inFile < len) p.memory().map(start + inFile, len - inFile, prot, name, offset + inFile);

@@ -9,6 +9,7 @@ import dev.jlibos.vfs.GuestPaths;
 import dev.jlibos.vfs.Opener;
 
 import static dev.jlibos.core.abi.At.AT_FDCWD;
+import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
 import static dev.jlibos.core.abi.Fcntl.O_CLOEXEC;
 import static dev.jlibos.core.abi.Fcntl.O_CREAT;
 import static dev.jlibos.core.abi.Fcntl.O_TRUNC;
@@ -21,11 +22,12 @@ import static dev.jlibos.core.abi.Fcntl.O_WRONLY;
 public final class OpenCalls implements SyscallFamily {
     @Override
     public void register(SyscallRegistry r) {
-        r.full(Sysno.OPEN, (t, a) -> open(t, AT_FDCWD, a.get(0), a.i32(1), a.i32(2)));
-        r.full(Sysno.OPENAT, (t, a) -> open(t, a.i32(0), a.get(1), a.i32(2), a.i32(3)))
+        // Restartable: a signal ends an open waiting for a FIFO's other end with ERESTARTSYS (fifo_open).
+        r.full(Sysno.OPEN, (t, a) -> open(t, AT_FDCWD, a.get(0), a.i32(1), a.i32(2))).traits(RESTARTABLE);
+        r.full(Sysno.OPENAT, (t, a) -> open(t, a.i32(0), a.get(1), a.i32(2), a.i32(3))).traits(RESTARTABLE)
                 .coveredBy("CProgramsTest[files]");
-        r.full(Sysno.CREAT, (t, a) -> open(t, AT_FDCWD, a.get(0), O_CREAT | O_WRONLY | O_TRUNC, a.i32(1)));
-        r.full(Sysno.OPENAT2, this::openat2).coveredBy("CProgramsTest[fileops]");
+        r.full(Sysno.CREAT, (t, a) -> open(t, AT_FDCWD, a.get(0), O_CREAT | O_WRONLY | O_TRUNC, a.i32(1))).traits(RESTARTABLE);
+        r.full(Sysno.OPENAT2, this::openat2).traits(RESTARTABLE).coveredBy("CProgramsTest[fileops]");
         r.errno(Sysno.NAME_TO_HANDLE_AT, Errno.ENOSYS, "file handles are not offered (callers fall back to paths)");
         r.errno(Sysno.OPEN_BY_HANDLE_AT, Errno.ENOSYS, "file handles are not offered");
     }

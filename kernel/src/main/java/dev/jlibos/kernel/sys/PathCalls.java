@@ -72,7 +72,7 @@ public final class PathCalls implements SyscallFamily {
         r.full(Sysno.TRUNCATE, this::truncate).traits(GROWS_FILES).coveredBy("CProgramsTest[files]");
         r.full(Sysno.FTRUNCATE, (t, a) -> {
             if (a.get(1) < 0) throw Errno.EINVAL.fail();
-            return host(t).simple(HostFs.FTRUNCATE, PathOps.hostFd(t, a.i32(0), Errno.EINVAL), a.get(1), 0);
+            return host(t).truncate(PathOps.hostFd(t, a.i32(0), Errno.EINVAL), a.get(1));
         }).traits(GROWS_FILES).coveredBy("CProgramsTest[files]");
         r.full(Sysno.FSYNC, (t, a) -> host(t).simple(HostFs.FSYNC, PathOps.hostFd(t, a.i32(0), Errno.EINVAL), 0, 0));
         r.full(Sysno.FDATASYNC, (t, a) -> host(t).simple(HostFs.FDATASYNC, PathOps.hostFd(t, a.i32(0), Errno.EINVAL), 0, 0));

@@ -21,6 +21,14 @@ public interface ProcTask {
 
     boolean exiting();
 
+    /**
+     * Waits one host-poll slice (a few ms) before the caller asks the host again about something the host
+     * cannot announce (a FIFO's other end opening): gives up the process's execution lock meanwhile and
+     * fails with EINTR, as Linux's interruptible waits do, when a signal is deliverable or the thread
+     * must exit.
+     */
+    void pauseForHost();
+
     /** Thread-directed pending signals (SigPnd) and the mask (SigBlk). */
     long pendingSignals();
 
