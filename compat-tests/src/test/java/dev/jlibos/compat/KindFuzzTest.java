@@ -58,6 +58,9 @@ class KindFuzzTest {
         List<String> fdTargetsBefore = List.of();
         long start = System.nanoTime();
         StringBuilder runs = new StringBuilder();
+        // A long campaign reports each seed as it ends (Maven shows the test's output only at its end).
+        Path progress = Files.createDirectories(GuestPrograms.moduleDir().resolve("target/kfuzz")).resolve("progress.txt");
+        Files.writeString(progress, "");
         for (long seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
             Flavour flavour = seed % 2 == 0 ? Flavour.MUSL : Flavour.GLIBC;
             Mode mode = seed % 4 == 0 ? Mode.HOST : Mode.SANDBOX;
@@ -75,6 +78,10 @@ class KindFuzzTest {
             runs.append(what).append(": ").append(r.report().lines().findFirst().orElse("no report")).append(", ")
                     .append(r.took().toMillis()).append(" ms\n");
             for (String f : r.failures()) failures.add(what + ": " + f);
+            Files.writeString(progress, what + ": " + r.report().lines().findFirst().orElse("no report") + ", "
+                    + r.took().toMillis() + " ms, " + r.failures().size() + " failures" + System.lineSeparator()
+                    + String.join(System.lineSeparator(), r.failures().stream().map(f -> "  " + f).toList())
+                    + (r.failures().isEmpty() ? "" : System.lineSeparator()), java.nio.file.StandardOpenOption.APPEND);
             if (mode == Mode.HOST) {
                 try (Stream<Path> s = Files.list(dir.resolve("host/" + seed + "/a/b"))) {
                     List<String> left = s.map(p -> p.getFileName().toString()).filter(n -> !n.equals("c")).toList();
