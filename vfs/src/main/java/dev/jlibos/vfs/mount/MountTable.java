@@ -185,16 +185,9 @@ public final class MountTable implements AutoCloseable {
     }
 
     private Path scratchDirectory(String kind) {
-        try {
-            Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
-            Path dir = Files.createTempDirectory(base, "jlibos-" + kind + "-");
-            dir.toFile().setReadable(true, false);
-            dir.toFile().setExecutable(true, false);
-            scratchDirs.add(dir);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dir = ScratchDirectories.create(kind);
+        scratchDirs.add(dir);
+        return dir;
     }
 
     /** Closes every mount's root fd and deletes the in-memory directories. */
@@ -202,19 +195,8 @@ public final class MountTable implements AutoCloseable {
     public void close() {
         for (Mount m : all()) if (m.rootFd >= 0) host.closeFd(m.rootFd);
         mounts.clear();
-        for (Path dir : scratchDirs) deleteTree(dir);
+        for (Path dir : scratchDirs) ScratchDirectories.delete(dir);
         scratchDirs.clear();
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                p.toFile().setWritable(true);
-                p.toFile().delete();
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // Best effort: a leftover directory under /dev/shm is harmless and named jlibos-*.
-        }
     }
 
     /** Splits an absolute guest path into canonical components ("." and ".." are resolved lexically). */
