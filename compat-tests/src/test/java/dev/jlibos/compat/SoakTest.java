@@ -53,6 +53,9 @@ class SoakTest {
     private static final boolean TRIM = Boolean.parseBoolean(System.getProperty("jlibos.soak.trim", "true"));
     private static final int WARMUP = 24;
     static final int PARALLEL_DEFAULT = 8;
+    /** Which kinds of run {@link #runOne} cycles through (jlibos.soak.mix=2,3 narrows a failure down). */
+    private static final List<Integer> MIX = java.util.Arrays.stream(System.getProperty("jlibos.soak.mix", "0,1,2,3,4,5")
+            .split(",")).map(String::trim).map(Integer::valueOf).toList();
     /** Guests running at the same time in this JVM. */
     private static final int PARALLEL = Integer.getInteger("jlibos.soak.parallel", PARALLEL_DEFAULT);
     /** Growth of non-heap resident memory allowed over the second half of the runs. */
@@ -118,7 +121,8 @@ class SoakTest {
      */
     private static void runOne(int i, Programs p) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Machine.Builder b = switch (i % 6) {
+        int kind = MIX.get(i % MIX.size());
+        Machine.Builder b = switch (kind) {
             case 0 -> Machine.builder().program("/bin/busybox").args(List.of("busybox", "sh", "-c",
                     "echo soak | cat | wc -c > /dev/null; (exit 3); x=$(echo $?); test $x = 3"));
             case 1 -> Machine.builder().program(p.threads().toString()).args(List.of("threads", "tids"));
@@ -132,7 +136,7 @@ class SoakTest {
         try (Machine m = b.stdout(out).stderr(out).timeout(Duration.ofSeconds(120)).build()) {
             s = m.run();
         }
-        assertEquals(0, s.shellStatus(), "run " + i + ": " + out.toString(StandardCharsets.UTF_8));
+        assertEquals(0, s.shellStatus(), "run " + i + " (kind " + kind + "): " + out.toString(StandardCharsets.UTF_8));
     }
 
     /** Runs {@code from..to} (inclusive), {@value #PARALLEL_DEFAULT} or jlibos.soak.parallel at a time. */

@@ -10,10 +10,13 @@ import java.util.function.LongPredicate;
  */
 public record FaultSignals(int signal, int code, long address) {
     public static final int SEGV_MAPERR = 1, SEGV_ACCERR = 2, ILL_ILLOPN = 2, FPE_INTDIV = 1, SI_KERNEL = 0x80,
-            TRAP_BRKPT = 1;
+            TRAP_BRKPT = 1, BUS_ADRALN = 1, BUS_ADRERR = 2;
 
-    /** {@code shimEntryPage}: whether an address lies in the kml-shim's execute-only entry page. */
-    public static FaultSignals of(CpuExit exit, LongPredicate shimEntryPage) {
+    /**
+     * {@code shimEntryPage}: whether an address lies in the kml-shim's execute-only entry page;
+     * {@code pastEndOfFile}: whether it lies in a shared file mapping past the end of its (shrunk) file.
+     */
+    public static FaultSignals of(CpuExit exit, LongPredicate shimEntryPage, LongPredicate pastEndOfFile) {
         // Below mmap_min_addr nothing of the guest's is mapped: a data access there faults as unmapped
         // even where the kml-shim's execute-only entry page lies, and the entry page's int3 filler is
         // reached only by jumping to a wild low address (a NULL function pointer), which Linux reports
@@ -27,13 +30,15 @@ public record FaultSignals(int signal, int code, long address) {
         }
         return switch (exit.kind()) {
             case UNMAPPED -> new FaultSignals(Signal.SIGSEGV, SEGV_MAPERR, exit.address());
-            case PROTECTION -> new FaultSignals(Signal.SIGSEGV, SEGV_ACCERR, exit.address());
+            // Linux's filemap fault past the end of the file: SIGBUS with BUS_ADRERR.
+            case PROTECTION -> pastEndOfFile.test(exit.address()) ? new FaultSignals(Signal.SIGBUS, BUS_ADRERR, exit.address())
+                    : new FaultSignals(Signal.SIGSEGV, SEGV_ACCERR, exit.address());
             case INVALID_INSTRUCTION -> new FaultSignals(Signal.SIGILL, ILL_ILLOPN, exit.address());
             case EXCEPTION -> switch (exit.vector()) {
                 case 0 -> new FaultSignals(Signal.SIGFPE, FPE_INTDIV, exit.address());   // #DE divide error
                 case 1, 3 -> new FaultSignals(Signal.SIGTRAP, TRAP_BRKPT, exit.address()); // #DB, int3
                 case 6 -> new FaultSignals(Signal.SIGILL, ILL_ILLOPN, exit.address());   // #UD
-                case 17 -> new FaultSignals(Signal.SIGBUS, 2, exit.address());           // #AC alignment check
+                case 17 -> new FaultSignals(Signal.SIGBUS, BUS_ADRALN, exit.address());           // #AC alignment check
                 default -> new FaultSignals(Signal.SIGSEGV, SI_KERNEL, 0);                // #GP, #SS, int n...
             };
             default -> new FaultSignals(Signal.SIGSEGV, SI_KERNEL, 0);

@@ -96,7 +96,7 @@ public final class SignalDelivery implements SignalHooks {
      */
     @Override
     public void onFault(SignalThread thread, CpuExit fault) {
-        FaultSignals f = FaultSignals.of(fault, shimEntryPage);
+        FaultSignals f = FaultSignals.of(fault, shimEntryPage, thread.process().memory()::pastEndOfFile);
         ThreadSignals s = thread.signals();
         SigAction action = s.action(f.signal());
         boolean blocked = (s.blocked() & Signal.bit(f.signal())) != 0;

@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * <p>Every change to the map is mirrored into each attached engine, so threads sharing this address space
  * see the same pages.
  */
-public final class AddressSpace implements AutoCloseable {
+public final class AddressSpace implements AutoCloseable, HostMemory.ShrinkListener {
     public static final long PAGE_SIZE = 4096;
     /** Linux x86-64 TASK_SIZE with 4-level paging: the first address user space cannot map. */
     public static final long USER_END = 0x7ffffffff000L;
@@ -104,7 +104,36 @@ public final class AddressSpace implements AutoCloseable {
     public synchronized int protectionAt(long address) {
         Map.Entry<Long, Vma> e = areas.floorEntry(address);
         if (e == null || !e.getValue().contains(address)) return -1;
+        if (pastFileEnd(e.getValue(), address + 1)) return Cpu.PROT_NONE;
         return engineProt(e.getKey(), e.getValue().prot());
+    }
+
+    /**
+     * Whether some byte of {@code v} below {@code to} lies in pages its shared file no longer has (the file
+     * shrank under the mapping): Linux raises SIGBUS there and a syscall fails with EFAULT.
+     */
+    private static boolean pastFileEnd(Vma v, long to) {
+        return v.blockOffset() + (to - v.start()) > v.block().block().accessibleLength();
+    }
+
+    /** True when {@code address} is mapped but past the end of its shared file: the guest's fault there is SIGBUS. */
+    public synchronized boolean pastEndOfFile(long address) {
+        Map.Entry<Long, Vma> e = areas.floorEntry(address);
+        return e != null && e.getValue().contains(address) && pastFileEnd(e.getValue(), address + 1);
+    }
+
+    /**
+     * A shared file block lost its pages past the file's new end ({@link HostMemory#fileShrank}): the engines
+     * that map it forget the rights they cached, so their next access there asks {@link #protectionAt}.
+     */
+    @Override
+    public synchronized void blockShrank(HostBlock block) {
+        for (Vma v : areas.values()) {
+            if (v.block().block() != block) continue;
+            lastHit = null;
+            for (Cpu cpu : engines) cpu.protectionsChanged();
+            return;
+        }
     }
 
     /** Engine regions from the areas: maximal runs that are contiguous both in the guest and in one host block. */
@@ -571,6 +600,7 @@ public final class AddressSpace implements AutoCloseable {
     private void insert(Vma v) {
         v.block().references.incrementAndGet();
         areas.put(v.start(), v);
+        if (v.block().block().sharedWithFile()) host.listenForShrinks(this);
     }
 
     private void remove(Vma v) {
@@ -694,7 +724,7 @@ public final class AddressSpace implements AutoCloseable {
         long a = address, end = address + length;
         while (a < end) {
             Vma v = find(a);
-            if (v == null || !permits(v, forWrite)) throw Errno.EFAULT.fail();
+            if (v == null || !permits(v, forWrite) || pastFileEnd(v, Math.min(end, v.end()))) throw Errno.EFAULT.fail();
             a = v.end();
         }
     }
@@ -710,6 +740,11 @@ public final class AddressSpace implements AutoCloseable {
         while (a < end) {
             Vma v = find(a);
             if (v == null || !permits(v, forWrite) || (forWrite && !v.block().block().writable())) break;
+            if (pastFileEnd(v, Math.min(end, v.end()))) {
+                long limit = v.start() + v.block().block().accessibleLength() - v.blockOffset();
+                a = Math.max(a, Math.min(end, limit));
+                break;
+            }
             a = v.end();
         }
         return Math.min(a, end) - address;
@@ -719,7 +754,7 @@ public final class AddressSpace implements AutoCloseable {
     private Vma accessible(long address, int length, boolean forWrite) {
         Vma v = find(address);
         if (v == null || address + length > v.end() || address + length < address) return null;
-        if (!permits(v, forWrite)) throw Errno.EFAULT.fail();
+        if (!permits(v, forWrite) || pastFileEnd(v, address + length)) throw Errno.EFAULT.fail();
         return v;
     }
 
@@ -737,7 +772,9 @@ public final class AddressSpace implements AutoCloseable {
         long end = address + length;
         while (a < end) {
             Vma v = find(a);
-            if (v == null || (checked && !permits(v, toGuest))) throw Errno.EFAULT.fail();
+            if (v == null || (checked && !permits(v, toGuest)) || pastFileEnd(v, Math.min(end, v.end()))) {
+                throw Errno.EFAULT.fail();
+            }
             // A read-only host mapping must never be written, even by the kernel: the host would fault.
             if (toGuest && !v.block().block().writable()) throw Errno.EFAULT.fail();
             a = v.end();

@@ -37,6 +37,14 @@ public interface HostBlock {
         return true;
     }
 
+    /**
+     * How many bytes from the start the guest may touch: less than {@link #size} only for a shared file
+     * mapping whose file shrank under it (Linux raises SIGBUS past the file's last page, EFAULT in a syscall).
+     */
+    default long accessibleLength() {
+        return size();
+    }
+
     /** True for a MAP_SHARED host file mapping: its bytes are the file's, not private memory. */
     default boolean sharedWithFile() {
         return false;

@@ -34,4 +34,13 @@ public interface HostMemory {
      */
     default void fileShrank(FileId file, long size) {
     }
+
+    /** Who maps shared file blocks and must hear that one of them lost pages (see {@link #fileShrank}). */
+    interface ShrinkListener {
+        void blockShrank(HostBlock block);
+    }
+
+    /** Registers {@code listener}, held weakly: a listener nobody else holds is dropped. */
+    default void listenForShrinks(ShrinkListener listener) {
+    }
 }

@@ -6,6 +6,11 @@ import dev.jlibos.core.mem.HostMemory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+
 /**
  * Host memory from anonymous {@code mmap(MAP_NORESERVE)}: zero-filled, committed page by page on first
  * touch, so a guest that reserves gigabytes it never uses costs nothing, and outside the Java heap, so
@@ -64,12 +69,27 @@ public final class MmapHostMemory implements HostMemory {
         fileBlocks.forEach((block, range) -> {
             if (!range.file().equals(file)) return;
             long from = Math.max(0, end - range.offset());
-            if (from >= block.size) return;
+            if (from >= block.accessible) return;
             long address = libc.mmap(Pointer.wrap(runtime, block.address + from), block.size - from,
                     HostLibc.PROT_READ | HostLibc.PROT_WRITE,
                     HostLibc.MAP_PRIVATE | HostLibc.MAP_ANONYMOUS | HostLibc.MAP_FIXED | HostLibc.MAP_NORESERVE, -1, 0);
             if (address != block.address + from) throw new IllegalStateException("cannot replace pages past end of file");
+            block.accessible = from;
+            List<ShrinkListener> now;
+            synchronized (shrinkListeners) {
+                now = new ArrayList<>(shrinkListeners.keySet());
+            }
+            for (ShrinkListener l : now) l.blockShrank(block);
         });
+    }
+
+    private final Map<ShrinkListener, Boolean> shrinkListeners = new WeakHashMap<>();
+
+    @Override
+    public void listenForShrinks(ShrinkListener listener) {
+        synchronized (shrinkListeners) {
+            shrinkListeners.put(listener, Boolean.TRUE);
+        }
     }
 
     private final class Block implements HostBlock {
@@ -79,6 +99,8 @@ public final class MmapHostMemory implements HostMemory {
         private final boolean writable;
         private final boolean fileBacked;
         private boolean freed;
+        /** What the guest may touch: the whole block, until its file shrinks below it. */
+        private volatile long accessible;
 
         Block(Pointer memory, long address, long size, boolean writable, boolean fileBacked) {
             this.fileBacked = fileBacked;
@@ -86,12 +108,14 @@ public final class MmapHostMemory implements HostMemory {
             this.address = address;
             this.size = size;
             this.writable = writable;
+            this.accessible = size;
             LIVE_BLOCKS.incrementAndGet();
             LIVE_BYTES.addAndGet(size);
         }
 
         @Override public boolean writable() { return writable; }
         @Override public boolean sharedWithFile() { return fileBacked; }
+        @Override public long accessibleLength() { return accessible; }
 
         @Override public long address() { return address; }
         @Override public long size() { return size; }
