@@ -10,7 +10,7 @@ import java.util.function.LongPredicate;
  */
 public record FaultSignals(int signal, int code, long address) {
     public static final int SEGV_MAPERR = 1, SEGV_ACCERR = 2, ILL_ILLOPN = 2, FPE_INTDIV = 1, SI_KERNEL = 0x80,
-            TRAP_BRKPT = 1;
+            TRAP_BRKPT = 1, TRAP_TRACE = 2;
 
     /** {@code shimEntryPage}: whether an address lies in the kml-shim's execute-only entry page. */
     public static FaultSignals of(CpuExit exit, LongPredicate shimEntryPage) {
@@ -31,7 +31,10 @@ public record FaultSignals(int signal, int code, long address) {
             case INVALID_INSTRUCTION -> new FaultSignals(Signal.SIGILL, ILL_ILLOPN, exit.address());
             case EXCEPTION -> switch (exit.vector()) {
                 case 0 -> new FaultSignals(Signal.SIGFPE, FPE_INTDIV, exit.address());   // #DE divide error
-                case 1, 3 -> new FaultSignals(Signal.SIGTRAP, TRAP_BRKPT, exit.address()); // #DB, int3
+                // #DB after one instruction run with EFLAGS.TF (a single step): TRAP_TRACE at the next one.
+                case 1 -> new FaultSignals(Signal.SIGTRAP, TRAP_TRACE, exit.address());
+                // int3 is #BP, which do_int3 sends as a bare SIGTRAP: SI_KERNEL, no address.
+                case 3 -> new FaultSignals(Signal.SIGTRAP, SI_KERNEL, 0);
                 case 6 -> new FaultSignals(Signal.SIGILL, ILL_ILLOPN, exit.address());   // #UD
                 case 17 -> new FaultSignals(Signal.SIGBUS, 2, exit.address());           // #AC alignment check
                 default -> new FaultSignals(Signal.SIGSEGV, SI_KERNEL, 0);                // #GP, #SS, int n...

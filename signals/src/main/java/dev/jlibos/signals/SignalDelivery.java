@@ -98,6 +98,17 @@ public final class SignalDelivery implements SignalHooks {
     public void onFault(SignalThread thread, CpuExit fault) {
         FaultSignals f = FaultSignals.of(fault, shimEntryPage);
         ThreadSignals s = thread.signals();
+        if (thread.traced()) {
+            // The tracer sees the fault's signal at its delivery stop first, and may suppress it (a
+            // debugger's breakpoint or single step) or hand over another, which is then an ordinary signal.
+            byte[] seen = thread.traceSignal(SigInfo.fault(f.signal(), f.code(), f.address()));
+            if (seen == null || thread.process().exited()) return;
+            if (SigInfo.signo(seen) != f.signal()) {
+                if ((s.blocked() & Signal.bit(SigInfo.signo(seen))) != 0) s.post(seen);
+                else deliver(thread, seen, s.blocked(), -1, 0);
+                return;
+            }
+        }
         SigAction action = s.action(f.signal());
         boolean blocked = (s.blocked() & Signal.bit(f.signal())) != 0;
         if (blocked || action.handler() == SigAction.SIG_IGN || action.handler() == SigAction.SIG_DFL) {

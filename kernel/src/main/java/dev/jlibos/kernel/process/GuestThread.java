@@ -248,6 +248,16 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
         return process.kernel;
     }
 
+    /** ptrace_may_access's attach rules (see ProcessAccessCalls), failing as /proc/PID/mem's open does. */
+    @Override
+    public void requireAttachRight(dev.jlibos.vfs.proc.ProcProcess target) {
+        try {
+            dev.jlibos.kernel.sys.ProcessAccessCalls.checkAccess(this, (GuestProcess) target, true);
+        } catch (dev.jlibos.core.LinuxException e) {
+            throw dev.jlibos.core.Errno.EACCES.fail();
+        }
+    }
+
     /**
      * Stops the engine at its next block boundary and wakes the host thread if it is blocked in a wait
      * (pipe, sleep, wait4, futex). Safe from any thread.
@@ -327,6 +337,22 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
         }
     }
 
+    /** EFLAGS.TF: the CPU raises #DB (vector 1) after the next instruction. */
+    private static final long TRAP_FLAG = 0x100;
+
+    /**
+     * PTRACE_SINGLESTEP as Linux does it: the instruction at {@code pc} runs with the trap flag set, which
+     * the tracer does not see (user_enable_single_step's TIF_FORCED_TF), and the #DB after it ends the run.
+     */
+    private CpuExit step(long pc) {
+        cpu.set(Reg.EFLAGS, cpu.get(Reg.EFLAGS) | TRAP_FLAG);
+        try {
+            return cpu.run(pc);
+        } finally {
+            cpu.set(Reg.EFLAGS, cpu.get(Reg.EFLAGS) & ~TRAP_FLAG);
+        }
+    }
+
     /**
      * Runs guest code from {@code pc} until this thread or its process ends, then (still holding the
      * execution lock) takes the thread out of the process; true if it was the last one.
@@ -341,7 +367,9 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
                 pc = cpu.get(Reg.RIP);
             }
             while (!done()) {
-                CpuExit exit = cpu.run(pc);
+                Tracee stepper = tracee != null && tracee.stepping() ? tracee : null;
+                CpuExit exit = stepper != null ? step(pc) : cpu.run(pc);
+                if (stepper != null && exit.kind() == CpuExit.Kind.EXCEPTION && exit.vector() == 1) stepper.stepped();
                 if (done()) break;
                 if (exit.kind() == CpuExit.Kind.SYSCALL) {
                     // Trap path: the call the hook would have served, now outside the engine. The dispatcher

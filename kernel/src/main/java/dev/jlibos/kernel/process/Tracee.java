@@ -32,7 +32,7 @@ public final class Tracee {
     /** What kind of stop the tracee is in: PTRACE_GET_SYSCALL_INFO's op for syscall stops. */
     public static final int STOP_OTHER = 0, STOP_SYSCALL_ENTRY = 1, STOP_SYSCALL_EXIT = 2, STOP_SIGNAL = 4, STOP_GROUP = 5;
     /** How the tracer resumed it. */
-    public enum Resume { CONT, SYSCALL, LISTEN, DETACH }
+    public enum Resume { CONT, SYSCALL, LISTEN, DETACH, SINGLESTEP }
 
     public final GuestThread thread;
     public final GuestProcess tracer;
@@ -41,6 +41,14 @@ public final class Tracee {
     private volatile int options;
     /** PTRACE_SYSCALL was the last restart: syscall-entry and -exit stops are due. */
     private volatile boolean syscallStops;
+    /** PTRACE_SINGLESTEP was the last restart: the next instruction runs alone, then a SIGTRAP stop. */
+    private volatile boolean stepping;
+    /** DR6 as PEEKUSER reads it: Linux's reserved bits, and BS once a single step has trapped. */
+    private volatile long debugStatus = DR6_RESERVED;
+    /** DR0-DR3 and DR7 as the tracer wrote them (DR7 only with every breakpoint disabled). */
+    private final long[] debugRegisters = new long[8];
+    /** Linux's DR6_RESERVED (what DR6 reads with no debug event) and DR6.BS (single step). */
+    public static final long DR6_RESERVED = 0xffff0ff0L, DR6_BS = 0x4000;
     /** PTRACE_INTERRUPT asked for a stop the tracee has not made yet. */
     private volatile boolean interruptRequested;
     /** Detached (or the tracer ended): no more stops. */
@@ -93,6 +101,41 @@ public final class Tracee {
 
     public boolean syscallStops() {
         return syscallStops && !detached;
+    }
+
+    /** Whether the next instruction is to run alone (PTRACE_SINGLESTEP) and then trap. */
+    public boolean stepping() {
+        return stepping && !detached;
+    }
+
+    /** The single step trapped: DR6 reads BS from now on, and no further instruction is stepped until asked. */
+    public void stepped() {
+        stepping = false;
+        debugStatus = DR6_RESERVED | DR6_BS;
+    }
+
+    /** Debug register {@code n} (0-7) as ptrace_get_debugreg answers; DR4 and DR5 do not exist and read 0. */
+    public long debugRegister(int n) {
+        return n == 6 ? debugStatus : n == 4 || n == 5 ? 0 : debugRegisters[n];
+    }
+
+    /**
+     * ptrace_set_debugreg: DR0-DR3 take any address and DR6 any value; DR7 only with no breakpoint
+     * enabled, since no engine here watches addresses (EIO, one log line). DR4 and DR5: EIO, as on Linux.
+     */
+    public void debugRegister(int n, long value) {
+        switch (n) {
+            case 0, 1, 2, 3 -> debugRegisters[n] = value;
+            case 6 -> debugStatus = value;
+            case 7 -> {
+                if ((value & 0xff) != 0) {
+                    thread.kernel().log().once("ptrace: hardware breakpoints and watchpoints (DR7) are not supported (EIO)");
+                    throw Errno.EIO.fail();
+                }
+                debugRegisters[7] = value;
+            }
+            default -> throw Errno.EIO.fail();
+        }
     }
 
     public boolean detached() {
@@ -245,6 +288,10 @@ public final class Tracee {
             synchronized (this) {
                 if (resume == null || p.exited()) return 0;
                 syscallStops = resume == Resume.SYSCALL;
+                stepping = resume == Resume.SINGLESTEP;
+                // A stop inside the syscall hook resumes inside the engine: it must come back to the
+                // thread's loop, which runs the step with the trap flag set.
+                if (stepping) thread.cpu.requestStop();
                 return resumeSignal;
             }
         } finally {

@@ -103,7 +103,7 @@ public final class ProcessAccessCalls implements SyscallFamily {
     }
 
     /** ptrace_may_access for PTRACE_MODE_ATTACH_REALCREDS or, if not {@code attach}, READ_REALCREDS (no Yama). */
-    static void checkAccess(GuestThread t, GuestProcess target, boolean attach) {
+    public static void checkAccess(GuestThread t, GuestProcess target, boolean attach) {
         if (target == t.process) return;
         Credentials c = t.process.credentials, tc = target.credentials;
         boolean cap = c.capable(Capability.CAP_SYS_PTRACE);

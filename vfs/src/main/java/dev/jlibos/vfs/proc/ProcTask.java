@@ -39,6 +39,14 @@ public interface ProcTask {
         return 0;
     }
 
+    /**
+     * Fails with EACCES unless this thread may ptrace-attach to {@code target} (its own process always
+     * may): what opening /proc/PID/mem asks.
+     */
+    default void requireAttachRight(ProcProcess target) {
+        if (target != process()) throw dev.jlibos.core.Errno.EACCES.fail();
+    }
+
     /** The machine this thread runs in: the other processes /proc lists. */
     ProcSystem system();
 }
