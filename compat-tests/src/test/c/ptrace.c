@@ -509,6 +509,53 @@ static void test_breakpoints(void) {
     close(mem);
 }
 
+/* Six instructions at a known place: getpid's number, syscall, nop, mov, pushf, pop. */
+extern char step_sequence[];
+__attribute__((noinline, noclone)) void step_target(void) {
+    __asm__ volatile(".globl step_sequence\nstep_sequence:\n"
+                     "mov $39, %%eax\n syscall\n nop\n mov $1, %%ecx\n pushf\n pop %%rdx\n"
+                     ::: "rax", "rcx", "rdx", "r11", "memory");
+}
+
+/*
+ * PTRACE_SINGLESTEP instruction by instruction: TRAP_TRACE with si_addr at the next instruction, except over
+ * syscall, which Linux reports at the call's exit as TRAP_BRKPT after the call ran; pushf sees the trap flag.
+ */
+static void test_step_sequence(void) {
+    printf("-- single steps over a syscall\n");
+    pid_t child = fork();
+    if (child == 0) {
+        if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0) _exit(100);
+        raise(SIGSTOP);
+        step_target();
+        _exit(14);
+    }
+    int status = wait_for(child, 0);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+    long word = ptrace(PTRACE_PEEKTEXT, child, step_sequence, NULL);
+    CHECK(ptrace(PTRACE_POKETEXT, child, step_sequence, (void *) ((word & ~0xffL) | 0xcc)) == 0);
+    CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    struct user_regs_struct regs;
+    expect_breakpoint(child, step_sequence, &regs);
+    CHECK(ptrace(PTRACE_POKETEXT, child, step_sequence, (void *) word) == 0);
+    regs.rip--;
+    CHECK(ptrace(PTRACE_SETREGS, child, NULL, &regs) == 0);
+    for (int i = 0; i < 6; i++) {
+        CHECK_QUIET(ptrace(PTRACE_SINGLESTEP, child, NULL, NULL) == 0);
+        status = wait_for(child, 0);
+        siginfo_t si;
+        CHECK_QUIET(ptrace(PTRACE_GETSIGINFO, child, NULL, &si) == 0 && si.si_signo == SIGTRAP);
+        CHECK_QUIET(ptrace(PTRACE_GETREGS, child, NULL, &regs) == 0);
+        printf("step %d: %s, si_code %d, si_addr %s, rip at +%ld, rax %s, pushed TF %d\n", i,
+               WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP ? "SIGTRAP" : "other", si.si_code,
+               si.si_addr == (void *) regs.rip ? "rip" : "elsewhere", (long) (regs.rip - (uintptr_t) step_sequence),
+               (pid_t) regs.rax == child ? "pid" : (long) regs.rax == 39 ? "39" : "other", (regs.rdx & 0x100) != 0);
+    }
+    CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    status = wait_for(child, 0);
+    printf("child exited with %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "exec-child") == 0) return 11;
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -522,5 +569,6 @@ int main(int argc, char **argv) {
     test_group_stop();
     test_seize_stopped();
     test_breakpoints();
+    test_step_sequence();
     return guest_failures != 0;
 }

@@ -248,11 +248,11 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
         return process.kernel;
     }
 
-    /** ptrace_may_access's attach rules (see ProcessAccessCalls), failing as /proc/PID/mem's open does. */
+    /** ptrace_may_access's attach rules ({@link PtraceAccess}), failing as /proc/PID/mem's open does. */
     @Override
     public void requireAttachRight(dev.jlibos.vfs.proc.ProcProcess target) {
         try {
-            dev.jlibos.kernel.sys.ProcessAccessCalls.checkAccess(this, (GuestProcess) target, true);
+            PtraceAccess.check(this, (GuestProcess) target, true);
         } catch (dev.jlibos.core.LinuxException e) {
             throw dev.jlibos.core.Errno.EACCES.fail();
         }

@@ -114,6 +114,11 @@ public final class Tracee {
         debugStatus = DR6_RESERVED | DR6_BS;
     }
 
+    /** The step ended without a #DB (it ran a syscall, which reports it at the call's exit). */
+    public void stepEnded() {
+        stepping = false;
+    }
+
     /** Debug register {@code n} (0-7) as ptrace_get_debugreg answers; DR4 and DR5 do not exist and read 0. */
     public long debugRegister(int n) {
         return n == 6 ? debugStatus : n == 4 || n == 5 ? 0 : debugRegisters[n];
