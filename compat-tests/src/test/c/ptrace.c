@@ -345,6 +345,7 @@ static void test_group_stop(void) {
     status = wait_for(child, 0);
     CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
     CHECK_ERRNO(ptrace(PTRACE_GETSIGINFO, child, NULL, &si), EINVAL);
+    CHECK_ERRNO(ptrace(PTRACE_SETSIGINFO, child, NULL, &si), EINVAL);
     CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
     status = wait_for(child, 0);
     printf("child exited with %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -469,6 +470,26 @@ static void test_breakpoints(void) {
     for (int i = 0; i < 3; i++) {
         expect_breakpoint(child, add, &regs);
         hits++;
+        if (i == 0) {
+            /* A tracee in a ptrace stop shows as 't (tracing stop)' with its tracer in /proc/PID/status. */
+            char status_path[64], text[4096];
+            snprintf(status_path, sizeof status_path, "/proc/%d/status", (int) child);
+            int fd = open(status_path, O_RDONLY);
+            ssize_t n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+            text[n > 0 ? n : 0] = 0;
+            if (fd >= 0) close(fd);
+            char tracer[32];
+            snprintf(tracer, sizeof tracer, "\nTracerPid:\t%d\n", (int) getpid());
+            CHECK(strstr(text, "\nState:\tt (tracing stop)\n") != NULL);
+            CHECK(strstr(text, tracer) != NULL);
+            /* PTRACE_SETSIGINFO replaces what GETSIGINFO answers for this stop. */
+            siginfo_t si;
+            CHECK(ptrace(PTRACE_GETSIGINFO, child, NULL, &si) == 0);
+            si.si_errno = 77;
+            CHECK(ptrace(PTRACE_SETSIGINFO, child, NULL, &si) == 0);
+            memset(&si, 0, sizeof si);
+            CHECK(ptrace(PTRACE_GETSIGINFO, child, NULL, &si) == 0 && si.si_errno == 77 && si.si_signo == SIGTRAP);
+        }
         CHECK_QUIET(ptrace(PTRACE_POKETEXT, child, add, (void *) word) == 0);
         regs.rip--;
         CHECK_QUIET(ptrace(PTRACE_SETREGS, child, NULL, &regs) == 0);

@@ -98,14 +98,15 @@ public final class SignalDelivery implements SignalHooks {
     public void onFault(SignalThread thread, CpuExit fault) {
         FaultSignals f = FaultSignals.of(fault, shimEntryPage);
         ThreadSignals s = thread.signals();
+        byte[] info = SigInfo.fault(f.signal(), f.code(), f.address());
         if (thread.traced()) {
             // The tracer sees the fault's signal at its delivery stop first, and may suppress it (a
             // debugger's breakpoint or single step) or hand over another, which is then an ordinary signal.
-            byte[] seen = thread.traceSignal(SigInfo.fault(f.signal(), f.code(), f.address()));
-            if (seen == null || thread.process().exited()) return;
-            if (SigInfo.signo(seen) != f.signal()) {
-                if ((s.blocked() & Signal.bit(SigInfo.signo(seen))) != 0) s.post(seen);
-                else deliver(thread, seen, s.blocked(), -1, 0);
+            info = thread.traceSignal(info);
+            if (info == null || thread.process().exited()) return;
+            if (SigInfo.signo(info) != f.signal()) {
+                if ((s.blocked() & Signal.bit(SigInfo.signo(info))) != 0) s.post(info);
+                else deliver(thread, info, s.blocked(), -1, 0);
                 return;
             }
         }
@@ -115,7 +116,6 @@ public final class SignalDelivery implements SignalHooks {
             thread.process().killedBy(f.signal(), f.address());
             return;
         }
-        byte[] info = SigInfo.fault(f.signal(), f.code(), f.address());
         deliver(thread, info, s.blocked(), f.address(), fault.vector());
     }
 }

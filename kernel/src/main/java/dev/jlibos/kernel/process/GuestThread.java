@@ -248,6 +248,18 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
         return process.kernel;
     }
 
+    @Override
+    public boolean traceStopped() {
+        Tracee t = tracee;
+        return t != null && t.stopped();
+    }
+
+    @Override
+    public int tracerPid() {
+        Tracee t = tracee;
+        return t != null && !t.detached() ? t.tracer.pid : 0;
+    }
+
     /** ptrace_may_access's attach rules ({@link PtraceAccess}), failing as /proc/PID/mem's open does. */
     @Override
     public void requireAttachRight(dev.jlibos.vfs.proc.ProcProcess target) {
@@ -345,7 +357,9 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
      * the tracer does not see (user_enable_single_step's TIF_FORCED_TF), and the #DB after it ends the run.
      */
     private CpuExit step(long pc) {
-        cpu.set(Reg.EFLAGS, cpu.get(Reg.EFLAGS) | TRAP_FLAG);
+        long flags = cpu.get(Reg.EFLAGS);
+        if ((flags & TRAP_FLAG) != 0) return cpu.run(pc); // the program traces itself: its flag stays
+        cpu.set(Reg.EFLAGS, flags | TRAP_FLAG);
         try {
             return cpu.run(pc);
         } finally {

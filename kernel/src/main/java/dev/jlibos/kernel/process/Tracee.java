@@ -340,7 +340,11 @@ public final class Tracee {
         int chosen = stop(sig << 8 | 0x7f, STOP_SIGNAL, info, 0);
         if (thread.process.exited()) return null;
         if (chosen == 0) return null;
-        if (chosen == sig) return info;
+        byte[] now;
+        synchronized (this) {
+            now = siginfo; // as PTRACE_SETSIGINFO may have left it
+        }
+        if (now != null && chosen == SigInfo.signo(now)) return now;
         return SigInfo.fromProcess(chosen, SigInfo.SI_USER, tracer.pid, tracer.credentials.ruid);
     }
 
@@ -447,10 +451,21 @@ public final class Tracee {
     /** The siginfo of the current stop (GETSIGINFO): the signal's, or a SIGTRAP for a ptrace stop. */
     public synchronized byte[] siginfo() {
         requireStopped();
-        if (kind == STOP_SIGNAL) return siginfo.clone();
+        if (siginfo != null) return siginfo.clone();
         if (kind == STOP_GROUP && !seized) throw Errno.EINVAL.fail(); // a group-stop has none
         int code = (status >> 8) & 0xffff;
         return SigInfo.fromProcess(Signal.SIGTRAP, code, thread.tid(), thread.process.credentials.ruid);
+    }
+
+    /**
+     * PTRACE_SETSIGINFO: replaces the current stop's siginfo (EINVAL where GETSIGINFO has none). At a
+     * signal-delivery stop it is what the tracee gets if resumed with its signal number (gdb saves and
+     * restores it around a call into the program).
+     */
+    public synchronized void siginfo(byte[] info) {
+        requireStopped();
+        if (kind == STOP_GROUP && !seized) throw Errno.EINVAL.fail();
+        siginfo = info.clone();
     }
 
     /** A stop not yet reported to wait, as its status word, or 0; {@code consume} marks it reported. */

@@ -24,7 +24,7 @@ public final class PtraceCalls implements SyscallFamily {
     static final int TRACEME = 0, PEEKTEXT = 1, PEEKDATA = 2, PEEKUSR = 3, POKETEXT = 4, POKEDATA = 5, POKEUSR = 6,
             CONT = 7, KILL = 8, SINGLESTEP = 9, GETREGS = 12, SETREGS = 13, GETFPREGS = 14, SETFPREGS = 15,
             ATTACH = 16, DETACH = 17, SYSCALL = 24, SYSEMU = 31, SYSEMU_SINGLESTEP = 32, SETOPTIONS = 0x4200,
-            GETEVENTMSG = 0x4201, GETSIGINFO = 0x4202, GETREGSET = 0x4204, SETREGSET = 0x4205, SEIZE = 0x4206,
+            GETEVENTMSG = 0x4201, GETSIGINFO = 0x4202, SETSIGINFO = 0x4203, GETREGSET = 0x4204, SETREGSET = 0x4205, SEIZE = 0x4206,
             INTERRUPT = 0x4207, LISTEN = 0x4208, GET_SYSCALL_INFO = 0x420e;
     private static final int NT_PRSTATUS = 1, NT_PRFPREG = 2, NT_X86_XSTATE = 0x202;
     /** struct user_regs_struct: 27 words, in this order. */
@@ -34,6 +34,8 @@ public final class PtraceCalls implements SyscallFamily {
     /** sizeof(struct user) on x86-64, and where its u_debugreg[8] start. */
     private static final int USER_SIZE = 928, DEBUGREG_OFFSET = 848;
     private static final int ORIG_RAX = 15;
+    /** sizeof(siginfo_t). */
+    private static final int SIGINFO_SIZE = 128;
     /** Where each register sits in user_regs_struct (null: orig_rax, or a segment register reported as Linux's). */
     private static final Reg[] USER_REGS = {Reg.R15, Reg.R14, Reg.R13, Reg.R12, Reg.RBP, Reg.RBX, Reg.R11, Reg.R10,
             Reg.R9, Reg.R8, Reg.RAX, Reg.RCX, Reg.RDX, Reg.RSI, Reg.RDI, null, Reg.RIP, null, Reg.EFLAGS, Reg.RSP, null,
@@ -50,7 +52,7 @@ public final class PtraceCalls implements SyscallFamily {
         r.partial(Sysno.PTRACE, "TRACEME, ATTACH, SEIZE, INTERRUPT, LISTEN, PEEK/POKE TEXT/DATA (into read-only"
                 + " private code too)/USER (registers, debug registers DR0-3/6/7), GETREGS/SETREGS, GETFPREGS/SETFPREGS,"
                 + " GETREGSET/SETREGSET (NT_PRSTATUS, NT_PRFPREG; NT_X86_XSTATE: ENODEV, no XSAVE), SYSCALL, SINGLESTEP,"
-                + " CONT, DETACH, KILL, SETOPTIONS, GETEVENTMSG, GETSIGINFO, GET_SYSCALL_INFO; threads of a tracee are"
+                + " CONT, DETACH, KILL, SETOPTIONS, GETEVENTMSG, GETSIGINFO, SETSIGINFO, GET_SYSCALL_INFO; threads of a tracee are"
                 + " not traced; enabling hardware breakpoints in DR7, SYSEMU and the rest: EIO", this::ptrace)
                 .coveredBy("CProgramsTest[ptrace]");
     }
@@ -145,6 +147,10 @@ public final class PtraceCalls implements SyscallFamily {
             }
             case GETSIGINFO -> {
                 mine.write(data, tr.siginfo());
+                return 0;
+            }
+            case SETSIGINFO -> {
+                tr.siginfo(mine.read(data, SIGINFO_SIZE));
                 return 0;
             }
             case GET_SYSCALL_INFO -> {
