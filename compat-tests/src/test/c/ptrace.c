@@ -462,6 +462,23 @@ static void test_breakpoints(void) {
     CHECK(ptrace(PTRACE_PEEKUSER, child, DEBUGREG(7), NULL) == 0);
     CHECK(ptrace(PTRACE_POKEUSER, child, DEBUGREG(7), NULL) == 0);
     CHECK_ERRNO(ptrace(PTRACE_POKEUSER, child, DEBUGREG(4), NULL), EIO);
+    /*
+     * What DR7 may arm: no I/O breakpoint, a one-byte instruction breakpoint, a watched range aligned to its
+     * length, user addresses only. (Whether an armed watchpoint fires is not compared: some virtual
+     * machines never raise it; GdbTest compares gdb's hardware watchpoint with its software one.)
+     */
+    static long watched[2];
+    CHECK(ptrace(PTRACE_POKEUSER, child, DEBUGREG(0), (void *) ((long) &watched[1] + 1)) == 0);
+    CHECK_ERRNO(ptrace(PTRACE_POKEUSER, child, DEBUGREG(7), (void *) (1L | 1L << 16 | 3L << 18)), EINVAL);
+    CHECK(ptrace(PTRACE_POKEUSER, child, DEBUGREG(0), (void *) &watched[1]) == 0);
+    CHECK_ERRNO(ptrace(PTRACE_POKEUSER, child, DEBUGREG(7), (void *) (1L | 2L << 16 | 3L << 18)), EINVAL);
+    CHECK_ERRNO(ptrace(PTRACE_POKEUSER, child, DEBUGREG(7), (void *) (1L | 3L << 18)), EINVAL);
+    CHECK(ptrace(PTRACE_POKEUSER, child, DEBUGREG(7), (void *) (1L | 1L << 16 | 3L << 18)) == 0);
+    CHECK(ptrace(PTRACE_PEEKUSER, child, DEBUGREG(7), NULL) == (1L | 1L << 16 | 3L << 18));
+    CHECK_ERRNO(ptrace(PTRACE_POKEUSER, child, DEBUGREG(0), (void *) 0x7ffffffff000L), EINVAL);
+    CHECK(ptrace(PTRACE_PEEKUSER, child, DEBUGREG(0), NULL) == (long) &watched[1]);
+    CHECK_ERRNO(ptrace(PTRACE_POKEUSER, child, DEBUGREG(1), (void *) -1L), EINVAL);
+    CHECK(ptrace(PTRACE_POKEUSER, child, DEBUGREG(7), NULL) == 0);
 
     /* Each of the three calls hits the breakpoint; the tracer steps over it as gdb does. */
     int hits = 0, steps_ok = 1;

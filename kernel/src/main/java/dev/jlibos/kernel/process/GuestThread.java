@@ -349,24 +349,6 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
         }
     }
 
-    /** EFLAGS.TF: the CPU raises #DB (vector 1) after the next instruction. */
-    private static final long TRAP_FLAG = 0x100;
-
-    /**
-     * PTRACE_SINGLESTEP as Linux does it: the instruction at {@code pc} runs with the trap flag set, which
-     * the tracer does not see (user_enable_single_step's TIF_FORCED_TF), and the #DB after it ends the run.
-     */
-    private CpuExit step(long pc) {
-        long flags = cpu.get(Reg.EFLAGS);
-        if ((flags & TRAP_FLAG) != 0) return cpu.run(pc); // the program traces itself: its flag stays
-        cpu.set(Reg.EFLAGS, flags | TRAP_FLAG);
-        try {
-            return cpu.run(pc);
-        } finally {
-            cpu.set(Reg.EFLAGS, cpu.get(Reg.EFLAGS) & ~TRAP_FLAG);
-        }
-    }
-
     /**
      * Runs guest code from {@code pc} until this thread or its process ends, then (still holding the
      * execution lock) takes the thread out of the process; true if it was the last one.
@@ -381,9 +363,8 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
                 pc = cpu.get(Reg.RIP);
             }
             while (!done()) {
-                Tracee stepper = tracee != null && tracee.stepping() ? tracee : null;
-                CpuExit exit = stepper != null ? step(pc) : cpu.run(pc);
-                if (stepper != null && exit.kind() == CpuExit.Kind.EXCEPTION && exit.vector() == 1) stepper.stepped();
+                Tracee traced = tracee;
+                CpuExit exit = traced != null && traced.runsTraced() ? traced.runTraced(pc) : cpu.run(pc);
                 if (done()) break;
                 if (exit.kind() == CpuExit.Kind.SYSCALL) {
                     // Trap path: the call the hook would have served, now outside the engine. The dispatcher

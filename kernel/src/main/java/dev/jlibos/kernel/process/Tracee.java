@@ -3,6 +3,8 @@ package dev.jlibos.kernel.process;
 import dev.jlibos.core.Blocking;
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.LinuxException;
+import dev.jlibos.core.cpu.CpuExit;
+import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.signals.SigInfo;
 import dev.jlibos.signals.Signal;
 
@@ -45,8 +47,17 @@ public final class Tracee {
     private volatile boolean stepping;
     /** DR6 as PEEKUSER reads it: Linux's reserved bits, and BS once a single step has trapped. */
     private volatile long debugStatus = DR6_RESERVED;
-    /** DR0-DR3 and DR7 as the tracer wrote them (DR7 only with every breakpoint disabled). */
+    /** DR0-DR3 and DR7 as the tracer wrote them. */
     private final long[] debugRegisters = new long[8];
+    /** What DR7 arms (null: nothing), and the address of an instruction breakpoint just reported (x86's RF). */
+    private volatile HardwareBreakpoints hardware;
+    private long resumeAt = -1;
+    /** System calls entered: a store a call makes does not fire a watchpoint. */
+    private volatile long syscallsEntered;
+    /** si_code of a SIGTRAP from a debug register. */
+    private static final int TRAP_HWBKPT = 4;
+    /** EFLAGS.TF: the CPU raises #DB (vector 1) after the next instruction. */
+    private static final long TRAP_FLAG = 0x100;
     /** Linux's DR6_RESERVED (what DR6 reads with no debug event) and DR6.BS (single step). */
     public static final long DR6_RESERVED = 0xffff0ff0L, DR6_BS = 0x4000;
     /** PTRACE_INTERRUPT asked for a stop the tracee has not made yet. */
@@ -108,10 +119,74 @@ public final class Tracee {
         return stepping && !detached;
     }
 
-    /** The single step trapped: DR6 reads BS from now on, and no further instruction is stepped until asked. */
-    public void stepped() {
-        stepping = false;
-        debugStatus = DR6_RESERVED | DR6_BS;
+    /** Whether the tracee must run through {@link #runTraced}: a single step, or breakpoints in DR7. */
+    public boolean runsTraced() {
+        return (stepping || hardware != null) && !detached;
+    }
+
+    /** A system call begins (PtraceStops): its stores are not the program's own for a watchpoint. */
+    public void syscallEntered() {
+        syscallsEntered++;
+    }
+
+    /**
+     * Runs the tracee from {@code pc} when it cannot simply run: under PTRACE_SINGLESTEP one instruction
+     * runs, and its #DB exit is returned (the caller's fault path makes it SIGTRAP TRAP_TRACE); with debug
+     * registers armed it runs an instruction at a time until a breakpoint fires, which posts SIGTRAP
+     * TRAP_HWBKPT and returns a stopped exit. Any other exit (a fault, a stop request, a syscall exit) is
+     * returned for the caller to act on as usual. DR6 says why it trapped.
+     */
+    public CpuExit runTraced(long pc) {
+        var memory = thread.process.memory();
+        while (true) {
+            HardwareBreakpoints hw = hardware;
+            if (hw != null) {
+                // An instruction breakpoint traps before its instruction; resumed there, the instruction
+                // runs once without trapping again (RF).
+                int hits = resumeAt == pc ? 0 : hw.executionHits(pc);
+                if (hits != 0) {
+                    resumeAt = pc;
+                    return hardwareTrap(hits, pc);
+                }
+                hw.snapshot(memory);
+            }
+            long calls = syscallsEntered;
+            var exit = stepOne(pc);
+            boolean ran = exit.kind() == CpuExit.Kind.EXCEPTION && exit.vector() == 1;
+            if (exit.kind() != CpuExit.Kind.STOPPED) resumeAt = -1;
+            if (!ran) return exit;
+            int hits = hw != null && calls == syscallsEntered ? hw.dataHits(memory) : 0;
+            if (stepping) {
+                stepping = false;
+                debugStatus = DR6_RESERVED | DR6_BS | hits;
+                return exit;
+            }
+            if (hits != 0) return hardwareTrap(hits, thread.cpu.get(Reg.RIP));
+            if (hw == null) return CpuExit.STOPPED;
+            pc = thread.cpu.get(Reg.RIP);
+        }
+    }
+
+    private CpuExit hardwareTrap(int hits, long rip) {
+        debugStatus = DR6_RESERVED | hits;
+        thread.signals.post(SigInfo.fault(Signal.SIGTRAP, TRAP_HWBKPT, rip));
+        return CpuExit.STOPPED;
+    }
+
+    /**
+     * One instruction with the trap flag set, which the tracer does not see (user_enable_single_step's
+     * TIF_FORCED_TF): the #DB after it ends the run.
+     */
+    private CpuExit stepOne(long pc) {
+        var cpu = thread.cpu;
+        long flags = cpu.get(Reg.EFLAGS);
+        if ((flags & TRAP_FLAG) != 0) return cpu.run(pc); // the program traces itself: its flag stays
+        cpu.set(Reg.EFLAGS, flags | TRAP_FLAG);
+        try {
+            return cpu.run(pc);
+        } finally {
+            cpu.set(Reg.EFLAGS, cpu.get(Reg.EFLAGS) & ~TRAP_FLAG);
+        }
     }
 
     /** The step ended without a #DB (it ran a syscall, which reports it at the call's exit). */
@@ -125,18 +200,23 @@ public final class Tracee {
     }
 
     /**
-     * ptrace_set_debugreg: DR0-DR3 take any address and DR6 any value; DR7 only with no breakpoint
-     * enabled, since no engine here watches addresses (EIO, one log line). DR4 and DR5: EIO, as on Linux.
+     * ptrace_set_debugreg: DR0-DR3 take an address, DR6 any value, DR7 arms the breakpoints (see
+     * {@link HardwareBreakpoints}; EINVAL for what Linux refuses, the registers unchanged). DR4 and DR5
+     * do not exist: EIO, as on Linux.
      */
-    public void debugRegister(int n, long value) {
+    public synchronized void debugRegister(int n, long value) {
         switch (n) {
-            case 0, 1, 2, 3 -> debugRegisters[n] = value;
+            case 0, 1, 2, 3 -> {
+                // Even unarmed, the address must be a user one (a disabled one-byte breakpoint's check).
+                if (Long.compareUnsigned(value, dev.jlibos.core.mem.AddressSpace.USER_END) >= 0) throw Errno.EINVAL.fail();
+                long[] dr = java.util.Arrays.copyOf(debugRegisters, 4);
+                dr[n] = value;
+                hardware = HardwareBreakpoints.of(dr, debugRegisters[7]);
+                debugRegisters[n] = value;
+            }
             case 6 -> debugStatus = value;
             case 7 -> {
-                if ((value & 0xff) != 0) {
-                    thread.kernel().log().once("ptrace: hardware breakpoints and watchpoints (DR7) are not supported (EIO)");
-                    throw Errno.EIO.fail();
-                }
+                hardware = HardwareBreakpoints.of(debugRegisters, value);
                 debugRegisters[7] = value;
             }
             default -> throw Errno.EIO.fail();
@@ -295,8 +375,8 @@ public final class Tracee {
                 syscallStops = resume == Resume.SYSCALL;
                 stepping = resume == Resume.SINGLESTEP;
                 // A stop inside the syscall hook resumes inside the engine: it must come back to the
-                // thread's loop, which runs the step with the trap flag set.
-                if (stepping) thread.cpu.requestStop();
+                // thread's loop, which runs the step (or watches the debug registers) instruction by instruction.
+                if (stepping || hardware != null) thread.cpu.requestStop();
                 return resumeSignal;
             }
         } finally {

@@ -50,10 +50,11 @@ public final class PtraceCalls implements SyscallFamily {
     @Override
     public void register(SyscallRegistry r) {
         r.partial(Sysno.PTRACE, "TRACEME, ATTACH, SEIZE, INTERRUPT, LISTEN, PEEK/POKE TEXT/DATA (into read-only"
-                + " private code too)/USER (registers, debug registers DR0-3/6/7), GETREGS/SETREGS, GETFPREGS/SETFPREGS,"
+                + " private code too)/USER (registers; debug registers DR0-3/6/7, emulated: watchpoints see changed bytes, not"
+                + " reads or same-value stores), GETREGS/SETREGS, GETFPREGS/SETFPREGS,"
                 + " GETREGSET/SETREGSET (NT_PRSTATUS, NT_PRFPREG; NT_X86_XSTATE: ENODEV, no XSAVE), SYSCALL, SINGLESTEP,"
                 + " CONT, DETACH, KILL, SETOPTIONS, GETEVENTMSG, GETSIGINFO, SETSIGINFO, GET_SYSCALL_INFO; threads of a tracee are"
-                + " not traced; enabling hardware breakpoints in DR7, SYSEMU and the rest: EIO", this::ptrace)
+                + " not traced; SYSEMU and the rest: EIO", this::ptrace)
                 .coveredBy("CProgramsTest[ptrace]");
     }
 

@@ -31,6 +31,7 @@ final class PtraceStops {
      */
     static long entry(GuestThread thread, Tracee tr, SyscallArgs args) {
         if (tr.detached()) return RUN;
+        tr.syscallEntered();
         tr.origRax(args.registers()[0]);
         long verdict = RUN;
         if (tr.syscallStops()) {
