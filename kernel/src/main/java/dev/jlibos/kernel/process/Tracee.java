@@ -194,6 +194,13 @@ public final class Tracee {
         stepping = false;
     }
 
+    /** execve's flush_ptrace_hw_breakpoint: the new image starts with no debug register set. */
+    public synchronized void clearDebugRegisters() {
+        java.util.Arrays.fill(debugRegisters, 0);
+        hardware = null;
+        debugStatus = DR6_RESERVED;
+    }
+
     /** Debug register {@code n} (0-7) as ptrace_get_debugreg answers; DR4 and DR5 do not exist and read 0. */
     public long debugRegister(int n) {
         return n == 6 ? debugStatus : n == 4 || n == 5 ? 0 : debugRegisters[n];

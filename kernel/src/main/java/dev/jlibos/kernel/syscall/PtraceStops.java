@@ -69,6 +69,7 @@ final class PtraceStops {
         int fork = tr.takeForkEvent();
         if (fork != 0 && result > 0) tr.eventStop(fork, tr.forkChild());
         if (replacedImage && result == 0) {
+            tr.clearDebugRegisters();
             if (tr.has(Tracee.O_TRACEEXEC)) tr.eventStop(Tracee.EVENT_EXEC, thread.tid());
             else if (!tr.seized) thread.signals.post(SigInfo.basic(Signal.SIGTRAP, SigInfo.SI_USER)); // legacy exec SIGTRAP
         }
