@@ -10,7 +10,7 @@ import java.util.function.LongPredicate;
  */
 public record FaultSignals(int signal, int code, long address) {
     public static final int SEGV_MAPERR = 1, SEGV_ACCERR = 2, ILL_ILLOPN = 2, FPE_INTDIV = 1, SI_KERNEL = 0x80,
-            TRAP_BRKPT = 1, TRAP_TRACE = 2;
+            TRAP_BRKPT = 1;
 
     /** {@code shimEntryPage}: whether an address lies in the kml-shim's execute-only entry page. */
     public static FaultSignals of(CpuExit exit, LongPredicate shimEntryPage) {
@@ -32,7 +32,7 @@ public record FaultSignals(int signal, int code, long address) {
             case EXCEPTION -> switch (exit.vector()) {
                 case 0 -> new FaultSignals(Signal.SIGFPE, FPE_INTDIV, exit.address());   // #DE divide error
                 // #DB after one instruction run with EFLAGS.TF (a single step): TRAP_TRACE at the next one.
-                case 1 -> new FaultSignals(Signal.SIGTRAP, TRAP_TRACE, exit.address());
+                case 1 -> new FaultSignals(Signal.SIGTRAP, 2 /* TRAP_TRACE */, exit.address());
                 // int3 is #BP, which do_int3 sends as a bare SIGTRAP: SI_KERNEL, no address.
                 case 3 -> new FaultSignals(Signal.SIGTRAP, SI_KERNEL, 0);
                 case 6 -> new FaultSignals(Signal.SIGILL, ILL_ILLOPN, exit.address());   // #UD

@@ -21,16 +21,6 @@ public interface ProcTask {
 
     boolean exiting();
 
-    /** Parked in a ptrace stop: state 't' (tracing stop) in stat and status. */
-    default boolean traceStopped() {
-        return false;
-    }
-
-    /** The pid of the process tracing this thread (TracerPid), 0 if none. */
-    default int tracerPid() {
-        return 0;
-    }
-
     /** Thread-directed pending signals (SigPnd) and the mask (SigBlk). */
     long pendingSignals();
 
@@ -46,6 +36,16 @@ public interface ProcTask {
     }
 
     default int seccompFilters() {
+        return 0;
+    }
+
+    /** Parked in a ptrace stop: state 't' (tracing stop) in stat and status. */
+    default boolean traceStopped() {
+        return false;
+    }
+
+    /** The pid of the process tracing this thread (TracerPid), 0 if none. */
+    default int tracerPid() {
         return 0;
     }
 
