@@ -3,7 +3,9 @@
  * PTRACE_O_TRACESYSGOOD, GETREGS/SETREGS (changing and cancelling a call), PEEKDATA/POKEDATA,
  * PTRACE_GET_SYSCALL_INFO, a signal replaced at its delivery stop, PTRACE_O_TRACEFORK with
  * GETEVENTMSG and the traced grandchild's exit, PTRACE_O_TRACEEXEC, DETACH, KILL, SEIZE + INTERRUPT,
- * and the errors. Prints no pid or address: only statuses, syscall numbers and comparisons.
+ * and the errors; a debugger's breakpoints: POKETEXT and /proc/PID/mem writes into read-only code that already
+ * ran, int3's SIGTRAP, PTRACE_SINGLESTEP and the debug status register. Prints no pid or address: only
+ * statuses, syscall numbers and comparisons.
  */
 #include "guest.h"
 
@@ -343,6 +345,7 @@ static void test_group_stop(void) {
     status = wait_for(child, 0);
     CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
     CHECK_ERRNO(ptrace(PTRACE_GETSIGINFO, child, NULL, &si), EINVAL);
+    CHECK_ERRNO(ptrace(PTRACE_SETSIGINFO, child, NULL, &si), EINVAL);
     CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
     status = wait_for(child, 0);
     printf("child exited with %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -378,6 +381,219 @@ static void test_seize_stopped(void) {
     printf("child exited with %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
+/* ---- a debugger's requests: breakpoints in read-only code, single steps, debug registers, /proc/PID/mem ---- */
+
+#ifndef TRAP_TRACE
+#define TRAP_TRACE 2
+#endif
+#define DR6_RESERVED 0xffff0ff0UL
+#define DR6_BS 0x4000UL
+#define DEBUGREG(n) ((void *) (offsetof(struct user, u_debugreg) + 8 * (n)))
+
+/* Called through volatile pointers, so the compiler can neither inline nor clone them. */
+__attribute__((noinline)) int bp_add(int a, int b) {
+    __asm__ volatile("");
+    return a + 3 * b;
+}
+__attribute__((noinline)) int bp_mul(int a, int b) {
+    __asm__ volatile("");
+    return a * b + 1;
+}
+static int (*volatile call_add)(int, int) = bp_add;
+static int (*volatile call_mul)(int, int) = bp_mul;
+
+/* Both functions run before the tracer patches them, so their old translations must be dropped. */
+static int debuggee_sum(void) {
+    int r = 0;
+    for (int i = 0; i < 3; i++) r += call_add(i, 1);
+    return r + call_mul(4, 5);
+}
+
+static volatile int trap_code = -1;
+static void *volatile trap_addr = (void *) 1;
+static void on_trap(int sig, siginfo_t *si, void *ctx) {
+    (void) sig;
+    (void) ctx;
+    trap_code = si->si_code;
+    trap_addr = si->si_addr;
+}
+
+/* Stopped at a breakpoint: SIGTRAP from int3 (SI_KERNEL, no address) with rip just past the 0xcc. */
+static void expect_breakpoint(pid_t child, void *at, struct user_regs_struct *regs) {
+    int status = wait_for(child, 0);
+    CHECK_QUIET(WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP);
+    siginfo_t si;
+    CHECK_QUIET(ptrace(PTRACE_GETSIGINFO, child, NULL, &si) == 0 && si.si_signo == SIGTRAP);
+    CHECK_QUIET(si.si_code == SI_KERNEL && si.si_addr == NULL);
+    CHECK_QUIET(ptrace(PTRACE_GETREGS, child, NULL, regs) == 0 && regs->rip == (uintptr_t) at + 1);
+}
+
+static void test_breakpoints(void) {
+    printf("-- breakpoints and single steps\n");
+    /* int3 in a process nobody traces: SIGTRAP with si_code SI_KERNEL and no address, as do_int3 sends it. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_trap;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGTRAP, &sa, NULL);
+    __asm__ volatile("int3");
+    CHECK(trap_code == SI_KERNEL && trap_addr == NULL);
+    signal(SIGTRAP, SIG_DFL);
+
+    int expected = debuggee_sum();
+    pid_t child = fork();
+    if (child == 0) {
+        if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0) _exit(100);
+        int warm = debuggee_sum();
+        raise(SIGSTOP);
+        _exit((debuggee_sum() + warm) & 0x7f);
+    }
+    int status = wait_for(child, 0);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+    void *add = (void *) bp_add, *mul = (void *) bp_mul;
+    errno = 0;
+    long word = ptrace(PTRACE_PEEKTEXT, child, add, NULL);
+    CHECK(errno == 0 && word == *(long *) add); /* the code as the program has it */
+    long trapped = (word & ~0xffL) | 0xcc;
+    CHECK(ptrace(PTRACE_POKETEXT, child, add, (void *) trapped) == 0); /* into read-only code */
+    CHECK(ptrace(PTRACE_PEEKTEXT, child, add, NULL) == trapped);
+    CHECK(*(long *) add == word); /* the tracer's own copy of the code is untouched */
+    CHECK(ptrace(PTRACE_PEEKUSER, child, DEBUGREG(6), NULL) == (long) DR6_RESERVED);
+    CHECK(ptrace(PTRACE_PEEKUSER, child, DEBUGREG(7), NULL) == 0);
+    CHECK(ptrace(PTRACE_POKEUSER, child, DEBUGREG(7), NULL) == 0);
+    CHECK_ERRNO(ptrace(PTRACE_POKEUSER, child, DEBUGREG(4), NULL), EIO);
+    /*
+     * What DR7 may arm: no I/O breakpoint, a one-byte instruction breakpoint, a watched range aligned to its
+     * length, user addresses only. (Whether an armed watchpoint fires is not compared: some virtual
+     * machines never raise it; GdbTest compares gdb's hardware watchpoint with its software one.)
+     */
+    static long watched[2];
+    CHECK(ptrace(PTRACE_POKEUSER, child, DEBUGREG(0), (void *) ((long) &watched[1] + 1)) == 0);
+    CHECK_ERRNO(ptrace(PTRACE_POKEUSER, child, DEBUGREG(7), (void *) (1L | 1L << 16 | 3L << 18)), EINVAL);
+    CHECK(ptrace(PTRACE_POKEUSER, child, DEBUGREG(0), (void *) &watched[1]) == 0);
+    CHECK_ERRNO(ptrace(PTRACE_POKEUSER, child, DEBUGREG(7), (void *) (1L | 2L << 16 | 3L << 18)), EINVAL);
+    CHECK_ERRNO(ptrace(PTRACE_POKEUSER, child, DEBUGREG(7), (void *) (1L | 3L << 18)), EINVAL);
+    CHECK(ptrace(PTRACE_POKEUSER, child, DEBUGREG(7), (void *) (1L | 1L << 16 | 3L << 18)) == 0);
+    CHECK(ptrace(PTRACE_PEEKUSER, child, DEBUGREG(7), NULL) == (1L | 1L << 16 | 3L << 18));
+    CHECK_ERRNO(ptrace(PTRACE_POKEUSER, child, DEBUGREG(0), (void *) 0x7ffffffff000L), EINVAL);
+    CHECK(ptrace(PTRACE_PEEKUSER, child, DEBUGREG(0), NULL) == (long) &watched[1]);
+    CHECK_ERRNO(ptrace(PTRACE_POKEUSER, child, DEBUGREG(1), (void *) -1L), EINVAL);
+    CHECK(ptrace(PTRACE_POKEUSER, child, DEBUGREG(7), NULL) == 0);
+
+    /* Each of the three calls hits the breakpoint; the tracer steps over it as gdb does. */
+    int hits = 0, steps_ok = 1;
+    struct user_regs_struct regs;
+    CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    for (int i = 0; i < 3; i++) {
+        expect_breakpoint(child, add, &regs);
+        hits++;
+        if (i == 0) {
+            /* A tracee in a ptrace stop shows as 't (tracing stop)' with its tracer in /proc/PID/status. */
+            char status_path[64], text[4096];
+            snprintf(status_path, sizeof status_path, "/proc/%d/status", (int) child);
+            int fd = open(status_path, O_RDONLY);
+            ssize_t n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+            text[n > 0 ? n : 0] = 0;
+            if (fd >= 0) close(fd);
+            char tracer[32];
+            snprintf(tracer, sizeof tracer, "\nTracerPid:\t%d\n", (int) getpid());
+            CHECK(strstr(text, "\nState:\tt (tracing stop)\n") != NULL);
+            CHECK(strstr(text, tracer) != NULL);
+            /* PTRACE_SETSIGINFO replaces what GETSIGINFO answers for this stop. */
+            siginfo_t si;
+            CHECK(ptrace(PTRACE_GETSIGINFO, child, NULL, &si) == 0);
+            si.si_errno = 77;
+            CHECK(ptrace(PTRACE_SETSIGINFO, child, NULL, &si) == 0);
+            memset(&si, 0, sizeof si);
+            CHECK(ptrace(PTRACE_GETSIGINFO, child, NULL, &si) == 0 && si.si_errno == 77 && si.si_signo == SIGTRAP);
+        }
+        CHECK_QUIET(ptrace(PTRACE_POKETEXT, child, add, (void *) word) == 0);
+        regs.rip--;
+        CHECK_QUIET(ptrace(PTRACE_SETREGS, child, NULL, &regs) == 0);
+        CHECK_QUIET(ptrace(PTRACE_SINGLESTEP, child, NULL, NULL) == 0);
+        status = wait_for(child, 0);
+        siginfo_t si;
+        struct user_regs_struct after;
+        CHECK_QUIET(WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP);
+        CHECK_QUIET(ptrace(PTRACE_GETSIGINFO, child, NULL, &si) == 0 && si.si_code == TRAP_TRACE);
+        CHECK_QUIET(ptrace(PTRACE_GETREGS, child, NULL, &after) == 0);
+        /* One instruction of bp_add ran: rip moved into its body, and the trap flag does not show. */
+        steps_ok &= after.rip > (uintptr_t) add && after.rip < (uintptr_t) add + 16;
+        steps_ok &= si.si_addr == (void *) after.rip && (after.eflags & 0x100) == 0;
+        steps_ok &= (unsigned long) ptrace(PTRACE_PEEKUSER, child, DEBUGREG(6), NULL) == (DR6_RESERVED | DR6_BS);
+        if (i == 2) break; /* the breakpoint stays removed; the child stays stopped after its step */
+        CHECK_QUIET(ptrace(PTRACE_POKETEXT, child, add, (void *) trapped) == 0);
+        CHECK_QUIET(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    }
+    CHECK(hits == 3 && steps_ok);
+    /* Now bp_mul gets a breakpoint through /proc/PID/mem. */
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/mem", (int) child);
+    int mem = open(path, O_RDWR);
+    CHECK(mem >= 0);
+    unsigned char original, probe, int3 = 0xcc;
+    CHECK(pread(mem, &original, 1, (off_t) (uintptr_t) mul) == 1 && original == *(unsigned char *) mul);
+    CHECK(pwrite(mem, &int3, 1, (off_t) (uintptr_t) mul) == 1);
+    CHECK_ERRNO(pread(mem, &probe, 1, 8), EIO); /* nothing is mapped there */
+    CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    expect_breakpoint(child, mul, &regs);
+    CHECK(pwrite(mem, &original, 1, (off_t) (uintptr_t) mul) == 1);
+    CHECK(pread(mem, &probe, 1, (off_t) (uintptr_t) mul) == 1 && probe == original);
+    regs.rip--;
+    CHECK(ptrace(PTRACE_SETREGS, child, NULL, &regs) == 0);
+    CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    status = wait_for(child, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == ((2 * expected) & 0x7f));
+    close(mem);
+}
+
+/* Six instructions at a known place: getpid's number, syscall, nop, mov, pushf, pop. */
+extern char step_sequence[];
+__attribute__((noinline, noclone)) void step_target(void) {
+    __asm__ volatile(".globl step_sequence\nstep_sequence:\n"
+                     "mov $39, %%eax\n syscall\n nop\n mov $1, %%ecx\n pushf\n pop %%rdx\n"
+                     ::: "rax", "rcx", "rdx", "r11", "memory");
+}
+
+/*
+ * PTRACE_SINGLESTEP instruction by instruction: TRAP_TRACE with si_addr at the next instruction, except over
+ * syscall, which Linux reports at the call's exit as TRAP_BRKPT after the call ran; pushf sees the trap flag.
+ */
+static void test_step_sequence(void) {
+    printf("-- single steps over a syscall\n");
+    pid_t child = fork();
+    if (child == 0) {
+        if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0) _exit(100);
+        raise(SIGSTOP);
+        step_target();
+        _exit(14);
+    }
+    int status = wait_for(child, 0);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+    long word = ptrace(PTRACE_PEEKTEXT, child, step_sequence, NULL);
+    CHECK(ptrace(PTRACE_POKETEXT, child, step_sequence, (void *) ((word & ~0xffL) | 0xcc)) == 0);
+    CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    struct user_regs_struct regs;
+    expect_breakpoint(child, step_sequence, &regs);
+    CHECK(ptrace(PTRACE_POKETEXT, child, step_sequence, (void *) word) == 0);
+    regs.rip--;
+    CHECK(ptrace(PTRACE_SETREGS, child, NULL, &regs) == 0);
+    for (int i = 0; i < 6; i++) {
+        CHECK_QUIET(ptrace(PTRACE_SINGLESTEP, child, NULL, NULL) == 0);
+        status = wait_for(child, 0);
+        siginfo_t si;
+        CHECK_QUIET(ptrace(PTRACE_GETSIGINFO, child, NULL, &si) == 0 && si.si_signo == SIGTRAP);
+        CHECK_QUIET(ptrace(PTRACE_GETREGS, child, NULL, &regs) == 0);
+        printf("step %d: %s, si_code %d, si_addr %s, rip at +%ld, rax %s, pushed TF %d\n", i,
+               WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP ? "SIGTRAP" : "other", si.si_code,
+               si.si_addr == (void *) regs.rip ? "rip" : "elsewhere", (long) (regs.rip - (uintptr_t) step_sequence),
+               (pid_t) regs.rax == child ? "pid" : (long) regs.rax == 39 ? "39" : "other", (regs.rdx & 0x100) != 0);
+    }
+    CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    status = wait_for(child, 0);
+    printf("child exited with %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "exec-child") == 0) return 11;
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -390,5 +606,7 @@ int main(int argc, char **argv) {
     test_seize();
     test_group_stop();
     test_seize_stopped();
+    test_breakpoints();
+    test_step_sequence();
     return guest_failures != 0;
 }

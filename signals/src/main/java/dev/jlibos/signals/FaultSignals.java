@@ -36,7 +36,10 @@ public record FaultSignals(int signal, int code, long address) {
             case INVALID_INSTRUCTION -> new FaultSignals(Signal.SIGILL, ILL_ILLOPN, exit.address());
             case EXCEPTION -> switch (exit.vector()) {
                 case 0 -> new FaultSignals(Signal.SIGFPE, FPE_INTDIV, exit.address());   // #DE divide error
-                case 1, 3 -> new FaultSignals(Signal.SIGTRAP, TRAP_BRKPT, exit.address()); // #DB, int3
+                // #DB after one instruction run with EFLAGS.TF (a single step): TRAP_TRACE at the next one.
+                case 1 -> new FaultSignals(Signal.SIGTRAP, 2 /* TRAP_TRACE */, exit.address());
+                // int3 is #BP, which do_int3 sends as a bare SIGTRAP: SI_KERNEL, no address.
+                case 3 -> new FaultSignals(Signal.SIGTRAP, SI_KERNEL, 0);
                 case 6 -> new FaultSignals(Signal.SIGILL, ILL_ILLOPN, exit.address());   // #UD
                 case 17 -> new FaultSignals(Signal.SIGBUS, BUS_ADRALN, exit.address());           // #AC alignment check
                 default -> new FaultSignals(Signal.SIGSEGV, SI_KERNEL, 0);                // #GP, #SS, int n...

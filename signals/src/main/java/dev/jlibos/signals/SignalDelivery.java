@@ -98,13 +98,24 @@ public final class SignalDelivery implements SignalHooks {
     public void onFault(SignalThread thread, CpuExit fault) {
         FaultSignals f = FaultSignals.of(fault, shimEntryPage, thread.process().memory()::pastEndOfFile);
         ThreadSignals s = thread.signals();
+        byte[] info = SigInfo.fault(f.signal(), f.code(), f.address());
+        if (thread.traced()) {
+            // The tracer sees the fault's signal at its delivery stop first, and may suppress it (a
+            // debugger's breakpoint or single step) or hand over another, which is then an ordinary signal.
+            info = thread.traceSignal(info);
+            if (info == null || thread.process().exited()) return;
+            if (SigInfo.signo(info) != f.signal()) {
+                if ((s.blocked() & Signal.bit(SigInfo.signo(info))) != 0) s.post(info);
+                else deliver(thread, info, s.blocked(), -1, 0);
+                return;
+            }
+        }
         SigAction action = s.action(f.signal());
         boolean blocked = (s.blocked() & Signal.bit(f.signal())) != 0;
         if (blocked || action.handler() == SigAction.SIG_IGN || action.handler() == SigAction.SIG_DFL) {
             thread.process().killedBy(f.signal(), f.address());
             return;
         }
-        byte[] info = SigInfo.fault(f.signal(), f.code(), f.address());
         deliver(thread, info, s.blocked(), f.address(), fault.vector());
     }
 }

@@ -129,7 +129,8 @@ public final class Lookups {
     /** struct stat of a /proc, /sys or /dev-link node: what procfs reports for its kind. */
     private static byte[] syntheticStat(Location l) {
         int mode = l.synthetic instanceof SyntheticTree.Directory ? StatLayout.S_IFDIR | 0555
-                : l.synthetic instanceof SyntheticTree.Symlink ? StatLayout.S_IFLNK | 0777 : StatLayout.S_IFREG | 0444;
+                : l.synthetic instanceof SyntheticTree.Symlink ? StatLayout.S_IFLNK | 0777
+                : l.synthetic instanceof SyntheticTree.Opened ? StatLayout.S_IFREG | 0600 : StatLayout.S_IFREG | 0444;
         return StatLayout.synthetic(StatLayout.PROC_DEV, Math.abs(l.guestPath().hashCode()) + 1L, mode, 0, 0, 0, 0,
                 System.currentTimeMillis() * 1_000_000L);
     }

@@ -78,6 +78,11 @@ public final class Opener {
             if (!l.exists && !create) throw Errno.ENOENT.fail();
             if (l.exists && create && (flags & O_EXCL) != 0) throw Errno.EEXIST.fail();
             boolean writes = (flags & 3) != 0 || (flags & O_TRUNC) != 0 || !l.exists;
+            if (l.synthetic instanceof SyntheticTree.Opened) {
+                if ((flags & O_DIRECTORY) != 0) throw Errno.ENOTDIR.fail();
+                FileDescription file = l.mount.tree.open(t, PathWalker.relative(l.mount, l.guestComponents), flags);
+                return t.process().files().install(file, (flags & O_CLOEXEC) != 0);
+            }
             if (l.synthetic != null && !(l.synthetic instanceof SyntheticTree.HostDevice)) {
                 if (writes) throw (l.exists ? Errno.EACCES : Errno.EROFS).fail();
                 return openSynthetic(t, l, flags);

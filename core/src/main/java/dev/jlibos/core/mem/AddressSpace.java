@@ -862,6 +862,44 @@ public final class AddressSpace implements AutoCloseable, HostMemory.ShrinkListe
         for (Cpu cpu : engines) cpu.invalidateCode(address, length);
     }
 
+    /**
+     * FOLL_FORCE access, as ptrace's PEEK/POKE and /proc/PID/mem reach a process's memory: any mapped page
+     * can be read whatever its protection, and written where the process may write or where the mapping
+     * is private (a breakpoint in read-only code goes into the process's own copy, as Linux's copy on
+     * write does); a shared mapping the process may not write, and the vvar page, are refused. Moves up to
+     * {@code length} bytes as far as pages allow and returns how many. Safe from any thread: changed code
+     * is dropped from each engine's translations before that engine next runs guest code, and a running
+     * engine is asked to stop at its next block to see it.
+     */
+    public synchronized int transferForced(long address, byte[] buf, int index, int length, boolean toGuest) {
+        if (closed || length <= 0) return 0;
+        int done = 0;
+        long a = address;
+        boolean code = false;
+        while (done < length) {
+            Map.Entry<Long, Vma> e = areas.floorEntry(a);
+            Vma v = e == null ? null : e.getValue();
+            if (v == null || !v.contains(a) || v.start() < MIN_ADDRESS || v.name().equals("[vvar]")) break;
+            HostBlock block = v.block().block();
+            if (toGuest && (!block.writable() || ((v.prot() & Cpu.PROT_WRITE) == 0 && block.sharedOnFork()))) break;
+            int n = (int) Math.min(length - done, v.end() - a);
+            long off = v.blockOffset() + (a - v.start());
+            if (toGuest) {
+                block.put(off, buf, index + done, n);
+                code |= (v.prot() & Cpu.PROT_EXEC) != 0;
+            } else {
+                block.get(off, buf, index + done, n);
+            }
+            done += n;
+            a += n;
+        }
+        if (code) {
+            codeStores.storedOutside(address, done);
+            for (Cpu cpu : engines) cpu.requestStop();
+        }
+        return done;
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Privileged access for the loader and kernel setup: mapped pages only, protection ignored.
 

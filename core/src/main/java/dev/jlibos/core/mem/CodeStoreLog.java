@@ -43,6 +43,14 @@ final class CodeStoreLog {
         watched = ranges;
     }
 
+    /**
+     * Bytes of code changed from outside every engine (a debugger's breakpoint written through ptrace or
+     * /proc/PID/mem): every engine, the process's own included, drops them before it next runs guest code.
+     */
+    void storedOutside(long address, long size) {
+        append(null, address, size);
+    }
+
     private synchronized void append(Cpu writer, long address, long size) {
         if (!stores.isEmpty() && writers.get(writers.size() - 1) == writer) {
             long[] last = stores.get(stores.size() - 1);

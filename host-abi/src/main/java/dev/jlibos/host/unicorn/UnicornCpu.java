@@ -445,6 +445,9 @@ public final class UnicornCpu implements Cpu {
     }
 
     private void onInterrupt(Pointer engine, int intno, Pointer userData) {
+        // A syscall exit already ends this run: the #DB the trap flag raises after the syscall instruction
+        // must not replace it (the call would be lost); the kernel reports a step over a call itself.
+        if (intno == 1 && pendingExit == CpuExit.SYSCALL) return;
         pendingExit = new CpuExit(CpuExit.Kind.EXCEPTION, get(Reg.RIP), CpuExit.Access.NONE, intno, null);
         uc.uc_emu_stop(engine);
     }

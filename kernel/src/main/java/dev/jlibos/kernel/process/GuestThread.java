@@ -255,6 +255,28 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
         return process.kernel;
     }
 
+    @Override
+    public boolean traceStopped() {
+        Tracee t = tracee;
+        return t != null && t.stopped();
+    }
+
+    @Override
+    public int tracerPid() {
+        Tracee t = tracee;
+        return t != null && !t.detached() ? t.tracer.pid : 0;
+    }
+
+    /** ptrace_may_access's attach rules ({@link PtraceAccess}), failing as /proc/PID/mem's open does. */
+    @Override
+    public void requireAttachRight(dev.jlibos.vfs.proc.ProcProcess target) {
+        try {
+            PtraceAccess.check(this, (GuestProcess) target, true);
+        } catch (dev.jlibos.core.LinuxException e) {
+            throw dev.jlibos.core.Errno.EACCES.fail();
+        }
+    }
+
     /**
      * Stops the engine at its next block boundary and wakes the host thread if it is blocked in a wait
      * (pipe, sleep, wait4, futex). Safe from any thread.
@@ -348,7 +370,8 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
                 pc = cpu.get(Reg.RIP);
             }
             while (!done()) {
-                CpuExit exit = cpu.run(pc);
+                Tracee traced = tracee;
+                CpuExit exit = traced != null && traced.runsTraced() ? traced.runTraced(pc) : cpu.run(pc);
                 if (done()) break;
                 if (exit.kind() == CpuExit.Kind.SYSCALL) {
                     // Trap path: the call the hook would have served, now outside the engine. The dispatcher

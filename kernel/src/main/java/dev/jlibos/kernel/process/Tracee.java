@@ -3,6 +3,8 @@ package dev.jlibos.kernel.process;
 import dev.jlibos.core.Blocking;
 import dev.jlibos.core.Errno;
 import dev.jlibos.core.LinuxException;
+import dev.jlibos.core.cpu.CpuExit;
+import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.signals.SigInfo;
 import dev.jlibos.signals.Signal;
 
@@ -32,7 +34,7 @@ public final class Tracee {
     /** What kind of stop the tracee is in: PTRACE_GET_SYSCALL_INFO's op for syscall stops. */
     public static final int STOP_OTHER = 0, STOP_SYSCALL_ENTRY = 1, STOP_SYSCALL_EXIT = 2, STOP_SIGNAL = 4, STOP_GROUP = 5;
     /** How the tracer resumed it. */
-    public enum Resume { CONT, SYSCALL, LISTEN, DETACH }
+    public enum Resume { CONT, SYSCALL, LISTEN, DETACH, SINGLESTEP }
 
     public final GuestThread thread;
     public final GuestProcess tracer;
@@ -41,6 +43,23 @@ public final class Tracee {
     private volatile int options;
     /** PTRACE_SYSCALL was the last restart: syscall-entry and -exit stops are due. */
     private volatile boolean syscallStops;
+    /** PTRACE_SINGLESTEP was the last restart: the next instruction runs alone, then a SIGTRAP stop. */
+    private volatile boolean stepping;
+    /** DR6 as PEEKUSER reads it: Linux's reserved bits, and BS once a single step has trapped. */
+    private volatile long debugStatus = DR6_RESERVED;
+    /** DR0-DR3 and DR7 as the tracer wrote them. */
+    private final long[] debugRegisters = new long[8];
+    /** What DR7 arms (null: nothing), and the address of an instruction breakpoint just reported (x86's RF). */
+    private volatile HardwareBreakpoints hardware;
+    private long resumeAt = -1;
+    /** System calls entered: a store a call makes does not fire a watchpoint. */
+    private volatile long syscallsEntered;
+    /** si_code of a SIGTRAP from a debug register. */
+    private static final int TRAP_HWBKPT = 4;
+    /** EFLAGS.TF: the CPU raises #DB (vector 1) after the next instruction. */
+    private static final long TRAP_FLAG = 0x100;
+    /** Linux's DR6_RESERVED (what DR6 reads with no debug event) and DR6.BS (single step). */
+    public static final long DR6_RESERVED = 0xffff0ff0L, DR6_BS = 0x4000;
     /** PTRACE_INTERRUPT asked for a stop the tracee has not made yet. */
     private volatile boolean interruptRequested;
     /** Detached (or the tracer ended): no more stops. */
@@ -93,6 +112,122 @@ public final class Tracee {
 
     public boolean syscallStops() {
         return syscallStops && !detached;
+    }
+
+    /** Whether the next instruction is to run alone (PTRACE_SINGLESTEP) and then trap. */
+    public boolean stepping() {
+        return stepping && !detached;
+    }
+
+    /** Whether the tracee must run through {@link #runTraced}: a single step, or breakpoints in DR7. */
+    public boolean runsTraced() {
+        return (stepping || hardware != null) && !detached;
+    }
+
+    /** A system call begins (PtraceStops): its stores are not the program's own for a watchpoint. */
+    public void syscallEntered() {
+        syscallsEntered++;
+    }
+
+    /**
+     * Runs the tracee from {@code pc} when it cannot simply run: under PTRACE_SINGLESTEP one instruction
+     * runs, and its #DB exit is returned (the caller's fault path makes it SIGTRAP TRAP_TRACE); with debug
+     * registers armed it runs an instruction at a time until a breakpoint fires, which posts SIGTRAP
+     * TRAP_HWBKPT and returns a stopped exit. Any other exit (a fault, a stop request, a syscall exit) is
+     * returned for the caller to act on as usual. DR6 says why it trapped.
+     */
+    public CpuExit runTraced(long pc) {
+        var memory = thread.process.memory();
+        while (true) {
+            HardwareBreakpoints hw = hardware;
+            if (hw != null) {
+                // An instruction breakpoint traps before its instruction; resumed there, the instruction
+                // runs once without trapping again (RF).
+                int hits = resumeAt == pc ? 0 : hw.executionHits(pc);
+                if (hits != 0) {
+                    resumeAt = pc;
+                    return hardwareTrap(hits, pc);
+                }
+                hw.snapshot(memory);
+            }
+            long calls = syscallsEntered;
+            var exit = stepOne(pc);
+            boolean ran = exit.kind() == CpuExit.Kind.EXCEPTION && exit.vector() == 1;
+            if (exit.kind() != CpuExit.Kind.STOPPED) resumeAt = -1;
+            if (!ran) return exit;
+            int hits = hw != null && calls == syscallsEntered ? hw.dataHits(memory) : 0;
+            if (stepping) {
+                stepping = false;
+                debugStatus = DR6_RESERVED | DR6_BS | hits;
+                return exit;
+            }
+            if (hits != 0) return hardwareTrap(hits, thread.cpu.get(Reg.RIP));
+            if (hw == null) return CpuExit.STOPPED;
+            pc = thread.cpu.get(Reg.RIP);
+        }
+    }
+
+    private CpuExit hardwareTrap(int hits, long rip) {
+        debugStatus = DR6_RESERVED | hits;
+        thread.signals.post(SigInfo.fault(Signal.SIGTRAP, TRAP_HWBKPT, rip));
+        return CpuExit.STOPPED;
+    }
+
+    /**
+     * One instruction with the trap flag set, which the tracer does not see (user_enable_single_step's
+     * TIF_FORCED_TF): the #DB after it ends the run.
+     */
+    private CpuExit stepOne(long pc) {
+        var cpu = thread.cpu;
+        long flags = cpu.get(Reg.EFLAGS);
+        if ((flags & TRAP_FLAG) != 0) return cpu.run(pc); // the program traces itself: its flag stays
+        cpu.set(Reg.EFLAGS, flags | TRAP_FLAG);
+        try {
+            return cpu.run(pc);
+        } finally {
+            cpu.set(Reg.EFLAGS, cpu.get(Reg.EFLAGS) & ~TRAP_FLAG);
+        }
+    }
+
+    /** The step ended without a #DB (it ran a syscall, which reports it at the call's exit). */
+    public void stepEnded() {
+        stepping = false;
+    }
+
+    /** execve's flush_ptrace_hw_breakpoint: the new image starts with no debug register set. */
+    public synchronized void clearDebugRegisters() {
+        java.util.Arrays.fill(debugRegisters, 0);
+        hardware = null;
+        debugStatus = DR6_RESERVED;
+    }
+
+    /** Debug register {@code n} (0-7) as ptrace_get_debugreg answers; DR4 and DR5 do not exist and read 0. */
+    public long debugRegister(int n) {
+        return n == 6 ? debugStatus : n == 4 || n == 5 ? 0 : debugRegisters[n];
+    }
+
+    /**
+     * ptrace_set_debugreg: DR0-DR3 take an address, DR6 any value, DR7 arms the breakpoints (see
+     * {@link HardwareBreakpoints}; EINVAL for what Linux refuses, the registers unchanged). DR4 and DR5
+     * do not exist: EIO, as on Linux.
+     */
+    public synchronized void debugRegister(int n, long value) {
+        switch (n) {
+            case 0, 1, 2, 3 -> {
+                // Even unarmed, the address must be a user one (a disabled one-byte breakpoint's check).
+                if (Long.compareUnsigned(value, dev.jlibos.core.mem.AddressSpace.USER_END) >= 0) throw Errno.EINVAL.fail();
+                long[] dr = java.util.Arrays.copyOf(debugRegisters, 4);
+                dr[n] = value;
+                hardware = HardwareBreakpoints.of(dr, debugRegisters[7]);
+                debugRegisters[n] = value;
+            }
+            case 6 -> debugStatus = value;
+            case 7 -> {
+                hardware = HardwareBreakpoints.of(debugRegisters, value);
+                debugRegisters[7] = value;
+            }
+            default -> throw Errno.EIO.fail();
+        }
     }
 
     public boolean detached() {
@@ -245,6 +380,10 @@ public final class Tracee {
             synchronized (this) {
                 if (resume == null || p.exited()) return 0;
                 syscallStops = resume == Resume.SYSCALL;
+                stepping = resume == Resume.SINGLESTEP;
+                // A stop inside the syscall hook resumes inside the engine: it must come back to the
+                // thread's loop, which runs the step (or watches the debug registers) instruction by instruction.
+                if (stepping || hardware != null) thread.cpu.requestStop();
                 return resumeSignal;
             }
         } finally {
@@ -288,7 +427,11 @@ public final class Tracee {
         int chosen = stop(sig << 8 | 0x7f, STOP_SIGNAL, info, 0);
         if (thread.process.exited()) return null;
         if (chosen == 0) return null;
-        if (chosen == sig) return info;
+        byte[] now;
+        synchronized (this) {
+            now = siginfo; // as PTRACE_SETSIGINFO may have left it
+        }
+        if (now != null && chosen == SigInfo.signo(now)) return now;
         return SigInfo.fromProcess(chosen, SigInfo.SI_USER, tracer.pid, tracer.credentials.ruid);
     }
 
@@ -395,10 +538,21 @@ public final class Tracee {
     /** The siginfo of the current stop (GETSIGINFO): the signal's, or a SIGTRAP for a ptrace stop. */
     public synchronized byte[] siginfo() {
         requireStopped();
-        if (kind == STOP_SIGNAL) return siginfo.clone();
+        if (siginfo != null) return siginfo.clone();
         if (kind == STOP_GROUP && !seized) throw Errno.EINVAL.fail(); // a group-stop has none
         int code = (status >> 8) & 0xffff;
         return SigInfo.fromProcess(Signal.SIGTRAP, code, thread.tid(), thread.process.credentials.ruid);
+    }
+
+    /**
+     * PTRACE_SETSIGINFO: replaces the current stop's siginfo (EINVAL where GETSIGINFO has none). At a
+     * signal-delivery stop it is what the tracee gets if resumed with its signal number (gdb saves and
+     * restores it around a call into the program).
+     */
+    public synchronized void siginfo(byte[] info) {
+        requireStopped();
+        if (kind == STOP_GROUP && !seized) throw Errno.EINVAL.fail();
+        siginfo = info.clone();
     }
 
     /** A stop not yet reported to wait, as its status word, or 0; {@code consume} marks it reported. */

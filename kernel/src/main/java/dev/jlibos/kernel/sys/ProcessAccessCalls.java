@@ -1,12 +1,10 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
-import dev.jlibos.core.abi.Capability;
-import dev.jlibos.core.cred.Credentials;
-import dev.jlibos.core.host.HostSystem;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.kernel.process.PtraceAccess;
 import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
@@ -92,44 +90,13 @@ public final class ProcessAccessCalls implements SyscallFamily {
         return null;
     }
 
-    /**
-     * ptrace_may_access(target, PTRACE_MODE_ATTACH_REALCREDS): the caller's own process always; another
-     * needs the caller's real uid and gid to be all of the target's (or CAP_SYS_PTRACE), a dumpable target
-     * (or CAP_SYS_PTRACE), and what the host's Yama ptrace_scope allows (1: descendants only, 2:
-     * CAP_SYS_PTRACE only, 3: nothing).
-     */
+    /** ptrace_may_access's rules: see {@link PtraceAccess#check}. */
     private static void checkAttach(GuestThread t, GuestProcess target) {
-        checkAccess(t, target, true);
+        PtraceAccess.check(t, target, true);
     }
 
-    /** ptrace_may_access for PTRACE_MODE_ATTACH_REALCREDS or, if not {@code attach}, READ_REALCREDS (no Yama). */
     static void checkAccess(GuestThread t, GuestProcess target, boolean attach) {
-        if (target == t.process) return;
-        Credentials c = t.process.credentials, tc = target.credentials;
-        boolean cap = c.capable(Capability.CAP_SYS_PTRACE);
-        boolean sameIds = c.ruid == tc.euid && c.ruid == tc.suid && c.ruid == tc.ruid
-                && c.rgid == tc.egid && c.rgid == tc.sgid && c.rgid == tc.rgid;
-        if (!sameIds && !cap) throw Errno.EPERM.fail();
-        if (!target.exited() && target.prctl().dumpable() != 1 && !cap) throw Errno.EPERM.fail();
-        if (!attach) return; // Yama restricts only attaching
-        switch (HostSystem.ptraceScope()) {
-            case 0 -> { }
-            case 1 -> {
-                if (!cap && !descendant(t, target)) throw Errno.EPERM.fail();
-            }
-            case 2 -> {
-                if (!cap) throw Errno.EPERM.fail();
-            }
-            default -> throw Errno.EPERM.fail();
-        }
-    }
-
-    /** Whether the caller's process is an ancestor of {@code target} (Yama's task_is_descendant). */
-    private static boolean descendant(GuestThread t, GuestProcess target) {
-        synchronized (t.kernel().processTable().lock()) {
-            for (GuestProcess p = target; p != null; p = p.parent()) if (p == t.process) return true;
-        }
-        return false;
+        PtraceAccess.check(t, target, attach);
     }
 
     // ---- process_vm_readv / process_vm_writev ------------------------------------------------------------

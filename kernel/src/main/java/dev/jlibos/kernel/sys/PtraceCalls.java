@@ -1,7 +1,6 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.Errno;
-import dev.jlibos.core.LinuxException;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.cpu.Reg;
 import dev.jlibos.core.mem.AddressSpace;
@@ -25,9 +24,9 @@ public final class PtraceCalls implements SyscallFamily {
     static final int TRACEME = 0, PEEKTEXT = 1, PEEKDATA = 2, PEEKUSR = 3, POKETEXT = 4, POKEDATA = 5, POKEUSR = 6,
             CONT = 7, KILL = 8, SINGLESTEP = 9, GETREGS = 12, SETREGS = 13, GETFPREGS = 14, SETFPREGS = 15,
             ATTACH = 16, DETACH = 17, SYSCALL = 24, SYSEMU = 31, SYSEMU_SINGLESTEP = 32, SETOPTIONS = 0x4200,
-            GETEVENTMSG = 0x4201, GETSIGINFO = 0x4202, GETREGSET = 0x4204, SETREGSET = 0x4205, SEIZE = 0x4206,
+            GETEVENTMSG = 0x4201, GETSIGINFO = 0x4202, SETSIGINFO = 0x4203, GETREGSET = 0x4204, SETREGSET = 0x4205, SEIZE = 0x4206,
             INTERRUPT = 0x4207, LISTEN = 0x4208, GET_SYSCALL_INFO = 0x420e;
-    private static final int NT_PRSTATUS = 1, NT_PRFPREG = 2;
+    private static final int NT_PRSTATUS = 1, NT_PRFPREG = 2, NT_X86_XSTATE = 0x202;
     /** struct user_regs_struct: 27 words, in this order. */
     private static final int REGS_SIZE = 27 * 8;
     /** struct user_fpregs_struct (the fxsave image). */
@@ -35,6 +34,8 @@ public final class PtraceCalls implements SyscallFamily {
     /** sizeof(struct user) on x86-64, and where its u_debugreg[8] start. */
     private static final int USER_SIZE = 928, DEBUGREG_OFFSET = 848;
     private static final int ORIG_RAX = 15;
+    /** sizeof(siginfo_t). */
+    private static final int SIGINFO_SIZE = 128;
     /** Where each register sits in user_regs_struct (null: orig_rax, or a segment register reported as Linux's). */
     private static final Reg[] USER_REGS = {Reg.R15, Reg.R14, Reg.R13, Reg.R12, Reg.RBP, Reg.RBX, Reg.R11, Reg.R10,
             Reg.R9, Reg.R8, Reg.RAX, Reg.RCX, Reg.RDX, Reg.RSI, Reg.RDI, null, Reg.RIP, null, Reg.EFLAGS, Reg.RSP, null,
@@ -48,10 +49,12 @@ public final class PtraceCalls implements SyscallFamily {
 
     @Override
     public void register(SyscallRegistry r) {
-        r.partial(Sysno.PTRACE, "TRACEME, ATTACH, SEIZE, INTERRUPT, LISTEN, PEEK/POKE TEXT/DATA/USER (registers),"
-                + " GETREGS/SETREGS, GETFPREGS/SETFPREGS, GETREGSET/SETREGSET (NT_PRSTATUS, NT_PRFPREG), SYSCALL, CONT,"
-                + " DETACH, KILL, SETOPTIONS, GETEVENTMSG, GETSIGINFO, GET_SYSCALL_INFO; threads of a tracee are not"
-                + " traced; POKETEXT into read-only code, SINGLESTEP, SYSEMU and the rest: EIO", this::ptrace)
+        r.partial(Sysno.PTRACE, "TRACEME, ATTACH, SEIZE, INTERRUPT, LISTEN, PEEK/POKE TEXT/DATA (into read-only"
+                + " private code too)/USER (registers; debug registers DR0-3/6/7, emulated: watchpoints see changed bytes, not"
+                + " reads or same-value stores), GETREGS/SETREGS, GETFPREGS/SETFPREGS,"
+                + " GETREGSET/SETREGSET (NT_PRSTATUS, NT_PRFPREG; NT_X86_XSTATE: ENODEV, no XSAVE), SYSCALL, SINGLESTEP,"
+                + " CONT, DETACH, KILL, SETOPTIONS, GETEVENTMSG, GETSIGINFO, SETSIGINFO, GET_SYSCALL_INFO; threads of a tracee are"
+                + " not traced; SYSEMU and the rest: EIO", this::ptrace)
                 .coveredBy("CProgramsTest[ptrace]");
     }
 
@@ -89,15 +92,11 @@ public final class PtraceCalls implements SyscallFamily {
         AddressSpace mine = t.process.memory();
         switch (request) {
             case PEEKTEXT, PEEKDATA -> {
-                long word = tr.call(th -> peek(th, addr));
-                mine.writeLong(data, word);
+                mine.writeLong(data, peek(tr.thread.process.memory(), addr));
                 return 0;
             }
             case POKETEXT, POKEDATA -> {
-                tr.call(th -> {
-                    poke(th, addr, data);
-                    return null;
-                });
+                poke(tr.thread.process.memory(), addr, data);
                 return 0;
             }
             case PEEKUSR -> {
@@ -151,16 +150,21 @@ public final class PtraceCalls implements SyscallFamily {
                 mine.write(data, tr.siginfo());
                 return 0;
             }
+            case SETSIGINFO -> {
+                tr.siginfo(mine.read(data, SIGINFO_SIZE));
+                return 0;
+            }
             case GET_SYSCALL_INFO -> {
                 return syscallInfo(t, tr, addr, data);
             }
-            case CONT, SYSCALL, LISTEN, DETACH -> {
+            case CONT, SYSCALL, LISTEN, DETACH, SINGLESTEP -> {
                 int sig = (int) data;
                 if (sig < 0 || sig > 64) throw Errno.EIO.fail();
                 if (request == LISTEN && !tr.seized) throw Errno.EIO.fail();
                 if (request == LISTEN && tr.kind() != Tracee.STOP_GROUP) throw Errno.EINVAL.fail();
                 Tracee.Resume how = switch (request) {
                     case SYSCALL -> Tracee.Resume.SYSCALL;
+                    case SINGLESTEP -> Tracee.Resume.SINGLESTEP;
                     case LISTEN -> Tracee.Resume.LISTEN;
                     case DETACH -> Tracee.Resume.DETACH;
                     default -> Tracee.Resume.CONT;
@@ -227,28 +231,21 @@ public final class PtraceCalls implements SyscallFamily {
         return tr;
     }
 
-    // ---- memory: on the tracee's thread, under its execution lock ---------------------------------------
+    // ---- memory: FOLL_FORCE access from the tracer's thread (see AddressSpace.transferForced) ----------
 
-    /** A word of the tracee's memory, protection ignored as FOLL_FORCE does; EIO if unmapped. */
-    private static long peek(GuestThread th, long addr) {
+    /** A word of the tracee's memory, protection ignored as FOLL_FORCE does; EIO unless all 8 bytes are mapped. */
+    private static long peek(AddressSpace m, long addr) {
         byte[] word = new byte[8];
-        AddressSpace m = th.process.memory();
-        if (addr < AddressSpace.MIN_ADDRESS || m.find(addr) == null || m.find(addr + 7) == null) throw Errno.EIO.fail();
-        try {
-            m.initRead(addr, word, 0, 8);
-        } catch (LinuxException e) {
-            throw Errno.EIO.fail();
-        }
+        if (m.transferForced(addr, word, 0, 8, false) != 8) throw Errno.EIO.fail();
         return Longs.fromBytes(word, 0);
     }
 
-    /** Writes a word where the tracee may write; read-only pages (breakpoints in code) are not served. */
-    private static void poke(GuestThread th, long addr, long value) {
-        byte[] word = Longs.toBytes(value, 8);
-        if (th.process.memory().transferRemote(addr, word, 0, 8, true, true) != 8) {
-            th.kernel().log().once("ptrace: POKETEXT/POKEDATA into memory the tracee cannot write is not supported (EIO)");
-            throw Errno.EIO.fail();
-        }
+    /**
+     * Writes a word as FOLL_FORCE|FOLL_WRITE does: into read-only private code too (a breakpoint), which
+     * the tracee's engine then translates afresh; EIO where Linux refuses (a shared read-only mapping).
+     */
+    private static void poke(AddressSpace m, long addr, long value) {
+        if (m.transferForced(addr, Longs.toBytes(value, 8), 0, 8, true) != 8) throw Errno.EIO.fail();
     }
 
     // ---- registers: on the tracee's thread -----------------------------------------------------------------
@@ -283,20 +280,25 @@ public final class PtraceCalls implements SyscallFamily {
         for (int i = 0; i < USER_REGS.length; i++) setUserReg(th, tr, i, Longs.fromBytes(regs, i * 8));
     }
 
-    /** PEEKUSER: the registers part of struct user; the rest (debug registers included) reads as 0. */
+    /** PEEKUSER: the registers and u_debugreg parts of struct user; the rest reads as 0. */
     private static long peekUser(GuestThread th, Tracee tr, long offset) {
         if ((offset & 7) != 0 || offset < 0 || offset >= USER_SIZE) throw Errno.EIO.fail();
-        return offset < REGS_SIZE ? userReg(th, tr, (int) (offset / 8)) : 0;
+        if (offset < REGS_SIZE) return userReg(th, tr, (int) (offset / 8));
+        if (offset >= DEBUGREG_OFFSET && offset < DEBUGREG_OFFSET + 64) return tr.debugRegister((int) (offset - DEBUGREG_OFFSET) / 8);
+        return 0;
     }
 
+    /** POKEUSER: a register, or a debug register (see {@link Tracee#debugRegister(int, long)}); elsewhere EIO. */
     private static void pokeUser(GuestThread th, Tracee tr, long offset, long value) {
         if ((offset & 7) != 0 || offset < 0 || offset >= USER_SIZE) throw Errno.EIO.fail();
         if (offset < REGS_SIZE) {
             setUserReg(th, tr, (int) (offset / 8), value);
             return;
         }
-        if (offset >= DEBUGREG_OFFSET && value == 0) return; // clearing a debug register: there are none set
-        th.kernel().log().once("ptrace: POKEUSER outside the registers (debug registers) is not supported (EIO)");
+        if (offset >= DEBUGREG_OFFSET && offset < DEBUGREG_OFFSET + 64) {
+            tr.debugRegister((int) (offset - DEBUGREG_OFFSET) / 8, value);
+            return;
+        }
         throw Errno.EIO.fail();
     }
 
@@ -329,6 +331,8 @@ public final class PtraceCalls implements SyscallFamily {
         int size = switch (type) {
             case NT_PRSTATUS -> REGS_SIZE;
             case NT_PRFPREG -> FPREGS_SIZE;
+            // xstateregs_get/set on a CPU without XSAVE, which is what cpuid shows the guest.
+            case NT_X86_XSTATE -> throw (len % 8 != 0 ? Errno.EINVAL : Errno.ENODEV).fail();
             default -> throw Errno.EINVAL.fail();
         };
         int n = (int) Math.min(Long.compareUnsigned(len, size) < 0 ? len : size, size);

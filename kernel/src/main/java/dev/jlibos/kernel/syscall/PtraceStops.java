@@ -18,6 +18,8 @@ final class PtraceStops {
     static final long RUN = Long.MIN_VALUE;
     /** Linux's internal "restart the call" code, which a tracer sees at the exit stop. */
     private static final long ERESTARTSYS = 512;
+    private static final long TRAP_FLAG = 0x100;
+    private static final int TRAP_BRKPT = 1;
 
     private PtraceStops() {
     }
@@ -29,6 +31,7 @@ final class PtraceStops {
      */
     static long entry(GuestThread thread, Tracee tr, SyscallArgs args) {
         if (tr.detached()) return RUN;
+        tr.syscallEntered();
         tr.origRax(args.registers()[0]);
         long verdict = RUN;
         if (tr.syscallStops()) {
@@ -66,8 +69,17 @@ final class PtraceStops {
         int fork = tr.takeForkEvent();
         if (fork != 0 && result > 0) tr.eventStop(fork, tr.forkChild());
         if (replacedImage && result == 0) {
+            tr.clearDebugRegisters();
             if (tr.has(Tracee.O_TRACEEXEC)) tr.eventStop(Tracee.EVENT_EXEC, thread.tid());
             else if (!tr.seized) thread.signals.post(SigInfo.basic(Signal.SIGTRAP, SigInfo.SI_USER)); // legacy exec SIGTRAP
+        }
+        if (tr.stepping() && !thread.process.exited()) {
+            // PTRACE_SINGLESTEP over a syscall instruction traps at the call's exit (user_single_step_report):
+            // SIGTRAP with TRAP_BRKPT at the next instruction. The trap flag goes now, so no #DB follows.
+            tr.stepEnded();
+            thread.cpu.set(Reg.EFLAGS, thread.cpu.get(Reg.EFLAGS) & ~TRAP_FLAG);
+            thread.signals.post(SigInfo.fault(Signal.SIGTRAP, TRAP_BRKPT, thread.cpu.get(Reg.RIP)));
+            return result;
         }
         if (!tr.syscallStops() || thread.process.exited()) return result;
         // A restartable call a signal interrupted reads -ERESTARTSYS at its exit stop, as on Linux (strace

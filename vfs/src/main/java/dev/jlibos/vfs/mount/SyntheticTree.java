@@ -9,7 +9,7 @@ import java.util.List;
  */
 public interface SyntheticTree {
     /** What a path inside the tree is. */
-    sealed interface Node permits Directory, File, Symlink, HostDevice {
+    sealed interface Node permits Directory, File, Symlink, HostDevice, Opened {
     }
 
     /** A directory; its entries are listed on demand. */
@@ -26,6 +26,21 @@ public interface SyntheticTree {
 
     /** A host device node from a fixed allowlist (/dev/null, /dev/zero...), opened by its host path. */
     record HostDevice(String hostPath) implements Node {
+    }
+
+    /**
+     * A file with its own open file description, which may be writable (/proc/PID/mem): opened through
+     * {@link #open}.
+     */
+    record Opened() implements Node {
+    }
+
+    /**
+     * Opens an {@link Opened} node with open(2)'s {@code flags}; the tree checks the caller's right to.
+     * Trees without such nodes never see this.
+     */
+    default dev.jlibos.vfs.FileDescription open(Object caller, List<String> path, int flags) {
+        throw dev.jlibos.core.Errno.ENOENT.fail();
     }
 
     /**

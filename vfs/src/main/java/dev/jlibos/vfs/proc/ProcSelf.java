@@ -97,7 +97,7 @@ public final class ProcSelf {
         long vsize = 0;
         for (Vma v : p.memory().areas()) vsize += v.end() - v.start();
         StringBuilder sb = new StringBuilder();
-        sb.append(task ? t.tid() : p.pid()).append(" (").append(t.name()).append(") ").append(p.stopped() ? 'T' : 'R').append(' ').append(p.ppid()).append(' ')
+        sb.append(task ? t.tid() : p.pid()).append(" (").append(t.name()).append(") ").append(t.traceStopped() ? 't' : p.stopped() ? 'T' : 'R').append(' ').append(p.ppid()).append(' ')
                 .append(p.pgid()).append(' ').append(p.sid()).append(" 0 -1 4194304 0 0 0 0 0 0 0 0 ")
                 .append(20 + t.nice()).append(' ').append(t.nice()).append(' ')
                 .append(p.threads().size()).append(" 0 0 ").append(vsize).append(" 0 18446744073709551615");
@@ -139,8 +139,8 @@ public final class ProcSelf {
         long[] c = p.capabilities();
         return "Name:\t" + t.name() + "\n"
                 + String.format("Umask:\t%04o%n", p.fs().umask)
-                + (p.stopped() ? "State:\tT (stopped)\n" : "State:\tR (running)\n")
-                + "Tgid:\t" + p.pid() + "\nNgid:\t0\nPid:\t" + t.tid() + "\nPPid:\t" + p.ppid() + "\nTracerPid:\t0\n"
+                + (t.traceStopped() ? "State:\tt (tracing stop)\n" : p.stopped() ? "State:\tT (stopped)\n" : "State:\tR (running)\n")
+                + "Tgid:\t" + p.pid() + "\nNgid:\t0\nPid:\t" + t.tid() + "\nPPid:\t" + p.ppid() + "\nTracerPid:\t" + t.tracerPid() + "\n"
                 + "Uid:\t" + u[0] + "\t" + u[1] + "\t" + u[2] + "\t" + u[3] + "\n"
                 + "Gid:\t" + g[0] + "\t" + g[1] + "\t" + g[2] + "\t" + g[3] + "\n"
                 + "Threads:\t" + p.threads().size() + "\n"

@@ -47,6 +47,24 @@ public interface ProcTask {
         return 0;
     }
 
+    /** Parked in a ptrace stop: state 't' (tracing stop) in stat and status. */
+    default boolean traceStopped() {
+        return false;
+    }
+
+    /** The pid of the process tracing this thread (TracerPid), 0 if none. */
+    default int tracerPid() {
+        return 0;
+    }
+
+    /**
+     * Fails with EACCES unless this thread may ptrace-attach to {@code target} (its own process always
+     * may): what opening /proc/PID/mem asks.
+     */
+    default void requireAttachRight(ProcProcess target) {
+        if (target != process()) throw dev.jlibos.core.Errno.EACCES.fail();
+    }
+
     /** The machine this thread runs in: the other processes /proc lists. */
     ProcSystem system();
 }

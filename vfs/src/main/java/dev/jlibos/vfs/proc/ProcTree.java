@@ -19,9 +19,9 @@ import java.util.List;
  */
 public final class ProcTree implements SyntheticTree {
     private static final List<String> PROCESS_FILES = List.of("auxv", "cmdline", "comm", "cwd", "environ", "exe",
-            "fd", "maps", "mounts", "root", "stat", "statm", "status", "task");
-    /** What /proc/PID/task/TID holds: the per-thread files. */
-    private static final List<String> TASK_FILES = List.of("comm", "stat", "status");
+            "fd", "maps", "mem", "mounts", "root", "stat", "statm", "status", "task");
+    /** What /proc/PID/task/TID holds: the per-thread files, and the process's maps and memory. */
+    private static final List<String> TASK_FILES = List.of("comm", "maps", "mem", "stat", "status");
     private static final List<String> HOST_COPIES = List.of("meminfo", "uptime", "loadavg", "version");
     private static final List<String> KERNEL_FILES = List.of("hostname", "osrelease", "ostype", "pid_max");
     private final MountTable mounts;
@@ -81,13 +81,15 @@ public final class ProcTree implements SyntheticTree {
             ProcTask task = taskOf(owner, path.get(2));
             if (task == null) return null;
             if (path.size() == 3) return new Directory(TASK_FILES);
-            return path.size() == 4 && TASK_FILES.contains(path.get(3)) ? new File() : null;
+            if (path.size() != 4 || !TASK_FILES.contains(path.get(3))) return null;
+            return path.get(3).equals("mem") ? new Opened() : new File();
         }
         if (path.size() != 2 || !PROCESS_FILES.contains(entry)) return null;
         return switch (entry) {
             case "exe" -> new Symlink(owner.process().executable());
             case "cwd" -> new Symlink(owner.process().fs().cwdPath());
             case "root" -> new Symlink("/");
+            case "mem" -> new Opened();
             default -> new File();
         };
     }
@@ -117,7 +119,7 @@ public final class ProcTree implements SyntheticTree {
             if (task == null) return null;
             return switch (path.get(3)) {
                 case "stat" -> ProcSelf.stat(task, true).getBytes(StandardCharsets.UTF_8);
-                case "comm", "status" -> ProcSelf.contents(task, path.get(3));
+                case "comm", "status", "maps" -> ProcSelf.contents(task, path.get(3));
                 default -> null;
             };
         }
@@ -128,6 +130,22 @@ public final class ProcTree implements SyntheticTree {
             case "statm" -> line("0 0 0 0 0 0 0");
             default -> ProcSelf.contents(owner, path.get(1));
         };
+    }
+
+    /**
+     * Opens /proc/PID/mem or /proc/PID/task/TID/mem: the opener needs the right to ptrace the process
+     * (proc_mem_open's PTRACE_MODE_ATTACH), else EACCES; the file keeps the memory of the image open now.
+     */
+    @Override
+    public FileDescription open(Object caller, List<String> path, int flags) {
+        ProcTask t = (ProcTask) caller;
+        ProcTask owner = processThread(t, path.get(0));
+        if (owner == null || !path.get(path.size() - 1).equals("mem")) throw dev.jlibos.core.Errno.ENOENT.fail();
+        if (path.size() == 4 && taskOf(owner, path.get(2)) == null) throw dev.jlibos.core.Errno.ENOENT.fail();
+        ProcProcess target = owner.process();
+        t.requireAttachRight(target);
+        String shown = "/proc/" + String.join("/", path);
+        return new ProcessMemoryFile(shown, target.memory(), flags & dev.jlibos.vfs.Opener.STATUS_FLAGS);
     }
 
     private byte[] mountsFile() {
