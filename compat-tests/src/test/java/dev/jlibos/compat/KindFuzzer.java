@@ -162,7 +162,8 @@ final class KindFuzzer {
     static Result run(Path binary, Mode mode, SyscallPath path, long seed, long first, long count, Path scratch,
                       Path canary, Duration timeout) throws Exception {
         List<Spec> specs = specs();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), log = new ByteArrayOutputStream();
+        TailOutput out = new TailOutput(4 << 20);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
         Machine.Builder b = Machine.builder().program(binary.toString()).args(argv(mode, seed, first, count, specs))
                 .stdout(out).stderr(log).diagnostics(new PrintStream(log, true, StandardCharsets.UTF_8))
                 .syscallPath(path).memoryLimit(1L << 30).maxProcesses(64).timeout(timeout);
@@ -179,7 +180,7 @@ final class KindFuzzer {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         // Fuzzed writes to fd 1 may come before the supervisor's report: it starts at "kfuzz: ".
-        String report = out.toString(StandardCharsets.UTF_8);
+        String report = out.tail();
         report = report.contains("kfuzz: ") ? report.substring(report.lastIndexOf("kfuzz: ")) : report;
         Map<Integer, CallStats> perCall = new TreeMap<>();
         List<String> hangs = new ArrayList<>();
