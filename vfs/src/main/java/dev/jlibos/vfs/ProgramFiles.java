@@ -123,7 +123,7 @@ public final class ProgramFiles {
             Object before = identity(p);
             byte[] bytes = Files.readAllBytes(p);
             Object after = identity(p);
-            return new Contents(bytes, before != null && before.equals(after) ? after : null);
+            return new Contents(bytes, before != null && before.equals(after) && settled(after) ? after : null);
         } catch (NoSuchFileException e) {
             throw new Refused(Errno.ENOENT, path + ": no such file or directory");
         } catch (AccessDeniedException e) {
@@ -131,6 +131,20 @@ public final class ProgramFiles {
         } catch (IOException e) {
             throw new Refused(Errno.EIO, path + ": " + e.getMessage());
         }
+    }
+
+    /** How long after its last change a file's identity is trusted: longer than a file timestamp's tick. */
+    private static final long SETTLE_NANOS = 100_000_000L;
+
+    /**
+     * Whether the file last changed long enough ago: Linux stamps mtime and ctime from a coarse clock (one
+     * tick is up to 10 ms), so a same-size rewrite within the tick of the change before it would keep every
+     * part of the identity. As git does for racily clean files, a file changed that recently has no identity.
+     */
+    private static boolean settled(Object identity) {
+        long ctime = (Long) ((java.util.List<?>) identity).get(4);
+        java.time.Instant now = java.time.Instant.now();
+        return ctime < now.getEpochSecond() * 1_000_000_000L + now.getNano() - SETTLE_NANOS;
     }
 
     /** Device, inode, size, mtime and ctime in ns (java.nio's unix view), or null where it is missing. */

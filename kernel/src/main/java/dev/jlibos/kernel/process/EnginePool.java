@@ -24,12 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * ctime in ns, taken around the read), and the run's settings that change the image (syscall path,
  * tracing). A changed file has another identity, so it is never served from a stale image.
  *
- * <p>A run that starts a pooled program takes an idle engine with its memory (a resettable copy of the
- * image) and {@link AddressSpace#resetTo resets} that memory to the image in place: the areas the last
- * run left where the image has them keep their engine mappings and hence their translated code (bytes
- * the run changed in code pages are retranslated); everything the last run mapped beyond the image
- * (shared libraries, heap, mmap) is unmapped. When the run ends, its engine and memory come back as idle,
- * if the process still runs that image (not after an execve) and the pool has room.
+ * <p>When a run of a pooled program ends, if its process still runs that image (no execve) and the pool
+ * has room, its engine stays as idle and its memory (a resettable copy of the image) is
+ * {@link AddressSpace#resetTo reset} to the image in place: the areas the run left where the image has
+ * them keep their engine mappings and hence their translated code (code pages whose bytes the run changed
+ * are retranslated); everything the run mapped beyond the image (shared libraries, heap, mmap) is
+ * unmapped. The next run of the program takes that engine and only builds its stack.
  *
  * <p>Bounded by idle engines and by bytes of guest address space held (images plus idle memories), least
  * recently used first out. Configured by {@link #shared()}'s system properties or {@link #create}. Used
@@ -92,7 +92,7 @@ public final class EnginePool {
         }
     }
 
-    /** An engine and its memory, a resettable copy of an image (reset when taken). */
+    /** An engine and its memory, a resettable copy of an image, reset to it when the last run gave it back. */
     public record Idle(Cpu cpu, AddressSpace memory) {
         void dispose() {
             memory.detach(cpu);
@@ -195,7 +195,7 @@ public final class EnginePool {
         return image;
     }
 
-    /** An idle engine of a taken image, which the caller resets to it, or null when none is idle. */
+    /** An idle engine of a taken image, its memory equal to the image, or null when none is idle. */
     public synchronized Idle takeIdle(Image image) {
         Idle idle = image.idle.poll();
         if (idle == null) return null;
@@ -227,18 +227,30 @@ public final class EnginePool {
     }
 
     /**
-     * A run from {@code lease} ended: its engine and memory become idle when {@code reusable} (the process
-     * still had the image's memory) and there is room; else the engine is closed (the memory was closed by
-     * the execve that replaced it, or is freed here).
+     * A run from {@code lease} ended: when {@code reusable} (the process still had the image's memory) and
+     * the image is still pooled, its memory is reset to the image at once (what the run mapped is freed
+     * now, not held until the next run) and the engine becomes idle, room permitting; else the engine is
+     * closed (the memory was closed by the execve that replaced it, or is freed here).
      */
     public void giveBack(Lease lease, boolean reusable) {
+        Image image = lease.image();
+        boolean keep;
+        synchronized (this) {
+            keep = reusable && !image.evicted && maxEngines > 0;
+        }
         Idle idle = new Idle(lease.cpu(), lease.memory());
+        lease.cpu().setEvents(null);
+        if (keep) {
+            try {
+                lease.memory().resetTo(image.memory()); // the run's hold on the image keeps its blocks alive
+            } catch (RuntimeException e) {
+                keep = false; // host memory ran out: the engine is not worth keeping
+            }
+        }
         List<Idle> dispose = new ArrayList<>();
         synchronized (this) {
-            Image image = lease.image();
             image.users--;
-            if (reusable && !image.evicted && maxEngines > 0) {
-                lease.cpu().setEvents(null);
+            if (keep && !image.evicted) {
                 image.idle.push(idle);
                 idleEngines++;
                 bytes += idle.memory().mappedBytes();

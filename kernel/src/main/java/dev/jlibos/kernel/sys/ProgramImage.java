@@ -75,8 +75,7 @@ public final class ProgramImage {
             AddressSpace memory;
             if (idle != null) {
                 engine = idle.cpu();
-                memory = idle.memory();
-                memory.resetTo(image.memory());
+                memory = idle.memory(); // reset to the image when the last run gave it back
                 // The registers a new engine starts with (the last run left its own).
                 Cpu.copyRegisters(fresh, engine);
                 unused.detach(fresh);
