@@ -22,7 +22,7 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
     /** The thread id; a thread that execs becomes the group leader and takes the pid (de_thread). */
     private volatile int tid;
     /** The engine; final in effect: only {@link #useEngine} replaces it, before the thread first runs. */
-    public Cpu cpu;
+    public volatile Cpu cpu;
     /** Signal mask, thread-directed pending signals, alternate stack. */
     public final ThreadSignals signals;
 
