@@ -113,6 +113,29 @@ class EnginePoolTest {
         pool.clear();
     }
 
+    /**
+     * A first process that execs another program: its engine leaves the image, so it is closed rather than
+     * pooled, and the image stays for the next run (which then starts on a fresh engine and a copy of it).
+     */
+    @Test
+    void anEngineThatExecedIsClosedNotPooled() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(BUSYBOX));
+        EnginePool pool = EnginePool.create(2, 512L << 20);
+        int[] status = new int[1];
+        List<String> argv = List.of("busybox", "sh", "-c", "exec /bin/busybox echo execed");
+        assertEquals("execed\n", run(pool, BUSYBOX, argv, status));
+        int engines = dev.jlibos.host.unicorn.UnicornCpu.liveEngines();
+        assertEquals(0, pool.idleEngines());
+        for (int i = 0; i < 3; i++) assertEquals("execed\n", run(pool, BUSYBOX, argv, status));
+        assertEquals(engines, dev.jlibos.host.unicorn.UnicornCpu.liveEngines(), "no engine leaked");
+        assertEquals(0, pool.idleEngines());
+        assertEquals(1, pool.imagesRecorded());
+        assertEquals(0, pool.enginesReused());
+        assertEquals("plain\n", run(pool, BUSYBOX, List.of("busybox", "echo", "plain"), status));
+        assertEquals(1, pool.idleEngines(), "a run that did not exec gives its engine back");
+        pool.clear();
+    }
+
     /** The pool keeps within its bounds: an image larger than its byte limit is not recorded. */
     @Test
     void boundsAreKept() throws Exception {
