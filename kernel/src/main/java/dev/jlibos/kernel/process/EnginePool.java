@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * afresh each run). The key is what decides the image: every file the loader read (the #! scripts, the
  * executable, its PT_INTERP interpreter), each as its path and identity (device, inode, size, mtime and
  * ctime in ns, taken around the read), and the run's settings that change the image (syscall path,
- * tracing). A changed file has another identity, so it is never served from a stale image.
+ * tracing). A changed file has another identity, so it is never served from a stale image; a file changed
+ * in the last 100 ms has none yet (ProgramFiles: timestamps come from a coarse clock), and starts cold.
  *
  * <p>When a run of a pooled program ends, if its process still runs that image (no execve) and the pool
  * has room, its engine stays as idle and its memory (a resettable copy of the image) is
