@@ -1,6 +1,7 @@
 package dev.jlibos.cli;
 
 import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.process.EnginePool;
 import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.loader.LoadException;
 import picocli.CommandLine.Command;
@@ -37,12 +38,20 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write command N's output to DIR/N.out and DIR/N.err.")
     Path out;
 
+    @Option(names = "--no-engine-pool", description = {"Start every command on a fresh engine (to compare): by default a",
+            "program run before starts on a pooled engine that keeps its translated code."})
+    boolean noPool;
+
+    /** The JVM's pool ({@code -Djlibos.engine-pool...} configure it), or none with --no-engine-pool. */
+    private EnginePool pool;
+
     @Override
     public Integer call() throws IOException {
         List<String> lines = file.equals("-")
                 ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()
                 : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
         if (out != null) Files.createDirectories(out);
+        pool = noPool ? EnginePool.create(0, 0) : EnginePool.shared();
         List<String> summary = new ArrayList<>();
         int failed = 0, n = 0;
         long start = System.nanoTime();
@@ -66,7 +75,9 @@ final class BatchCommand implements Callable<Integer> {
         }
         System.out.flush();
         System.err.println("jlibos batch: " + n + " commands, " + failed + " failed, "
-                + String.format(Locale.ROOT, "%.2f s", (System.nanoTime() - start) / 1e9));
+                + String.format(Locale.ROOT, "%.2f s", (System.nanoTime() - start) / 1e9)
+                + (pool.enabled() ? "; engine pool: " + pool.enginesReused() + " runs on a pooled engine, "
+                        + pool.imagesRecorded() + " images recorded" : "; engine pool off"));
         summary.forEach(System.err::println);
         return failed == 0 ? 0 : 1;
     }
@@ -79,7 +90,7 @@ final class BatchCommand implements Callable<Integer> {
         OutputStream stderr = out == null ? System.err : Files.newOutputStream(out.resolve(n + ".err"));
         try (Machine machine = Machine.builder().program(path).args(words).env(RunCommand.hostEnvironment())
                 .cwd(System.getProperty("user.dir")).stdin(new ByteArrayInputStream(new byte[0]))
-                .stdout(stdout).stderr(stderr).build()) {
+                .stdout(stdout).stderr(stderr).enginePool(pool).build()) {
             ExitStatus status = machine.run();
             return Integer.toString(status.shellStatus());
         } catch (LoadException e) {

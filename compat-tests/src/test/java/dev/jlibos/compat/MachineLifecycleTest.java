@@ -1,6 +1,7 @@
 package dev.jlibos.compat;
 
 import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.process.EnginePool;
 import dev.jlibos.kernel.process.ExitStatus;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ class MachineLifecycleTest {
     void repeatedRunsLeakNoHostFdsOrThreads() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(BUSYBOX));
         run(List.of("busybox", "true"), new ByteArrayOutputStream()); // warm up lazily created threads
+        EnginePool.shared().clear(); // the pool's engines and images are held on purpose, not leaked
         long fds = openHostFds();
         int threads = Thread.activeCount();
         for (int i = 0; i < 100; i++) {
@@ -64,6 +66,7 @@ class MachineLifecycleTest {
     @Test
     void threadedRunsLeakNoHostThreadsOrFds() throws Exception {
         runThreads("tids", Duration.ofSeconds(30));
+        EnginePool.shared().clear(); // the pool's engines and images are held on purpose, not leaked
         long fds = openHostFds();
         long blocks = dev.jlibos.host.memory.MmapHostMemory.liveBlocks();
         for (int i = 0; i < 5; i++) {
@@ -72,6 +75,7 @@ class MachineLifecycleTest {
         }
         assertEquals(0, runThreads("fork", Duration.ofSeconds(60)).code());
         Thread.sleep(200);
+        EnginePool.shared().clear();
         assertEquals(0, guestThreadsAlive(), "guest host threads left running");
         assertEquals(fds, openHostFds(), "host fds leaked");
         assertEquals(blocks, dev.jlibos.host.memory.MmapHostMemory.liveBlocks(), "host memory blocks leaked");
@@ -82,6 +86,7 @@ class MachineLifecycleTest {
     void forkExecCyclesAndThreadsLeakNoEnginesThreadsOrFds() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(BUSYBOX));
         run(List.of("busybox", "true"), new ByteArrayOutputStream()); // warm up lazily created threads
+        EnginePool.shared().clear(); // the pool's engines and images are held on purpose, not leaked
         long fds = openHostFds();
         int engines = dev.jlibos.host.unicorn.UnicornCpu.liveEngines();
         long blocks = dev.jlibos.host.memory.MmapHostMemory.liveBlocks();
@@ -93,6 +98,7 @@ class MachineLifecycleTest {
         assertEquals("200\n", out.toString());
         assertEquals(0, runThreads("many", Duration.ofSeconds(120)).code()); // 80 threads created and joined
         Thread.sleep(200);
+        EnginePool.shared().clear();
         assertEquals(engines, dev.jlibos.host.unicorn.UnicornCpu.liveEngines(), "Unicorn engines leaked");
         // Guest memory and each process's and thread's HostFs marshalling block (1 MiB of host mmap):
         // the forked processes' blocks were once never unmapped.

@@ -9,6 +9,7 @@ import dev.jlibos.host.memory.MmapHostMemory;
 import dev.jlibos.host.syscall.LibcHostSyscalls;
 import dev.jlibos.host.unicorn.UnicornCpu;
 import dev.jlibos.kernel.process.Determinism;
+import dev.jlibos.kernel.process.EnginePool;
 import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.GuestThread;
@@ -114,14 +115,33 @@ public final class Machine implements AutoCloseable {
         GuestOptions options = config.options();
         KernelLog log = new KernelLog(config.diagnostics, options.debug());
         Kernel kernel = Kernels.create(UnicornCpu::new, new MmapHostMemory(), log, config.strace,
-                SyscallListener.all(config.traceListeners),
-                // The vDSO's clocks are the host's: deterministic mode keeps every clock read in the hook.
-                options.seed() != null ? SyscallPath.HOOK
-                        : options.syscallPath() != null ? options.syscallPath() : SyscallPath.defaultPath());
+                SyscallListener.all(config.traceListeners), syscallPath(options));
         if (options.seed() != null) kernel.deterministic(new Determinism(options.seed()));
         kernel.offloadPolicy(options.offload() != null ? options.offload()
                 : dev.jlibos.syscalls.offload.OffloadPolicy.defaultFor(config.sandbox));
         return kernel;
+    }
+
+    /** The syscall path a run takes. */
+    private static SyscallPath syscallPath(GuestOptions options) {
+        // The vDSO's clocks are the host's: deterministic mode keeps every clock read in the hook.
+        return options.seed() != null ? SyscallPath.HOOK
+                : options.syscallPath() != null ? options.syscallPath() : SyscallPath.defaultPath();
+    }
+
+    /**
+     * The engine pool this run's first program starts through, or null: deterministic runs start cold (their
+     * virtual clock counts executed blocks, and a cold run is what they must repeat), as do snapshot runs,
+     * whose engines the snapshot pools itself.
+     */
+    private EnginePool enginePool(boolean snapshot) {
+        EnginePool pool = config.enginePool != null ? config.enginePool : EnginePool.shared();
+        return snapshot || config.options().seed() != null || !pool.enabled() ? null : pool;
+    }
+
+    /** What besides the files shapes a pooled image: the vDSO and the kml-shim's pages (none when tracing). */
+    private Object imageSettings() {
+        return List.of(syscallPath(config.options()), config.strace != null || !config.traceListeners.isEmpty());
     }
 
     private ExitStatus run(CaptureFactory captureFactory) throws LoadException {
@@ -141,6 +161,8 @@ public final class Machine implements AutoCloseable {
         kernel.processTable().register(process);
         kernel.bind(thread);
         LoadedProgram program;
+        EnginePool pool = enginePool(captureFactory != null);
+        EnginePool.Lease lease = null;
         try {
             String path = config.program;
             if (config.sandbox) {
@@ -150,7 +172,14 @@ public final class Machine implements AutoCloseable {
                 hostView = FileViews.passthrough(host);
                 process.fs().useGuestProc(hostView);
             }
-            program = ProgramImage.load(thread, path, config.argv, config.envp);
+            if (pool == null) {
+                program = ProgramImage.load(thread, path, config.argv, config.envp);
+            } else {
+                ProgramImage.Started started = ProgramImage.loadPooled(thread, path, config.argv, config.envp, pool, imageSettings());
+                program = started.program();
+                lease = started.lease();
+                kernel.bind(thread); // the thread may have taken a pooled engine
+            }
         } catch (LoadException | RuntimeException e) {
             process.exit(ExitStatus.killed(9, -1));
             kernel.runProcess(thread, 0);
@@ -158,7 +187,7 @@ public final class Machine implements AutoCloseable {
             host.close();
             throw e;
         }
-        cpu.set(Reg.RSP, program.stackPointer());
+        thread.cpu.set(Reg.RSP, program.stackPointer());
         MountTable view = hostView;
         Snapshot.Capture capture = captureFactory == null ? null : captureFactory.install(kernel, process, () -> {
             if (view != null) view.close();
@@ -175,6 +204,8 @@ public final class Machine implements AutoCloseable {
             // Processes still running when the first one ends are killed, as when a container's init exits.
             for (GuestProcess p : kernel.processes()) p.exit(ExitStatus.killed(9, -1));
             if (capture == null) awaitTeardown(kernel);
+            // The engine and memory go back to the pool if the first process still ran the image (no execve).
+            if (lease != null && process.finished()) pool.giveBack(lease, process.memory() == lease.memory());
             // A snapshot keeps the file view its copies of the fd table and cwd refer to, until it closes.
             if (capture == null || capture.snapshot == null) {
                 if (hostView != null) hostView.close();
@@ -298,6 +329,8 @@ public final class Machine implements AutoCloseable {
         String sandboxCwd = "/";
         final List<MountSpec> mounts = new ArrayList<>();
         final java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        /** Null: {@link EnginePool#shared()}. */
+        EnginePool enginePool;
 
         /** A host directory or file mounted into the sandbox; a null host path is an in-memory tmpfs. */
         record MountSpec(String hostPath, String guestPath, boolean readOnly) {
@@ -510,6 +543,16 @@ public final class Machine implements AutoCloseable {
          */
         public Builder cpuTimeLimit(java.time.Duration limit) {
             options.cpuTimeLimit(limit);
+            return this;
+        }
+
+        /**
+         * The pool of engines the first program starts through ({@link EnginePool}): a program this pool has
+         * run before starts on an engine that keeps its translated code. By default the JVM's
+         * {@link EnginePool#shared()}; {@code EnginePool.create(0, 0)} runs cold.
+         */
+        public Builder enginePool(EnginePool pool) {
+            this.enginePool = Objects.requireNonNull(pool);
             return this;
         }
 

@@ -30,10 +30,19 @@ public final class ProgramLoader {
 
     public LoadedProgram load(AddressSpace space, String path, List<String> argv, List<String> envp,
                               LoadOptions options) throws LoadException {
+        return map(space, resolve(path, argv), envp, options);
+    }
+
+    /**
+     * execve's reading half: follows #! scripts to the ELF that runs, reads its interpreter and validates
+     * both, mapping nothing.
+     */
+    public ResolvedProgram resolve(String path, List<String> argv) throws LoadException {
         String execFn = path;
         List<String> args = new ArrayList<>(argv);
+        List<Object> files = new ArrayList<>();
         String current = path;
-        byte[] image = source.read(current);
+        byte[] image = read(current, files);
         for (int depth = 0; Shebang.isScript(image); depth++) {
             if (depth == MAX_SCRIPT_DEPTH) throw new LoadException(Errno.ELOOP, path + ": too many levels of #! interpreters");
             Shebang s = Shebang.parse(current, image);
@@ -44,23 +53,55 @@ public final class ProgramLoader {
             if (args.size() > 1) next.addAll(args.subList(1, args.size()));
             args = next;
             try {
-                image = source.read(s.interpreter());
+                image = read(s.interpreter(), files);
             } catch (LoadException e) {
                 throw new LoadException(e.errno(), current + ": bad interpreter " + s.interpreter() + ": " + e.errno().message);
             }
             current = s.interpreter();
         }
         ElfFile elf = ElfFile.parse(current, image);
+        ElfFile interp = elf.interpreter == null ? null : loadInterpreter(elf, files);
+        return new ResolvedProgram(elf, interp, List.copyOf(args), execFn,
+                files.contains(null) ? null : java.util.Collections.unmodifiableList(files));
+    }
+
+    /** Reads a file and notes its path and identity (null when unknown) in {@code files}. */
+    private byte[] read(String path, List<Object> files) throws LoadException {
+        ExecutableSource.Identified f = source.readIdentified(path);
+        files.add(f.identity() == null ? null : List.of(path, f.identity()));
+        return f.bytes();
+    }
+
+    /** Maps a resolved program into an empty address space and builds its initial stack. */
+    public LoadedProgram map(AddressSpace space, ResolvedProgram program, List<String> envp, LoadOptions options)
+            throws LoadException {
         try {
-            return map(space, elf, args, envp, execFn, options);
+            return map(space, program.elf(), program.interpreter(), program.argv(), envp, program.execFn(), options);
         } catch (LinuxException e) {
             // The image validated but does not fit next to what is already mapped (or host memory ran out).
-            throw new LoadException(e.errno(), current + ": cannot map program: " + e.errno().message);
+            throw new LoadException(e.errno(), program.elf().path + ": cannot map program: " + e.errno().message);
         }
     }
 
-    private LoadedProgram map(AddressSpace space, ElfFile elf, List<String> argv, List<String> envp, String execFn,
-                              LoadOptions options) throws LoadException {
+    /**
+     * Starts {@code program} again in a space that already holds the image an earlier {@link #map} of the
+     * same files left (a pooled engine's memory reset to it), with no stack: builds only the initial stack,
+     * whose argv, environment, AT_RANDOM and ids are this run's. The addresses come from {@code recorded},
+     * the earlier load's result, which placed everything at the same addresses.
+     */
+    public LoadedProgram restart(AddressSpace space, ResolvedProgram program, LoadedProgram recorded,
+                                 List<String> envp, LoadOptions options) throws LoadException {
+        try {
+            Long vdso = recorded.auxv().get(Auxv.AT_SYSINFO_EHDR);
+            return start(space, program.elf(), recorded.loadBias(), recorded.brkStart(), recorded.interpreterBase(),
+                    recorded.entry(), vdso, program.argv(), envp, program.execFn(), options);
+        } catch (LinuxException e) {
+            throw new LoadException(e.errno(), program.elf().path + ": cannot map program: " + e.errno().message);
+        }
+    }
+
+    private LoadedProgram map(AddressSpace space, ElfFile elf, ElfFile interp, List<String> argv, List<String> envp,
+                              String execFn, LoadOptions options) throws LoadException {
         long bias = 0;
         long brk;
         if (elf.type == ElfFile.ET_DYN && elf.interpreter == null) {
@@ -76,8 +117,7 @@ public final class ProgramLoader {
 
         long entry = elf.entry + bias;
         long interpreterBase = 0;
-        if (elf.interpreter != null) {
-            ElfFile interp = loadInterpreter(elf);
+        if (interp != null) {
             long size = interp.spanEnd() - interp.spanStart();
             long base = space.findFree(size, options.mmapBase());
             long interpBias = base - interp.spanStart();
@@ -85,13 +125,18 @@ public final class ProgramLoader {
             interpreterBase = base;
             entry = interp.entry + interpBias;
         }
+        // Linux maps the vDSO after the interpreter (arch_setup_additional_pages).
+        Long vdso = options.vdso() != null ? options.vdso().map(space, options.mmapBase()) : null;
+        return start(space, elf, bias, brk, interpreterBase, entry, vdso, argv, envp, execFn, options);
+    }
 
+    /** The auxiliary vector and the initial stack of an image mapped at {@code bias} (vdso: null for none). */
+    private LoadedProgram start(AddressSpace space, ElfFile elf, long bias, long brk, long interpreterBase, long entry,
+                                Long vdso, List<String> argv, List<String> envp, String execFn, LoadOptions options)
+            throws LoadException {
         Map<Integer, Long> auxv = new LinkedHashMap<>();
-        if (options.vdso() != null) {
-            // Linux maps the vDSO after the interpreter (arch_setup_additional_pages) and puts
-            // AT_SYSINFO_EHDR first in the vector (ARCH_DLINFO).
-            auxv.put(Auxv.AT_SYSINFO_EHDR, options.vdso().map(space, options.mmapBase()));
-        }
+        // ARCH_DLINFO puts AT_SYSINFO_EHDR first in the vector.
+        if (vdso != null) auxv.put(Auxv.AT_SYSINFO_EHDR, vdso);
         auxv.put(Auxv.AT_MINSIGSTKSZ, 2048L);
         auxv.put(Auxv.AT_HWCAP, options.hwcap());
         auxv.put(Auxv.AT_PAGESZ, AddressSpace.PAGE_SIZE);
@@ -113,10 +158,10 @@ public final class ProgramLoader {
                 interpreterBase);
     }
 
-    private ElfFile loadInterpreter(ElfFile program) throws LoadException {
+    private ElfFile loadInterpreter(ElfFile program, List<Object> files) throws LoadException {
         byte[] bytes;
         try {
-            bytes = source.read(program.interpreter);
+            bytes = read(program.interpreter, files);
         } catch (LoadException e) {
             throw new LoadException(e.errno(), program.path + ": interpreter " + program.interpreter + ": "
                     + e.errno().message);

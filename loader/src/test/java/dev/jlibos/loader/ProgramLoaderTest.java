@@ -139,6 +139,55 @@ class ProgramLoaderTest {
         assertNotNull(space.find(p.entry()));
     }
 
+    /**
+     * The engine pool's warm start: restart builds only the stack, in a space that holds the image a
+     * first load left (its stack removed), and gives the same entry, break and auxv as that load, with this
+     * run's argv, environment and AT_RANDOM. Files without an identity make the program unpoolable.
+     */
+    @Test
+    void restartBuildsOnlyTheStackOverARecordedImage() throws Exception {
+        Path program = Path.of("/bin/true");
+        assumeTrue(Files.isRegularFile(program));
+        byte[] bytes = Files.readAllBytes(program);
+        ElfFile elf = ElfFile.parse("/bin/true", bytes);
+        assumeTrue(elf.interpreter != null && Files.isRegularFile(Path.of(elf.interpreter)));
+        files.put("/bin/true", bytes);
+        files.put(elf.interpreter, Files.readAllBytes(Path.of(elf.interpreter)));
+        ResolvedProgram first = loader.resolve("/bin/true", List.of("true"));
+        assertEquals(null, first.files(), "a source without identities cannot key a pooled image");
+        LoadedProgram recorded = loader.map(space, first, List.of("A=1"), OPTIONS);
+        Vma stack = space.find(recorded.stackPointer());
+        int areas = space.areas().size();
+        space.unmap(stack.start(), stack.length());
+        ResolvedProgram again = loader.resolve("/bin/true", List.of("true", "--version"));
+        LoadedProgram p = loader.restart(space, again, recorded, List.of("B=22"), OPTIONS);
+        assertEquals(areas, space.areas().size(), "only the stack was mapped again");
+        assertEquals(recorded.entry(), p.entry());
+        assertEquals(recorded.brkStart(), p.brkStart());
+        assertEquals(recorded.interpreterBase(), p.interpreterBase());
+        for (int type : List.of(Auxv.AT_PHDR, Auxv.AT_BASE, Auxv.AT_ENTRY, Auxv.AT_PHNUM)) {
+            assertEquals(recorded.auxv().get(type), p.auxv().get(type));
+        }
+        long argc = space.readLong(p.stackPointer());
+        assertEquals(2, argc);
+        assertEquals("--version", string(space.readLong(p.stackPointer() + 16)));
+        assertEquals("B=22", string(space.readLong(p.stackPointer() + 32)));
+        ProgramLoader identified = new ProgramLoader(new ExecutableSource() {
+            @Override
+            public byte[] read(String path) throws LoadException {
+                return loader.resolve(path, List.of()).elf().bytes;
+            }
+
+            @Override
+            public Identified readIdentified(String path) throws LoadException {
+                return new Identified(files.get(path), "id:" + files.get(path).length);
+            }
+        });
+        assertEquals(List.of(List.of("/bin/true", "id:" + bytes.length),
+                        List.of(elf.interpreter, "id:" + files.get(elf.interpreter).length)),
+                identified.resolve("/bin/true", List.of("true")).files());
+    }
+
     @Test
     void randomMutationsEndInALoadExceptionOrALoad() throws Exception {
         byte[] original = busybox();

@@ -50,6 +50,23 @@ public final class ProgramFiles {
 
     /** The whole file {@code path} names. */
     public byte[] read(String path) throws Refused {
+        return readIdentified(path).bytes();
+    }
+
+    /**
+     * A file's bytes and its identity as the host file system saw it just before and just after the read:
+     * device, inode, size, mtime and ctime (both in ns). The identity is null when the two stats differ (the
+     * file changed under the read) or the host cannot give them, so a changed file never matches an
+     * identity taken before the change.
+     *
+     * @param bytes    the whole file
+     * @param identity a value equal only for unchanged files, or null
+     */
+    public record Contents(byte[] bytes, Object identity) {
+    }
+
+    /** The whole file {@code path} names, with its identity (see {@link Contents}). */
+    public Contents readIdentified(String path) throws Refused {
         return fs.sandboxed() ? readGuest(path) : readHost(cwd, path);
     }
 
@@ -74,7 +91,7 @@ public final class ProgramFiles {
     }
 
     /** Through the sandbox's walker: only what the guest can see. */
-    private byte[] readGuest(String path) throws Refused {
+    private Contents readGuest(String path) throws Refused {
         try (Location l = fs.locateFromCwd(path.getBytes(StandardCharsets.UTF_8), true, caller)) {
             if (!l.exists) throw new Refused(Errno.ENOENT, path + ": no such file or directory");
             if (l.fileType == StatLayout.S_IFDIR) throw new Refused(Errno.EISDIR, path + ": is a directory");
@@ -93,7 +110,7 @@ public final class ProgramFiles {
         }
     }
 
-    private static byte[] readHost(Path cwd, String path) throws Refused {
+    private static Contents readHost(Path cwd, String path) throws Refused {
         Path p = cwd.resolve(path);
         try {
             if (Files.isDirectory(p)) throw new Refused(Errno.EISDIR, path + ": is a directory");
@@ -103,13 +120,43 @@ public final class ProgramFiles {
             }
             if (!Files.isExecutable(p)) throw new Refused(Errno.EACCES, path + ": permission denied");
             if (Files.size(p) > MAX_SIZE) throw new Refused(Errno.ENOEXEC, path + ": executable larger than 1 GiB");
-            return Files.readAllBytes(p);
+            Object before = identity(p);
+            byte[] bytes = Files.readAllBytes(p);
+            Object after = identity(p);
+            return new Contents(bytes, before != null && before.equals(after) && settled(after) ? after : null);
         } catch (NoSuchFileException e) {
             throw new Refused(Errno.ENOENT, path + ": no such file or directory");
         } catch (AccessDeniedException e) {
             throw new Refused(Errno.EACCES, path + ": permission denied");
         } catch (IOException e) {
             throw new Refused(Errno.EIO, path + ": " + e.getMessage());
+        }
+    }
+
+    /** How long after its last change a file's identity is trusted: longer than a file timestamp's tick. */
+    private static final long SETTLE_NANOS = 100_000_000L;
+
+    /**
+     * Whether the file last changed long enough ago: Linux stamps mtime and ctime from a coarse clock (one
+     * tick is up to 10 ms), so a same-size rewrite within the tick of the change before it would keep every
+     * part of the identity. As git does for racily clean files, a file changed that recently has no identity.
+     */
+    private static boolean settled(Object identity) {
+        long ctime = (Long) ((java.util.List<?>) identity).get(4);
+        java.time.Instant now = java.time.Instant.now();
+        return ctime < now.getEpochSecond() * 1_000_000_000L + now.getNano() - SETTLE_NANOS;
+    }
+
+    /** Device, inode, size, mtime and ctime in ns (java.nio's unix view), or null where it is missing. */
+    private static Object identity(Path p) {
+        try {
+            java.util.Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino,size,lastModifiedTime,ctime");
+            return java.util.List.of(a.get("dev"), a.get("ino"), a.get("size"),
+                    ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).to(java.util.concurrent.TimeUnit.NANOSECONDS),
+                    ((java.nio.file.attribute.FileTime) a.get("ctime")).to(java.util.concurrent.TimeUnit.NANOSECONDS));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException
+                 | NullPointerException e) {
+            return null;
         }
     }
 }

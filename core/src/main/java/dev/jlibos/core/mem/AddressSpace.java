@@ -300,7 +300,9 @@ public final class AddressSpace implements AutoCloseable, HostMemory.ShrinkListe
     }
 
     private Vma copyOfImageArea(Vma v) {
-        if (v.block().block().sharedWithFile()) return v;
+        // Shared file pages and the pages the libOS keeps current for every process (the vDSO's vvar) are
+        // the image's own, as fork shares them: a private copy of vvar would freeze the vDSO's clock.
+        if (v.block().block().sharedOnFork()) return v;
         Vma.Shared copied = copiesOfImage.computeIfAbsent(v.block(), shared -> {
             HostBlock block = host.allocate(shared.block().size());
             shared.block().copyAllTo(block);
@@ -322,7 +324,7 @@ public final class AddressSpace implements AutoCloseable, HostMemory.ShrinkListe
         java.util.Set<Vma> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Vma iv : image.areas.values()) {
             Vma lv = areas.get(iv.start());
-            Vma.Shared expected = iv.block().block().sharedWithFile() ? iv.block() : copiesOfImage.get(iv.block());
+            Vma.Shared expected = iv.block().block().sharedOnFork() ? iv.block() : copiesOfImage.get(iv.block());
             if (lv != null && lv.end() == iv.end() && lv.prot() == iv.prot() && lv.block() == expected
                     && lv.blockOffset() == iv.blockOffset()) {
                 kept.add(lv);
@@ -336,7 +338,11 @@ public final class AddressSpace implements AutoCloseable, HostMemory.ShrinkListe
             release(lv.block());
         }
         copiesOfImage.values().removeIf(copy -> copy.references.get() == 0);
+        List<long[]> changedCode = changedCode(image, kept);
         for (var e : copiesOfImage.entrySet()) e.getValue().block().restoreFrom(e.getKey().block());
+        // Code whose bytes the run changed (the kml-shim's rewritten syscall sites, a debugger's breakpoints,
+        // text made writable and back) is translated from the image's bytes again.
+        for (long[] r : changedCode) for (Cpu cpu : engines) cpu.invalidateCode(r[0], r[1] - r[0]);
         for (Vma iv : image.areas.values()) {
             Vma lv = areas.get(iv.start());
             if (lv != null && kept.contains(lv)) {
@@ -358,6 +364,45 @@ public final class AddressSpace implements AutoCloseable, HostMemory.ShrinkListe
         for (Cpu cpu : engines) cpu.protectionsChanged();
         lastHit = null;
         refreshCodeWatch(false);
+    }
+
+    /**
+     * The pages of the kept executable (not writable: those are dropped whole) areas whose bytes differ
+     * from the image's, as [start, end) runs, before the reset copies the image's bytes back: the engines'
+     * translations of them are of the run's bytes.
+     */
+    private List<long[]> changedCode(AddressSpace image, java.util.Set<Vma> kept) {
+        List<long[]> changed = new ArrayList<>();
+        byte[] mine = new byte[(int) PAGE_SIZE], theirs = new byte[(int) PAGE_SIZE];
+        for (Vma iv : image.areas.values()) {
+            if ((iv.prot() & Cpu.PROT_EXEC) == 0 || (iv.prot() & Cpu.PROT_WRITE) != 0) continue;
+            Vma lv = areas.get(iv.start());
+            if (lv == null || !kept.contains(lv) || lv.block() == iv.block()) continue;
+            for (long a = iv.start(); a < iv.end(); a += PAGE_SIZE) {
+                lv.block().block().get(lv.blockOffset() + (a - lv.start()), mine, 0, mine.length);
+                iv.block().block().get(iv.blockOffset() + (a - iv.start()), theirs, 0, theirs.length);
+                if (java.util.Arrays.equals(mine, theirs)) continue;
+                long[] last = changed.isEmpty() ? null : changed.get(changed.size() - 1);
+                if (last != null && last[1] == a) last[1] = a + PAGE_SIZE;
+                else changed.add(new long[] {a, a + PAGE_SIZE});
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * For a copy made by {@link #resettableCopy}: the image lost areas since (an engine pool's image drops
+     * the loader's stack, which every run builds afresh); their blocks are no longer the image's.
+     */
+    public synchronized void forgetReleasedImageBlocks() {
+        if (copiesOfImage != null) copiesOfImage.keySet().removeIf(original -> original.references.get() == 0);
+    }
+
+    /** Bytes of guest address space mapped (an upper bound of the host memory the areas hold). */
+    public synchronized long mappedBytes() {
+        long n = 0;
+        for (Vma v : areas.values()) n += v.length();
+        return n;
     }
 
     /**

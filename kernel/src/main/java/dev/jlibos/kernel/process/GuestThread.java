@@ -21,7 +21,8 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
     public final GuestProcess process;
     /** The thread id; a thread that execs becomes the group leader and takes the pid (de_thread). */
     private volatile int tid;
-    public final Cpu cpu;
+    /** The engine; final in effect: only {@link #useEngine} replaces it, before the thread first runs. */
+    public volatile Cpu cpu;
     /** Signal mask, thread-directed pending signals, alternate stack. */
     public final ThreadSignals signals;
 
@@ -117,6 +118,17 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
 
     public Kernel kernel() {
         return process.kernel;
+    }
+
+    /**
+     * A machine's first thread, before it first runs, takes a pooled engine ({@link EnginePool}) instead of
+     * the fresh one it was made with; the caller binds it to the kernel.
+     */
+    public void useEngine(Cpu engine) {
+        if (hostThread != null) throw new IllegalStateException("the thread already runs");
+        cpu = engine;
+        if (process.deterministic()) cpu.countBlocks();
+        blocksSeen = cpu.blocksExecuted();
     }
 
     /** execve by a non-leader thread: it takes over the thread group's id (de_thread). */

@@ -1,17 +1,23 @@
 package dev.jlibos.kernel.sys;
 
 import dev.jlibos.core.cpu.Cpu;
+import dev.jlibos.core.mem.AddressSpace;
+import dev.jlibos.core.mem.Vma;
+import dev.jlibos.kernel.process.EnginePool;
 import dev.jlibos.kernel.process.ExecInfo;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.GuestThread;
+import dev.jlibos.loader.ExecutableSource;
 import dev.jlibos.loader.LoadException;
 import dev.jlibos.loader.LoadOptions;
 import dev.jlibos.loader.LoadedProgram;
 import dev.jlibos.loader.ProgramLoader;
+import dev.jlibos.loader.ResolvedProgram;
 import dev.jlibos.vfs.ProgramFiles;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.List;
 
 /**
  * Loading a program into a process (execve, and a machine's first program): the files as the process may
@@ -24,19 +30,136 @@ public final class ProgramImage {
     }
 
     /** Loads a program into {@code process.memory()} and records what /proc and brk need. */
-    public static LoadedProgram load(GuestThread caller, String path, java.util.List<String> argv,
-                              java.util.List<String> envp) throws LoadException {
+    public static LoadedProgram load(GuestThread caller, String path, List<String> argv,
+                              List<String> envp) throws LoadException {
+        ProgramFiles files = new ProgramFiles(caller.process.fs(), caller);
+        ProgramLoader loader = loader(files);
+        LoadedProgram program = loader.load(caller.process.memory(), path, argv, envp, options(caller));
+        started(caller, files, program, envp);
+        caller.process.kernel.syscalls().imageLoaded(caller);
+        return program;
+    }
+
+    /** A program started through an {@link EnginePool}: what it runs, and its lease (null: not pooled). */
+    public record Started(LoadedProgram program, EnginePool.Lease lease) {
+    }
+
+    /**
+     * A machine's first program, through {@code pool} (see {@link EnginePool}): when the pool has the image
+     * of these very files under {@code settings} (what else shapes the image: syscall path, tracing), the
+     * thread takes an idle engine reset to it (or a fresh one on a copy of it) and only the stack is built;
+     * otherwise the program is loaded as {@link #load} does and its image recorded. The thread must not have
+     * run yet; the caller binds it to the kernel afterwards, and gives the lease back when the process ended.
+     */
+    public static Started loadPooled(GuestThread caller, String path, List<String> argv, List<String> envp,
+                                     EnginePool pool, Object settings) throws LoadException {
         GuestProcess process = caller.process;
-        Cpu cpu = caller.cpu;
         ProgramFiles files = new ProgramFiles(process.fs(), caller);
-        ProgramLoader loader = new ProgramLoader(file -> {
+        ProgramLoader loader = loader(files);
+        LoadOptions options = options(caller);
+        ResolvedProgram resolved = loader.resolve(path, argv);
+        if (!pool.enabled() || resolved.files() == null) {
+            LoadedProgram program = loader.map(process.memory(), resolved, envp, options);
+            started(caller, files, program, envp);
+            process.kernel.syscalls().imageLoaded(caller);
+            return new Started(program, null);
+        }
+        Object key = List.of(settings, resolved.files());
+        EnginePool.Image image = pool.take(key);
+        if (image == null) return recordImage(caller, files, loader, resolved, envp, options, pool, key);
+        try {
+            EnginePool.Idle idle = pool.takeIdle(image);
+            AddressSpace unused = process.memory();
+            Cpu fresh = caller.cpu;
+            Cpu engine;
+            AddressSpace memory;
+            if (idle != null) {
+                engine = idle.cpu();
+                memory = idle.memory(); // reset to the image when the last run gave it back
+                // The registers a new engine starts with (the last run left its own).
+                Cpu.copyRegisters(fresh, engine);
+                unused.detach(fresh);
+                fresh.close();
+            } else {
+                engine = fresh;
+                memory = AddressSpace.resettableCopy(image.memory());
+                unused.detach(fresh);
+                memory.attach(fresh);
+            }
+            unused.close();
+            caller.useEngine(engine);
+            process.switchMemory(memory);
+            LoadedProgram program;
             try {
-                return files.read(file);
-            } catch (ProgramFiles.Refused e) {
-                throw new LoadException(e.errno(), e.getMessage());
+                program = loader.restart(memory, resolved, image.program(), envp, options);
+            } catch (LoadException | RuntimeException e) {
+                // The process ends as a failed exec: it closes this engine and memory as its own.
+                image = abandon(pool, image);
+                throw e;
+            }
+            started(caller, files, program, envp);
+            process.layout().shimData(image.shimData());
+            process.kernel.syscalls().imageCopied(caller); // the image's data page answers with the last run's pid
+            process.retainForSnapshot(engine, memory);
+            return new Started(program, new EnginePool.Lease(image, engine, memory));
+        } catch (LoadException | RuntimeException e) {
+            if (image != null) pool.abandon(image);
+            throw e;
+        }
+    }
+
+    private static EnginePool.Image abandon(EnginePool pool, EnginePool.Image image) {
+        pool.abandon(image);
+        return null;
+    }
+
+    /**
+     * The first run of a program (or of a changed file): loaded as usual, then its address space less the
+     * stack becomes the image and the run goes on with a resettable copy of it, so its engine can be pooled.
+     */
+    private static Started recordImage(GuestThread caller, ProgramFiles files, ProgramLoader loader,
+                                       ResolvedProgram resolved, List<String> envp, LoadOptions options,
+                                       EnginePool pool, Object key) throws LoadException {
+        GuestProcess process = caller.process;
+        AddressSpace loaded = process.memory();
+        LoadedProgram program = loader.map(loaded, resolved, envp, options);
+        started(caller, files, program, envp);
+        process.kernel.syscalls().imageLoaded(caller);
+        Vma stack = loaded.find(program.stackPointer());
+        if (stack == null || !pool.fits(loaded.mappedBytes() - stack.length())) return new Started(program, null);
+        AddressSpace memory = AddressSpace.resettableCopy(loaded);
+        loaded.detach(caller.cpu);
+        memory.attach(caller.cpu);
+        process.switchMemory(memory);
+        loaded.unmap(stack.start(), stack.length());
+        memory.forgetReleasedImageBlocks();
+        EnginePool.Image image = pool.record(key, loaded, program, process.layout().shimData());
+        process.retainForSnapshot(caller.cpu, memory);
+        return new Started(program, new EnginePool.Lease(image, caller.cpu, memory));
+    }
+
+    private static ProgramLoader loader(ProgramFiles files) {
+        return new ProgramLoader(new ExecutableSource() {
+            @Override
+            public byte[] read(String file) throws LoadException {
+                return readIdentified(file).bytes();
+            }
+
+            @Override
+            public Identified readIdentified(String file) throws LoadException {
+                try {
+                    ProgramFiles.Contents c = files.readIdentified(file);
+                    return new Identified(c.bytes(), c.identity());
+                } catch (ProgramFiles.Refused e) {
+                    throw new LoadException(e.errno(), e.getMessage());
+                }
             }
         });
-        long hwcap = cpu.cpuid(1, 0)[3] & 0xffffffffL;
+    }
+
+    private static LoadOptions options(GuestThread caller) {
+        GuestProcess process = caller.process;
+        long hwcap = caller.cpu.cpuid(1, 0)[3] & 0xffffffffL;
         LoadOptions options = LoadOptions.defaults(hwcap, process.credentials.ruid, process.credentials.rgid, () -> {
             byte[] b = new byte[16];
             if (process.determinism() != null) process.determinism().nextBytes(b, b.length);
@@ -44,13 +167,16 @@ public final class ProgramImage {
             return b;
         });
         if (process.kernel.vdso() != null) options = options.withVdso(process.kernel.vdso()::map);
-        LoadedProgram program = loader.load(process.memory(), path, argv, envp, options);
+        return options;
+    }
+
+    /** What /proc, comm and brk need of a program just loaded. */
+    private static void started(GuestThread caller, ProgramFiles files, LoadedProgram program, List<String> envp) {
+        GuestProcess process = caller.process;
         String executable = files.exePath(program.executable());
         String base = Path.of(program.execFn()).getFileName().toString();
         for (GuestThread t : process.threads) t.rename(base.length() > 15 ? base.substring(0, 15) : base);
-        process.execInfo(new ExecInfo(executable, program.argv(), java.util.List.copyOf(envp), program.auxv()));
+        process.execInfo(new ExecInfo(executable, program.argv(), List.copyOf(envp), program.auxv()));
         process.layout().startImage(program.brkStart());
-        process.kernel.syscalls().imageLoaded(caller);
-        return program;
     }
 }
