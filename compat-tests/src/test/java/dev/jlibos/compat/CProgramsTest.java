@@ -42,6 +42,8 @@ class CProgramsTest {
         for (int i = 0; i < input.length; i++) input[i] = (byte) (i * 7 + i / 256);
         c.add(new Case("argv_env", "argv_env", List.of("one", "two words", "", "ünïcödé", "--flag=x"),
                 List.of("FOO=bar", "EMPTY=", "WITH_EQ=a=b", "LANG=C"), input, 0, true));
+        // execve's x87 reset (fpstate_init): the exec'd image sees a clean stack and control word.
+        c.add(new Case("x87state", "x87state exec", List.of("exec"), NO_ENV, NO_INPUT, 0, true));
         c.add(new Case("argv_env", "argv_env no args", List.of(), NO_ENV, "short stdin\n".getBytes(StandardCharsets.UTF_8), 0, true));
         for (String mode : List.of("poll", "ppoll-signal", "select", "epoll", "eventfd", "timerfd", "signalfd")) {
             c.add(new Case("events", "events " + mode, List.of(mode), NO_ENV, NO_INPUT, 0, true));

@@ -63,6 +63,20 @@ class EnginePoolTest {
 
     /** A dynamic program: ld.so maps libc again each run, beyond the image, and the reset unmaps it. */
     @Test
+    void aWarmRunStartsWithACleanX87State() throws Exception {
+        EnginePool pool = EnginePool.create(2, 512L << 20);
+        Path program = GuestPrograms.binary(GuestPrograms.Flavour.GLIBC, "x87state");
+        settle(); // it may have just been compiled
+        int[] status = new int[1];
+        String clean = "cw 0x37f sw 0 tag 0xffff\n";
+        // Each run leaves three values on the x87 stack and another control word behind.
+        assertEquals(clean, run(pool, program, List.of("x87state"), status));
+        assertEquals(clean, run(pool, program, List.of("x87state"), status));
+        assertEquals(1, pool.enginesReused(), "the second run took the pooled engine");
+        pool.clear();
+    }
+
+    @Test
     void aDynamicProgramRunsAgainOnThePooledEngine() throws Exception {
         Path echo = Path.of("/bin/echo");
         Assumptions.assumeTrue(Files.isExecutable(echo));

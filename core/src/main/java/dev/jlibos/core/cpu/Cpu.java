@@ -157,6 +157,15 @@ public interface Cpu extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * The x87 state a new program starts with (Linux's fpstate_init at execve): control word 0x37F, status
+     * word 0 (so the stack top is 0), every register tagged empty and zero. Engines that cannot do it
+     * leave the state as it is.
+     */
+    default void resetX87() {
+        setFpuControlWord(0x37f);
+    }
+
     /** Copies the registers fork and snapshots carry (general, flags, FS/GS bases, SSE, x87 control word). */
     static void copyRegisters(Cpu from, Cpu to) {
         to.setFpuControlWord(from.getFpuControlWord());

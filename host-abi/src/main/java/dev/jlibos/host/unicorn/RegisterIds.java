@@ -7,6 +7,8 @@ final class RegisterIds {
     static final int XMM0 = 122;
     static final int MXCSR = 249;
     static final int FPCW = 246;
+    /** x87 status word, tag word (two bits per register) and the eight registers (FP0 + physical index). */
+    static final int FPSW = 31, FPTAG = 247, FP0 = 82;
     static final int CR4 = 54;
 
     private static final int[] IDS = new int[Reg.values().length];

@@ -135,7 +135,7 @@ public final class UnicornCpu implements Cpu {
 
     /**
      * The FPU state Linux gives a new process (fpstate_init: FNINIT's control word 0x37f, i.e. 64-bit
-     * x87 precision with all exceptions masked, and MXCSR 0x1f80). The engine starts with a zero
+     * x87 precision with all exceptions masked, an empty register stack, and MXCSR 0x1f80). The engine starts with a zero
      * control word, which means 24-bit x87 precision: musl's printf, which formats doubles with long
      * double arithmetic, then prints 3.141592 for pi. Plus the CR4 bits that make FXSAVE/FXRSTOR
      * cover SSE state.
@@ -150,8 +150,9 @@ public final class UnicornCpu implements Cpu {
         // and int('7') failed with "Exceeds the limit (4300 digits)". Pinned by compat-tests' fpustate.c.
         scratch.putLong(0, CR4_OSFXSR | CR4_OSXMMEXCPT);
         check(uc.uc_reg_write(engine, RegisterIds.CR4, scratch), "write CR4");
-        scratch.putLong(0, 0x37f);
-        uc.uc_reg_write(engine, RegisterIds.FPCW, scratch);
+        // The engine also starts with every x87 register tagged valid (zero): FNSTENV showed a tag word
+        // of 0x5555 where Linux's is 0xffff (all empty), and pushing onto a "full" stack is an overflow.
+        resetX87();
         setMxcsr(0x1f80);
     }
 
@@ -221,6 +222,20 @@ public final class UnicornCpu implements Cpu {
     public int getFpuControlWord() {
         uc.uc_reg_read(engine, RegisterIds.FPCW, scratch);
         return scratch.getShort(0) & 0xffff;
+    }
+
+    @Override
+    public void resetX87() {
+        setFpuControlWord(0x37f);
+        scratch.putLong(0, 0);
+        uc.uc_reg_write(engine, RegisterIds.FPSW, scratch);
+        scratch.putLong(0, 0xffff); // two bits per register, 3 = empty
+        uc.uc_reg_write(engine, RegisterIds.FPTAG, scratch);
+        for (int i = 0; i < 8; i++) {
+            scratch.putLong(0, 0);
+            scratch.putLong(8, 0);
+            uc.uc_reg_write(engine, RegisterIds.FP0 + i, scratch);
+        }
     }
 
     @Override

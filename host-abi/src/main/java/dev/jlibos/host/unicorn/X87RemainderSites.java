@@ -29,7 +29,7 @@ final class X87RemainderSites {
     private static final long PAGE = 4096;
     /** More sites than any real program has (python3 holds 22 candidates, libm 17); the rest run unhooked. */
     private static final int MAX_SITES = 4096;
-    private static final int FSW = 31, FPTAG = 247, FP0 = 82, RIP = 41;
+    private static final int FSW = RegisterIds.FPSW, FPTAG = RegisterIds.FPTAG, FP0 = RegisterIds.FP0, RIP = 41;
     private static final int EMPTY_TAG = 3;
 
     private final UnicornLibrary uc;

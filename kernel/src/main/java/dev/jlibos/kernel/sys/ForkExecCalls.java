@@ -357,6 +357,7 @@ public final class ForkExecCalls implements SyscallFamily {
         byte[] zero = new byte[16];
         for (int i = 0; i < 16; i++) t.cpu.setXmm(i, zero);
         t.cpu.setMxcsr(0x1f80);
+        t.cpu.resetX87();
         t.cpu.set(Reg.FS_BASE, 0);
         t.cpu.set(Reg.GS_BASE, 0);
         t.cpu.set(Reg.RSP, program.stackPointer());

@@ -78,6 +78,7 @@ public final class ProgramImage {
                 memory = idle.memory(); // reset to the image when the last run gave it back
                 // The registers a new engine starts with (the last run left its own).
                 Cpu.copyRegisters(fresh, engine);
+                engine.resetX87(); // the x87 stack and status word the last run left
                 unused.detach(fresh);
                 fresh.close();
             } else {
