@@ -185,9 +185,36 @@ public final class HostForwarder {
             scratch.get(backOff[b], out, 0, n);
             memory.write(backAddr[b], out, 0, n);
         }
+        mayHaveShrunk(t, spec.number(), host, r);
         if (newFd) return install(t, spec, registers, (int) r, firstPath);
         return r;
     }
+
+    /**
+     * A forwarded call that shortened a file (ftruncate, truncate, an open with O_TRUNC, fallocate's
+     * COLLAPSE_RANGE) must tell its shared mappings, as the served calls do: touching a host file page past
+     * the new end would raise SIGBUS in the JVM. Costs nothing while no file is mapped shared.
+     */
+    private static void mayHaveShrunk(ProcTask t, int number, long[] host, long result) {
+        HostFs fs = t.process().fs().host;
+        switch (number) {
+            case dev.jlibos.syscalls.Sysno.FTRUNCATE -> fs.fileMayHaveShrunk((int) host[0]);
+            case dev.jlibos.syscalls.Sysno.FALLOCATE -> {
+                if ((host[1] & FALLOC_FL_COLLAPSE_RANGE) != 0) fs.fileMayHaveShrunk((int) host[0]);
+            }
+            case dev.jlibos.syscalls.Sysno.TRUNCATE -> fs.pathMayHaveShrunk(host[0]);
+            case dev.jlibos.syscalls.Sysno.OPEN -> {
+                if ((host[1] & dev.jlibos.core.abi.Fcntl.O_TRUNC) != 0) fs.fileMayHaveShrunk((int) result);
+            }
+            case dev.jlibos.syscalls.Sysno.OPENAT -> {
+                if ((host[2] & dev.jlibos.core.abi.Fcntl.O_TRUNC) != 0) fs.fileMayHaveShrunk((int) result);
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static final int FALLOC_FL_COLLAPSE_RANGE = 0x08;
 
     private static long install(ProcTask t, OffloadSpec spec, long[] registers, int hostFd, String path) {
         long flags = arg(registers, spec.flagsArg());

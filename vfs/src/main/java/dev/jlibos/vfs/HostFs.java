@@ -183,6 +183,16 @@ public final class HostFs {
         memory.fileShrank(new HostMemory.FileId(b.getLong(0), b.getLong(8)), StatLayout.size(stat));
     }
 
+    /** The same for a file named by a NUL-terminated host path at {@code pathAddress} (forwarded truncate). */
+    public void pathMayHaveShrunk(long pathAddress) {
+        if (!memory.mapsFiles()) return;
+        long r = sys.call(Sysno.NEWFSTATAT, AT_FDCWD, pathAddress, data(), 0, 0, 0);
+        if (r < 0) return; // renamed or removed since: its mappings keep what the next truncation finds
+        byte[] stat = bytes(StatLayout.STAT_SIZE);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(stat).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        memory.fileShrank(new HostMemory.FileId(b.getLong(0), b.getLong(8)), StatLayout.size(stat));
+    }
+
     public byte[] fstat(int fd) {
         check(sys.call(Sysno.FSTAT, fd, data(), 0));
         return bytes(StatLayout.STAT_SIZE);
