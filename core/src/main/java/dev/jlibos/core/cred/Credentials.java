@@ -188,12 +188,7 @@ public final class Credentials {
                 if (id != -1 && id != ruid && id != euid && id != suid) throw Errno.EPERM.fail();
             }
         }
-        int oldR = ruid, oldE = euid, oldS = suid;
-        if (r != -1) ruid = r;
-        if (e != -1) euid = e;
-        if (s != -1) suid = s;
-        fsuid = euid;
-        afterUidChange(oldR, oldE, oldS);
+        assignUids(r, e, s);
     }
 
     public void setResGid(int r, int e, int s) {
@@ -202,6 +197,21 @@ public final class Credentials {
                 if (id != -1 && id != rgid && id != egid && id != sgid) throw Errno.EPERM.fail();
             }
         }
+        assignGids(r, e, s);
+    }
+
+    /** Sets the real, effective and saved uids that are not -1 (the checks are done), fsuid following euid. */
+    private void assignUids(int r, int e, int s) {
+        int oldR = ruid, oldE = euid, oldS = suid;
+        if (r != -1) ruid = r;
+        if (e != -1) euid = e;
+        if (s != -1) suid = s;
+        fsuid = euid;
+        afterUidChange(oldR, oldE, oldS);
+    }
+
+    /** The same for the group ids. */
+    private void assignGids(int r, int e, int s) {
         if (r != -1) rgid = r;
         if (e != -1) egid = e;
         if (s != -1) sgid = s;
@@ -215,12 +225,7 @@ public final class Credentials {
             if (r != -1 && r != ruid && r != euid) throw Errno.EPERM.fail();
             if (e != -1 && e != ruid && e != euid && e != suid) throw Errno.EPERM.fail();
         }
-        int oldR = ruid, oldE = euid, oldS = suid;
-        if (r != -1) ruid = r;
-        if (e != -1) euid = e;
-        if (s != -1) suid = s;
-        fsuid = euid;
-        afterUidChange(oldR, oldE, oldS);
+        assignUids(r, e, s);
     }
 
     /** setregid: as setreuid, for the group ids. */
@@ -230,10 +235,7 @@ public final class Credentials {
             if (r != -1 && r != rgid && r != egid) throw Errno.EPERM.fail();
             if (e != -1 && e != rgid && e != egid && e != sgid) throw Errno.EPERM.fail();
         }
-        if (r != -1) rgid = r;
-        if (e != -1) egid = e;
-        if (s != -1) sgid = s;
-        fsgid = egid;
+        assignGids(r, e, s);
     }
 
     /** setuid(2): with CAP_SETUID it sets all three; otherwise only the effective id, to the real or saved one. */
