@@ -200,7 +200,7 @@ public final class HostForwarder {
         switch (number) {
             case dev.jlibos.syscalls.Sysno.FTRUNCATE -> fs.fileMayHaveShrunk((int) host[0]);
             case dev.jlibos.syscalls.Sysno.FALLOCATE -> {
-                if ((host[1] & FALLOC_FL_COLLAPSE_RANGE) != 0) fs.fileMayHaveShrunk((int) host[0]);
+                if ((host[1] & HostFs.FALLOC_FL_COLLAPSE_RANGE) != 0) fs.fileMayHaveShrunk((int) host[0]);
             }
             case dev.jlibos.syscalls.Sysno.TRUNCATE -> fs.pathMayHaveShrunk(host[0]);
             case dev.jlibos.syscalls.Sysno.OPEN -> {
@@ -213,8 +213,6 @@ public final class HostForwarder {
             }
         }
     }
-
-    private static final int FALLOC_FL_COLLAPSE_RANGE = 0x08;
 
     private static long install(ProcTask t, OffloadSpec spec, long[] registers, int hostFd, String path) {
         long flags = arg(registers, spec.flagsArg());

@@ -178,9 +178,7 @@ public final class HostFs {
      */
     public void fileMayHaveShrunk(int fd) {
         if (!memory.mapsFiles()) return;
-        byte[] stat = fstat(fd);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(stat).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        memory.fileShrank(new HostMemory.FileId(b.getLong(0), b.getLong(8)), StatLayout.size(stat));
+        shrank(fstat(fd));
     }
 
     /** The same for a file named by a NUL-terminated host path at {@code pathAddress} (forwarded truncate). */
@@ -188,10 +186,16 @@ public final class HostFs {
         if (!memory.mapsFiles()) return;
         long r = sys.call(Sysno.NEWFSTATAT, AT_FDCWD, pathAddress, data(), 0, 0, 0);
         if (r < 0) return; // renamed or removed since: its mappings keep what the next truncation finds
-        byte[] stat = bytes(StatLayout.STAT_SIZE);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(stat).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        memory.fileShrank(new HostMemory.FileId(b.getLong(0), b.getLong(8)), StatLayout.size(stat));
+        shrank(bytes(StatLayout.STAT_SIZE));
     }
+
+    /** Tells host memory the file {@code stat} describes now has its st_size. */
+    private void shrank(byte[] stat) {
+        memory.fileShrank(StatLayout.fileId(stat), StatLayout.size(stat));
+    }
+
+    /** fallocate's mode bit that removes a range and shortens the file. */
+    public static final int FALLOC_FL_COLLAPSE_RANGE = 0x08;
 
     public byte[] fstat(int fd) {
         check(sys.call(Sysno.FSTAT, fd, data(), 0));

@@ -43,7 +43,10 @@ public final class Opener {
         return install(t, hostFile(fs, opened, GuestPaths.string(path), flags), opened.fd(), flags);
     }
 
-    /** A description of a host fd opened non-blocking by {@link FifoOpens}, the guest's flags kept. */
+    /**
+     * A description of a host fd opened non-blocking by {@link FifoOpens}, the guest's flags kept. Every
+     * host open ends here, so this is also where an O_TRUNC open tells the file's shared mappings.
+     */
     private static HostFile hostFile(FsContext fs, FifoOpens.Opened opened, String path, int flags) {
         if ((flags & O_TRUNC) != 0) fs.host.fileMayHaveShrunk(opened.fd());
         return new HostFile(fs.host, opened.fd(), path, flags & STATUS_FLAGS, true, opened.stat());

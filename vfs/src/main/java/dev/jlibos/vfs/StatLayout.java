@@ -34,6 +34,12 @@ public final class StatLayout {
         return java.nio.ByteBuffer.wrap(stat, 48, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
+    /** st_dev and st_ino: which file a struct stat describes, as host memory keys file mappings. */
+    public static dev.jlibos.core.mem.HostMemory.FileId fileId(byte[] stat) {
+        ByteBuffer b = ByteBuffer.wrap(stat).order(ByteOrder.LITTLE_ENDIAN);
+        return new dev.jlibos.core.mem.HostMemory.FileId(b.getLong(0), b.getLong(8));
+    }
+
     public static int mode(byte[] stat) {
         return ByteBuffer.wrap(stat).order(ByteOrder.LITTLE_ENDIAN).getInt(24);
     }

@@ -25,6 +25,7 @@ public class ForkSharedBlock implements HostBlock {
     @Override public void zero(long o, long n) { block.zero(o, n); }
     @Override public void copyTo(long o, HostBlock target, long to, long n) { block.copyTo(o, target, to, n); }
     @Override public void copyAllTo(HostBlock target) { block.copyAllTo(target); }
+    @Override public long accessibleLength() { return block.accessibleLength(); }
 
     @Override
     public boolean sharedOnFork() {

@@ -181,7 +181,7 @@ public final class FileIoCalls implements SyscallFamily {
     private long vectored(GuestThread t, SyscallArgs a, boolean toFile, long position) {
         int fd = a.i32(0), count = a.i32(2);
         long iov = a.get(1);
-        t.process.files.get(fd);
+        FileDescription file = t.process.files.get(fd); // EBADF before the vectors are read
         if (count < 0 || count > IOV_MAX) throw Errno.EINVAL.fail();
         AddressSpace m = t.process.memory();
         long[] bases = new long[count], lengths = new long[count];
@@ -192,7 +192,6 @@ public final class FileIoCalls implements SyscallFamily {
             if (lengths[i] < 0 || (total += lengths[i]) < 0) throw Errno.EINVAL.fail();
         }
         long done = 0;
-        FileDescription file = t.process.files.get(fd);
         for (int i = 0; i < count; i++) {
             if (lengths[i] == 0) continue;
             long pos = position < 0 ? -1 : position + done;

@@ -34,12 +34,9 @@ public final class FileRangeCalls implements SyscallFamily {
         if (f.onReadOnlyMount()) throw Errno.EROFS.fail();
         long r = t.process.fs().host.raw(HostFs.FALLOCATE, f.hostFd(), a.i32(1), a.get(2), a.get(3), 0, 0);
         if (r < 0) throw Errno.fromHost((int) -r).fail();
-        if ((a.i32(1) & FALLOC_FL_COLLAPSE_RANGE) != 0) t.process.fs().host.fileMayHaveShrunk(f.hostFd());
+        if ((a.i32(1) & HostFs.FALLOC_FL_COLLAPSE_RANGE) != 0) t.process.fs().host.fileMayHaveShrunk(f.hostFd());
         return 0;
     }
-
-    /** fallocate's mode bit that removes a range and shortens the file. */
-    private static final int FALLOC_FL_COLLAPSE_RANGE = 0x08;
 
     /**
      * copy_file_range(fd_in, off_in*, fd_out, off_out*, len, flags): a pread/pwrite loop between two

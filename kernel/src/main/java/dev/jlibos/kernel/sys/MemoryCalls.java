@@ -136,12 +136,11 @@ public final class MemoryCalls implements SyscallFamily {
                                   long offset) {
         if (file.hostFd() < 0) throw Errno.ENODEV.fail();
         if ((prot & Cpu.PROT_WRITE) != 0 && !file.writable()) throw Errno.EACCES.fail();
-        var stat = java.nio.ByteBuffer.wrap(file.stat()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        long size = stat.getLong(48);
-        long inFile = Math.max(0, Math.min(len, pageUp(size) - offset));
+        byte[] stat = file.stat();
+        long inFile = Math.max(0, Math.min(len, pageUp(dev.jlibos.vfs.StatLayout.size(stat)) - offset));
         if (inFile > 0) {
-            var id = new dev.jlibos.core.mem.HostMemory.FileId(stat.getLong(0), stat.getLong(8));
-            var block = p.kernel.hostMemory().mapFile(file.hostFd(), offset, inFile, file.writable(), id);
+            var block = p.kernel.hostMemory().mapFile(file.hostFd(), offset, inFile, file.writable(),
+                    dev.jlibos.vfs.StatLayout.fileId(stat));
             p.memory().mapBlock(start, inFile, prot, name, offset, block);
         }
         if (inFile < len) p.memory().map(start + inFile, len - inFile, prot, name, offset + inFile);
