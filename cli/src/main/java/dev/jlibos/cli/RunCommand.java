@@ -121,7 +121,10 @@ final class RunCommand implements Callable<Integer> {
                 .env(environment())
                 .hostStdio()
                 .strace(strace ? System.err : null)
-                .options(options);
+                .options(options)
+                // One program per JVM: no later run could use its recorded image, and recording it cost
+                // ~5% of a cold `run python3 -c pass` (paired farm-bench). batch and the suites keep the pool.
+                .enginePool(dev.jlibos.kernel.process.EnginePool.create(0, 0));
         if (sandboxed) {
             builder.sandbox();
             for (String spec : mounts) addMount(builder, spec);
