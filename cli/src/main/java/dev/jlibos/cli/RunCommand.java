@@ -71,7 +71,8 @@ final class RunCommand implements Callable<Integer> {
             + " AF_INET/AF_INET6 sockets fail with EACCES) or host. Unsandboxed guests use the host network.")
     String net;
 
-    @Option(names = "--tmpfs", paramLabel = "GUEST", description = "An empty in-memory directory (repeatable; implies --sandbox).")
+    @Option(names = "--tmpfs", paramLabel = "GUEST[:size=SIZE]", description = "An empty in-memory directory holding at most"
+            + " SIZE bytes (k, m, g; default: --limit tmpfs, 256m), ENOSPC beyond (repeatable; implies --sandbox).")
     List<String> tmpfs = new ArrayList<>();
 
     @Option(names = "--offload", paramLabel = "none|auto|all", description = "Forward syscalls to the host kernel:"
@@ -82,8 +83,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--limit", paramLabel = "NAME=VALUE", description = {"A limit on the guest (repeatable):",
             "wall=DURATION (SIGKILL after this wall-clock time), cpu=DURATION (SIGKILL past this CPU time per process),",
-            "memory=SIZE (address space per process: ENOMEM beyond), open-files=N (EMFILE beyond),",
-            "processes=N (fork fails with EAGAIN beyond). DURATION: 500ms, 10s, 2m; SIZE: bytes or with k, m, g."})
+            "memory=SIZE (address space per process: ENOMEM beyond), open-files=N (EMFILE beyond; default 4096),",
+            "processes=N (processes and threads: fork and clone fail with EAGAIN beyond; default 1024),",
+            "output=SIZE (stdout and stderr together: SIGXFSZ and EFBIG beyond; default 1g),",
+            "tmpfs=SIZE (each in-memory directory: ENOSPC beyond; default 256m). VALUE none lifts a limit.",
+            "DURATION: 500ms, 10s, 2m; SIZE: bytes or with k, m, g."})
     List<String> limits = new ArrayList<>();
 
     @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Set an environment variable (repeatable).")
@@ -128,9 +132,9 @@ final class RunCommand implements Callable<Integer> {
         if (sandboxed) {
             builder.sandbox();
             for (String spec : mounts) addMount(builder, spec);
-            for (String dir : tmpfs) {
-                if (!dir.startsWith("/")) return usage("--tmpfs needs an absolute guest path, got '" + dir + "'");
-                builder.tmpfs(dir);
+            for (String spec : tmpfs) {
+                String error = addTmpfs(builder, spec);
+                if (error != null) return usage(error);
             }
             if (chdir != null) builder.cwd(chdir);
         } else {
@@ -169,6 +173,25 @@ final class RunCommand implements Callable<Integer> {
         System.out.flush();
         if (counts != null) System.err.print(counts.format());
         return status.shellStatus();
+    }
+
+    /** {@code --tmpfs GUEST[:size=SIZE]}; returns an error message, or null. */
+    private static String addTmpfs(Machine.Builder builder, String spec) {
+        int colon = spec.indexOf(':');
+        String dir = colon < 0 ? spec : spec.substring(0, colon);
+        if (!dir.startsWith("/")) return "--tmpfs needs an absolute guest path, got '" + dir + "'";
+        if (colon < 0) {
+            builder.tmpfs(dir);
+            return null;
+        }
+        String option = spec.substring(colon + 1);
+        if (!option.startsWith("size=")) return "--tmpfs takes GUEST or GUEST:size=SIZE, got '" + spec + "'";
+        try {
+            builder.tmpfs(dir, GuestOptions.bytes(option.substring("size=".length())));
+        } catch (IllegalArgumentException e) {
+            return "--tmpfs " + spec + ": " + e.getMessage();
+        }
+        return null;
     }
 
     /** The flags that are {@link GuestOptions}: limits, determinism, syscall path, offload, network, debug. */

@@ -73,8 +73,11 @@ public final class Guest implements java.io.Serializable {
     private boolean isolated;
     private Duration isolationGrace = DEFAULT_ISOLATION_GRACE;
 
-    /** A host path (null for tmpfs) shown at a guest path; a String because an isolated run serialises it. */
-    private record Mount(String host, String guest, boolean readOnly) implements java.io.Serializable {
+    /**
+     * A host path (null for tmpfs) shown at a guest path; a String because an isolated run serialises it.
+     * {@code tmpfsSize}: a tmpfs's own size cap, or 0 for the options' default.
+     */
+    private record Mount(String host, String guest, boolean readOnly, long tmpfsSize) implements java.io.Serializable {
     }
 
     /** Told about every result (the JUnit extension keeps them for failure reports); it stays in this JVM. */
@@ -153,17 +156,23 @@ public final class Guest implements java.io.Serializable {
 
     /** Shows host directory (or file) {@code host} at {@code guestPath}, writable. */
     public Guest mount(java.nio.file.Path host, String guestPath) {
-        return addMount(new Mount(host.toString(), guestPath, false));
+        return addMount(new Mount(host.toString(), guestPath, false, 0));
     }
 
     /** Shows host directory (or file) {@code host} at {@code guestPath}, read-only (EROFS on writes). */
     public Guest mountReadOnly(java.nio.file.Path host, String guestPath) {
-        return addMount(new Mount(host.toString(), guestPath, true));
+        return addMount(new Mount(host.toString(), guestPath, true, 0));
     }
 
     /** An empty in-memory directory at {@code guestPath}; read its files from {@link GuestResult#file}. */
     public Guest tmpfs(String guestPath) {
-        return addMount(new Mount(null, guestPath, false));
+        return addMount(new Mount(null, guestPath, false, 0));
+    }
+
+    /** The same, holding at most {@code sizeBytes} (tmpfs's {@code size=}): writes past it get ENOSPC (Limit.TMPFS). */
+    public Guest tmpfs(String guestPath, long sizeBytes) {
+        if (sizeBytes < 4096) throw new IllegalArgumentException("tmpfs size must be at least one page (4096)");
+        return addMount(new Mount(null, guestPath, false, sizeBytes));
     }
 
     private Guest addMount(Mount m) {
@@ -349,9 +358,27 @@ public final class Guest implements java.io.Serializable {
         return this;
     }
 
+    /**
+     * At most {@code bytes} of writable private memory in all the guest's processes together (reservations
+     * excluded): mmap, brk, mremap or mprotect past it fail with ENOMEM (Limit.MEMORY).
+     */
+    public Guest committedMemory(long bytes) {
+        options = options.toBuilder().committedMemory(bytes).build();
+        return this;
+    }
+
     /** At most {@code n} processes at once, the first included (fork fails with EAGAIN; Limit.PROCESSES). */
     public Guest maxProcesses(int n) {
         options = options.toBuilder().maxProcesses(n).build();
+        return this;
+    }
+
+    /**
+     * Bytes the guest may write to stdout and stderr together: past them a write is cut short, and the next
+     * raises SIGXFSZ and fails with EFBIG (Limit.OUTPUT). Unlike {@link #maxOutput}, the guest notices.
+     */
+    public Guest outputLimit(long bytes) {
+        options = options.toBuilder().maxOutput(bytes).build();
         return this;
     }
 
@@ -459,7 +486,8 @@ public final class Guest implements java.io.Serializable {
             builder.sandbox();
             if (workDir != null) builder.mount(java.nio.file.Path.of(workDir), GuestRunner.WORK_DIR, false);
             for (Mount m : mounts) {
-                if (m.host() == null) builder.tmpfs(m.guest());
+                if (m.host() == null && m.tmpfsSize() > 0) builder.tmpfs(m.guest(), m.tmpfsSize());
+                else if (m.host() == null) builder.tmpfs(m.guest());
                 else builder.mount(java.nio.file.Path.of(m.host()), m.guest(), m.readOnly());
             }
             files.forEach(builder::file);

@@ -110,4 +110,95 @@ class LimitsTest {
                                 + java.util.Arrays.stream(e.getValue()).limit(6).map(Object::toString).toList())
                         .collect(java.util.stream.Collectors.joining("\n")));
     }
+
+    private static final String FILL_TMPFS = """
+            #define _GNU_SOURCE
+            #include <errno.h>
+            #include <fcntl.h>
+            #include <stdio.h>
+            #include <string.h>
+            #include <unistd.h>
+            static char chunk[65536];
+            int main(void) {
+                int fd = open("/t/fill", O_WRONLY | O_CREAT, 0644);
+                long total = 0;
+                for (;;) {
+                    ssize_t n = write(fd, chunk, sizeof chunk);
+                    if (n < 0) { printf("wrote %ld then %s\\n", total, strerror(errno)); break; }
+                    total += n;
+                }
+                int big = open("/t/big", O_WRONLY | O_CREAT, 0644);
+                printf("ftruncate 8 MiB: %s\\n", ftruncate(big, 8 << 20) ? strerror(errno) : "ok");
+                printf("fallocate 8 MiB: %s\\n", fallocate(big, FALLOC_FL_KEEP_SIZE, 0, 8 << 20) ? strerror(errno) : "ok");
+                unlink("/t/fill");
+                printf("after unlink: %zd\\n", write(big, chunk, sizeof chunk));
+                return 0;
+            }
+            """;
+
+    @JlibosTest
+    void fillingATmpfsStopsWithEnospcAtItsSize(GuestRunner guests) throws Exception {
+        Path filler = TestPrograms.compile(guests.workDir(), "filler", FILL_TMPFS);
+
+        GuestResult r = guests.program(filler.toString()).tmpfs("/t", 1L << 20).run();
+
+        assertThat(r).exitedWith(0).exceeded(Limit.TMPFS).stdoutIs("""
+                wrote 1048576 then No space left on device
+                ftruncate 8 MiB: No space left on device
+                fallocate 8 MiB: No space left on device
+                after unlink: 65536
+                """);
+        assertTrue(r.describe().contains("tmpfs size limit reached"), r.describe());
+        assertThat(guests.busybox("echo", "next guest").run()).exitedWith(0).stdoutIs("next guest\n");
+    }
+
+    @JlibosTest
+    void endlessOutputStopsAtTheOutputLimitWithSigxfsz(GuestRunner guests) {
+        GuestResult r = guests.busybox("yes").outputLimit(1L << 20).run();
+
+        assertThat(r).killedBy(25).exceeded(Limit.OUTPUT);
+        assertTrue(r.stdout().length == 1 << 20, r.stdout().length + " bytes of stdout");
+        assertTrue(r.describe().contains("output limit reached"), r.describe());
+        assertThat(guests.busybox("echo", "next guest").run()).exitedWith(0).stdoutIs("next guest\n");
+    }
+
+    @JlibosTest
+    void guestsAreBoundedByDefault(GuestRunner guests) {
+        var defaults = dev.jlibos.kernel.GuestOptions.DEFAULTS;
+        GuestResult r = guests.sh("ulimit -u; ulimit -H -n").run();
+
+        assertThat(r).exitedWith(0).stdoutIs(defaults.maxProcesses() + "\n" + defaults.maxOpenFiles() + "\n");
+        assertTrue(defaults.maxOutput() > 0 && defaults.tmpfsSize() > 0, defaults.toString());
+    }
+
+    @JlibosTest
+    void anMmapBombStopsAtTheCommittedMemoryLimitWhileReservationsAreFree(GuestRunner guests) throws Exception {
+        Path bomb = TestPrograms.compile(guests.workDir(), "mmapbomb", """
+                #include <errno.h>
+                #include <stdio.h>
+                #include <string.h>
+                #include <sys/mman.h>
+                int main(void) {
+                    char *res = mmap(0, 512L << 20, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+                    printf("reserve 512 MiB: %s\\n", res == MAP_FAILED ? strerror(errno) : "ok");
+                    printf("commit 128 MiB of it: %s\\n", mprotect(res, 128 << 20, PROT_READ | PROT_WRITE) ? strerror(errno) : "ok");
+                    printf("commit 8 MiB of it: %s\\n", mprotect(res, 8 << 20, PROT_READ | PROT_WRITE) ? strerror(errno) : "ok");
+                    long mib = 0;
+                    while (mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) != MAP_FAILED) mib++;
+                    printf("then %ld MiB, then %s\\n", mib, strerror(errno));
+                    return 0;
+                }
+                """);
+
+        GuestResult r = guests.program(bomb.toString()).committedMemory(64L << 20).run();
+
+        assertThat(r).exitedWith(0).exceeded(Limit.MEMORY).stdoutStartsWith("""
+                reserve 512 MiB: ok
+                commit 128 MiB of it: Cannot allocate memory
+                commit 8 MiB of it: ok
+                then\s""");
+        long mib = Long.parseLong(r.stdoutText().replaceAll("(?s).*then (\\d+) MiB.*", "$1"));
+        assertTrue(mib > 30 && mib < 56, r.stdoutText());
+        assertTrue(r.describe().contains("limit: memory limit reached"), r.describe());
+    }
 }

@@ -23,6 +23,14 @@ public final class Launch {
         FdTable files = new FdTable();
         if (config.hostStdio) StdioFiles.installHostDuplicates(files, host);
         else StdioFiles.installStreams(files, config.stdin, config.stdout, config.stderr);
+        long maxOutput = config.options().maxOutput();
+        if (maxOutput > 0) {
+            // stdout and stderr share one budget; fork and dup share the descriptions, and with them the budget.
+            var budget = new dev.jlibos.vfs.OutputBudget(maxOutput, () -> kernel.exceeded(dev.jlibos.kernel.process.Limit.OUTPUT,
+                    "output limit of " + maxOutput + " bytes reached: writes to stdout and stderr raise SIGXFSZ and fail with EFBIG"));
+            files.get(1).limitOutput(budget);
+            files.get(2).limitOutput(budget);
+        }
         Determinism determinism = kernel.determinism();
         int[] ids = determinism != null ? new int[] {Determinism.UID, Determinism.GID} : HostSystem.ids();
         Credentials credentials = new Credentials(ids[0], ids[1]);

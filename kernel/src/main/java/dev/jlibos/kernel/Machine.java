@@ -238,7 +238,7 @@ public final class Machine implements AutoCloseable {
     /** The embedder's limits: machine-wide in the kernel, and as the first process's rlimits (inherited by fork). */
     static void applyLimits(Builder config, Kernel kernel, GuestProcess process) {
         GuestOptions o = config.options();
-        kernel.limits().set(o.memoryLimit(), o.maxOpenFiles(), o.maxProcesses());
+        kernel.limits().set(o.memoryLimit(), o.committedMemory(), o.maxOpenFiles(), o.maxProcesses());
         if (o.memoryLimit() > 0) process.limits.restrict(ResourceLimits.AS, o.memoryLimit());
         if (o.maxOpenFiles() > 0) {
             process.limits.restrict(ResourceLimits.NOFILE, o.maxOpenFiles());
@@ -264,9 +264,19 @@ public final class Machine implements AutoCloseable {
         MountTable table = FileViews.sandbox(host);
         mounts = table;
         try {
+            long defaultSize = config.options().tmpfsSize();
+            Kernel kernel = thread.process.kernel;
+            Runnable full = () -> kernel.exceeded(dev.jlibos.kernel.process.Limit.TMPFS,
+                    "tmpfs size limit reached: a write or truncate was cut short or failed with ENOSPC");
+            if (defaultSize > 0) table.capInMemory(table.root(), defaultSize, full);
             for (Builder.MountSpec m : config.mounts) {
-                if (m.hostPath() == null) table.mountTmpfs(m.guestPath());
-                else table.mountHost(m.hostPath(), m.guestPath(), m.readOnly());
+                if (m.hostPath() != null) {
+                    table.mountHost(m.hostPath(), m.guestPath(), m.readOnly());
+                    continue;
+                }
+                var tmpfs = table.mountTmpfs(m.guestPath());
+                long size = m.tmpfsSize() > 0 ? m.tmpfsSize() : defaultSize;
+                if (size > 0) table.capInMemory(tmpfs, size, full);
             }
             for (var f : config.files.entrySet()) table.putFile(f.getKey(), f.getValue(), isExecutable(f.getValue()));
         } catch (IllegalArgumentException e) {
@@ -333,7 +343,7 @@ public final class Machine implements AutoCloseable {
         EnginePool enginePool;
 
         /** A host directory or file mounted into the sandbox; a null host path is an in-memory tmpfs. */
-        record MountSpec(String hostPath, String guestPath, boolean readOnly) {
+        record MountSpec(String hostPath, String guestPath, boolean readOnly, long tmpfsSize) {
         }
 
         private Builder() {
@@ -361,14 +371,25 @@ public final class Machine implements AutoCloseable {
         /** Mounts host directory or file {@code hostPath} at {@code guestPath} (implies {@link #sandbox()}). */
         public Builder mount(Path hostPath, String guestPath, boolean readOnly) {
             sandbox();
-            mounts.add(new MountSpec(hostPath.toAbsolutePath().toString(), guestPath(guestPath), readOnly));
+            mounts.add(new MountSpec(hostPath.toAbsolutePath().toString(), guestPath(guestPath), readOnly, 0));
             return this;
         }
 
-        /** An empty in-memory directory at {@code guestPath} (implies {@link #sandbox()}). */
+        /**
+         * An empty in-memory directory at {@code guestPath} (implies {@link #sandbox()}), holding at most
+         * {@link GuestOptions#tmpfsSize} bytes.
+         */
         public Builder tmpfs(String guestPath) {
             sandbox();
-            mounts.add(new MountSpec(null, guestPath(guestPath), false));
+            mounts.add(new MountSpec(null, guestPath(guestPath), false, 0));
+            return this;
+        }
+
+        /** The same, holding at most {@code sizeBytes} (tmpfs's {@code size=}): ENOSPC beyond. */
+        public Builder tmpfs(String guestPath, long sizeBytes) {
+            if (sizeBytes < 4096) throw new IllegalArgumentException("tmpfs size must be at least one page (4096)");
+            sandbox();
+            mounts.add(new MountSpec(null, guestPath(guestPath), false, sizeBytes));
             return this;
         }
 
@@ -525,6 +546,12 @@ public final class Machine implements AutoCloseable {
          */
         public Builder maxOpenFiles(int n) {
             options.maxOpenFiles(n);
+            return this;
+        }
+
+        /** See {@link GuestOptions.Builder#committedMemory}: writable private memory of all processes together. */
+        public Builder committedMemory(long bytes) {
+            options.committedMemory(bytes);
             return this;
         }
 

@@ -17,13 +17,35 @@ class GuestOptionsTest {
     void everyLimitNameSetsItsOption() {
         GuestOptions o = GuestOptions.builder()
                 .limit("wall", "2m").limit("cpu", "500ms").limit("memory", "64m")
-                .limit("open-files", "10").limit("processes", "3").build();
+                .limit("open-files", "10").limit("processes", "3").limit("output", "1k").limit("tmpfs", "2m").limit("committed", "1g").build();
         assertEquals(Duration.ofMinutes(2), o.timeout());
         assertEquals(Duration.ofMillis(500), o.cpuTimeLimit());
         assertEquals(64L << 20, o.memoryLimit());
         assertEquals(10, o.maxOpenFiles());
         assertEquals(3, o.maxProcesses());
-        assertEquals(5, GuestOptions.LIMIT_NAMES.size(), "a new limit needs a case in Builder.limit and a test here");
+        assertEquals(1024, o.maxOutput());
+        assertEquals(2L << 20, o.tmpfsSize());
+        assertEquals(1L << 30, o.committedMemory());
+        assertEquals(8, GuestOptions.LIMIT_NAMES.size(), "a new limit needs a case in Builder.limit and a test here");
+    }
+
+    @Test
+    void hostileGuestsAreBoundedByDefaultAndNoneLiftsABound() {
+        GuestOptions d = GuestOptions.DEFAULTS;
+        assertEquals(GuestOptions.DEFAULT_MAX_PROCESSES, d.maxProcesses());
+        assertEquals(GuestOptions.DEFAULT_MAX_OPEN_FILES, d.maxOpenFiles());
+        assertEquals(GuestOptions.DEFAULT_MAX_OUTPUT, d.maxOutput());
+        assertEquals(GuestOptions.DEFAULT_TMPFS_SIZE, d.tmpfsSize());
+        assertEquals(GuestOptions.DEFAULT_COMMITTED_MEMORY, d.committedMemory());
+        GuestOptions lifted = GuestOptions.builder().limit("processes", "none").limit("output", "none")
+                .limit("tmpfs", "none").limit("open-files", "none").limit("committed", "none").limit("wall", "1s").limit("wall", "none").build();
+        assertEquals(0, lifted.maxProcesses());
+        assertEquals(0, lifted.maxOutput());
+        assertEquals(0, lifted.tmpfsSize());
+        assertEquals(0, lifted.maxOpenFiles());
+        assertEquals(0, lifted.committedMemory());
+        assertEquals(null, lifted.timeout());
+        assertThrows(IllegalArgumentException.class, () -> GuestOptions.builder().limit("disk", "none"));
     }
 
     @Test

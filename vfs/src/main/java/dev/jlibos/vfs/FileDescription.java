@@ -28,6 +28,36 @@ public abstract class FileDescription {
         this.statusFlags = statusFlags;
     }
 
+    /** The machine's output budget when this is its stdout or stderr (or a dup or fork copy of them); else null. */
+    private volatile OutputBudget outputBudget;
+
+    /** Makes writes through this description count against {@code budget}. */
+    public void limitOutput(OutputBudget budget) {
+        this.outputBudget = budget;
+    }
+
+    /** Whether an EFBIG from a write here is the output budget's (so the writer gets SIGXFSZ). */
+    public boolean outputLimited() {
+        return outputBudget != null;
+    }
+
+    /**
+     * Writes through {@code writer} at most what the output budget allows, giving back what the write did
+     * not use; a description without a budget writes as it is.
+     */
+    protected final int budgeted(int length, java.util.function.IntUnaryOperator writer) {
+        OutputBudget budget = outputBudget;
+        if (budget == null || length == 0) return writer.applyAsInt(length);
+        int granted = budget.admit(length);
+        int written = 0;
+        try {
+            written = writer.applyAsInt(granted);
+            return written;
+        } finally {
+            budget.refund(granted - Math.max(written, 0));
+        }
+    }
+
     protected FileDescription() {
         this(O_RDWR);
     }

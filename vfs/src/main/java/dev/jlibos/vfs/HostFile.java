@@ -64,7 +64,9 @@ public final class HostFile extends FileDescription {
     @Override
     public int write(byte[] buffer, int offset, int length) {
         int served = writeMemoryDevice(buffer, offset, length);
-        return served >= 0 ? served : fs.write(fd, buffer, offset, length);
+        if (served >= 0) return served;
+        int n = withinQuota(length, this::writeStart);
+        return budgeted(n, granted -> fs.write(fd, buffer, offset, granted));
     }
 
     @Override
@@ -76,7 +78,34 @@ public final class HostFile extends FileDescription {
     @Override
     public int pwrite(byte[] buffer, int offset, int length, long position) {
         int served = writeMemoryDevice(buffer, offset, length);
-        return served >= 0 ? served : fs.pwrite(fd, buffer, offset, length, position);
+        if (served >= 0) return served;
+        int n = withinQuota(length, () -> position);
+        return budgeted(n, granted -> fs.pwrite(fd, buffer, offset, granted, position));
+    }
+
+    /** The size cap of the in-memory directory this file was opened in, or null. */
+    private volatile TmpfsQuota quota;
+
+    /** Records that the file lives in a capped in-memory directory: growing it is checked against {@code quota}. */
+    public void limitSpace(TmpfsQuota quota) {
+        this.quota = quota;
+    }
+
+    /** The file's quota, for truncate and fallocate; null when it has none. */
+    public TmpfsQuota quota() {
+        return quota;
+    }
+
+    /** What of a {@code length}-byte write starting at {@code startOf} fits the file's quota (all without one). */
+    private int withinQuota(int length, java.util.function.LongSupplier startOf) {
+        TmpfsQuota q = quota;
+        return q == null || length == 0 ? length : (int) q.admitWrite(fs, fd, startOf, length);
+    }
+
+    /** Where a write at the file position starts: the end with O_APPEND. */
+    private long writeStart() {
+        return (statusFlags() & Fcntl.O_APPEND) != 0 ? dev.jlibos.vfs.StatLayout.size(fs.fstat(fd))
+                : fs.lseek(fd, 0, 1 /* SEEK_CUR */);
     }
 
     /**
@@ -99,7 +128,9 @@ public final class HostFile extends FileDescription {
     }
 
     public int pwritev2(byte[] buffer, int offset, int length, long position, int flags) {
-        return fs.pwritev2(fd, buffer, offset, length, position, flags);
+        boolean appending = (flags & dev.jlibos.core.abi.Rwf.RWF_APPEND) != 0;
+        int n = withinQuota(length, () -> position < 0 || appending ? writeStart() : position);
+        return budgeted(n, granted -> fs.pwritev2(fd, buffer, offset, granted, position, flags));
     }
 
     /** What the file is, from one fstat on first need: see {@link MemoryDevice}. */

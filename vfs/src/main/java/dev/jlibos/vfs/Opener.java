@@ -105,6 +105,7 @@ public final class Opener {
                     () -> l.fileType == StatLayout.S_IFIFO);
             HostFile file = hostFile(fs, opened, l.guestPath(), flags);
             if (l.mount != null && l.mount.readOnly) file.markReadOnlyMount();
+            if (l.mount != null && l.mount.quota() != null) file.limitSpace(l.mount.quota());
             return install(t, file, opened.fd(), flags);
         }
     }

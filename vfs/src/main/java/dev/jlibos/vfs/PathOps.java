@@ -140,8 +140,10 @@ public final class PathOps {
     /** truncate(2) by path: opened relative to the guest's cwd, since the host call has no dirfd. */
     public static void truncate(ProcTask t, byte[] path, long length) {
         int fd;
+        TmpfsQuota quota;
         try (Location l = GuestPaths.locate(t, AT_FDCWD, path, true)) {
             l.requireExists().requireWritable();
+            quota = l.mount != null ? l.mount.quota() : null;
             // O_NONBLOCK: an O_WRONLY open of a FIFO without a reader blocks the host thread for good (and
             // HostFs's umask lock with it, so every machine in the JVM); kfuzz hung there. Linux's truncate
             // of a FIFO is EINVAL, which the host's ENXIO becomes.
@@ -154,6 +156,7 @@ public final class PathOps {
             }
         }
         try {
+            if (quota != null) quota.admitLength(host(t), fd, length);
             host(t).truncate(fd, length);
         } finally {
             host(t).closeFd(fd);

@@ -34,6 +34,11 @@ public final class StatLayout {
         return java.nio.ByteBuffer.wrap(stat, 48, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
+    /** st_blocks (512-byte units allocated) of a struct stat. */
+    public static long blocks(byte[] stat) {
+        return java.nio.ByteBuffer.wrap(stat, 64, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
     /** st_dev and st_ino: which file a struct stat describes, as host memory keys file mappings. */
     public static dev.jlibos.core.mem.HostMemory.FileId fileId(byte[] stat) {
         ByteBuffer b = ByteBuffer.wrap(stat).order(ByteOrder.LITTLE_ENDIAN);

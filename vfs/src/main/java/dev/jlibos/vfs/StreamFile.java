@@ -48,13 +48,15 @@ public final class StreamFile extends FileDescription {
     @Override
     public int write(byte[] buffer, int offset, int length) {
         if (out == null) throw Errno.EBADF.fail();
-        try {
-            out.write(buffer, offset, length);
-            out.flush();
-            return length;
-        } catch (IOException e) {
-            throw Errno.EPIPE.fail();
-        }
+        return budgeted(length, granted -> {
+            try {
+                out.write(buffer, offset, granted);
+                out.flush();
+                return granted;
+            } catch (IOException e) {
+                throw Errno.EPIPE.fail();
+            }
+        });
     }
 
     @Override

@@ -398,6 +398,29 @@ public final class AddressSpace implements AutoCloseable, HostMemory.ShrinkListe
         if (copiesOfImage != null) copiesOfImage.keySet().removeIf(original -> original.references.get() == 0);
     }
 
+    /**
+     * Writable memory that is not a shared file's: roughly Linux's commit charge, what the host may have to
+     * back. Reservations (PROT_NONE or read-only areas) and MAP_SHARED file pages (the file's) are left out.
+     */
+    public synchronized long committedBytes() {
+        long n = 0;
+        for (Vma v : areas.values()) if (commits(v)) n += v.length();
+        return n;
+    }
+
+    /** Bytes of [start, end) that are mapped and not yet committed: what making them writable would commit. */
+    public synchronized long uncommittedIn(long start, long end) {
+        long n = 0;
+        for (Vma v : overlapping(start, end)) {
+            if (!commits(v) && !v.block().block().sharedWithFile()) n += Math.min(v.end(), end) - Math.max(v.start(), start);
+        }
+        return n;
+    }
+
+    private static boolean commits(Vma v) {
+        return (v.prot() & Cpu.PROT_WRITE) != 0 && !v.block().block().sharedWithFile();
+    }
+
     /** Bytes of guest address space mapped (an upper bound of the host memory the areas hold). */
     public synchronized long mappedBytes() {
         long n = 0;

@@ -177,6 +177,12 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
         return limits;
     }
 
+    /** A guest ran into {@code limit}: recorded for {@code Machine.exceededLimits()}, and logged once. */
+    public void exceeded(Limit limit, String message) {
+        limits.exceeded(limit);
+        log().once(message);
+    }
+
     @Override
     public java.util.Collection<GuestProcess> processes() {
         return table.all();

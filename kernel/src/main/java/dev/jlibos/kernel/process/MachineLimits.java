@@ -9,13 +9,14 @@ import java.util.Set;
  * guests ran into, which {@code Machine.exceededLimits()} reports.
  */
 public final class MachineLimits {
-    private volatile long memory;
+    private volatile long memory, committed;
     private volatile int openFiles, processes;
     private final Set<Limit> exceeded = Collections.synchronizedSet(EnumSet.noneOf(Limit.class));
 
     /** Set once, before the first process runs (and again for each snapshot run's machine). */
-    public void set(long memory, int openFiles, int processes) {
+    public void set(long memory, long committed, int openFiles, int processes) {
         this.memory = memory;
+        this.committed = committed;
         this.openFiles = openFiles;
         this.processes = processes;
     }
@@ -23,6 +24,11 @@ public final class MachineLimits {
     /** Bytes of address space each process may map, or 0 for no limit. */
     public long memory() {
         return memory;
+    }
+
+    /** Bytes of writable private memory all processes together may hold, or 0 for no limit. */
+    public long committed() {
+        return committed;
     }
 
     /** Highest number of descriptors per process, or 0 for no limit. */

@@ -124,6 +124,17 @@ public final class FileIoCalls implements SyscallFamily {
         return Math.min(count, limit - start);
     }
 
+    /**
+     * A write refused by the machine's output budget raises SIGXFSZ, as one past RLIMIT_FSIZE does (the
+     * budget's EFBIG comes only once a write could not write a byte; a short write raises nothing).
+     */
+    private static void raiseIfOutputExhausted(GuestThread t, FileDescription file, dev.jlibos.core.LinuxException e) {
+        if (e.errno() == Errno.EFBIG && file.outputLimited()) {
+            t.signals.post(dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGXFSZ,
+                    dev.jlibos.signals.SigInfo.SI_KERNEL, 0, 0));
+        }
+    }
+
     static long write(GuestThread t, int fd, long buf, long count, long position) {
         FileDescription file = t.process.files.get(fd);
         if (!file.writable()) throw Errno.EBADF.fail();
@@ -163,6 +174,7 @@ public final class FileIoCalls implements SyscallFamily {
                     t.signals.post(dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGPIPE,
                             dev.jlibos.signals.SigInfo.SI_USER, 0, 0));
                 }
+                if (done == 0) raiseIfOutputExhausted(t, file, e);
                 if (done > 0) break;
                 throw e;
             }
@@ -286,6 +298,7 @@ public final class FileIoCalls implements SyscallFamily {
                 t.signals.post(dev.jlibos.signals.SigInfo.fromProcess(dev.jlibos.signals.Signal.SIGPIPE,
                         dev.jlibos.signals.SigInfo.SI_USER, 0, 0));
             }
+            if (toFile && done == 0) raiseIfOutputExhausted(t, file, e);
             if (done > 0) return done;
             throw e;
         }

@@ -32,11 +32,27 @@ public final class FileRangeCalls implements SyscallFamily {
         if (!f.writable()) throw Errno.EBADF.fail();
         if (f.hostFd() < 0) throw Errno.ESPIPE.fail();
         if (f.onReadOnlyMount()) throw Errno.EROFS.fail();
+        if (f instanceof HostFile h && h.quota() != null) admitAllocation(t, h, a.i32(1), a.get(2), a.get(3));
         long r = t.process.fs().host.raw(HostFs.FALLOCATE, f.hostFd(), a.i32(1), a.get(2), a.get(3), 0, 0);
         if (r < 0) throw Errno.fromHost((int) -r).fail();
         if ((a.i32(1) & HostFs.FALLOC_FL_COLLAPSE_RANGE) != 0) t.process.fs().host.fileMayHaveShrunk(f.hostFd());
         return 0;
     }
+
+    /**
+     * A capped in-memory file may grow only as far as its quota allows (ENOSPC, as a full tmpfs): modes that
+     * allocate count to {@code offset + length} (FALLOC_FL_KEEP_SIZE too: the pages are taken all the same);
+     * INSERT_RANGE lengthens the file by {@code length}; PUNCH_HOLE and COLLAPSE_RANGE only free.
+     */
+    private static void admitAllocation(GuestThread t, HostFile file, int mode, long offset, long length) {
+        if ((mode & (FALLOC_FL_PUNCH_HOLE | HostFs.FALLOC_FL_COLLAPSE_RANGE)) != 0) return;
+        HostFs host = t.process.fs().host;
+        long end = (mode & FALLOC_FL_INSERT_RANGE) != 0 ? StatLayout.size(host.fstat(file.hostFd())) + length : offset + length;
+        if (end < 0) return; // overflow: the host answers EFBIG
+        file.quota().admitLength(host, file.hostFd(), end);
+    }
+
+    private static final int FALLOC_FL_PUNCH_HOLE = 0x02, FALLOC_FL_INSERT_RANGE = 0x20;
 
     /**
      * copy_file_range(fd_in, off_in*, fd_out, off_out*, len, flags): a pread/pwrite loop between two

@@ -256,7 +256,8 @@ public final class ForkExecCalls implements SyscallFamily {
             live = kernel.processes().size();
         }
         if (live >= max) {
-            kernel.limits().exceeded(dev.jlibos.kernel.process.Limit.PROCESSES);
+            kernel.exceeded(dev.jlibos.kernel.process.Limit.PROCESSES, "process limit of " + max
+                    + " reached: fork and clone fail with EAGAIN");
             throw Errno.EAGAIN.fail();
         }
     }

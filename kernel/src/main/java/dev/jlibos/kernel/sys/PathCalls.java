@@ -72,7 +72,11 @@ public final class PathCalls implements SyscallFamily {
         r.full(Sysno.TRUNCATE, this::truncate).traits(GROWS_FILES).coveredBy("CProgramsTest[files]");
         r.full(Sysno.FTRUNCATE, (t, a) -> {
             if (a.get(1) < 0) throw Errno.EINVAL.fail();
-            return host(t).truncate(PathOps.hostFd(t, a.i32(0), Errno.EINVAL), a.get(1));
+            int fd = PathOps.hostFd(t, a.i32(0), Errno.EINVAL);
+            if (t.process.files.get(a.i32(0)) instanceof dev.jlibos.vfs.HostFile f && f.quota() != null) {
+                f.quota().admitLength(host(t), fd, a.get(1));
+            }
+            return host(t).truncate(fd, a.get(1));
         }).traits(GROWS_FILES).coveredBy("CProgramsTest[files]");
         r.full(Sysno.FSYNC, (t, a) -> host(t).simple(HostFs.FSYNC, PathOps.hostFd(t, a.i32(0), Errno.EINVAL), 0, 0));
         r.full(Sysno.FDATASYNC, (t, a) -> host(t).simple(HostFs.FDATASYNC, PathOps.hostFd(t, a.i32(0), Errno.EINVAL), 0, 0));

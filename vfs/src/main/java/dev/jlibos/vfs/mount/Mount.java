@@ -29,6 +29,12 @@ public final class Mount {
     public final boolean singleFile;
     /** The synthetic tree behind a SYNTHETIC mount. */
     public final SyntheticTree tree;
+    /** The size cap of an in-memory directory (the root, a tmpfs), set once before the guest runs; else null. */
+    volatile dev.jlibos.vfs.TmpfsQuota quota;
+
+    public dev.jlibos.vfs.TmpfsQuota quota() {
+        return quota;
+    }
 
     Mount(List<String> guestComponents, Kind kind, String source, boolean readOnly, int rootFd, boolean singleFile,
           SyntheticTree tree) {

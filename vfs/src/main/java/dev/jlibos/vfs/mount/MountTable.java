@@ -75,6 +75,12 @@ public final class MountTable implements AutoCloseable {
         return m;
     }
 
+    /** Caps the in-memory directory behind {@code m} (the root or a tmpfs) at {@code bytes}. */
+    public void capInMemory(Mount m, long bytes, Runnable onFull) {
+        if (!m.source.equals("tmpfs") || m.rootFd < 0) throw new IllegalArgumentException(m + ": not an in-memory directory");
+        m.quota = new dev.jlibos.vfs.TmpfsQuota(Path.of(hostRootOf(m)), bytes, onFull);
+    }
+
     public Mount mountSynthetic(String guestPath, String type, SyntheticTree tree) {
         Mount m = new Mount(components(guestPath), Mount.Kind.SYNTHETIC, type, false, -1, false, tree);
         place(m);
