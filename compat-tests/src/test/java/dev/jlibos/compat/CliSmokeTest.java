@@ -98,6 +98,26 @@ class CliSmokeTest {
         assertTrue(bad.stderr().contains("unknown limit 'disk'"), bad.stderr());
     }
 
+    /**
+     * --tmpfs GUEST:size=N and --limit output=N reach the machine: the tmpfs fills at its size (ENOSPC, one
+     * log line), endless output stops with SIGXFSZ (128+25) after exactly N bytes; a bad size is a usage error.
+     */
+    @Test
+    void tmpfsSizeAndOutputLimitFromTheCommandLine() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(BusyboxTest.BUSYBOX), "/bin/busybox not installed");
+        Out fill = run("run", "--tmpfs", "/t:size=256k", BusyboxTest.BUSYBOX.toString(), "sh", "-c",
+                "dd if=/dev/zero of=/t/x bs=4096 count=100 2>/dev/null; echo $?; wc -c < /t/x");
+        assertEquals("1\n262144\n", fill.stdout(), "stderr:\n" + fill.stderr());
+        assertEquals(1, fill.stderr().lines().filter(l -> l.startsWith("jlibos: tmpfs size limit reached")).count(), fill.stderr());
+        Out yes = run("run", "--limit", "output=100k", BusyboxTest.BUSYBOX.toString(), "yes");
+        assertEquals(128 + 25, yes.status(), "stderr:\n" + yes.stderr());
+        assertEquals(100 * 1024, yes.stdout().length());
+        assertTrue(yes.stderr().contains("jlibos: output limit of 102400 bytes reached"), yes.stderr());
+        Out bad = run("run", "--tmpfs", "/t:size=lots", BusyboxTest.BUSYBOX.toString(), "true");
+        assertNotEquals(0, bad.status());
+        assertTrue(bad.stderr().startsWith("--tmpfs /t:size=lots: not a size: 'lots'"), bad.stderr());
+    }
+
     @Test
     void missingProgramIsOneLineError() throws Exception {
         Out o = run("run", "/nonexistent");
