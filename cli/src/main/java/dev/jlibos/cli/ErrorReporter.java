@@ -9,7 +9,10 @@ import picocli.CommandLine;
 final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        boolean debug = parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug");
+        return report(e, parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug"));
+    }
+
+    static int report(Exception e, boolean debug) {
         String message = e.getMessage() != null ? e.getMessage() : e.toString();
         System.err.println("jlibos: " + message.lines().findFirst().orElse(message));
         if (debug) e.printStackTrace();

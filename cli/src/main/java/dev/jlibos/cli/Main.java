@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -26,8 +27,26 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        RunCommand quick = args.length > 0 && args[0].equals("run") ? QuickRunParser.parse(List.of(args).subList(1, args.length)) : null;
+        if (quick != null) System.exit(execute(quick));
         boolean one = args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !args[0].equals("help");
         System.exit((one ? commandLine(args[0]) : commandLine()).execute(args));
+    }
+
+    /**
+     * Runs a command line {@link QuickRunParser} read, ending as picocli's execute would: a usage error
+     * prints its message and the usage (status 2), any other failure one "jlibos: ..." line (status 1).
+     */
+    static int execute(RunCommand run) {
+        try {
+            return run.call();
+        } catch (CommandLine.ParameterException e) {
+            System.err.println(e.getMessage());
+            e.getCommandLine().usage(System.err);
+            return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+        } catch (RuntimeException e) {
+            return ErrorReporter.report(e, run.debug);
+        }
     }
 
     /** The configured command line with every subcommand, also used by tests to run commands in-process. */
