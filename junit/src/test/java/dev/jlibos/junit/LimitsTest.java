@@ -46,6 +46,16 @@ class LimitsTest {
     }
 
     @JlibosTest
+    void anotherGuestRunsNormallyBesideASpinningOne(GuestRunner guests) {
+        var results = guests.runAll(
+                guests.sh("while :; do :; done").cpuTimeLimit(Duration.ofSeconds(2)).timeout(Duration.ofSeconds(60)),
+                guests.sh("i=0; while [ $i -lt 200 ]; do i=$((i+1)); done; echo counted $i"));
+
+        assertThat(results.get(0)).killedBy(9).exceeded(Limit.CPU_TIME);
+        assertThat(results.get(1)).exitedWith(0).withinLimits().stdoutIs("counted 200\n");
+    }
+
+    @JlibosTest
     void sleepingDoesNotUseCpuTime(GuestRunner guests) {
         GuestResult r = guests.busybox("sleep", "1").cpuTimeLimit(Duration.ofMillis(300)).run();
 
@@ -200,5 +210,6 @@ class LimitsTest {
         long mib = Long.parseLong(r.stdoutText().replaceAll("(?s).*then (\\d+) MiB.*", "$1"));
         assertTrue(mib > 30 && mib < 56, r.stdoutText());
         assertTrue(r.describe().contains("limit: memory limit reached"), r.describe());
+        assertThat(guests.busybox("echo", "next guest").run()).exitedWith(0).stdoutIs("next guest\n");
     }
 }
