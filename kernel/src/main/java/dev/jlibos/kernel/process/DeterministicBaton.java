@@ -40,6 +40,10 @@ final class DeterministicBaton {
         }
     }
 
+    synchronized GuestThread holder() {
+        return holder;
+    }
+
     synchronized boolean othersReady() {
         return !ready.isEmpty();
     }
