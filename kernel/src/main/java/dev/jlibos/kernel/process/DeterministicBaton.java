@@ -40,6 +40,21 @@ final class DeterministicBaton {
         }
     }
 
+    /**
+     * The holder notified sleeping {@code t} (a kick): its next turn goes to the back of the queue now. If
+     * its host thread had already queued it, for a host poll or a timeout that came first, that place
+     * was host-timed; the kick's is not.
+     */
+    synchronized void kick(GuestThread t) {
+        if (holder == null) {
+            holder = t;
+            notifyAll();
+        } else if (holder != t) {
+            ready.remove(t);
+            ready.add(t);
+        }
+    }
+
     synchronized GuestThread holder() {
         return holder;
     }

@@ -144,7 +144,7 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
         for (GuestThread t : threads) {
             if (t != holder && t.wakeableSleep) {
                 t.kicked = true;
-                baton.makeReady(t);
+                baton.kick(t);
             }
         }
     }
