@@ -2,6 +2,7 @@ package dev.jlibos.compat;
 
 import dev.jlibos.compat.GuestPrograms.Flavour;
 import dev.jlibos.kernel.Machine;
+import dev.jlibos.kernel.process.EnginePool;
 import dev.jlibos.kernel.process.ExitStatus;
 import dev.jlibos.syscalls.trace.SyscallListener;
 import dev.jlibos.syscalls.trace.SyscallRecord;
@@ -28,21 +29,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * mutex with sched_yield) with the same seed give byte-identical stdout and the same syscall trace
  * (every field but the host timings); another seed changes the random bytes. Several processes at once
  * (a busybox shell's pipelines and command substitution, determinism.c's "procs": forked children with
- * threads writing through pipes while SIGCHLD arrives) repeat too, run after run.
+ * threads writing through pipes while SIGCHLD arrives) repeat too, run after run, from fresh engines or
+ * from the engine pool's (whose translations are still cached).
  */
 class DeterminismTest {
     /** A run's stdout and its trace (start and duration are virtual time in deterministic mode). */
     record Run(String stdout, List<String> trace, ExitStatus status, Duration wall) {
     }
 
+    /** No engine pool: every run starts on fresh engines that translate every instruction again. */
+    private static final EnginePool COLD = EnginePool.create(0, 0);
+
     private static Run run(Path bin, long seed, String... args) throws Exception {
+        return run(COLD, bin, seed, args);
+    }
+
+    private static Run run(EnginePool pool, Path bin, long seed, String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<String> trace = new ArrayList<>();
         List<String> argv = new ArrayList<>(List.of(bin.toString()));
         argv.addAll(List.of(args));
         long start = System.nanoTime();
         ExitStatus status = Machine.builder().program(bin.toString()).args(argv).stdout(out).stderr(System.err)
-                .deterministic(seed).timeout(Duration.ofSeconds(60))
+                .deterministic(seed).timeout(Duration.ofSeconds(60)).enginePool(pool)
                 .traceListener(SyscallListener.withText(r -> {
                     synchronized (trace) {
                         trace.add(describe(r));
@@ -126,9 +135,48 @@ class DeterminismTest {
             assertEquals(first.stdout(), again.stdout(), "run " + (i + 1));
             assertEquals(first.trace(), again.trace(), "run " + (i + 1) + "'s syscall trace");
         }
+        // The shell again, from a pooled engine (the first of these records the image, the others reuse it).
+        EnginePool pool = EnginePool.create(1, 512L << 20);
+        try {
+            for (int i = 0; i < 3; i++) {
+                Run warm = run(pool, busybox, 9, "sh", "-c", script);
+                assertEquals(first.stdout(), warm.stdout(), "pooled run " + (i + 1));
+                assertEquals(first.trace(), warm.trace(), "pooled run " + (i + 1) + "'s syscall trace");
+            }
+            assertEquals(2, pool.enginesReused());
+        } finally {
+            pool.clear();
+        }
         assertTrue(first.stdout().startsWith("1704067200\n"), first.stdout());
         String other = run(busybox, 10, "sh", "-c", script).stdout();
         assertNotEquals(first.stdout().lines().skip(1).findFirst(), other.lines().skip(1).findFirst(), "od of urandom");
+    }
+
+    /**
+     * Warm runs start on a pooled engine whose translations of the program are still cached: the virtual
+     * clock counts blocks executed, not blocks translated, so they must repeat the cold run exactly.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void warmRunsThroughTheEnginePoolRepeatTheColdOne(Flavour flavour) throws Exception {
+        Path bin = GuestPrograms.binary(flavour, "determinism");
+        Run cold = run(bin, 11, "procs");
+        assertEquals(0, cold.status().code(), cold.stdout());
+        EnginePool pool = EnginePool.create(2, 512L << 20);
+        try {
+            for (int i = 0; i < 4; i++) {
+                Run warm = run(pool, bin, 11, "procs");
+                assertEquals(cold.stdout(), warm.stdout(), "pooled run " + (i + 1));
+                assertEquals(cold.trace(), warm.trace(), "pooled run " + (i + 1) + "'s syscall trace");
+            }
+            assertEquals(1, pool.imagesRecorded());
+            assertEquals(3, pool.enginesReused(), "runs 2-4 took the pooled engine");
+            Run threads = run(pool, bin, 11), threadsCold = run(bin, 11);
+            assertEquals(threadsCold.stdout(), threads.stdout());
+            assertEquals(threadsCold.trace(), threads.trace());
+        } finally {
+            pool.clear();
+        }
     }
 
     private static List<String> urandomOfChildren(String out) {
