@@ -248,9 +248,12 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
             if (last) {
                 // Deterministic mode: the last thread still holds the baton, so its files close (EOF
                 // on pipes), its parent learns of the end and the next turn starts in a fixed order.
-                p.release();
-                finish(p);
-                thread.leave();
+                try {
+                    p.release();
+                    finish(p);
+                } finally {
+                    thread.leave();
+                }
                 p.markEnded();
             }
             // A thread's id is free once it ends; the leader's (the pid) stays taken until the reap.
