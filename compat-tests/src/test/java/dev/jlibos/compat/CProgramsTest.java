@@ -87,6 +87,7 @@ class CProgramsTest {
         c.add(new Case("cpuid", "cpuid", List.of(), NO_ENV, NO_INPUT, 0, false));
         // Prints clocks and random bytes: only its status is compared natively (DeterminismTest compares runs).
         c.add(new Case("determinism", "determinism", List.of(), NO_ENV, NO_INPUT, 0, false));
+        c.add(new Case("determinism", "determinism procs", List.of("procs"), NO_ENV, NO_INPUT, 0, false));
         for (int code : new int[] {0, 1, 42, 255}) {
             c.add(new Case("faults", "exit " + code, List.of("exit", Integer.toString(code)), NO_ENV, NO_INPUT, code, true));
         }

@@ -20,6 +20,14 @@ public final class Blocking {
 
         /** Takes the lock again, waiting for the thread that holds it. */
         void enter();
+
+        /**
+         * As {@link #leave}, for a wait that returns (and re-enters) on any notification of its monitor:
+         * deterministic mode may then queue the thread's next turn at the point of the notifying thread.
+         */
+        default boolean leaveWakeable() {
+            return leave();
+        }
     }
 
     @FunctionalInterface
@@ -35,6 +43,20 @@ public final class Blocking {
     /** Makes {@code gate} the calling host thread's (null removes it). */
     public static void install(Gate gate) {
         if (gate == null) GATE.remove(); else GATE.set(gate);
+    }
+
+    /**
+     * As {@link #run}, for a wait that ends whenever its monitor is notified (or the thread is kicked,
+     * see the kernel's deterministic baton), so that it always comes back to take the lock.
+     */
+    public static <T, E extends Exception> T runWakeable(Wait<T, E> wait) throws E {
+        Gate gate = GATE.get();
+        boolean left = gate != null && gate.leaveWakeable();
+        try {
+            return wait.get();
+        } finally {
+            if (left) gate.enter();
+        }
     }
 
     /** Runs {@code wait} with the calling thread's execution lock released. */

@@ -130,18 +130,23 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
-     * The engine pool this run's first program starts through, or null: deterministic runs start cold (their
-     * virtual clock counts executed blocks, and a cold run is what they must repeat), as do snapshot runs,
-     * whose engines the snapshot pools itself.
+     * The engine pool this run's first program starts through, or null: snapshot runs start cold, since the
+     * snapshot pools its engines itself. Deterministic runs may be warm: their virtual clock counts blocks
+     * executed, not translated, so cached translations do not move it (DeterminismTest compares warm runs
+     * with a cold one); their images are kept apart (imageSettings), as their engines count blocks.
      */
     private EnginePool enginePool(boolean snapshot) {
         EnginePool pool = config.enginePool != null ? config.enginePool : EnginePool.shared();
-        return snapshot || config.options().seed() != null || !pool.enabled() ? null : pool;
+        return snapshot || !pool.enabled() ? null : pool;
     }
 
-    /** What besides the files shapes a pooled image: the vDSO and the kml-shim's pages (none when tracing). */
+    /**
+     * What besides the files shapes a pooled image: the vDSO and the kml-shim's pages (none when tracing), and
+     * deterministic mode (whose engines have the counting block hook).
+     */
     private Object imageSettings() {
-        return List.of(syscallPath(config.options()), config.strace != null || !config.traceListeners.isEmpty());
+        return List.of(syscallPath(config.options()), config.strace != null || !config.traceListeners.isEmpty(),
+                config.options().seed() != null);
     }
 
     private ExitStatus run(CaptureFactory captureFactory) throws LoadException {

@@ -54,7 +54,7 @@ public final class InterruptibleSleep {
      */
     public static boolean sleep(SignalThread t, Waiter waiter, long deadline, long mask, boolean slice) {
         // The process's execution lock is given up for the wait, so its other threads run meanwhile.
-        return dev.jlibos.core.Blocking.run(() -> sleepUnlocked(t, waiter, deadline, mask, slice));
+        return dev.jlibos.core.Blocking.runWakeable(() -> sleepUnlocked(t, waiter, deadline, mask, slice));
     }
 
     private static boolean sleepUnlocked(SignalThread t, Waiter waiter, long deadline, long mask, boolean slice) {
@@ -62,11 +62,11 @@ public final class InterruptibleSleep {
         Object monitor = waiter.monitor();
         // A hand-off from another guest thread often comes within µs: catch it without a host sleep.
         if (deadline == FOREVER || remaining(deadline) > dev.jlibos.core.HandOffSpin.SPIN_NANOS) {
-            dev.jlibos.core.HandOffSpin.spinUntil(waiter::pending);
+            dev.jlibos.core.HandOffSpin.spinUntil(() -> waiter.pending() || t.kicked());
         }
         synchronized (monitor) {
             while (true) {
-                if (waiter.consume()) return true;
+                if (waiter.consume() | t.takeKick()) return true;
                 // t.exiting(): execve ends the other threads with exitThread() and an interrupt, and the
                 // process has not exited; a thread that went back to sleep kept execve waiting for ever
                 // (the race fuzzer: recvmsg on an empty socket during another thread's execve).

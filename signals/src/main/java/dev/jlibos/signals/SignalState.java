@@ -14,7 +14,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Standard signals coalesce: a second instance while one is pending is dropped. Real-time signals
  * queue, each with its own siginfo.
  */
-public final class SignalState {
+public final class SignalState implements dev.jlibos.vfs.event.NotifiedMonitor {
+    /**
+     * Deterministic mode: told, with this monitor held, whenever threads sleeping on it are notified (null
+     * otherwise); the kernel queues their next turns at that point.
+     */
+    private volatile Runnable wakeHook;
+
+    public void onNotified(Runnable hook) {
+        wakeHook = hook;
+    }
+
+    /** Called with this monitor held after every notifyAll on it. */
+    @Override
+    public void notified() {
+        Runnable h = wakeHook;
+        if (h != null) h.run();
+    }
+
     public static final int SS_ONSTACK = 1, SS_DISABLE = 2;
     public static final long SS_AUTODISARM = 1L << 31;
     public static final long MINSIGSTKSZ = 2048;
@@ -125,6 +142,7 @@ public final class SignalState {
         pending.add(info);
         anyPending = true;
         notifyAll();
+        notified();
     }
 
     /** Removes process-directed signal {@code sig} (the caller chose the number); null if none. */
@@ -162,10 +180,11 @@ public final class SignalState {
     /** Wakes threads waiting on this state (a child changed state, for wait4). */
     public synchronized void wake() {
         notifyAll();
+        notified();
     }
 
-    /** Waits at most {@code millis} for {@link #wake} or a new signal. */
-    public synchronized void waitBriefly(long millis) throws InterruptedException {
-        wait(millis);
+    /** Waits at most {@code millis} for {@link #wake} or a new signal, unless {@code kicked} already. */
+    public synchronized void waitBriefly(long millis, java.util.function.BooleanSupplier kicked) throws InterruptedException {
+        if (!kicked.getAsBoolean()) wait(millis);
     }
 }

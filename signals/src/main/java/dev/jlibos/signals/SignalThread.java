@@ -21,6 +21,19 @@ public interface SignalThread {
     /** exit(2) of this thread alone is under way. */
     boolean exiting();
 
+    /**
+     * Deterministic mode: whether a guest thread has queued this (sleeping) thread's next turn, so its
+     * wait must end and come back for it; clears the flag. Called with the process's signal state held.
+     */
+    default boolean takeKick() {
+        return false;
+    }
+
+    /** As {@link #takeKick} without clearing: for a spin outside the monitor. */
+    default boolean kicked() {
+        return false;
+    }
+
     /** Stops the engine at its next block boundary and wakes the host thread from a blocking wait. */
     void interrupt();
 

@@ -58,6 +58,7 @@ public final class ThreadSignals {
             blocked = mask & ~Signal.UNBLOCKABLE;
             // Unblocking may make a process-directed signal deliverable here: let waiters re-check.
             process.notifyAll();
+            process.notified();
         }
     }
 
@@ -89,6 +90,7 @@ public final class ThreadSignals {
             pending.add(info);
             anyPending = true;
             process.notifyAll();
+            process.notified();
         }
     }
 

@@ -17,15 +17,17 @@ import java.util.SplittableRandom;
  *   {@link SplittableRandom} seeded with the seed; a forked child gets a split of its parent's.</li>
  *   <li>Identity: uid/gid {@link #UID}/{@link #GID}, hostname and uname fixed; pids are the pid
  *   namespace's own (1000, 1001... in creation order).</li>
- *   <li>Threads: the threads of a process take turns on a {@link DeterministicBaton} instead of a fair lock
- *   with wall-clock slices: a turn ends at a syscall boundary after {@link #SYSCALLS_PER_TURN} syscalls,
- *   after {@link #BLOCKS_PER_TURN} blocks, at sched_yield or a sleep, or when the thread blocks; the next
- *   thread is the one that became ready first.</li>
+ *   <li>Threads: the threads of all the machine's processes take turns on the kernel's one
+ *   {@link DeterministicBaton} instead of a fair lock per process with wall-clock slices: a turn ends at a
+ *   syscall boundary after {@link #SYSCALLS_PER_TURN} syscalls, after {@link #BLOCKS_PER_TURN} blocks, at
+ *   sched_yield or a sleep, or when the thread blocks; the next thread is the one that became ready first,
+ *   queued by the guest thread that made it ready (futex wake, clone, fork, a notification of its
+ *   process's sleepers: {@code GuestProcess.kickSleepers}).</li>
  * </ul>
  *
- * Limits (README Quirks): waits on events from outside the process (stdin from the host, pipes from other
- * processes, child processes, sockets, timeouts of futex and poll) still end when the host event happens,
- * so a thread that rejoins after one does so at a host-timed point; interval timers and alarm use host time.
+ * Limits (README Quirks): waits on events from outside the machine (stdin from the host, host sockets and
+ * fds, timeouts of futex and poll, signals from the embedder) still end when the host event happens, so a
+ * thread that rejoins after one does so at a host-timed point; interval timers and alarm use host time.
  */
 public final class Determinism {
     /** 2024-01-01T00:00:00Z: where CLOCK_REALTIME starts. */

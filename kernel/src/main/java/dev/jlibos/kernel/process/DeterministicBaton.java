@@ -3,13 +3,16 @@ package dev.jlibos.kernel.process;
 import java.util.ArrayDeque;
 
 /**
- * Deterministic mode's execution lock for the threads of one process. Unlike a fair lock, whose next
+ * Deterministic mode's execution lock for every thread of every process of one machine (the kernel's):
+ * with a lock per process, processes would interleave as the host schedules them, and what one sees of
+ * another (a child's end, SIGCHLD, how much of a pipe a read gets) would vary. Unlike a fair lock, whose next
  * owner is whichever host thread queued first (host timing), the baton goes to threads in the order they
  * became ready <em>in guest terms</em>: a thread yielding its turn goes to the back of the queue; a
  * thread woken by another (futex wake, thread creation) is queued by the waker, at that point of the
  * waker's execution, even if its host thread has not run yet; the baton then waits for that host thread.
- * Only a thread coming back from a wait that no guest thread ended (the host: stdin, a child process, a
- * timeout) queues itself when its host thread arrives.
+ * A thread sleeping in a wait that any notification ends is queued ({@link #kick}) by the guest thread
+ * that notifies its process. Only a thread coming back from a wait that no guest thread ended (the host:
+ * stdin, a host socket, a timeout) queues itself when its host thread arrives.
  */
 final class DeterministicBaton {
     /** The thread whose turn it is (its host thread may still be on its way), or null when all wait. */
@@ -38,6 +41,25 @@ final class DeterministicBaton {
         } else if (holder != t && !ready.contains(t)) {
             ready.add(t);
         }
+    }
+
+    /**
+     * The holder notified sleeping {@code t} (a kick): its next turn goes to the back of the queue now. If
+     * its host thread had already queued it, for a host poll or a timeout that came first, that place
+     * was host-timed; the kick's is not.
+     */
+    synchronized void kick(GuestThread t) {
+        if (holder == null) {
+            holder = t;
+            notifyAll();
+        } else if (holder != t) {
+            ready.remove(t);
+            ready.add(t);
+        }
+    }
+
+    synchronized GuestThread holder() {
+        return holder;
     }
 
     synchronized boolean othersReady() {

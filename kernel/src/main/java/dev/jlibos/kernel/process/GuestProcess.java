@@ -47,7 +47,10 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
      * being served. Fair, so a preempted thread queues behind the ones waiting.
      */
     private final java.util.concurrent.Semaphore execution = new java.util.concurrent.Semaphore(1, true);
-    /** Deterministic mode's replacement for {@link #execution} (null otherwise): turns in guest-defined order. */
+    /**
+     * Deterministic mode's replacement for {@link #execution} (null otherwise): turns in guest-defined
+     * order, on the kernel's one baton shared by all processes.
+     */
     private final DeterministicBaton baton;
     /**
      * A snapshot run's pooled engine and address space: not closed when the process ends, the snapshot
@@ -125,6 +128,25 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     /** A new process's dispositions: fork's and a snapshot's copy of its parent's. */
     public void useSignals(dev.jlibos.signals.SignalState state) {
         signals = state;
+        if (baton != null) state.onNotified(this::kickSleepers);
+    }
+
+    /**
+     * Deterministic mode, with {@link #signals} held: the guest thread holding the baton notified this
+     * process's sleepers (a pipe write, a child's end, a signal). Those in a wait that any notification
+     * ends are queued for their next turn now, at this point of the notifier's execution; left to queue
+     * themselves when their host threads wake, they would take turns in host-timed order. A wake from a
+     * host thread (host I/O, timers) leaves them to it: that moment is the host's anyway.
+     */
+    private void kickSleepers() {
+        GuestThread holder = baton.holder();
+        if (holder == null || holder.hostThread() != Thread.currentThread()) return;
+        for (GuestThread t : threads) {
+            if (t != holder && t.wakeableSleep) {
+                t.kicked = true;
+                baton.kick(t);
+            }
+        }
     }
 
     /** Deterministic mode's virtual clock and random generator, or null. */
@@ -215,8 +237,9 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
         this.memory = memory;
         this.files = files;
         this.credentials = credentials;
-        this.baton = kernel.determinism() != null ? new DeterministicBaton() : null;
+        this.baton = kernel.baton();
         this.uts = kernel.rootUts();
+        if (baton != null) signals.onNotified(this::kickSleepers);
     }
 
     /** The UTS namespace this process is in (shared with the processes it forked, until one unshares). */
@@ -385,7 +408,13 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     /** Deterministic mode: a new turn's budgets (syscalls, and blocks for code that makes none). */
     void startTurn(GuestThread t) {
         t.turnSyscalls = 0;
+        t.turnEndBlocks = t.cpu.blocksExecuted() + Determinism.BLOCKS_PER_TURN;
         t.cpu.setBlockBudget(Determinism.BLOCKS_PER_TURN);
+    }
+
+    /** Deterministic mode: whether {@code t}'s engine stopped because its turn's block budget ran out. */
+    boolean turnBudgetSpent(GuestThread t) {
+        return t.cpu.blocksExecuted() >= t.turnEndBlocks;
     }
 
     /** A guest thread made {@code t} runnable (futex wake): in deterministic mode it is queued now. */

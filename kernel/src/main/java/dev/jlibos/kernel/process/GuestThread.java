@@ -100,6 +100,14 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
     /** Deterministic mode: the engine's block count at the last syscall, and syscalls in this turn. */
     long blocksSeen;
     int turnSyscalls;
+    /** Deterministic mode: the engine's block count at which this turn's block budget is spent. */
+    long turnEndBlocks;
+    /**
+     * Deterministic mode: set (holding the baton) when this thread leaves for a wait that any notification
+     * ends (InterruptibleSleep, wait4), cleared when it is back; and whether a notifying guest thread has
+     * queued its next turn ({@link GuestProcess#kickSleepers}), so the wait must end now.
+     */
+    volatile boolean wakeableSleep, kicked;
     /** exit(2) of this thread alone: its run loop ends at the next boundary. */
     private volatile boolean exiting;
     /** Whether this thread holds its process's execution lock (only its own host thread changes it). */
@@ -351,9 +359,30 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
     }
 
     @Override
+    public boolean leaveWakeable() {
+        if (!onCpu) return false;
+        wakeableSleep = process.deterministic();
+        return leave();
+    }
+
+    @Override
     public void enter() {
         process.onCpu(this);
         onCpu = true;
+        wakeableSleep = false;
+        kicked = false;
+    }
+
+    @Override
+    public boolean takeKick() {
+        boolean k = kicked;
+        kicked = false;
+        return k;
+    }
+
+    @Override
+    public boolean kicked() {
+        return kicked;
     }
 
     /** Engine errors are jlibos's or Unicorn's, always logged; guest faults only with --debug. */
@@ -373,6 +402,7 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
      * execution lock) takes the thread out of the process; true if it was the last one.
      */
     boolean run(long pc) {
+        boolean last = false;
         Blocking.install(this);
         enter();
         try {
@@ -402,24 +432,28 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
                     kernel().signals().onFault(this, exit);
                 }
                 if (done()) break;
-                if (process.othersWaiting()) { // preempted: the fair lock hands over to the next thread
-                    if (process.deterministic()) {
+                if (process.deterministic()) {
+                    // Only a spent block budget ends the turn here: a stop asked from elsewhere (a signal)
+                    // comes at a host-timed point, and yielding there would make the order of turns so too.
+                    if (process.turnBudgetSpent(this)) {
                         process.yieldTurn(this);
-                    } else {
-                        leave();
-                        enter();
+                        if (!done()) kernel().signals().onInterrupted(this);
+                        if (done()) break;
                     }
+                } else if (process.othersWaiting()) { // preempted: the fair lock hands over to the next thread
+                    leave();
+                    enter();
                     // Signals sent to this thread while it waited: its engine was not running to be stopped.
                     if (!done()) kernel().signals().onInterrupted(this);
                     if (done()) break;
-                } else if (process.deterministic()) {
-                    process.startTurn(this); // the block budget ran out with nobody else to run
                 }
                 pc = cpu.get(Reg.RIP);
             }
-            return process.removeThread(this);
+            last = process.removeThread(this);
+            return last;
         } finally {
-            leave();
+            // Deterministic mode: the last thread keeps the baton until its process has ended (Kernel.runThread).
+            if (!(last && process.deterministic())) leave();
             Blocking.install(null);
         }
     }

@@ -56,6 +56,18 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
 
     public void deterministic(Determinism d) {
         this.determinism = d;
+        this.baton = d != null ? new DeterministicBaton() : null;
+    }
+
+    /**
+     * Deterministic mode's one execution baton for every thread of every process (null otherwise): with
+     * processes running side by side, what one sees of another (a child's exit, SIGCHLD, how much of a
+     * pipe's data a read gets) would depend on host timing.
+     */
+    private volatile DeterministicBaton baton;
+
+    DeterministicBaton baton() {
+        return baton;
     }
 
     private volatile dev.jlibos.syscalls.offload.OffloadPolicy offloadPolicy = dev.jlibos.syscalls.offload.OffloadPolicy.NONE;
@@ -240,8 +252,14 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
             last = thread.run(pc);
         } finally {
             if (last) {
-                p.release();
-                finish(p);
+                // Deterministic mode: the last thread still holds the baton, so its files close (EOF
+                // on pipes), its parent learns of the end and the next turn starts in a fixed order.
+                try {
+                    p.release();
+                    finish(p);
+                } finally {
+                    thread.leave();
+                }
                 p.markEnded();
             }
             // A thread's id is free once it ends; the leader's (the pid) stays taken until the reap.

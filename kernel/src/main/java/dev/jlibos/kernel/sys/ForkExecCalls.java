@@ -217,6 +217,7 @@ public final class ForkExecCalls implements SyscallFamily {
         dev.jlibos.kernel.process.Tracee.onFork(t, thread, flags); // ptrace: PTRACE_O_TRACEFORK and the like
         kernel.bind(thread);
         long pc = t.cpu.get(Reg.RIP); // the instruction after syscall, in both processes
+        child.madeReady(thread); // deterministic mode: its first turn is queued now, not when its host thread starts
         host.start("jlibos-pid-" + pid, () -> kernel.runProcess(thread, pc));
         if ((flags & CLONE_VFORK) != 0) {
             try {
@@ -501,8 +502,17 @@ public final class ForkExecCalls implements SyscallFamily {
             if ((options & WNOHANG) != 0) return null;
             if (p.exited() || t.signals.hasDeliverable(t.signals.blocked())) throw Errno.EINTR.fail();
             try {
-                dev.jlibos.core.Blocking.run(() -> {
-                    p.signals().waitBriefly(WAIT_POLL_MILLIS);
+                dev.jlibos.core.Blocking.runWakeable(() -> {
+                    if (!p.deterministic()) {
+                        p.signals().waitBriefly(WAIT_POLL_MILLIS, t::takeKick);
+                        return null;
+                    }
+                    // Deterministic mode: a child's change of state kicks this thread (its turn is queued at
+                    // that point of the child's run). Coming back for a poll instead would take a turn at a
+                    // host-timed place in the queue, and a child ending just then would be reaped from there.
+                    while (!t.takeKick() && !p.exited() && !t.signals.hasDeliverable(t.signals.blocked())) {
+                        p.signals().waitBriefly(WAIT_POLL_MILLIS, t::kicked);
+                    }
                     return null;
                 });
             } catch (InterruptedException e) {

@@ -23,6 +23,7 @@ public final class Waiter implements ReadyListener {
         synchronized (monitor) {
             woken = true;
             monitor.notifyAll();
+            if (monitor instanceof NotifiedMonitor m) m.notified();
         }
     }
 
