@@ -212,4 +212,60 @@ class LimitsTest {
         assertTrue(r.describe().contains("limit: memory limit reached"), r.describe());
         assertThat(guests.busybox("echo", "next guest").run()).exitedWith(0).stdoutIs("next guest\n");
     }
+
+    @JlibosTest
+    void manyProcessesUnderTheirOwnFdLimitsStopAtTheJvmsBudgetWithEnfile(GuestRunner guests) throws Exception {
+        Path hog = TestPrograms.compile(guests.workDir(), "fdhog", """
+                #include <errno.h>
+                #include <fcntl.h>
+                #include <signal.h>
+                #include <stdio.h>
+                #include <string.h>
+                #include <sys/wait.h>
+                #include <unistd.h>
+                int main(void) {
+                    pid_t kids[4];
+                    for (int k = 0; k < 4; k++) {
+                        int ready[2];
+                        pipe(ready);
+                        if ((kids[k] = fork()) == 0) {
+                            while (open("/dev/null", O_RDONLY) >= 0) {}
+                            printf("child %d: %s\\n", k, strerror(errno));
+                            fflush(stdout);
+                            write(ready[1], "x", 1);
+                            pause(); // keeps its descriptors open
+                            _exit(0);
+                        }
+                        char c;
+                        read(ready[0], &c, 1);
+                        close(ready[0]);
+                        close(ready[1]);
+                    }
+                    for (int k = 0; k < 4; k++) kill(kids[k], SIGKILL);
+                    for (int k = 0; k < 4; k++) waitpid(kids[k], NULL, 0);
+                    return 0;
+                }
+                """);
+        int before = dev.jlibos.vfs.HostFdBudget.held();
+        dev.jlibos.vfs.HostFdBudget.setLimit(before + 300);
+        GuestResult r;
+        try {
+            r = guests.program(hog.toString()).maxOpenFiles(200).run();
+        } finally {
+            dev.jlibos.vfs.HostFdBudget.setLimit(-1);
+        }
+
+        // The first child stops at its own limit (EMFILE) holding ~200 host fds; the second runs out of
+        // the JVM's budget before reaching its own, and so do the others.
+        assertThat(r).exitedWith(0).exceeded(Limit.OPEN_FILES).stdoutIs("""
+                child 0: Too many open files
+                child 1: Too many open files in system
+                child 2: Too many open files in system
+                child 3: Too many open files in system
+                """);
+        assertTrue(r.describe().contains("host file descriptors"), r.describe());
+        assertTrue(dev.jlibos.vfs.HostFdBudget.held() == before,
+                () -> dev.jlibos.vfs.HostFdBudget.held() + " host fds held after the run, " + before + " before");
+        assertThat(guests.busybox("echo", "next guest").run()).exitedWith(0).stdoutIs("next guest\n");
+    }
 }

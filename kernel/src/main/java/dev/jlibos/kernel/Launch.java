@@ -21,6 +21,9 @@ public final class Launch {
 
     static GuestProcess createProcess(Kernel kernel, AddressSpace memory, HostFs host, Machine.Builder config) {
         FdTable files = new FdTable();
+        files.onHostFdsSpent(() -> kernel.exceeded(dev.jlibos.kernel.process.Limit.OPEN_FILES, "the "
+                + dev.jlibos.vfs.HostFdBudget.limit() + " host file descriptors this JVM lends its guests are in use:"
+                + " opening more fails with ENFILE"));
         if (config.hostStdio) StdioFiles.installHostDuplicates(files, host);
         else StdioFiles.installStreams(files, config.stdin, config.stdout, config.stderr);
         long maxOutput = config.options().maxOutput();

@@ -31,6 +31,14 @@ public final class FdTable {
         this.limit = limit;
     }
 
+    /** Told when an install fails with ENFILE because the JVM's host fds are spent (see {@link HostFdBudget}). */
+    private Runnable onHostFdsSpent;
+
+    /** Sets who is told about ENFILE (the machine's log line); fork's copy keeps it. */
+    public void onHostFdsSpent(Runnable listener) {
+        this.onHostFdsSpent = listener;
+    }
+
     /** Installs at the lowest free descriptor, as open(2) and dup(2) do. */
     public int install(FileDescription file, boolean cloexec) {
         return installFrom(0, file, cloexec);
@@ -58,6 +66,14 @@ public final class FdTable {
             files.add(null);
             closeOnExec.add(false);
         }
+        if (file.references.get() == 0) {
+            try {
+                file.firstReference();
+            } catch (dev.jlibos.core.LinuxException e) {
+                if (onHostFdsSpent != null) onHostFdsSpent.run();
+                throw e;
+            }
+        }
         file.references.incrementAndGet();
         files.set(fd, file);
         closeOnExec.set(fd, cloexec);
@@ -67,7 +83,7 @@ public final class FdTable {
         FileDescription file = get(fd);
         files.set(fd, null);
         closeOnExec.set(fd, false);
-        if (file.references.decrementAndGet() == 0) file.release();
+        if (file.references.decrementAndGet() == 0) file.lastReferenceGone();
         else file.referenceDropped();
     }
 
@@ -103,6 +119,7 @@ public final class FdTable {
     public FdTable copyForFork() {
         FdTable child = new FdTable();
         child.limit = limit;
+        child.onHostFdsSpent = onHostFdsSpent;
         for (int fd = 0; fd < files.size(); fd++) {
             if (files.get(fd) != null) child.place(fd, files.get(fd), closeOnExec.get(fd));
         }

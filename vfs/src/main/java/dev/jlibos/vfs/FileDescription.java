@@ -202,8 +202,28 @@ public abstract class FileDescription {
 
     public void unretain() {
         int left = references.decrementAndGet();
-        if (left == 0) release();
+        if (left == 0) lastReferenceGone();
         else referenceDropped();
+    }
+
+    /** Whether this description holds one of the host fds {@link HostFdBudget} counts. */
+    private boolean countedHostFd;
+
+    /** Before the first reference: a description on a host fd takes its place in the JVM's budget (ENFILE). */
+    final void firstReference() {
+        if (!countedHostFd && hostFd() >= 0) {
+            HostFdBudget.acquire();
+            countedHostFd = true;
+        }
+    }
+
+    /** The last reference is gone: the budget gets the host fd back, and the description is released. */
+    final void lastReferenceGone() {
+        if (countedHostFd) {
+            countedHostFd = false;
+            HostFdBudget.release();
+        }
+        release();
     }
 
     /** References to this description: fd table slots plus descriptors in flight ({@link #retain}). */

@@ -13,8 +13,11 @@ public enum Limit {
     CPU_TIME("CPU time limit reached: a process was killed with SIGKILL"),
     /** {@code Machine.Builder.memoryLimit}: an mmap, brk or mremap was refused (ENOMEM). */
     MEMORY("memory limit reached: an allocation failed with ENOMEM"),
-    /** {@code Machine.Builder.maxOpenFiles}: opening a file descriptor failed with EMFILE. */
-    OPEN_FILES("open file limit reached: a descriptor allocation failed with EMFILE"),
+    /**
+     * {@code Machine.Builder.maxOpenFiles}: opening a file descriptor failed with EMFILE; or the host fds this
+     * JVM lends all its guests ({@code HostFdBudget}) were in use: ENFILE.
+     */
+    OPEN_FILES("open file limit reached: a descriptor allocation failed with EMFILE or ENFILE"),
     /** {@code Machine.Builder.maxProcesses}: a fork or clone failed with EAGAIN. */
     PROCESSES("process limit reached: a fork failed with EAGAIN"),
     /** {@code GuestOptions.maxOutput}: a write to the machine's stdout or stderr was refused (SIGXFSZ, EFBIG). */
