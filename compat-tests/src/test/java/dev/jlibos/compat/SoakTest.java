@@ -172,6 +172,7 @@ class SoakTest {
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
         List<Sample> samples;
         long start;
+        int lentFds = dev.jlibos.vfs.HostFdBudget.held();
         try {
             runBatch(pool, 0, WARMUP - 1, programs);
             samples = new ArrayList<>(List.of(sample(0)));
@@ -210,6 +211,8 @@ class SoakTest {
             // at one sample are the JVM's own (seen once: 47 against 46 at run 150 of 300, back to 46
             // after); a leak of even one fd per run would show tens between two samples.
             assertTrue(x.fds() <= first.fds() + TRANSIENT_FDS, "host fds leaked: " + report);
+            // The JVM's budget of host fds for guests has every one counted back once its description is gone.
+            assertEquals(lentFds, dev.jlibos.vfs.HostFdBudget.held(), "host fds still counted as lent: " + report);
             // Exact: every engine is closed and every host block (guest memory, per-thread marshalling
             // buffers) unmapped once a run has ended; only the JVM-wide vvar page stays.
             assertTrue(x.engines() <= first.engines(), "engines leaked: " + report);
@@ -219,8 +222,16 @@ class SoakTest {
         assertTrue(last.heapMb() - first.heapMb() < 32, "heap grew: " + report);
         // Outside the Java heap the first runs fill caches (code cache, metaspace, glibc arenas, the JIT's
         // arenas); by the middle it has levelled off (measured: within a few MB over the second half of
-        // 1,000 runs), while a leaked engine or guest address space costs megabytes per run.
-        assertTrue(last.nonHeapMb() - mid.nonHeapMb() < NON_HEAP_GROWTH_MB,
+        // 1,000 runs), while a leaked engine or guest address space costs megabytes per run. One sample can
+        // sit tens of MB above its neighbours (glibc arenas not yet trimmed; seen: 185, 258, 228, 208, 230 over
+        // the second half of a 300-run soak), so the level at each end is the lowest of three samples: a
+        // leak raises the floor, a spike does not.
+        assertTrue(floor(samples, samples.size() - 1) - floor(samples, samples.indexOf(mid)) < NON_HEAP_GROWTH_MB,
                 "resident memory outside the Java heap grew over the second half: " + report);
+    }
+
+    /** The lowest memory outside the Java heap among the sample at {@code index} and the two before it. */
+    private static long floor(List<Sample> samples, int index) {
+        return samples.subList(Math.max(0, index - 2), index + 1).stream().mapToLong(Sample::nonHeapMb).min().orElseThrow();
     }
 }
