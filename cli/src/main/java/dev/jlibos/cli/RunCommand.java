@@ -84,7 +84,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "NAME=VALUE", description = {"A limit on the guest (repeatable):",
             "wall=DURATION (SIGKILL after this wall-clock time), cpu=DURATION (SIGKILL past this CPU time per process),",
             "memory=SIZE (address space per process: ENOMEM beyond), open-files=N (EMFILE beyond; default 4096),",
-            "processes=N (processes and threads: fork and clone fail with EAGAIN beyond; default 1024),",
+            "committed=SIZE (writable memory of all processes, 8m per thread for its engine: ENOMEM beyond;",
+            "default half the host's RAM), processes=N (processes and threads: EAGAIN beyond; default 512),",
             "output=SIZE (stdout and stderr together: SIGXFSZ and EFBIG beyond; default 1g),",
             "tmpfs=SIZE (each in-memory directory: ENOSPC beyond; default 256m). VALUE none lifts a limit.",
             "DURATION: 500ms, 10s, 2m; SIZE: bytes or with k, m, g."})

@@ -268,4 +268,29 @@ class LimitsTest {
                 () -> dev.jlibos.vfs.HostFdBudget.held() + " host fds held after the run, " + before + " before");
         assertThat(guests.busybox("echo", "next guest").run()).exitedWith(0).stdoutIs("next guest\n");
     }
+
+    @JlibosTest
+    void aForkBombStopsAtTheCommittedMemoryLimitWithEnomem(GuestRunner guests) throws Exception {
+        Path bomb = TestPrograms.compile(guests.workDir(), "forkmem", """
+                #include <errno.h>
+                #include <stdio.h>
+                #include <string.h>
+                #include <unistd.h>
+                int main(void) {
+                    for (int n = 0; n < 100; n++) {
+                        pid_t pid = fork();
+                        if (pid == 0) { pause(); _exit(0); }
+                        if (pid < 0) { printf("forked %s then %s\\n", n > 2 && n < 20 ? "a few" : "too many or none", strerror(errno)); return 0; }
+                    }
+                    puts("no limit");
+                    return 1;
+                }
+                """);
+
+        // Each process costs an engine (8 MiB) and its 8 MiB stack, so 160 MiB hold a handful of them.
+        GuestResult r = guests.program(bomb.toString()).committedMemory(160L << 20).run();
+
+        assertThat(r).exitedWith(0).exceeded(Limit.MEMORY).stdoutIs("forked a few then Cannot allocate memory\n");
+        assertThat(guests.busybox("echo", "next guest").run()).exitedWith(0).stdoutIs("next guest\n");
+    }
 }

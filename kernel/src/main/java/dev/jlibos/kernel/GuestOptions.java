@@ -40,7 +40,7 @@ public record GuestOptions(Duration timeout, Duration cpuTimeLimit, long memoryL
      * threads, descriptors or disk through jlibos: generous enough for compilers, interpreters and a JVM.
      * Time is not bounded by default (a long-running guest is legitimate; junit's Guest sets a timeout).
      */
-    public static final int DEFAULT_MAX_PROCESSES = 1024, DEFAULT_MAX_OPEN_FILES = 4096;
+    public static final int DEFAULT_MAX_PROCESSES = 512, DEFAULT_MAX_OPEN_FILES = 4096;
     public static final long DEFAULT_MAX_OUTPUT = 1L << 30, DEFAULT_TMPFS_SIZE = 256L << 20;
     /** Half the host's RAM, as Linux's tmpfs default: a JVM guest reserving 4 GiB of heap commits far less. */
     public static final long DEFAULT_COMMITTED_MEMORY = halfOfHostMemory();

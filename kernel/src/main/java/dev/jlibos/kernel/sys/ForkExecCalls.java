@@ -111,6 +111,7 @@ public final class ForkExecCalls implements SyscallFamily {
         GuestProcess p = t.process;
         Kernel kernel = t.kernel();
         checkTaskLimit(t);
+        CommittedMemory.commitEngine(p);
         Cpu cpu = p.takeSpareEngine();
         if (cpu == null) {
             cpu = kernel.cpus().create();
@@ -146,6 +147,7 @@ public final class ForkExecCalls implements SyscallFamily {
         Kernel kernel = t.kernel();
         checkProcessLimit(kernel);
         checkTaskLimit(t);
+        CommittedMemory.commitFork(parent);
         // CLONE_PIDFD: the fd slot is taken (EMFILE) and the word checked (EFAULT) before the child exists.
         int pidfd = -1;
         if ((flags & CLONE_PIDFD) != 0) {

@@ -51,7 +51,7 @@ public final class MemoryCalls implements SyscallFamily {
             if (newTop > oldTop) {
                 if (!p.memory().isFree(oldTop, newTop - oldTop)) return p.layout().brk();
                 reserve(p, newTop - oldTop);
-                commit(p, newTop - oldTop);
+                CommittedMemory.commit(p, newTop - oldTop);
                 p.memory().map(oldTop, newTop - oldTop, Cpu.PROT_READ | Cpu.PROT_WRITE, "[heap]");
             } else if (newTop < oldTop) {
                 p.memory().unmap(newTop, oldTop - newTop);
@@ -81,28 +81,6 @@ public final class MemoryCalls implements SyscallFamily {
         }
     }
 
-    /**
-     * The machine's committed-memory limit: ENOMEM when {@code more} bytes of writable private memory would
-     * take all its processes together past it (Linux's strict overcommit, machine-wide so that a fork bomb
-     * of small processes is bounded too). Counted afresh from every address space at each call that commits,
-     * so unmapping and exiting need no bookkeeping; a MAP_FIXED mapping over committed pages counts in full.
-     */
-    private static void commit(GuestProcess p, long more) {
-        long limit = p.kernel.limits().committed();
-        if (limit <= 0 || more <= 0) return;
-        long committed = 0;
-        java.util.Set<AddressSpace> counted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (GuestProcess q : p.kernel.processes()) {
-            AddressSpace m = q.memory();
-            if (m != null && counted.add(m)) committed += m.committedBytes(); // vfork children share the parent's
-        }
-        if (committed + more > limit) {
-            p.kernel.exceeded(dev.jlibos.kernel.process.Limit.MEMORY, "committed memory limit of " + limit
-                    + " bytes reached: mmap, brk, mremap and mprotect that commit more fail with ENOMEM");
-            throw Errno.ENOMEM.fail();
-        }
-    }
-
     private long mmap(GuestThread t, SyscallArgs a) {
         GuestProcess p = t.process;
         long addr = a.get(0), length = a.get(1), offset = a.get(5);
@@ -126,7 +104,7 @@ public final class MemoryCalls implements SyscallFamily {
             if (!file.readable()) throw Errno.EACCES.fail();
         }
         reserve(p, len);
-        if ((prot & Cpu.PROT_WRITE) != 0 && (anonymous || type == MAP_PRIVATE)) commit(p, len);
+        if ((prot & Cpu.PROT_WRITE) != 0 && (anonymous || type == MAP_PRIVATE)) CommittedMemory.commit(p, len);
         long start = placement(p, addr, len, flags);
         String name = anonymous ? "" : file.path();
         if (!anonymous && type != MAP_PRIVATE) {
@@ -219,7 +197,7 @@ public final class MemoryCalls implements SyscallFamily {
         // -1 rounded to 0 used to reach AddressSpace.protect with an empty range (kfuzz, an internal error).
         if (len == 0 || addr + len <= addr || addr < AddressSpace.MIN_ADDRESS) throw Errno.ENOMEM.fail(); // unmapped, to the guest
         if ((prot & Cpu.PROT_WRITE) != 0 && t.process.kernel.limits().committed() > 0) {
-            commit(t.process, t.process.memory().uncommittedIn(addr, addr + len));
+            CommittedMemory.commit(t.process, t.process.memory().uncommittedIn(addr, addr + len));
         }
         t.process.memory().protect(addr, len, prot);
         return 0;
@@ -242,7 +220,7 @@ public final class MemoryCalls implements SyscallFamily {
         if (area == null || !m.isFullyMapped(oldAddr, oldAddr + oldLen)) throw Errno.EFAULT.fail();
         if (newLen > oldLen) reserve(t.process, newLen - oldLen);
         if (newLen > oldLen && (area.prot() & Cpu.PROT_WRITE) != 0 && !area.block().block().sharedWithFile()) {
-            commit(t.process, newLen - oldLen);
+            CommittedMemory.commit(t.process, newLen - oldLen);
         }
         if ((flags & MREMAP_FIXED) == 0) {
             if (newLen <= oldLen) {
