@@ -34,7 +34,7 @@ public final class Tracee {
     /** What kind of stop the tracee is in: PTRACE_GET_SYSCALL_INFO's op for syscall stops. */
     public static final int STOP_OTHER = 0, STOP_SYSCALL_ENTRY = 1, STOP_SYSCALL_EXIT = 2, STOP_SIGNAL = 4, STOP_GROUP = 5;
     /** How the tracer resumed it. */
-    public enum Resume { CONT, SYSCALL, LISTEN, DETACH, SINGLESTEP }
+    public enum Resume { CONT, SYSCALL, LISTEN, DETACH, SINGLESTEP, SYSEMU, SYSEMU_SINGLESTEP }
 
     public final GuestThread thread;
     public final GuestProcess tracer;
@@ -45,6 +45,8 @@ public final class Tracee {
     private volatile boolean syscallStops;
     /** PTRACE_SINGLESTEP was the last restart: the next instruction runs alone, then a SIGTRAP stop. */
     private volatile boolean stepping;
+    /** PTRACE_SYSEMU(_SINGLESTEP) was the last restart: a syscall stops at entry and does not run. */
+    private volatile boolean emulating;
     /** DR6 as PEEKUSER reads it: Linux's reserved bits, and BS once a single step has trapped. */
     private volatile long debugStatus = DR6_RESERVED;
     /** DR0-DR3 and DR7 as the tracer wrote them. */
@@ -112,6 +114,11 @@ public final class Tracee {
 
     public boolean syscallStops() {
         return syscallStops && !detached;
+    }
+
+    /** Whether a call entered now is the tracer's to emulate (PTRACE_SYSEMU): an entry stop, then skipped. */
+    public boolean emulatesSyscalls() {
+        return emulating && !detached;
     }
 
     /** Whether the next instruction is to run alone (PTRACE_SINGLESTEP) and then trap. */
@@ -380,7 +387,8 @@ public final class Tracee {
             synchronized (this) {
                 if (resume == null || p.exited()) return 0;
                 syscallStops = resume == Resume.SYSCALL;
-                stepping = resume == Resume.SINGLESTEP;
+                emulating = resume == Resume.SYSEMU || resume == Resume.SYSEMU_SINGLESTEP;
+                stepping = resume == Resume.SINGLESTEP || resume == Resume.SYSEMU_SINGLESTEP;
                 // A stop inside the syscall hook resumes inside the engine: it must come back to the
                 // thread's loop, which runs the step (or watches the debug registers) instruction by instruction.
                 if (stepping || hardware != null) thread.cpu.requestStop();

@@ -52,10 +52,11 @@ public final class PtraceCalls implements SyscallFamily {
         r.partial(Sysno.PTRACE, "TRACEME, ATTACH, SEIZE, INTERRUPT, LISTEN, PEEK/POKE TEXT/DATA (into read-only"
                 + " private code too)/USER (registers; debug registers DR0-3/6/7, emulated: watchpoints see changed bytes, not"
                 + " reads or same-value stores), GETREGS/SETREGS, GETFPREGS/SETFPREGS,"
-                + " GETREGSET/SETREGSET (NT_PRSTATUS, NT_PRFPREG; NT_X86_XSTATE: ENODEV, no XSAVE), SYSCALL, SINGLESTEP,"
+                + " GETREGSET/SETREGSET (NT_PRSTATUS, NT_PRFPREG; NT_X86_XSTATE: ENODEV, no XSAVE), SYSCALL, SINGLESTEP, SYSEMU,"
+                + " SYSEMU_SINGLESTEP,"
                 + " CONT, DETACH, KILL, SETOPTIONS, GETEVENTMSG, GETSIGINFO, SETSIGINFO, GET_SYSCALL_INFO; threads of a tracee are"
-                + " not traced; SYSEMU and the rest: EIO", this::ptrace)
-                .coveredBy("CProgramsTest[ptrace]");
+                + " not traced; the rest: EIO", this::ptrace)
+                .coveredBy("CProgramsTest[ptrace]", "CProgramsTest[ptrace_more sysemu]");
     }
 
     private long ptrace(GuestThread t, SyscallArgs a) {
@@ -157,7 +158,7 @@ public final class PtraceCalls implements SyscallFamily {
             case GET_SYSCALL_INFO -> {
                 return syscallInfo(t, tr, addr, data);
             }
-            case CONT, SYSCALL, LISTEN, DETACH, SINGLESTEP -> {
+            case CONT, SYSCALL, LISTEN, DETACH, SINGLESTEP, SYSEMU, SYSEMU_SINGLESTEP -> {
                 int sig = (int) data;
                 if (sig < 0 || sig > 64) throw Errno.EIO.fail();
                 if (request == LISTEN && !tr.seized) throw Errno.EIO.fail();
@@ -165,6 +166,8 @@ public final class PtraceCalls implements SyscallFamily {
                 Tracee.Resume how = switch (request) {
                     case SYSCALL -> Tracee.Resume.SYSCALL;
                     case SINGLESTEP -> Tracee.Resume.SINGLESTEP;
+                    case SYSEMU -> Tracee.Resume.SYSEMU;
+                    case SYSEMU_SINGLESTEP -> Tracee.Resume.SYSEMU_SINGLESTEP;
                     case LISTEN -> Tracee.Resume.LISTEN;
                     case DETACH -> Tracee.Resume.DETACH;
                     default -> Tracee.Resume.CONT;
