@@ -12,6 +12,7 @@
 #include "guest.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -146,6 +147,209 @@ static int sysemu(void) {
     return 0;
 }
 
+/* ---- threads --------------------------------------------------------------------------------------- */
+
+#define MAIN_MARKS 3
+#define THREAD_MARKS 5
+
+static void *marking_thread(void *arg) {
+    for (int i = 0; i < THREAD_MARKS; i++) syscall(SYS_getppid);
+    return arg;
+}
+
+static void threads_child(void) {
+    ptrace(PTRACE_TRACEME, 0, 0, 0);
+    raise(SIGSTOP);
+    pthread_t th;
+    if (pthread_create(&th, NULL, marking_thread, NULL) != 0) _exit(99);
+    pthread_join(th, NULL);
+    for (int i = 0; i < MAIN_MARKS; i++) syscall(SYS_getppid);
+    _exit(3);
+}
+
+/* What the tracer saw of one task. */
+struct task_seen {
+    pid_t tid;
+    int in_call;          /* between an entry and an exit stop */
+    int marks_in, marks_out;
+    int first_stop;       /* the status of its first stop, for the new thread */
+    int end;              /* its exit status, once reported */
+    int ended;
+    int order;            /* when its end was reported */
+};
+
+static int threads(void) {
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) threads_child();
+    int status = wait_for(pid);
+    printf("first stop: %s\n", describe(status));
+    CHECK(ptrace(PTRACE_SETOPTIONS, pid, 0, (void *) (PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE)) == 0);
+    struct task_seen main_task = {.tid = pid}, new_task = {.tid = 0};
+    unsigned long event_tid = 0;
+    int clone_events = 0, ends = 0, unknown = 0, other_signals = 0;
+    CHECK(ptrace(PTRACE_SYSCALL, pid, 0, 0) == 0);
+    while (ends < 2) {
+        pid_t who;
+        status = wait_any(-1, &who);
+        if (who < 0) break;
+        struct task_seen *t = who == pid ? &main_task : NULL;
+        if (!t) {
+            if (new_task.tid == 0) new_task.tid = who; /* its first stop may come before the clone event */
+            if (who == new_task.tid) t = &new_task;
+        }
+        if (!t) {
+            unknown++;
+            if (WIFSTOPPED(status)) ptrace(PTRACE_SYSCALL, who, 0, 0);
+            continue;
+        }
+        if (WIFEXITED(status) || WIFSIGNALED(status)) {
+            t->end = status;
+            t->ended = 1;
+            t->order = ++ends;
+            continue;
+        }
+        int sig = 0;
+        if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+            struct user_regs_struct regs;
+            ptrace(PTRACE_GETREGS, who, 0, &regs);
+            if (regs.orig_rax == SYS_getppid) {
+                if (!t->in_call) t->marks_in++;
+                else t->marks_out++;
+            }
+            t->in_call = !t->in_call;
+        } else if (status >> 16 == PTRACE_EVENT_CLONE) {
+            clone_events++;
+            ptrace(PTRACE_GETEVENTMSG, who, 0, &event_tid);
+        } else if (t == &new_task && t->first_stop == 0) {
+            t->first_stop = status;
+        } else {
+            other_signals++;
+            sig = WSTOPSIG(status);
+        }
+        ptrace(PTRACE_SYSCALL, who, 0, (void *) (long) sig);
+    }
+    printf("clone events %d, its message is the new thread's tid %d\n", clone_events, event_tid == (unsigned long) new_task.tid);
+    printf("new thread's first stop: %s\n", describe(new_task.first_stop));
+    printf("main thread: getppid entry stops %d, exit stops %d\n", main_task.marks_in, main_task.marks_out);
+    printf("new thread: getppid entry stops %d, exit stops %d\n", new_task.marks_in, new_task.marks_out);
+    printf("new thread: %s, reported %s\n", describe(new_task.end), new_task.order == 1 ? "first" : "second");
+    printf("main thread: %s, reported %s\n", describe(main_task.end), main_task.order == 1 ? "first" : "second");
+    printf("other tasks %d, other signal stops %d\n", unknown, other_signals);
+    CHECK_ERRNO(waitpid(-1, &status, __WALL | WNOHANG), ECHILD);
+    return 0;
+}
+
+/* ---- exit ------------------------------------------------------------------------------------------ */
+
+static volatile int thread_ready;
+
+static void *pausing_thread(void *arg) {
+    thread_ready = 1;
+    for (;;) pause();
+    return arg;
+}
+
+/* Runs every task of a traced child to its end, CONT-ing each stop (signals other than SIGSTOP passed
+ * on); prints each task's events in order, naming the tasks by the order they were first seen. */
+static void run_to_end(pid_t pid, int tasks_expected) {
+    pid_t tids[4] = {pid};
+    char log[4][256] = {{0}};
+    int known = 1, ends = 0;
+    while (ends < tasks_expected) {
+        pid_t who;
+        int status = wait_any(-1, &who);
+        if (who < 0) break;
+        int n = 0;
+        while (n < known && tids[n] != who) n++;
+        if (n == known && known < 4) tids[known++] = who;
+        char line[96];
+        unsigned long msg = 0;
+        int sig = 0;
+        if (WIFSTOPPED(status) && status >> 16 != 0) {
+            ptrace(PTRACE_GETEVENTMSG, who, 0, &msg);
+            int event = status >> 16;
+            if (event == PTRACE_EVENT_EXIT) snprintf(line, sizeof line, "exit event (message 0x%lx); ", msg);
+            else {
+                int k = 0;
+                while (k < known && (unsigned long) tids[k] != msg) k++;
+                snprintf(line, sizeof line, "event %d (message: task %d); ", event, k);
+            }
+        } else if (WIFSTOPPED(status)) {
+            sig = WSTOPSIG(status) == SIGSTOP ? 0 : WSTOPSIG(status);
+            snprintf(line, sizeof line, "%s; ", describe(status));
+        } else {
+            snprintf(line, sizeof line, "%s", describe(status));
+            ends++;
+        }
+        if (n < 4) strncat(log[n], line, sizeof log[n] - strlen(log[n]) - 1);
+        if (WIFSTOPPED(status)) ptrace(PTRACE_CONT, who, 0, (void *) (long) sig);
+    }
+    for (int i = 0; i < known; i++) printf("  task %d: %s\n", i, log[i]);
+}
+
+static pid_t traced_child(int options) {
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        ptrace(PTRACE_TRACEME, 0, 0, 0);
+        raise(SIGSTOP);
+        return 0;
+    }
+    int status = wait_for(pid);
+    if (!WIFSTOPPED(status)) printf("FAIL first stop: %s\n", describe(status));
+    if (ptrace(PTRACE_SETOPTIONS, pid, 0, (void *) (long) options) != 0) printf("FAIL SETOPTIONS: %s\n", strerror(errno));
+    return pid;
+}
+
+static int exits(void) {
+    /* exit_group from the leader while another thread waits in pause(). */
+    pid_t pid = traced_child(PTRACE_O_TRACEEXIT | PTRACE_O_TRACECLONE);
+    if (pid == 0) {
+        pthread_t th;
+        pthread_create(&th, NULL, pausing_thread, NULL);
+        while (!thread_ready) sched_yield();
+        _exit(4);
+    }
+    printf("exit_group with a second thread:\n");
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    run_to_end(pid, 2);
+
+    /* A fatal signal the tracer lets through: the exit event, then the death. */
+    pid = traced_child(PTRACE_O_TRACEEXIT);
+    if (pid == 0) {
+        raise(SIGTERM);
+        _exit(0);
+    }
+    printf("SIGTERM:\n");
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    run_to_end(pid, 1);
+
+    /* SIGKILL: no exit event. */
+    pid = traced_child(PTRACE_O_TRACEEXIT);
+    if (pid == 0) {
+        for (;;) pause();
+    }
+    printf("SIGKILL:\n");
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    kill(pid, SIGKILL);
+    run_to_end(pid, 1);
+
+    /* vfork: PTRACE_EVENT_VFORK, the traced child's own stop, then PTRACE_EVENT_VFORK_DONE once it exits. */
+    pid = traced_child(PTRACE_O_TRACEVFORK | PTRACE_O_TRACEVFORKDONE);
+    if (pid == 0) {
+        pid_t c = vfork();
+        if (c == 0) _exit(6);
+        int status;
+        waitpid(c, &status, 0);
+        _exit(WEXITSTATUS(status) + 1);
+    }
+    printf("vfork:\n");
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    run_to_end(pid, 2);
+    return 0;
+}
+
 /* ---- main ------------------------------------------------------------------------------------------ */
 
 int main(int argc, char **argv) {
@@ -155,6 +359,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     if (strcmp(argv[1], "sysemu") == 0) sysemu();
+    else if (strcmp(argv[1], "threads") == 0) threads();
+    else if (strcmp(argv[1], "exit") == 0) exits();
     else {
         printf("unknown mode\n");
         return 2;

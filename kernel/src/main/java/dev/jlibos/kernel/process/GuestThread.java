@@ -417,6 +417,8 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
                 }
                 pc = cpu.get(Reg.RIP);
             }
+            Tracee traced = tracee;
+            if (traced != null) traced.exitEvent(); // ptrace: PTRACE_EVENT_EXIT, with the engine still there
             return process.removeThread(this);
         } finally {
             leave();

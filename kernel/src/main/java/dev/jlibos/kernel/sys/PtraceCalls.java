@@ -219,12 +219,15 @@ public final class PtraceCalls implements SyscallFamily {
         return 0;
     }
 
-    /** The caller's tracee {@code pid} (ESRCH if it is not one). */
+    /**
+     * The caller's tracee {@code pid} (ESRCH if it is not one): looked up among the caller's tracees, as
+     * one in its exit-event stop belongs to a process that has already ended.
+     */
     private static Tracee tracee(GuestThread t, int pid) {
-        GuestThread th = ProcessAccessCalls.liveThread(t, pid);
-        Tracee tr = th != null ? th.tracee : null;
-        if (tr == null || tr.detached() || tr.tracer != t.process) throw Errno.ESRCH.fail();
-        return tr;
+        for (Tracee tr : t.process.tracees) {
+            if (tr.thread.tid() == pid && !tr.detached() && tr.threadEnd() < 0 && tr.tracer == t.process) return tr;
+        }
+        throw Errno.ESRCH.fail();
     }
 
     /** The caller's tracee {@code pid}, which must be in a ptrace stop. */

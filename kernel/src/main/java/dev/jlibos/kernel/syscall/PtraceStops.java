@@ -49,8 +49,9 @@ final class PtraceStops {
             if (emulated || tr.origRax() == -1) verdict = rax;
         }
         int number = args.number();
-        boolean exits = number == Sysno.EXIT_GROUP || number == Sysno.EXIT && thread.process.threads.size() == 1;
+        boolean exits = number == Sysno.EXIT_GROUP || number == Sysno.EXIT;
         if (verdict == RUN && exits && tr.has(Tracee.O_TRACEEXIT)) tr.eventStop(Tracee.EVENT_EXIT, (args.i32(0) & 0xff) << 8);
+        if (verdict == RUN && number == Sysno.EXIT) tr.exitCalled(args.i32(0));
         return verdict;
     }
 
