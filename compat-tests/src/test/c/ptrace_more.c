@@ -5,8 +5,11 @@
  *            stop; PTRACE_SYSEMU_SINGLESTEP steps ordinary instructions.
  *   threads  PTRACE_O_TRACECLONE of pthread_create: PTRACE_EVENT_CLONE with the new tid, the new
  *            thread's own first stop, syscall stops counted per thread, each thread's exit reported.
+ *   seccomp  SECCOMP_RET_TRACE: ENOSYS without a tracer asking for it; PTRACE_EVENT_SECCOMP with the
+ *            filter's data between the entry and exit stops, where the tracer may skip or change the call.
  *   exit     PTRACE_O_TRACEEXIT for exit_group and for a death by signal (none for SIGKILL), and
  *            PTRACE_EVENT_VFORK_DONE after PTRACE_EVENT_VFORK.
+ *   strace-threads  a thread that writes, for StraceTest's strace -f (not compared here).
  * Prints no pid, tid or address: statuses, syscall numbers, counts and comparisons only.
  */
 #include "guest.h"
@@ -14,8 +17,10 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
@@ -350,17 +355,162 @@ static int exits(void) {
     return 0;
 }
 
+/* ---- seccomp --------------------------------------------------------------------------------------- */
+
+#ifndef PTRACE_EVENT_SECCOMP
+#define PTRACE_EVENT_SECCOMP 7
+#endif
+#ifndef PTRACE_O_TRACESECCOMP
+#define PTRACE_O_TRACESECCOMP 0x80
+#endif
+#define GET_SYSCALL_INFO 0x420e
+
+/* The classic BPF the filter needs, spelled out: musl has no <linux/filter.h>. */
+struct bpf_insn { uint16_t code; uint8_t jt, jf; uint32_t k; };
+struct bpf_prog { unsigned short len; struct bpf_insn *filter; };
+#define LD_NR 0x20 /* BPF_LD|BPF_W|BPF_ABS of seccomp_data.nr (offset 0) */
+#define JEQ 0x15   /* BPF_JMP|BPF_JEQ|BPF_K */
+#define RET 0x06   /* BPF_RET|BPF_K */
+#define RET_TRACE 0x7ff00000U
+#define RET_ALLOW 0x7fff0000U
+#ifndef PR_SET_NO_NEW_PRIVS
+#define PR_SET_NO_NEW_PRIVS 38
+#endif
+
+/* getppid, gettid and getuid go to the tracer (SECCOMP_RET_TRACE with data 0x42, 0x43, 0x44); the rest runs. */
+static int trace_filter(void) {
+    struct bpf_insn code[] = {
+        {LD_NR, 0, 0, 0},
+        {JEQ, 0, 1, SYS_getppid},
+        {RET, 0, 0, RET_TRACE | 0x42},
+        {JEQ, 0, 1, SYS_gettid},
+        {RET, 0, 0, RET_TRACE | 0x43},
+        {JEQ, 0, 1, SYS_getuid},
+        {RET, 0, 0, RET_TRACE | 0x44},
+        {RET, 0, 0, RET_ALLOW},
+    };
+    struct bpf_prog prog = {sizeof code / sizeof code[0], code};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -1;
+    return syscall(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 0, &prog);
+}
+
+static void seccomp_child(int traced) {
+    long ppid = syscall(SYS_getppid), pid = syscall(SYS_getpid);
+    if (trace_filter() != 0) {
+        printf("FAIL seccomp filter: %s\n", strerror(errno));
+        _exit(1);
+    }
+    errno = 0;
+    long a = syscall(SYS_getppid);
+    int a_err = errno;
+    long b = syscall(SYS_gettid);
+    long c = syscall(SYS_getuid);
+    if (!traced) {
+        printf("child without a tracer: getppid %ld (%s)\n", a, strerror(a_err));
+    } else {
+        printf("child: getppid is the parent %d, gettid %ld, getuid gave the pid %d\n", a == ppid, b, c == pid);
+    }
+    fflush(stdout);
+    _exit(0);
+}
+
+static int seccomp_trace(void) {
+    /* No tracer: SECCOMP_RET_TRACE is ENOSYS. */
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) seccomp_child(0);
+    printf("untraced: %s\n", describe(wait_for(pid)));
+    /* Traced without PTRACE_O_TRACESECCOMP: ENOSYS too. */
+    pid = traced_child(0);
+    if (pid == 0) seccomp_child(0);
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    printf("traced without the option: %s\n", describe(wait_for(pid)));
+    /* With it, under PTRACE_SYSCALL: entry stop, seccomp stop, exit stop; the tracer lets getppid run,
+     * skips gettid (orig_rax -1) with 777 as its result, and turns getuid into getpid. */
+    pid = traced_child(PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD);
+    if (pid == 0) seccomp_child(1);
+    char log[1024] = "";
+    int filtered = 0; /* the stops after the filter's installation are logged */
+    int status = resume(pid, PTRACE_SYSCALL, 0);
+    while (WIFSTOPPED(status)) {
+        struct user_regs_struct regs;
+        ptrace(PTRACE_GETREGS, pid, 0, &regs);
+        long nr = (long) regs.orig_rax;
+        const char *name = nr == SYS_getppid ? "getppid" : nr == SYS_gettid ? "gettid" : nr == SYS_getuid ? "getuid"
+                         : nr == SYS_getpid ? "getpid" : NULL;
+        char line[160] = "";
+        if (nr == SYS_seccomp) filtered = 1;
+        if (!filtered) {
+            /* not yet */
+        } else if (status >> 16 == PTRACE_EVENT_SECCOMP) {
+            unsigned long msg = 0;
+            ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg);
+            struct {
+                uint8_t op, pad[3];
+                uint32_t arch;
+                uint64_t ip, sp, nr, args[6];
+                uint32_t ret_data;
+            } info;
+            memset(&info, 0, sizeof info);
+            long size = ptrace(GET_SYSCALL_INFO, pid, (void *) sizeof info, &info);
+            snprintf(line, sizeof line, "%s: seccomp stop (data 0x%lx, rax -ENOSYS %d, info op %d size %ld ret_data 0x%x nr ok %d); ",
+                     name ? name : "?", msg, regs.rax == (unsigned long) -ENOSYS, info.op, size, info.ret_data,
+                     (long) info.nr == nr);
+            if (nr == SYS_gettid) {
+                regs.orig_rax = -1;
+                regs.rax = 777;
+                ptrace(PTRACE_SETREGS, pid, 0, &regs);
+            } else if (nr == SYS_getuid) {
+                regs.orig_rax = SYS_getpid;
+                ptrace(PTRACE_SETREGS, pid, 0, &regs);
+            }
+        } else if (name && WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+            snprintf(line, sizeof line, "%s: syscall stop; ", name);
+        }
+        strncat(log, line, sizeof log - strlen(log) - 1);
+        int sig = WSTOPSIG(status) == (SIGTRAP | 0x80) || status >> 16 ? 0 : WSTOPSIG(status);
+        status = resume(pid, PTRACE_SYSCALL, sig);
+    }
+    printf("traced with PTRACE_O_TRACESECCOMP: %s\n", describe(status));
+    for (char *line = strtok(log, ";"); line; line = strtok(NULL, ";")) {
+        if (line[0] == ' ') line++;
+        if (line[0] != '\0') printf("  %s\n", line);
+    }
+    return 0;
+}
+
+/* ---- strace-threads: a target for StraceTest (strace -f of a threaded program) --------------------- */
+
+static void *writing_thread(void *arg) {
+    static const char text[] = "second thread\n";
+    write(1, text, sizeof text - 1);
+    syscall(SYS_getppid);
+    return arg;
+}
+
+static int strace_threads(void) {
+    static const char before[] = "main thread\n", after[] = "joined\n";
+    write(1, before, sizeof before - 1);
+    pthread_t th;
+    if (pthread_create(&th, NULL, writing_thread, NULL) != 0) return 1;
+    pthread_join(th, NULL);
+    write(1, after, sizeof after - 1);
+    return 0;
+}
+
 /* ---- main ------------------------------------------------------------------------------------------ */
 
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 2) {
-        printf("usage: ptrace_more sysemu|threads|exit\n");
+        printf("usage: ptrace_more sysemu|threads|exit|seccomp|strace-threads\n");
         return 2;
     }
     if (strcmp(argv[1], "sysemu") == 0) sysemu();
     else if (strcmp(argv[1], "threads") == 0) threads();
     else if (strcmp(argv[1], "exit") == 0) exits();
+    else if (strcmp(argv[1], "seccomp") == 0) seccomp_trace();
+    else if (strcmp(argv[1], "strace-threads") == 0) return strace_threads();
     else {
         printf("unknown mode\n");
         return 2;

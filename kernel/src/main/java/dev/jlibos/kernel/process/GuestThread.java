@@ -418,7 +418,10 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
                 pc = cpu.get(Reg.RIP);
             }
             Tracee traced = tracee;
-            if (traced != null) traced.exitEvent(); // ptrace: PTRACE_EVENT_EXIT, with the engine still there
+            if (traced != null) { // ptrace: PTRACE_EVENT_EXIT with the engine still there, then the end reported
+                traced.exitEvent();
+                Tracee.threadEnded(this); // before clear_child_tid wakes a joiner, as strace natively sees it
+            }
             return process.removeThread(this);
         } finally {
             leave();

@@ -233,7 +233,7 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
         try {
             last = thread.run(pc);
         } finally {
-            Tracee.threadEnded(thread); // ptrace: a traced thread's own end, before its process's
+            Tracee.threadEnded(thread); // ptrace: a traced thread's own end, before its process's (if the run did not)
             if (last) {
                 p.release();
                 finish(p);

@@ -30,9 +30,10 @@ public final class Tracee {
     public static final int O_MASK = 0xff | O_EXITKILL | O_SUSPEND_SECCOMP;
     /** PTRACE_EVENT_*. */
     public static final int EVENT_FORK = 1, EVENT_VFORK = 2, EVENT_CLONE = 3, EVENT_EXEC = 4, EVENT_VFORK_DONE = 5,
-            EVENT_EXIT = 6, EVENT_STOP = 128;
+            EVENT_EXIT = 6, EVENT_SECCOMP = 7, EVENT_STOP = 128;
     /** What kind of stop the tracee is in: PTRACE_GET_SYSCALL_INFO's op for syscall stops. */
-    public static final int STOP_OTHER = 0, STOP_SYSCALL_ENTRY = 1, STOP_SYSCALL_EXIT = 2, STOP_SIGNAL = 4, STOP_GROUP = 5;
+    public static final int STOP_OTHER = 0, STOP_SYSCALL_ENTRY = 1, STOP_SYSCALL_EXIT = 2, STOP_SECCOMP = 3, STOP_SIGNAL = 4,
+            STOP_GROUP = 5;
     /** How the tracer resumed it. */
     public enum Resume { CONT, SYSCALL, LISTEN, DETACH, SINGLESTEP, SYSEMU, SYSEMU_SINGLESTEP }
 
@@ -94,7 +95,7 @@ public final class Tracee {
     /** A traced thread that is not its process's leader: the code it gave exit(2), and its end's wait status (-1: running). */
     private volatile int exitCode;
     private int threadEnd = -1;
-    /** PTRACE_EVENT_EXIT was reported (at the exit call's entry): the end of the thread makes no other. */
+    /** PTRACE_EVENT_EXIT was reported: the thread makes no other. */
     private volatile boolean exitEventDone;
     /** In the PTRACE_EVENT_EXIT stop of a thread whose process is ending: only a resume or SIGKILL ends it. */
     private volatile boolean exitStop;
@@ -319,6 +320,7 @@ public final class Tracee {
             status = s.signalled() ? s.signal() & 0x7f : (s.code() & 0xff) << 8;
         } else status = (tr.exitCode & 0xff) << 8;
         synchronized (tr) {
+            if (tr.threadEnd >= 0) return; // already reported (the run's end, then Kernel.runThread's)
             tr.threadEnd = status;
         }
         GuestProcess q = tr.tracer;
@@ -483,8 +485,9 @@ public final class Tracee {
 
     /**
      * The end of the thread's run under PTRACE_O_TRACEEXIT: PTRACE_EVENT_EXIT with the wait status the
-     * thread ends with, for a thread its process's end (exit_group, a fatal signal, SIGKILL too, as Linux
-     * 6.x reports it) or another thread's execve takes down; the exit calls made theirs at entry.
+     * thread ends with, whatever ends it: exit(2), its process's end (exit_group, a fatal signal, SIGKILL
+     * too, as Linux 6.x reports it), or another thread's execve. It comes after the exit call ran, as
+     * do_exit's does (after seccomp's stop for that call, which strace --seccomp-bpf relies on).
      */
     public void exitEvent() {
         if (detached || exitEventDone || !has(O_TRACEEXIT)) return;
@@ -536,6 +539,11 @@ public final class Tracee {
     public int eventStop(int event, long message) {
         if (event == EVENT_EXIT) exitEventDone = true;
         return stop((Signal.SIGTRAP | event << 8) << 8 | 0x7f, STOP_OTHER, null, message);
+    }
+
+    /** PTRACE_EVENT_SECCOMP (SECCOMP_RET_TRACE): {@code data} is the filter's, PTRACE_GETEVENTMSG's answer. */
+    public int seccompStop(int data) {
+        return stop((Signal.SIGTRAP | EVENT_SECCOMP << 8) << 8 | 0x7f, STOP_SECCOMP, null, data);
     }
 
     /**
@@ -705,17 +713,26 @@ public final class Tracee {
         requireStopped();
         if (how == Resume.DETACH) {
             detached = true;
-            thread.process.signals().traced(false);
+            processUntraced();
         }
         resume = how;
         resumeSignal = sig;
         notifyAll();
     }
 
+    /** The process's signals stop keeping ignored signals for a tracer once none of its threads is traced. */
+    private void processUntraced() {
+        for (GuestThread t : thread.process.threads) {
+            Tracee other = t.tracee;
+            if (other != null && other != this && !other.detached) return;
+        }
+        thread.process.signals().traced(false);
+    }
+
     /** Detaches a tracee that may be running (the tracer ended): it goes on untraced. */
     public synchronized void detach() {
         detached = true;
-        thread.process.signals().traced(false);
+        processUntraced();
         if (stopped && resume == null) resume = Resume.DETACH;
         notifyAll();
     }

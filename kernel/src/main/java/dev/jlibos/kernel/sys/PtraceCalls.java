@@ -45,7 +45,7 @@ public final class PtraceCalls implements SyscallFamily {
     /** EFLAGS bits a tracer may change (FLAG_MASK: CF PF AF ZF SF TF DF OF NT RF AC). */
     private static final long FLAG_MASK = 0x54dd5;
     private static final int AUDIT_ARCH_X86_64 = 0xc000003e;
-    private static final int SYSCALL_INFO_NONE = 0, SYSCALL_INFO_ENTRY = 1, SYSCALL_INFO_EXIT = 2;
+    private static final int SYSCALL_INFO_NONE = 0, SYSCALL_INFO_ENTRY = 1, SYSCALL_INFO_EXIT = 2, SYSCALL_INFO_SECCOMP = 3;
 
     @Override
     public void register(SyscallRegistry r) {
@@ -53,10 +53,11 @@ public final class PtraceCalls implements SyscallFamily {
                 + " private code too)/USER (registers; debug registers DR0-3/6/7, emulated: watchpoints see changed bytes, not"
                 + " reads or same-value stores), GETREGS/SETREGS, GETFPREGS/SETFPREGS,"
                 + " GETREGSET/SETREGSET (NT_PRSTATUS, NT_PRFPREG; NT_X86_XSTATE: ENODEV, no XSAVE), SYSCALL, SINGLESTEP, SYSEMU,"
-                + " SYSEMU_SINGLESTEP,"
-                + " CONT, DETACH, KILL, SETOPTIONS, GETEVENTMSG, GETSIGINFO, SETSIGINFO, GET_SYSCALL_INFO; threads of a tracee are"
-                + " not traced; the rest: EIO", this::ptrace)
-                .coveredBy("CProgramsTest[ptrace]", "CProgramsTest[ptrace_more sysemu]");
+                + " SYSEMU_SINGLESTEP, CONT, DETACH, KILL, SETOPTIONS (fork, vfork, vfork-done, clone of threads too, exec,"
+                + " exit, seccomp events), GETEVENTMSG, GETSIGINFO, SETSIGINFO, GET_SYSCALL_INFO; PEEKSIGINFO,"
+                + " GET/SETSIGMASK, SECCOMP_GET_FILTER and the rest: EIO", this::ptrace)
+                .coveredBy("CProgramsTest[ptrace]", "CProgramsTest[ptrace_more sysemu]", "CProgramsTest[ptrace_more threads]",
+                        "CProgramsTest[ptrace_more exit]", "CProgramsTest[ptrace_more seccomp]");
     }
 
     private long ptrace(GuestThread t, SyscallArgs a) {
@@ -140,6 +141,7 @@ public final class PtraceCalls implements SyscallFamily {
             }
             case SETOPTIONS -> {
                 if ((data & ~(long) Tracee.O_MASK) != 0) throw Errno.EINVAL.fail();
+                refuseSuspendSeccomp(t, data);
                 tr.options((int) data);
                 return 0;
             }
@@ -199,6 +201,7 @@ public final class PtraceCalls implements SyscallFamily {
      */
     private static long attach(GuestThread t, int pid, boolean seize, long addr, long data) {
         if (seize && (addr != 0 || (data & ~(long) Tracee.O_MASK) != 0)) throw seize && addr != 0 ? Errno.EIO.fail() : Errno.EINVAL.fail();
+        if (seize) refuseSuspendSeccomp(t, data);
         GuestThread target = ProcessAccessCalls.liveThread(t, pid);
         if (target == null) throw Errno.ESRCH.fail();
         if (target.process == t.process) throw Errno.EPERM.fail(); // same_thread_group
@@ -228,6 +231,16 @@ public final class PtraceCalls implements SyscallFamily {
             if (tr.thread.tid() == pid && !tr.detached() && tr.threadEnd() < 0 && tr.tracer == t.process) return tr;
         }
         throw Errno.ESRCH.fail();
+    }
+
+    /**
+     * PTRACE_O_SUSPEND_SECCOMP (checkpoint/restore's way past the tracee's filters) is not served: EINVAL,
+     * as from a kernel built without CONFIG_CHECKPOINT_RESTORE.
+     */
+    private static void refuseSuspendSeccomp(GuestThread t, long options) {
+        if ((options & Tracee.O_SUSPEND_SECCOMP) == 0) return;
+        t.kernel().log().once("ptrace: PTRACE_O_SUSPEND_SECCOMP is not supported (EINVAL)");
+        throw Errno.EINVAL.fail();
     }
 
     /** The caller's tracee {@code pid}, which must be in a ptrace stop. */
@@ -360,7 +373,8 @@ public final class PtraceCalls implements SyscallFamily {
 
     /**
      * PTRACE_GET_SYSCALL_INFO(pid, size, buf): struct ptrace_syscall_info for the current stop (entry: number
-     * and arguments; exit: result and whether it is an error; other stops: op NONE), cut to {@code size};
+     * and arguments; seccomp: those and the filter's data; exit: result and whether it is an error; other
+     * stops: op NONE), cut to {@code size};
      * returns the whole structure's size for that op.
      */
     private static long syscallInfo(GuestThread t, Tracee tr, long size, long buf) {
@@ -369,17 +383,22 @@ public final class PtraceCalls implements SyscallFamily {
             Cpu cpu = th.cpu;
             byte[] out = new byte[88];
             int op = kind == Tracee.STOP_SYSCALL_ENTRY ? SYSCALL_INFO_ENTRY
-                    : kind == Tracee.STOP_SYSCALL_EXIT ? SYSCALL_INFO_EXIT : SYSCALL_INFO_NONE;
+                    : kind == Tracee.STOP_SYSCALL_EXIT ? SYSCALL_INFO_EXIT
+                    : kind == Tracee.STOP_SECCOMP ? SYSCALL_INFO_SECCOMP : SYSCALL_INFO_NONE;
             out[0] = (byte) op;
             Longs.put(out, 4, AUDIT_ARCH_X86_64, 4);
             Longs.put(out, 8, cpu.get(Reg.RIP), 8);
             Longs.put(out, 16, cpu.get(Reg.RSP), 8);
             int length = 24;
-            if (op == SYSCALL_INFO_ENTRY) {
+            if (op == SYSCALL_INFO_ENTRY || op == SYSCALL_INFO_SECCOMP) {
                 Longs.put(out, 24, tr.origRax(), 8);
                 Reg[] args = {Reg.RDI, Reg.RSI, Reg.RDX, Reg.R10, Reg.R8, Reg.R9};
                 for (int i = 0; i < 6; i++) Longs.put(out, 32 + 8 * i, cpu.get(args[i]), 8);
                 length = 80;
+                if (op == SYSCALL_INFO_SECCOMP) { // and the filter's SECCOMP_RET_DATA
+                    Longs.put(out, 80, tr.eventMessage(), 4);
+                    length = 84;
+                }
             } else if (op == SYSCALL_INFO_EXIT) {
                 long rval = cpu.get(Reg.RAX);
                 Longs.put(out, 24, rval, 8);

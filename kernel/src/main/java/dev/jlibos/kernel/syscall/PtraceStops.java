@@ -29,8 +29,7 @@ final class PtraceStops {
      * tracer may change the number and arguments, and a number of -1 skips the call with RAX as its result.
      * Under PTRACE_SYSEMU the same stop is made and the call never runs: RAX as the tracer left it is its
      * result (decided when the call entered, as Linux reads the flag before the stop, whatever the
-     * tracer resumes with). Then PTRACE_EVENT_EXIT for exit_group (and a last thread's exit) under
-     * PTRACE_O_TRACEEXIT.
+     * tracer resumes with).
      */
     static long entry(GuestThread thread, Tracee tr, SyscallArgs args) {
         if (tr.detached()) return RUN;
@@ -48,10 +47,8 @@ final class PtraceStops {
             args.readFrom(cpu);
             if (emulated || tr.origRax() == -1) verdict = rax;
         }
-        int number = args.number();
-        boolean exits = number == Sysno.EXIT_GROUP || number == Sysno.EXIT;
-        if (verdict == RUN && exits && tr.has(Tracee.O_TRACEEXIT)) tr.eventStop(Tracee.EVENT_EXIT, (args.i32(0) & 0xff) << 8);
-        if (verdict == RUN && number == Sysno.EXIT) tr.exitCalled(args.i32(0));
+        // PTRACE_EVENT_EXIT comes when the thread ends (Tracee.exitEvent), after seccomp's verdict and the call.
+        if (verdict == RUN && args.number() == Sysno.EXIT) tr.exitCalled(args.i32(0));
         return verdict;
     }
 
