@@ -228,7 +228,9 @@ public final class PtraceCalls implements SyscallFamily {
      */
     private static Tracee tracee(GuestThread t, int pid) {
         for (Tracee tr : t.process.tracees) {
-            if (tr.thread.tid() == pid && !tr.detached() && tr.threadEnd() < 0 && tr.tracer == t.process) return tr;
+            if (tr.thread.tid() != pid || tr.detached() || tr.tracer != t.process) continue;
+            // An ended thread (a zombie for Linux) is no tracee for ptrace any more: its engine is gone.
+            if (tr.threadEnd() < 0 && !tr.thread.process.finished()) return tr;
         }
         throw Errno.ESRCH.fail();
     }
