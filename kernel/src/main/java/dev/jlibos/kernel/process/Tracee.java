@@ -314,11 +314,7 @@ public final class Tracee {
         Tracee tr = t.tracee;
         if (tr == null || tr.detached || !tr.nonLeader()) return;
         GuestProcess p = t.process;
-        int status;
-        if (p.exited()) {
-            ExitStatus s = p.exitStatus();
-            status = s.signalled() ? s.signal() & 0x7f : (s.code() & 0xff) << 8;
-        } else status = (tr.exitCode & 0xff) << 8;
+        int status = tr.endStatus();
         synchronized (tr) {
             if (tr.threadEnd >= 0) return; // already reported (the run's end, then Kernel.runThread's)
             tr.threadEnd = status;
@@ -328,6 +324,14 @@ public final class Tracee {
         boolean killed = (status & 0x7f) != 0;
         q.signals().post(SigInfo.childEnded(t.tid(), p.credentials.ruid, killed, killed ? status & 0x7f : status >> 8));
         q.signals().wake();
+    }
+
+    /** The wait status an ending thread ends with: its process's, or (the process goes on) exit(2)'s code. */
+    private int endStatus() {
+        GuestProcess p = thread.process;
+        if (!p.exited()) return (exitCode & 0xff) << 8;
+        ExitStatus s = p.exitStatus();
+        return s.signalled() ? s.signal() & 0x7f : (s.code() & 0xff) << 8;
     }
 
     /** The end of a non-leader thread not yet reported to the tracer, as a wait status, or -1. */
@@ -491,12 +495,7 @@ public final class Tracee {
      */
     public void exitEvent() {
         if (detached || exitEventDone || !has(O_TRACEEXIT)) return;
-        GuestProcess p = thread.process;
-        int status;
-        if (p.exited()) {
-            ExitStatus s = p.exitStatus();
-            status = s.signalled() ? s.signal() & 0x7f : (s.code() & 0xff) << 8;
-        } else status = (exitCode & 0xff) << 8;
+        int status = endStatus();
         killedInExitStop = false;
         exitStop = true;
         try {
