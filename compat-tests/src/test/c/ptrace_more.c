@@ -83,8 +83,9 @@ static void sysemu_child(void) {
     long first = raw_getpid();
     long second = raw_getpid();
     long third = raw_getpid();
+    long fourth = raw_getpid();
     long real = syscall(SYS_gettid);
-    printf("child: first getpid %ld, second %ld, third is the pid %d\n", first, second, third == real);
+    printf("child: first getpid %ld, second %ld, third %ld, fourth is the pid %d\n", first, second, third, fourth == real);
     fflush(stdout);
     _exit(7);
 }
@@ -146,7 +147,20 @@ static int sysemu(void) {
     siginfo_t si;
     CHECK(ptrace(PTRACE_GETSIGINFO, pid, 0, &si) == 0);
     CHECK(si.si_signo == SIGTRAP);
-    /* The third getpid runs for real. */
+    /* The third getpid emulated, then PTRACE_SYSEMU_SINGLESTEP from its entry stop: no stop at its exit,
+     * the instruction after it runs, then the step's SIGTRAP. */
+    status = resume(pid, PTRACE_SYSEMU, 0);
+    printf("third call: %s\n", describe(status));
+    CHECK(ptrace(PTRACE_GETREGS, pid, 0, &regs) == 0);
+    CHECK(regs.orig_rax == SYS_getpid);
+    unsigned long call_rip = regs.rip;
+    regs.rax = 4444;
+    CHECK(ptrace(PTRACE_SETREGS, pid, 0, &regs) == 0);
+    status = resume(pid, PTRACE_SYSEMU_SINGLESTEP, 0);
+    printf("stepped from the emulated call: %s\n", describe(status));
+    CHECK(ptrace(PTRACE_GETREGS, pid, 0, &regs) == 0);
+    CHECK(regs.rip > call_rip && regs.rip <= call_rip + 15);
+    /* The fourth getpid runs for real. */
     status = resume(pid, PTRACE_CONT, 0);
     printf("end: %s\n", describe(status));
     return 0;
