@@ -9,6 +9,8 @@
  *            filter's data between the entry and exit stops, where the tracer may skip or change the call.
  *   exit     PTRACE_O_TRACEEXIT for exit_group and for a death by signal (none for SIGKILL), and
  *            PTRACE_EVENT_VFORK_DONE after PTRACE_EVENT_VFORK.
+ *   group-stop  SIGSTOP let through at its delivery stop: each traced thread, one of them blocked in
+ *            pause(), reports its group-stop, and runs on when the tracer restarts it.
  *   strace-threads  a thread that writes, for StraceTest's strace -f (not compared here).
  * Prints no pid, tid or address: statuses, syscall numbers, counts and comparisons only.
  */
@@ -512,18 +514,85 @@ static int strace_threads(void) {
     return 0;
 }
 
+/* ---- group-stop: SIGSTOP to a traced process with two traced threads ------------------------------- */
+
+static volatile int spinning;
+
+static void *spinning_thread(void *arg) {
+    spinning = 1;
+    for (;;) pause();
+    return arg;
+}
+
+static int group_stop(void) {
+    pid_t pid = traced_child(PTRACE_O_TRACECLONE);
+    if (pid == 0) {
+        pthread_t th;
+        pthread_create(&th, NULL, spinning_thread, NULL);
+        while (!spinning) sched_yield();
+        raise(SIGSTOP); /* the signal-delivery stop; the tracer lets it stop the whole process */
+        _exit(9);
+    }
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    pid_t thread_tid = 0;
+    int delivery = 0, group_stops = 0, ends = 0, others = 0;
+    int stopped_tasks[2] = {0, 0};
+    while (ends < 2) {
+        pid_t who;
+        int status = wait_any(-1, &who);
+        if (who < 0) break;
+        if (who != pid && thread_tid == 0) thread_tid = who;
+        if (who != pid && who != thread_tid) {
+            others++;
+            continue;
+        }
+        int task = who == pid ? 0 : 1;
+        if (WIFEXITED(status) || WIFSIGNALED(status)) {
+            ends++;
+            continue;
+        }
+        int sig = 0;
+        if (status >> 16 == PTRACE_EVENT_CLONE || (task == 1 && WSTOPSIG(status) == SIGSTOP && !stopped_tasks[1] && group_stops == 0 && delivery == 0)) {
+            /* the clone event and the new thread's first stop */
+        } else if (WSTOPSIG(status) == SIGSTOP) {
+            siginfo_t si;
+            if (ptrace(PTRACE_GETSIGINFO, who, 0, &si) == 0) {
+                delivery++; /* a signal-delivery stop: let SIGSTOP stop the process */
+                sig = SIGSTOP;
+            } else {
+                /* A group-stop (GETSIGINFO: EINVAL): held until both threads are in theirs, then both run on. */
+                group_stops++;
+                stopped_tasks[task]++;
+                if (stopped_tasks[0] && stopped_tasks[1]) {
+                    ptrace(PTRACE_CONT, who == pid ? thread_tid : pid, 0, 0);
+                } else {
+                    continue;
+                }
+            }
+        } else {
+            others++;
+            sig = WSTOPSIG(status);
+        }
+        ptrace(PTRACE_CONT, who, 0, (void *) (long) sig);
+    }
+    printf("SIGSTOP delivery stops %d, group-stops %d (leader %d, thread %d), other stops %d, ends %d\n", delivery,
+           group_stops, stopped_tasks[0], stopped_tasks[1], others, ends);
+    return 0;
+}
+
 /* ---- main ------------------------------------------------------------------------------------------ */
 
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 2) {
-        printf("usage: ptrace_more sysemu|threads|exit|seccomp|strace-threads\n");
+        printf("usage: ptrace_more sysemu|threads|exit|seccomp|group-stop|strace-threads\n");
         return 2;
     }
     if (strcmp(argv[1], "sysemu") == 0) sysemu();
     else if (strcmp(argv[1], "threads") == 0) threads();
     else if (strcmp(argv[1], "exit") == 0) exits();
     else if (strcmp(argv[1], "seccomp") == 0) seccomp_trace();
+    else if (strcmp(argv[1], "group-stop") == 0) group_stop();
     else if (strcmp(argv[1], "strace-threads") == 0) return strace_threads();
     else {
         printf("unknown mode\n");

@@ -75,8 +75,9 @@ class CProgramsTest {
             c.add(new Case("longtail", "longtail " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
         }
         // ptrace beyond ptrace.c: PTRACE_SYSEMU(_SINGLESTEP), traced threads (PTRACE_O_TRACECLONE),
-        // PTRACE_EVENT_EXIT (exit_group, signals, SIGKILL), PTRACE_EVENT_VFORK_DONE, SECCOMP_RET_TRACE.
-        for (String m : List.of("sysemu", "threads", "exit", "seccomp")) {
+        // PTRACE_EVENT_EXIT (exit_group, signals, SIGKILL), PTRACE_EVENT_VFORK_DONE, SECCOMP_RET_TRACE, and
+        // a group-stop every traced thread reports.
+        for (String m : List.of("sysemu", "threads", "exit", "seccomp", "group-stop")) {
             c.add(new Case("ptrace_more", "ptrace_more " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
         }
         // posix_spawn (clone with CLONE_VM|CLONE_VFORK) and execveat.

@@ -57,7 +57,7 @@ public final class PtraceCalls implements SyscallFamily {
                 + " exit, seccomp events), GETEVENTMSG, GETSIGINFO, SETSIGINFO, GET_SYSCALL_INFO; PEEKSIGINFO,"
                 + " GET/SETSIGMASK, SECCOMP_GET_FILTER and the rest: EIO", this::ptrace)
                 .coveredBy("CProgramsTest[ptrace]", "CProgramsTest[ptrace_more sysemu]", "CProgramsTest[ptrace_more threads]",
-                        "CProgramsTest[ptrace_more exit]", "CProgramsTest[ptrace_more seccomp]");
+                        "CProgramsTest[ptrace_more exit]", "CProgramsTest[ptrace_more seccomp]", "CProgramsTest[ptrace_more group-stop]");
     }
 
     private long ptrace(GuestThread t, SyscallArgs a) {

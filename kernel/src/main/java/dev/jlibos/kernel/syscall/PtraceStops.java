@@ -59,8 +59,9 @@ final class PtraceStops {
     static long exit(GuestThread thread, Tracee tr, int number, long result, boolean replacedImage, boolean restartable) {
         if (tr.detached() || thread.process.exited() || thread.exiting()) return result;
         if (number == Sysno.RT_SIGRETURN) tr.origRax(-1); // restore_sigcontext: the restored context is in no call
-        if (result == Errno.EINTR.negated() && tr.interruptRequested()) {
-            // PTRACE_INTERRUPT woke a blocking call: the tracee traps, then the call starts again unless a
+        if (result == Errno.EINTR.negated() && (tr.interruptRequested() || thread.process.job().stopped())) {
+            // PTRACE_INTERRUPT, or a group-stop its tracer must hear of, woke a blocking call: the tracee
+            // traps (the group-stop on the way back to user mode), then the call starts again unless a
             // signal is to be delivered (Linux's -ERESTARTSYS when no handler runs).
             tr.checkpoint();
             if (!thread.process.exited() && !thread.signals.hasDeliverable(thread.signals.blocked())) {
