@@ -11,6 +11,7 @@
  *            PTRACE_EVENT_VFORK_DONE after PTRACE_EVENT_VFORK.
  *   group-stop  SIGSTOP let through at its delivery stop: each traced thread, one of them blocked in
  *            pause(), reports its group-stop, and runs on when the tracer restarts it.
+ *   sigmask  PTRACE_GETSIGMASK and PTRACE_SETSIGMASK (SIGKILL stays unblockable; only 8-byte sets).
  *   strace-threads  a thread that writes, for StraceTest's strace -f (not compared here).
  * Prints no pid, tid or address: statuses, syscall numbers, counts and comparisons only.
  */
@@ -580,12 +581,49 @@ static int group_stop(void) {
     return 0;
 }
 
+/* ---- sigmask: PTRACE_GETSIGMASK and PTRACE_SETSIGMASK ---------------------------------------------- */
+
+#ifndef PTRACE_GETSIGMASK
+#define PTRACE_GETSIGMASK 0x420a
+#define PTRACE_SETSIGMASK 0x420b
+#endif
+
+static int signal_masks(void) {
+    pid_t pid = traced_child(0);
+    if (pid == 0) {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGUSR1);
+        sigprocmask(SIG_BLOCK, &set, NULL);
+        raise(SIGSTOP);
+        sigprocmask(SIG_BLOCK, NULL, &set);
+        printf("child: SIGUSR1 blocked %d, SIGUSR2 blocked %d, SIGHUP blocked %d, SIGKILL blocked %d\n",
+               sigismember(&set, SIGUSR1), sigismember(&set, SIGUSR2), sigismember(&set, SIGHUP), sigismember(&set, SIGKILL));
+        fflush(stdout);
+        _exit(0);
+    }
+    int status = resume(pid, PTRACE_CONT, 0);
+    printf("stop: %s\n", describe(status));
+    unsigned long mask = 0;
+    CHECK(ptrace(PTRACE_GETSIGMASK, pid, (void *) 8, &mask) == 0);
+    printf("mask has SIGUSR1 %d, SIGUSR2 %d\n", (int) (mask >> (SIGUSR1 - 1) & 1), (int) (mask >> (SIGUSR2 - 1) & 1));
+    CHECK_ERRNO(ptrace(PTRACE_GETSIGMASK, pid, (void *) 4, &mask), EINVAL);
+    CHECK_ERRNO(ptrace(PTRACE_SETSIGMASK, pid, (void *) 16, &mask), EINVAL);
+    mask |= 1UL << (SIGUSR2 - 1) | 1UL << (SIGKILL - 1);
+    CHECK(ptrace(PTRACE_SETSIGMASK, pid, (void *) 8, &mask) == 0);
+    CHECK(ptrace(PTRACE_GETSIGMASK, pid, (void *) 8, &mask) == 0);
+    printf("after SETSIGMASK: SIGUSR2 %d, SIGKILL %d\n", (int) (mask >> (SIGUSR2 - 1) & 1), (int) (mask >> (SIGKILL - 1) & 1));
+    status = resume(pid, PTRACE_CONT, 0);
+    printf("end: %s\n", describe(status));
+    return 0;
+}
+
 /* ---- main ------------------------------------------------------------------------------------------ */
 
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 2) {
-        printf("usage: ptrace_more sysemu|threads|exit|seccomp|group-stop|strace-threads\n");
+        printf("usage: ptrace_more sysemu|threads|exit|seccomp|group-stop|sigmask|strace-threads\n");
         return 2;
     }
     if (strcmp(argv[1], "sysemu") == 0) sysemu();
@@ -593,6 +631,7 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[1], "exit") == 0) exits();
     else if (strcmp(argv[1], "seccomp") == 0) seccomp_trace();
     else if (strcmp(argv[1], "group-stop") == 0) group_stop();
+    else if (strcmp(argv[1], "sigmask") == 0) signal_masks();
     else if (strcmp(argv[1], "strace-threads") == 0) return strace_threads();
     else {
         printf("unknown mode\n");

@@ -25,7 +25,9 @@ public final class PtraceCalls implements SyscallFamily {
             CONT = 7, KILL = 8, SINGLESTEP = 9, GETREGS = 12, SETREGS = 13, GETFPREGS = 14, SETFPREGS = 15,
             ATTACH = 16, DETACH = 17, SYSCALL = 24, SYSEMU = 31, SYSEMU_SINGLESTEP = 32, SETOPTIONS = 0x4200,
             GETEVENTMSG = 0x4201, GETSIGINFO = 0x4202, SETSIGINFO = 0x4203, GETREGSET = 0x4204, SETREGSET = 0x4205, SEIZE = 0x4206,
-            INTERRUPT = 0x4207, LISTEN = 0x4208, GET_SYSCALL_INFO = 0x420e;
+            INTERRUPT = 0x4207, LISTEN = 0x4208, GETSIGMASK = 0x420a, SETSIGMASK = 0x420b, GET_SYSCALL_INFO = 0x420e;
+    /** The kernel's sigset_t: GETSIGMASK and SETSIGMASK take no other size. */
+    private static final int SIGSET_SIZE = 8;
     private static final int NT_PRSTATUS = 1, NT_PRFPREG = 2, NT_X86_XSTATE = 0x202;
     /** struct user_regs_struct: 27 words, in this order. */
     private static final int REGS_SIZE = 27 * 8;
@@ -54,10 +56,11 @@ public final class PtraceCalls implements SyscallFamily {
                 + " reads or same-value stores), GETREGS/SETREGS, GETFPREGS/SETFPREGS,"
                 + " GETREGSET/SETREGSET (NT_PRSTATUS, NT_PRFPREG; NT_X86_XSTATE: ENODEV, no XSAVE), SYSCALL, SINGLESTEP, SYSEMU,"
                 + " SYSEMU_SINGLESTEP, CONT, DETACH, KILL, SETOPTIONS (fork, vfork, vfork-done, clone of threads too, exec,"
-                + " exit, seccomp events), GETEVENTMSG, GETSIGINFO, SETSIGINFO, GET_SYSCALL_INFO; PEEKSIGINFO,"
-                + " GET/SETSIGMASK, SECCOMP_GET_FILTER and the rest: EIO", this::ptrace)
+                + " exit, seccomp events), GETEVENTMSG, GETSIGINFO, SETSIGINFO, GET_SYSCALL_INFO, GETSIGMASK, SETSIGMASK;"
+                + " PEEKSIGINFO, SECCOMP_GET_FILTER and the rest: EIO", this::ptrace)
                 .coveredBy("CProgramsTest[ptrace]", "CProgramsTest[ptrace_more sysemu]", "CProgramsTest[ptrace_more threads]",
-                        "CProgramsTest[ptrace_more exit]", "CProgramsTest[ptrace_more seccomp]", "CProgramsTest[ptrace_more group-stop]");
+                        "CProgramsTest[ptrace_more exit]", "CProgramsTest[ptrace_more seccomp]", "CProgramsTest[ptrace_more group-stop]",
+                        "CProgramsTest[ptrace_more sigmask]");
     }
 
     private long ptrace(GuestThread t, SyscallArgs a) {
@@ -159,6 +162,20 @@ public final class PtraceCalls implements SyscallFamily {
             }
             case GET_SYSCALL_INFO -> {
                 return syscallInfo(t, tr, addr, data);
+            }
+            case GETSIGMASK -> {
+                if (addr != SIGSET_SIZE) throw Errno.EINVAL.fail();
+                mine.writeLong(data, tr.call(th -> th.signals.blocked()));
+                return 0;
+            }
+            case SETSIGMASK -> {
+                if (addr != SIGSET_SIZE) throw Errno.EINVAL.fail();
+                long mask = mine.readLong(data);
+                tr.call(th -> { // SIGKILL and SIGSTOP stay unblockable (setBlocked drops them)
+                    th.signals.setBlocked(mask);
+                    return null;
+                });
+                return 0;
             }
             case CONT, SYSCALL, LISTEN, DETACH, SINGLESTEP, SYSEMU, SYSEMU_SINGLESTEP -> {
                 int sig = (int) data;
