@@ -74,6 +74,12 @@ class CProgramsTest {
         for (String m : List.of("pidfd", "rwv2", "sched", "caps", "vm")) {
             c.add(new Case("longtail", "longtail " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
         }
+        // ptrace beyond ptrace.c: PTRACE_SYSEMU(_SINGLESTEP), traced threads (PTRACE_O_TRACECLONE),
+        // PTRACE_EVENT_EXIT (exit_group, signals, SIGKILL), PTRACE_EVENT_VFORK_DONE, SECCOMP_RET_TRACE, and
+        // a group-stop every traced thread reports, PTRACE_GETSIGMASK/SETSIGMASK.
+        for (String m : List.of("sysemu", "threads", "exit", "seccomp", "group-stop", "sigmask")) {
+            c.add(new Case("ptrace_more", "ptrace_more " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
+        }
         // posix_spawn (clone with CLONE_VM|CLONE_VFORK) and execveat.
         for (String m : List.of("posix-spawn", "spawn-missing", "execveat")) {
             c.add(new Case("spawn", "spawn " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));

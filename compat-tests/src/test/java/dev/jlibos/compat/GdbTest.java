@@ -43,6 +43,28 @@ class GdbTest {
                 return 0;
             }
             """;
+    /** A second thread that hits the breakpoint; nothing printed, whose place among gdb's lines would be a race. */
+    private static final String THREADED_DEBUGGEE = """
+            #include <pthread.h>
+
+            static int counter;
+
+            static void *worker(void *arg)
+            {
+                int n = 5;
+                counter += n;
+                return arg;
+            }
+
+            int main(void)
+            {
+                pthread_t th;
+                pthread_create(&th, NULL, worker, NULL);
+                pthread_join(th, NULL);
+                return counter == 5 ? 0 : 1;
+            }
+            """;
+
     /** The inferior started directly (no shell), a static program: steps, a frame, finish and a call into it. */
     @Test
     void staticProgram(@TempDir Path dir) throws IOException {
@@ -80,15 +102,35 @@ class GdbTest {
         compare(dir, program, software, commands);
     }
 
+    /**
+     * A static program whose second thread hits the breakpoint (PTRACE_O_TRACECLONE, libthread_db): gdb
+     * reports the new thread, switches to it, prints its backtrace and a variable, and sees it exit.
+     */
+    @Test
+    void threadedProgram(@TempDir Path dir) throws IOException {
+        Path program = compile(dir, "threaded-prog", THREADED_DEBUGGEE, true);
+        List<String> commands = List.of("set startup-with-shell off", "break worker", "run", "bt", "next", "print n",
+                "continue");
+        compare(dir, program, commands, commands, "hit Breakpoint 1, worker");
+    }
+
     private static void compare(Path dir, Path program, List<String> commands) throws IOException {
         compare(dir, program, commands, commands);
     }
 
-    /** {@code nativeCommands} natively, {@code commands} under jlibos; "Hardware watchpoint" is read as "Watchpoint". */
     private static void compare(Path dir, Path program, List<String> nativeCommands, List<String> commands) throws IOException {
+        compare(dir, program, nativeCommands, commands, "Breakpoint 1, f (n=6)");
+    }
+
+    /**
+     * {@code nativeCommands} natively, {@code commands} under jlibos; "Hardware watchpoint" is read as
+     * "Watchpoint". Skipped unless the native run printed {@code sign} (gdb could debug here).
+     */
+    private static void compare(Path dir, Path program, List<String> nativeCommands, List<String> commands, String sign)
+            throws IOException {
         Assumptions.assumeTrue(Files.isExecutable(GDB), GDB + " is not installed");
         RunResult expected = Runners.host().run(GDB, argv(nativeCommands, program), ENV, dir, new byte[0]);
-        Assumptions.assumeTrue(expected.exitCode() == 0 && expected.stdoutText().contains("Breakpoint 1, f (n=6)"),
+        Assumptions.assumeTrue(expected.exitCode() == 0 && expected.stdoutText().contains(sign),
                 "gdb cannot debug natively here: " + expected.stdoutText() + expected.stderrText());
         RunResult actual = Runners.requireJlibos().run(GDB, argv(commands, program), ENV, dir, new byte[0]);
         String what = "gdb " + String.join(" ", commands) + " (" + program.getFileName() + ")";
@@ -109,21 +151,28 @@ class GdbTest {
 
     /**
      * What legitimately differs: addresses (jlibos lays out shared libraries its own way), the inferior's pid,
-     * gdb's warning where the host refuses to turn address randomisation off (a container), and the kind of
-     * watchpoint (see {@link #hardwareWatchpoint}).
+     * gdb's warning where the host refuses to turn address randomisation off (a container), the kind of
+     * watchpoint (see {@link #hardwareWatchpoint}), thread ids (LWP), and clone3 for clone (jlibos has no
+     * clone3, so glibc's pthread_create falls back to clone: the new thread's outermost frame).
      */
     static String mask(String output) {
         String s = output.replaceAll("0x[0-9a-f]+", "ADDR");
         s = s.replaceAll("process \\d+", "process PID");
+        s = s.replaceAll("LWP \\d+", "LWP N");
+        s = s.replace("in clone3 ()", "in clone ()");
         s = s.replace("Hardware watchpoint", "Watchpoint");
         return s.replaceAll("(?m)^warning: Error disabling address space randomization: .*\\n", "");
     }
 
     private static Path compile(Path dir, String name, boolean statically) throws IOException {
-        Path source = dir.resolve("prog.c");
-        Files.writeString(source, DEBUGGEE);
+        return compile(dir, name, DEBUGGEE, statically);
+    }
+
+    private static Path compile(Path dir, String name, String text, boolean statically) throws IOException {
+        Path source = dir.resolve(name + ".c");
+        Files.writeString(source, text);
         Path out = dir.resolve(name);
-        List<String> cmd = new ArrayList<>(List.of("gcc", "-g", "-O0", "-o", out.toString(), source.toString()));
+        List<String> cmd = new ArrayList<>(List.of("gcc", "-g", "-O0", "-pthread", "-o", out.toString(), source.toString()));
         if (statically) cmd.add(1, "-static");
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -32,6 +32,13 @@ class StraceTest {
         compare(dir, List.of(target.toString(), "strace-target"));
     }
 
+    /** A second thread (PTRACE_O_TRACECLONE): its calls and its end, by tid; clone3 and clone not traced (jlibos has no clone3). */
+    @Test
+    void threadedProgram(@TempDir Path dir) throws IOException {
+        Path target = GuestPrograms.binary(GuestPrograms.Flavour.GLIBC, "ptrace_more");
+        compare(dir, List.of("-e", "trace=write,getppid,exit,exit_group", target.toString(), "strace-threads"));
+    }
+
     @Test
     void shellPipeline(@TempDir Path dir) throws IOException {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/sh")) && Files.isExecutable(Path.of("/bin/ls")), "no /bin/sh or ls");

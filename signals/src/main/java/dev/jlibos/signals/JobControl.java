@@ -58,8 +58,11 @@ public final class JobControl {
         if (p.exited()) return;
         if (!p.job().stop(sig)) return;
         for (SignalThread t : p.threads()) {
-            // Only engines running guest code need stopping; a thread in a wait parks when it ends.
-            if (t.hostThread() != Thread.currentThread()) t.cpu().requestStop();
+            // Only engines running guest code need stopping; a thread in a wait parks when it ends. A traced
+            // one is woken from its wait, which starts again after the group-stop its tracer is told of.
+            if (t.hostThread() == Thread.currentThread()) continue;
+            if (t.traced()) t.interrupt();
+            else t.cpu().requestStop();
         }
         notifyParent(p, CLD_STOPPED, sig);
     }

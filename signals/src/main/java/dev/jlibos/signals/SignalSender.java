@@ -58,7 +58,8 @@ public final class SignalSender {
     }
 
     private static boolean fatal(SignalState s, int sig) {
-        return sig == Signal.SIGKILL || (s.action(sig).handler() == SigAction.SIG_DFL
+        // A traced process's tracer sees the signal at its delivery stop first, and may suppress it.
+        return sig == Signal.SIGKILL || !s.traced() && (s.action(sig).handler() == SigAction.SIG_DFL
                 && (Signal.defaultAction(sig) == Signal.DefaultAction.TERMINATE
                     || Signal.defaultAction(sig) == Signal.DefaultAction.CORE));
     }

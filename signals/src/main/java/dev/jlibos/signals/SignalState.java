@@ -50,6 +50,11 @@ public final class SignalState implements dev.jlibos.vfs.event.NotifiedMonitor {
         traced = value;
     }
 
+    /** Whether a tracer is attached: a fatal signal then waits for its delivery stop (complete_signal's !t->ptrace). */
+    public boolean traced() {
+        return traced;
+    }
+
     /** Whether {@code sig} vanishes when generated: it is ignored and no tracer wants to see it. */
     public boolean dropsWhenGenerated(int sig) {
         return !traced && ignored(sig);

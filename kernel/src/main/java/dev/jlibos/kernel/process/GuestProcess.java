@@ -567,6 +567,7 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     @Override
     public void killedBy(int sig, long faultAddress) {
         exit(ExitStatus.killed(sig, faultAddress));
+        if (sig == dev.jlibos.signals.Signal.SIGKILL) Tracee.killed(this); // ends a PTRACE_EVENT_EXIT stop too
     }
 
     @Override

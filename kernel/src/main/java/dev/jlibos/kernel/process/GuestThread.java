@@ -449,7 +449,12 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
                 }
                 pc = cpu.get(Reg.RIP);
             }
+            Tracee traced = tracee;
+            if (traced != null) traced.exitEvent(); // ptrace: PTRACE_EVENT_EXIT, with the engine still there
             last = process.removeThread(this);
+            // ptrace: the end reported after clear_child_tid woke a joiner (do_exit's exit_mm, then exit_notify),
+            // but before the joiner can run: this thread still holds the execution lock.
+            if (traced != null) Tracee.threadEnded(this);
             return last;
         } finally {
             // Deterministic mode: the last thread keeps the baton until its process has ended (Kernel.runThread).

@@ -251,6 +251,7 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
         try {
             last = thread.run(pc);
         } finally {
+            Tracee.threadEnded(thread); // ptrace: a traced thread's own end, before its process's (if the run did not)
             if (last) {
                 // Deterministic mode: the last thread still holds the baton, so its files close (EOF
                 // on pipes), its parent learns of the end and the next turn starts in a fixed order.

@@ -30,11 +30,12 @@ public final class Tracee {
     public static final int O_MASK = 0xff | O_EXITKILL | O_SUSPEND_SECCOMP;
     /** PTRACE_EVENT_*. */
     public static final int EVENT_FORK = 1, EVENT_VFORK = 2, EVENT_CLONE = 3, EVENT_EXEC = 4, EVENT_VFORK_DONE = 5,
-            EVENT_EXIT = 6, EVENT_STOP = 128;
+            EVENT_EXIT = 6, EVENT_SECCOMP = 7, EVENT_STOP = 128;
     /** What kind of stop the tracee is in: PTRACE_GET_SYSCALL_INFO's op for syscall stops. */
-    public static final int STOP_OTHER = 0, STOP_SYSCALL_ENTRY = 1, STOP_SYSCALL_EXIT = 2, STOP_SIGNAL = 4, STOP_GROUP = 5;
+    public static final int STOP_OTHER = 0, STOP_SYSCALL_ENTRY = 1, STOP_SYSCALL_EXIT = 2, STOP_SECCOMP = 3, STOP_SIGNAL = 4,
+            STOP_GROUP = 5;
     /** How the tracer resumed it. */
-    public enum Resume { CONT, SYSCALL, LISTEN, DETACH, SINGLESTEP }
+    public enum Resume { CONT, SYSCALL, LISTEN, DETACH, SINGLESTEP, SYSEMU, SYSEMU_SINGLESTEP }
 
     public final GuestThread thread;
     public final GuestProcess tracer;
@@ -45,6 +46,8 @@ public final class Tracee {
     private volatile boolean syscallStops;
     /** PTRACE_SINGLESTEP was the last restart: the next instruction runs alone, then a SIGTRAP stop. */
     private volatile boolean stepping;
+    /** PTRACE_SYSEMU(_SINGLESTEP) was the last restart: a syscall stops at entry and does not run. */
+    private volatile boolean emulating;
     /** DR6 as PEEKUSER reads it: Linux's reserved bits, and BS once a single step has trapped. */
     private volatile long debugStatus = DR6_RESERVED;
     /** DR0-DR3 and DR7 as the tracer wrote them. */
@@ -89,6 +92,14 @@ public final class Tracee {
     /** A fork event owed to the tracer at the end of the fork call (PTRACE_EVENT_FORK/VFORK/CLONE), and the child's id. */
     private volatile int forkEvent;
     private volatile long forkChild;
+    /** A traced thread that is not its process's leader: the code it gave exit(2), and its end's wait status (-1: running). */
+    private volatile int exitCode;
+    private int threadEnd = -1;
+    /** PTRACE_EVENT_EXIT was reported: the thread makes no other. */
+    private volatile boolean exitEventDone;
+    /** In the PTRACE_EVENT_EXIT stop of a thread whose process is ending: only a resume or SIGKILL ends it. */
+    private volatile boolean exitStop;
+    private volatile boolean killedInExitStop;
 
     public Tracee(GuestThread thread, GuestProcess tracer, boolean seized, int options) {
         this.thread = thread;
@@ -112,6 +123,11 @@ public final class Tracee {
 
     public boolean syscallStops() {
         return syscallStops && !detached;
+    }
+
+    /** Whether a call entered now is the tracer's to emulate (PTRACE_SYSEMU): an entry stop, then skipped. */
+    public boolean emulatesSyscalls() {
+        return emulating && !detached;
     }
 
     /** Whether the next instruction is to run alone (PTRACE_SINGLESTEP) and then trap. */
@@ -276,6 +292,71 @@ public final class Tracee {
         tr.forkEvent = event;
     }
 
+    /**
+     * Whether this is a thread other than its process's leader: its own end is reported to the tracer
+     * (the leader's end is the process's, reported once every other thread's has been).
+     */
+    public boolean nonLeader() {
+        return thread.tid() != thread.process.pid;
+    }
+
+    /** exit(2) is about to end this thread with {@code code}. */
+    public void exitCalled(int code) {
+        exitCode = code;
+    }
+
+    /**
+     * A thread ends (on its own host thread, before its process is finished). A traced thread other than the
+     * leader leaves its end for the tracer's wait, with exit(2)'s code, or the process's status when the
+     * whole process ends (exit_group, a fatal signal), and tells the tracer with SIGCHLD as exit_notify does.
+     */
+    public static void threadEnded(GuestThread t) {
+        Tracee tr = t.tracee;
+        if (tr == null || tr.detached || !tr.nonLeader()) return;
+        GuestProcess p = t.process;
+        int status = tr.endStatus();
+        synchronized (tr) {
+            if (tr.threadEnd >= 0) return; // already reported (the run's end, then Kernel.runThread's)
+            tr.threadEnd = status;
+        }
+        GuestProcess q = tr.tracer;
+        if (q.exited()) return;
+        boolean killed = (status & 0x7f) != 0;
+        q.signals().post(SigInfo.childEnded(t.tid(), p.credentials.ruid, killed, killed ? status & 0x7f : status >> 8));
+        q.signals().wake();
+    }
+
+    /** The wait status an ending thread ends with: its process's, or (the process goes on) exit(2)'s code. */
+    private int endStatus() {
+        GuestProcess p = thread.process;
+        if (!p.exited()) return (exitCode & 0xff) << 8;
+        ExitStatus s = p.exitStatus();
+        return s.signalled() ? s.signal() & 0x7f : (s.code() & 0xff) << 8;
+    }
+
+    /** The end of a non-leader thread not yet reported to the tracer, as a wait status, or -1. */
+    public synchronized int threadEnd() {
+        return detached || exitReported ? -1 : threadEnd;
+    }
+
+    /**
+     * vfork's parent once the child runs, before it waits to be released: PTRACE_EVENT_VFORK now, while the
+     * child runs, as Linux reports it (the tracer may need the child to go on for the parent to).
+     */
+    public static void vforkStarted(GuestThread parent) {
+        Tracee tr = parent.tracee;
+        if (tr == null || tr.detached) return;
+        int event = tr.takeForkEvent();
+        if (event != 0) tr.eventStop(event, tr.forkChild);
+    }
+
+    /** vfork's parent released by the child's exec or exit: PTRACE_EVENT_VFORK_DONE under PTRACE_O_TRACEVFORKDONE. */
+    public static void vforkDone(GuestThread parent, long child) {
+        Tracee tr = parent.tracee;
+        if (tr == null || tr.detached || !tr.has(O_TRACEVFORKDONE)) return;
+        tr.eventStop(EVENT_VFORK_DONE, child);
+    }
+
     /** The fork event owed since {@link #onFork} (0: none), cleared; {@link #forkChild} is its message. */
     public int takeForkEvent() {
         int e = forkEvent;
@@ -310,7 +391,7 @@ public final class Tracee {
                 continue;
             }
             for (Tracee tr : q.tracees) {
-                if (tr.thread.process != p || tr.detached) continue;
+                if (tr.thread.process != p || tr.detached || tr.nonLeader()) continue;
                 tr.endAnnounced = true;
                 ExitStatus s = p.exitStatus();
                 q.signals().post(SigInfo.childEnded(p.pid, p.credentials.ruid, s.signalled(), s.signalled() ? s.signal() : s.code()));
@@ -341,7 +422,7 @@ public final class Tracee {
      */
     public int stop(int status, int kind, byte[] info, long message) {
         GuestProcess p = thread.process;
-        if (detached || p.exited() || thread.exiting()) return 0;
+        if (gone()) return 0;
         if (!p.syscallsFiltered()) {
             // Every call of a traced process must reach the dispatcher, and PEEKTEXT must show the original
             // bytes: the kml-shim's rewritten sites go back to syscall, as for seccomp. Done here, on the
@@ -374,13 +455,14 @@ public final class Tracee {
                     continue;
                 }
                 synchronized (this) {
-                    if (resume != null || detached || p.exited() || thread.exiting()) break;
+                    if (resume != null || gone()) break;
                 }
             }
             synchronized (this) {
-                if (resume == null || p.exited()) return 0;
+                if (resume == null || gone()) return 0;
                 syscallStops = resume == Resume.SYSCALL;
-                stepping = resume == Resume.SINGLESTEP;
+                emulating = resume == Resume.SYSEMU || resume == Resume.SYSEMU_SINGLESTEP;
+                stepping = resume == Resume.SINGLESTEP || resume == Resume.SYSEMU_SINGLESTEP;
                 // A stop inside the syscall hook resumes inside the engine: it must come back to the
                 // thread's loop, which runs the step (or watches the debug registers) instruction by instruction.
                 if (stepping || hardware != null) thread.cpu.requestStop();
@@ -395,9 +477,49 @@ public final class Tracee {
         }
     }
 
+    /**
+     * Whether the tracee can make (or stay in) no stop: detached, or its process or thread ending, except
+     * in the exit-event stop of an ending thread, which only SIGKILL cuts short.
+     */
+    private boolean gone() {
+        if (detached) return true;
+        if (exitStop) return killedInExitStop;
+        return thread.process.exited() || thread.exiting();
+    }
+
+    /**
+     * The end of the thread's run under PTRACE_O_TRACEEXIT: PTRACE_EVENT_EXIT with the wait status the
+     * thread ends with, whatever ends it: exit(2), its process's end (exit_group, a fatal signal, SIGKILL
+     * too, as Linux 6.x reports it), or another thread's execve. It comes after the exit call ran, as
+     * do_exit's does (after seccomp's stop for that call, which strace --seccomp-bpf relies on).
+     */
+    public void exitEvent() {
+        if (detached || exitEventDone || !has(O_TRACEEXIT)) return;
+        int status = endStatus();
+        killedInExitStop = false;
+        exitStop = true;
+        try {
+            eventStop(EVENT_EXIT, status);
+        } finally {
+            exitStop = false;
+        }
+    }
+
+    /** SIGKILL ends an exit-event stop (TASK_WAKEKILL): the thread goes on dying. */
+    public static void killed(GuestProcess p) {
+        for (GuestThread t : p.threads) {
+            Tracee tr = t.tracee;
+            if (tr == null || !tr.exitStop) continue;
+            synchronized (tr) {
+                tr.killedInExitStop = true;
+                tr.notifyAll();
+            }
+        }
+    }
+
     /** Waits for a request or a resumption; null for the latter. */
     private synchronized Runnable nextRequest() throws InterruptedException {
-        while (requests.isEmpty() && resume == null && !detached && !thread.process.exited() && !thread.exiting()) wait();
+        while (requests.isEmpty() && resume == null && !gone()) wait();
         return requests.poll();
     }
 
@@ -414,7 +536,13 @@ public final class Tracee {
 
     /** A PTRACE_EVENT_* stop; {@code message} is what PTRACE_GETEVENTMSG then answers. */
     public int eventStop(int event, long message) {
+        if (event == EVENT_EXIT) exitEventDone = true;
         return stop((Signal.SIGTRAP | event << 8) << 8 | 0x7f, STOP_OTHER, null, message);
+    }
+
+    /** PTRACE_EVENT_SECCOMP (SECCOMP_RET_TRACE): {@code data} is the filter's, PTRACE_GETEVENTMSG's answer. */
+    public int seccompStop(int data) {
+        return stop((Signal.SIGTRAP | EVENT_SECCOMP << 8) << 8 | 0x7f, STOP_SECCOMP, null, data);
     }
 
     /**
@@ -584,17 +712,26 @@ public final class Tracee {
         requireStopped();
         if (how == Resume.DETACH) {
             detached = true;
-            thread.process.signals().traced(false);
+            processUntraced();
         }
         resume = how;
         resumeSignal = sig;
         notifyAll();
     }
 
+    /** The process's signals stop keeping ignored signals for a tracer once none of its threads is traced. */
+    private void processUntraced() {
+        for (GuestThread t : thread.process.threads) {
+            Tracee other = t.tracee;
+            if (other != null && other != this && !other.detached) return;
+        }
+        thread.process.signals().traced(false);
+    }
+
     /** Detaches a tracee that may be running (the tracer ended): it goes on untraced. */
     public synchronized void detach() {
         detached = true;
-        thread.process.signals().traced(false);
+        processUntraced();
         if (stopped && resume == null) resume = Resume.DETACH;
         notifyAll();
     }

@@ -135,6 +135,7 @@ public final class ForkExecCalls implements SyscallFamily {
         if ((flags & CLONE_PARENT_SETTID) != 0) putTid(p.memory(), parentTid, tid);
         if ((flags & CLONE_CHILD_CLEARTID) != 0) thread.setClearChildTid(childTid);
         p.addThread(thread);
+        dev.jlibos.kernel.process.Tracee.onFork(t, thread, flags); // ptrace: PTRACE_O_TRACECLONE
         kernel.bind(thread);
         long pc = t.cpu.get(Reg.RIP);
         host.start("jlibos-tid-" + tid, () -> kernel.runThread(thread, pc));
@@ -222,11 +223,13 @@ public final class ForkExecCalls implements SyscallFamily {
         child.madeReady(thread); // deterministic mode: its first turn is queued now, not when its host thread starts
         host.start("jlibos-pid-" + pid, () -> kernel.runProcess(thread, pc));
         if ((flags & CLONE_VFORK) != 0) {
+            dev.jlibos.kernel.process.Tracee.vforkStarted(t); // ptrace: PTRACE_EVENT_VFORK before the wait
             try {
                 dev.jlibos.core.Blocking.run(() -> {
                     child.awaitVforkRelease();
                     return null;
                 });
+                dev.jlibos.kernel.process.Tracee.vforkDone(t, pid);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -422,13 +425,16 @@ public final class ForkExecCalls implements SyscallFamily {
 
     /** What wait reports about a child: its end, a stop (by signal {@code signal}) or a continuation. */
     private record Report(GuestProcess child, int kind, int signal, int pid) {
-        /** TRACE_STOP: a ptrace stop, {@code signal} its whole status word and {@code pid} the tracee's tid. */
-        static final int EXITED = 0, STOPPED = 1, CONTINUED = 2, TRACE_STOP = 3;
+        /**
+         * TRACE_STOP: a ptrace stop, {@code signal} its whole status word and {@code pid} the tracee's tid;
+         * THREAD_EXITED: the end of a traced thread, {@code signal} its wait status and {@code pid} its tid.
+         */
+        static final int EXITED = 0, STOPPED = 1, CONTINUED = 2, TRACE_STOP = 3, THREAD_EXITED = 4;
 
         /** The wait status word: exit, death by signal, (sig << 8) | 0x7f for stopped, 0xffff for continued. */
         int waitStatus() {
             return switch (kind) {
-                case TRACE_STOP -> signal;
+                case TRACE_STOP, THREAD_EXITED -> signal;
                 case STOPPED -> (signal & 0xff) << 8 | 0x7f;
                 case CONTINUED -> 0xffff;
                 default -> ForkExecCalls.waitStatus(child.exitStatus());
@@ -437,6 +443,10 @@ public final class ForkExecCalls implements SyscallFamily {
 
         /** The siginfo waitid fills (and SIGCHLD carries). */
         byte[] info() {
+            if (kind == THREAD_EXITED) {
+                boolean killed = (signal & 0x7f) != 0;
+                return dev.jlibos.signals.SigInfo.childEnded(pid, child.credentials.ruid, killed, killed ? signal & 0x7f : signal >> 8 & 0xff);
+            }
             if (kind == EXITED) {
                 ExitStatus s = child.exitStatus();
                 return dev.jlibos.signals.SigInfo.childEnded(child.pid, child.credentials.ruid, s.signalled(),
@@ -465,12 +475,18 @@ public final class ForkExecCalls implements SyscallFamily {
                 // ptrace: the tracees' stops, and the ends of tracees that are not our children.
                 for (dev.jlibos.kernel.process.Tracee tr : p.tracees) {
                     GuestProcess c = tr.thread.process;
-                    if (tr.detached() || !matches(c, pid, p) && !(pid > 0 && tr.thread.tid() == pid)) continue;
+                    if (tr.detached() || (pid > 0 ? tr.thread.tid() != pid : !matches(c, pid, p))) continue;
+                    if (tr.nonLeader()) {
+                        any = true;
+                        Report r = tracedThreadReport(p, tr, options, consume);
+                        if (r != null) return r;
+                        continue;
+                    }
                     if (c.parent() == p && c.finished()) continue; // our child: reaped below
                     any = true;
                     int status = tr.takeStop(consume);
                     if (status != 0) return new Report(c, Report.TRACE_STOP, status, tr.thread.tid());
-                    if (tr.exitPending() && (options & WEXITED) != 0) {
+                    if (tr.exitPending() && (options & WEXITED) != 0 && !threadEndsOwed(p, c)) {
                         if (consume) {
                             tr.exitReported();
                             p.tracees.remove(tr);
@@ -487,6 +503,7 @@ public final class ForkExecCalls implements SyscallFamily {
                         if ((options & WEXITED) == 0) continue;
                         // ptrace: a tracer that is not the parent is told of the end first (Linux holds the zombie).
                         if (dev.jlibos.kernel.process.Tracee.exitOwedToTracer(c)) continue;
+                        if (threadEndsOwed(p, c)) continue; // the traced threads' ends come before the leader's
                         if (consume) p.tracees.removeIf(tr -> tr.thread.process == c);
                         // Deterministic mode: waiting for a child takes as long as the child ran.
                         if (p.determinism() != null && c.determinism() != null) p.determinism().advanceTo(c.determinism().elapsed());
@@ -522,6 +539,36 @@ public final class ForkExecCalls implements SyscallFamily {
                 throw Errno.EINTR.fail();
             }
         }
+    }
+
+    /**
+     * A traced thread other than its process's leader (a tracer may wait for it by tid; ptraced tasks need
+     * no __WALL): its ptrace stop, or its own end, or null.
+     */
+    private static Report tracedThreadReport(GuestProcess p, dev.jlibos.kernel.process.Tracee tr, int options, boolean consume) {
+        GuestProcess c = tr.thread.process;
+        int status = tr.takeStop(consume);
+        if (status != 0) return new Report(c, Report.TRACE_STOP, status, tr.thread.tid());
+        int end = tr.threadEnd();
+        if (end < 0 || (options & WEXITED) == 0) return null;
+        if (consume) {
+            tr.exitReported();
+            p.tracees.remove(tr);
+            // A process whose end waited only for this report goes to its parent now.
+            GuestProcess parent = c.parent();
+            if (c.finished() && parent != null && parent != p && !dev.jlibos.kernel.process.Tracee.exitOwedToTracer(c)) {
+                p.kernel.tellParentOfEnd(c, parent);
+            }
+        }
+        return new Report(c, Report.THREAD_EXITED, end, tr.thread.tid());
+    }
+
+    /** Whether {@code tracer} has still to be told of the end of a traced thread of {@code c} other than its leader. */
+    private static boolean threadEndsOwed(GuestProcess tracer, GuestProcess c) {
+        for (dev.jlibos.kernel.process.Tracee tr : tracer.tracees) {
+            if (tr.thread.process == c && tr.nonLeader() && tr.exitOwed()) return true;
+        }
+        return false;
     }
 
     /** A stop or continuation of live child {@code c} that wait has not reported yet, or null. */

@@ -25,7 +25,9 @@ public final class PtraceCalls implements SyscallFamily {
             CONT = 7, KILL = 8, SINGLESTEP = 9, GETREGS = 12, SETREGS = 13, GETFPREGS = 14, SETFPREGS = 15,
             ATTACH = 16, DETACH = 17, SYSCALL = 24, SYSEMU = 31, SYSEMU_SINGLESTEP = 32, SETOPTIONS = 0x4200,
             GETEVENTMSG = 0x4201, GETSIGINFO = 0x4202, SETSIGINFO = 0x4203, GETREGSET = 0x4204, SETREGSET = 0x4205, SEIZE = 0x4206,
-            INTERRUPT = 0x4207, LISTEN = 0x4208, GET_SYSCALL_INFO = 0x420e;
+            INTERRUPT = 0x4207, LISTEN = 0x4208, GETSIGMASK = 0x420a, SETSIGMASK = 0x420b, GET_SYSCALL_INFO = 0x420e;
+    /** The kernel's sigset_t: GETSIGMASK and SETSIGMASK take no other size. */
+    private static final int SIGSET_SIZE = 8;
     private static final int NT_PRSTATUS = 1, NT_PRFPREG = 2, NT_X86_XSTATE = 0x202;
     /** struct user_regs_struct: 27 words, in this order. */
     private static final int REGS_SIZE = 27 * 8;
@@ -45,17 +47,20 @@ public final class PtraceCalls implements SyscallFamily {
     /** EFLAGS bits a tracer may change (FLAG_MASK: CF PF AF ZF SF TF DF OF NT RF AC). */
     private static final long FLAG_MASK = 0x54dd5;
     private static final int AUDIT_ARCH_X86_64 = 0xc000003e;
-    private static final int SYSCALL_INFO_NONE = 0, SYSCALL_INFO_ENTRY = 1, SYSCALL_INFO_EXIT = 2;
+    private static final int SYSCALL_INFO_NONE = 0, SYSCALL_INFO_ENTRY = 1, SYSCALL_INFO_EXIT = 2, SYSCALL_INFO_SECCOMP = 3;
 
     @Override
     public void register(SyscallRegistry r) {
         r.partial(Sysno.PTRACE, "TRACEME, ATTACH, SEIZE, INTERRUPT, LISTEN, PEEK/POKE TEXT/DATA (into read-only"
                 + " private code too)/USER (registers; debug registers DR0-3/6/7, emulated: watchpoints see changed bytes, not"
                 + " reads or same-value stores), GETREGS/SETREGS, GETFPREGS/SETFPREGS,"
-                + " GETREGSET/SETREGSET (NT_PRSTATUS, NT_PRFPREG; NT_X86_XSTATE: ENODEV, no XSAVE), SYSCALL, SINGLESTEP,"
-                + " CONT, DETACH, KILL, SETOPTIONS, GETEVENTMSG, GETSIGINFO, SETSIGINFO, GET_SYSCALL_INFO; threads of a tracee are"
-                + " not traced; SYSEMU and the rest: EIO", this::ptrace)
-                .coveredBy("CProgramsTest[ptrace]");
+                + " GETREGSET/SETREGSET (NT_PRSTATUS, NT_PRFPREG; NT_X86_XSTATE: ENODEV, no XSAVE), SYSCALL, SINGLESTEP, SYSEMU,"
+                + " SYSEMU_SINGLESTEP, CONT, DETACH, KILL, SETOPTIONS (fork, vfork, vfork-done, clone of threads too, exec,"
+                + " exit, seccomp events), GETEVENTMSG, GETSIGINFO, SETSIGINFO, GET_SYSCALL_INFO, GETSIGMASK, SETSIGMASK;"
+                + " PEEKSIGINFO, SECCOMP_GET_FILTER and the rest: EIO", this::ptrace)
+                .coveredBy("CProgramsTest[ptrace]", "CProgramsTest[ptrace_more sysemu]", "CProgramsTest[ptrace_more threads]",
+                        "CProgramsTest[ptrace_more exit]", "CProgramsTest[ptrace_more seccomp]", "CProgramsTest[ptrace_more group-stop]",
+                        "CProgramsTest[ptrace_more sigmask]");
     }
 
     private long ptrace(GuestThread t, SyscallArgs a) {
@@ -139,6 +144,7 @@ public final class PtraceCalls implements SyscallFamily {
             }
             case SETOPTIONS -> {
                 if ((data & ~(long) Tracee.O_MASK) != 0) throw Errno.EINVAL.fail();
+                refuseSuspendSeccomp(t, data);
                 tr.options((int) data);
                 return 0;
             }
@@ -157,7 +163,21 @@ public final class PtraceCalls implements SyscallFamily {
             case GET_SYSCALL_INFO -> {
                 return syscallInfo(t, tr, addr, data);
             }
-            case CONT, SYSCALL, LISTEN, DETACH, SINGLESTEP -> {
+            case GETSIGMASK -> {
+                if (addr != SIGSET_SIZE) throw Errno.EINVAL.fail();
+                mine.writeLong(data, tr.call(th -> th.signals.blocked()));
+                return 0;
+            }
+            case SETSIGMASK -> {
+                if (addr != SIGSET_SIZE) throw Errno.EINVAL.fail();
+                long mask = mine.readLong(data);
+                tr.call(th -> { // SIGKILL and SIGSTOP stay unblockable (setBlocked drops them)
+                    th.signals.setBlocked(mask);
+                    return null;
+                });
+                return 0;
+            }
+            case CONT, SYSCALL, LISTEN, DETACH, SINGLESTEP, SYSEMU, SYSEMU_SINGLESTEP -> {
                 int sig = (int) data;
                 if (sig < 0 || sig > 64) throw Errno.EIO.fail();
                 if (request == LISTEN && !tr.seized) throw Errno.EIO.fail();
@@ -165,6 +185,8 @@ public final class PtraceCalls implements SyscallFamily {
                 Tracee.Resume how = switch (request) {
                     case SYSCALL -> Tracee.Resume.SYSCALL;
                     case SINGLESTEP -> Tracee.Resume.SINGLESTEP;
+                    case SYSEMU -> Tracee.Resume.SYSEMU;
+                    case SYSEMU_SINGLESTEP -> Tracee.Resume.SYSEMU_SINGLESTEP;
                     case LISTEN -> Tracee.Resume.LISTEN;
                     case DETACH -> Tracee.Resume.DETACH;
                     default -> Tracee.Resume.CONT;
@@ -196,6 +218,7 @@ public final class PtraceCalls implements SyscallFamily {
      */
     private static long attach(GuestThread t, int pid, boolean seize, long addr, long data) {
         if (seize && (addr != 0 || (data & ~(long) Tracee.O_MASK) != 0)) throw seize && addr != 0 ? Errno.EIO.fail() : Errno.EINVAL.fail();
+        if (seize) refuseSuspendSeccomp(t, data);
         GuestThread target = ProcessAccessCalls.liveThread(t, pid);
         if (target == null) throw Errno.ESRCH.fail();
         if (target.process == t.process) throw Errno.EPERM.fail(); // same_thread_group
@@ -216,12 +239,27 @@ public final class PtraceCalls implements SyscallFamily {
         return 0;
     }
 
-    /** The caller's tracee {@code pid} (ESRCH if it is not one). */
+    /**
+     * The caller's tracee {@code pid} (ESRCH if it is not one): looked up among the caller's tracees, as
+     * one in its exit-event stop belongs to a process that has already ended.
+     */
     private static Tracee tracee(GuestThread t, int pid) {
-        GuestThread th = ProcessAccessCalls.liveThread(t, pid);
-        Tracee tr = th != null ? th.tracee : null;
-        if (tr == null || tr.detached() || tr.tracer != t.process) throw Errno.ESRCH.fail();
-        return tr;
+        for (Tracee tr : t.process.tracees) {
+            if (tr.thread.tid() != pid || tr.detached() || tr.tracer != t.process) continue;
+            // An ended thread (a zombie for Linux) is no tracee for ptrace any more: its engine is gone.
+            if (tr.threadEnd() < 0 && !tr.thread.process.finished()) return tr;
+        }
+        throw Errno.ESRCH.fail();
+    }
+
+    /**
+     * PTRACE_O_SUSPEND_SECCOMP (checkpoint/restore's way past the tracee's filters) is not served: EINVAL,
+     * as from a kernel built without CONFIG_CHECKPOINT_RESTORE.
+     */
+    private static void refuseSuspendSeccomp(GuestThread t, long options) {
+        if ((options & Tracee.O_SUSPEND_SECCOMP) == 0) return;
+        t.kernel().log().once("ptrace: PTRACE_O_SUSPEND_SECCOMP is not supported (EINVAL)");
+        throw Errno.EINVAL.fail();
     }
 
     /** The caller's tracee {@code pid}, which must be in a ptrace stop. */
@@ -354,7 +392,8 @@ public final class PtraceCalls implements SyscallFamily {
 
     /**
      * PTRACE_GET_SYSCALL_INFO(pid, size, buf): struct ptrace_syscall_info for the current stop (entry: number
-     * and arguments; exit: result and whether it is an error; other stops: op NONE), cut to {@code size};
+     * and arguments; seccomp: those and the filter's data; exit: result and whether it is an error; other
+     * stops: op NONE), cut to {@code size};
      * returns the whole structure's size for that op.
      */
     private static long syscallInfo(GuestThread t, Tracee tr, long size, long buf) {
@@ -363,17 +402,22 @@ public final class PtraceCalls implements SyscallFamily {
             Cpu cpu = th.cpu;
             byte[] out = new byte[88];
             int op = kind == Tracee.STOP_SYSCALL_ENTRY ? SYSCALL_INFO_ENTRY
-                    : kind == Tracee.STOP_SYSCALL_EXIT ? SYSCALL_INFO_EXIT : SYSCALL_INFO_NONE;
+                    : kind == Tracee.STOP_SYSCALL_EXIT ? SYSCALL_INFO_EXIT
+                    : kind == Tracee.STOP_SECCOMP ? SYSCALL_INFO_SECCOMP : SYSCALL_INFO_NONE;
             out[0] = (byte) op;
             Longs.put(out, 4, AUDIT_ARCH_X86_64, 4);
             Longs.put(out, 8, cpu.get(Reg.RIP), 8);
             Longs.put(out, 16, cpu.get(Reg.RSP), 8);
             int length = 24;
-            if (op == SYSCALL_INFO_ENTRY) {
+            if (op == SYSCALL_INFO_ENTRY || op == SYSCALL_INFO_SECCOMP) {
                 Longs.put(out, 24, tr.origRax(), 8);
                 Reg[] args = {Reg.RDI, Reg.RSI, Reg.RDX, Reg.R10, Reg.R8, Reg.R9};
                 for (int i = 0; i < 6; i++) Longs.put(out, 32 + 8 * i, cpu.get(args[i]), 8);
                 length = 80;
+                if (op == SYSCALL_INFO_SECCOMP) { // and the filter's SECCOMP_RET_DATA
+                    Longs.put(out, 80, tr.eventMessage(), 4);
+                    length = 84;
+                }
             } else if (op == SYSCALL_INFO_EXIT) {
                 long rval = cpu.get(Reg.RAX);
                 Longs.put(out, 24, rval, 8);

@@ -29,8 +29,9 @@ public final class SeccompCalls implements SyscallFamily {
     @Override
     public void register(SyscallRegistry r) {
         r.partial(Sysno.SECCOMP, "strict mode and BPF filters (flags TSYNC, TSYNC_ESRCH, LOG, SPEC_ALLOW);"
-                + " NEW_LISTENER (user notification) is EINVAL; RET_TRACE gives ENOSYS (no tracer)", this::seccomp)
-                .coveredBy("CProgramsTest[seccomp]");
+                + " NEW_LISTENER (user notification) is EINVAL; RET_TRACE stops for a ptrace tracer with"
+                + " PTRACE_O_TRACESECCOMP (PTRACE_EVENT_SECCOMP), else ENOSYS", this::seccomp)
+                .coveredBy("CProgramsTest[seccomp]", "CProgramsTest[ptrace_more seccomp]");
     }
 
     private long seccomp(GuestThread t, SyscallArgs a) {

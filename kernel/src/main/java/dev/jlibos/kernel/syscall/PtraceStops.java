@@ -27,14 +27,17 @@ final class PtraceStops {
     /**
      * Syscall-entry-stop (under PTRACE_SYSCALL): RAX reads -ENOSYS and orig_rax the number, as on Linux; the
      * tracer may change the number and arguments, and a number of -1 skips the call with RAX as its result.
-     * Then PTRACE_EVENT_EXIT for exit_group (and a last thread's exit) under PTRACE_O_TRACEEXIT.
+     * Under PTRACE_SYSEMU the same stop is made and the call never runs: RAX as the tracer left it is its
+     * result (decided when the call entered, as Linux reads the flag before the stop, whatever the
+     * tracer resumes with).
      */
     static long entry(GuestThread thread, Tracee tr, SyscallArgs args) {
         if (tr.detached()) return RUN;
         tr.syscallEntered();
         tr.origRax(args.registers()[0]);
         long verdict = RUN;
-        if (tr.syscallStops()) {
+        boolean emulated = tr.emulatesSyscalls();
+        if (tr.syscallStops() || emulated) {
             var cpu = thread.cpu;
             cpu.set(Reg.RAX, Errno.ENOSYS.negated());
             tr.syscallStop(true);
@@ -42,11 +45,10 @@ final class PtraceStops {
             long rax = cpu.get(Reg.RAX);
             cpu.set(Reg.RAX, tr.origRax());
             args.readFrom(cpu);
-            if (tr.origRax() == -1) verdict = rax;
+            if (emulated || tr.origRax() == -1) verdict = rax;
         }
-        int number = args.number();
-        boolean exits = number == Sysno.EXIT_GROUP || number == Sysno.EXIT && thread.process.threads.size() == 1;
-        if (verdict == RUN && exits && tr.has(Tracee.O_TRACEEXIT)) tr.eventStop(Tracee.EVENT_EXIT, (args.i32(0) & 0xff) << 8);
+        // PTRACE_EVENT_EXIT comes when the thread ends (Tracee.exitEvent), after seccomp's verdict and the call.
+        if (verdict == RUN && args.number() == Sysno.EXIT) tr.exitCalled(args.i32(0));
         return verdict;
     }
 
@@ -57,8 +59,9 @@ final class PtraceStops {
     static long exit(GuestThread thread, Tracee tr, int number, long result, boolean replacedImage, boolean restartable) {
         if (tr.detached() || thread.process.exited() || thread.exiting()) return result;
         if (number == Sysno.RT_SIGRETURN) tr.origRax(-1); // restore_sigcontext: the restored context is in no call
-        if (result == Errno.EINTR.negated() && tr.interruptRequested()) {
-            // PTRACE_INTERRUPT woke a blocking call: the tracee traps, then the call starts again unless a
+        if (result == Errno.EINTR.negated() && (tr.interruptRequested() || thread.process.job().stopped())) {
+            // PTRACE_INTERRUPT, or a group-stop its tracer must hear of, woke a blocking call: the tracee
+            // traps (the group-stop on the way back to user mode), then the call starts again unless a
             // signal is to be delivered (Linux's -ERESTARTSYS when no handler runs).
             tr.checkpoint();
             if (!thread.process.exited() && !thread.signals.hasDeliverable(thread.signals.blocked())) {
@@ -72,6 +75,14 @@ final class PtraceStops {
             tr.clearDebugRegisters();
             if (tr.has(Tracee.O_TRACEEXEC)) tr.eventStop(Tracee.EVENT_EXEC, thread.tid());
             else if (!tr.seized) thread.signals.post(SigInfo.basic(Signal.SIGTRAP, SigInfo.SI_USER)); // legacy exec SIGTRAP
+        }
+        if (tr.stepping() && tr.emulatesSyscalls() && !thread.process.exited()) {
+            // PTRACE_SYSEMU_SINGLESTEP: the entry stop was the step's report (report_single_step says no
+            // more); the instruction after the call runs alone, then traps. The syscall instruction's
+            // own #DB is not the step's.
+            thread.cpu.set(Reg.EFLAGS, thread.cpu.get(Reg.EFLAGS) & ~TRAP_FLAG);
+            thread.cpu.requestStop();
+            return result;
         }
         if (tr.stepping() && !thread.process.exited()) {
             // PTRACE_SINGLESTEP over a syscall instruction traps at the call's exit (user_single_step_report):

@@ -7,6 +7,7 @@ import dev.jlibos.core.seccomp.SeccompFilter;
 import dev.jlibos.kernel.process.GuestProcess;
 import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.kernel.process.SyscallArgs;
+import dev.jlibos.kernel.process.Tracee;
 import dev.jlibos.signals.SigAction;
 import dev.jlibos.signals.SigInfo;
 import dev.jlibos.signals.Signal;
@@ -43,14 +44,20 @@ final class SeccompCheck {
 
     /** The filter stack's verdict ({@link SeccompFilter#verdict}), acted on. */
     private static long filtered(GuestThread thread, SyscallArgs args) {
+        return filtered(thread, args, false);
+    }
+
+    /** {@code afterTrace}: the recheck after a tracer's PTRACE_EVENT_SECCOMP stop, where TRACE lets the call run. */
+    private static long filtered(GuestThread thread, SyscallArgs args, boolean afterTrace) {
         int verdict = thread.seccomp.filters().verdict(SeccompFilter.data(args.registers(), thread.cpu.get(Reg.RIP)));
         int value = verdict & Seccomp.RET_DATA;
         return switch (verdict & Seccomp.RET_ACTION_FULL) {
             case Seccomp.RET_ALLOW, Seccomp.RET_LOG -> RUN;
             case Seccomp.RET_ERRNO -> -Math.min(value, MAX_ERRNO);
             case Seccomp.RET_TRAP -> trap(thread, args, value);
-            // PTRACE_O_TRACESECCOMP is not served and no listener fd is ever created: Linux's answers without them.
-            case Seccomp.RET_TRACE, Seccomp.RET_USER_NOTIF -> Errno.ENOSYS.negated();
+            case Seccomp.RET_TRACE -> afterTrace ? RUN : trace(thread, args, value);
+            // No listener fd is ever created: Linux's answer without one.
+            case Seccomp.RET_USER_NOTIF -> Errno.ENOSYS.negated();
             case Seccomp.RET_KILL_THREAD -> {
                 killThread(thread, Signal.SIGSYS);
                 yield Errno.ENOSYS.negated();
@@ -60,6 +67,28 @@ final class SeccompCheck {
                 yield Errno.ENOSYS.negated();
             }
         };
+    }
+
+    /**
+     * SECCOMP_RET_TRACE: ENOSYS unless a tracer asked for PTRACE_O_TRACESECCOMP; then PTRACE_EVENT_SECCOMP
+     * with the filter's data as the event message, RAX -ENOSYS as at entry. The tracer may change the call
+     * (orig_rax and the arguments, seen again by the filters, where TRACE now lets it run) or skip it
+     * (orig_rax -1: RAX is its result), as Linux's __seccomp_filter does.
+     */
+    private static long trace(GuestThread thread, SyscallArgs args, int data) {
+        Tracee tr = thread.tracee;
+        if (tr == null || tr.detached() || !tr.has(Tracee.O_TRACESECCOMP)) return Errno.ENOSYS.negated();
+        var cpu = thread.cpu;
+        tr.origRax(args.registers()[0]);
+        cpu.set(Reg.RAX, Errno.ENOSYS.negated());
+        tr.seccompStop(data);
+        long rax = cpu.get(Reg.RAX);
+        if (thread.process.exited() || thread.exiting()) return Errno.ENOSYS.negated(); // dying: the call is skipped
+        long number = tr.origRax();
+        cpu.set(Reg.RAX, number);
+        args.readFrom(cpu);
+        if (number < 0) return rax;
+        return filtered(thread, args, true);
     }
 
     /**

@@ -113,6 +113,7 @@ public final class SyscallDispatcher implements SyscallService {
         String before = describeBeforeExec(strace, listener, thread, args);
         long verdict = cancelled != PtraceStops.RUN ? cancelled : SeccompCheck.check(thread, args);
         boolean runs = verdict == SeccompCheck.RUN;
+        if (runs) number = args.number(); // a tracer may have changed the call at its PTRACE_EVENT_SECCOMP stop
         long served = runs ? invoke(thread, registry.get(number), args) : verdict;
         if (traced != null) served = PtraceStops.exit(thread, traced, number, served, registry.has(number, Trait.REPLACES_IMAGE),
                 registry.has(number, Trait.RESTARTABLE));
