@@ -80,6 +80,11 @@ class CProgramsTest {
         for (String m : List.of("sysemu", "threads", "exit", "seccomp", "group-stop", "sigmask")) {
             c.add(new Case("ptrace_more", "ptrace_more " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
         }
+        // flock, and every blocking lock call (flock, F_SETLKW, F_OFD_SETLKW) against signals: EINTR, SA_RESTART,
+        // a periodic timer (issue 16 item 8).
+        for (String m : List.of("flock", "interrupt")) {
+            c.add(new Case("filelocks", "filelocks " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
+        }
         // posix_spawn (clone with CLONE_VM|CLONE_VFORK) and execveat.
         for (String m : List.of("posix-spawn", "spawn-missing", "execveat")) {
             c.add(new Case("spawn", "spawn " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));

@@ -2,6 +2,7 @@ package dev.jlibos.kernel;
 
 import dev.jlibos.kernel.signal.SignalCalls;
 import dev.jlibos.kernel.signal.TimerCalls;
+import dev.jlibos.kernel.sys.FileLockCalls;
 import dev.jlibos.kernel.sys.EventCalls;
 import dev.jlibos.kernel.sys.UtsCalls;
 import dev.jlibos.kernel.sys.KcmpCalls;
@@ -67,6 +68,7 @@ public final class Families {
                 new FileIoCalls(),
                 new FileRangeCalls(),
                 new FdCalls(),
+                new FileLockCalls(),
                 new OpenCalls(),
                 new StatCalls(),
                 new PathCalls(),

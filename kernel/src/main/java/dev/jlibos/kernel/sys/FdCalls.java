@@ -18,6 +18,7 @@ import dev.jlibos.vfs.net.InterfaceNames;
 import dev.jlibos.vfs.net.Socket;
 
 import static dev.jlibos.core.abi.Fcntl.FD_CLOEXEC;
+import static dev.jlibos.kernel.syscall.Trait.RESTARTABLE;
 import static dev.jlibos.core.abi.Fcntl.F_DUPFD;
 import static dev.jlibos.core.abi.Fcntl.F_DUPFD_CLOEXEC;
 import static dev.jlibos.core.abi.Fcntl.F_GETFD;
@@ -59,7 +60,7 @@ public final class FdCalls implements SyscallFamily {
         r.full(Sysno.DUP2, this::dup2).coveredBy("CProgramsTest[files]");
         r.full(Sysno.DUP3, this::dup3);
         r.partial(Sysno.FCNTL, "POSIX record locks per guest process (also taken on the host); OFD locks are"
-                + " the host's; F_SETOWN, leases, notify and seals: EINVAL", this::fcntl)
+                + " the host's; F_SETOWN, leases, notify and seals: EINVAL", this::fcntl).traits(RESTARTABLE)
                 .coveredBy("CProgramsTest[files]", "CProgramsTest[reclocks]");
         r.partial(Sysno.IOCTL, "terminal requests TCGETS/TCSETS*/TIOCGWINSZ/TIOCSWINSZ/TIOCGPGRP/TIOCSPGRP (one"
                 + " foreground group per machine), FIONREAD, SIOCOUTQ, SIOCGIFINDEX/SIOCGIFNAME on sockets,"
@@ -160,6 +161,13 @@ public final class FdCalls implements SyscallFamily {
         byte[] flock = m.read(flockAddress, FLOCK_SIZE);
         if (file.hostFd() < 0) throw Errno.EINVAL.fail();
         HostFs host = t.process.fs().host;
+        if (cmd == F_OFD_SETLKW) {
+            // Asked without waiting, as flock is: a blocking host fcntl would keep guest signals out.
+            return FileLockCalls.untilGranted(t, false, () -> {
+                host.fcntlBuffer(file.hostFd(), F_OFD_SETLK, flock);
+                return 0;
+            });
+        }
         byte[] out = host.fcntlBuffer(file.hostFd(), cmd, flock);
         if (cmd == F_GETLK || cmd == F_OFD_GETLK) m.write(flockAddress, out);
         return 0;
