@@ -156,8 +156,9 @@ class CProgramsTest {
         List<String> covered = cases().stream().map(Case::program).distinct().sorted().toList();
         // sysfuzz, kfuzz and codefuzz never run natively (they would chmod and unlink host files, or run random
         // syscalls); SyscallFuzzTest, KindFuzzTest and RaceAndCodeFuzzTest run them under jlibos, with racefuzz,
-        // whose output is not deterministic. offload runs under each offload policy in OffloadTest.
-        List<String> elsewhere = List.of("sysfuzz", "kfuzz", "codefuzz", "racefuzz", "offload");
+        // whose output is not deterministic. offload runs under each offload policy in OffloadTest; libseccomp
+        // needs -lseccomp and glibc, in LibseccompTest.
+        List<String> elsewhere = List.of("sysfuzz", "kfuzz", "codefuzz", "racefuzz", "offload", "libseccomp");
         assertEquals(GuestPrograms.names().stream().filter(n -> !elsewhere.contains(n)).toList(),
                 covered);
     }
