@@ -85,6 +85,10 @@ class CProgramsTest {
         for (String m : List.of("flock", "interrupt")) {
             c.add(new Case("filelocks", "filelocks " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
         }
+        // Host sockets' control messages (IP_TTL/IP_TOS, IPV6_HOPLIMIT/IPV6_TCLASS, MSG_CTRUNC) and pipe sizes.
+        for (String m : List.of("cmsg", "pipesz")) {
+            c.add(new Case("ancillary", "ancillary " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
+        }
         // posix_spawn (clone with CLONE_VM|CLONE_VFORK) and execveat.
         for (String m : List.of("posix-spawn", "spawn-missing", "execveat")) {
             c.add(new Case("spawn", "spawn " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));

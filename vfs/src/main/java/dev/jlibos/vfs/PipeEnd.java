@@ -65,4 +65,14 @@ public final class PipeEnd extends FileDescription {
     protected void release() {
         pipe.close(writer);
     }
+
+    /** F_GETPIPE_SZ. */
+    public int pipeCapacity() {
+        return pipe.capacity();
+    }
+
+    /** F_SETPIPE_SZ; returns the new capacity. */
+    public int resizePipe(long bytes) {
+        return pipe.resize(bytes);
+    }
 }

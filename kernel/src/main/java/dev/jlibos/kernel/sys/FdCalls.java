@@ -25,6 +25,7 @@ import static dev.jlibos.core.abi.Fcntl.F_GETFD;
 import static dev.jlibos.core.abi.Fcntl.F_GETFL;
 import static dev.jlibos.core.abi.Fcntl.F_GETLK;
 import static dev.jlibos.core.abi.Fcntl.F_GETPIPE_SZ;
+import static dev.jlibos.core.abi.Fcntl.F_SETPIPE_SZ;
 import static dev.jlibos.core.abi.Fcntl.F_OFD_GETLK;
 import static dev.jlibos.core.abi.Fcntl.F_OFD_SETLK;
 import static dev.jlibos.core.abi.Fcntl.F_OFD_SETLKW;
@@ -60,8 +61,10 @@ public final class FdCalls implements SyscallFamily {
         r.full(Sysno.DUP2, this::dup2).coveredBy("CProgramsTest[files]");
         r.full(Sysno.DUP3, this::dup3);
         r.partial(Sysno.FCNTL, "POSIX record locks per guest process (also taken on the host); OFD locks are"
-                + " the host's; F_SETOWN, leases, notify and seals: EINVAL", this::fcntl).traits(RESTARTABLE)
-                .coveredBy("CProgramsTest[files]", "CProgramsTest[reclocks]");
+                + " the host's (F_OFD_SETLKW waits in jlibos); F_SETPIPE_SZ up to pipe-max-size (1 MiB) even with"
+                + " CAP_SYS_RESOURCE; F_SETOWN, leases, notify (dnotify) and seals: EINVAL", this::fcntl).traits(RESTARTABLE)
+                .coveredBy("CProgramsTest[files]", "CProgramsTest[reclocks]", "CProgramsTest[filelocks interrupt]",
+                        "CProgramsTest[ancillary pipesz]");
         r.partial(Sysno.IOCTL, "terminal requests TCGETS/TCSETS*/TIOCGWINSZ/TIOCSWINSZ/TIOCGPGRP/TIOCSPGRP (one"
                 + " foreground group per machine), FIONREAD, SIOCOUTQ, SIOCGIFINDEX/SIOCGIFNAME on sockets,"
                 + " FIONBIO, FIOCLEX/FIONCLEX; other requests ENOTTY", this::ioctl)
@@ -145,8 +148,12 @@ public final class FdCalls implements SyscallFamily {
                 return lock(t, file, cmd, a.get(2));
             }
             case F_GETPIPE_SZ -> {
-                if (file.hostFd() >= 0 || !file.path().startsWith("pipe:")) throw Errno.EBADF.fail();
-                return PipeBuffer.CAPACITY;
+                if (!(file instanceof dev.jlibos.vfs.PipeEnd pipe)) throw Errno.EBADF.fail();
+                return pipe.pipeCapacity();
+            }
+            case F_SETPIPE_SZ -> {
+                if (!(file instanceof dev.jlibos.vfs.PipeEnd pipe)) throw Errno.EBADF.fail();
+                return pipe.resizePipe(a.get(2) & 0xffffffffL); // an unsigned int in Linux
             }
             default -> {
                 t.kernel().log().once("fcntl command " + cmd + " is not supported (EINVAL)");

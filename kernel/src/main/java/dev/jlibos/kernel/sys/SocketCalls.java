@@ -66,10 +66,12 @@ public final class SocketCalls implements SyscallFamily {
         r.full(Sysno.CONNECT, this::connect).coveredBy("CProgramsTest[sockets unix-path]");
         r.full(Sysno.SENDTO, this::sendto).traits(RESTARTABLE).coveredBy("CProgramsTest[sockets socketpair]");
         r.full(Sysno.RECVFROM, this::recvfrom).traits(RESTARTABLE).coveredBy("CProgramsTest[sockets socketpair]");
-        r.partial(Sysno.SENDMSG, "control messages: SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX; none on host sockets",
-                this::sendmsg).traits(RESTARTABLE).coveredBy("CProgramsTest[sockets scm-rights]");
-        r.partial(Sysno.RECVMSG, "control messages: SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX; none from host sockets",
-                this::recvmsg).traits(RESTARTABLE).coveredBy("CProgramsTest[sockets scm-rights]");
+        r.partial(Sysno.SENDMSG, "control messages: SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX; host sockets' (IP_TOS,"
+                        + " IPV6_HOPLIMIT...) go to the host; none on netlink",
+                this::sendmsg).traits(RESTARTABLE).coveredBy("CProgramsTest[sockets scm-rights]", "CProgramsTest[ancillary cmsg]");
+        r.partial(Sysno.RECVMSG, "control messages: SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX; host sockets' as the host"
+                        + " gives them, cut to the guest's buffer as Linux does; none from netlink",
+                this::recvmsg).traits(RESTARTABLE).coveredBy("CProgramsTest[sockets scm-rights]", "CProgramsTest[ancillary cmsg]");
         r.full(Sysno.SHUTDOWN, (t, a) -> {
             socket(t, a.i32(0)).shutdown(a.i32(1));
             return 0;
@@ -246,7 +248,7 @@ public final class SocketCalls implements SyscallFamily {
         if (a.get(2) < 0) throw Errno.EINVAL.fail();
         byte[] data = t.process.memory().read(a.get(1), length);
         byte[] to = a.get(4) != 0 ? readAddress(t, a.get(4), a.i32(5)) : null;
-        return send(t, s, data, a.i32(3), to, List.of());
+        return send(t, s, data, a.i32(3), to, List.of(), null);
     }
 
     private long sendmsg(GuestThread t, SyscallArgs a) {
@@ -259,12 +261,18 @@ public final class SocketCalls implements SyscallFamily {
         byte[] to = name != 0 && nameLength > 0 ? readAddress(t, name, nameLength) : null;
         byte[] data = gather(m, iov, iovLength);
         List<FileDescription> rights = List.of();
+        byte[] hostControl = null;
         if (control != 0 && controlLength > 0) {
-            if (!(s instanceof UnixSocket)) throw Errno.EINVAL.fail();
             if (controlLength > 65536) throw Errno.ENOBUFS.fail();
-            rights = ControlMessages.rights(m.read(control, (int) controlLength), t.process.files);
+            if (s instanceof dev.jlibos.vfs.net.HostSocket) {
+                hostControl = m.read(control, (int) controlLength); // IP_TOS, IP_TTL, IPV6_HOPLIMIT...: the host checks them
+            } else if (s instanceof UnixSocket) {
+                rights = ControlMessages.rights(m.read(control, (int) controlLength), t.process.files);
+            } else {
+                throw Errno.EINVAL.fail();
+            }
         }
-        return send(t, s, data, a.i32(2), to, rights);
+        return send(t, s, data, a.i32(2), to, rights, hostControl);
     }
 
     private static byte[] gather(AddressSpace m, long iov, long count) {
@@ -283,7 +291,8 @@ public final class SocketCalls implements SyscallFamily {
      * Sends {@code data}: a blocking stream send goes on until all is sent (or a signal or error stops
      * it after progress); EPIPE raises SIGPIPE unless MSG_NOSIGNAL.
      */
-    private long send(GuestThread t, Socket s, byte[] data, int flags, byte[] to, List<FileDescription> rights) {
+    private long send(GuestThread t, Socket s, byte[] data, int flags, byte[] to, List<FileDescription> rights,
+                      byte[] hostControl) {
         boolean nonBlocking = s.nonBlocking() || (flags & Socket.MSG_DONTWAIT) != 0;
         UnixSocket target = s instanceof UnixSocket && to != null && s.type() == Socket.SOCK_DGRAM ? UnixNames.resolve(t, namespace(t), to) : null;
         Socket.Credentials creds = credentials(t);
@@ -293,8 +302,12 @@ public final class SocketCalls implements SyscallFamily {
             do {
                 int from = done;
                 List<FileDescription> passed = from == 0 ? rights : List.of();
+                byte[] controlNow = from == 0 ? hostControl : null; // ancillary data goes with the first piece
                 done += InterruptibleSleep.retrying(t, s, Poll.OUT, timeout, nonBlocking, () -> target != null
                         ? ((UnixSocket) s).sendTo(target, data, from, data.length - from, passed, creds)
+                        : controlNow != null
+                        ? ((dev.jlibos.vfs.net.HostSocket) s).sendWithControl(data, from, data.length - from,
+                                flags & ~Socket.MSG_DONTWAIT, to, controlNow)
                         : s.send(data, from, data.length - from, flags & ~Socket.MSG_DONTWAIT, to, passed, creds));
             } while (done < data.length && s.type() == Socket.SOCK_STREAM && !nonBlocking);
         } catch (LinuxException e) {
@@ -331,7 +344,7 @@ public final class SocketCalls implements SyscallFamily {
             all.writeBytes(m.data());
         }
         byte[] data = all.toByteArray();
-        return new Socket.Message(data, data.length, m.from(), m.rights(), m.credentials(), m.flags());
+        return new Socket.Message(data, data.length, m.from(), m.rights(), m.credentials(), m.flags(), m.hostControl());
     }
 
     private long recvfrom(GuestThread t, SyscallArgs a) {
@@ -395,8 +408,10 @@ public final class SocketCalls implements SyscallFamily {
             m.write(name, from, 0, Math.min(Math.max(room, 0), from.length));
             m.writeInt(msg + 8, from.length);
         }
-        ControlMessages.Encoded cmsgs = ControlMessages.encode(got, s instanceof UnixSocket u && u.passCredentials(),
-                control == 0, controlLength, (flags & Socket.MSG_CMSG_CLOEXEC) != 0, t.process.files);
+        ControlMessages.Encoded cmsgs = got.hostControl() != null
+                ? ControlMessages.fromHost(got.hostControl(), control == 0, controlLength)
+                : ControlMessages.encode(got, s instanceof UnixSocket u && u.passCredentials(),
+                        control == 0, controlLength, (flags & Socket.MSG_CMSG_CLOEXEC) != 0, t.process.files);
         if (cmsgs.truncated()) msgFlags |= Socket.MSG_CTRUNC;
         byte[] c = cmsgs.bytes();
         int written = (int) Math.min(c.length, controlLength);

@@ -88,4 +88,33 @@ public final class ControlMessages {
         }
         return new Encoded(cmsgs.toByteArray(), truncated);
     }
+
+    /**
+     * A host socket's control messages copied into a guest buffer of {@code controlLength} bytes as Linux's
+     * put_cmsg fills it: each message whole while it fits; the first that does not is cut to the room left
+     * (its cmsg_len says so) if at least a header fits, and MSG_CTRUNC is set; those after it are dropped.
+     */
+    public static Encoded fromHost(byte[] host, boolean noControl, long controlLength) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean truncated = false;
+        long room = noControl ? 0 : controlLength;
+        for (int off = 0; off + CMSG_HEADER <= host.length; ) {
+            long len = Longs.fromBytes(host, off);
+            if (len < CMSG_HEADER || off + len > host.length) break;
+            if (room < CMSG_HEADER) {
+                truncated = true;
+                break;
+            }
+            long cut = Math.min(len, room);
+            if (cut < len) truncated = true;
+            byte[] cm = java.util.Arrays.copyOfRange(host, off, off + (int) cut);
+            Longs.put(cm, 0, cut, 8);
+            out.writeBytes(cm);
+            long space = Math.min((len + 7) & ~7L, room);
+            for (long pad = cut; pad < space; pad++) out.write(0);
+            room -= space;
+            off += (int) ((len + 7) & ~7L);
+        }
+        return new Encoded(out.toByteArray(), truncated);
+    }
 }

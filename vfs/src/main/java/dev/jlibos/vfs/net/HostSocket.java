@@ -27,10 +27,13 @@ import static dev.jlibos.core.abi.Fcntl.O_NONBLOCK;
  * go to the guest, never to the JVM. Marshalling uses the thread's HostFs scratch block.
  */
 public final class HostSocket extends Socket {
-    private static final int SOCKET = 41, CONNECT = 42, ACCEPT4 = 288, SENDTO = 44, RECVMSG = 47, SHUTDOWN = 48,
+    private static final int SOCKET = 41, CONNECT = 42, ACCEPT4 = 288, SENDTO = 44, SENDMSG = 46, RECVMSG = 47, SHUTDOWN = 48,
             BIND = 49, LISTEN = 50, GETSOCKNAME = 51, GETPEERNAME = 52, SETSOCKOPT = 54, GETSOCKOPT = 55;
     /** Scratch layout: sockaddr, its length, a msghdr and iovec, option bytes, then data. */
-    private static final int ADDR = 0, ADDRLEN = 256, MSGHDR = 320, IOVEC = 384, OPT = 512, DATA = 16384;
+    private static final int ADDR = 0, ADDRLEN = 256, MSGHDR = 320, IOVEC = 384, OPT = 512, CONTROL = 8192, DATA = 16384;
+    /** Room for the host's control messages (IP_TTL, IP_TOS, IPV6_HOPLIMIT, timestamps...): the guest's own
+     *  control buffer is filled from them with Linux's truncation rules (ControlMessages.fromHost). */
+    private static final int CONTROL_MAX = 4096;
     private static final int ADDR_MAX = 128, OPT_MAX = 4096;
     private static final int DATA_MAX = HostFs.CHUNK;
 
@@ -135,6 +138,31 @@ public final class HostSocket extends Socket {
         return (int) check(host.raw(SENDTO, fd, at(DATA), n, flags | MSG_DONTWAIT | MSG_NOSIGNAL, addr, addrLength));
     }
 
+    /** sendmsg with ancillary data (IP_TOS, IP_TTL, IPV6_HOPLIMIT, IPV6_TCLASS...), which the host checks and applies. */
+    public int sendWithControl(byte[] data, int offset, int length, int flags, byte[] to, byte[] control) {
+        if (control.length > CONTROL_MAX) throw Errno.ENOBUFS.fail();
+        int n = Math.min(length, DATA_MAX);
+        HostBlock b = scratch();
+        long addr = 0;
+        int addrLength = 0;
+        if (to != null) {
+            addr = putAddress(to);
+            addrLength = to.length;
+        }
+        b.put(DATA, data, offset, n);
+        b.put(CONTROL, control, 0, control.length);
+        b.putLong(IOVEC, at(DATA));
+        b.putLong(IOVEC + 8, n);
+        b.putLong(MSGHDR, addr);
+        b.putLong(MSGHDR + 8, addrLength);
+        b.putLong(MSGHDR + 16, at(IOVEC));
+        b.putLong(MSGHDR + 24, 1);
+        b.putLong(MSGHDR + 32, at(CONTROL));
+        b.putLong(MSGHDR + 40, control.length);
+        b.putLong(MSGHDR + 48, 0);
+        return (int) check(host.raw(SENDMSG, fd, at(MSGHDR), flags | MSG_DONTWAIT | MSG_NOSIGNAL, 0, 0, 0));
+    }
+
     @Override
     public Message receive(int max, int flags) {
         int n = Math.min(max, DATA_MAX);
@@ -145,12 +173,14 @@ public final class HostSocket extends Socket {
         b.putLong(MSGHDR + 8, ADDR_MAX);
         b.putLong(MSGHDR + 16, at(IOVEC));
         b.putLong(MSGHDR + 24, 1);
-        b.putLong(MSGHDR + 32, 0);
-        b.putLong(MSGHDR + 40, 0);
+        b.putLong(MSGHDR + 32, at(CONTROL));
+        b.putLong(MSGHDR + 40, CONTROL_MAX);
         b.putLong(MSGHDR + 48, 0);
         int got = (int) check(host.raw(RECVMSG, fd, at(MSGHDR), (flags & ~MSG_CMSG_CLOEXEC) | MSG_DONTWAIT, 0, 0, 0));
         int msgFlags = b.getInt(MSGHDR + 48);
         int nameLength = b.getInt(MSGHDR + 8);
+        byte[] control = new byte[(int) Math.min(Math.max(b.getLong(MSGHDR + 40), 0), CONTROL_MAX)];
+        b.get(CONTROL, control, 0, control.length);
         byte[] data = new byte[Math.min(got, n)];
         b.get(DATA, data, 0, data.length);
         byte[] from = null;
@@ -158,7 +188,7 @@ public final class HostSocket extends Socket {
             from = new byte[Math.min(nameLength, ADDR_MAX)];
             b.get(ADDR, from, 0, from.length);
         }
-        return new Message(data, got, from, List.of(), null, msgFlags);
+        return new Message(data, got, from, List.of(), null, msgFlags, control);
     }
 
     @Override

@@ -36,9 +36,15 @@ public abstract class Socket extends FileDescription {
     public record Credentials(int pid, int uid, int gid) {
     }
 
-    /** A received message: the bytes, their full length (MSG_TRUNC), the sender's address, passed files. */
+    /**
+     * A received message: the bytes, their full length (MSG_TRUNC), the sender's address, passed files; from
+     * a host socket, the control messages as the host wrote them ({@code hostControl}, else null).
+     */
     public record Message(byte[] data, int length, byte[] from, List<FileDescription> rights, Credentials credentials,
-                          int flags) {
+                          int flags, byte[] hostControl) {
+        public Message(byte[] data, int length, byte[] from, List<FileDescription> rights, Credentials credentials, int flags) {
+            this(data, length, from, rights, credentials, flags, null);
+        }
     }
 
     protected Socket(int statusFlags) {
