@@ -22,9 +22,11 @@ class SyscallTraitsTest {
 
     @Test
     void restartableCallsAreLinuxsErestartsysSleepers() {
-        // The opens: waiting for a FIFO's other end (fifo_open) ends in ERESTARTSYS too.
+        // The opens: waiting for a FIFO's other end (fifo_open) ends in ERESTARTSYS too; so do the lock waits
+        // of fcntl (F_SETLKW, F_OFD_SETLKW) and flock (locks_lock_inode_wait).
         assertEquals(List.of("read", "write", "open", "readv", "writev", "accept", "sendto", "recvfrom", "sendmsg",
-                "recvmsg", "wait4", "creat", "futex", "waitid", "openat", "accept4", "preadv2", "pwritev2", "openat2"),
+                "recvmsg", "wait4", "fcntl", "flock", "creat", "futex", "waitid", "openat", "accept4", "preadv2",
+                "pwritev2", "openat2"),
                 names(Trait.RESTARTABLE));
     }
 
