@@ -19,6 +19,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sys/file.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -280,7 +281,12 @@ int main(int argc, char **argv) {
         }
         case SYS_rt_sigprocmask: a[0] = 1 + below(2); a[1] = 0; break; /* may only add or query: keeps SIGSEGV deliverable */
         /* Nothing may block: zero timeouts, and every new fd that could block is non-blocking for good. */
-        case SYS_fcntl: if (a[1] == F_SETFL) a[2] |= O_NONBLOCK; break;
+        case SYS_fcntl:
+            if (a[1] == F_SETFL) a[2] |= O_NONBLOCK;
+            if (a[1] == F_SETLKW) a[1] = F_SETLK; /* two descriptions of one file can deadlock, as natively */
+            if (a[1] == F_OFD_SETLKW) a[1] = F_OFD_SETLK;
+            break;
+        case SYS_flock: a[1] |= LOCK_NB; break;
         case SYS_ioctl: if (a[1] == FIONBIO) a[1] = FIONREAD; break;
         case SYS_poll: a[2] = 0; break;
         case SYS_ppoll: a[2] = (long)zeros; break;
