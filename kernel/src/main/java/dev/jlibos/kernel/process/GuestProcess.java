@@ -566,11 +566,8 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
 
     @Override
     public void killedBy(int sig, long faultAddress) {
-        // A SIGKILL ends a PTRACE_EVENT_EXIT stop a thread is already in (from an earlier exit), so it is told
-        // before the process is marked dying: told after, it also ended the exit stop this very kill makes a
-        // thread enter, which the tracer then never saw (a CI flake of ptrace_more's SIGKILL case).
-        if (sig == dev.jlibos.signals.Signal.SIGKILL) Tracee.killed(this);
         exit(ExitStatus.killed(sig, faultAddress));
+        if (sig == dev.jlibos.signals.Signal.SIGKILL) Tracee.killed(this); // ends a PTRACE_EVENT_EXIT stop too
     }
 
     @Override
