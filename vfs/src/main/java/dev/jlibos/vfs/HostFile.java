@@ -105,7 +105,7 @@ public final class HostFile extends FileDescription {
     /** Where a write at the file position starts: the end with O_APPEND. */
     private long writeStart() {
         return (statusFlags() & Fcntl.O_APPEND) != 0 ? dev.jlibos.vfs.StatLayout.size(fs.fstat(fd))
-                : fs.lseek(fd, 0, 1 /* SEEK_CUR */);
+                : fs.lseek(fd, 0, Fcntl.SEEK_CUR);
     }
 
     /**

@@ -14,6 +14,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.jlibos.core.abi.Fcntl.SEEK_CUR;
+import static dev.jlibos.core.abi.Fcntl.SEEK_END;
+import static dev.jlibos.core.abi.Fcntl.SEEK_SET;
+
 /**
  * POSIX record locks (fcntl F_GETLK/F_SETLK/F_SETLKW) owned by guest processes. The host kernel cannot
  * serve them: every guest process lives in the one JVM process, so to the host all their locks are one
@@ -40,7 +44,6 @@ public final class RecordLocks {
     }
 
     private static final int F_SETLK = 6;
-    private static final int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
     private static final int FLOCK_SIZE = 32;
 
     private record Lock(ProcProcess owner, short type, long start, long end) {

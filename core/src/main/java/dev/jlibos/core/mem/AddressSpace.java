@@ -45,6 +45,15 @@ public final class AddressSpace implements AutoCloseable, HostMemory.ShrinkListe
     private final TreeMap<Long, long[]> engineRegions = new TreeMap<>();
 
     private final TreeMap<Long, Vma> areas = new TreeMap<>();
+    /**
+     * The free ranges between areas, gap end -> gap start, kept beside {@link #areas} so that placing a
+     * mapping skips only the holes too small for it rather than every area (a guest with thousands of
+     * adjacent areas, say alternating guard pages, made each mmap walk them all). The gap below an area is
+     * keyed by that area's start; the one above the highest area by {@link #USER_END}.
+     */
+    private final TreeMap<Long, Long> gaps = new TreeMap<>(Map.of(USER_END, 0L));
+    /** {@link #committedBytes}, kept as areas come and go: the machine-wide limit reads it at every commit. */
+    private volatile long committed;
     private final HostMemory host;
     private final List<Cpu> engines = new ArrayList<>();
     private Vma lastHit;
@@ -402,10 +411,8 @@ public final class AddressSpace implements AutoCloseable, HostMemory.ShrinkListe
      * Writable memory that is not a shared file's: roughly Linux's commit charge, what the host may have to
      * back. Reservations (PROT_NONE or read-only areas) and MAP_SHARED file pages (the file's) are left out.
      */
-    public synchronized long committedBytes() {
-        long n = 0;
-        for (Vma v : areas.values()) if (commits(v)) n += v.length();
-        return n;
+    public long committedBytes() {
+        return committed;
     }
 
     /** Bytes of [start, end) that are mapped and not yet committed: what making them writable would commit. */
@@ -586,7 +593,7 @@ public final class AddressSpace implements AutoCloseable, HostMemory.ShrinkListe
                     && a.fileOffset() + a.length() == b.fileOffset()) {
                 Vma joined = new Vma(a.start(), b.end(), a.prot(), a.block(), a.blockOffset(), a.name(), a.fileOffset());
                 insert(joined); // replaces a: the block's count goes up before the two old areas give theirs back
-                areas.remove(b.start());
+                removeArea(b.start());
                 release(a.block());
                 release(b.block());
                 e = areas.floorEntry(joined.start());
@@ -616,20 +623,22 @@ public final class AddressSpace implements AutoCloseable, HostMemory.ShrinkListe
      * (Linux's top-down mmap layout).
      */
     public long findFree(long length, long below) {
-        long candidateEnd = pageDown(below);
-        Map.Entry<Long, Vma> e = areas.lowerEntry(candidateEnd);
-        while (true) {
-            long candidateStart = candidateEnd - length;
-            if (candidateStart < MIN_ADDRESS || candidateStart > candidateEnd) throw Errno.ENOMEM.fail();
-            // Skip every area that ends after the candidate's start.
-            while (e != null && e.getValue().end() > candidateStart) {
-                candidateEnd = Math.min(candidateEnd, e.getValue().start());
-                candidateStart = candidateEnd - length;
-                e = areas.lowerEntry(e.getKey());
-            }
-            if (candidateStart >= MIN_ADDRESS && candidateStart <= candidateEnd) return candidateStart;
-            throw Errno.ENOMEM.fail();
+        if (length < 0) throw Errno.ENOMEM.fail(); // a length that wrapped
+        long ceiling = pageDown(below);
+        // The gap that holds the ceiling (if any), then every gap below it, highest first: the first one with
+        // room under the ceiling is Linux's top-down choice.
+        Map.Entry<Long, Long> holding = gaps.ceilingEntry(ceiling);
+        if (holding != null) {
+            long start = Math.max(holding.getValue(), MIN_ADDRESS);
+            if (start < ceiling && ceiling - start >= length) return ceiling - length;
         }
+        for (Map.Entry<Long, Long> g : gaps.headMap(ceiling, false).descendingMap().entrySet()) {
+            long start = Math.max(g.getValue(), MIN_ADDRESS);
+            long end = g.getKey();
+            if (end <= start) break; // this gap and every lower one end below MIN_ADDRESS
+            if (end - start >= length) return end - length;
+        }
+        throw Errno.ENOMEM.fail();
     }
 
     public Vma find(long address) {
@@ -650,7 +659,7 @@ public final class AddressSpace implements AutoCloseable, HostMemory.ShrinkListe
     public void rename(long start, long end, String name, long fileOffset) {
         for (Vma v : overlapping(start, end)) {
             if (v.start() < start || v.end() > end) continue;
-            areas.put(v.start(), new Vma(v.start(), v.end(), v.prot(), v.block(), v.blockOffset(), name,
+            putArea(new Vma(v.start(), v.end(), v.prot(), v.block(), v.blockOffset(), name,
                     fileOffset + (v.start() - start)));
         }
         lastHit = null;
@@ -667,13 +676,55 @@ public final class AddressSpace implements AutoCloseable, HostMemory.ShrinkListe
 
     private void insert(Vma v) {
         v.block().references.incrementAndGet();
-        areas.put(v.start(), v);
+        putArea(v);
         if (v.block().block().sharedWithFile()) host.listenForShrinks(this);
     }
 
     private void remove(Vma v) {
-        areas.remove(v.start());
+        removeArea(v.start());
         lastHit = null;
+    }
+
+    // Every change to the areas goes through these two, which keep the gap index and the commit count.
+
+    private void putArea(Vma v) {
+        Vma old = areas.put(v.start(), v);
+        committed += committedBy(v) - (old == null ? 0 : committedBy(old));
+        gapsChangedAt(v.start());
+    }
+
+    private void removeArea(long start) {
+        Vma old = areas.remove(start);
+        if (old == null) return;
+        committed -= committedBy(old);
+        gaps.remove(start);
+        gapsChangedAt(start);
+    }
+
+    private static long committedBy(Vma v) {
+        return commits(v) ? v.length() : 0;
+    }
+
+    /**
+     * Recomputes the two gaps an area at {@code start} borders: the one below it (keyed by its start) and
+     * the one below the next area up. An area that overlaps its neighbour for a moment (mergeAround's joined
+     * area before the second half goes) just leaves no gap there.
+     */
+    private void gapsChangedAt(long start) {
+        Map.Entry<Long, Vma> below = areas.lowerEntry(start);
+        long floor = below == null ? 0 : below.getValue().end();
+        Vma here = areas.get(start);
+        if (here != null) {
+            setGap(start, floor);
+            floor = Math.max(floor, here.end());
+        }
+        Long aboveKey = areas.higherKey(start);
+        setGap(aboveKey == null ? USER_END : aboveKey, floor);
+    }
+
+    private void setGap(long end, long start) {
+        if (start < end) gaps.put(end, start);
+        else gaps.remove(end);
     }
 
     private static void release(Vma.Shared shared) {

@@ -123,4 +123,40 @@ class AddressSpaceTest {
         assertErrno(Errno.EINVAL, () -> space.map(0, P, RW, ""));
         assertErrno(Errno.EINVAL, () -> space.map(AddressSpace.USER_END, P, RW, ""));
     }
+
+    /**
+     * The gap index and the commit count are kept incrementally; after every step of a random mix of maps,
+     * unmaps and protection changes, findFree and committedBytes must agree with a walk over the areas.
+     */
+    @Test
+    void placementAndCommitCountFollowEveryChangeOfTheAreas() {
+        java.util.Random random = new java.util.Random(42);
+        long base = 0x10000000L, top = base + 256 * P;
+        for (int step = 0; step < 3000; step++) {
+            long start = base + random.nextInt(256) * P, length = (1 + random.nextInt(24)) * P;
+            if (start + length > top) length = top - start;
+            int prot = random.nextInt(3) == 0 ? Cpu.PROT_READ : RW;
+            switch (random.nextInt(3)) {
+                case 0 -> space.map(start, length, prot, "");
+                case 1 -> space.unmap(start, length);
+                default -> {
+                    if (space.isFullyMapped(start, start + length)) space.protect(start, length, prot);
+                }
+            }
+            long walked = 0;
+            for (Vma v : space.areas()) if ((v.prot() & Cpu.PROT_WRITE) != 0) walked += v.length();
+            assertEquals(walked, space.committedBytes(), "step " + step);
+            long want = 1 + random.nextInt(8), below = base + random.nextInt(257) * P;
+            assertEquals(firstFitBelow(want * P, below), space.findFree(want * P, below), "step " + step);
+        }
+    }
+
+    /** The top-down first fit, by walking every page downwards from {@code below}. */
+    private long firstFitBelow(long length, long below) {
+        for (long end = below; end - length >= AddressSpace.MIN_ADDRESS; end -= P) {
+            if (space.isFree(end - length, length)) return end - length;
+            if (end - length < 0x10000000L - 64 * P) return end - length; // nothing is mapped down there
+        }
+        return -1;
+    }
 }

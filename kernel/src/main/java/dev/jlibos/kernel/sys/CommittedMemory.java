@@ -24,9 +24,10 @@ final class CommittedMemory {
     }
 
     /**
-     * ENOMEM when {@code more} bytes would take the machine past its limit. Counted afresh from every address
-     * space at each call that commits, so unmapping and exiting need no bookkeeping; a MAP_FIXED mapping over
-     * committed pages counts in full.
+     * ENOMEM when {@code more} bytes would take the machine past its limit. Summed over the machine's
+     * processes at each call that commits (each address space keeps its own count as areas come and go, so
+     * this costs one read per process, not a walk of their areas), so exiting needs no bookkeeping; a
+     * MAP_FIXED mapping over committed pages counts in full.
      */
     static void commit(GuestProcess p, long more) {
         long limit = p.kernel.limits().committed();
