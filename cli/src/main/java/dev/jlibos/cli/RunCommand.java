@@ -127,9 +127,10 @@ final class RunCommand implements Callable<Integer> {
                 .hostStdio()
                 .strace(strace ? System.err : null)
                 .options(options)
-                // One program per JVM: no later run could use its recorded image, and recording it cost
-                // ~5% of a cold `run python3 -c pass` (paired farm-bench). batch and the suites keep the pool.
-                .enginePool(dev.jlibos.kernel.process.EnginePool.create(0, 0));
+                // One program per JVM: no later run could use its first program's image (recording it cost ~5%
+                // of a cold `run python3 -c pass`, paired farm-bench), but a shell it runs may exec one
+                // program many times, so execve inside the run still goes through a pool.
+                .enginePool(dev.jlibos.kernel.process.EnginePool.forExecs(4, 512L << 20));
         if (sandboxed) {
             builder.sandbox();
             for (String spec : mounts) addMount(builder, spec);

@@ -169,4 +169,45 @@ class EnginePoolTest {
         one.clear();
         assertEquals(0, one.heldBytes());
     }
+
+    /**
+     * execve inside one run: a program exec'ed a second time is recorded, and from the third time its
+     * children start on the engine the previous one gave back; the first program is not pooled by such a
+     * pool, and nothing leaks.
+     */
+    @Test
+    void execveInsideARunStartsWarmFromTheThirdTime() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(BUSYBOX) && Files.isExecutable(Path.of("/bin/echo")));
+        int engines = dev.jlibos.host.unicorn.UnicornCpu.liveEngines();
+        EnginePool pool = EnginePool.forExecs(2, 512L << 20);
+        int[] status = new int[1];
+        String script = "for i in 1 2 3 4; do /bin/busybox echo static $i $$; done | /bin/busybox uniq -c -f2 | /bin/busybox wc -l;"
+                + " for i in 1 2 3; do /bin/echo dynamic $i; done";
+        String out = run(pool, BUSYBOX, List.of("busybox", "sh", "-c", script), status);
+        assertEquals("1\ndynamic 1\ndynamic 2\ndynamic 3\n", out);
+        assertEquals(0, status[0]);
+        // busybox and /bin/echo, each at its second exec; the pipeline's processes exec busybox at the same
+        // moment, so busybox may be recorded more than once (the later image replaces the earlier).
+        assertTrue(pool.imagesRecorded() >= 2, "images recorded: " + pool.imagesRecorded());
+        assertTrue(pool.enginesReused() >= 2, "later execs took the engine an earlier child gave back: " + pool.enginesReused());
+        pool.clear();
+        assertEquals(engines, dev.jlibos.host.unicorn.UnicornCpu.liveEngines(), "no engine leaked");
+    }
+
+    /** A file rewritten between two execs of one run runs its new content. */
+    @Test
+    void execveOfARewrittenFileRunsTheNewContent(@TempDir Path dir) throws Exception {
+        Path t = Path.of("/bin/true"), f = Path.of("/bin/false");
+        Assumptions.assumeTrue(Files.isExecutable(BUSYBOX) && Files.isExecutable(t) && Files.isExecutable(f));
+        Path prog = dir.resolve("prog");
+        Files.copy(t, prog);
+        settle();
+        EnginePool pool = EnginePool.forExecs(2, 512L << 20);
+        int[] status = new int[1];
+        String script = "p=" + prog + "; for i in 1 2 3; do $p; echo $?; done; cat " + f + " > $p; $p; echo $?;"
+                + " usleep 200000; $p; echo $?; $p; echo $?";
+        assertEquals("0\n0\n0\n1\n1\n1\n", run(pool, BUSYBOX, List.of("busybox", "sh", "-c", script), status));
+        assertTrue(pool.enginesReused() >= 1, "the unchanged file started warm");
+        pool.clear();
+    }
 }

@@ -177,7 +177,10 @@ public final class Machine implements AutoCloseable {
                 hostView = FileViews.passthrough(host);
                 process.fs().useGuestProc(hostView);
             }
-            if (pool == null) {
+            // execve inside the run may start warm too; not in deterministic runs, whose block-counted clock
+            // is kept to engines that ran exactly the run's own history.
+            if (pool != null && config.options().seed() == null) kernel.poolExecs(pool, imageSettings());
+            if (pool == null || !pool.poolsFirstPrograms()) {
                 program = ProgramImage.load(thread, path, config.argv, config.envp);
             } else {
                 ProgramImage.Started started = ProgramImage.loadPooled(thread, path, config.argv, config.envp, pool, imageSettings());

@@ -34,8 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Bounded by idle engines and by bytes of guest address space held (images plus idle memories), least
  * recently used first out. Configured by {@link #shared()}'s system properties or {@link #create}. Used
- * by a {@code Machine}'s first process; execve inside a run and fork children still start fresh engines.
- * Thread-safe: runs in parallel take different engines.
+ * by a {@code Machine}'s first process and by execve inside a run (a shell's children exec the same few
+ * programs again and again); execve records an image only for a program it has seen before, so a
+ * program run once pays nothing for it. Fork children still start fresh engines (their memory is the
+ * parent's, not an image). Thread-safe: runs in parallel take different engines.
  */
 public final class EnginePool {
     /** "off" turns the shared pool off (to compare); anything else, or unset, leaves it on. */
@@ -49,6 +51,15 @@ public final class EnginePool {
 
     private final int maxEngines;
     private final long maxBytes;
+    /** Whether a Machine's first program starts through the pool too, or only execve inside a run. */
+    private final boolean firstPrograms;
+    /** Keys of programs execve has loaded, most recent last: a second execve of one records its image. */
+    private final LinkedHashMap<Object, Boolean> execSeen = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Object, Boolean> eldest) {
+            return size() > 256;
+        }
+    };
     /** Images by key, least recently used first. */
     private final LinkedHashMap<Object, Image> images = new LinkedHashMap<>(16, 0.75f, true);
     private int idleEngines;
@@ -106,14 +117,33 @@ public final class EnginePool {
     public record Lease(Image image, Cpu cpu, AddressSpace memory) {
     }
 
-    private EnginePool(int maxEngines, long maxBytes) {
+    private EnginePool(int maxEngines, long maxBytes, boolean firstPrograms) {
         this.maxEngines = Math.max(0, maxEngines);
         this.maxBytes = Math.max(0, maxBytes);
+        this.firstPrograms = firstPrograms;
     }
 
     /** A pool of its own, for at most {@code maxEngines} idle engines and {@code maxBytes} of guest memory (0: off). */
     public static EnginePool create(int maxEngines, long maxBytes) {
-        return new EnginePool(maxEngines, maxBytes);
+        return new EnginePool(maxEngines, maxBytes, true);
+    }
+
+    /**
+     * A pool for execve inside one run only: a JVM that runs one program (`./jlibos run`) can never reuse its
+     * first program's image, so recording it would be wasted, but a shell it runs may exec one program often.
+     */
+    public static EnginePool forExecs(int maxEngines, long maxBytes) {
+        return new EnginePool(maxEngines, maxBytes, false);
+    }
+
+    /** Whether a Machine's first program starts through this pool (else only execve does). */
+    public boolean poolsFirstPrograms() {
+        return firstPrograms;
+    }
+
+    /** For execve: whether {@code key} was loaded before (then its image is worth recording); notes it now. */
+    public synchronized boolean seenByExec(Object key) {
+        return execSeen.put(key, Boolean.TRUE) != null;
     }
 
     private static final class Shared {

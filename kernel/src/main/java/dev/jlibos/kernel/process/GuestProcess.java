@@ -261,6 +261,22 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
         retainedMemory = pooledMemory;
     }
 
+    /** The pool and the hold on its image an execve started this process from, or null (see {@link EnginePool}). */
+    private EnginePool execPool;
+    private EnginePool.Lease execLease;
+
+    /** An execve through the pool: the lease's engine and memory outlive the process, and go back at its end. */
+    public void startedFromPool(EnginePool pool, EnginePool.Lease lease) {
+        retainForSnapshot(lease.cpu(), lease.memory());
+        execPool = pool;
+        execLease = lease;
+    }
+
+    /** Whether an engine or memory of this process is kept past its end (a pool's or a snapshot's). */
+    public boolean holdsPooledEngine() {
+        return retainedEngine != null;
+    }
+
     /** Whether this process runs in deterministic mode (see {@link Determinism}). */
     public boolean deterministic() {
         return baton != null;
@@ -513,6 +529,9 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
         if (fs != null) fs.close();
         if (memory != retainedMemory) memory.close();
         vfork.release();
+        // After an execve through the pool: the engine and memory go back if the process still ran that image.
+        if (execLease != null) execPool.giveBack(execLease, memory == execLease.memory());
+        execLease = null;
     }
 
     /** The whole process has ended and its parent was told. */

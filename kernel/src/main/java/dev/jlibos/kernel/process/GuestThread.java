@@ -139,6 +139,32 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
         blocksSeen = cpu.blocksExecuted();
     }
 
+    /**
+     * execve from a pooled engine: this running thread moves to {@code engine} (wired to the dispatcher, its
+     * registers still to be set by the caller). Called inside the old engine's syscall hook (or on the trap
+     * path), which must not be closed under itself: it is stopped now and closed by the run loop once it
+     * has returned from it.
+     */
+    public void swapEngine(Cpu engine) {
+        Cpu previous = cpu;
+        Cpu.copyRegisters(previous, engine); // what the caller does not set (flags, FPU control word) as in place
+        cpu = engine;
+        retired = previous;
+        kernel().bind(this);
+        previous.stop();
+    }
+
+    /** An engine this thread left at execve, closed once the thread is out of it (see {@link #swapEngine}). */
+    private Cpu retired;
+
+    private void closeRetired() {
+        Cpu r = retired;
+        if (r == null) return;
+        retired = null;
+        r.setEvents(null);
+        r.close();
+    }
+
     /** execve by a non-leader thread: it takes over the thread group's id (de_thread). */
     public void becomeLeader() {
         if (tid != process.pid) process.kernel.processTable().release(tid);
@@ -412,6 +438,7 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
                 pc = cpu.get(Reg.RIP);
             }
             while (!done()) {
+                closeRetired();
                 Tracee traced = tracee;
                 CpuExit exit = traced != null && traced.runsTraced() ? traced.runTraced(pc) : cpu.run(pc);
                 if (done()) break;
@@ -449,6 +476,7 @@ public final class GuestThread implements Blocking.Gate, SignalThread, ProcTask 
                 }
                 pc = cpu.get(Reg.RIP);
             }
+            closeRetired();
             Tracee traced = tracee;
             if (traced != null) traced.exitEvent(); // ptrace: PTRACE_EVENT_EXIT, with the engine still there
             last = process.removeThread(this);

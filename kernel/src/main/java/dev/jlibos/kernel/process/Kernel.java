@@ -214,6 +214,25 @@ public final class Kernel implements dev.jlibos.vfs.proc.ProcSystem {
         thread.cpu.setSyscallExits(syscallExits);
     }
 
+    private volatile EnginePool execPool;
+    private volatile Object imageSettings;
+
+    /** Lets execve start programs through {@code pool}, with images keyed by their files and {@code settings}. */
+    public void poolExecs(EnginePool pool, Object settings) {
+        execPool = pool;
+        imageSettings = settings;
+    }
+
+    /** The pool execve starts programs through, or null. */
+    public EnginePool execPool() {
+        return execPool;
+    }
+
+    /** What besides the files shapes a pooled image in this machine (see Machine's imageSettings). */
+    public Object imageSettings() {
+        return imageSettings;
+    }
+
     public dev.jlibos.core.cpu.CpuFactory cpus() {
         return cpus;
     }

@@ -321,34 +321,28 @@ public final class ForkExecCalls implements SyscallFamily {
         List<String> argv = strings(p.memory(), argvAddress);
         List<String> envp = strings(p.memory(), envpAddress);
         AddressSpace old = p.memory();
-        AddressSpace fresh = new AddressSpace(t.kernel().hostMemory());
-        LoadedProgram program;
+        ProgramImage.Exec next;
         try {
-            p.switchMemory(fresh);
-            program = ProgramImage.load(t, path, argv, envp);
+            next = ProgramImage.loadForExec(t, path, argv, envp);
         } catch (LoadException e) {
-            p.switchMemory(old);
-            fresh.close();
             throw e.errno().fail();
-        } catch (RuntimeException e) {
-            p.switchMemory(old);
-            fresh.close();
-            throw e;
         }
+        LoadedProgram program = next.program();
         // The point of no return. The other threads end first, on the old image (de_thread); the caller
         // takes over the thread group's id, as in Linux.
-        p.switchMemory(old);
         endOtherThreads(t);
         p.dropSpareEngines();
-        p.switchMemory(fresh);
         if (p.exited()) {
-            fresh.close();
+            next.discard(t.kernel().execPool());
             return 0;
         }
+        p.switchMemory(next.memory());
         t.becomeLeader();
         old.detach(t.cpu);
         old.close();
-        fresh.attach(t.cpu);
+        if (next.engine() != null) t.swapEngine(next.engine()); // a pooled engine, already on the new memory
+        else next.memory().attach(t.cpu);
+        if (next.lease() != null) p.startedFromPool(t.kernel().execPool(), next.lease());
         p.files.closeOnExecve();
         // Credentials at exec (no file capabilities or set-id bits here): capabilities recomputed, and the
         // process dumpable again unless its effective and real ids differ.
@@ -370,8 +364,9 @@ public final class ForkExecCalls implements SyscallFamily {
         t.cpu.set(Reg.RSP, program.stackPointer());
         t.cpu.set(Reg.RIP, program.entry());
         p.releaseVforkParent();
-        // Leave the engine so no translated code of the old image runs; the thread resumes at the entry.
-        t.cpu.stop();
+        // Leave the engine so no translated code of the old image runs; the thread resumes at the entry. (A
+        // swapped-in engine is not running: swapEngine stopped the one the thread is leaving.)
+        if (next.engine() == null) t.cpu.stop();
         return 0;
     }
 

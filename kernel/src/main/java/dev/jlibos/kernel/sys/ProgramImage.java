@@ -109,6 +109,100 @@ public final class ProgramImage {
         }
     }
 
+    /**
+     * What an execve switches the process to once past its point of no return: the program loaded into
+     * {@code memory} (attached to no engine yet), and, when it came through the machine's pool, the engine
+     * to move to ({@code engine}, null: the caller's own) and the lease the process holds until it ends.
+     */
+    public record Exec(LoadedProgram program, AddressSpace memory, Cpu engine, EnginePool.Lease lease) {
+        /** The exec does not happen after all (the process died meanwhile): everything goes back. */
+        void discard(EnginePool pool) {
+            if (lease == null) {
+                memory.close();
+            } else if (engine != null) {
+                pool.giveBack(lease, true); // an idle engine that never ran: idle again
+            } else {
+                memory.close(); // the lease's engine is the caller's own, which goes on running
+                pool.abandon(lease.image());
+            }
+        }
+    }
+
+    /**
+     * Loads {@code path} for execve into a new address space without touching the running image. Through
+     * the machine's pool ({@link dev.jlibos.kernel.process.Kernel#execPool}) when it has one and the process
+     * may use it: a program with a recorded image starts on an idle engine reset to it (its translations
+     * kept) or on a copy of it; a program loaded before but not recorded is recorded now.
+     */
+    public static Exec loadForExec(GuestThread caller, String path, List<String> argv, List<String> envp)
+            throws LoadException {
+        GuestProcess process = caller.process;
+        EnginePool pool = process.kernel.execPool();
+        ProgramFiles files = new ProgramFiles(process.fs(), caller);
+        ProgramLoader loader = loader(files);
+        LoadOptions options = options(caller);
+        ResolvedProgram resolved = loader.resolve(path, argv);
+        // Pooled only where an engine's history cannot show: not traced (ptrace's stops and debug registers
+        // belong to the thread's engine), not filtered (seccomp needs every site unrewritten), not holding a
+        // pooled engine already (one lease per process), not deterministic (the machine does not pool then).
+        boolean poolable = pool != null && pool.enabled() && resolved.files() != null && caller.tracee == null
+                && !process.syscallsFiltered() && !process.holdsPooledEngine();
+        Object key = poolable ? List.of(process.kernel.imageSettings(), resolved.files()) : null;
+        EnginePool.Image image = poolable ? pool.take(key) : null;
+        if (image != null) return fromImage(caller, files, loader, resolved, envp, options, pool, image);
+        AddressSpace previous = process.memory();
+        AddressSpace fresh = new AddressSpace(process.kernel.hostMemory());
+        LoadedProgram program;
+        process.switchMemory(fresh); // the loader, the kml-shim and /proc see the new image while it is built
+        try {
+            program = loader.map(fresh, resolved, envp, options);
+            started(caller, files, program, envp);
+            process.kernel.syscalls().imageLoaded(caller);
+        } catch (LoadException | RuntimeException e) {
+            fresh.close();
+            throw e;
+        } finally {
+            process.switchMemory(previous);
+        }
+        if (!poolable || !pool.seenByExec(key)) return new Exec(program, fresh, null, null);
+        Vma stack = fresh.find(program.stackPointer());
+        if (stack == null || !pool.fits(fresh.mappedBytes() - stack.length())) return new Exec(program, fresh, null, null);
+        // Seen before: this load becomes the image, and the process runs on a resettable copy of it.
+        AddressSpace memory = AddressSpace.resettableCopy(fresh);
+        fresh.unmap(stack.start(), stack.length());
+        memory.forgetReleasedImageBlocks();
+        image = pool.record(key, fresh, program, process.layout().shimData());
+        return new Exec(program, memory, null, new EnginePool.Lease(image, caller.cpu, memory));
+    }
+
+    private static Exec fromImage(GuestThread caller, ProgramFiles files, ProgramLoader loader, ResolvedProgram resolved,
+                                  List<String> envp, LoadOptions options, EnginePool pool, EnginePool.Image image)
+            throws LoadException {
+        GuestProcess process = caller.process;
+        EnginePool.Idle idle = pool.takeIdle(image);
+        AddressSpace memory = idle != null ? idle.memory() : AddressSpace.resettableCopy(image.memory());
+        EnginePool.Lease lease = new EnginePool.Lease(image, idle != null ? idle.cpu() : caller.cpu, memory);
+        AddressSpace previous = process.memory();
+        process.switchMemory(memory);
+        try {
+            LoadedProgram program = loader.restart(memory, resolved, image.program(), envp, options);
+            started(caller, files, program, envp);
+            process.layout().shimData(image.shimData());
+            process.kernel.syscalls().imageCopied(caller);
+            return new Exec(program, memory, idle != null ? idle.cpu() : null, lease);
+        } catch (LoadException | RuntimeException e) {
+            if (idle != null) {
+                pool.giveBack(lease, true);
+            } else {
+                memory.close();
+                pool.abandon(image);
+            }
+            throw e;
+        } finally {
+            process.switchMemory(previous);
+        }
+    }
+
     private static EnginePool.Image abandon(EnginePool pool, EnginePool.Image image) {
         pool.abandon(image);
         return null;
