@@ -1353,6 +1353,56 @@ static void mode_vm(void) {
     vm_child();
 }
 
+/* The value of one hex field ("SigIgn:") of /proc/self/status, or -1 when it is missing. */
+static long long status_hex(const char *name) {
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return -1;
+    char line[256];
+    long long v = -1;
+    size_t n = strlen(name);
+    while (fgets(line, sizeof line, f)) {
+        unsigned long long x;
+        if (strncmp(line, name, n) == 0 && sscanf(line + n, "%llx", &x) == 1) v = (long long) x;
+    }
+    fclose(f);
+    return v;
+}
+
+static void on_signal(int sig) {
+    (void) sig;
+}
+
+/* SigBlk, SigIgn and SigCgt of /proc/self/status follow sigprocmask and sigaction (only the signals set
+ * here are shown: the ones a test harness leaves ignored differ between runners). */
+static void mode_sigstatus(void) {
+    const unsigned long long mine = (1ULL << (SIGHUP - 1)) | (1ULL << (SIGINT - 1)) | (1ULL << (SIGUSR1 - 1))
+            | (1ULL << (SIGUSR2 - 1)) | (1ULL << (SIGTERM - 1));
+    signal(SIGHUP, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGUSR1, on_signal);
+    signal(SIGUSR2, SIG_IGN);
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &sa, NULL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    printf("blk %llx ign %llx cgt %llx\n", status_hex("SigBlk:") & mine, status_hex("SigIgn:") & mine,
+           status_hex("SigCgt:") & mine);
+    pid_t child = fork();
+    if (child == 0) { /* inherited by a fork child; handlers stay handlers until an exec */
+        printf("child blk %llx ign %llx cgt %llx\n", status_hex("SigBlk:") & mine, status_hex("SigIgn:") & mine,
+               status_hex("SigCgt:") & mine);
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+    signal(SIGUSR1, SIG_IGN);
+    signal(SIGTERM, SIG_DFL);
+    printf("after ign %llx cgt %llx\n", status_hex("SigIgn:") & mine, status_hex("SigCgt:") & mine);
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
     const char *mode = argc > 1 ? argv[1] : "";
@@ -1366,8 +1416,9 @@ int main(int argc, char **argv) {
     else if (strcmp(mode, "sched") == 0) mode_sched();
     else if (strcmp(mode, "caps") == 0) mode_caps();
     else if (strcmp(mode, "vm") == 0) mode_vm();
+    else if (strcmp(mode, "sigstatus") == 0) mode_sigstatus();
     else {
-        printf("usage: longtail pidfd|rwv2|sched|caps|vm\n");
+        printf("usage: longtail pidfd|rwv2|sched|caps|vm|sigstatus\n");
         return 2;
     }
     return guest_finish();

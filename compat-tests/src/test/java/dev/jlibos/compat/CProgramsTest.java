@@ -70,8 +70,9 @@ class CProgramsTest {
         for (String m : List.of("periodic", "overrun", "none", "thread-id", "cputime")) {
             c.add(new Case("timers", "timers " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
         }
-        // Issue 16's long tail: pidfds, preadv2/pwritev2, scheduling policies, capabilities, process_vm_readv/writev.
-        for (String m : List.of("pidfd", "rwv2", "sched", "caps", "vm")) {
+        // Issue 16's long tail: pidfds, preadv2/pwritev2, scheduling policies, capabilities, process_vm_readv/writev,
+        // and /proc/self/status's signal sets.
+        for (String m : List.of("pidfd", "rwv2", "sched", "caps", "vm", "sigstatus")) {
             c.add(new Case("longtail", "longtail " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
         }
         // ptrace beyond ptrace.c: PTRACE_SYSEMU(_SINGLESTEP), traced threads (PTRACE_O_TRACECLONE),

@@ -68,6 +68,24 @@ public final class SignalState implements dev.jlibos.vfs.event.NotifiedMonitor {
         return actions[sig];
     }
 
+    /** SigIgn and SigCgt of /proc/PID/status: the signals set to SIG_IGN, and those with a handler. */
+    public synchronized long ignoredSet() {
+        long set = 0;
+        for (int sig = 1; sig < actions.length && sig <= 64; sig++) {
+            if (actions[sig].handler() == SigAction.SIG_IGN) set |= 1L << (sig - 1);
+        }
+        return set;
+    }
+
+    public synchronized long caughtSet() {
+        long set = 0;
+        for (int sig = 1; sig < actions.length && sig <= 64; sig++) {
+            long h = actions[sig].handler();
+            if (h != SigAction.SIG_IGN && h != SigAction.SIG_DFL) set |= 1L << (sig - 1);
+        }
+        return set;
+    }
+
     public synchronized void setAction(int sig, SigAction action) {
         actions[sig] = action;
         // Setting SIG_IGN (or a default that ignores) discards what is pending, in every thread (POSIX, Linux).

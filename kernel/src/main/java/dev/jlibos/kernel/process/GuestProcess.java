@@ -569,6 +569,16 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     }
 
     @Override
+    public long ignoredSignals() {
+        return signals().ignoredSet();
+    }
+
+    @Override
+    public long caughtSignals() {
+        return signals().caughtSet();
+    }
+
+    @Override
     public dev.jlibos.signals.SignalState signals() {
         return signals;
     }

@@ -49,6 +49,15 @@ public interface ProcProcess {
     /** Real, effective, saved and filesystem gid. */
     int[] gids();
 
+    /** SigIgn and SigCgt of status: signals set to SIG_IGN, and signals with a handler. */
+    default long ignoredSignals() {
+        return 0;
+    }
+
+    default long caughtSignals() {
+        return 0;
+    }
+
     /** Stopped by job control ('T' in stat and status). */
     boolean stopped();
 

@@ -144,8 +144,9 @@ public final class ProcSelf {
                 + "Uid:\t" + u[0] + "\t" + u[1] + "\t" + u[2] + "\t" + u[3] + "\n"
                 + "Gid:\t" + g[0] + "\t" + g[1] + "\t" + g[2] + "\t" + g[3] + "\n"
                 + "Threads:\t" + p.threads().size() + "\n"
-                + String.format("SigPnd:\t%016x%nShdPnd:\t%016x%nSigBlk:\t%016x%n", t.pendingSignals(),
-                        p.sharedPendingSignals(), t.blockedSignals())
+                + String.format("SigPnd:\t%016x%nShdPnd:\t%016x%nSigBlk:\t%016x%nSigIgn:\t%016x%nSigCgt:\t%016x%n",
+                        t.pendingSignals(), p.sharedPendingSignals(), t.blockedSignals(), p.ignoredSignals(),
+                        p.caughtSignals())
                 + String.format("CapInh:\t%016x%nCapPrm:\t%016x%nCapEff:\t%016x%nCapBnd:\t%016x%nCapAmb:\t%016x%n",
                         c[0], c[1], c[2], c[3], c[4])
                 + "NoNewPrivs:\t" + (t.noNewPrivileges() ? 1 : 0) + "\nSeccomp:\t" + t.seccompMode()
