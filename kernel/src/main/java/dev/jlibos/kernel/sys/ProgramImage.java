@@ -1,5 +1,6 @@
 package dev.jlibos.kernel.sys;
 
+import dev.jlibos.core.Csprng;
 import dev.jlibos.core.cpu.Cpu;
 import dev.jlibos.core.mem.AddressSpace;
 import dev.jlibos.core.mem.Vma;
@@ -16,7 +17,6 @@ import dev.jlibos.loader.ResolvedProgram;
 import dev.jlibos.vfs.ProgramFiles;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.List;
 
 /**
@@ -24,8 +24,6 @@ import java.util.List;
  * see them ({@link ProgramFiles}), the image built by the loader, and what /proc, brk and the kml-shim need.
  */
 public final class ProgramImage {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private ProgramImage() {
     }
 
@@ -258,7 +256,7 @@ public final class ProgramImage {
         LoadOptions options = LoadOptions.defaults(hwcap, process.credentials.ruid, process.credentials.rgid, () -> {
             byte[] b = new byte[16];
             if (process.determinism() != null) process.determinism().nextBytes(b, b.length);
-            else RANDOM.nextBytes(b);
+            else Csprng.fill(b, 0, b.length); // AT_RANDOM: Linux's CRNG too, and no JCA start-up in a cold JVM
             return b;
         });
         if (process.kernel.vdso() != null) options = options.withVdso(process.kernel.vdso()::map);
