@@ -161,6 +161,11 @@ public final class HostFs {
         return check(sys.call(Sysno.LSEEK, fd, offset, whence));
     }
 
+    /** inotify_add_watch on a host inotify fd; {@code path} is a host path (the mask is Linux's u32). */
+    public int inotifyAddWatch(int fd, byte[] path, int mask) {
+        return (int) check(sys.call(Sysno.INOTIFY_ADD_WATCH, fd, path(path, 0), mask & 0xffffffffL));
+    }
+
     public void closeFd(int fd) {
         sys.call(Sysno.CLOSE, fd, 0, 0);
     }
