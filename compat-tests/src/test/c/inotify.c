@@ -242,6 +242,7 @@ static void reading(void) {
     int wd = inotify_add_watch(fd, dir, IN_CREATE | IN_DELETE);
     char buf[4096] __attribute__((aligned(8)));
     CHECK_ERRNO(read(fd, buf, sizeof buf), EAGAIN);
+    CHECK_ERRNO(read(fd, buf, 0), EAGAIN); /* no zero-length shortcut */
     int avail = -1;
     CHECK(ioctl(fd, FIONREAD, &avail) == 0 && avail == 0);
     struct pollfd p = {fd, POLLIN, 0};
@@ -261,6 +262,7 @@ static void reading(void) {
     struct timeval tv = {1, 0};
     CHECK(select(fd + 1, &set, NULL, NULL, &tv) == 1 && FD_ISSET(fd, &set));
     CHECK(epoll_wait(ep, &got, 1, 1000) == 1 && got.events == EPOLLIN && got.data.u32 == 7);
+    CHECK_ERRNO(read(fd, buf, 0), EINVAL);
     CHECK_ERRNO(read(fd, buf, 8), EINVAL);
     CHECK_ERRNO(read(fd, buf, sizeof(struct inotify_event)), EINVAL); /* the name does not fit */
     int d = dup(fd);
