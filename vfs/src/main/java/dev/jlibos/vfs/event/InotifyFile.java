@@ -63,7 +63,10 @@ public final class InotifyFile extends FileDescription {
                         + " /dev), which makes no inotify events: ENOSPC");
                 throw Errno.ENOSPC.fail();
             }
-            return host.inotifyAddWatch(fd, hostPath(l), l.hostFlags(mask, IN_DONT_FOLLOW));
+            // In a sandbox a single name below a walker-held fd is never followed by the host (the walker
+            // already followed it if the guest asked): a symlink swapped in meanwhile cannot lead outside.
+            int hostMask = l.sandboxed() && l.dirFd() != AT_FDCWD ? mask | IN_DONT_FOLLOW : l.hostFlags(mask, IN_DONT_FOLLOW);
+            return host.inotifyAddWatch(fd, hostPath(l), hostMask);
         }
     }
 
