@@ -13,6 +13,8 @@ public final class Inotify {
     /** inotify_add_watch's modifiers. */
     public static final int IN_ONLYDIR = 0x01000000, IN_DONT_FOLLOW = 0x02000000, IN_EXCL_UNLINK = 0x04000000,
             IN_MASK_CREATE = 0x10000000, IN_MASK_ADD = 0x20000000, IN_ONESHOT = 0x80000000;
+    /** Reported only: the event is about a directory. */
+    public static final int IN_ISDIR = 0x40000000;
     /** struct inotify_event without its name: wd, mask, cookie, len. */
     public static final int EVENT_SIZE = 16;
 
