@@ -2,8 +2,8 @@
  * inotify: inotify(7) and fcntl F_NOTIFY (dnotify) on a temporary directory (argv[2], or made with mkdtemp
  * under /tmp and removed at the end).
  *   events    create, open/modify/close, attrib, rename (one nonzero cookie shared by both halves), mkdir,
- *             delete and rmdir events with their names; a watch on a file: nameless events, IN_DELETE_SELF
- *             then IN_IGNORED.
+ *             delete and rmdir events with their names; truncate by path (IN_MODIFY alone); a watch on a
+ *             file: nameless events, IN_DELETE_SELF then IN_IGNORED.
  *   watches   the same path gives the same wd; IN_MASK_ADD, IN_MASK_CREATE, IN_ONESHOT, IN_ONLYDIR,
  *             IN_DONT_FOLLOW; inotify_rm_watch gives IN_IGNORED; bad wd, bad flags, fds that are not
  *             inotify instances.
@@ -125,6 +125,14 @@ static void events(void) {
     char c;
     read(f, &c, 1);
     close(f);
+    drain(fd, wd, -1);
+
+    printf("truncate by path opens nothing:\n");
+    touch("t");
+    drain(fd, wd, -1);
+    truncate(at("t"), 5);
+    drain(fd, wd, -1);
+    unlink(at("t"));
     drain(fd, wd, -1);
 
     printf("a watch on the file itself:\n");
