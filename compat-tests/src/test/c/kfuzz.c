@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/mman.h>
@@ -103,7 +104,7 @@ static char **argvs[4];
 static int fds[32];
 static int nfds, closed_fd;
 /* Pool slots by type, for calls that only get past EBADF/ENOTSOCK/EINVAL with the right kind of fd. */
-enum { T_FILE, T_DIR, T_SOCK, T_USOCK, T_UNBOUND, T_EPOLL, T_TIMER, T_SIGNAL, T_EVENT, T_PIPE, T_PIDFD, T_TYPES };
+enum { T_FILE, T_DIR, T_SOCK, T_USOCK, T_UNBOUND, T_EPOLL, T_TIMER, T_SIGNAL, T_EVENT, T_PIPE, T_PIDFD, T_INOTIFY, T_TYPES };
 static int typed[T_TYPES][4], ntyped[T_TYPES];
 static char *exe_path, *self_exe;
 static struct sockaddr_un lsk_addr = {.sun_family = AF_UNIX};
@@ -379,6 +380,7 @@ static void sanitize(int nr, long a[6]) {
             {SYS_read, 0, T_PIPE}, {SYS_write, 0, T_EVENT}, {SYS_renameat, 0, T_DIR}, {SYS_linkat, 2, T_DIR},
             {SYS_unlinkat, 0, T_DIR}, {SYS_fstatfs, 0, T_FILE}, {SYS_renameat, 2, T_DIR}, {SYS_renameat2, 0, T_DIR},
             {SYS_renameat2, 2, T_DIR}, {SYS_pidfd_getfd, 0, T_PIDFD}, {SYS_preadv2, 0, T_FILE}, {SYS_pwritev2, 0, T_FILE},
+            {SYS_inotify_add_watch, 0, T_INOTIFY}, {SYS_inotify_rm_watch, 0, T_INOTIFY},
         };
         for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++) if (want[i].nr == nr) a[want[i].arg] = typed_fd(want[i].type);
         /* IPC ids of the objects the supervisor made. */
@@ -415,6 +417,8 @@ static void sanitize(int nr, long a[6]) {
             break;
         }
         case SYS_pidfd_send_signal: a[0] = typed_fd(T_PIDFD); a[1] = 0 /* a probe */; a[2] = 0; a[3] = 0; break;
+        case SYS_inotify_add_watch: a[0] = typed_fd(T_INOTIFY); a[1] = (long)paths[0]; a[2] = IN_ATTRIB; break;
+        case SYS_inotify_rm_watch: a[0] = typed_fd(T_INOTIFY); a[1] = 1; break; /* the pool's watch on f0 */
         case SYS_rmdir: a[0] = (long)paths[17] /* d0/d1, made again with every fresh pool */; break;
         case SYS_linkat: a[0] = -100; a[1] = (long)paths[0]; a[2] = -100; a[3] = (long)fresh_name('k'); a[4] = 0; break;
         case SYS_renameat: a[0] = -100; a[1] = (long)paths[0]; a[2] = -100; a[3] = (long)paths[9]; break;
@@ -695,6 +699,9 @@ static void open_pool(void) {
     }
     add_fd(memfd_create("kfuzz", MFD_ALLOW_SEALING), T_FILE);
     add_fd((int)raw6(SYS_pidfd_open, raw6(SYS_getpid, 0, 0, 0, 0, 0, 0), 0, 0, 0, 0, 0), T_PIDFD); /* the worker's own */
+    int in = inotify_init1(IN_NONBLOCK); /* watch 1 on f0, for inotify_rm_watch */
+    if (in >= 0) inotify_add_watch(in, "f0", IN_ATTRIB);
+    add_fd(in, T_INOTIFY);
     /* Timer 0 (and usually 1), so timer_settime/gettime/getoverrun/delete find one. */
     struct sigevent sev = {.sigev_notify = SIGEV_NONE};
     timer_t tid;

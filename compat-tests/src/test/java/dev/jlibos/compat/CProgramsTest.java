@@ -86,6 +86,11 @@ class CProgramsTest {
         for (String m : List.of("flock", "interrupt")) {
             c.add(new Case("filelocks", "filelocks " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
         }
+        // inotify(7) on host files (events, names, cookies, watch flags, errors; reads that block, poll, FIONREAD,
+        // signals), and fcntl F_NOTIFY's signals, in a temporary directory under /tmp.
+        for (String m : List.of("events", "watches", "reading", "dnotify")) {
+            c.add(new Case("inotify", "inotify " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));
+        }
         // Host sockets' control messages (IP_TTL/IP_TOS, IPV6_HOPLIMIT/IPV6_TCLASS, MSG_CTRUNC) and pipe sizes.
         for (String m : List.of("cmsg", "pipesz")) {
             c.add(new Case("ancillary", "ancillary " + m, List.of(m), NO_ENV, NO_INPUT, 0, true));

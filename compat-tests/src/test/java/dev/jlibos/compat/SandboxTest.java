@@ -201,7 +201,10 @@ class SandboxTest {
     static Stream<Arguments> cPrograms() {
         List<Arguments> out = new ArrayList<>();
         for (Flavour f : Flavour.values()) {
-            for (String p : List.of("paths", "files", "dirs", "fileops", "sockets unix-path", "sockets socketpair")) {
+            // inotify in the mounted directory itself ("."): host watches through the sandbox's walk. Its events
+            // case is not here: unlinking a watched file orders IN_DELETE_SELF after IN_DELETE (README, Quirks).
+            for (String p : List.of("paths", "files", "dirs", "fileops", "sockets unix-path", "sockets socketpair",
+                    "inotify watches .", "inotify reading .", "inotify dnotify .")) {
                 out.add(Arguments.of(f, p));
             }
         }

@@ -10,6 +10,7 @@ import dev.jlibos.kernel.sys.PersonalityCalls;
 import dev.jlibos.kernel.sys.MembarrierCalls;
 import dev.jlibos.kernel.sys.MemoryLockCalls;
 import dev.jlibos.kernel.sys.FdCalls;
+import dev.jlibos.kernel.sys.InotifyCalls;
 import dev.jlibos.kernel.sys.FileIoCalls;
 import dev.jlibos.kernel.sys.FileRangeCalls;
 import dev.jlibos.kernel.sys.ForkExecCalls;
@@ -68,6 +69,7 @@ public final class Families {
                 new FileIoCalls(),
                 new FileRangeCalls(),
                 new FdCalls(),
+                new InotifyCalls(),
                 new FileLockCalls(),
                 new OpenCalls(),
                 new StatCalls(),

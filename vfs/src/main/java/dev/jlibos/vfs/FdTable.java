@@ -81,6 +81,7 @@ public final class FdTable {
 
     public synchronized void close(int fd) {
         FileDescription file = get(fd);
+        file.descriptorClosed(this);
         files.set(fd, null);
         closeOnExec.set(fd, false);
         if (file.references.decrementAndGet() == 0) file.lastReferenceGone();

@@ -187,6 +187,30 @@ public abstract class FileDescription {
         return waitQueue() != null;
     }
 
+    /** fcntl F_SETSIG: the signal this description's notifications raise; 0 is plain SIGIO (Linux's f_owner.signum). */
+    private volatile int notifySignal;
+
+    public int notifySignal() {
+        return notifySignal;
+    }
+
+    public void setNotifySignal(int signal) {
+        this.notifySignal = signal;
+    }
+
+    /** Told, with the fd table, each time an fd referring to this description is closed (dnotify_flush); or null. */
+    private volatile java.util.function.Consumer<FdTable> closeListener;
+
+    /** Sets who is told when an fd of this description is closed (one listener: the machine's dnotify). */
+    public void onDescriptorClosed(java.util.function.Consumer<FdTable> listener) {
+        this.closeListener = listener;
+    }
+
+    final void descriptorClosed(FdTable table) {
+        java.util.function.Consumer<FdTable> l = closeListener;
+        if (l != null) l.accept(table);
+    }
+
     /** Whether O_NONBLOCK is set: EAGAIN instead of waiting. */
     public boolean nonBlocking() {
         return (statusFlags() & O_NONBLOCK) != 0;

@@ -161,6 +161,11 @@ public final class HostFs {
         return check(sys.call(Sysno.LSEEK, fd, offset, whence));
     }
 
+    /** inotify_add_watch on a host inotify fd; {@code path} is a host path (the mask is Linux's u32). */
+    public int inotifyAddWatch(int fd, byte[] path, int mask) {
+        return (int) check(sys.call(Sysno.INOTIFY_ADD_WATCH, fd, path(path, 0), mask & 0xffffffffL));
+    }
+
     public void closeFd(int fd) {
         sys.call(Sysno.CLOSE, fd, 0, 0);
     }
@@ -309,8 +314,11 @@ public final class HostFs {
         return check(sys.call(nr, a1, a2, a3));
     }
 
+    /** truncate(2) of a host path; shared mappings of the file lose their pages past a new, shorter end. */
     public void truncate(byte[] path, long length) {
-        check(sys.call(Sysno.TRUNCATE, path(path, 0), length, 0));
+        long address = path(path, 0);
+        check(sys.call(Sysno.TRUNCATE, address, length, 0));
+        pathMayHaveShrunk(address);
     }
 
     /** An ioctl whose argument is a buffer of {@code in.length} bytes, copied in and back out. */

@@ -137,11 +137,23 @@ public final class PathOps {
         }
     }
 
-    /** truncate(2) by path: opened relative to the guest's cwd, since the host call has no dirfd. */
+    /**
+     * truncate(2) by path. In passthrough the host's own truncate is given the path (a relative one through
+     * the cwd's /proc/self/fd link): it opens nothing, so inotify watchers see only its IN_MODIFY, and a FIFO
+     * is EINVAL without any open. In a sandbox the file is opened from the walker's result (the host call
+     * has no dirfd) and truncated through that fd, which also lets a tmpfs quota see the new length.
+     */
     public static void truncate(ProcTask t, byte[] path, long length) {
         int fd;
         TmpfsQuota quota;
         try (Location l = GuestPaths.locate(t, AT_FDCWD, path, true)) {
+            if (!l.sandboxed() && l.synthetic == null) {
+                int dir = l.dirFd();
+                byte[] p = dir == AT_FDCWD ? l.name()
+                        : ("/proc/self/fd/" + dir + "/" + l.nameString()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                host(t).truncate(p, length);
+                return;
+            }
             l.requireExists().requireWritable();
             quota = l.mount != null ? l.mount.quota() : null;
             // O_NONBLOCK: an O_WRONLY open of a FIFO without a reader blocks the host thread for good (and

@@ -6,6 +6,7 @@ import dev.jlibos.kernel.process.GuestThread;
 import dev.jlibos.kernel.process.SyscallArgs;
 import dev.jlibos.kernel.syscall.SyscallFamily;
 import dev.jlibos.kernel.syscall.SyscallRegistry;
+import dev.jlibos.signals.DirectoryNotifications;
 import dev.jlibos.signals.InterruptibleSleep;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FdTable;
@@ -25,6 +26,9 @@ import static dev.jlibos.core.abi.Fcntl.F_GETFD;
 import static dev.jlibos.core.abi.Fcntl.F_GETFL;
 import static dev.jlibos.core.abi.Fcntl.F_GETLK;
 import static dev.jlibos.core.abi.Fcntl.F_GETPIPE_SZ;
+import static dev.jlibos.core.abi.Fcntl.F_GETSIG;
+import static dev.jlibos.core.abi.Fcntl.F_NOTIFY;
+import static dev.jlibos.core.abi.Fcntl.F_SETSIG;
 import static dev.jlibos.core.abi.Fcntl.F_SETPIPE_SZ;
 import static dev.jlibos.core.abi.Fcntl.F_OFD_GETLK;
 import static dev.jlibos.core.abi.Fcntl.F_OFD_SETLK;
@@ -62,9 +66,11 @@ public final class FdCalls implements SyscallFamily {
         r.full(Sysno.DUP3, this::dup3);
         r.partial(Sysno.FCNTL, "POSIX record locks per guest process (also taken on the host); OFD locks are"
                 + " the host's (F_OFD_SETLKW waits in jlibos); F_SETPIPE_SZ up to pipe-max-size (1 MiB) even with"
-                + " CAP_SYS_RESOURCE; F_SETOWN, leases, notify (dnotify) and seals: EINVAL", this::fcntl).traits(RESTARTABLE)
+                + " CAP_SYS_RESOURCE; F_NOTIFY (dnotify) from host inotify watches, its signal a moment after the change,"
+                + " EINVAL on directories jlibos generates; F_SETSIG is kept for dnotify (no O_ASYNC); F_SETOWN,"
+                + " leases and seals: EINVAL", this::fcntl).traits(RESTARTABLE)
                 .coveredBy("CProgramsTest[files]", "CProgramsTest[reclocks]", "CProgramsTest[filelocks interrupt]",
-                        "CProgramsTest[ancillary pipesz]");
+                        "CProgramsTest[ancillary pipesz]", "CProgramsTest[inotify dnotify]");
         r.partial(Sysno.IOCTL, "terminal requests TCGETS/TCSETS*/TIOCGWINSZ/TIOCSWINSZ/TIOCGPGRP/TIOCSPGRP (one"
                 + " foreground group per machine), FIONREAD, SIOCOUTQ, SIOCGIFINDEX/SIOCGIFNAME on sockets,"
                 + " FIONBIO, FIOCLEX/FIONCLEX; other requests ENOTTY", this::ioctl)
@@ -154,6 +160,21 @@ public final class FdCalls implements SyscallFamily {
             case F_SETPIPE_SZ -> {
                 if (!(file instanceof dev.jlibos.vfs.PipeEnd pipe)) throw Errno.EBADF.fail();
                 return pipe.resizePipe(a.get(2) & 0xffffffffL); // an unsigned int in Linux
+            }
+            case F_SETSIG -> {
+                int signal = (int) a.get(2); // valid_signal of the int as an unsigned long: 0 to 64
+                if (signal < 0 || signal > dev.jlibos.signals.Signal.SIGRTMAX) throw Errno.EINVAL.fail();
+                file.setNotifySignal(signal);
+                return 0;
+            }
+            case F_GETSIG -> {
+                return file.notifySignal();
+            }
+            case F_NOTIFY -> {
+                DirectoryNotifications dnotify = t.kernel().machineState(DirectoryNotifications.class,
+                        () -> new DirectoryNotifications(t.process.fs().host));
+                dnotify.notify(t.process, files, fd, file, (int) a.get(2), message -> t.kernel().log().once(message));
+                return 0;
             }
             default -> {
                 t.kernel().log().once("fcntl command " + cmd + " is not supported (EINVAL)");

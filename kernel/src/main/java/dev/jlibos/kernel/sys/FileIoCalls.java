@@ -10,6 +10,7 @@ import dev.jlibos.signals.InterruptibleSleep;
 import dev.jlibos.syscalls.Sysno;
 import dev.jlibos.vfs.FileDescription;
 import dev.jlibos.vfs.HostFile;
+import dev.jlibos.vfs.event.InotifyFile;
 import dev.jlibos.vfs.event.Poll;
 
 import dev.jlibos.core.abi.Rwf;
@@ -76,6 +77,10 @@ public final class FileIoCalls implements SyscallFamily {
         count = Math.min(count, MAX_RW_COUNT);
         AddressSpace m = t.process.memory();
         m.requireAccess(buf, Math.min(count, CHUNK), true);
+        if (count == 0 && file instanceof InotifyFile) {
+            // inotify has no zero-length shortcut: EAGAIN or a wait while nothing is queued, then EINVAL.
+            return InterruptibleSleep.retrying(t, file, Poll.IN, () -> file.read(new byte[0], 0, 0));
+        }
         long done = 0;
         byte[] chunk = new byte[(int) Math.min(count, CHUNK)];
         while (done < count) {

@@ -24,6 +24,8 @@ public final class ProcTree implements SyntheticTree {
     private static final List<String> TASK_FILES = List.of("comm", "maps", "mem", "stat", "status");
     private static final List<String> HOST_COPIES = List.of("meminfo", "uptime", "loadavg", "version");
     private static final List<String> KERNEL_FILES = List.of("hostname", "osrelease", "ostype", "pid_max");
+    /** /proc/sys/fs/inotify: the host's limits, which are the ones a guest's inotify instances (host ones) meet. */
+    private static final List<String> INOTIFY_FILES = List.of("max_queued_events", "max_user_instances", "max_user_watches");
     private final MountTable mounts;
     /** Passthrough mode: the guest sees the host's mounts, so /proc/PID/mounts is the host's. */
     private final boolean hostMounts;
@@ -56,7 +58,7 @@ public final class ProcTree implements SyntheticTree {
                 case "cpuinfo", "stat":
                     return new File();
                 case "sys":
-                    return new Directory(List.of("kernel"));
+                    return new Directory(List.of("fs", "kernel"));
                 default:
                     if (HOST_COPIES.contains(first)) return new File();
             }
@@ -64,6 +66,11 @@ public final class ProcTree implements SyntheticTree {
         if (first.equals("sys")) {
             if (path.size() == 2 && path.get(1).equals("kernel")) return new Directory(KERNEL_FILES);
             if (path.size() == 3 && path.get(1).equals("kernel") && KERNEL_FILES.contains(path.get(2))) return new File();
+            if (path.size() == 2 && path.get(1).equals("fs")) return new Directory(List.of("inotify"));
+            if (path.size() >= 3 && path.get(1).equals("fs") && path.get(2).equals("inotify")) {
+                if (path.size() == 3) return new Directory(INOTIFY_FILES);
+                if (path.size() == 4 && INOTIFY_FILES.contains(path.get(3))) return new File();
+            }
             return null;
         }
         ProcTask owner = processThread(t, first);
@@ -103,6 +110,9 @@ public final class ProcTree implements SyntheticTree {
             if (name.equals("stat")) return hostCopy("stat");
             if (HOST_COPIES.contains(name)) return hostCopy(name);
             return null;
+        }
+        if (path.get(0).equals("sys") && path.size() == 4 && path.get(1).equals("fs")) {
+            return INOTIFY_FILES.contains(path.get(3)) ? sysctlCopy("sys/fs/inotify/" + path.get(3)) : null;
         }
         if (path.get(0).equals("sys") && path.size() == 3) {
             return switch (path.get(2)) {
@@ -191,6 +201,17 @@ public final class ProcTree implements SyntheticTree {
 
     private static byte[] line(String s) {
         return (s + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A host sysctl's value: in one read, as sysctl files answer only a read that starts at offset 0. */
+    private static byte[] sysctlCopy(String name) {
+        try (java.io.FileInputStream in = new java.io.FileInputStream("/proc/" + name)) {
+            byte[] b = new byte[64];
+            int n = in.read(b);
+            return n <= 0 ? new byte[0] : java.util.Arrays.copyOf(b, n);
+        } catch (IOException e) {
+            return new byte[0];
+        }
     }
 
     private static byte[] hostCopy(String name) {
