@@ -424,7 +424,7 @@ static void case_proc_task(void) {
     for (long i = 0; i < 3; i++) CHECK(pthread_create(&t[i], NULL, task_thread, (void *)i) == 0);
     while (task_ready < 3) sched_yield();
     printf("tasks %d\n", count_tasks());
-    int good_comm = 0, good_stat = 0, good_status = 0;
+    int good_comm = 0, good_stat = 0, good_status = 0, good_tid_status = 0;
     for (int i = 0; i < 3; i++) {
         char path[96], buf[4096], want[64];
         snprintf(path, sizeof path, "/proc/%d/task/%d/comm", getpid(), task_tids[i]);
@@ -438,8 +438,11 @@ static void case_proc_task(void) {
         snprintf(pid_line, sizeof pid_line, "\nPid:\t%d\n", task_tids[i]);
         snprintf(tgid_line, sizeof tgid_line, "\nTgid:\t%d\n", getpid());
         if (read_file(path, buf, sizeof buf) > 0 && strstr(buf, pid_line) && strstr(buf, tgid_line)) good_status++;
+        /* /proc/TID, unlisted, names the thread too (gdb reads /proc/LWP/status). */
+        snprintf(path, sizeof path, "/proc/%d/status", task_tids[i]);
+        if (read_file(path, buf, sizeof buf) > 0 && strstr(buf, pid_line) && strstr(buf, tgid_line)) good_tid_status++;
     }
-    printf("comm %d stat %d status %d\n", good_comm, good_stat, good_status);
+    printf("comm %d stat %d status %d /proc/TID %d\n", good_comm, good_stat, good_status, good_tid_status);
     char path[64], buf[64];
     snprintf(path, sizeof path, "/proc/self/task/%d/comm", getpid());
     CHECK(read_file(path, buf, sizeof buf) > 0 && strcmp(buf, "worker-0\n") != 0);

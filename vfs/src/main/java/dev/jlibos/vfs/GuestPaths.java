@@ -76,7 +76,10 @@ public final class GuestPaths {
         if (slash >= 0) first = first.substring(0, slash);
         if (first.equals("self") || first.equals("thread-self") || first.equals("cpuinfo")) return true;
         try {
-            return t.system().process(Integer.parseInt(first)) != null;
+            int id = Integer.parseInt(first);
+            // A guest pid, or the id of a guest thread (which, as a host tid, the host's /proc knows too: as
+            // a JVM thread).
+            return t.system().process(id) != null || dev.jlibos.vfs.proc.ProcSelf.task(t.system(), id) != null;
         } catch (NumberFormatException e) {
             return false;
         }

@@ -44,9 +44,23 @@ public final class ProcSelf {
         } catch (NumberFormatException e) {
             return null;
         }
-        ProcProcess p = t.system().process(pid);
-        if (p == null || p.threads().isEmpty() || p.finished()) return null;
-        return Map.entry(p.threads().get(0), path.substring(slash + 1));
+        ProcTask task = task(t.system(), pid);
+        return task == null ? null : Map.entry(task, path.substring(slash + 1));
+    }
+
+    /**
+     * What /proc/ID names: a live process by its pid (its first thread), or, as Linux also answers (unlisted)
+     * for any thread id, that thread of its process. Null when the id is no live guest task. Debuggers read
+     * /proc/LWP/status for each thread they trace.
+     */
+    public static ProcTask task(ProcSystem system, int id) {
+        ProcProcess p = system.process(id);
+        if (p != null && !p.finished() && !p.threads().isEmpty()) return p.threads().get(0);
+        for (ProcProcess q : system.processes()) {
+            if (q.finished()) continue;
+            for (ProcTask th : q.threads()) if (th.tid() == id && !th.exiting()) return th;
+        }
+        return null;
     }
 
     /** Contents of a synthetic file, or null if the entry is not one we generate. */

@@ -178,9 +178,7 @@ public final class ProcTree implements SyntheticTree {
             return null;
         }
         if (n == t.process().pid()) return t;
-        ProcProcess p = t.system().process(n);
-        if (p == null || p.finished() || p.threads().isEmpty()) return null;
-        return p.threads().get(0);
+        return ProcSelf.task(t.system(), n);
     }
 
     /** A live thread of {@code owner}'s process by its tid (a /proc/PID/task entry), or null. */
