@@ -7,7 +7,7 @@
  *            thread's own first stop, syscall stops counted per thread, each thread's exit reported.
  *   seccomp  SECCOMP_RET_TRACE: ENOSYS without a tracer asking for it; PTRACE_EVENT_SECCOMP with the
  *            filter's data between the entry and exit stops, where the tracer may skip or change the call.
- *   exit     PTRACE_O_TRACEEXIT for exit_group and for a death by signal (none for SIGKILL), and
+ *   exit     PTRACE_O_TRACEEXIT for exit_group and for a death by signal (SIGKILL too, as Linux 6.x), and
  *            PTRACE_EVENT_VFORK_DONE after PTRACE_EVENT_VFORK.
  *   group-stop  SIGSTOP let through at its delivery stop: each traced thread, one of them blocked in
  *            pause(), reports its group-stop, and runs on when the tracer restarts it.
@@ -347,7 +347,7 @@ static int exits(void) {
     ptrace(PTRACE_CONT, pid, 0, 0);
     run_to_end(pid, 1);
 
-    /* SIGKILL: no exit event. */
+    /* SIGKILL: the exit event too (Linux 6.x reports it; the stop lasts until the tracer resumes it). */
     pid = traced_child(PTRACE_O_TRACEEXIT);
     if (pid == 0) {
         for (;;) pause();
