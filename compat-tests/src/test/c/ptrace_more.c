@@ -7,8 +7,8 @@
  *            thread's own first stop, syscall stops counted per thread, each thread's exit reported.
  *   seccomp  SECCOMP_RET_TRACE: ENOSYS without a tracer asking for it; PTRACE_EVENT_SECCOMP with the
  *            filter's data between the entry and exit stops, where the tracer may skip or change the call.
- *   exit     PTRACE_O_TRACEEXIT for exit_group and for a death by signal (none for SIGKILL), and
- *            PTRACE_EVENT_VFORK_DONE after PTRACE_EVENT_VFORK.
+ *   exit     PTRACE_O_TRACEEXIT for exit_group and for a death by signal (SIGKILL too, as Linux 6.x), a
+ *            SIGKILL ending a thread's exit stop, and PTRACE_EVENT_VFORK_DONE after PTRACE_EVENT_VFORK.
  *   group-stop  SIGSTOP let through at its delivery stop: each traced thread, one of them blocked in
  *            pause(), reports its group-stop, and runs on when the tracer restarts it.
  *   sigmask  PTRACE_GETSIGMASK and PTRACE_SETSIGMASK (SIGKILL stays unblockable; only 8-byte sets).
@@ -324,6 +324,44 @@ static pid_t traced_child(int options) {
     return pid;
 }
 
+static void *exiting_thread(void *arg) {
+    syscall(SYS_exit, 3);
+    return arg;
+}
+
+/* Runs a traced child whose second thread exits: SIGKILL once that thread is in its exit stop, left there. */
+static void later_kill(pid_t pid) {
+    char log[2][160] = {"", ""};
+    int ends = 0, killed = 0;
+    while (ends < 2) {
+        pid_t who;
+        int status = wait_any(-1, &who);
+        if (who < 0) break;
+        int n = who == pid ? 0 : 1;
+        char line[64];
+        if (WIFSTOPPED(status) && status >> 16 == PTRACE_EVENT_EXIT) {
+            unsigned long msg = 0;
+            ptrace(PTRACE_GETEVENTMSG, who, 0, &msg);
+            snprintf(line, sizeof line, "exit event (message 0x%lx); ", msg);
+            strncat(log[n], line, sizeof log[n] - strlen(log[n]) - 1);
+            if (n == 1 && !killed) {
+                killed = 1;
+                kill(pid, SIGKILL);
+                continue; /* the thread stays in its exit stop: only the kill ends it */
+            }
+        } else {
+            snprintf(line, sizeof line, "%s%s", describe(status), WIFSTOPPED(status) ? "; " : "");
+            strncat(log[n], line, sizeof log[n] - strlen(log[n]) - 1);
+            if (!WIFSTOPPED(status)) {
+                ends++;
+                continue;
+            }
+        }
+        ptrace(PTRACE_CONT, who, 0, 0);
+    }
+    printf("  task 0: %s\n  task 1: %s\n", log[0], log[1]);
+}
+
 static int exits(void) {
     /* exit_group from the leader while another thread waits in pause(). */
     pid_t pid = traced_child(PTRACE_O_TRACEEXIT | PTRACE_O_TRACECLONE);
@@ -347,7 +385,7 @@ static int exits(void) {
     ptrace(PTRACE_CONT, pid, 0, 0);
     run_to_end(pid, 1);
 
-    /* SIGKILL: no exit event. */
+    /* SIGKILL: the exit event too (Linux 6.x reports it; the stop lasts until the tracer resumes it). */
     pid = traced_child(PTRACE_O_TRACEEXIT);
     if (pid == 0) {
         for (;;) pause();
@@ -356,6 +394,18 @@ static int exits(void) {
     ptrace(PTRACE_CONT, pid, 0, 0);
     kill(pid, SIGKILL);
     run_to_end(pid, 1);
+
+    /* SIGKILL while a thread sits in the exit stop of its exit(2): that stop ends (the thread dies with the
+     * process), and the exit stop the kill causes in the main thread is reported. */
+    pid = traced_child(PTRACE_O_TRACEEXIT | PTRACE_O_TRACECLONE);
+    if (pid == 0) {
+        pthread_t th;
+        pthread_create(&th, NULL, exiting_thread, NULL);
+        for (;;) pause();
+    }
+    printf("SIGKILL during a thread's exit stop:\n");
+    ptrace(PTRACE_CONT, pid, 0, 0);
+    later_kill(pid);
 
     /* vfork: PTRACE_EVENT_VFORK, the traced child's own stop, then PTRACE_EVENT_VFORK_DONE once it exits. */
     pid = traced_child(PTRACE_O_TRACEVFORK | PTRACE_O_TRACEVFORKDONE);

@@ -93,6 +93,11 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
     private final ImageLayout layout = new ImageLayout();
 
     private volatile ExitStatus exitStatus;
+    /**
+     * SIGKILLs this process has taken, counted before each one marks it dying: an exit-event stop remembers
+     * the count it began under, so a kill ends only the stops begun before it, never the one it caused.
+     */
+    private final java.util.concurrent.atomic.AtomicLong kills = new java.util.concurrent.atomic.AtomicLong();
     /** The threads this process traces (ptrace), attached or auto-attached; see {@link Tracee}. */
     public final List<Tracee> tracees = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -595,8 +600,16 @@ public final class GuestProcess implements dev.jlibos.signals.SignalProcess, dev
 
     @Override
     public void killedBy(int sig, long faultAddress) {
+        // SIGKILL ends PTRACE_EVENT_EXIT stops too, but only those begun before it: counted before exit()
+        // wakes the threads, this kill is seen by every exit stop it causes (see Tracee.exitEvent).
+        long kill = sig == dev.jlibos.signals.Signal.SIGKILL ? kills.incrementAndGet() : 0;
         exit(ExitStatus.killed(sig, faultAddress));
-        if (sig == dev.jlibos.signals.Signal.SIGKILL) Tracee.killed(this); // ends a PTRACE_EVENT_EXIT stop too
+        if (kill != 0) Tracee.killed(this, kill);
+    }
+
+    /** The number of SIGKILLs taken so far ({@link #killedBy}). */
+    long kills() {
+        return kills.get();
     }
 
     @Override

@@ -100,6 +100,8 @@ public final class Tracee {
     /** In the PTRACE_EVENT_EXIT stop of a thread whose process is ending: only a resume or SIGKILL ends it. */
     private volatile boolean exitStop;
     private volatile boolean killedInExitStop;
+    /** The process's SIGKILL count when the exit stop began: later kills end it, earlier ones caused it. */
+    private volatile long exitStopKills;
 
     public Tracee(GuestThread thread, GuestProcess tracer, boolean seized, int options) {
         this.thread = thread;
@@ -422,10 +424,7 @@ public final class Tracee {
      */
     public int stop(int status, int kind, byte[] info, long message) {
         GuestProcess p = thread.process;
-        // The exit-event stop is reported even when a SIGKILL lands as it begins (the killer's thread may
-        // mark it killed just after this thread entered it): Linux reports the stop, and the kill only ends
-        // the wait. Seen in CI: "SIGKILL: killed by Killed" without the exit event, once under load.
-        if (gone() && !exitStop) return 0;
+        if (gone()) return 0;
         if (!p.syscallsFiltered()) {
             // Every call of a traced process must reach the dispatcher, and PEEKTEXT must show the original
             // bytes: the kml-shim's rewritten sites go back to syscall, as for seccomp. Done here, on the
@@ -499,8 +498,17 @@ public final class Tracee {
     public void exitEvent() {
         if (detached || exitEventDone || !has(O_TRACEEXIT)) return;
         int status = endStatus();
+        // The SIGKILL that ends the process (if one does) is counted before it wakes this thread, so it is
+        // seen here and does not end this stop: Linux reports the exit stop a SIGKILL causes. A later one
+        // does end it (TASK_WAKEKILL). The count is read before exitStop is set and read again after: a
+        // killer counts, then looks at exitStop, so a kill coming in between is seen by one side or both.
+        // (Ending the stops after marking the process dying, with no count, also ended the stop that very
+        // kill caused when this thread entered it in between: ptrace_more's SIGKILL case, under load.)
+        long kills = thread.process.kills();
+        exitStopKills = kills;
         killedInExitStop = false;
         exitStop = true;
+        if (thread.process.kills() != kills) killedInExitStop = true;
         try {
             eventStop(EVENT_EXIT, status);
         } finally {
@@ -508,11 +516,14 @@ public final class Tracee {
         }
     }
 
-    /** SIGKILL ends an exit-event stop (TASK_WAKEKILL): the thread goes on dying. */
-    public static void killed(GuestProcess p) {
+    /**
+     * SIGKILL number {@code kill} of {@code p} ends the exit-event stops begun before it (TASK_WAKEKILL):
+     * those threads go on dying. A stop begun under this kill's count is the one it caused: it stays.
+     */
+    static void killed(GuestProcess p, long kill) {
         for (GuestThread t : p.threads) {
             Tracee tr = t.tracee;
-            if (tr == null || !tr.exitStop) continue;
+            if (tr == null || !tr.exitStop || tr.exitStopKills >= kill) continue;
             synchronized (tr) {
                 tr.killedInExitStop = true;
                 tr.notifyAll();

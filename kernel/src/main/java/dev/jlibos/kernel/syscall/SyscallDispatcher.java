@@ -101,6 +101,15 @@ public final class SyscallDispatcher implements SyscallService {
     @Override
     public void dispatch(GuestThread thread) {
         SyscallArgs args = enter(thread);
+        // A SIGKILL (any kill of the whole process) that landed after the engine's last block boundary but
+        // before enter() dropped the stale interrupt: the call must not run, as the process is already dead,
+        // and a wait in it would never end (the kill is no pending signal, and its interrupt is gone). The
+        // kill marks the process before it interrupts, so one that comes later still interrupts the wait.
+        // (Seen as hangs: a child in pause() killed at once, about once in a few thousand kills.)
+        if (thread.process.exited()) {
+            thread.cpu.requestStop();
+            return;
+        }
         // ptrace: a traced thread stops at entry and exit for its tracer (PtraceStops), who may change the call.
         dev.jlibos.kernel.process.Tracee traced = thread.tracee;
         long cancelled = traced != null ? PtraceStops.entry(thread, traced, args) : PtraceStops.RUN;
