@@ -79,7 +79,8 @@ class DynamicProgramsTest {
         // A JVM as a guest, started through /usr/bin/java (a symlink chain: ld.so's $ORIGIN needs /proc/self/exe
         // resolved). Tiered compilation patches code from compiler threads while the main thread runs it: before
         // the engines shared code stores (Cpu.watchCodeStores) 2 runs in 7 failed with NullPointerExceptions
-        // inside java.lang.invoke. A thread pool, files, a child process and string concatenation.
+        // inside java.lang.invoke. A thread pool, files, a child process, string concatenation and NullPointerExceptions
+        // in JIT-compiled code.
         add("jvm", "/usr/bin/java", "", "java", "-Xshare:auto", "-cp", ".", "JvmGuest");
         seq("gzip", "/bin/gzip", new String[] {"gzip", "-kn", "words.txt"}, new String[] {"gzip", "-dc", "words.txt.gz"});
     }
@@ -118,7 +119,14 @@ class DynamicProgramsTest {
             "  Process p = new ProcessBuilder(\"/bin/echo\", \"child\", \"process\").start();",
             "  System.out.println(new String(p.getInputStream().readAllBytes()).trim() + \" exit \" + p.waitFor());",
             "  for (int i = 0; i < 200; i++) { String s = \"n\" + i + \":\" + (i * 31 % 17); if (i % 50 == 0) System.out.println(s); }",
-            "}}", "");
+            // NullPointerExceptions from a loop hot enough to be JIT-compiled: compiled code checks for null
+            // implicitly, by taking SIGSEGV and turning the signal into the exception in its handler.
+            "  int npes = 0; long acc = 0; for (int i = 0; i < 400_000; i++) { String s = i % 1000 == 999 ? null : \"abc\";"
+                    + " try { acc += len(s); } catch (NullPointerException e) { npes++; } }",
+            "  System.out.println(\"npes \" + npes + \" acc \" + acc);",
+            "}",
+            "static int len(String s) { return s.length(); }",
+            "}", "");
 
     private static void compileJvmGuest(Path dir) throws IOException {
         javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
