@@ -58,7 +58,7 @@ class ProcFilesTest {
                     .stdout(out).timeout(java.time.Duration.ofSeconds(60)).build().run();
             String text = out.toString(StandardCharsets.UTF_8);
             assertEquals(0, s.code(), text);
-            assertTrue(text.contains("tasks 4\n") && text.contains("comm 3 stat 3 status 3\n")
+            assertTrue(text.contains("tasks 4\n") && text.contains("comm 3 stat 3 status 3 /proc/TID 3\n")
                     && text.contains("tasks after join 1\n"), f + ":\n" + text);
         }
     }
