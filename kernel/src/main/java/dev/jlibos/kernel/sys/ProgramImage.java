@@ -32,10 +32,8 @@ public final class ProgramImage {
                               List<String> envp) throws LoadException {
         ProgramFiles files = new ProgramFiles(caller.process.fs(), caller);
         ProgramLoader loader = loader(files);
-        LoadedProgram program = loader.load(caller.process.memory(), path, argv, envp, options(caller));
-        started(caller, files, program, envp);
-        caller.process.kernel.syscalls().imageLoaded(caller);
-        return program;
+        LoadOptions options = options(caller);
+        return mapped(caller, files, loader, loader.resolve(path, argv), envp, options);
     }
 
     /** A program started through an {@link EnginePool}: what it runs, and its lease (null: not pooled). */
@@ -57,10 +55,7 @@ public final class ProgramImage {
         LoadOptions options = options(caller);
         ResolvedProgram resolved = loader.resolve(path, argv);
         if (!pool.enabled() || resolved.files() == null) {
-            LoadedProgram program = loader.map(process.memory(), resolved, envp, options);
-            started(caller, files, program, envp);
-            process.kernel.syscalls().imageLoaded(caller);
-            return new Started(program, null);
+            return new Started(mapped(caller, files, loader, resolved, envp, options), null);
         }
         Object key = List.of(settings, resolved.files());
         EnginePool.Image image = pool.take(key);
@@ -90,15 +85,12 @@ public final class ProgramImage {
             process.switchMemory(memory);
             LoadedProgram program;
             try {
-                program = loader.restart(memory, resolved, image.program(), envp, options);
+                program = restarted(caller, files, loader, resolved, envp, options, image);
             } catch (LoadException | RuntimeException e) {
                 // The process ends as a failed exec: it closes this engine and memory as its own.
                 image = abandon(pool, image);
                 throw e;
             }
-            started(caller, files, program, envp);
-            process.layout().shimData(image.shimData());
-            process.kernel.syscalls().imageCopied(caller); // the image's data page answers with the last run's pid
             process.retainForSnapshot(engine, memory);
             return new Started(program, new EnginePool.Lease(image, engine, memory));
         } catch (LoadException | RuntimeException e) {
@@ -153,24 +145,18 @@ public final class ProgramImage {
         LoadedProgram program;
         process.switchMemory(fresh); // the loader, the kml-shim and /proc see the new image while it is built
         try {
-            program = loader.map(fresh, resolved, envp, options);
-            started(caller, files, program, envp);
-            process.kernel.syscalls().imageLoaded(caller);
+            program = mapped(caller, files, loader, resolved, envp, options);
         } catch (LoadException | RuntimeException e) {
             fresh.close();
             throw e;
         } finally {
             process.switchMemory(previous);
         }
-        if (!poolable || !pool.seenByExec(key)) return new Exec(program, fresh, null, null);
-        Vma stack = fresh.find(program.stackPointer());
-        if (stack == null || !pool.fits(fresh.mappedBytes() - stack.length())) return new Exec(program, fresh, null, null);
+        Vma stack = poolable && pool.seenByExec(key) ? recordableStack(fresh, program, pool) : null;
+        if (stack == null) return new Exec(program, fresh, null, null);
         // Seen before: this load becomes the image, and the process runs on a resettable copy of it.
-        AddressSpace memory = AddressSpace.resettableCopy(fresh);
-        fresh.unmap(stack.start(), stack.length());
-        memory.forgetReleasedImageBlocks();
-        image = pool.record(key, fresh, program, process.layout().shimData());
-        return new Exec(program, memory, null, new EnginePool.Lease(image, caller.cpu, memory));
+        EnginePool.Lease lease = record(process, fresh, stack, program, pool, key, caller.cpu);
+        return new Exec(program, lease.memory(), null, lease);
     }
 
     private static Exec fromImage(GuestThread caller, ProgramFiles files, ProgramLoader loader, ResolvedProgram resolved,
@@ -183,10 +169,7 @@ public final class ProgramImage {
         AddressSpace previous = process.memory();
         process.switchMemory(memory);
         try {
-            LoadedProgram program = loader.restart(memory, resolved, image.program(), envp, options);
-            started(caller, files, program, envp);
-            process.layout().shimData(image.shimData());
-            process.kernel.syscalls().imageCopied(caller);
+            LoadedProgram program = restarted(caller, files, loader, resolved, envp, options, image);
             return new Exec(program, memory, idle != null ? idle.cpu() : null, lease);
         } catch (LoadException | RuntimeException e) {
             if (idle != null) {
@@ -215,20 +198,60 @@ public final class ProgramImage {
                                        EnginePool pool, Object key) throws LoadException {
         GuestProcess process = caller.process;
         AddressSpace loaded = process.memory();
-        LoadedProgram program = loader.map(loaded, resolved, envp, options);
-        started(caller, files, program, envp);
-        process.kernel.syscalls().imageLoaded(caller);
-        Vma stack = loaded.find(program.stackPointer());
-        if (stack == null || !pool.fits(loaded.mappedBytes() - stack.length())) return new Started(program, null);
-        AddressSpace memory = AddressSpace.resettableCopy(loaded);
+        LoadedProgram program = mapped(caller, files, loader, resolved, envp, options);
+        Vma stack = recordableStack(loaded, program, pool);
+        if (stack == null) return new Started(program, null);
         loaded.detach(caller.cpu);
+        EnginePool.Lease lease = record(process, loaded, stack, program, pool, key, caller.cpu);
+        AddressSpace memory = lease.memory();
         memory.attach(caller.cpu);
         process.switchMemory(memory);
+        process.retainForSnapshot(caller.cpu, memory);
+        return new Started(program, lease);
+    }
+
+    /** A fresh load into the process's current memory, with what /proc and brk need and the kml-shim's pages. */
+    private static LoadedProgram mapped(GuestThread caller, ProgramFiles files, ProgramLoader loader,
+                                        ResolvedProgram resolved, List<String> envp, LoadOptions options)
+            throws LoadException {
+        LoadedProgram program = loader.map(caller.process.memory(), resolved, envp, options);
+        started(caller, files, program, envp);
+        caller.process.kernel.syscalls().imageLoaded(caller);
+        return program;
+    }
+
+    /**
+     * A start from {@code image} in the process's current memory (a copy of the image, or an idle engine's
+     * memory reset to it): only the stack is built.
+     */
+    private static LoadedProgram restarted(GuestThread caller, ProgramFiles files, ProgramLoader loader,
+                                           ResolvedProgram resolved, List<String> envp, LoadOptions options,
+                                           EnginePool.Image image) throws LoadException {
+        GuestProcess process = caller.process;
+        LoadedProgram program = loader.restart(process.memory(), resolved, image.program(), envp, options);
+        started(caller, files, program, envp);
+        process.layout().shimData(image.shimData());
+        process.kernel.syscalls().imageCopied(caller); // the image's data page answers with the last run's pid
+        return program;
+    }
+
+    /** The stack area of a load whose rest fits {@code pool} as an image, or null when it cannot be recorded. */
+    private static Vma recordableStack(AddressSpace loaded, LoadedProgram program, EnginePool pool) {
+        Vma stack = loaded.find(program.stackPointer());
+        return stack != null && pool.fits(loaded.mappedBytes() - stack.length()) ? stack : null;
+    }
+
+    /**
+     * Makes {@code loaded} (attached to no engine) less its {@code stack} the pool's image for {@code key}, and
+     * returns the lease of a run that goes on with {@code engine} on a resettable copy of it.
+     */
+    private static EnginePool.Lease record(GuestProcess process, AddressSpace loaded, Vma stack, LoadedProgram program,
+                                           EnginePool pool, Object key, Cpu engine) {
+        AddressSpace memory = AddressSpace.resettableCopy(loaded);
         loaded.unmap(stack.start(), stack.length());
         memory.forgetReleasedImageBlocks();
         EnginePool.Image image = pool.record(key, loaded, program, process.layout().shimData());
-        process.retainForSnapshot(caller.cpu, memory);
-        return new Started(program, new EnginePool.Lease(image, caller.cpu, memory));
+        return new EnginePool.Lease(image, engine, memory);
     }
 
     private static ProgramLoader loader(ProgramFiles files) {
